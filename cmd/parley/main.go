@@ -1,0 +1,189 @@
+// Command parley is the Parley chat server and its operator's command line.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/server"
+	"github.com/parley-chat/parley/internal/store/sqlstore"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	if err := newRootCmd(os.Stdout, os.Stderr).Execute(); err != nil {
+		os.Exit(1)
+	}
+}
+
+// options are the flags shared by every command that touches the install.
+type options struct {
+	configPath string
+	overrides  map[string]*string
+}
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	opts := &options{overrides: map[string]*string{}}
+	root := &cobra.Command{
+		Use:   "parley",
+		Short: "Parley: a self-hosted team chat server that speaks the Mattermost API",
+		Long: `Parley is a team chat server compatible with Mattermost clients.
+
+Run without a command to start the server: it listens on :8065 and keeps its
+SQLite database and files in ./data unless configured otherwise.`,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runServer(cmd.Context(), opts, stderr)
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&opts.configPath, "config", os.Getenv("PARLEY_CONFIG"), "path to a JSON configuration file (env PARLEY_CONFIG)")
+	for _, f := range []struct{ flag, key, help string }{
+		{"listen", "listen", "address to listen on (env PARLEY_LISTEN, default :8065)"},
+		{"data", "data_dir", "data directory (env PARLEY_DATA, default ./data)"},
+		{"database", "database", "data source: empty for SQLite in the data directory, or a postgres:// URL (env PARLEY_DATABASE)"},
+		{"site-url", "site_url", "public URL of the site (env PARLEY_SITE_URL)"},
+	} {
+		opts.overrides[f.key] = pf.String(f.flag, "", f.help)
+	}
+
+	serverCmd := &cobra.Command{
+		Use:     "server",
+		Short:   "Start the chat server (the default command)",
+		Example: "  parley server --listen 127.0.0.1:8065 --data /var/lib/parley",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runServer(cmd.Context(), opts, stderr)
+		},
+	}
+	versionCmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of Parley and the Mattermost API it speaks",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "Version: %s\nMattermost API compatibility: %s\n", version, app.MattermostVersion)
+		},
+	}
+	root.AddCommand(serverCmd, versionCmd, newDBCmd(opts))
+	return root
+}
+
+// load builds the configuration from file, environment and flags.
+func (o *options) load() (config.Config, error) {
+	cfg, err := config.Load(o.configPath, os.Getenv)
+	if err != nil {
+		return cfg, err
+	}
+	for key, v := range o.overrides {
+		if *v != "" {
+			if err := cfg.Set(key, *v); err != nil {
+				return cfg, err
+			}
+		}
+	}
+	return cfg, cfg.Validate()
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
+	cfg, err := opts.load()
+	if err != nil {
+		fmt.Fprintln(stderr, "parley: invalid configuration:", err)
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := server.New(ctx, cfg, log)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return err
+	}
+	srv.App.BuildNumber = version
+	if err := srv.Start(cfg.Listen); err != nil {
+		log.Error("cannot start", "err", err)
+		return err
+	}
+	<-ctx.Done()
+	log.Info("stopping")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("unclean stop", "err", err)
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newDBCmd(opts *options) *cobra.Command {
+	db := &cobra.Command{Use: "db", Short: "Inspect and migrate the database"}
+	open := func(cmd *cobra.Command) (*sqlstore.SQLStore, error) {
+		cfg, err := opts.load()
+		if err != nil {
+			return nil, err
+		}
+		return sqlstore.Open(cmd.Context(), cfg.Database, cfg.DataDir, nil)
+	}
+	db.AddCommand(&cobra.Command{
+		Use:     "migrate",
+		Short:   "Apply pending schema migrations (the server also does this at start)",
+		Example: "  parley db migrate --database postgres://parley@localhost/parley",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := open(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			cur, _, err := s.SchemaVersion(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Database schema is at version %d.\n", cur)
+			return nil
+		},
+	}, &cobra.Command{
+		Use:     "status",
+		Short:   "Show the schema version of the database and of this binary",
+		Example: "  parley db status",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := open(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			cur, known, err := s.SchemaVersion(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Database: %s\nSchema version: %d\nNewest known to this binary: %d\n", s.DriverName(), cur, known)
+			return nil
+		},
+	})
+	return db
+}

@@ -1,0 +1,231 @@
+// Package api serves the Mattermost REST API v4 over the app layer: it decodes
+// requests, authenticates, and encodes answers and errors. It holds no rules.
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// Handler serves /api/v4.
+type Handler struct {
+	app    *app.App
+	log    *slog.Logger
+	router *router
+	// websocket serves GET /api/v4/websocket when set.
+	websocket http.Handler
+}
+
+// access says how much authentication an endpoint needs.
+type access int
+
+const (
+	authRequired access = iota // a valid session, CSRF-checked for cookies
+	authOptional               // anonymous allowed; a session is used when present
+	authTrusted                // a session, but no CSRF check (images, files)
+)
+
+type handlerFunc func(c *Context) error
+
+type endpoint struct {
+	fn     handlerFunc
+	access access
+}
+
+// New builds the API handler and its route table.
+func New(a *app.App, log *slog.Logger) *Handler {
+	h := &Handler{app: a, log: log, router: newRouter()}
+	h.systemRoutes()
+	h.userRoutes()
+	h.teamRoutes()
+	h.channelRoutes()
+	h.postRoutes()
+	return h
+}
+
+// SetWebSocket installs the handler of GET /api/v4/websocket.
+func (h *Handler) SetWebSocket(ws http.Handler) { h.websocket = ws }
+
+func (h *Handler) get(path string, fn handlerFunc, acc ...access)    { h.add("GET", path, fn, acc) }
+func (h *Handler) post(path string, fn handlerFunc, acc ...access)   { h.add("POST", path, fn, acc) }
+func (h *Handler) put(path string, fn handlerFunc, acc ...access)    { h.add("PUT", path, fn, acc) }
+func (h *Handler) delete(path string, fn handlerFunc, acc ...access) { h.add("DELETE", path, fn, acc) }
+
+func (h *Handler) add(method, path string, fn handlerFunc, acc []access) {
+	e := &endpoint{fn: fn}
+	if len(acc) > 0 {
+		e.access = acc[0]
+	}
+	h.router.add(method, path, e)
+}
+
+// Prefix is where the API lives under the site.
+const Prefix = "/api/v4"
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	c := &Context{h: h, w: w, r: r, ctx: r.Context(), RequestID: model.NewID(), app: h.app}
+	hdr := w.Header()
+	hdr.Set("X-Request-Id", c.RequestID)
+	hdr.Set("X-Version-Id", h.versionID())
+	if r.Method == http.MethodGet {
+		hdr.Set("Expires", "0")
+	}
+	path := strings.TrimPrefix(r.URL.Path, Prefix)
+	if path == "/websocket" && h.websocket != nil {
+		h.websocket.ServeHTTP(w, r)
+		return
+	}
+	ep, params := h.router.match(r.Method, path)
+	if ep == nil {
+		c.writeError(model.NewAppError(http.StatusNotFound, "api.context.404.app_error",
+			"Sorry, we could not find the page."))
+		return
+	}
+	c.params = params
+	err := c.authenticate(ep.access)
+	if err == nil {
+		err = ep.fn(c)
+	}
+	if err != nil {
+		c.writeError(err)
+	}
+	h.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", c.status,
+		"dur", time.Since(start), "request_id", c.RequestID)
+}
+
+// versionID is "<version>.<build>.<client config hash>.<licensed>", as clients expect.
+func (h *Handler) versionID() string {
+	cfg := h.app.Config()
+	sum := sha256.Sum256([]byte(cfg.SiteURL + cfg.SiteName + h.app.BuildNumber))
+	return app.MattermostVersion + "." + h.app.BuildNumber + "." + hex.EncodeToString(sum[:5]) + ".false"
+}
+
+// Context is one request on its way through a handler.
+type Context struct {
+	h         *Handler
+	app       *app.App
+	w         http.ResponseWriter
+	r         *http.Request
+	ctx       context.Context
+	params    map[string]string
+	Session   *model.Session
+	RequestID string
+	status    int
+	// tokenFromCookie tells whether the credential came from MMAUTHTOKEN.
+	tokenFromCookie bool
+}
+
+// token extracts the credential in the reference's order.
+func (c *Context) token() (token string, fromCookie bool) {
+	if ck, err := c.r.Cookie("MMAUTHTOKEN"); err == nil && ck.Value != "" {
+		return ck.Value, true
+	}
+	if auth := c.r.Header.Get("Authorization"); len(auth) > 6 {
+		if strings.EqualFold(auth[:7], "bearer ") {
+			return strings.TrimSpace(auth[7:]), false
+		}
+		if strings.EqualFold(auth[:6], "token ") {
+			return strings.TrimSpace(auth[6:]), false
+		}
+	}
+	return "", false
+}
+
+func (c *Context) authenticate(acc access) error {
+	token, fromCookie := c.token()
+	if token == "" {
+		if c.r.URL.Query().Get("access_token") != "" {
+			return model.NewAppError(http.StatusUnauthorized, "api.context.token_provided.app_error",
+				"Session is not OAuth but token was provided in the query string.")
+		}
+		if acc == authOptional {
+			return nil
+		}
+		return model.ErrSessionExpired()
+	}
+	s, err := c.app.SessionFromToken(c.ctx, token)
+	if err != nil {
+		if fromCookie {
+			c.clearAuthCookie()
+		}
+		if acc == authOptional {
+			return nil
+		}
+		return err
+	}
+	c.Session, c.tokenFromCookie = s, fromCookie
+	c.ctx = context.WithValue(c.ctx, sessionKey{}, s)
+	if fromCookie && acc != authTrusted && c.r.Method != http.MethodGet && !c.csrfOK() {
+		return model.ErrSessionExpired()
+	}
+	return nil
+}
+
+type sessionKey struct{}
+
+// csrfOK checks X-CSRF-Token against the session, with Mattermost's fallback for
+// XMLHttpRequest callers unless strict CSRF is configured.
+func (c *Context) csrfOK() bool {
+	if tok := c.r.Header.Get("X-CSRF-Token"); tok != "" && tok == c.Session.CSRF() {
+		return true
+	}
+	if c.r.Header.Get("X-Requested-With") == "XMLHttpRequest" && !c.app.Config().StrictCSRF {
+		c.h.log.WarnContext(c.ctx, "CSRF token missing; allowed for XMLHttpRequest", "path", c.r.URL.Path, "user_id", c.Session.UserID)
+		return true
+	}
+	return false
+}
+
+func (c *Context) clearAuthCookie() {
+	http.SetCookie(c.w, &http.Cookie{Name: "MMAUTHTOKEN", Value: "", Path: c.cookiePath(), MaxAge: -1, HttpOnly: true})
+}
+
+func (c *Context) cookiePath() string {
+	if p := c.app.Config().SitePath(); p != "" {
+		return p
+	}
+	return "/"
+}
+
+// writeJSON sends v with status.
+func (c *Context) writeJSON(status int, v any) error {
+	c.w.Header().Set("Content-Type", "application/json")
+	c.status = status
+	c.w.WriteHeader(status)
+	return json.NewEncoder(c.w).Encode(v)
+}
+
+func (c *Context) ok(v any) error      { return c.writeJSON(http.StatusOK, v) }
+func (c *Context) created(v any) error { return c.writeJSON(http.StatusCreated, v) }
+func (c *Context) statusOK() error     { return c.ok(map[string]string{"status": "OK"}) }
+
+// writeError is the one place errors become the API's error body.
+func (c *Context) writeError(err error) {
+	var ae *model.AppError
+	if !errors.As(err, &ae) {
+		ae = model.ErrInternal(err)
+	}
+	if ae.StatusCode >= 500 {
+		c.h.log.ErrorContext(c.ctx, "request failed", "path", c.r.URL.Path, "request_id", c.RequestID, "err", err)
+	}
+	body := *ae
+	body.RequestID = c.RequestID
+	if body.StatusCode == 0 {
+		body.StatusCode = http.StatusInternalServerError
+	}
+	if body.StatusCode == http.StatusUnauthorized && c.tokenFromCookie {
+		c.clearAuthCookie()
+	}
+	_ = c.writeJSON(body.StatusCode, &body)
+}

@@ -1,0 +1,210 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/model"
+)
+
+func (h *Handler) systemRoutes() {
+	h.get("/system/ping", h.ping, authOptional)
+	h.get("/config/client", h.clientConfig, authOptional)
+	h.get("/license/client", h.clientLicense, authOptional)
+	h.get("/system/timezones", h.timezones)
+	h.post("/logs", h.clientLog, authOptional)
+	h.get("/system/notices/{team_id}", func(c *Context) error { return c.ok([]any{}) })
+	h.put("/system/notices/view", func(c *Context) error { return c.statusOK() })
+	h.get("/plugins/webapp", func(c *Context) error { return c.ok([]any{}) })
+	h.get("/plugins/statuses", func(c *Context) error { return c.ok([]any{}) })
+	h.get("/system/onboarding/complete", func(c *Context) error { return c.ok(false) })
+	h.get("/limits/server", h.serverLimits)
+	h.get("/users/me/groups", func(c *Context) error { return c.ok([]any{}) })
+
+	h.post("/roles/names", h.rolesByNames, authTrusted)
+	h.get("/roles/name/{role_name:name}", h.roleByName)
+	h.get("/roles/{role_id}", h.roleByID)
+}
+
+func (h *Handler) ping(c *Context) error {
+	resp := map[string]string{"status": "OK", "AndroidLatestVersion": "", "AndroidMinVersion": "",
+		"DesktopLatestVersion": "", "DesktopMinVersion": "", "IosLatestVersion": "", "IosMinVersion": "",
+		"ActiveSearchBackend": "database"}
+	if c.query("get_server_status") != "" {
+		dbStatus := "OK"
+		if err := c.app.Store().Ping(c.ctx); err != nil {
+			dbStatus = "UNHEALTHY"
+			resp["status"] = "UNHEALTHY"
+		}
+		resp["database_status"] = dbStatus
+		resp["filestore_status"] = "OK"
+		c.w.Header().Set("database_status", dbStatus)
+		c.w.Header().Set("filestore_status", "OK")
+		if resp["status"] != "OK" && !isTrue(c.query("use_rest_semantics")) {
+			return c.writeJSON(http.StatusInternalServerError, resp)
+		}
+	}
+	return c.ok(resp)
+}
+
+// checkFormat applies the format=old rule of client config and license.
+func checkFormat(c *Context, what string) error {
+	switch c.query("format") {
+	case "old":
+		return nil
+	case "":
+		return model.NewAppError(http.StatusNotImplemented, "api."+what+".client.old_format.app_error",
+			"New format for the client "+what+" is not supported yet. Please specify format=old in the query string.")
+	default:
+		return model.ErrInvalidURLParam("format")
+	}
+}
+
+func (h *Handler) clientConfig(c *Context) error {
+	if err := checkFormat(c, "config"); err != nil {
+		return err
+	}
+	cfg := c.app.Config()
+	n, err := c.app.UserCount(c.ctx)
+	if err != nil {
+		return err
+	}
+	b := strconv.FormatBool
+	m := map[string]string{
+		"Version": app.MattermostVersion, "BuildNumber": c.app.BuildNumber, "BuildDate": "", "BuildHash": c.app.BuildNumber,
+		"BuildHashEnterprise": "none", "BuildEnterpriseReady": "false", "SiteURL": cfg.SiteURL, "SiteName": cfg.SiteName,
+		"WebsocketURL": "", "WebsocketPort": "80", "WebsocketSecurePort": "443",
+		"EnableUserCreation": b(cfg.EnableUserCreation), "EnableOpenServer": b(cfg.EnableOpenServer),
+		"AndroidLatestVersion": "", "AndroidMinVersion": "", "DesktopLatestVersion": "", "DesktopMinVersion": "",
+		"IosLatestVersion": "", "IosMinVersion": "", "EnableDiagnostics": "false", "DiagnosticsEnabled": "false",
+		"DiagnosticId": "", "TelemetryId": "", "EnableSignUpWithEmail": b(cfg.EnableUserCreation),
+		"EnableSignInWithEmail": "true", "EnableSignInWithUsername": "true", "EmailLoginButtonColor": "#0000",
+		"EmailLoginButtonBorderColor": "#2389D7", "EmailLoginButtonTextColor": "#2389D7",
+		"EnableSignUpWithGitLab": "false", "EnableSignUpWithGoogle": "false", "EnableSignUpWithOffice365": "false",
+		"EnableSignUpWithOpenId": "false", "EnableLdap": "false", "EnableSaml": "false",
+		"EnableMultifactorAuthentication": "false", "EnforceMultifactorAuthentication": "false",
+		"EnableGuestAccounts": "false", "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
+		"HelpLink": "", "ReportAProblemLink": "", "SupportEmail": "", "EnableAskCommunityLink": "false",
+		"DefaultClientLocale": "en", "AvailableLocales": "", "EnableCustomEmoji": "false", "AppDownloadLink": "",
+		"AndroidAppDownloadLink": "", "IosAppDownloadLink": "", "HasImageProxy": "false", "PluginsEnabled": "false",
+		"PasswordMinimumLength": strconv.Itoa(cfg.PasswordMinLength), "PasswordRequireLowercase": "false",
+		"PasswordRequireUppercase": "false", "PasswordRequireNumber": "false", "PasswordRequireSymbol": "false",
+		"EnableCustomBrand": "false", "CustomBrandText": "", "CustomDescriptionText": "",
+		"EnableBotAccountCreation": "false", "EnableFile": "false", "FileLevel": "ERROR", "CWSUrl": "",
+		"NoAccounts": b(n == 0),
+	}
+	if c.Session != nil {
+		full := map[string]string{
+			"TeammateNameDisplay": "username", "LockTeammateNameDisplay": "false", "RestrictDirectMessage": "any",
+			"EnableUserDeactivation": b(cfg.EnableUserDeactivation), "EnableCustomUserStatuses": "false",
+			"ExperimentalPrimaryTeam": "", "ExperimentalViewArchivedChannels": "true",
+			"EnableIncomingWebhooks": "false", "EnableOutgoingWebhooks": "false", "EnableCommands": "false",
+			"EnablePostUsernameOverride": "false", "EnablePostIconOverride": "false",
+			"EnableUserAccessTokens": b(cfg.EnableUserAccessTokens), "EnableLinkPreviews": "false",
+			"EnableDeveloper": "false", "PostEditTimeLimit": strconv.Itoa(cfg.PostEditTimeLimitSec),
+			"EnableTutorial": "false", "EnableSVGs": "false", "EnableLatex": "false",
+			"ExtendSessionLengthWithActivity": "false", "ExperimentalTimezone": "true",
+			"SendEmailNotifications": "false", "SendPushNotifications": "false", "RequireEmailVerification": "false",
+			"ShowEmailAddress": b(cfg.ShowEmailAddress), "ShowFullName": b(cfg.ShowFullName),
+			"EnableFileAttachments": "false", "EnablePublicLink": "false", "EnableEmojiPicker": "true",
+			"EnableGifPicker": "false", "MaxFileSize": "104857600", "MaxNotificationsPerChannel": "1000",
+			"EnableConfirmNotificationsToChannel": "true", "TimeBetweenUserTypingUpdatesMilliseconds": "5000",
+			"EnableUserTypingMessages": "true", "EnableChannelViewedMessages": "true", "EnableEmailInvitations": "false",
+			"ExperimentalTownSquareIsReadOnly": "false", "EnableThemeSelection": "true", "DefaultTheme": "default",
+			"AllowCustomThemes": "true", "EnableMobileFileDownload": "false", "EnableMobileFileUpload": "false",
+			"CollapsedThreads": "disabled", "PostPriority": "false", "MaxPostSize": strconv.Itoa(model.MaxPostRunes),
+			"AllowPersistentNotifications":             "false",
+			"UniqueEmojiReactionLimitPerPost":          strconv.Itoa(app.MaxUniqueReactions),
+			"FeatureFlagCollapsedThreads":              "false",
+			"EnableTeamCreation":                       b(cfg.EnableTeamCreation),
+			"ExperimentalEnableAuthenticationTransfer": "false",
+		}
+		for k, v := range full {
+			m[k] = v
+		}
+	}
+	return c.ok(m)
+}
+
+func (h *Handler) clientLicense(c *Context) error {
+	if err := checkFormat(c, "license"); err != nil {
+		return err
+	}
+	return c.ok(map[string]string{"IsLicensed": "false"})
+}
+
+func (h *Handler) timezones(c *Context) error { return c.ok(supportedTimezones) }
+
+func (h *Handler) clientLog(c *Context) error {
+	var body struct {
+		Level   string `json:"level"`
+		Message string `json:"message"`
+	}
+	if err := c.decode(&body, "log"); err != nil {
+		return err
+	}
+	if len(body.Message) > 4096 {
+		body.Message = body.Message[:4096]
+	}
+	h.log.InfoContext(c.ctx, "client log", "level", body.Level, "message", body.Message)
+	return c.ok(body)
+}
+
+func (h *Handler) serverLimits(c *Context) error {
+	if !c.app.IsAdmin(c.Session) {
+		return model.ErrForbidden()
+	}
+	n, err := c.app.UserCount(c.ctx)
+	if err != nil {
+		return err
+	}
+	return c.ok(map[string]any{"activeUserCount": n, "maxUsersLimit": 0, "maxUsersHardLimit": 0})
+}
+
+func (h *Handler) rolesByNames(c *Context) error {
+	var names []string
+	if err := c.decode(&names, "role_names"); err != nil {
+		return err
+	}
+	if len(names) > 100 {
+		return model.ErrInvalidBody("role_names")
+	}
+	return c.ok(c.app.Roles(names))
+}
+
+func (h *Handler) roleByName(c *Context) error {
+	r, err := c.app.Role(c.param("role_name"))
+	if err != nil {
+		return err
+	}
+	return c.ok(r)
+}
+
+func (h *Handler) roleByID(c *Context) error {
+	id, err := c.idParam("role_id")
+	if err != nil {
+		return err
+	}
+	r, err := c.app.Role(id)
+	if err != nil {
+		return err
+	}
+	return c.ok(r)
+}
+
+// supportedTimezones is a representative list of IANA zones for the manual
+// timezone picker.
+var supportedTimezones = []string{
+	"UTC", "Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi", "America/Anchorage",
+	"America/Argentina/Buenos_Aires", "America/Bogota", "America/Chicago", "America/Denver", "America/Halifax",
+	"America/Los_Angeles", "America/Mexico_City", "America/New_York", "America/Phoenix", "America/Sao_Paulo",
+	"America/St_Johns", "America/Toronto", "America/Vancouver", "Asia/Bangkok", "Asia/Dhaka", "Asia/Dubai",
+	"Asia/Hong_Kong", "Asia/Jakarta", "Asia/Jerusalem", "Asia/Karachi", "Asia/Kathmandu", "Asia/Kolkata",
+	"Asia/Manila", "Asia/Seoul", "Asia/Shanghai", "Asia/Singapore", "Asia/Taipei", "Asia/Tehran", "Asia/Tokyo",
+	"Atlantic/Azores", "Atlantic/Reykjavik", "Australia/Adelaide", "Australia/Brisbane", "Australia/Perth",
+	"Australia/Sydney", "Europe/Amsterdam", "Europe/Athens", "Europe/Berlin", "Europe/Brussels", "Europe/Dublin",
+	"Europe/Helsinki", "Europe/Istanbul", "Europe/Lisbon", "Europe/London", "Europe/Madrid", "Europe/Moscow",
+	"Europe/Paris", "Europe/Prague", "Europe/Rome", "Europe/Stockholm", "Europe/Vienna", "Europe/Warsaw",
+	"Europe/Zurich", "Pacific/Auckland", "Pacific/Honolulu",
+}

@@ -1,0 +1,100 @@
+// Package app holds Parley's rules: who may do what, what a post does, which
+// event goes to whom. The HTTP API, the WebSocket, the CLI and the importer
+// all call it, so each rule lives here once.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/parley-chat/parley/internal/bus"
+	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+// MattermostVersion is the server version Parley reports, so that official
+// clients enable the features whose API Parley implements.
+const MattermostVersion = "10.11.0"
+
+// App is the rules layer over one store and one bus.
+type App struct {
+	store     store.Store
+	bus       bus.Bus
+	cfg       atomic.Pointer[config.Config]
+	log       *slog.Logger
+	roles     map[string]*model.Role
+	perms     map[string]map[string]bool // role name → permission set
+	dummyOnce sync.Once
+	dummy     []byte
+	// BuildNumber identifies this build in X-Version-Id and the client config.
+	BuildNumber string
+}
+
+// New builds the app layer.
+func New(s store.Store, b bus.Bus, cfg config.Config, log *slog.Logger) *App {
+	a := &App{store: s, bus: b, log: log, roles: model.BuiltInRoles(), BuildNumber: "dev"}
+	a.perms = make(map[string]map[string]bool, len(a.roles))
+	for name, r := range a.roles {
+		set := make(map[string]bool, len(r.Permissions))
+		for _, p := range r.Permissions {
+			set[p] = true
+		}
+		a.perms[name] = set
+	}
+	a.cfg.Store(&cfg)
+	return a
+}
+
+// Config returns the settings in force. Callers must not modify it.
+func (a *App) Config() *config.Config { return a.cfg.Load() }
+
+// SetConfig replaces the settings in force.
+func (a *App) SetConfig(c config.Config) { a.cfg.Store(&c) }
+
+// Store exposes storage to tools that run beside the app (CLI, importer).
+func (a *App) Store() store.Store { return a.store }
+
+// Bus exposes the event bus to the WebSocket layer.
+func (a *App) Bus() bus.Bus { return a.bus }
+
+// Log is the app's logger.
+func (a *App) Log() *slog.Logger { return a.log }
+
+// publish sends an event; a failure is logged, never returned, because the change
+// it reports has already been committed.
+func (a *App) publish(ctx context.Context, ev *model.Event) {
+	if err := a.bus.Publish(ctx, ev); err != nil {
+		a.log.WarnContext(ctx, "publish event", "event", ev.Event, "err", err)
+	}
+}
+
+// storeErr turns a store error into an AppError: notFound for a missing row,
+// conflict (if given) for a unique violation, else an internal error.
+func storeErr(err error, notFound *model.AppError, conflict ...*model.AppError) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound) && notFound != nil:
+		return notFound
+	case errors.Is(err, store.ErrConflict) && len(conflict) > 0:
+		return conflict[0].Wrap(err)
+	}
+	var ae *model.AppError
+	if errors.As(err, &ae) {
+		return err
+	}
+	return model.ErrInternal(err)
+}
+
+// SystemSession is the actor of command-line and import work: a system admin
+// that is no user.
+func SystemSession() *model.Session {
+	return &model.Session{ID: "system", Roles: model.RoleSystemAdmin + " " + model.RoleSystemUser, Local: true,
+		Props: model.StringMap{}}
+}
+
+func page(p, perPage int) store.Page { return store.Page{Offset: p * perPage, Limit: perPage} }

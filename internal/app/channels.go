@@ -1,0 +1,948 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+func errChannelNotFound() *model.AppError {
+	return model.ErrNotFound("app.channel.get.existing.app_error", "channel")
+}
+
+func errChannelNameNotFound() *model.AppError {
+	return model.ErrNotFound("app.channel.get_by_name.missing.app_error", "channel")
+}
+
+func errChannelMemberNotFound() *model.AppError {
+	return model.ErrNotFound("app.channel.get_member.missing.app_error", "channel member")
+}
+
+// readableChannel loads a channel the caller may read. A private channel the
+// caller cannot see answers like a missing one would... except that Mattermost
+// answers 403 for ids; we keep its codes: 404 unknown, 403 not readable.
+func (a *App) readableChannel(ctx context.Context, s *model.Session, id string) (*model.Channel, error) {
+	ch, err := a.store.GetChannel(ctx, id)
+	if err != nil {
+		return nil, storeErr(err, errChannelNotFound())
+	}
+	if !a.CanReadChannel(ctx, s, ch) {
+		return nil, model.ErrForbidden()
+	}
+	return ch, nil
+}
+
+// GetChannel returns a channel the caller may read.
+func (a *App) GetChannel(ctx context.Context, s *model.Session, id string) (*model.Channel, error) {
+	return a.readableChannel(ctx, s, id)
+}
+
+// GetChannelByName finds a channel by team and name; unreadable ones are not found.
+func (a *App) GetChannelByName(ctx context.Context, s *model.Session, teamID, name string, includeDeleted bool) (*model.Channel, error) {
+	ch, err := a.store.GetChannelByName(ctx, teamID, strings.ToLower(name), includeDeleted)
+	if err != nil {
+		return nil, storeErr(err, errChannelNameNotFound())
+	}
+	if !a.CanReadChannel(ctx, s, ch) {
+		return nil, errChannelNameNotFound()
+	}
+	return ch, nil
+}
+
+// GetChannelByTeamNameAndName resolves /teams/name/{team}/channels/name/{channel}.
+func (a *App) GetChannelByTeamNameAndName(ctx context.Context, s *model.Session, teamName, name string, includeDeleted bool) (*model.Channel, error) {
+	t, err := a.store.GetTeamByName(ctx, strings.ToLower(teamName))
+	if err != nil {
+		return nil, storeErr(err, errTeamNameNotFound())
+	}
+	return a.GetChannelByName(ctx, s, t.ID, name, includeDeleted)
+}
+
+// CreateChannel creates a public or private channel and joins the creator as its admin.
+func (a *App) CreateChannel(ctx context.Context, s *model.Session, in *model.Channel) (*model.Channel, error) {
+	switch in.Type {
+	case model.ChannelDirect, model.ChannelGroup:
+		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.create_channel.direct_channel.app_error",
+			"Must use createDirectChannel API service for direct message channel creation.")
+	case model.ChannelOpen, model.ChannelPrivate:
+	default:
+		return nil, model.NewAppError(http.StatusBadRequest, "model.channel.is_valid.type.app_error", "Invalid type.")
+	}
+	if !model.IsValidID(in.TeamID) {
+		return nil, model.ErrInvalidBody("team_id")
+	}
+	perm := model.PermCreatePublicChannel
+	if in.Type == model.ChannelPrivate {
+		perm = model.PermCreatePrivateChannel
+	}
+	if !a.HasTeamPermission(ctx, s, in.TeamID, perm) {
+		return nil, model.ErrForbidden()
+	}
+	t, err := a.store.GetTeam(ctx, in.TeamID)
+	if err != nil {
+		return nil, storeErr(err, errTeamNotFound())
+	}
+	if t.DeleteAt > 0 {
+		return nil, model.ErrInvalidBody("team_id")
+	}
+	now := model.Now()
+	ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, TeamID: in.TeamID, Type: in.Type,
+		Name: strings.ToLower(strings.TrimSpace(in.Name)), DisplayName: strings.TrimSpace(in.DisplayName),
+		Header: in.Header, Purpose: in.Purpose, CreatorID: s.UserID, Props: in.Props}
+	if appErr := ch.IsValid(); appErr != nil {
+		return nil, appErr
+	}
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		if err := tx.SaveChannel(ctx, ch); err != nil {
+			return storeErr(err, nil, model.NewAppError(http.StatusBadRequest, "store.sql_channel.save_channel.exists.app_error",
+				"A channel with that name already exists on the same team."))
+		}
+		if s.UserID == "" {
+			return nil
+		}
+		return storeErr(tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: s.UserID,
+			SchemeUser: true, SchemeAdmin: true, NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}), nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.UserID != "" {
+		a.publish(ctx, model.NewEvent(model.EventChannelCreated, model.Broadcast{UserID: s.UserID},
+			map[string]any{"channel_id": ch.ID, "team_id": ch.TeamID}))
+	}
+	return ch, nil
+}
+
+// CreateDirectChannel returns the DM between two users, creating it if needed.
+func (a *App) CreateDirectChannel(ctx context.Context, s *model.Session, ids []string) (*model.Channel, error) {
+	if len(ids) != 2 || !model.IsValidID(ids[0]) || !model.IsValidID(ids[1]) {
+		return nil, model.ErrInvalidBody("user_ids")
+	}
+	if !slices.Contains(ids, s.UserID) && !a.IsAdmin(s) {
+		return nil, model.ErrForbidden()
+	}
+	if !a.HasPermission(s, model.PermCreateDirectChannel) {
+		return nil, model.ErrForbidden()
+	}
+	users := make([]*model.User, 0, 2)
+	for _, id := range ids {
+		u, err := a.store.GetUser(ctx, id)
+		if err != nil {
+			return nil, storeErr(err, model.ErrInvalidBody("user_ids"))
+		}
+		users = append(users, u)
+	}
+	name := model.DirectChannelName(ids[0], ids[1])
+	if ch, err := a.store.GetChannelByName(ctx, "", name, true); err == nil {
+		return ch, nil
+	}
+	now := model.Now()
+	ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, Type: model.ChannelDirect, Name: name, CreatorID: s.UserID}
+	err := a.store.Tx(ctx, func(tx store.Store) error {
+		if err := tx.SaveChannel(ctx, ch); err != nil {
+			return model.ErrInternal(err)
+		}
+		for _, u := range users {
+			if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
+				NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
+				return model.ErrInternal(err)
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, store.ErrConflict) {
+		// Both users opened the DM at once; the other request created it.
+		return a.store.GetChannelByName(ctx, "", name, true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		a.publish(ctx, model.NewEvent(model.EventDirectAdded, model.Broadcast{UserID: u.ID},
+			map[string]any{"teammate_id": model.DirectChannelOtherUser(name, u.ID), "creator_id": s.UserID}))
+	}
+	return ch, nil
+}
+
+// CreateGroupChannel returns the group message of 3–8 users (caller included).
+func (a *App) CreateGroupChannel(ctx context.Context, s *model.Session, ids []string) (*model.Channel, error) {
+	if !slices.Contains(ids, s.UserID) && s.UserID != "" {
+		ids = append(ids, s.UserID)
+	}
+	seen := map[string]bool{}
+	var uniq []string
+	for _, id := range ids {
+		if !model.IsValidID(id) {
+			return nil, model.ErrInvalidBody("user_ids")
+		}
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	if len(uniq) < 3 || len(uniq) > 8 {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.create_group.bad_size.app_error",
+			"Group message channels must contain at least 3 and no more than 8 users.")
+	}
+	if !a.HasPermission(s, model.PermCreateGroupChannel) {
+		return nil, model.ErrForbidden()
+	}
+	users, err := a.store.GetUsersByIDs(ctx, uniq, 0)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	if len(users) != len(uniq) {
+		return nil, model.ErrInvalidBody("user_ids")
+	}
+	name := model.GroupChannelName(uniq)
+	if ch, err := a.store.GetChannelByName(ctx, "", name, true); err == nil {
+		return ch, nil
+	}
+	names := make([]string, len(users))
+	for i, u := range users {
+		names[i] = u.Username
+	}
+	sort.Strings(names)
+	now := model.Now()
+	ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, Type: model.ChannelGroup, Name: name,
+		DisplayName: strings.Join(names, ", "), CreatorID: s.UserID}
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		if err := tx.SaveChannel(ctx, ch); err != nil {
+			return model.ErrInternal(err)
+		}
+		for _, u := range users {
+			if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
+				NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
+				return model.ErrInternal(err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if existing, e2 := a.store.GetChannelByName(ctx, "", name, true); e2 == nil {
+			return existing, nil
+		}
+		return nil, err
+	}
+	for _, u := range users {
+		a.publish(ctx, model.NewEvent(model.EventGroupAdded, model.Broadcast{UserID: u.ID},
+			map[string]any{"teammate_ids": model.JSONString(uniq)}))
+	}
+	return ch, nil
+}
+
+// TeamPublicChannels lists a team's live (or archived) public channels.
+func (a *App) TeamPublicChannels(ctx context.Context, s *model.Session, teamID string, archived bool, p, perPage int) ([]*model.Channel, error) {
+	if !a.HasTeamPermission(ctx, s, teamID, model.PermListTeamChannels) {
+		return nil, model.ErrForbidden()
+	}
+	cs, err := a.store.ListPublicChannels(ctx, teamID, archived, page(p, perPage))
+	return cs, storeErr(err, nil)
+}
+
+// TeamPrivateChannels lists a team's private channels (admins only).
+func (a *App) TeamPrivateChannels(ctx context.Context, s *model.Session, teamID string, p, perPage int) ([]*model.Channel, error) {
+	if !a.IsAdmin(s) {
+		return nil, model.ErrForbidden()
+	}
+	cs, err := a.store.ListPrivateChannels(ctx, teamID, page(p, perPage))
+	return cs, storeErr(err, nil)
+}
+
+// ChannelsByIDs returns the public channels of a team among ids.
+func (a *App) ChannelsByIDs(ctx context.Context, s *model.Session, teamID string, ids []string) ([]*model.Channel, error) {
+	if !a.HasTeamPermission(ctx, s, teamID, model.PermViewTeam) {
+		return nil, model.ErrForbidden()
+	}
+	out := []*model.Channel{}
+	for _, id := range ids {
+		ch, err := a.store.GetChannel(ctx, id)
+		if err == nil && ch.TeamID == teamID && a.CanReadChannel(ctx, s, ch) {
+			out = append(out, ch)
+		}
+	}
+	return out, nil
+}
+
+// ChannelsForUser lists the user's channels in a team plus their DMs and GMs.
+func (a *App) ChannelsForUser(ctx context.Context, s *model.Session, userID, teamID string, includeDeleted bool, lastDeleteAt int64) ([]*model.Channel, error) {
+	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) || !a.HasTeamPermission(ctx, s, teamID, model.PermViewTeam) {
+		return nil, model.ErrForbidden()
+	}
+	cs, err := a.store.ListChannelsForUser(ctx, userID, teamID, includeDeleted, lastDeleteAt)
+	return cs, storeErr(err, nil)
+}
+
+// ChannelMembersForUser lists the user's memberships in a team, DMs and GMs included.
+func (a *App) ChannelMembersForUser(ctx context.Context, s *model.Session, userID, teamID string) ([]*model.ChannelMember, error) {
+	if !a.IsSelfOr(s, userID, model.PermManageSystem) || !a.HasTeamPermission(ctx, s, teamID, model.PermViewTeam) {
+		return nil, model.ErrForbidden()
+	}
+	ms, err := a.store.ListChannelMembersForUser(ctx, userID, teamID)
+	return ms, storeErr(err, nil)
+}
+
+// SearchChannels finds a team's public channels (and the caller's private ones) by name.
+func (a *App) SearchChannels(ctx context.Context, s *model.Session, teamID, term string, archived bool) ([]*model.Channel, error) {
+	if !a.HasTeamPermission(ctx, s, teamID, model.PermViewTeam) {
+		return nil, model.ErrForbidden()
+	}
+	cs, err := a.store.SearchChannels(ctx, teamID, term, archived, 200)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	out := []*model.Channel{}
+	for _, c := range cs {
+		if len(out) == 50 {
+			break
+		}
+		if c.Type == model.ChannelOpen || a.isMember(ctx, c.ID, s.UserID) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// AutocompleteChannels lists public channels (or, forSearch, the caller's
+// channels) whose name starts with prefix.
+func (a *App) AutocompleteChannels(ctx context.Context, s *model.Session, teamID, prefix string, forSearch bool) ([]*model.Channel, error) {
+	cs, err := a.SearchChannels(ctx, s, teamID, prefix, false)
+	if err != nil {
+		return nil, err
+	}
+	out := []*model.Channel{}
+	p := strings.ToLower(prefix)
+	for _, c := range cs {
+		if !strings.HasPrefix(c.Name, p) && !strings.HasPrefix(strings.ToLower(c.DisplayName), p) {
+			continue
+		}
+		if forSearch && !a.isMember(ctx, c.ID, s.UserID) {
+			continue
+		}
+		if !forSearch && c.Type != model.ChannelOpen {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (a *App) channelForUpdate(ctx context.Context, s *model.Session, id string) (*model.Channel, error) {
+	ch, err := a.store.GetChannel(ctx, id)
+	if err != nil {
+		return nil, storeErr(err, errChannelNotFound())
+	}
+	switch ch.Type {
+	case model.ChannelOpen:
+		if !a.HasChannelPermission(ctx, s, ch, model.PermManagePublicProps) {
+			return nil, model.ErrForbidden()
+		}
+	case model.ChannelPrivate:
+		if !a.HasChannelPermission(ctx, s, ch, model.PermManagePrivateProps) {
+			return nil, model.ErrForbidden()
+		}
+	default:
+		if !a.isMember(ctx, ch.ID, s.UserID) {
+			return nil, model.NewAppError(http.StatusForbidden, "api.channel.patch_update_channel.forbidden.app_error",
+				"Failed to patch the channel.")
+		}
+	}
+	if ch.DeleteAt > 0 {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.update_channel.deleted.app_error",
+			"The channel has been archived or deleted.")
+	}
+	return ch, nil
+}
+
+// PatchChannel changes some fields of a channel, posting the usual system messages.
+func (a *App) PatchChannel(ctx context.Context, s *model.Session, id string, p *model.ChannelPatch) (*model.Channel, error) {
+	ch, err := a.channelForUpdate(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	old := *ch
+	if p.Name != nil && *p.Name != ch.Name {
+		if ch.Name == model.DefaultChannel || ch.IsGroupOrDirect() {
+			return nil, model.NewAppError(http.StatusBadRequest, "api.channel.update_channel.tried.app_error",
+				"Tried to perform an invalid update of the default channel.")
+		}
+		ch.Name = strings.ToLower(*p.Name)
+	}
+	if p.DisplayName != nil {
+		ch.DisplayName = *p.DisplayName
+	}
+	if p.Header != nil {
+		ch.Header = *p.Header
+	}
+	if p.Purpose != nil {
+		ch.Purpose = *p.Purpose
+	}
+	return a.saveChannel(ctx, s, ch, &old)
+}
+
+// UpdateChannel replaces the editable fields of a channel.
+func (a *App) UpdateChannel(ctx context.Context, s *model.Session, in *model.Channel) (*model.Channel, error) {
+	ch, err := a.channelForUpdate(ctx, s, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if in.Type != "" && in.Type != ch.Type {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.update_channel.typechange.app_error",
+			"Channel type cannot be updated.")
+	}
+	return a.PatchChannel(ctx, s, in.ID, &model.ChannelPatch{DisplayName: &in.DisplayName, Name: &in.Name,
+		Header: &in.Header, Purpose: &in.Purpose})
+}
+
+func (a *App) saveChannel(ctx context.Context, s *model.Session, ch, old *model.Channel) (*model.Channel, error) {
+	if appErr := ch.IsValid(); appErr != nil {
+		return nil, appErr
+	}
+	ch.UpdateAt = model.Now()
+	err := a.store.Tx(ctx, func(tx store.Store) error {
+		if err := tx.UpdateChannel(ctx, ch); err != nil {
+			return storeErr(err, errChannelNotFound(), model.NewAppError(http.StatusBadRequest,
+				"store.sql_channel.update.exists.app_error", "A channel with that name already exists on the same team."))
+		}
+		if old == nil || s.UserID == "" {
+			return nil
+		}
+		changes := []struct {
+			typ, oldV, newV, oldKey, newKey string
+		}{
+			{model.PostTypeHeaderChange, old.Header, ch.Header, "old_header", "new_header"},
+			{model.PostTypePurposeChange, old.Purpose, ch.Purpose, "old_purpose", "new_purpose"},
+			{model.PostTypeDisplayName, old.DisplayName, ch.DisplayName, "old_displayname", "new_displayname"},
+		}
+		for _, c := range changes {
+			if c.oldV == c.newV {
+				continue
+			}
+			if _, err := a.systemPost(ctx, tx, ch, s.UserID, c.typ, map[string]any{c.oldKey: c.oldV, c.newKey: c.newV}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.publish(ctx, model.NewEvent(model.EventChannelUpdated, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"channel": model.JSONString(ch)}))
+	return ch, nil
+}
+
+// SetChannelPrivacy converts a channel between public (O) and private (P).
+func (a *App) SetChannelPrivacy(ctx context.Context, s *model.Session, id, privacy string) (*model.Channel, error) {
+	ch, err := a.store.GetChannel(ctx, id)
+	if err != nil {
+		return nil, storeErr(err, errChannelNotFound())
+	}
+	switch {
+	case privacy == model.ChannelPrivate && ch.Type == model.ChannelOpen:
+		if !a.HasTeamPermission(ctx, s, ch.TeamID, model.PermConvertPublicToPrivate) {
+			return nil, model.ErrForbidden()
+		}
+	case privacy == model.ChannelOpen && ch.Type == model.ChannelPrivate:
+		if !a.HasTeamPermission(ctx, s, ch.TeamID, model.PermConvertPrivateToPublic) {
+			return nil, model.ErrForbidden()
+		}
+	case privacy == ch.Type:
+		return ch, nil
+	default:
+		return nil, model.ErrInvalidBody("privacy")
+	}
+	if ch.Name == model.DefaultChannel {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.update_channel_privacy.default_channel_error",
+			"The default channel cannot be made private.")
+	}
+	ch.Type = privacy
+	return a.saveChannel(ctx, s, ch, nil)
+}
+
+// ArchiveChannel archives a channel (or deletes it for good when permanent).
+func (a *App) ArchiveChannel(ctx context.Context, s *model.Session, id string, permanent bool) error {
+	ch, err := a.store.GetChannel(ctx, id)
+	if err != nil {
+		return storeErr(err, errChannelNotFound())
+	}
+	if ch.IsGroupOrDirect() {
+		return model.NewAppError(http.StatusBadRequest, "api.channel.delete_channel.type.invalid",
+			"Cannot delete direct or group message channels.")
+	}
+	perm := model.PermDeletePublicChannel
+	if ch.Type == model.ChannelPrivate {
+		perm = model.PermDeletePrivateChannel
+	}
+	if !a.HasChannelPermission(ctx, s, ch, perm) {
+		return model.ErrForbidden()
+	}
+	if ch.Name == model.DefaultChannel {
+		return model.NewAppError(http.StatusBadRequest, "api.channel.delete_channel.cannot.app_error",
+			"Unable to delete the default channel.")
+	}
+	if permanent {
+		if !a.Config().EnableAPIDeletion || !a.IsAdmin(s) {
+			return model.NewAppError(http.StatusUnauthorized, "api.user.delete_channel.not_enabled.app_error",
+				"Permanent channel deletion feature is not enabled. Please contact your System Administrator.")
+		}
+		return a.DeleteChannelPermanently(ctx, ch)
+	}
+	if ch.DeleteAt > 0 {
+		return model.NewAppError(http.StatusBadRequest, "api.channel.delete_channel.deleted.app_error",
+			"The channel has been archived or deleted.")
+	}
+	now := model.Now()
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		if s.UserID != "" {
+			if _, err := a.systemPost(ctx, tx, ch, s.UserID, model.PostTypeChannelDeleted, nil); err != nil {
+				return err
+			}
+		}
+		ch.DeleteAt, ch.UpdateAt = now, now
+		return storeErr(tx.UpdateChannel(ctx, ch), errChannelNotFound())
+	})
+	if err != nil {
+		return err
+	}
+	a.publish(ctx, model.NewEvent(model.EventChannelDeleted, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"channel_id": ch.ID, "delete_at": now}))
+	return nil
+}
+
+// DeleteChannelPermanently removes a channel with its posts, reactions and memberships.
+func (a *App) DeleteChannelPermanently(ctx context.Context, ch *model.Channel) error {
+	members, err := a.store.ChannelMemberIDs(ctx, ch.ID)
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	if err := a.store.DeleteChannelPermanently(ctx, ch.ID); err != nil {
+		return storeErr(err, errChannelNotFound())
+	}
+	for _, uid := range members {
+		a.publish(ctx, model.NewEvent(model.EventChannelDeleted, model.Broadcast{UserID: uid},
+			map[string]any{"channel_id": ch.ID, "delete_at": model.Now(), "permanent": true}))
+	}
+	return nil
+}
+
+// RestoreChannel un-archives a channel.
+func (a *App) RestoreChannel(ctx context.Context, s *model.Session, id string) (*model.Channel, error) {
+	ch, err := a.store.GetChannel(ctx, id)
+	if err != nil {
+		return nil, storeErr(err, errChannelNotFound())
+	}
+	if ch.TeamID == "" || !a.HasTeamPermission(ctx, s, ch.TeamID, model.PermManageTeam) {
+		return nil, model.ErrForbidden()
+	}
+	if ch.DeleteAt == 0 {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.restore_channel.restored.app_error",
+			"Unable to unarchive channel. The channel is not archived.")
+	}
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		ch.DeleteAt, ch.UpdateAt = 0, model.Now()
+		if err := tx.UpdateChannel(ctx, ch); err != nil {
+			return storeErr(err, errChannelNotFound())
+		}
+		if s.UserID == "" {
+			return nil
+		}
+		_, err := a.systemPost(ctx, tx, ch, s.UserID, model.PostTypeChannelRestored, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.publish(ctx, model.NewEvent(model.EventChannelRestored, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"channel_id": ch.ID}))
+	return ch, nil
+}
+
+// ChannelStats counts a channel's members and pinned posts.
+func (a *App) ChannelStats(ctx context.Context, s *model.Session, id string) (*model.ChannelStats, error) {
+	if _, err := a.readableChannel(ctx, s, id); err != nil {
+		return nil, err
+	}
+	n, err := a.store.CountChannelMembers(ctx, id)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	pinned, err := a.store.CountPinnedPosts(ctx, id)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	return &model.ChannelStats{ChannelID: id, MemberCount: n, PinnedPostCount: pinned}, nil
+}
+
+// ChannelMembers lists a channel's members.
+func (a *App) ChannelMembers(ctx context.Context, s *model.Session, id string, p, perPage int) ([]*model.ChannelMember, error) {
+	if _, err := a.readableChannel(ctx, s, id); err != nil {
+		return nil, err
+	}
+	ms, err := a.store.ListChannelMembers(ctx, id, page(p, perPage))
+	return ms, storeErr(err, nil)
+}
+
+// ChannelMembersByIDs returns the memberships among userIDs.
+func (a *App) ChannelMembersByIDs(ctx context.Context, s *model.Session, id string, userIDs []string) ([]*model.ChannelMember, error) {
+	if _, err := a.readableChannel(ctx, s, id); err != nil {
+		return nil, err
+	}
+	ms, err := a.store.GetChannelMembersByIDs(ctx, id, userIDs)
+	return ms, storeErr(err, nil)
+}
+
+// ChannelMember returns one membership.
+func (a *App) ChannelMember(ctx context.Context, s *model.Session, channelID, userID string) (*model.ChannelMember, error) {
+	if _, err := a.readableChannel(ctx, s, channelID); err != nil {
+		return nil, err
+	}
+	m, err := a.store.GetChannelMember(ctx, channelID, userID)
+	return m, storeErr(err, errChannelMemberNotFound())
+}
+
+// AddChannelMember joins a user to a channel: themselves to a public channel, or
+// others with the manage-members permission.
+func (a *App) AddChannelMember(ctx context.Context, s *model.Session, channelID, userID string) (*model.ChannelMember, error) {
+	ch, err := a.store.GetChannel(ctx, channelID)
+	if err != nil {
+		return nil, storeErr(err, errChannelNotFound())
+	}
+	if ch.IsGroupOrDirect() {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.add_user_to_channel.type.app_error",
+			"Can not add user to this channel type.")
+	}
+	if ch.DeleteAt > 0 {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.add_user.to.channel.failed.deleted.app_error",
+			"Failed to add user to channel because the channel has been archived.")
+	}
+	if m, err := a.store.GetChannelMember(ctx, channelID, userID); err == nil {
+		if !a.CanReadChannel(ctx, s, ch) {
+			return nil, model.ErrForbidden()
+		}
+		return m, nil
+	}
+	switch {
+	case userID == s.UserID && ch.Type == model.ChannelOpen:
+		if !a.HasTeamPermission(ctx, s, ch.TeamID, model.PermJoinPublicChannels) {
+			return nil, model.ErrForbidden()
+		}
+	case ch.Type == model.ChannelOpen:
+		if !a.HasChannelPermission(ctx, s, ch, model.PermManagePublicMembers) {
+			return nil, model.ErrForbidden()
+		}
+	default:
+		if !a.HasChannelPermission(ctx, s, ch, model.PermManagePrivateMembers) {
+			return nil, model.ErrForbidden()
+		}
+	}
+	u, err := a.store.GetUser(ctx, userID)
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound())
+	}
+	tm, err := a.store.GetTeamMember(ctx, ch.TeamID, userID)
+	if err != nil {
+		return nil, storeErr(err, errTeamMemberNotFound())
+	}
+	if tm.DeleteAt > 0 || u.DeleteAt > 0 {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.add_user.to.channel.failed.deleted.app_error",
+			"Failed to add user to channel because they have been removed from the team.")
+	}
+	postType := model.PostTypeJoinChannel
+	if userID != s.UserID {
+		postType = model.PostTypeAddToChannel
+	}
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		return a.addChannelMember(ctx, tx, ch, u, s.UserID, postType, true)
+	})
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.store.GetChannelMember(ctx, channelID, userID)
+	return m, storeErr(err, errChannelMemberNotFound())
+}
+
+// addChannelMember stores the membership, posts the join message and tells clients.
+func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Channel, u *model.User, actorID, postType string, announce bool) error {
+	now := model.Now()
+	if _, err := tx.GetChannelMember(ctx, ch.ID, u.ID); err == nil {
+		return nil
+	}
+	m := &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true, NotifyProps: model.DefaultChannelNotifyProps(),
+		LastUpdateAt: now}
+	if err := tx.SaveChannelMember(ctx, m); err != nil {
+		return model.ErrInternal(err)
+	}
+	if announce {
+		props := map[string]any{"username": u.Username}
+		poster := u.ID
+		if postType == model.PostTypeAddToChannel || postType == model.PostTypeAddToTeam {
+			props = map[string]any{"addedUserId": u.ID, "addedUsername": u.Username, "userId": actorID}
+			poster = actorID
+		}
+		if _, err := a.systemPost(ctx, tx, ch, poster, postType, props); err != nil {
+			return err
+		}
+	}
+	// The new member has read everything before joining.
+	if _, err := tx.ViewChannel(ctx, ch.ID, u.ID, now); err != nil {
+		return model.ErrInternal(err)
+	}
+	a.publish(ctx, model.NewEvent(model.EventUserAdded, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"user_id": u.ID, "team_id": ch.TeamID}))
+	return nil
+}
+
+// RemoveChannelMember makes a user leave a channel, or removes them.
+func (a *App) RemoveChannelMember(ctx context.Context, s *model.Session, channelID, userID string) error {
+	ch, err := a.store.GetChannel(ctx, channelID)
+	if err != nil {
+		return storeErr(err, errChannelNotFound())
+	}
+	if ch.Type == model.ChannelDirect {
+		return model.NewAppError(http.StatusBadRequest, "api.channel.remove_channel_member.type.app_error",
+			"Cannot remove user from a direct message channel.")
+	}
+	if userID != s.UserID {
+		perm := model.PermManagePublicMembers
+		if ch.Type == model.ChannelPrivate {
+			perm = model.PermManagePrivateMembers
+		}
+		if !a.HasChannelPermission(ctx, s, ch, perm) {
+			return model.ErrForbidden()
+		}
+	}
+	if ch.Name == model.DefaultChannel {
+		return model.NewAppError(http.StatusBadRequest, "api.channel.remove.default.app_error",
+			"Unable to remove user from the default channel.")
+	}
+	if _, err := a.store.GetChannelMember(ctx, channelID, userID); err != nil {
+		return storeErr(err, errChannelMemberNotFound())
+	}
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		if ch.DeleteAt == 0 && ch.Type != model.ChannelGroup {
+			typ, props, poster := model.PostTypeLeaveChannel, map[string]any{}, userID
+			if userID != s.UserID {
+				typ, props, poster = model.PostTypeRemoveFromChan, map[string]any{"removedUserId": userID}, s.UserID
+			}
+			if poster != "" {
+				if _, err := a.systemPost(ctx, tx, ch, poster, typ, props); err != nil {
+					return err
+				}
+			}
+		}
+		return storeErr(tx.DeleteChannelMember(ctx, channelID, userID), errChannelMemberNotFound())
+	})
+	if err != nil {
+		return err
+	}
+	a.publish(ctx, model.NewEvent(model.EventUserRemoved, model.Broadcast{ChannelID: channelID},
+		map[string]any{"user_id": userID, "remover_id": s.UserID, "channel_id": channelID}))
+	a.publish(ctx, model.NewEvent(model.EventUserRemoved, model.Broadcast{UserID: userID},
+		map[string]any{"remover_id": s.UserID, "channel_id": channelID}))
+	return nil
+}
+
+// UpdateChannelMemberRoles sets a member's channel roles.
+func (a *App) UpdateChannelMemberRoles(ctx context.Context, s *model.Session, channelID, userID, roles string) error {
+	m, err := a.memberForRoles(ctx, s, channelID, userID)
+	if err != nil {
+		return err
+	}
+	m.SchemeUser, m.SchemeAdmin, m.SchemeGuest, m.ExplicitRoles = false, false, false, ""
+	for _, r := range strings.Fields(roles) {
+		switch r {
+		case model.RoleChannelUser:
+			m.SchemeUser = true
+		case model.RoleChannelAdmin:
+			m.SchemeAdmin = true
+		case "channel_guest":
+			m.SchemeGuest = true
+		default:
+			return model.ErrInvalidBody("roles")
+		}
+	}
+	return a.saveChannelMember(ctx, m)
+}
+
+// UpdateChannelMemberSchemeRoles sets the scheme flags of a membership.
+func (a *App) UpdateChannelMemberSchemeRoles(ctx context.Context, s *model.Session, channelID, userID string, admin, user, guest bool) error {
+	m, err := a.memberForRoles(ctx, s, channelID, userID)
+	if err != nil {
+		return err
+	}
+	m.SchemeAdmin, m.SchemeUser, m.SchemeGuest = admin, user, guest
+	return a.saveChannelMember(ctx, m)
+}
+
+func (a *App) memberForRoles(ctx context.Context, s *model.Session, channelID, userID string) (*model.ChannelMember, error) {
+	ch, err := a.store.GetChannel(ctx, channelID)
+	if err != nil {
+		return nil, storeErr(err, errChannelNotFound())
+	}
+	if !a.HasChannelPermission(ctx, s, ch, model.PermManageChannelRoles) {
+		return nil, model.ErrForbidden()
+	}
+	m, err := a.store.GetChannelMember(ctx, channelID, userID)
+	return m, storeErr(err, errChannelMemberNotFound())
+}
+
+func (a *App) saveChannelMember(ctx context.Context, m *model.ChannelMember) error {
+	m.LastUpdateAt = model.Now()
+	if err := a.store.SaveChannelMember(ctx, m); err != nil {
+		return model.ErrInternal(err)
+	}
+	m.Roles = m.RolesString()
+	a.publish(ctx, model.NewEvent(model.EventChannelMemberUpdated, model.Broadcast{UserID: m.UserID},
+		map[string]any{"channelMember": model.JSONString(m)}))
+	return nil
+}
+
+var validNotifyProps = map[string][]string{
+	"desktop":                     {"default", "all", "mention", "none"},
+	"push":                        {"default", "all", "mention", "none"},
+	"email":                       {"default", "true", "false"},
+	"mark_unread":                 {"all", "mention"},
+	"ignore_channel_mentions":     {"default", "on", "off"},
+	"channel_auto_follow_threads": {"on", "off"},
+}
+
+// UpdateChannelMemberNotifyProps merges the given keys into the member's notify props.
+func (a *App) UpdateChannelMemberNotifyProps(ctx context.Context, s *model.Session, channelID, userID string, props model.StringMap) error {
+	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
+		return model.ErrForbidden()
+	}
+	m, err := a.store.GetChannelMember(ctx, channelID, userID)
+	if err != nil {
+		return storeErr(err, errChannelMemberNotFound())
+	}
+	for k, v := range props {
+		if allowed, ok := validNotifyProps[k]; ok && !slices.Contains(allowed, v) {
+			return model.NewAppError(http.StatusBadRequest, "model.channel_member.is_valid.notify_level.app_error",
+				"Invalid notify level for "+k+".")
+		}
+		if len(k) > 64 || len(v) > 256 {
+			return model.ErrInvalidBody("notify_props")
+		}
+		m.NotifyProps[k] = v
+	}
+	return a.saveChannelMember(ctx, m)
+}
+
+// ViewChannels marks channels read for the user; it returns channel id → last_viewed_at.
+func (a *App) ViewChannels(ctx context.Context, s *model.Session, userID string, ids ...string) (map[string]int64, error) {
+	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
+		return nil, model.ErrForbidden()
+	}
+	out := map[string]int64{}
+	now := model.Now()
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		at, err := a.store.ViewChannel(ctx, id, userID, now)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // not a member: nothing to mark
+		}
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+		out[id] = at
+		a.publish(ctx, model.NewEvent(model.EventChannelViewed, model.Broadcast{UserID: userID},
+			map[string]any{"channel_id": id}))
+	}
+	return out, nil
+}
+
+// ChannelUnread is the unread summary of one channel for a user.
+func (a *App) ChannelUnread(ctx context.Context, s *model.Session, userID, channelID string) (*model.ChannelUnread, error) {
+	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
+		return nil, model.ErrForbidden()
+	}
+	ch, err := a.readableChannel(ctx, s, channelID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.store.GetChannelMember(ctx, channelID, userID)
+	if err != nil {
+		return nil, storeErr(err, errChannelMemberNotFound())
+	}
+	return &model.ChannelUnread{TeamID: ch.TeamID, ChannelID: ch.ID, MsgCount: max(ch.TotalMsgCount-m.MsgCount, 0),
+		MentionCount: m.MentionCount, MentionCountRoot: m.MentionCountRoot,
+		MsgCountRoot: max(ch.TotalMsgCountRoot-m.MsgCountRoot, 0), UrgentMentionCount: m.UrgentMentionCount}, nil
+}
+
+// SidebarCategories builds the default sidebar: favorites (from preferences),
+// channels and direct messages.
+func (a *App) SidebarCategories(ctx context.Context, s *model.Session, userID, teamID string) (*model.SidebarCategories, error) {
+	chans, err := a.ChannelsForUser(ctx, s, userID, teamID, false, 0)
+	if err != nil {
+		return nil, err
+	}
+	favs, err := a.store.GetPreferences(ctx, userID, "favorite_channel")
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	isFav := map[string]bool{}
+	for _, p := range favs {
+		isFav[p.Name] = p.Value == "true"
+	}
+	mk := func(typ, name string, order int64) *model.SidebarCategory {
+		return &model.SidebarCategory{ID: typ + "_" + userID + "_" + teamID, UserID: userID, TeamID: teamID,
+			Type: typ, DisplayName: name, SortOrder: order, ChannelIDs: []string{}}
+	}
+	fav := mk("favorites", "Favorites", 0)
+	chs := mk("channels", "Channels", 10)
+	dms := mk("direct_messages", "Direct Messages", 20)
+	dms.Sorting = "recent"
+	for _, c := range chans {
+		switch {
+		case isFav[c.ID]:
+			fav.ChannelIDs = append(fav.ChannelIDs, c.ID)
+		case c.IsGroupOrDirect():
+			dms.ChannelIDs = append(dms.ChannelIDs, c.ID)
+		default:
+			chs.ChannelIDs = append(chs.ChannelIDs, c.ID)
+		}
+	}
+	return &model.SidebarCategories{Categories: []*model.SidebarCategory{fav, chs, dms},
+		Order: []string{fav.ID, chs.ID, dms.ID}}, nil
+}
+
+// UpdateSidebarCategories applies what the default sidebar can keep: moving a
+// channel into or out of favorites.
+func (a *App) UpdateSidebarCategories(ctx context.Context, s *model.Session, userID, teamID string, cats []*model.SidebarCategory) ([]*model.SidebarCategory, error) {
+	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
+		return nil, model.ErrForbidden()
+	}
+	var prefs []model.Preference
+	for _, c := range cats {
+		if c.Type != "favorites" {
+			continue
+		}
+		current, err := a.SidebarCategories(ctx, s, userID, teamID)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range current.Categories[0].ChannelIDs {
+			if !slices.Contains(c.ChannelIDs, id) {
+				prefs = append(prefs, model.Preference{UserID: userID, Category: "favorite_channel", Name: id, Value: "false"})
+			}
+		}
+		for _, id := range c.ChannelIDs {
+			prefs = append(prefs, model.Preference{UserID: userID, Category: "favorite_channel", Name: id, Value: "true"})
+		}
+	}
+	if len(prefs) > 0 {
+		if err := a.SavePreferences(ctx, s, userID, prefs); err != nil {
+			return nil, err
+		}
+	}
+	return cats, nil
+}

@@ -1,0 +1,81 @@
+package app
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/parley-chat/parley/internal/model"
+)
+
+var (
+	codeBlockRE  = regexp.MustCompile("(?s)```.*?(```|$)")
+	inlineCodeRE = regexp.MustCompile("`[^`\n]*`")
+)
+
+// mentionWords returns the words of a message outside code, lower-cased, with
+// their leading @ kept so "@alice" and "alice" can be told apart.
+func mentionWords(msg string) []string {
+	msg = codeBlockRE.ReplaceAllString(msg, " ")
+	msg = inlineCodeRE.ReplaceAllString(msg, " ")
+	fields := strings.FieldsFunc(strings.ToLower(msg), func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@' || r == '.' || r == '_' || r == '-')
+	})
+	out := fields[:0]
+	for _, f := range fields {
+		if f = strings.TrimRight(f, ".-_"); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// mentionTarget is what one channel member answers to.
+type mentionTarget struct {
+	user   *model.User
+	member *model.ChannelMember
+}
+
+// mentionedUsers returns the ids of members the message mentions: by @username,
+// by their mention keys or first name (when enabled), and everyone for
+// @channel/@all/@here unless they ignore channel mentions. DMs always mention
+// the other member.
+func mentionedUsers(post *model.Post, ch *model.Channel, targets []mentionTarget) []string {
+	words := mentionWords(post.Message)
+	has := make(map[string]bool, len(words))
+	for _, w := range words {
+		has[w] = true
+	}
+	channelWide := has["@channel"] || has["@all"] || has["@here"]
+	if v, ok := post.Props["disable_group_highlight"].(bool); ok && v {
+		channelWide = false
+	}
+	var out []string
+	for _, t := range targets {
+		u := t.user
+		if u.ID == post.UserID {
+			continue
+		}
+		mentioned := ch.Type == model.ChannelDirect || has["@"+u.Username]
+		if !mentioned && channelWide && u.NotifyProps["channel"] != "false" &&
+			t.member.NotifyProps["ignore_channel_mentions"] != "on" {
+			mentioned = true
+		}
+		if !mentioned && u.NotifyProps["first_name"] == "true" && u.FirstName != "" {
+			mentioned = has[strings.ToLower(u.FirstName)]
+		}
+		if !mentioned {
+			for _, k := range strings.Split(u.NotifyProps["mention_keys"], ",") {
+				k = strings.ToLower(strings.TrimSpace(k))
+				if k != "" && (has[k] || has["@"+strings.TrimPrefix(k, "@")]) {
+					mentioned = true
+					break
+				}
+			}
+		}
+		if mentioned {
+			out = append(out, u.ID)
+		}
+	}
+	return out
+}

@@ -1,0 +1,585 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+func errPostNotFound() *model.AppError { return model.ErrNotFound("app.post.get.app_error", "post") }
+
+// systemPost stores a system message in ch inside tx and counts it like any post.
+func (a *App) systemPost(ctx context.Context, tx store.Store, ch *model.Channel, userID, typ string, props map[string]any) (*model.Post, error) {
+	now := model.Now()
+	p := &model.Post{ID: model.NewID(), CreateAt: now, UpdateAt: now, UserID: userID, ChannelID: ch.ID, Type: typ, Props: props}
+	p.PreCommit()
+	if err := tx.SavePost(ctx, p); err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	if err := tx.IncrementChannelCounts(ctx, ch.ID, now, true); err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	a.publishPosted(ctx, p, ch, "", nil)
+	return p, nil
+}
+
+func (a *App) publishPosted(ctx context.Context, p *model.Post, ch *model.Channel, senderName string, mentions []string) {
+	data := map[string]any{
+		"post": model.JSONString(p), "channel_display_name": ch.DisplayName, "channel_name": ch.Name,
+		"channel_type": ch.Type, "sender_name": senderName, "team_id": ch.TeamID, "set_online": true,
+	}
+	if len(mentions) > 0 {
+		data["mentions"] = model.JSONString(mentions)
+	}
+	a.publish(ctx, model.NewEvent(model.EventPosted, model.Broadcast{ChannelID: ch.ID}, data))
+}
+
+// CreatePost stores a message, updates unread and mention counts and tells the channel.
+func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) (*model.Post, error) {
+	if !model.IsValidID(in.ChannelID) {
+		return nil, model.ErrInvalidBody("channel_id")
+	}
+	ch, err := a.store.GetChannel(ctx, in.ChannelID)
+	if err != nil {
+		return nil, storeErr(err, model.ErrForbidden())
+	}
+	if !a.canPost(ctx, s, ch) {
+		return nil, model.ErrForbidden()
+	}
+	if ch.DeleteAt > 0 {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.post.create_post.can_not_post_to_deleted.error",
+			"Can not post to deleted channel.")
+	}
+	if in.Type != "" && in.Type != model.PostTypeMe {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.context.invalid_body_param.app_error",
+			"Invalid or missing type in request body.")
+	}
+	if in.PendingPostID != "" {
+		if prev, err := a.store.GetPostByPendingID(ctx, s.UserID, in.PendingPostID); err == nil && prev.ChannelID == ch.ID {
+			return a.preparePost(ctx, prev)
+		}
+	}
+	now := model.Now()
+	p := &model.Post{ID: model.NewID(), CreateAt: now, UpdateAt: now, UserID: s.UserID, ChannelID: ch.ID,
+		RootID: in.RootID, Message: in.Message, Type: in.Type, Props: in.Props, PendingPostID: in.PendingPostID,
+		FileIDs: []string{}}
+	if in.CreateAt > 0 && a.IsAdmin(s) {
+		p.CreateAt, p.UpdateAt = in.CreateAt, in.CreateAt
+	}
+	delete(p.Props, "from_webhook")
+	delete(p.Props, "from_bot")
+	p.PreCommit()
+	if appErr := p.IsValid(); appErr != nil {
+		return nil, appErr
+	}
+	var root *model.Post
+	if p.RootID != "" {
+		root, err = a.store.GetPost(ctx, p.RootID)
+		if err != nil || root.ChannelID != ch.ID || root.RootID != "" || root.DeleteAt > 0 {
+			return nil, model.NewAppError(http.StatusBadRequest, "api.post.create_post.root_id.app_error",
+				"Invalid RootId parameter.")
+		}
+	}
+	sender, err := a.store.GetUser(ctx, s.UserID)
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound())
+	}
+	if sender.IsBot {
+		p.Props["from_bot"] = "true"
+	}
+	targets, err := a.mentionTargets(ctx, ch)
+	if err != nil {
+		return nil, err
+	}
+	mentions := mentionedUsers(p, ch, targets)
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		if err := tx.SavePost(ctx, p); err != nil {
+			return model.ErrInternal(err)
+		}
+		if err := tx.IncrementChannelCounts(ctx, ch.ID, p.CreateAt, p.RootID == ""); err != nil {
+			return model.ErrInternal(err)
+		}
+		if root != nil {
+			if err := tx.UpdateThreadStats(ctx, root.ID, now); err != nil {
+				return model.ErrInternal(err)
+			}
+		}
+		if err := tx.IncrementMentions(ctx, ch.ID, mentions, p.RootID == ""); err != nil {
+			return model.ErrInternal(err)
+		}
+		// Posting marks the channel read for the poster.
+		if _, err := tx.ViewChannel(ctx, ch.ID, s.UserID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return model.ErrInternal(err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if root != nil {
+		p.ReplyCount = root.ReplyCount + 1
+	}
+	out, err := a.preparePost(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	a.publishPosted(ctx, out, ch, "@"+sender.Username, mentions)
+	return out, nil
+}
+
+func (a *App) mentionTargets(ctx context.Context, ch *model.Channel) ([]mentionTarget, error) {
+	ids, err := a.store.ChannelMemberIDs(ctx, ch.ID)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	users, err := a.store.GetUsersByIDs(ctx, ids, 0)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	members, err := a.store.GetChannelMembersByIDs(ctx, ch.ID, ids)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	byUser := make(map[string]*model.ChannelMember, len(members))
+	for _, m := range members {
+		byUser[m.UserID] = m
+	}
+	out := make([]mentionTarget, 0, len(users))
+	for _, u := range users {
+		if m := byUser[u.ID]; m != nil && u.DeleteAt == 0 {
+			out = append(out, mentionTarget{user: u, member: m})
+		}
+	}
+	return out, nil
+}
+
+// canPost: channel members with create_post; team members in public channels.
+func (a *App) canPost(ctx context.Context, s *model.Session, ch *model.Channel) bool {
+	if a.HasChannelPermission(ctx, s, ch, model.PermCreatePost) {
+		return true
+	}
+	return ch.Type == model.ChannelOpen && a.HasTeamPermission(ctx, s, ch.TeamID, model.PermCreatePostPublic)
+}
+
+// preparePost fills metadata (reactions) and clears deleted content.
+func (a *App) preparePost(ctx context.Context, p *model.Post) (*model.Post, error) {
+	l := model.NewPostList()
+	l.Add(p)
+	if err := a.fillMetadata(ctx, l); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// fillMetadata adds reactions to every post of a list, and blanks deleted posts.
+func (a *App) fillMetadata(ctx context.Context, l *model.PostList) error {
+	ids := make([]string, 0, len(l.Posts))
+	for id, p := range l.Posts {
+		if p.HasReactions {
+			ids = append(ids, id)
+		}
+	}
+	reactions, err := a.store.ListReactionsForPosts(ctx, ids)
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	for _, p := range l.Posts {
+		p.Metadata = &model.PostMetadata{}
+		if rs := reactions[p.ID]; len(rs) > 0 {
+			p.Metadata.Reactions = rs
+		}
+		if p.DeleteAt > 0 {
+			p.Message, p.Props, p.FileIDs, p.Metadata = "", map[string]any{}, []string{}, &model.PostMetadata{}
+		}
+	}
+	return nil
+}
+
+// postForRead loads a post whose channel the caller may read.
+func (a *App) postForRead(ctx context.Context, s *model.Session, id string) (*model.Post, *model.Channel, error) {
+	p, err := a.store.GetPost(ctx, id)
+	if err != nil {
+		return nil, nil, storeErr(err, errPostNotFound())
+	}
+	ch, err := a.store.GetChannel(ctx, p.ChannelID)
+	if err != nil {
+		return nil, nil, storeErr(err, errPostNotFound())
+	}
+	if !a.CanReadChannel(ctx, s, ch) {
+		return nil, nil, model.ErrForbidden()
+	}
+	if p.DeleteAt > 0 {
+		return nil, nil, errPostNotFound()
+	}
+	return p, ch, nil
+}
+
+// GetPost returns one live post.
+func (a *App) GetPost(ctx context.Context, s *model.Session, id string) (*model.Post, error) {
+	p, _, err := a.postForRead(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	return a.preparePost(ctx, p)
+}
+
+// GetPostsByIDs returns the readable live posts among ids.
+func (a *App) GetPostsByIDs(ctx context.Context, s *model.Session, ids []string) ([]*model.Post, error) {
+	ps, err := a.store.GetPostsByIDs(ctx, ids)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	l := model.NewPostList()
+	readable := map[string]bool{}
+	for _, p := range ps {
+		ok, seen := readable[p.ChannelID]
+		if !seen {
+			ch, err := a.store.GetChannel(ctx, p.ChannelID)
+			ok = err == nil && a.CanReadChannel(ctx, s, ch)
+			readable[p.ChannelID] = ok
+		}
+		if ok && p.DeleteAt == 0 {
+			l.Add(p)
+		}
+	}
+	if err := a.fillMetadata(ctx, l); err != nil {
+		return nil, err
+	}
+	out := make([]*model.Post, 0, len(l.Order))
+	for _, id := range l.Order {
+		out = append(out, l.Posts[id])
+	}
+	return out, nil
+}
+
+// ChannelPostsQuery selects a window of a channel's posts.
+type ChannelPostsQuery struct {
+	Since          int64
+	Before, After  string
+	Page, PerPage  int
+	SkipThreads    bool
+	CollapsedRoots bool
+}
+
+// ChannelPosts returns a page of a channel's history as a PostList.
+func (a *App) ChannelPosts(ctx context.Context, s *model.Session, channelID string, q ChannelPostsQuery) (*model.PostList, error) {
+	if _, err := a.readableChannel(ctx, s, channelID); err != nil {
+		return nil, err
+	}
+	l := model.NewPostList()
+	var posts []*model.Post
+	var err error
+	pg := page(q.Page, q.PerPage)
+	switch {
+	case q.Since > 0:
+		posts, err = a.store.PostsSince(ctx, channelID, q.Since, 1000)
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+		for _, p := range posts {
+			l.Add(p)
+		}
+		return l, a.fillMetadata(ctx, l)
+	case q.After != "":
+		anchor, err := a.anchor(ctx, channelID, q.After)
+		if err != nil {
+			return nil, err
+		}
+		posts, err = a.store.PostsAfter(ctx, channelID, anchor.CreateAt, anchor.ID, pg)
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+	case q.Before != "":
+		anchor, err := a.anchor(ctx, channelID, q.Before)
+		if err != nil {
+			return nil, err
+		}
+		posts, err = a.store.PostsBefore(ctx, channelID, anchor.CreateAt, anchor.ID, pg)
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+	default:
+		posts, err = a.store.ChannelPosts(ctx, channelID, pg)
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+	}
+	for _, p := range posts {
+		l.Add(p)
+	}
+	if err := a.setNeighbours(ctx, l, channelID, posts); err != nil {
+		return nil, err
+	}
+	if err := a.addThreads(ctx, l, posts, q.SkipThreads); err != nil {
+		return nil, err
+	}
+	return l, a.fillMetadata(ctx, l)
+}
+
+func (a *App) anchor(ctx context.Context, channelID, id string) (*model.Post, error) {
+	p, err := a.store.GetPost(ctx, id)
+	if err != nil || p.ChannelID != channelID {
+		return nil, model.ErrInvalidURLParam("before/after")
+	}
+	return p, nil
+}
+
+// setNeighbours fills next_post_id and prev_post_id around the page.
+func (a *App) setNeighbours(ctx context.Context, l *model.PostList, channelID string, posts []*model.Post) error {
+	if len(posts) == 0 {
+		return nil
+	}
+	newest, oldest := posts[0], posts[len(posts)-1]
+	next, err := a.store.PostsAfter(ctx, channelID, newest.CreateAt, newest.ID, store.Page{Limit: 1})
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	if len(next) > 0 {
+		l.NextPostID = next[0].ID
+	}
+	prev, err := a.store.PostsBefore(ctx, channelID, oldest.CreateAt, oldest.ID, store.Page{Limit: 1})
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	if len(prev) > 0 {
+		l.PrevPostID = prev[0].ID
+	}
+	return nil
+}
+
+// addThreads puts into l.Posts the roots (or whole threads) of replies on the page.
+func (a *App) addThreads(ctx context.Context, l *model.PostList, posts []*model.Post, rootsOnly bool) error {
+	var roots []string
+	for _, p := range posts {
+		if p.RootID != "" && !slices.Contains(roots, p.RootID) {
+			roots = append(roots, p.RootID)
+		}
+	}
+	if len(roots) == 0 {
+		return nil
+	}
+	if rootsOnly {
+		rs, err := a.store.GetPostsByIDs(ctx, roots)
+		if err != nil {
+			return model.ErrInternal(err)
+		}
+		for _, r := range rs {
+			if _, ok := l.Posts[r.ID]; !ok {
+				l.Posts[r.ID] = r
+			}
+		}
+		return nil
+	}
+	for _, id := range roots {
+		thread, err := a.store.Thread(ctx, id)
+		if err != nil {
+			return model.ErrInternal(err)
+		}
+		for _, p := range thread {
+			if _, ok := l.Posts[p.ID]; !ok {
+				l.Posts[p.ID] = p
+			}
+		}
+	}
+	return nil
+}
+
+// Thread returns the thread of a post (root or reply): root and all replies.
+func (a *App) Thread(ctx context.Context, s *model.Session, postID string) (*model.PostList, error) {
+	p, _, err := a.postForRead(ctx, s, postID)
+	if err != nil {
+		return nil, err
+	}
+	rootID := p.ID
+	if p.RootID != "" {
+		rootID = p.RootID
+	}
+	posts, err := a.store.Thread(ctx, rootID)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	l := model.NewPostList()
+	for _, x := range posts {
+		l.Add(x)
+	}
+	return l, a.fillMetadata(ctx, l)
+}
+
+// PostsAroundLastUnread returns posts around the user's last_viewed_at.
+func (a *App) PostsAroundLastUnread(ctx context.Context, s *model.Session, userID, channelID string, before, after int, skipThreads bool) (*model.PostList, error) {
+	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
+		return nil, model.ErrForbidden()
+	}
+	if _, err := a.readableChannel(ctx, s, channelID); err != nil {
+		return nil, err
+	}
+	m, err := a.store.GetChannelMember(ctx, channelID, userID)
+	if err != nil {
+		return nil, storeErr(err, errChannelMemberNotFound())
+	}
+	older, err := a.store.PostsBefore(ctx, channelID, m.LastViewedAt+1, "", store.Page{Limit: before})
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	newer, err := a.store.PostsAfter(ctx, channelID, m.LastViewedAt, "~", store.Page{Limit: after})
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	posts := append(newer, older...)
+	if len(newer) == 0 {
+		return a.ChannelPosts(ctx, s, channelID, ChannelPostsQuery{PerPage: before, SkipThreads: skipThreads})
+	}
+	l := model.NewPostList()
+	for _, p := range posts {
+		l.Add(p)
+	}
+	if err := a.setNeighbours(ctx, l, channelID, posts); err != nil {
+		return nil, err
+	}
+	if err := a.addThreads(ctx, l, posts, skipThreads); err != nil {
+		return nil, err
+	}
+	return l, a.fillMetadata(ctx, l)
+}
+
+// postForWrite loads a post the caller may edit or delete (perm for own posts,
+// othersPerm for other people's).
+func (a *App) postForWrite(ctx context.Context, s *model.Session, id, perm, othersPerm string) (*model.Post, *model.Channel, error) {
+	p, ch, err := a.postForRead(ctx, s, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	want := perm
+	if p.UserID != s.UserID {
+		want = othersPerm
+	}
+	if !a.HasChannelPermission(ctx, s, ch, want) {
+		return nil, nil, model.ErrForbidden()
+	}
+	return p, ch, nil
+}
+
+// PatchPost edits a post's message, pin, props or files.
+func (a *App) PatchPost(ctx context.Context, s *model.Session, id string, patch *model.PostPatch) (*model.Post, error) {
+	p, ch, err := a.postForWrite(ctx, s, id, model.PermEditPost, model.PermEditOthersPosts)
+	if err != nil {
+		return nil, err
+	}
+	if ch.DeleteAt > 0 {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.post.patch_post.can_not_update_post_in_deleted.error",
+			"Can not update a post in a deleted channel.")
+	}
+	if p.IsSystemMessage() {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.post.update_post.system_message.app_error",
+			"Unable to update system message.")
+	}
+	if limit := a.Config().PostEditTimeLimitSec; limit >= 0 && p.UserID == s.UserID &&
+		model.Now()-p.CreateAt > int64(time.Duration(limit)*time.Second/time.Millisecond) {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.post.update_post.permissions_time_limit.app_error",
+			"Post edit is only allowed for the configured time limit. Please ask your System Administrator for details.")
+	}
+	now := model.Now()
+	if patch.Message != nil && *patch.Message != p.Message {
+		p.Message = *patch.Message
+		p.EditAt = now
+	}
+	if patch.IsPinned != nil {
+		p.IsPinned = *patch.IsPinned
+	}
+	if patch.Props != nil {
+		p.Props = *patch.Props
+	}
+	p.PreCommit()
+	if appErr := p.IsValid(); appErr != nil {
+		return nil, appErr
+	}
+	p.UpdateAt = now
+	if err := a.store.UpdatePost(ctx, p); err != nil {
+		return nil, storeErr(err, errPostNotFound())
+	}
+	out, err := a.preparePost(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	a.publish(ctx, model.NewEvent(model.EventPostEdited, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"post": model.JSONString(out)}))
+	return out, nil
+}
+
+// DeletePost soft-deletes a post (and a root's replies).
+func (a *App) DeletePost(ctx context.Context, s *model.Session, id string) error {
+	p, ch, err := a.postForWrite(ctx, s, id, model.PermDeletePost, model.PermDeleteOthersPosts)
+	if err != nil {
+		return err
+	}
+	if ch.DeleteAt > 0 {
+		return model.NewAppError(http.StatusBadRequest, "api.post.delete_post.can_not_delete_post_in_deleted.error",
+			"Can not delete a post in a deleted channel.")
+	}
+	now := model.Now()
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		if err := tx.DeletePost(ctx, id, now, s.UserID); err != nil {
+			return storeErr(err, errPostNotFound())
+		}
+		if p.RootID != "" {
+			return storeErr(tx.UpdateThreadStats(ctx, p.RootID, now), nil)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	p.DeleteAt, p.UpdateAt = now, now
+	p.Message, p.Props = "", map[string]any{}
+	a.publish(ctx, model.NewEvent(model.EventPostDeleted, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"post": model.JSONString(p), "delete_by": s.UserID}))
+	return nil
+}
+
+// SetPinned pins or unpins a post.
+func (a *App) SetPinned(ctx context.Context, s *model.Session, id string, pinned bool) error {
+	p, ch, err := a.postForRead(ctx, s, id)
+	if err != nil {
+		return err
+	}
+	if !a.isMember(ctx, ch.ID, s.UserID) && !a.IsAdmin(s) {
+		return model.ErrForbidden()
+	}
+	if ch.DeleteAt > 0 {
+		return model.NewAppError(http.StatusBadRequest, "api.post.patch_post.can_not_update_post_in_deleted.error",
+			"Can not update a post in a deleted channel.")
+	}
+	p.IsPinned = pinned
+	p.UpdateAt = model.Now()
+	if err := a.store.UpdatePost(ctx, p); err != nil {
+		return storeErr(err, errPostNotFound())
+	}
+	out, err := a.preparePost(ctx, p)
+	if err != nil {
+		return err
+	}
+	a.publish(ctx, model.NewEvent(model.EventPostEdited, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"post": model.JSONString(out)}))
+	return nil
+}
+
+// PinnedPosts lists a channel's pinned posts, newest first.
+func (a *App) PinnedPosts(ctx context.Context, s *model.Session, channelID string) (*model.PostList, error) {
+	if _, err := a.readableChannel(ctx, s, channelID); err != nil {
+		return nil, err
+	}
+	posts, err := a.store.PinnedPosts(ctx, channelID)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	l := model.NewPostList()
+	for _, p := range posts {
+		l.Add(p)
+	}
+	return l, a.fillMetadata(ctx, l)
+}

@@ -1,0 +1,188 @@
+package model
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// StringMap is a map of strings that encodes as {} rather than null.
+type StringMap map[string]string
+
+// User is an account. Password and MFA secret are input only.
+type User struct {
+	ID                 string    `json:"id"`
+	CreateAt           int64     `json:"create_at,omitempty"`
+	UpdateAt           int64     `json:"update_at,omitempty"`
+	DeleteAt           int64     `json:"delete_at"`
+	Username           string    `json:"username"`
+	Password           string    `json:"password,omitempty"`
+	AuthData           *string   `json:"auth_data,omitempty"`
+	AuthService        string    `json:"auth_service"`
+	Email              string    `json:"email"`
+	EmailVerified      bool      `json:"email_verified,omitempty"`
+	Nickname           string    `json:"nickname"`
+	FirstName          string    `json:"first_name"`
+	LastName           string    `json:"last_name"`
+	Position           string    `json:"position"`
+	Roles              string    `json:"roles"`
+	AllowMarketing     bool      `json:"allow_marketing,omitempty"`
+	Props              StringMap `json:"props,omitempty"`
+	NotifyProps        StringMap `json:"notify_props,omitempty"`
+	LastPasswordUpdate int64     `json:"last_password_update,omitempty"`
+	LastPictureUpdate  int64     `json:"last_picture_update,omitempty"`
+	FailedAttempts     int       `json:"failed_attempts,omitempty"`
+	Locale             string    `json:"locale"`
+	Timezone           StringMap `json:"timezone"`
+	MfaActive          bool      `json:"mfa_active,omitempty"`
+	MfaSecret          string    `json:"mfa_secret,omitempty"`
+	LastActivityAt     int64     `json:"last_activity_at,omitempty"`
+	IsBot              bool      `json:"is_bot,omitempty"`
+	BotDescription     string    `json:"bot_description,omitempty"`
+	DisableWelcomeMail bool      `json:"disable_welcome_email"`
+}
+
+// UserPatch holds the fields PUT /users/{id}/patch may change.
+type UserPatch struct {
+	Username    *string   `json:"username"`
+	Password    *string   `json:"password,omitempty"`
+	Nickname    *string   `json:"nickname"`
+	FirstName   *string   `json:"first_name"`
+	LastName    *string   `json:"last_name"`
+	Position    *string   `json:"position"`
+	Email       *string   `json:"email"`
+	Props       StringMap `json:"props,omitempty"`
+	NotifyProps StringMap `json:"notify_props,omitempty"`
+	Locale      *string   `json:"locale"`
+	Timezone    StringMap `json:"timezone"`
+}
+
+const (
+	RoleSystemAdmin      = "system_admin"
+	RoleSystemUser       = "system_user"
+	RoleSystemUserAccess = "system_user_access_token"
+	RoleTeamAdmin        = "team_admin"
+	RoleTeamUser         = "team_user"
+	RoleChannelAdmin     = "channel_admin"
+	RoleChannelUser      = "channel_user"
+)
+
+var (
+	usernameRE        = regexp.MustCompile(`^[a-z0-9.\-_]+$`)
+	reservedUsernames = map[string]bool{"all": true, "channel": true, "matterbot": true, "system": true, "here": true}
+	emailRE           = regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)
+)
+
+// DefaultUserNotifyProps are the notify props of a new account.
+func DefaultUserNotifyProps(username string) StringMap {
+	return StringMap{
+		"email": "true", "push": "mention", "desktop": "mention", "desktop_sound": "true",
+		"mention_keys": "", "channel": "true", "push_status": "away", "comments": "never",
+		"first_name": "false", "desktop_threads": "all", "email_threads": "all", "push_threads": "all",
+	}
+}
+
+// DefaultTimezone is the timezone map of a new account.
+func DefaultTimezone() StringMap {
+	return StringMap{"useAutomaticTimezone": "true", "automaticTimezone": "", "manualTimezone": ""}
+}
+
+// IsValidUsername applies the server's username rule.
+func IsValidUsername(s string) bool {
+	return s != "" && len(s) <= 64 && usernameRE.MatchString(s) && !reservedUsernames[s]
+}
+
+// PreSave normalises a new user before validation.
+func (u *User) PreSave() {
+	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	if u.Locale == "" {
+		u.Locale = "en"
+	}
+	if u.NotifyProps == nil || len(u.NotifyProps) == 0 {
+		u.NotifyProps = DefaultUserNotifyProps(u.Username)
+	}
+	if u.Timezone == nil || len(u.Timezone) == 0 {
+		u.Timezone = DefaultTimezone()
+	}
+	if u.Props == nil {
+		u.Props = StringMap{}
+	}
+}
+
+func userInvalid(field string) *AppError {
+	return NewAppError(http.StatusBadRequest, "model.user.is_valid."+field+".app_error",
+		"Invalid "+strings.ReplaceAll(field, "_", " ")+".")
+}
+
+// IsValid checks the stored fields of a user (not the password).
+func (u *User) IsValid() *AppError {
+	switch {
+	case !IsValidUsername(u.Username):
+		return userInvalid("username")
+	case len(u.Email) > 128 || !emailRE.MatchString(u.Email):
+		return userInvalid("email")
+	case utf8.RuneCountInString(u.Nickname) > 64:
+		return userInvalid("nickname")
+	case utf8.RuneCountInString(u.FirstName) > 64:
+		return userInvalid("first_name")
+	case utf8.RuneCountInString(u.LastName) > 64:
+		return userInvalid("last_name")
+	case utf8.RuneCountInString(u.Position) > 128:
+		return userInvalid("position")
+	case len(u.Locale) > 5:
+		return userInvalid("locale")
+	}
+	return nil
+}
+
+// IsValidPassword applies the password policy of the reference (minimum length only
+// by default, as Mattermost ships).
+func IsValidPassword(pw string, minLength int) *AppError {
+	if len(pw) < minLength || len(pw) > 72 {
+		return NewAppError(http.StatusBadRequest, "model.user.is_valid.pwd.app_error",
+			"Your password must contain at least "+strconv.Itoa(minLength)+" characters.")
+	}
+	return nil
+}
+
+// HasRole reports whether the space-separated roles string contains role.
+func HasRole(roles, role string) bool {
+	for _, r := range strings.Fields(roles) {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// IsSystemAdmin reports whether the user holds the system admin role.
+func (u *User) IsSystemAdmin() bool { return HasRole(u.Roles, RoleSystemAdmin) }
+
+// Sanitize removes what no response may carry, and what other users may not see.
+func (u *User) Sanitize(self, admin bool, showEmail, showFullName bool) {
+	u.Password = ""
+	u.MfaSecret = ""
+	empty := ""
+	u.AuthData = &empty
+	if self || admin {
+		return
+	}
+	u.NotifyProps = nil
+	u.EmailVerified = false
+	u.AllowMarketing = false
+	u.LastPasswordUpdate = 0
+	u.FailedAttempts = 0
+	u.AuthService = ""
+	if !showEmail {
+		u.Email = ""
+	}
+	if !showFullName {
+		u.FirstName, u.LastName = "", ""
+	}
+}
+
+// DisplayName is what other people see for the user.
+func (u *User) DisplayName() string { return u.Username }

@@ -1,0 +1,44 @@
+package store
+
+import (
+	"context"
+
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// ChannelStore keeps channels, their memberships and unread counters.
+type ChannelStore interface {
+	SaveChannel(ctx context.Context, c *model.Channel) error
+	UpdateChannel(ctx context.Context, c *model.Channel) error
+	GetChannel(ctx context.Context, id string) (*model.Channel, error)
+	GetChannelByName(ctx context.Context, teamID, name string, includeDeleted bool) (*model.Channel, error)
+	// ListPublicChannels lists a team's public channels, archived or live.
+	ListPublicChannels(ctx context.Context, teamID string, archived bool, p Page) ([]*model.Channel, error)
+	ListPrivateChannels(ctx context.Context, teamID string, p Page) ([]*model.Channel, error)
+	// ListChannelsForUser lists the user's channels in a team plus all their DMs and GMs.
+	ListChannelsForUser(ctx context.Context, userID, teamID string, includeDeleted bool, lastDeleteAt int64) ([]*model.Channel, error)
+	SearchChannels(ctx context.Context, teamID, term string, archived bool, limit int) ([]*model.Channel, error)
+	DeleteChannelPermanently(ctx context.Context, id string) error
+
+	SaveChannelMember(ctx context.Context, m *model.ChannelMember) error // upsert
+	GetChannelMember(ctx context.Context, channelID, userID string) (*model.ChannelMember, error)
+	ListChannelMembers(ctx context.Context, channelID string, p Page) ([]*model.ChannelMember, error)
+	GetChannelMembersByIDs(ctx context.Context, channelID string, userIDs []string) ([]*model.ChannelMember, error)
+	// ListChannelMembersForUser lists the user's memberships in a team, plus DMs and GMs.
+	ListChannelMembersForUser(ctx context.Context, userID, teamID string) ([]*model.ChannelMember, error)
+	DeleteChannelMember(ctx context.Context, channelID, userID string) error
+	// DeleteTeamChannelMembers removes the user from every channel of a team.
+	DeleteTeamChannelMembers(ctx context.Context, teamID, userID string) error
+	CountChannelMembers(ctx context.Context, channelID string) (int64, error)
+	// ChannelMemberIDs lists the user ids of a channel's members.
+	ChannelMemberIDs(ctx context.Context, channelID string) ([]string, error)
+
+	// IncrementChannelCounts records a new post: last_post_at, total counts.
+	IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error
+	// ViewChannel marks the channel read for the user up to the channel's last post.
+	ViewChannel(ctx context.Context, channelID, userID string, at int64) (int64, error)
+	// IncrementMentions adds one mention to each given member.
+	IncrementMentions(ctx context.Context, channelID string, userIDs []string, isRoot bool) error
+	// UpdateMemberNotifyProps replaces the member's notify props.
+	UpdateMemberNotifyProps(ctx context.Context, channelID, userID string, props model.StringMap, at int64) error
+}

@@ -1,0 +1,240 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+const channelCols = `id, create_at, update_at, delete_at, team_id, type, display_name, name, header, purpose,
+	last_post_at, total_msg_count, total_msg_count_root, last_root_post_at, creator_id, props`
+
+func scanChannel(r scanner) (*model.Channel, error) {
+	var c model.Channel
+	err := r.Scan(&c.ID, &c.CreateAt, &c.UpdateAt, &c.DeleteAt, &c.TeamID, &c.Type, &c.DisplayName, &c.Name,
+		&c.Header, &c.Purpose, &c.LastPostAt, &c.TotalMsgCount, &c.TotalMsgCountRoot, &c.LastRootPostAt,
+		&c.CreatorID, asJSON(&c.Props))
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return &c, nil
+}
+
+func (s *SQLStore) channels(ctx context.Context, q string, a ...any) ([]*model.Channel, error) {
+	rows, err := s.query(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*model.Channel{}
+	for rows.Next() {
+		c, err := scanChannel(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (s *SQLStore) SaveChannel(ctx context.Context, c *model.Channel) error {
+	_, err := s.exec(ctx, `INSERT INTO channels (`+channelCols+`) VALUES (`+in(16)+`)`,
+		c.ID, c.CreateAt, c.UpdateAt, c.DeleteAt, c.TeamID, c.Type, c.DisplayName, c.Name, c.Header, c.Purpose,
+		c.LastPostAt, c.TotalMsgCount, c.TotalMsgCountRoot, c.LastRootPostAt, c.CreatorID, asJSON(c.Props))
+	return err
+}
+
+func (s *SQLStore) UpdateChannel(ctx context.Context, c *model.Channel) error {
+	return s.execOne(ctx, `UPDATE channels SET update_at = ?, delete_at = ?, team_id = ?, type = ?, display_name = ?,
+		name = ?, header = ?, purpose = ?, creator_id = ?, props = ? WHERE id = ?`,
+		c.UpdateAt, c.DeleteAt, c.TeamID, c.Type, c.DisplayName, c.Name, c.Header, c.Purpose, c.CreatorID,
+		asJSON(c.Props), c.ID)
+}
+
+func (s *SQLStore) GetChannel(ctx context.Context, id string) (*model.Channel, error) {
+	return scanChannel(s.queryRow(ctx, `SELECT `+channelCols+` FROM channels WHERE id = ?`, id))
+}
+
+func (s *SQLStore) GetChannelByName(ctx context.Context, teamID, name string, includeDeleted bool) (*model.Channel, error) {
+	q := `SELECT ` + channelCols + ` FROM channels WHERE team_id = ? AND name = ?`
+	if !includeDeleted {
+		q += ` AND delete_at = 0`
+	}
+	return scanChannel(s.queryRow(ctx, q, teamID, name))
+}
+
+func archivedFilter(archived bool) string {
+	if archived {
+		return ` AND delete_at > 0`
+	}
+	return ` AND delete_at = 0`
+}
+
+func (s *SQLStore) ListPublicChannels(ctx context.Context, teamID string, archived bool, p store.Page) ([]*model.Channel, error) {
+	return s.channels(ctx, `SELECT `+channelCols+` FROM channels WHERE team_id = ? AND type = 'O'`+archivedFilter(archived)+
+		` ORDER BY display_name, id`+limitOffset(p), teamID)
+}
+
+func (s *SQLStore) ListPrivateChannels(ctx context.Context, teamID string, p store.Page) ([]*model.Channel, error) {
+	return s.channels(ctx, `SELECT `+channelCols+` FROM channels WHERE team_id = ? AND type = 'P' AND delete_at = 0
+		ORDER BY display_name, id`+limitOffset(p), teamID)
+}
+
+func (s *SQLStore) ListChannelsForUser(ctx context.Context, userID, teamID string, includeDeleted bool, lastDeleteAt int64) ([]*model.Channel, error) {
+	q := `SELECT ` + channelCols + ` FROM channels WHERE id IN (SELECT channel_id FROM channel_members WHERE user_id = ?)
+		AND (team_id = ? OR team_id = '')`
+	a := []any{userID, teamID}
+	if !includeDeleted {
+		q += ` AND delete_at = 0`
+	} else if lastDeleteAt > 0 {
+		q += ` AND (delete_at = 0 OR delete_at >= ?)`
+		a = append(a, lastDeleteAt)
+	}
+	return s.channels(ctx, q+` ORDER BY display_name, id`, a...)
+}
+
+func (s *SQLStore) SearchChannels(ctx context.Context, teamID, term string, archived bool, limit int) ([]*model.Channel, error) {
+	like := "%" + likePrefix(term)
+	return s.channels(ctx, `SELECT `+channelCols+` FROM channels WHERE team_id = ? AND type IN ('O', 'P')`+archivedFilter(archived)+
+		` AND (LOWER(name) LIKE ? ESCAPE '\' OR LOWER(display_name) LIKE ? ESCAPE '\') ORDER BY display_name, id`+
+		limitOffset(store.Page{Limit: limit}), teamID, like, like)
+}
+
+func (s *SQLStore) DeleteChannelPermanently(ctx context.Context, id string) error {
+	return s.execOne(ctx, `DELETE FROM channels WHERE id = ?`, id)
+}
+
+const channelMemberCols = `channel_id, user_id, last_viewed_at, msg_count, mention_count, mention_count_root,
+	urgent_mention_count, msg_count_root, notify_props, last_update_at, scheme_guest, scheme_user, scheme_admin, explicit_roles`
+
+func scanChannelMember(r scanner) (*model.ChannelMember, error) {
+	var m model.ChannelMember
+	err := r.Scan(&m.ChannelID, &m.UserID, &m.LastViewedAt, &m.MsgCount, &m.MentionCount, &m.MentionCountRoot,
+		&m.UrgentMentionCount, &m.MsgCountRoot, asJSON(&m.NotifyProps), &m.LastUpdateAt, &m.SchemeGuest,
+		&m.SchemeUser, &m.SchemeAdmin, &m.ExplicitRoles)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if m.NotifyProps == nil {
+		m.NotifyProps = model.DefaultChannelNotifyProps()
+	}
+	m.Roles = m.RolesString()
+	return &m, nil
+}
+
+func (s *SQLStore) channelMembers(ctx context.Context, q string, a ...any) ([]*model.ChannelMember, error) {
+	rows, err := s.query(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*model.ChannelMember{}
+	for rows.Next() {
+		m, err := scanChannelMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func (s *SQLStore) SaveChannelMember(ctx context.Context, m *model.ChannelMember) error {
+	_, err := s.exec(ctx, `INSERT INTO channel_members (`+channelMemberCols+`) VALUES (`+in(14)+`)
+		ON CONFLICT (channel_id, user_id) DO UPDATE SET last_viewed_at = excluded.last_viewed_at, msg_count = excluded.msg_count,
+		mention_count = excluded.mention_count, mention_count_root = excluded.mention_count_root,
+		urgent_mention_count = excluded.urgent_mention_count, msg_count_root = excluded.msg_count_root,
+		notify_props = excluded.notify_props, last_update_at = excluded.last_update_at, scheme_guest = excluded.scheme_guest,
+		scheme_user = excluded.scheme_user, scheme_admin = excluded.scheme_admin, explicit_roles = excluded.explicit_roles`,
+		m.ChannelID, m.UserID, m.LastViewedAt, m.MsgCount, m.MentionCount, m.MentionCountRoot, m.UrgentMentionCount,
+		m.MsgCountRoot, asJSON(m.NotifyProps), m.LastUpdateAt, m.SchemeGuest, m.SchemeUser, m.SchemeAdmin, m.ExplicitRoles)
+	return err
+}
+
+func (s *SQLStore) GetChannelMember(ctx context.Context, channelID, userID string) (*model.ChannelMember, error) {
+	return scanChannelMember(s.queryRow(ctx, `SELECT `+channelMemberCols+` FROM channel_members WHERE channel_id = ? AND user_id = ?`,
+		channelID, userID))
+}
+
+func (s *SQLStore) ListChannelMembers(ctx context.Context, channelID string, p store.Page) ([]*model.ChannelMember, error) {
+	return s.channelMembers(ctx, `SELECT `+channelMemberCols+` FROM channel_members WHERE channel_id = ? ORDER BY user_id`+limitOffset(p), channelID)
+}
+
+func (s *SQLStore) GetChannelMembersByIDs(ctx context.Context, channelID string, userIDs []string) ([]*model.ChannelMember, error) {
+	if len(userIDs) == 0 {
+		return []*model.ChannelMember{}, nil
+	}
+	return s.channelMembers(ctx, `SELECT `+channelMemberCols+` FROM channel_members WHERE channel_id = ? AND user_id IN (`+in(len(userIDs))+`)`,
+		args([]any{channelID}, userIDs)...)
+}
+
+func (s *SQLStore) ListChannelMembersForUser(ctx context.Context, userID, teamID string) ([]*model.ChannelMember, error) {
+	return s.channelMembers(ctx, `SELECT `+channelMemberCols+` FROM channel_members WHERE user_id = ? AND channel_id IN
+		(SELECT id FROM channels WHERE team_id = ? OR team_id = '') ORDER BY channel_id`, userID, teamID)
+}
+
+func (s *SQLStore) DeleteChannelMember(ctx context.Context, channelID, userID string) error {
+	return s.execOne(ctx, `DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?`, channelID, userID)
+}
+
+func (s *SQLStore) DeleteTeamChannelMembers(ctx context.Context, teamID, userID string) error {
+	_, err := s.exec(ctx, `DELETE FROM channel_members WHERE user_id = ? AND channel_id IN (SELECT id FROM channels WHERE team_id = ?)`,
+		userID, teamID)
+	return err
+}
+
+func (s *SQLStore) CountChannelMembers(ctx context.Context, channelID string) (int64, error) {
+	var n int64
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM channel_members cm JOIN users u ON u.id = cm.user_id
+		WHERE cm.channel_id = ? AND u.delete_at = 0`, channelID).Scan(&n)
+	return n, mapErr(err)
+}
+
+func (s *SQLStore) ChannelMemberIDs(ctx context.Context, channelID string) ([]string, error) {
+	return s.strings(ctx, `SELECT user_id FROM channel_members WHERE channel_id = ? ORDER BY user_id`, channelID)
+}
+
+func (s *SQLStore) IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error {
+	if isRoot {
+		return s.execOne(ctx, `UPDATE channels SET last_post_at = CASE WHEN last_post_at > ? THEN last_post_at ELSE ? END,
+			last_root_post_at = CASE WHEN last_root_post_at > ? THEN last_root_post_at ELSE ? END,
+			total_msg_count = total_msg_count + 1, total_msg_count_root = total_msg_count_root + 1 WHERE id = ?`,
+			at, at, at, at, channelID)
+	}
+	return s.execOne(ctx, `UPDATE channels SET last_post_at = CASE WHEN last_post_at > ? THEN last_post_at ELSE ? END,
+		total_msg_count = total_msg_count + 1 WHERE id = ?`, at, at, channelID)
+}
+
+func (s *SQLStore) ViewChannel(ctx context.Context, channelID, userID string, at int64) (int64, error) {
+	var lastPostAt int64
+	if err := s.queryRow(ctx, `SELECT last_post_at FROM channels WHERE id = ?`, channelID).Scan(&lastPostAt); err != nil {
+		return 0, mapErr(err)
+	}
+	err := s.execOne(ctx, `UPDATE channel_members SET
+		last_viewed_at = CASE WHEN last_viewed_at > ? THEN last_viewed_at ELSE ? END,
+		msg_count = (SELECT total_msg_count FROM channels WHERE id = ?),
+		msg_count_root = (SELECT total_msg_count_root FROM channels WHERE id = ?),
+		mention_count = 0, mention_count_root = 0, urgent_mention_count = 0, last_update_at = ?
+		WHERE channel_id = ? AND user_id = ?`, lastPostAt, lastPostAt, channelID, channelID, at, channelID, userID)
+	return lastPostAt, err
+}
+
+func (s *SQLStore) IncrementMentions(ctx context.Context, channelID string, userIDs []string, isRoot bool) error {
+	if len(userIDs) == 0 {
+		return nil
+	}
+	root := 0
+	if isRoot {
+		root = 1
+	}
+	_, err := s.exec(ctx, `UPDATE channel_members SET mention_count = mention_count + 1, mention_count_root = mention_count_root + ?,
+		last_update_at = ? WHERE channel_id = ? AND user_id IN (`+in(len(userIDs))+`)`,
+		args([]any{root, model.Now(), channelID}, userIDs)...)
+	return err
+}
+
+func (s *SQLStore) UpdateMemberNotifyProps(ctx context.Context, channelID, userID string, props model.StringMap, at int64) error {
+	return s.execOne(ctx, `UPDATE channel_members SET notify_props = ?, last_update_at = ? WHERE channel_id = ? AND user_id = ?`,
+		asJSON(props), at, channelID, userID)
+}

@@ -1,0 +1,187 @@
+package sqlstore
+
+import (
+	"context"
+	"slices"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+const postCols = `id, create_at, update_at, edit_at, delete_at, is_pinned, user_id, channel_id, root_id, original_id,
+	message, type, props, hashtags, file_ids, pending_post_id, has_reactions, reply_count, last_reply_at`
+
+func scanPost(r scanner) (*model.Post, error) {
+	var p model.Post
+	err := r.Scan(&p.ID, &p.CreateAt, &p.UpdateAt, &p.EditAt, &p.DeleteAt, &p.IsPinned, &p.UserID, &p.ChannelID,
+		&p.RootID, &p.OriginalID, &p.Message, &p.Type, asJSON(&p.Props), &p.Hashtags, asJSON(&p.FileIDs),
+		&p.PendingPostID, &p.HasReactions, &p.ReplyCount, &p.LastReplyAt)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if p.Props == nil {
+		p.Props = map[string]any{}
+	}
+	if p.FileIDs == nil {
+		p.FileIDs = []string{}
+	}
+	return &p, nil
+}
+
+func (s *SQLStore) posts(ctx context.Context, q string, a ...any) ([]*model.Post, error) {
+	rows, err := s.query(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*model.Post{}
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func (s *SQLStore) SavePost(ctx context.Context, p *model.Post) error {
+	_, err := s.exec(ctx, `INSERT INTO posts (`+postCols+`) VALUES (`+in(19)+`)`,
+		p.ID, p.CreateAt, p.UpdateAt, p.EditAt, p.DeleteAt, p.IsPinned, p.UserID, p.ChannelID, p.RootID, p.OriginalID,
+		p.Message, p.Type, asJSON(p.Props), p.Hashtags, asJSON(p.FileIDs), p.PendingPostID, p.HasReactions,
+		p.ReplyCount, p.LastReplyAt)
+	return err
+}
+
+func (s *SQLStore) UpdatePost(ctx context.Context, p *model.Post) error {
+	return s.execOne(ctx, `UPDATE posts SET update_at = ?, edit_at = ?, delete_at = ?, is_pinned = ?, message = ?,
+		props = ?, hashtags = ?, file_ids = ?, has_reactions = ? WHERE id = ?`,
+		p.UpdateAt, p.EditAt, p.DeleteAt, p.IsPinned, p.Message, asJSON(p.Props), p.Hashtags, asJSON(p.FileIDs),
+		p.HasReactions, p.ID)
+}
+
+func (s *SQLStore) GetPost(ctx context.Context, id string) (*model.Post, error) {
+	return scanPost(s.queryRow(ctx, `SELECT `+postCols+` FROM posts WHERE id = ?`, id))
+}
+
+func (s *SQLStore) GetPostsByIDs(ctx context.Context, ids []string) ([]*model.Post, error) {
+	if len(ids) == 0 {
+		return []*model.Post{}, nil
+	}
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE id IN (`+in(len(ids))+`) ORDER BY create_at DESC, id DESC`, args(nil, ids)...)
+}
+
+func (s *SQLStore) GetPostByPendingID(ctx context.Context, userID, pendingID string) (*model.Post, error) {
+	return scanPost(s.queryRow(ctx, `SELECT `+postCols+` FROM posts WHERE user_id = ? AND pending_post_id = ? AND delete_at = 0`,
+		userID, pendingID))
+}
+
+func (s *SQLStore) ChannelPosts(ctx context.Context, channelID string, p store.Page) ([]*model.Post, error) {
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND delete_at = 0
+		ORDER BY create_at DESC, id DESC`+limitOffset(p), channelID)
+}
+
+func (s *SQLStore) PostsBefore(ctx context.Context, channelID string, createAt int64, postID string, p store.Page) ([]*model.Post, error) {
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND delete_at = 0
+		AND (create_at < ? OR (create_at = ? AND id < ?)) ORDER BY create_at DESC, id DESC`+limitOffset(p),
+		channelID, createAt, createAt, postID)
+}
+
+func (s *SQLStore) PostsAfter(ctx context.Context, channelID string, createAt int64, postID string, p store.Page) ([]*model.Post, error) {
+	out, err := s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND delete_at = 0
+		AND (create_at > ? OR (create_at = ? AND id > ?)) ORDER BY create_at, id`+limitOffset(p),
+		channelID, createAt, createAt, postID)
+	slices.Reverse(out)
+	return out, err
+}
+
+func (s *SQLStore) PostsSince(ctx context.Context, channelID string, since int64, limit int) ([]*model.Post, error) {
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND update_at > ?
+		ORDER BY create_at DESC, id DESC`+limitOffset(store.Page{Limit: limit}), channelID, since)
+}
+
+func (s *SQLStore) Thread(ctx context.Context, rootID string) ([]*model.Post, error) {
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE (id = ? OR root_id = ?) AND delete_at = 0
+		ORDER BY create_at DESC, id DESC`, rootID, rootID)
+}
+
+func (s *SQLStore) PinnedPosts(ctx context.Context, channelID string) ([]*model.Post, error) {
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND is_pinned = TRUE AND delete_at = 0
+		ORDER BY create_at DESC, id DESC`, channelID)
+}
+
+func (s *SQLStore) CountPinnedPosts(ctx context.Context, channelID string) (int64, error) {
+	var n int64
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM posts WHERE channel_id = ? AND is_pinned = TRUE AND delete_at = 0`, channelID).Scan(&n)
+	return n, mapErr(err)
+}
+
+func (s *SQLStore) DeletePost(ctx context.Context, id string, at int64, deleteBy string) error {
+	if err := s.execOne(ctx, `UPDATE posts SET delete_at = ?, update_at = ?, is_pinned = FALSE WHERE id = ? AND delete_at = 0`, at, at, id); err != nil {
+		return err
+	}
+	_, err := s.exec(ctx, `UPDATE posts SET delete_at = ?, update_at = ?, is_pinned = FALSE WHERE root_id = ? AND delete_at = 0`, at, at, id)
+	return err
+}
+
+func (s *SQLStore) UpdateThreadStats(ctx context.Context, rootID string, at int64) error {
+	_, err := s.exec(ctx, `UPDATE posts SET
+		reply_count = (SELECT COUNT(*) FROM posts r WHERE r.root_id = ? AND r.delete_at = 0),
+		last_reply_at = (SELECT COALESCE(MAX(r.create_at), 0) FROM posts r WHERE r.root_id = ? AND r.delete_at = 0),
+		update_at = ? WHERE id = ?`, rootID, rootID, at, rootID)
+	return err
+}
+
+func (s *SQLStore) SetHasReactions(ctx context.Context, postID string, has bool, at int64) error {
+	return s.execOne(ctx, `UPDATE posts SET has_reactions = ?, update_at = ? WHERE id = ?`, has, at, postID)
+}
+
+const reactionCols = `post_id, user_id, emoji_name, channel_id, create_at, update_at, delete_at`
+
+func (s *SQLStore) SaveReaction(ctx context.Context, r *model.Reaction) error {
+	_, err := s.exec(ctx, `INSERT INTO reactions (`+reactionCols+`) VALUES (?, ?, ?, ?, ?, ?, 0)
+		ON CONFLICT (post_id, user_id, emoji_name) DO NOTHING`,
+		r.PostID, r.UserID, r.EmojiName, r.ChannelID, r.CreateAt, r.UpdateAt)
+	return err
+}
+
+func (s *SQLStore) DeleteReaction(ctx context.Context, postID, userID, emoji string) (bool, error) {
+	res, err := s.exec(ctx, `DELETE FROM reactions WHERE post_id = ? AND user_id = ? AND emoji_name = ?`, postID, userID, emoji)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+func (s *SQLStore) ListReactions(ctx context.Context, postID string) ([]*model.Reaction, error) {
+	m, err := s.ListReactionsForPosts(ctx, []string{postID})
+	if err != nil {
+		return nil, err
+	}
+	return m[postID], nil
+}
+
+func (s *SQLStore) ListReactionsForPosts(ctx context.Context, postIDs []string) (map[string][]*model.Reaction, error) {
+	out := make(map[string][]*model.Reaction, len(postIDs))
+	for _, id := range postIDs {
+		out[id] = []*model.Reaction{}
+	}
+	if len(postIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.query(ctx, `SELECT `+reactionCols+` FROM reactions WHERE post_id IN (`+in(len(postIDs))+`)
+		ORDER BY create_at, user_id, emoji_name`, args(nil, postIDs)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r model.Reaction
+		if err := rows.Scan(&r.PostID, &r.UserID, &r.EmojiName, &r.ChannelID, &r.CreateAt, &r.UpdateAt, &r.DeleteAt); err != nil {
+			return nil, err
+		}
+		out[r.PostID] = append(out[r.PostID], &r)
+	}
+	return out, rows.Err()
+}

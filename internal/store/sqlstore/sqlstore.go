@@ -1,0 +1,312 @@
+// Package sqlstore implements store.Store on SQLite (embedded default) and
+// PostgreSQL. Queries are written once with ? placeholders in SQL both
+// dialects accept; rebind turns them into $n for PostgreSQL.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/parley-chat/parley/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+const (
+	DriverSQLite   = "sqlite"
+	DriverPostgres = "postgres"
+)
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// SQLStore is a store.Store over one database. Within Tx it is bound to the transaction.
+type SQLStore struct {
+	db     *sql.DB
+	q      querier
+	driver string
+	inTx   bool
+}
+
+var _ store.Store = (*SQLStore)(nil)
+
+// Open connects to the database named by dsn (empty: SQLite file parley.db in dataDir;
+// postgres:// or postgresql://: PostgreSQL), applies migrations and returns the store.
+func Open(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*SQLStore, error) {
+	var s *SQLStore
+	var err error
+	switch {
+	case dsn == "" || strings.HasPrefix(dsn, "sqlite:") || strings.HasPrefix(dsn, "file:"):
+		s, err = openSQLite(dsn, dataDir)
+	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
+		s, err = openPostgres(dsn)
+	default:
+		return nil, fmt.Errorf("database: unsupported data source %q (want empty for SQLite, or a postgres:// URL)", redact(dsn))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("database: connect: %w", err)
+	}
+	if err := s.Migrate(ctx, log); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openSQLite(dsn, dataDir string) (*SQLStore, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+	if path == "" {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("database: create data directory: %w", err)
+		}
+		path = filepath.Join(dataDir, "parley.db")
+	}
+	// WAL for concurrent readers; synchronous=FULL so an acknowledged write survives
+	// power loss; immediate transactions so writers queue on busy_timeout instead of
+	// failing on lock upgrade.
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("database: open sqlite %s: %w", path, err)
+	}
+	// One writer at a time is SQLite's model; a small pool lets reads run beside it.
+	db.SetMaxOpenConns(8)
+	return &SQLStore{db: db, q: db, driver: DriverSQLite}, nil
+}
+
+func openPostgres(dsn string) (*SQLStore, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database: open postgres %s: %w", redact(dsn), err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(16)
+	return &SQLStore{db: db, q: db, driver: DriverPostgres}, nil
+}
+
+// redact hides the password of a data source in messages.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func (s *SQLStore) provider(log *slog.Logger) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if s.driver == DriverPostgres {
+		dialect = goose.DialectPostgres
+		// Several nodes may start at once against one database; only one migrates.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	if log != nil {
+		opts = append(opts, goose.WithSlog(log))
+	}
+	return goose.NewProvider(dialect, s.db, sub, opts...)
+}
+
+// SchemaVersion returns the database's schema version and the newest this binary knows.
+func (s *SQLStore) SchemaVersion(ctx context.Context) (current, known int64, err error) {
+	p, err := s.provider(nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, src := range p.ListSources() {
+		known = max(known, src.Version)
+	}
+	current, err = p.GetDBVersion(ctx)
+	return current, known, err
+}
+
+// Migrate applies pending migrations, refusing a database newer than this binary.
+func (s *SQLStore) Migrate(ctx context.Context, log *slog.Logger) error {
+	p, err := s.provider(log)
+	if err != nil {
+		return fmt.Errorf("database: migrations: %w", err)
+	}
+	var known int64
+	for _, src := range p.ListSources() {
+		known = max(known, src.Version)
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("database: read schema version: %w", err)
+	}
+	if current > known {
+		return fmt.Errorf("database: schema version %d is newer than this binary supports (%d); run a newer parley or restore a backup", current, known)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("database: migrate: %w", err)
+	}
+	return nil
+}
+
+// DB exposes the handle for tests and tools.
+func (s *SQLStore) DB() *sql.DB { return s.db }
+
+func (s *SQLStore) DriverName() string { return s.driver }
+
+func (s *SQLStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *SQLStore) Close() error { return s.db.Close() }
+
+// Tx runs fn inside a transaction; nested calls join the outer one.
+func (s *SQLStore) Tx(ctx context.Context, fn func(tx store.Store) error) error {
+	if s.inTx {
+		return fn(s)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(&SQLStore{db: s.db, q: tx, driver: s.driver, inTx: true}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return mapErr(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// rebind turns ? placeholders into $1, $2… for PostgreSQL. Queries never contain a
+// literal question mark.
+func (s *SQLStore) rebind(q string) string {
+	if s.driver != DriverPostgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (s *SQLStore) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r, err := s.q.ExecContext(ctx, s.rebind(q), args...)
+	return r, mapErr(err)
+}
+
+func (s *SQLStore) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	r, err := s.q.QueryContext(ctx, s.rebind(q), args...)
+	return r, mapErr(err)
+}
+
+func (s *SQLStore) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.q.QueryRowContext(ctx, s.rebind(q), args...)
+}
+
+// execOne runs a write that must touch a row, else store.ErrNotFound.
+func (s *SQLStore) execOne(ctx context.Context, q string, args ...any) error {
+	r, err := s.exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// mapErr turns driver errors into the store's sentinel errors.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("%w: %s", store.ErrConflict, pgErr.ConstraintName)
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		switch sqErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %s", store.ErrConflict, sqErr.Error())
+		}
+	}
+	return err
+}
+
+// in returns "?, ?, ?" for n placeholders.
+func in(n int) string {
+	if n <= 0 {
+		return "NULL"
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// args turns a string slice into query arguments, after any leading ones.
+func args(lead []any, ids []string) []any {
+	out := make([]any, 0, len(lead)+len(ids))
+	out = append(out, lead...)
+	for _, id := range ids {
+		out = append(out, id)
+	}
+	return out
+}
+
+func limitOffset(p store.Page) string {
+	if p.Limit <= 0 {
+		return ""
+	}
+	return " LIMIT " + strconv.Itoa(p.Limit) + " OFFSET " + strconv.Itoa(max(p.Offset, 0))
+}

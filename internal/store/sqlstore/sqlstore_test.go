@@ -1,0 +1,249 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+	"github.com/parley-chat/parley/internal/testdb"
+)
+
+// eachStore runs fn against a freshly migrated store on every backend.
+func eachStore(t *testing.T, fn func(t *testing.T, s *SQLStore)) {
+	t.Helper()
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		s, err := Open(context.Background(), b.DSN, b.DataDir, nil)
+		if err != nil {
+			t.Fatalf("open %s: %v", b.Name, err)
+		}
+		t.Cleanup(func() { s.Close() })
+		fn(t, s)
+	})
+}
+
+func TestRebind(t *testing.T) {
+	pg := &SQLStore{driver: DriverPostgres}
+	lite := &SQLStore{driver: DriverSQLite}
+	q := `SELECT a FROM t WHERE b = ? AND c IN (?, ?)`
+	if got := pg.rebind(q); got != `SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)` {
+		t.Errorf("postgres rebind = %q", got)
+	}
+	if got := lite.rebind(q); got != q {
+		t.Errorf("sqlite rebind changed the query: %q", got)
+	}
+}
+
+func TestMigrateRefusesNewerSchema(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		s, err := Open(ctx, b.DSN, b.DataDir, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, known, err := s.SchemaVersion(ctx)
+		if err != nil || cur != known || cur < 1 {
+			t.Fatalf("after open: version %d known %d err %v", cur, known, err)
+		}
+		// Reopening is a no-op.
+		if err := s.Migrate(ctx, nil); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		// Pretend a newer binary migrated this database.
+		if _, err := s.exec(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, TRUE)`, known+1); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		_, err = Open(ctx, b.DSN, b.DataDir, nil)
+		if err == nil || !strings.Contains(err.Error(), "newer than this binary") {
+			t.Fatalf("open of newer schema: err = %v, want refusal", err)
+		}
+	})
+}
+
+func TestOpenRejectsUnknownDataSource(t *testing.T) {
+	_, err := Open(context.Background(), "mysql://x", t.TempDir(), nil)
+	if err == nil || !strings.Contains(err.Error(), "unsupported data source") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func newUser(name string) *model.User {
+	u := &model.User{ID: model.NewID(), CreateAt: model.Now(), UpdateAt: model.Now(), Username: name,
+		Email: name + "@example.com", Roles: model.RoleSystemUser}
+	u.PreSave()
+	return u
+}
+
+func TestUsers(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		ctx := context.Background()
+		alice, bob := newUser("alice"), newUser("bob")
+		for _, u := range []*model.User{alice, bob} {
+			if err := s.SaveUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dup := newUser("alice")
+		dup.Email = "other@example.com"
+		if err := s.SaveUser(ctx, dup); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate username: err = %v, want ErrConflict", err)
+		}
+		got, err := s.GetUserByUsername(ctx, "ALICE")
+		if err != nil || got.ID != alice.ID || got.NotifyProps["push"] != "mention" || got.Timezone["useAutomaticTimezone"] != "true" {
+			t.Fatalf("get by username: %+v %v", got, err)
+		}
+		if _, err := s.GetUser(ctx, model.NewID()); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unknown id: %v", err)
+		}
+		got.Nickname = "Al"
+		got.UpdateAt++
+		if err := s.UpdateUser(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := s.GetUser(ctx, alice.ID); u.Nickname != "Al" {
+			t.Fatalf("update lost: %+v", u)
+		}
+		list, err := s.ListUsers(ctx, store.UserFilter{Term: "b"}, store.Page{Limit: 10})
+		if err != nil || len(list) != 1 || list[0].ID != bob.ID {
+			t.Fatalf("search b: %v %v", list, err)
+		}
+		// LIKE wildcards in a term match literally.
+		list, _ = s.ListUsers(ctx, store.UserFilter{Term: "%"}, store.Page{Limit: 10})
+		if len(list) != 0 {
+			t.Fatalf("term %% matched %d users", len(list))
+		}
+		n, err := s.CountUsers(ctx, false)
+		if err != nil || n != 2 {
+			t.Fatalf("count = %d %v", n, err)
+		}
+	})
+}
+
+func TestTxRollsBack(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		ctx := context.Background()
+		u := newUser("carol")
+		boom := errors.New("boom")
+		err := s.Tx(ctx, func(tx store.Store) error {
+			if err := tx.SaveUser(ctx, u); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("tx err = %v", err)
+		}
+		if _, err := s.GetUser(ctx, u.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("rolled-back user is visible: %v", err)
+		}
+	})
+}
+
+func TestChannelsPostsAndCounts(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		ctx := context.Background()
+		u := newUser("dave")
+		must(t, s.SaveUser(ctx, u))
+		team := &model.Team{ID: model.NewID(), Name: "staff", DisplayName: "Staff", Type: "O", InviteID: model.NewID()}
+		must(t, s.SaveTeam(ctx, team))
+		must(t, s.SaveTeamMember(ctx, &model.TeamMember{TeamID: team.ID, UserID: u.ID, SchemeUser: true, SchemeAdmin: true}))
+		ch := &model.Channel{ID: model.NewID(), TeamID: team.ID, Type: "O", Name: "town-square", DisplayName: "Town Square"}
+		must(t, s.SaveChannel(ctx, ch))
+		dupe := *ch
+		dupe.ID = model.NewID()
+		if err := s.SaveChannel(ctx, &dupe); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate channel name: %v", err)
+		}
+		must(t, s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
+			NotifyProps: model.DefaultChannelNotifyProps()}))
+
+		var ids []string
+		for i := range 5 {
+			p := &model.Post{ID: model.NewID(), CreateAt: int64(1000 + i), UpdateAt: int64(1000 + i), UserID: u.ID,
+				ChannelID: ch.ID, Message: "hello"}
+			p.PreCommit()
+			must(t, s.SavePost(ctx, p))
+			must(t, s.IncrementChannelCounts(ctx, ch.ID, p.CreateAt, true))
+			ids = append(ids, p.ID)
+		}
+		page, err := s.ChannelPosts(ctx, ch.ID, store.Page{Limit: 2})
+		if err != nil || len(page) != 2 || page[0].ID != ids[4] || page[1].ID != ids[3] {
+			t.Fatalf("newest page wrong: %v %v", page, err)
+		}
+		before, _ := s.PostsBefore(ctx, ch.ID, 1002, ids[2], store.Page{Limit: 10})
+		if len(before) != 2 || before[0].ID != ids[1] {
+			t.Fatalf("before: %v", before)
+		}
+		after, _ := s.PostsAfter(ctx, ch.ID, 1002, ids[2], store.Page{Limit: 10})
+		if len(after) != 2 || after[0].ID != ids[4] || after[1].ID != ids[3] {
+			t.Fatalf("after: %v", after)
+		}
+		c, _ := s.GetChannel(ctx, ch.ID)
+		if c.TotalMsgCount != 5 || c.LastPostAt != 1004 {
+			t.Fatalf("counts: %+v", c)
+		}
+		must(t, s.IncrementMentions(ctx, ch.ID, []string{u.ID}, true))
+		m, _ := s.GetChannelMember(ctx, ch.ID, u.ID)
+		if m.MentionCount != 1 || m.MsgCount != 0 || m.Roles != "channel_user" {
+			t.Fatalf("member before view: %+v", m)
+		}
+		if at, err := s.ViewChannel(ctx, ch.ID, u.ID, 2000); err != nil || at != 1004 {
+			t.Fatalf("view: %d %v", at, err)
+		}
+		m, _ = s.GetChannelMember(ctx, ch.ID, u.ID)
+		if m.MentionCount != 0 || m.MsgCount != 5 || m.LastViewedAt != 1004 {
+			t.Fatalf("member after view: %+v", m)
+		}
+		must(t, s.DeletePost(ctx, ids[4], 3000, u.ID))
+		since, _ := s.PostsSince(ctx, ch.ID, 2999, 100)
+		if len(since) != 1 || since[0].DeleteAt != 3000 {
+			t.Fatalf("since should include the deleted post: %v", since)
+		}
+		r := &model.Reaction{PostID: ids[0], UserID: u.ID, EmojiName: "+1", ChannelID: ch.ID, CreateAt: 1, UpdateAt: 1}
+		must(t, s.SaveReaction(ctx, r))
+		must(t, s.SaveReaction(ctx, r)) // idempotent
+		rs, _ := s.ListReactionsForPosts(ctx, []string{ids[0], ids[1]})
+		if len(rs[ids[0]]) != 1 || rs[ids[1]] == nil || len(rs[ids[1]]) != 0 {
+			t.Fatalf("reactions: %v", rs)
+		}
+		chans, _ := s.ListChannelsForUser(ctx, u.ID, team.ID, false, 0)
+		if len(chans) != 1 {
+			t.Fatalf("user channels: %v", chans)
+		}
+	})
+}
+
+func TestPreferencesAndStatuses(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		ctx := context.Background()
+		u := newUser("erin")
+		must(t, s.SaveUser(ctx, u))
+		p := model.Preference{UserID: u.ID, Category: "display_settings", Name: "use_military_time", Value: "false"}
+		must(t, s.SavePreferences(ctx, []model.Preference{p}))
+		p.Value = "true"
+		must(t, s.SavePreferences(ctx, []model.Preference{p}))
+		got, _ := s.GetPreferences(ctx, u.ID, "")
+		if len(got) != 1 || got[0].Value != "true" {
+			t.Fatalf("prefs: %v", got)
+		}
+		must(t, s.DeletePreferences(ctx, u.ID, got))
+		if _, err := s.GetPreference(ctx, u.ID, p.Category, p.Name); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("deleted pref: %v", err)
+		}
+		must(t, s.SaveStatus(ctx, &model.Status{UserID: u.ID, Status: "dnd", Manual: true}))
+		sts, _ := s.GetStatuses(ctx, []string{u.ID, model.NewID()})
+		if len(sts) != 1 || sts[0].Status != "dnd" || !sts[0].Manual {
+			t.Fatalf("statuses: %v", sts)
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,50 @@
+// Package store defines what Parley keeps and how the app layer asks for it.
+// The SQL backends live in store/sqlstore; tests in that package run every
+// method against SQLite and PostgreSQL.
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+var (
+	// ErrNotFound means no row matched.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a unique constraint refused the write.
+	ErrConflict = errors.New("already exists")
+)
+
+// Store is everything the app layer may ask of storage.
+type Store interface {
+	UserStore
+	SessionStore
+	TeamStore
+	ChannelStore
+	PostStore
+	ReactionStore
+	PreferenceStore
+	StatusStore
+	SystemStore
+
+	// Tx runs fn in one transaction: all of its writes land, or none.
+	Tx(ctx context.Context, fn func(tx Store) error) error
+	// Ping checks the database is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+	// DriverName is "sqlite" or "postgres".
+	DriverName() string
+}
+
+// Page is an offset window over a sorted list.
+type Page struct {
+	Offset int
+	Limit  int
+}
+
+// SystemStore keeps server-wide key/value facts (e.g. the diagnostic id).
+type SystemStore interface {
+	GetSystem(ctx context.Context, name string) (string, error)
+	SetSystem(ctx context.Context, name, value string) error
+}
