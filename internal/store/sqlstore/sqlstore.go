@@ -9,7 +9,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -27,7 +26,7 @@ import (
 	"github.com/parley-chat/parley/internal/store"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations
 var migrationFiles embed.FS
 
 const (
@@ -128,7 +127,7 @@ func redact(dsn string) string {
 }
 
 func (s *SQLStore) provider(log *slog.Logger) (*goose.Provider, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
+	sub, err := migrationsFor(s.driver)
 	if err != nil {
 		return nil, err
 	}
