@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -17,6 +18,9 @@ func migrationsFor(driver string) (fs.FS, error) {
 	files := map[string]string{} // name → path in the embedded tree
 	for _, dir := range []string{"migrations/common", "migrations/" + driver} {
 		entries, err := fs.ReadDir(migrationFiles, dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // no migration of this dialect yet
+		}
 		if err != nil {
 			return nil, err
 		}
