@@ -99,10 +99,14 @@ func (o *options) load() (config.Config, error) {
 	return cfg, cfg.Validate()
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
-	var l slog.Level
-	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+// newLogger logs at the configured level; the level can change on reload.
+func newLogger(w io.Writer, cfg config.Config, level *slog.LevelVar) *slog.Logger {
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
@@ -111,12 +115,16 @@ func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "parley: invalid configuration:", err)
 		return err
 	}
-	log := newLogger(stderr, cfg.LogLevel)
+	var level slog.LevelVar
+	log := newLogger(stderr, cfg, &level)
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	srv, err := server.New(ctx, cfg, log)
 	if err != nil {
 		log.Error("cannot start", "err", err)
@@ -127,9 +135,22 @@ func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
 		log.Error("cannot start", "err", err)
 		return err
 	}
-	<-ctx.Done()
+	for reloading := true; reloading; {
+		select {
+		case <-hup:
+			next, err := opts.load()
+			if err != nil {
+				log.Error("configuration not reloaded", "err", err)
+				continue
+			}
+			_ = level.UnmarshalText([]byte(next.LogLevel))
+			srv.Reload(next)
+		case <-ctx.Done():
+			reloading = false
+		}
+	}
 	log.Info("stopping")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Duration(srv.App.Config().ShutdownTimeout)*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.Canceled) {
 		log.Error("unclean stop", "err", err)

@@ -24,6 +24,16 @@ type Handler struct {
 	router *router
 	// websocket serves GET /api/v4/websocket when set.
 	websocket http.Handler
+	metrics   Metrics
+	limiter   *limiter
+}
+
+// Metrics is what the API reports about requests; *metrics.Metrics implements it.
+type Metrics interface {
+	ObserveHTTP(handler, method string, status int, d time.Duration)
+	PostCreated()
+	Login(ok bool)
+	RateLimited()
 }
 
 // access says how much authentication an endpoint needs.
@@ -38,13 +48,14 @@ const (
 type handlerFunc func(c *Context) error
 
 type endpoint struct {
-	fn     handlerFunc
-	access access
+	fn      handlerFunc
+	access  access
+	pattern string // the route as registered, for metrics labels
 }
 
 // New builds the API handler and its route table.
 func New(a *app.App, log *slog.Logger) *Handler {
-	h := &Handler{app: a, log: log, router: newRouter()}
+	h := &Handler{app: a, log: log, router: newRouter(), limiter: newLimiter()}
 	h.systemRoutes()
 	h.userRoutes()
 	h.teamRoutes()
@@ -52,6 +63,9 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.postRoutes()
 	return h
 }
+
+// SetMetrics makes the API report to m.
+func (h *Handler) SetMetrics(m Metrics) { h.metrics = m }
 
 // SetWebSocket installs the handler of GET /api/v4/websocket.
 func (h *Handler) SetWebSocket(ws http.Handler) { h.websocket = ws }
@@ -62,7 +76,7 @@ func (h *Handler) put(path string, fn handlerFunc, acc ...access)    { h.add("PU
 func (h *Handler) delete(path string, fn handlerFunc, acc ...access) { h.add("DELETE", path, fn, acc) }
 
 func (h *Handler) add(method, path string, fn handlerFunc, acc []access) {
-	e := &endpoint{fn: fn}
+	e := &endpoint{fn: fn, pattern: path}
 	if len(acc) > 0 {
 		e.access = acc[0]
 	}
@@ -87,18 +101,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ep, params := h.router.match(r.Method, path)
+	pattern := "unknown"
 	if ep == nil {
 		c.writeError(model.NewAppError(http.StatusNotFound, "api.context.404.app_error",
 			"Sorry, we could not find the page."))
-		return
+	} else {
+		pattern = ep.pattern
+		c.params = params
+		err := c.authenticate(ep.access)
+		if !c.rateLimit() {
+			err = nil // answered 429 already
+		} else if err == nil {
+			err = ep.fn(c)
+		}
+		if err != nil {
+			c.writeError(err)
+		}
 	}
-	c.params = params
-	err := c.authenticate(ep.access)
-	if err == nil {
-		err = ep.fn(c)
-	}
-	if err != nil {
-		c.writeError(err)
+	if h.metrics != nil {
+		h.metrics.ObserveHTTP(pattern, r.Method, c.status, time.Since(start))
 	}
 	h.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", c.status,
 		"dur", time.Since(start), "request_id", c.RequestID)

@@ -36,6 +36,9 @@ func (h *Handler) createPost(c *Context) error {
 	if err != nil {
 		return err
 	}
+	if h.metrics != nil {
+		h.metrics.PostCreated()
+	}
 	return c.created(out)
 }
 

@@ -89,6 +89,9 @@ func (h *Handler) login(c *Context) error {
 		return err
 	}
 	u, s, err := c.app.Login(c.ctx, req, c.r.UserAgent())
+	if h.metrics != nil {
+		h.metrics.Login(err == nil)
+	}
 	if err != nil {
 		return err
 	}

@@ -42,6 +42,10 @@ func Start(t *testing.T, b testdb.Backend, opts ...func(*config.Config)) *Server
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = b.DataDir
 	cfg.Database = b.DSN
+	// Tests make requests faster than people do; a test that checks the limiter
+	// turns it back on. Each test server would otherwise fight for port 8067.
+	cfg.RateLimitEnabled = false
+	cfg.MetricsListen = ""
 	for _, o := range opts {
 		o(&cfg)
 	}

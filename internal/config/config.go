@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -17,29 +18,41 @@ import (
 // Config is every setting. The json name is the key in the file; env names the
 // environment variable that overrides it.
 type Config struct {
-	Listen   string `json:"listen" env:"PARLEY_LISTEN" help:"address to listen on"`
-	DataDir  string `json:"data_dir" env:"PARLEY_DATA" help:"directory for the SQLite database and files"`
-	Database string `json:"database" env:"PARLEY_DATABASE" help:"data source: empty for SQLite in the data directory, or a postgres:// URL"`
-	SiteURL  string `json:"site_url" env:"PARLEY_SITE_URL" help:"public URL clients use, e.g. https://chat.example.com"`
-	SiteName string `json:"site_name" env:"PARLEY_SITE_NAME" help:"name shown to users"`
-	LogLevel string `json:"log_level" env:"PARLEY_LOG_LEVEL" help:"debug, info, warn or error"`
+	Listen    string `json:"listen" env:"PARLEY_LISTEN" mm:"MM_SERVICESETTINGS_LISTENADDRESS" restart:"true" help:"address to listen on"`
+	DataDir   string `json:"data_dir" env:"PARLEY_DATA" restart:"true" help:"directory for the SQLite database and files"`
+	FilesDir  string `json:"files_dir" env:"PARLEY_FILES_DIR" mm:"MM_FILESETTINGS_DIRECTORY" restart:"true" help:"directory for uploaded files; empty means <data_dir>/files"`
+	Database  string `json:"database" env:"PARLEY_DATABASE" mm:"MM_SQLSETTINGS_DATASOURCE" restart:"true" help:"data source: empty for SQLite in the data directory, or a postgres:// URL"`
+	SiteURL   string `json:"site_url" env:"PARLEY_SITE_URL" mm:"MM_SERVICESETTINGS_SITEURL" restart:"true" help:"public URL clients use, e.g. https://chat.example.com"`
+	SiteName  string `json:"site_name" env:"PARLEY_SITE_NAME" mm:"MM_TEAMSETTINGS_SITENAME" help:"name shown to users"`
+	LogLevel  string `json:"log_level" env:"PARLEY_LOG_LEVEL" mm:"MM_LOGSETTINGS_CONSOLELEVEL" help:"debug, info, warn or error"`
+	LogFormat string `json:"log_format" env:"PARLEY_LOG_FORMAT" restart:"true" help:"text or json"`
 
-	EnableOpenServer       bool `json:"enable_open_server" env:"PARLEY_ENABLE_OPEN_SERVER" help:"anyone may sign up without an invite"`
-	EnableUserCreation     bool `json:"enable_user_creation" env:"PARLEY_ENABLE_USER_CREATION" help:"allow new accounts at all"`
-	EnableTeamCreation     bool `json:"enable_team_creation" env:"PARLEY_ENABLE_TEAM_CREATION" help:"members may create teams"`
-	EnableUserAccessTokens bool `json:"enable_user_access_tokens" env:"PARLEY_ENABLE_USER_ACCESS_TOKENS" help:"allow personal access tokens"`
-	EnableUserDeactivation bool `json:"enable_user_deactivation" env:"PARLEY_ENABLE_USER_DEACTIVATION" help:"users may deactivate their own account"`
-	EnableAPIDeletion      bool `json:"enable_api_deletion" env:"PARLEY_ENABLE_API_DELETION" help:"allow permanent=true deletes of users, teams, channels and posts through the API"`
-	ShowEmailAddress       bool `json:"show_email_address" env:"PARLEY_SHOW_EMAIL_ADDRESS" help:"show users' email addresses to others"`
-	ShowFullName           bool `json:"show_full_name" env:"PARLEY_SHOW_FULL_NAME" help:"show users' full names to others"`
-	StrictCSRF             bool `json:"strict_csrf" env:"PARLEY_STRICT_CSRF" help:"refuse cookie requests without a CSRF token even when X-Requested-With is set"`
+	TLSCertFile     string `json:"tls_cert_file" env:"PARLEY_TLS_CERT_FILE" mm:"MM_SERVICESETTINGS_TLSCERTFILE" restart:"true" help:"PEM certificate to serve HTTPS with (with tls_key_file)"`
+	TLSKeyFile      string `json:"tls_key_file" env:"PARLEY_TLS_KEY_FILE" mm:"MM_SERVICESETTINGS_TLSKEYFILE" restart:"true" help:"PEM private key for tls_cert_file"`
+	TLSAutocert     bool   `json:"tls_autocert" env:"PARLEY_TLS_AUTOCERT" mm:"MM_SERVICESETTINGS_USELETSENCRYPT" restart:"true" help:"obtain certificates automatically (ACME) for the host of site_url; needs port 443 reachable"`
+	MetricsListen   string `json:"metrics_listen" env:"PARLEY_METRICS_LISTEN" mm:"MM_METRICSSETTINGS_LISTENADDRESS" restart:"true" help:"address of the Prometheus /metrics listener; empty turns it off"`
+	ShutdownTimeout int    `json:"shutdown_timeout_seconds" env:"PARLEY_SHUTDOWN_TIMEOUT" help:"seconds a stop waits for requests in flight"`
 
-	SessionLengthDays    int `json:"session_length_days" env:"PARLEY_SESSION_LENGTH_DAYS" help:"days a login lasts"`
-	PasswordMinLength    int `json:"password_min_length" env:"PARLEY_PASSWORD_MIN_LENGTH" help:"shortest password accepted"`
-	MaxLoginAttempts     int `json:"max_login_attempts" env:"PARLEY_MAX_LOGIN_ATTEMPTS" help:"failed logins before an account is locked"`
+	EnableOpenServer       bool `json:"enable_open_server" env:"PARLEY_ENABLE_OPEN_SERVER" mm:"MM_TEAMSETTINGS_ENABLEOPENSERVER" help:"anyone may sign up without an invite"`
+	EnableUserCreation     bool `json:"enable_user_creation" env:"PARLEY_ENABLE_USER_CREATION" mm:"MM_TEAMSETTINGS_ENABLEUSERCREATION" help:"allow new accounts at all"`
+	EnableTeamCreation     bool `json:"enable_team_creation" env:"PARLEY_ENABLE_TEAM_CREATION" mm:"MM_TEAMSETTINGS_ENABLETEAMCREATION" help:"members may create teams"`
+	EnableUserAccessTokens bool `json:"enable_user_access_tokens" env:"PARLEY_ENABLE_USER_ACCESS_TOKENS" mm:"MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS" help:"allow personal access tokens"`
+	EnableUserDeactivation bool `json:"enable_user_deactivation" env:"PARLEY_ENABLE_USER_DEACTIVATION" mm:"MM_TEAMSETTINGS_ENABLEUSERDEACTIVATION" help:"users may deactivate their own account"`
+	EnableAPIDeletion      bool `json:"enable_api_deletion" env:"PARLEY_ENABLE_API_DELETION" mm:"MM_SERVICESETTINGS_ENABLEAPIUSERDELETION" help:"allow permanent=true deletes of users, teams, channels and posts through the API"`
+	ShowEmailAddress       bool `json:"show_email_address" env:"PARLEY_SHOW_EMAIL_ADDRESS" mm:"MM_PRIVACYSETTINGS_SHOWEMAILADDRESS" help:"show users' email addresses to others"`
+	ShowFullName           bool `json:"show_full_name" env:"PARLEY_SHOW_FULL_NAME" mm:"MM_PRIVACYSETTINGS_SHOWFULLNAME" help:"show users' full names to others"`
+	StrictCSRF             bool `json:"strict_csrf" env:"PARLEY_STRICT_CSRF" mm:"MM_SERVICESETTINGS_EXPERIMENTALSTRICTCSRFENFORCEMENT" help:"refuse cookie requests without a CSRF token even when X-Requested-With is set"`
+
+	SessionLengthDays    int `json:"session_length_days" env:"PARLEY_SESSION_LENGTH_DAYS" mm:"MM_SERVICESETTINGS_SESSIONLENGTHWEBINDAYS" help:"days a login lasts"`
+	PasswordMinLength    int `json:"password_min_length" env:"PARLEY_PASSWORD_MIN_LENGTH" mm:"MM_PASSWORDSETTINGS_MINIMUMLENGTH" help:"shortest password accepted"`
+	MaxLoginAttempts     int `json:"max_login_attempts" env:"PARLEY_MAX_LOGIN_ATTEMPTS" mm:"MM_SERVICESETTINGS_MAXIMUMLOGINATTEMPTS" help:"failed logins before an account is locked"`
 	MaxRequestBodyKB     int `json:"max_request_body_kb" env:"PARLEY_MAX_REQUEST_BODY_KB" help:"largest JSON request body, in KiB"`
-	PostEditTimeLimitSec int `json:"post_edit_time_limit" env:"PARLEY_POST_EDIT_TIME_LIMIT" help:"seconds a post stays editable; -1 for always"`
-	MaxUsersPerTeam      int `json:"max_users_per_team" env:"PARLEY_MAX_USERS_PER_TEAM" help:"largest team size"`
+	PostEditTimeLimitSec int `json:"post_edit_time_limit" env:"PARLEY_POST_EDIT_TIME_LIMIT" mm:"MM_SERVICESETTINGS_POSTEDITTIMELIMIT" help:"seconds a post stays editable; -1 for always"`
+	MaxUsersPerTeam      int `json:"max_users_per_team" env:"PARLEY_MAX_USERS_PER_TEAM" mm:"MM_TEAMSETTINGS_MAXUSERSPERTEAM" help:"largest team size"`
+
+	RateLimitEnabled bool `json:"rate_limit_enabled" env:"PARLEY_RATE_LIMIT_ENABLED" mm:"MM_RATELIMITSETTINGS_ENABLE" help:"limit API requests per user (per address when anonymous)"`
+	RateLimitPerSec  int  `json:"rate_limit_per_sec" env:"PARLEY_RATE_LIMIT_PER_SEC" mm:"MM_RATELIMITSETTINGS_PERSEC" help:"requests a second allowed on average"`
+	RateLimitBurst   int  `json:"rate_limit_burst" env:"PARLEY_RATE_LIMIT_BURST" mm:"MM_RATELIMITSETTINGS_MAXBURST" help:"requests allowed in a burst above the average"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -49,6 +62,12 @@ func Default() Config {
 		DataDir:                "./data",
 		SiteName:               "Parley",
 		LogLevel:               "info",
+		LogFormat:              "text",
+		MetricsListen:          "127.0.0.1:8067",
+		ShutdownTimeout:        30,
+		RateLimitEnabled:       true,
+		RateLimitPerSec:        50,
+		RateLimitBurst:         200,
 		EnableOpenServer:       true,
 		EnableUserCreation:     true,
 		EnableTeamCreation:     true,
@@ -88,10 +107,12 @@ func Load(path string, getenv func(string) string) (Config, error) {
 
 // Setting describes one setting for flags, help and the CLI.
 type Setting struct {
-	Key  string // json name
-	Env  string
-	Help string
-	Kind reflect.Kind
+	Key     string // json name
+	Env     string
+	MM      string // Mattermost's environment variable for the same setting, if any
+	Help    string
+	Kind    reflect.Kind
+	Restart bool // takes effect only at start; a reload keeps the running value
 }
 
 // Settings lists every setting in declaration order.
@@ -100,7 +121,8 @@ func Settings() []Setting {
 	out := make([]Setting, 0, t.NumField())
 	for i := range t.NumField() {
 		f := t.Field(i)
-		out = append(out, Setting{Key: f.Tag.Get("json"), Env: f.Tag.Get("env"), Help: f.Tag.Get("help"), Kind: f.Type.Kind()})
+		out = append(out, Setting{Key: f.Tag.Get("json"), Env: f.Tag.Get("env"), MM: f.Tag.Get("mm"), Help: f.Tag.Get("help"),
+			Kind: f.Type.Kind(), Restart: f.Tag.Get("restart") == "true"})
 	}
 	return out
 }
@@ -147,15 +169,39 @@ func (c *Config) Get(key string) (string, error) {
 	return "", fmt.Errorf("unknown setting %q", key)
 }
 
+// applyEnv applies PARLEY_* variables, and Mattermost's MM_* names for the same
+// settings so existing unit and compose files keep working; PARLEY_* wins.
 func (c *Config) applyEnv(getenv func(string) string) error {
 	for _, s := range Settings() {
-		if val := getenv(s.Env); val != "" {
-			if err := c.Set(s.Key, val); err != nil {
-				return fmt.Errorf("%s: %w", s.Env, err)
+		name, val := s.Env, getenv(s.Env)
+		if val == "" && s.MM != "" {
+			name, val = s.MM, getenv(s.MM)
+			if s.Key == "log_level" {
+				val = strings.ToLower(val)
 			}
+		}
+		if val == "" {
+			continue
+		}
+		if err := c.Set(s.Key, val); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// Reloadable returns next with every restart-only setting taken from c, so a
+// reload changes only what can change while running.
+func (c *Config) Reloadable(next Config) Config {
+	cur := reflect.ValueOf(c).Elem()
+	nv := reflect.ValueOf(&next).Elem()
+	t := cur.Type()
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("restart") == "true" {
+			nv.Field(i).Set(cur.Field(i))
+		}
+	}
+	return next
 }
 
 // Validate names the first setting that cannot work.
@@ -179,6 +225,26 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("site_url: %q is not an http(s) URL", c.SiteURL))
 		}
 	}
+	if c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			errs = append(errs, fmt.Errorf("metrics_listen: %q is not host:port", c.MetricsListen))
+		}
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		errs = append(errs, errors.New("tls_cert_file, tls_key_file: set both or neither"))
+	}
+	if c.TLSAutocert && (c.TLSCertFile != "" || c.SiteURL == "") {
+		errs = append(errs, errors.New("tls_autocert: needs site_url and no tls_cert_file"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log_format: %q is not text or json", c.LogFormat))
+	}
+	if c.ShutdownTimeout < 1 {
+		errs = append(errs, errors.New("shutdown_timeout_seconds: must be at least 1"))
+	}
+	if c.RateLimitEnabled && (c.RateLimitPerSec < 1 || c.RateLimitBurst < 1) {
+		errs = append(errs, errors.New("rate_limit_per_sec, rate_limit_burst: must be at least 1"))
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -200,6 +266,14 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("max_users_per_team: must be at least 1"))
 	}
 	return errors.Join(errs...)
+}
+
+// FilesPath is where uploaded files live.
+func (c *Config) FilesPath() string {
+	if c.FilesDir != "" {
+		return c.FilesDir
+	}
+	return filepath.Join(c.DataDir, "files")
 }
 
 // SitePath is the path prefix of the site URL ("" at the root).

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,6 +35,35 @@ func TestFileThenEnv(t *testing.T) {
 	}
 }
 
+func TestMattermostEnvironmentNames(t *testing.T) {
+	c, err := Load("", env(map[string]string{
+		"MM_SQLSETTINGS_DATASOURCE":        "postgres://mm@db/mattermost",
+		"MM_SERVICESETTINGS_SITEURL":       "https://chat.example.com",
+		"MM_SERVICESETTINGS_LISTENADDRESS": ":9065",
+		"MM_LOGSETTINGS_CONSOLELEVEL":      "DEBUG",
+		"PARLEY_SITE_URL":                  "https://parley.example.com",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database != "postgres://mm@db/mattermost" || c.Listen != ":9065" || c.LogLevel != "debug" {
+		t.Fatalf("MM_ names not applied: %+v", c)
+	}
+	if c.SiteURL != "https://parley.example.com" {
+		t.Fatalf("PARLEY_ must win over MM_: %s", c.SiteURL)
+	}
+}
+
+func TestReloadKeepsRestartOnlySettings(t *testing.T) {
+	cur := Default()
+	next := Default()
+	next.Listen, next.SiteName, next.RateLimitPerSec = ":1", "Renamed", 5
+	got := cur.Reloadable(next)
+	if got.Listen != cur.Listen || got.SiteName != "Renamed" || got.RateLimitPerSec != 5 {
+		t.Fatalf("reloadable: %+v", got)
+	}
+}
+
 func TestInvalidSettingsAreNamed(t *testing.T) {
 	cases := []struct {
 		env  map[string]string
@@ -46,6 +77,9 @@ func TestInvalidSettingsAreNamed(t *testing.T) {
 		{env: map[string]string{"PARLEY_LOG_LEVEL": "loud"}, want: "log_level"},
 		{file: `{"no_such_setting": 1}`, want: "no_such_setting"},
 		{file: `{"listen": 8065}`, want: "listen"},
+		{env: map[string]string{"PARLEY_TLS_CERT_FILE": "/x.pem"}, want: "tls_key_file"},
+		{env: map[string]string{"PARLEY_LOG_FORMAT": "xml"}, want: "log_format"},
+		{env: map[string]string{"MM_SERVICESETTINGS_LISTENADDRESS": "nowhere"}, want: "listen"},
 	}
 	for _, tc := range cases {
 		path := ""
@@ -60,15 +94,52 @@ func TestInvalidSettingsAreNamed(t *testing.T) {
 	}
 }
 
-// The documentation lists every setting; this keeps it from falling behind.
+var update = flag.Bool("update", false, "rewrite docs/configuration.md's settings table")
+
+// settingsTable renders the table of every setting for the docs.
+func settingsTable() string {
+	d := Default()
+	var b strings.Builder
+	b.WriteString("| file key | environment | Mattermost variable | default | meaning |\n|---|---|---|---|---|\n")
+	for _, s := range Settings() {
+		v, _ := d.Get(s.Key)
+		if v == "" {
+			v = "(empty)"
+		}
+		mm := ""
+		if s.MM != "" {
+			mm = "`" + s.MM + "`"
+		}
+		help := s.Help
+		if s.Restart {
+			help += " (restart to change)"
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s | `%s` | %s |\n", s.Key, s.Env, mm, v, help)
+	}
+	return b.String()
+}
+
+// The documentation's table must match the settings; run with -update to rewrite it.
 func TestDocsListEverySetting(t *testing.T) {
-	b, err := os.ReadFile("../../docs/configuration.md")
+	const path = "../../docs/configuration.md"
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range Settings() {
-		if !strings.Contains(string(b), "`"+s.Env+"`") || !strings.Contains(string(b), "`"+s.Key+"`") {
-			t.Errorf("docs/configuration.md does not describe %s (%s)", s.Key, s.Env)
-		}
+	doc := string(b)
+	const start, end = "<!-- settings -->\n", "<!-- /settings -->"
+	i, j := strings.Index(doc, start), strings.Index(doc, end)
+	if i < 0 || j < i {
+		t.Fatalf("%s lacks the %q ... %q markers", path, start, end)
+	}
+	want := settingsTable()
+	if doc[i+len(start):j] == want {
+		return
+	}
+	if !*update {
+		t.Fatalf("%s is out of date; run: go test ./internal/config -run TestDocs -update", path)
+	}
+	if err := os.WriteFile(path, []byte(doc[:i+len(start)]+want+doc[j:]), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

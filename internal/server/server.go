@@ -4,32 +4,41 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path"
+	"path/filepath"
 	"strings"
 	"time"
+
+	"golang.org/x/crypto/acme/autocert"
 
 	"github.com/parley-chat/parley/internal/api"
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/metrics"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
 	"github.com/parley-chat/parley/web"
 )
 
 // Server is a running Parley node.
 type Server struct {
-	App   *app.App
-	store *sqlstore.SQLStore
-	bus   bus.Bus
-	http  *http.Server
-	ln    net.Listener
-	log   *slog.Logger
+	App     *app.App
+	Metrics *metrics.Metrics
+	store   *sqlstore.SQLStore
+	bus     bus.Bus
+	http    *http.Server
+	ln      net.Listener
+	metrics *http.Server
+	log     *slog.Logger
+	cfg     config.Config
 }
 
 // New opens storage (migrating it) and builds the node; Start begins serving.
@@ -38,25 +47,77 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	if err != nil {
 		return nil, err
 	}
+	m := metrics.New()
+	m.RegisterDB(st.DB())
+	st.SetObserver(m.ObserveStore)
 	b := bus.NewLocal()
 	a := app.New(st, b, cfg, log)
 	apiHandler := api.New(a, log)
+	apiHandler.SetMetrics(m)
 	mux := http.NewServeMux()
 	prefix := cfg.SitePath()
 	mux.Handle(prefix+api.Prefix+"/", http.StripPrefix(prefix, apiHandler))
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
-	s := &Server{App: a, store: st, bus: b, log: log,
-		http: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
+	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
+	s := &Server{App: a, Metrics: m, store: st, bus: b, log: log, cfg: cfg,
+		http: &http.Server{Handler: securityHeaders(mux, tlsOn), ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}
+	if cfg.MetricsListen != "" {
+		mm := http.NewServeMux()
+		mm.Handle("/metrics", m.Handler())
+		s.metrics = &http.Server{Addr: cfg.MetricsListen, Handler: mm, ReadHeaderTimeout: 10 * time.Second}
+	}
 	return s, nil
 }
 
-// Start listens on addr and serves in the background. It returns once the
-// listener is bound, so callers may connect immediately.
+// securityHeaders adds the headers every response should carry. The CSP allows
+// only the client's own scripts: no inline script, no other origin.
+func securityHeaders(next http.Handler, tls bool) http.Handler {
+	const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+		"img-src 'self' data: blob: https:; media-src 'self' blob:; connect-src 'self' ws: wss:; " +
+		"font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Content-Security-Policy", csp)
+		if tls {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Start listens on addr (HTTPS when TLS is configured) and serves in the
+// background. It returns once the listeners are bound, so callers may connect
+// immediately.
 func (s *Server) Start(addr string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	scheme := "http"
+	switch {
+	case s.cfg.TLSCertFile != "":
+		cert, err := tls.LoadX509KeyPair(s.cfg.TLSCertFile, s.cfg.TLSKeyFile)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("tls_cert_file/tls_key_file: %w", err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	case s.cfg.TLSAutocert:
+		u, err := url.Parse(s.cfg.SiteURL)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("site_url: %w", err)
+		}
+		m := &autocert.Manager{Prompt: autocert.AcceptTOS, HostPolicy: autocert.HostWhitelist(u.Hostname()),
+			Cache: autocert.DirCache(filepath.Join(s.cfg.DataDir, "certs"))}
+		ln = tls.NewListener(ln, m.TLSConfig())
+		scheme = "https"
 	}
 	s.ln = ln
 	go func() {
@@ -64,8 +125,36 @@ func (s *Server) Start(addr string) error {
 			s.log.Error("http server stopped", "err", err)
 		}
 	}()
-	s.log.Info("parley listening", "addr", ln.Addr().String(), "database", s.store.DriverName())
+	s.startMetrics()
+	s.log.Info("parley listening", "addr", ln.Addr().String(), "scheme", scheme, "database", s.store.DriverName())
 	return nil
+}
+
+// startMetrics serves /metrics on its own listener. Chat matters more than its
+// metrics: if the address is taken, it says so loudly and serves on without.
+func (s *Server) startMetrics() {
+	if s.metrics == nil {
+		return
+	}
+	ln, err := net.Listen("tcp", s.metrics.Addr)
+	if err != nil {
+		s.log.Error("metrics listener not started", "addr", s.metrics.Addr, "err", err)
+		s.metrics = nil
+		return
+	}
+	go func() {
+		if err := s.metrics.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("metrics server stopped", "err", err)
+		}
+	}()
+	s.log.Info("metrics listening", "addr", ln.Addr().String())
+}
+
+// Reload applies the settings that may change while running.
+func (s *Server) Reload(next config.Config) {
+	cur := *s.App.Config()
+	s.App.SetConfig(cur.Reloadable(next))
+	s.log.Info("configuration reloaded")
 }
 
 // Addr is the bound address (useful with port 0).
@@ -74,6 +163,11 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // Shutdown stops accepting, finishes requests in flight, then closes storage.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
+	if s.metrics != nil {
+		if merr := s.metrics.Shutdown(ctx); merr != nil && err == nil {
+			err = merr
+		}
+	}
 	if cerr := s.bus.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -108,4 +202,3 @@ func webHandler(dist fs.FS) http.Handler {
 		http.ServeFileFS(w, r, dist, "index.html")
 	})
 }
-

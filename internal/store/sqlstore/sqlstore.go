@@ -13,8 +13,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -47,6 +50,10 @@ type SQLStore struct {
 	q      querier
 	driver string
 	inTx   bool
+	// observe, when set, is told the duration and outcome of every query, by the
+	// name of the store method that ran it (for mattermost_db_store_time).
+	observe func(method string, d time.Duration, err error)
+	names   *sync.Map // call stack ([6]uintptr) → method name
 }
 
 var _ store.Store = (*SQLStore)(nil)
@@ -202,7 +209,7 @@ func (s *SQLStore) Tx(ctx context.Context, fn func(tx store.Store) error) error 
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(&SQLStore{db: s.db, q: tx, driver: s.driver, inTx: true}); err != nil {
+	if err := fn(&SQLStore{db: s.db, q: tx, driver: s.driver, inTx: true, observe: s.observe, names: s.names}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -233,18 +240,62 @@ func (s *SQLStore) rebind(q string) string {
 	return b.String()
 }
 
+// SetObserver installs fn to time every query (nil turns it off). Call before use.
+func (s *SQLStore) SetObserver(fn func(method string, d time.Duration, err error)) {
+	s.observe = fn
+	s.names = &sync.Map{}
+}
+
+// observed reports a query to the observer under the name of the exported store
+// method that ran it, skipping unexported helpers such as execOne.
+func (s *SQLStore) observed(start time.Time, err error) {
+	if s.observe == nil {
+		return
+	}
+	var pcs [6]uintptr
+	n := runtime.Callers(3, pcs[:])
+	// The call stack from here to the store method is fixed per call site, so
+	// the name is resolved once per site (the pc array itself is the key).
+	if v, ok := s.names.Load(pcs); ok {
+		s.observe(v.(string), time.Since(start), err)
+		return
+	}
+	name := "unknown"
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		m := f.Function[strings.LastIndex(f.Function, ".")+1:]
+		if m != "" && m[0] >= 'A' && m[0] <= 'Z' {
+			name = m
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	s.names.Store(pcs, name)
+	s.observe(name, time.Since(start), err)
+}
+
 func (s *SQLStore) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	start := time.Now()
 	r, err := s.q.ExecContext(ctx, s.rebind(q), args...)
+	s.observed(start, err)
 	return r, mapErr(err)
 }
 
 func (s *SQLStore) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	start := time.Now()
 	r, err := s.q.QueryContext(ctx, s.rebind(q), args...)
+	s.observed(start, err)
 	return r, mapErr(err)
 }
 
 func (s *SQLStore) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return s.q.QueryRowContext(ctx, s.rebind(q), args...)
+	start := time.Now()
+	r := s.q.QueryRowContext(ctx, s.rebind(q), args...)
+	s.observed(start, r.Err())
+	return r
 }
 
 // execOne runs a write that must touch a row, else store.ErrNotFound.

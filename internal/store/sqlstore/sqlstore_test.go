@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -246,4 +247,23 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestObserverNamesStoreMethods(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		seen := map[string]bool{}
+		s.SetObserver(func(method string, _ time.Duration, _ error) { seen[method] = true })
+		ctx := context.Background()
+		u := newUser("frank")
+		must(t, s.SaveUser(ctx, u))
+		must(t, s.UpdateFailedAttempts(ctx, u.ID, 1)) // runs through execOne
+		if _, err := s.GetUser(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []string{"SaveUser", "UpdateFailedAttempts", "GetUser"} {
+			if !seen[m] {
+				t.Errorf("observer did not see %s; saw %v", m, seen)
+			}
+		}
+	})
 }

@@ -1,0 +1,123 @@
+// Package metrics exposes Parley's Prometheus metrics under Mattermost's metric
+// names, so existing Grafana dashboards and load-test tooling read Parley as they
+// read Mattermost.
+package metrics
+
+import (
+	"database/sql"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds one node's collectors in its own registry.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	httpRequests *prometheus.CounterVec
+	httpErrors   prometheus.Counter
+	httpDuration *prometheus.HistogramVec
+	apiTime      *prometheus.HistogramVec
+	dbStoreTime  *prometheus.HistogramVec
+	postsCreated prometheus.Counter
+	loginsTotal  prometheus.Counter
+	loginsFailed prometheus.Counter
+	rateLimited  prometheus.Counter
+	websockets   prometheus.Gauge
+	wsEventsSent *prometheus.CounterVec
+	wsEventsDrop *prometheus.CounterVec
+	jobRuns      *prometheus.CounterVec
+}
+
+// New registers every collector, plus Go runtime and process metrics.
+func New() *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		reg: reg,
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mattermost_http_requests_total",
+			Help: "The total number of http API requests."}, []string{"handler", "method", "status_code"}),
+		httpErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "mattermost_http_errors_total",
+			Help: "The total number of http API errors."}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "mattermost_http_request_duration_seconds",
+			Help: "The latency of http API requests.", Buckets: prometheus.DefBuckets}, []string{"handler", "method", "status_code"}),
+		apiTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "mattermost_api_time",
+			Help: "Time to execute the api handler.", Buckets: prometheus.DefBuckets}, []string{"handler", "method", "status_code"}),
+		dbStoreTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "mattermost_db_store_time",
+			Help: "Time to execute the store method.", Buckets: prometheus.DefBuckets}, []string{"method", "success"}),
+		postsCreated: prometheus.NewCounter(prometheus.CounterOpts{Name: "mattermost_post_total",
+			Help: "The total number of posts created."}),
+		loginsTotal: prometheus.NewCounter(prometheus.CounterOpts{Name: "mattermost_login_logins_total",
+			Help: "The total number of successful logins."}),
+		loginsFailed: prometheus.NewCounter(prometheus.CounterOpts{Name: "mattermost_login_logins_fail_total",
+			Help: "The total number of failed logins."}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{Name: "parley_http_rate_limited_total",
+			Help: "Requests refused with 429 by the rate limiter."}),
+		websockets: prometheus.NewGauge(prometheus.GaugeOpts{Name: "mattermost_http_websockets_total",
+			Help: "The total number of websocket connections to this server."}),
+		wsEventsSent: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mattermost_websocket_event_total",
+			Help: "The total number of websocket events sent."}, []string{"type"}),
+		wsEventsDrop: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_websocket_events_dropped_total",
+			Help: "Events not delivered because a connection's send queue was full."}, []string{"type"}),
+		jobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_job_runs_total",
+			Help: "Background job runs by job and outcome."}, []string{"job", "success"}),
+	}
+	reg.MustRegister(m.httpRequests, m.httpErrors, m.httpDuration, m.apiTime, m.dbStoreTime, m.postsCreated,
+		m.loginsTotal, m.loginsFailed, m.rateLimited, m.websockets, m.wsEventsSent, m.wsEventsDrop, m.jobRuns,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// RegisterDB exports the connection pool of db under Mattermost's pool metric names.
+func (m *Metrics) RegisterDB(db *sql.DB) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "mattermost_db_master_connections_total",
+		Help: "The total number of connections to the master database."},
+		func() float64 { return float64(db.Stats().OpenConnections) }))
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parley_db_connections_in_use",
+		Help: "Database connections in use."}, func() float64 { return float64(db.Stats().InUse) }))
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parley_db_wait_seconds_total",
+		Help: "Time spent waiting for a free database connection."},
+		func() float64 { return db.Stats().WaitDuration.Seconds() }))
+}
+
+// Handler serves the registry in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// ObserveHTTP records one API request. handler is the route pattern, not the
+// path, so ids do not explode the label space.
+func (m *Metrics) ObserveHTTP(handler, method string, status int, d time.Duration) {
+	code := strconv.Itoa(status)
+	m.httpRequests.WithLabelValues(handler, method, code).Inc()
+	m.httpDuration.WithLabelValues(handler, method, code).Observe(d.Seconds())
+	m.apiTime.WithLabelValues(handler, method, code).Observe(d.Seconds())
+	if status >= 400 {
+		m.httpErrors.Inc()
+	}
+}
+
+// ObserveStore records one store call.
+func (m *Metrics) ObserveStore(method string, d time.Duration, err error) {
+	m.dbStoreTime.WithLabelValues(method, strconv.FormatBool(err == nil)).Observe(d.Seconds())
+}
+
+func (m *Metrics) PostCreated() { m.postsCreated.Inc() }
+func (m *Metrics) Login(ok bool) {
+	if ok {
+		m.loginsTotal.Inc()
+	} else {
+		m.loginsFailed.Inc()
+	}
+}
+func (m *Metrics) RateLimited()            { m.rateLimited.Inc() }
+func (m *Metrics) WebSocketOpened()        { m.websockets.Inc() }
+func (m *Metrics) WebSocketClosed()        { m.websockets.Dec() }
+func (m *Metrics) EventSent(typ string)    { m.wsEventsSent.WithLabelValues(typ).Inc() }
+func (m *Metrics) EventDropped(typ string) { m.wsEventsDrop.WithLabelValues(typ).Inc() }
+func (m *Metrics) JobRun(job string, ok bool) {
+	m.jobRuns.WithLabelValues(job, strconv.FormatBool(ok)).Inc()
+}
