@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/internal/testdb"
+)
+
+// binary is the parley executable built once for the process tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "parley-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "parley")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build parley: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// proc is a parley server running as a child process.
+type proc struct {
+	cmd  *exec.Cmd
+	base string
+	done chan error
+	log  *bytes.Buffer
+}
+
+var listenRE = regexp.MustCompile(`msg="parley listening" addr=(\S+)`)
+
+func startProc(t *testing.T, b testdb.Backend) *proc {
+	t.Helper()
+	cmd := exec.Command(binary, "--listen", "127.0.0.1:0", "--data", b.DataDir, "--database", b.DSN)
+	cmd.Env = append(os.Environ(), "PARLEY_METRICS_LISTEN=", "PARLEY_RATE_LIMIT_ENABLED=false")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, done: make(chan error, 1), log: &bytes.Buffer{}}
+	addr := make(chan string, 1)
+	var mu sync.Mutex
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			mu.Lock()
+			p.log.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+		p.done <- cmd.Wait()
+	}()
+	select {
+	case a := <-addr:
+		p.base = "http://" + a + "/api/v4"
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("server did not start:\n%s", p.log)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	return p
+}
+
+func (p *proc) call(t *testing.T, method, path, token string, body any) (int, map[string]any, http.Header) {
+	t.Helper()
+	js, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, p.base+path, bytes.NewReader(js))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, nil
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out, resp.Header
+}
+
+// setup makes an admin, a team and returns the token and town-square's id.
+func setup(t *testing.T, p *proc) (token, channelID string) {
+	t.Helper()
+	if st, _, _ := p.call(t, "POST", "/users", "", map[string]string{"username": "admin", "email": "a@example.com", "password": "password1"}); st != 201 {
+		t.Fatalf("create user: %d", st)
+	}
+	_, _, h := p.call(t, "POST", "/users/login", "", map[string]string{"login_id": "admin", "password": "password1"})
+	token = h.Get("Token")
+	if st, _, _ := p.call(t, "POST", "/teams", token, map[string]string{"name": "staff", "display_name": "Staff", "type": "O"}); st != 201 {
+		t.Fatalf("create team: %d", st)
+	}
+	_, ch, _ := p.call(t, "GET", "/teams/name/staff/channels/name/town-square", token, nil)
+	return token, ch["id"].(string)
+}
+
+// stream posts from several goroutines until stop closes, and returns the ids
+// of every post that was acknowledged with 201.
+func stream(t *testing.T, p *proc, token, channelID string, stop <-chan struct{}) func() []string {
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				st, post, _ := p.call(t, "POST", "/posts", token, map[string]string{"channel_id": channelID,
+					"message": fmt.Sprintf("worker %d message %d", w, i)})
+				if st == http.StatusCreated {
+					mu.Lock()
+					acked = append(acked, post["id"].(string))
+					mu.Unlock()
+				} else if st == 0 {
+					return // the server is gone
+				}
+			}
+		}()
+	}
+	return func() []string { wg.Wait(); return acked }
+}
+
+func testStopDuringPosts(t *testing.T, sig syscall.Signal) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		p := startProc(t, b)
+		token, channelID := setup(t, p)
+		stop := make(chan struct{})
+		wait := stream(t, p, token, channelID, stop)
+		time.Sleep(700 * time.Millisecond)
+		if err := p.cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		err := <-p.done
+		close(stop)
+		acked := wait()
+		if sig == syscall.SIGTERM && err != nil {
+			t.Fatalf("SIGTERM: exit %v, want clean exit\n%s", err, p.log)
+		}
+		if len(acked) < 5 {
+			t.Fatalf("only %d posts acknowledged before the signal", len(acked))
+		}
+		p2 := startProc(t, b)
+		_, _, h := p2.call(t, "POST", "/users/login", "", map[string]string{"login_id": "admin", "password": "password1"})
+		token = h.Get("Token")
+		for _, id := range acked {
+			if st, _, _ := p2.call(t, "GET", "/posts/"+id, token, nil); st != http.StatusOK {
+				t.Fatalf("post %s got 201 before %v but is missing after restart (status %d)", id, sig, st)
+			}
+		}
+		t.Logf("%d acknowledged posts all present after %v", len(acked), sig)
+		p2.cmd.Process.Signal(syscall.SIGTERM)
+		if err := <-p2.done; err != nil {
+			t.Fatalf("second stop: %v", err)
+		}
+	})
+}
+
+func TestSIGTERMKeepsAcknowledgedPosts(t *testing.T) { testStopDuringPosts(t, syscall.SIGTERM) }
+func TestSIGKILLKeepsAcknowledgedPosts(t *testing.T) { testStopDuringPosts(t, syscall.SIGKILL) }
+
+func TestInvalidSettingStopsStart(t *testing.T) {
+	out, err := exec.Command(binary, "--listen", "nonsense", "--data", t.TempDir()).CombinedOutput()
+	if err == nil || !bytes.Contains(out, []byte("listen")) {
+		t.Fatalf("want failure naming listen, got %v: %s", err, out)
+	}
+}
