@@ -196,3 +196,27 @@ func TestInvalidSettingStopsStart(t *testing.T) {
 		t.Fatalf("want failure naming listen, got %v: %s", err, out)
 	}
 }
+
+func TestDBCommands(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		run := func(args ...string) string {
+			t.Helper()
+			out, err := exec.Command(binary, append(args, "--data", b.DataDir, "--database", b.DSN)...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("parley %v: %v\n%s", args, err, out)
+			}
+			return string(out)
+		}
+		if out := run("db", "migrate", "--dry-run"); !regexp.MustCompile(`Would apply migration 00001`).MatchString(out) {
+			t.Fatalf("dry run: %s", out)
+		}
+		if out := run("db", "status"); !regexp.MustCompile(`Schema version: 0\n`).MatchString(out) {
+			t.Fatalf("dry run changed the schema: %s", out)
+		}
+		run("db", "migrate")
+		out := run("db", "status")
+		if !regexp.MustCompile(`Pending migrations: 0`).MatchString(out) {
+			t.Fatalf("after migrate: %s", out)
+		}
+	})
+}

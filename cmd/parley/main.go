@@ -162,38 +162,59 @@ func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
 
 func newDBCmd(opts *options) *cobra.Command {
 	db := &cobra.Command{Use: "db", Short: "Inspect and migrate the database"}
-	open := func(cmd *cobra.Command) (*sqlstore.SQLStore, error) {
+	connect := func(cmd *cobra.Command) (*sqlstore.SQLStore, error) {
 		cfg, err := opts.load()
 		if err != nil {
 			return nil, err
 		}
-		return sqlstore.Open(cmd.Context(), cfg.Database, cfg.DataDir, nil)
+		return sqlstore.Connect(cmd.Context(), cfg.Database, cfg.DataDir)
 	}
-	db.AddCommand(&cobra.Command{
-		Use:     "migrate",
-		Short:   "Apply pending schema migrations (the server also does this at start)",
-		Example: "  parley db migrate --database postgres://parley@localhost/parley",
-		Args:    cobra.NoArgs,
+	var dryRun bool
+	migrate := &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply pending schema migrations (the server also does this at start)",
+		Example: `  parley db migrate
+  parley db migrate --dry-run --database postgres://parley@localhost/parley`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := open(cmd)
+			s, err := connect(cmd)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
+			pending, err := s.PendingMigrations(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if dryRun {
+				if len(pending) == 0 {
+					fmt.Fprintln(out, "No pending migrations.")
+				}
+				for _, v := range pending {
+					fmt.Fprintf(out, "Would apply migration %05d\n", v)
+				}
+				return nil
+			}
+			if err := s.Migrate(cmd.Context(), nil); err != nil {
+				return err
+			}
 			cur, _, err := s.SchemaVersion(cmd.Context())
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Database schema is at version %d.\n", cur)
+			fmt.Fprintf(out, "Applied %d migration(s); schema is at version %d.\n", len(pending), cur)
 			return nil
 		},
-	}, &cobra.Command{
+	}
+	migrate.Flags().BoolVar(&dryRun, "dry-run", false, "list the migrations that would run, change nothing")
+	status := &cobra.Command{
 		Use:     "status",
 		Short:   "Show the schema version of the database and of this binary",
 		Example: "  parley db status",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := open(cmd)
+			s, err := connect(cmd)
 			if err != nil {
 				return err
 			}
@@ -202,9 +223,18 @@ func newDBCmd(opts *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Database: %s\nSchema version: %d\nNewest known to this binary: %d\n", s.DriverName(), cur, known)
+			pending, err := s.PendingMigrations(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Database: %s\nSchema version: %d\nNewest known to this binary: %d\nPending migrations: %d\n",
+				s.DriverName(), cur, known, len(pending))
+			if cur > known {
+				return fmt.Errorf("the database is newer than this binary")
+			}
 			return nil
 		},
-	})
+	}
+	db.AddCommand(migrate, status)
 	return db
 }

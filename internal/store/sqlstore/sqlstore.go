@@ -61,6 +61,19 @@ var _ store.Store = (*SQLStore)(nil)
 // Open connects to the database named by dsn (empty: SQLite file parley.db in dataDir;
 // postgres:// or postgresql://: PostgreSQL), applies migrations and returns the store.
 func Open(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*SQLStore, error) {
+	s, err := Connect(ctx, dsn, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx, log); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Connect opens the database without touching its schema (for status and dry runs).
+func Connect(ctx context.Context, dsn, dataDir string) (*SQLStore, error) {
 	var s *SQLStore
 	var err error
 	switch {
@@ -77,10 +90,6 @@ func Open(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*SQLStore
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("database: connect: %w", err)
-	}
-	if err := s.Migrate(ctx, log); err != nil {
-		s.db.Close()
-		return nil, err
 	}
 	return s, nil
 }
@@ -166,6 +175,25 @@ func (s *SQLStore) SchemaVersion(ctx context.Context) (current, known int64, err
 	}
 	current, err = p.GetDBVersion(ctx)
 	return current, known, err
+}
+
+// PendingMigrations lists the versions Migrate would apply.
+func (s *SQLStore) PendingMigrations(ctx context.Context) ([]int64, error) {
+	p, err := s.provider(nil)
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("database: migration status: %w", err)
+	}
+	var out []int64
+	for _, m := range st {
+		if m.State == goose.StatePending {
+			out = append(out, m.Source.Version)
+		}
+	}
+	return out, nil
 }
 
 // Migrate applies pending migrations, refusing a database newer than this binary.

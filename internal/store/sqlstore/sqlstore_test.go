@@ -267,3 +267,46 @@ func TestObserverNamesStoreMethods(t *testing.T) {
 		}
 	})
 }
+
+// A database made by the first schema version, with data in it, migrates to the
+// latest version and keeps its data.
+func TestMigrateFromFirstVersionKeepsData(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		s, err := Connect(ctx, b.DSN, b.DataDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		p, err := s.provider(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.UpTo(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		// Version 1 columns only, as a version-1 binary would have written them.
+		must(t, s.SaveUser(ctx, newUser("olduser")))
+		u, _ := s.GetUserByUsername(ctx, "olduser")
+		team := &model.Team{ID: model.NewID(), Name: "old", DisplayName: "Old", Type: "O", InviteID: model.NewID()}
+		must(t, s.SaveTeam(ctx, team))
+		ch := &model.Channel{ID: model.NewID(), TeamID: team.ID, Type: "O", Name: "town-square", DisplayName: "Town"}
+		must(t, s.SaveChannel(ctx, ch))
+		post := &model.Post{ID: model.NewID(), CreateAt: 1, UpdateAt: 1, UserID: u.ID, ChannelID: ch.ID, Message: "from v1"}
+		post.PreCommit()
+		must(t, s.SavePost(ctx, post))
+
+		must(t, s.Migrate(ctx, nil))
+		cur, known, err := s.SchemaVersion(ctx)
+		if err != nil || cur != known {
+			t.Fatalf("version after migrate %d, known %d, %v", cur, known, err)
+		}
+		got, err := s.GetPost(ctx, post.ID)
+		if err != nil || got.Message != "from v1" || got.UserID != u.ID {
+			t.Fatalf("post after migration: %+v %v", got, err)
+		}
+		if gu, err := s.GetUser(ctx, u.ID); err != nil || gu.Username != "olduser" {
+			t.Fatalf("user after migration: %+v %v", gu, err)
+		}
+	})
+}
