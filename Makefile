@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run test test-race bench fmt vet clean services
+.PHONY: all build run test test-race bench fmt vet clean services test-deps deb
 
 all: build
 
@@ -17,7 +17,7 @@ run: build
 # Starts the local PostgreSQL if it is installed but stopped, then runs every test.
 # Store and API tests run on SQLite and PostgreSQL; without a reachable PostgreSQL
 # the PostgreSQL half is skipped unless PARLEY_TEST_REQUIRE_POSTGRES=1 (CI sets it).
-test: services
+test: services test-deps
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 
@@ -30,6 +30,14 @@ bench: services
 services:
 	@scripts/services.sh
 
+test-deps:
+	@scripts/test-deps.sh
+
+# Debian package in dist/: binary, systemd unit, /etc/parley/config.json, parley user.
+DEB_VERSION ?= 0.1.0+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
+deb: build
+	scripts/build-deb.sh $(DEB_VERSION) bin/parley
+
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
@@ -37,4 +45,4 @@ vet:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin
+	rm -rf bin dist
