@@ -22,7 +22,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -50,6 +49,7 @@ type SQLStore struct {
 	q      querier
 	driver string
 	inTx   bool
+	path   string // SQLite file, for the migration lock
 	// observe, when set, is told the duration and outcome of every query, by the
 	// name of the store method that ran it (for mattermost_db_store_time).
 	observe func(method string, d time.Duration, err error)
@@ -117,7 +117,7 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	}
 	// One writer at a time is SQLite's model; a small pool lets reads run beside it.
 	db.SetMaxOpenConns(8)
-	return &SQLStore{db: db, q: db, driver: DriverSQLite}, nil
+	return &SQLStore{db: db, q: db, driver: DriverSQLite, path: path}, nil
 }
 
 func openPostgres(dsn string) (*SQLStore, error) {
@@ -151,12 +151,6 @@ func (s *SQLStore) provider(log *slog.Logger) (*goose.Provider, error) {
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	if s.driver == DriverPostgres {
 		dialect = goose.DialectPostgres
-		// Several nodes may start at once against one database; only one migrates.
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	if log != nil {
 		opts = append(opts, goose.WithSlog(log))
@@ -196,6 +190,29 @@ func (s *SQLStore) PendingMigrations(ctx context.Context) ([]int64, error) {
 	return out, nil
 }
 
+// migrationLockID is the PostgreSQL advisory lock key of Parley's migrations.
+const migrationLockID = 0x7061726c6579 // "parley"
+
+// migrationLock blocks until this process holds the migration lock: a file lock
+// beside the SQLite database, or a session advisory lock on PostgreSQL.
+func (s *SQLStore) migrationLock(ctx context.Context) (func(), error) {
+	if s.driver == DriverSQLite {
+		return lockFile(s.path + ".migrate-lock")
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockID); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLockID)
+		conn.Close()
+	}, nil
+}
+
 // Migrate applies pending migrations, refusing a database newer than this binary.
 func (s *SQLStore) Migrate(ctx context.Context, log *slog.Logger) error {
 	p, err := s.provider(log)
@@ -206,6 +223,14 @@ func (s *SQLStore) Migrate(ctx context.Context, log *slog.Logger) error {
 	for _, src := range p.ListSources() {
 		known = max(known, src.Version)
 	}
+	// Nodes starting together (or a server and a CLI command) must not both
+	// migrate: the first takes the lock, the others wait and then find nothing
+	// left to do.
+	unlock, err := s.migrationLock(ctx)
+	if err != nil {
+		return fmt.Errorf("database: migration lock: %w", err)
+	}
+	defer unlock()
 	current, err := p.GetDBVersion(ctx)
 	if err != nil {
 		return fmt.Errorf("database: read schema version: %w", err)

@@ -310,3 +310,25 @@ func TestMigrateFromFirstVersionKeepsData(t *testing.T) {
 		}
 	})
 }
+
+// Nodes starting together against one database do not both migrate.
+func TestConcurrentStartsMigrateOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				s, err := Open(ctx, b.DSN, b.DataDir, nil)
+				if err == nil {
+					s.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatalf("concurrent open: %v", err)
+			}
+		}
+	})
+}
