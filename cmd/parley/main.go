@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/cli"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/server"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
@@ -80,6 +81,7 @@ SQLite database and files in ./data unless configured otherwise.`,
 		},
 	}
 	root.AddCommand(serverCmd, versionCmd, newDBCmd(opts))
+	root.AddCommand(cli.Commands(&cli.Env{Load: opts.load, ConfigPath: func() string { return opts.configPath }, In: os.Stdin})...)
 	return root
 }
 

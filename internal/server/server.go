@@ -18,6 +18,7 @@ import (
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/relay"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
 	"github.com/parley-chat/parley/web"
 )
@@ -30,6 +31,11 @@ type Server struct {
 	http  *http.Server
 	ln    net.Listener
 	log   *slog.Logger
+	// relay receives the events of command-line processes (see package relay).
+	relay   *relay.Listener
+	dataDir string
+	// stopJobs ends the background jobs (retention).
+	stopJobs context.CancelFunc
 }
 
 // New opens storage (migrating it) and builds the node; Start begins serving.
@@ -45,7 +51,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	prefix := cfg.SitePath()
 	mux.Handle(prefix+api.Prefix+"/", http.StripPrefix(prefix, apiHandler))
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
-	s := &Server{App: a, store: st, bus: b, log: log,
+	s := &Server{App: a, store: st, bus: b, log: log, dataDir: cfg.DataDir,
 		http: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}
 	return s, nil
@@ -59,6 +65,12 @@ func (s *Server) Start(addr string) error {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s.ln = ln
+	if s.relay, err = relay.Listen(relay.SocketPath(s.dataDir), s.bus, s.log); err != nil {
+		s.log.Warn("command-line events will not reach clients", "err", err)
+	}
+	jobs, stop := context.WithCancel(context.Background())
+	s.stopJobs = stop
+	go s.App.RetentionLoop(jobs, time.Hour)
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "err", err)
@@ -74,6 +86,14 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // Shutdown stops accepting, finishes requests in flight, then closes storage.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
+	if s.stopJobs != nil {
+		s.stopJobs()
+	}
+	if s.relay != nil {
+		if rerr := s.relay.Close(ctx); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
 	if cerr := s.bus.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -108,4 +128,3 @@ func webHandler(dist fs.FS) http.Handler {
 		http.ServeFileFS(w, r, dist, "index.html")
 	})
 }
-
