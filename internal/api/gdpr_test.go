@@ -33,7 +33,7 @@ func TestPermanentDeletionAndGDPREndpoints(t *testing.T) {
 		ch := admin.CreateChannel(team.ID, "old-project", model.ChannelOpen)
 		post := admin.CreatePost(ch.ID, "bye", "")
 
-		bob.Delete("/channels/"+ch.ID+"?permanent=true").Expect(http.StatusForbidden)
+		bob.Delete("/channels/" + ch.ID + "?permanent=true").Expect(http.StatusForbidden)
 		admin.Delete("/channels/" + ch.ID + "?permanent=true").Expect(http.StatusOK)
 		admin.Get("/channels/" + ch.ID).Expect(http.StatusNotFound)
 		admin.Get("/posts/" + post.ID).Expect(http.StatusNotFound)
@@ -59,7 +59,7 @@ func TestPermanentDeletionAndGDPREndpoints(t *testing.T) {
 			t.Fatalf("failed login audits: %+v", audits)
 		}
 
-		bob.Delete("/users/"+carl.UserID+"?permanent=true").Expect(http.StatusForbidden)
+		bob.Delete("/users/" + carl.UserID + "?permanent=true").Expect(http.StatusForbidden)
 		admin.Delete("/users/" + carl.UserID + "?permanent=true").Expect(http.StatusOK)
 		admin.Get("/users/" + carl.UserID).Expect(http.StatusNotFound)
 		admin.Post("/users/"+bob.UserID+"/offboard", nil).Expect(http.StatusOK)
