@@ -234,4 +234,3 @@ func (p *installed) call(t *testing.T, method, path, token string, body any) (in
 	json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out, resp.Header
 }
-

@@ -7,17 +7,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/parley-chat/parley/internal/app"
-	"github.com/parley-chat/parley/internal/backup"
+	"github.com/parley-chat/parley/internal/cli"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/server"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
@@ -82,7 +80,8 @@ SQLite database and files in ./data unless configured otherwise.`,
 			fmt.Fprintf(cmd.OutOrStdout(), "Version: %s\nMattermost API compatibility: %s\n", version, app.MattermostVersion)
 		},
 	}
-	root.AddCommand(serverCmd, versionCmd, newDBCmd(opts), newBackupCmd(opts), newRestoreCmd(opts))
+	root.AddCommand(serverCmd, versionCmd, newDBCmd(opts))
+	root.AddCommand(cli.Commands(&cli.Env{Load: opts.load, ConfigPath: func() string { return opts.configPath }, In: os.Stdin})...)
 	return root
 }
 
@@ -240,95 +239,4 @@ func newDBCmd(opts *options) *cobra.Command {
 	}
 	db.AddCommand(migrate, status)
 	return db
-}
-
-func newBackupCmd(opts *options) *cobra.Command {
-	var out string
-	var filesOnly bool
-	cmd := &cobra.Command{
-		Use:   "backup --out FILE",
-		Short: "Write a consistent snapshot of the database and files (safe while the server runs)",
-		Long: `Writes a gzipped tar holding the SQLite database (copied with VACUUM INTO, so it
-is consistent while the server keeps running) and the files directory. The file
-is created with mode 0600.
-
-With PostgreSQL, back the database up with pg_dump and this command's
---files-only for the files (see docs/install.md).`,
-		Example: `  parley backup --out /var/backups/parley-$(date +%F).tar.gz
-  parley backup --files-only --out files.tar.gz`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := opts.load()
-			if err != nil {
-				return err
-			}
-			if out == "" {
-				return fmt.Errorf("--out is required")
-			}
-			if err := backup.Create(cmd.Context(), cfg, out, filesOnly); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Backup written to %s\n", out)
-			return nil
-		},
-	}
-	cmd.Flags().StringVar(&out, "out", "", "file to write (must not exist)")
-	cmd.Flags().BoolVar(&filesOnly, "files-only", false, "leave the database out (for PostgreSQL installs)")
-	return cmd
-}
-
-func newRestoreCmd(opts *options) *cobra.Command {
-	var confirm bool
-	cmd := &cobra.Command{
-		Use:   "restore FILE",
-		Short: "Replace the database and files with those of a backup (stop the server first)",
-		Example: `  systemctl stop parley
-  parley restore /var/backups/parley-2026-11-24.tar.gz --confirm
-  systemctl start parley`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := opts.load()
-			if err != nil {
-				return err
-			}
-			if serverRunning(cfg.Listen) {
-				return fmt.Errorf("a server answers on %s: stop it before restoring", cfg.Listen)
-			}
-			if !confirm && !askYes(cmd, "This replaces the database and files in "+cfg.DataDir+". Continue?") {
-				return fmt.Errorf("restore cancelled")
-			}
-			if err := backup.Restore(cfg, args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), "Restored from", args[0])
-			return nil
-		},
-	}
-	cmd.Flags().BoolVar(&confirm, "confirm", false, "do not ask for confirmation")
-	return cmd
-}
-
-// serverRunning reports whether something accepts connections on the listen address.
-func serverRunning(listen string) bool {
-	_, port, err := net.SplitHostPort(listen)
-	if err != nil {
-		return false
-	}
-	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", port), 300*time.Millisecond)
-	if err != nil {
-		return false
-	}
-	c.Close()
-	return true
-}
-
-// askYes asks a yes/no question on the terminal; anything but y/yes is no.
-func askYes(cmd *cobra.Command, question string) bool {
-	fmt.Fprintf(cmd.OutOrStdout(), "%s (y/N): ", question)
-	var answer string
-	if _, err := fmt.Fscanln(cmd.InOrStdin(), &answer); err != nil {
-		return false
-	}
-	answer = strings.ToLower(strings.TrimSpace(answer))
-	return answer == "y" || answer == "yes"
 }

@@ -61,6 +61,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.teamRoutes()
 	h.channelRoutes()
 	h.postRoutes()
+	h.gdprRoutes()
 	return h
 }
 

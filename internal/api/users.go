@@ -88,7 +88,7 @@ func (h *Handler) login(c *Context) error {
 	if err := c.decode(&req, "login_id"); err != nil {
 		return err
 	}
-	u, s, err := c.app.Login(c.ctx, req, c.r.UserAgent())
+	u, s, err := c.app.AuditLogin(c.ctx, req, c.r.UserAgent(), clientIP(c.r))
 	if h.metrics != nil {
 		h.metrics.Login(err == nil)
 	}
@@ -441,8 +441,10 @@ func (h *Handler) deleteUser(c *Context) error {
 		return err
 	}
 	if isTrue(c.query("permanent")) {
-		return model.NewAppError(http.StatusUnauthorized, "api.user.delete_user.not_enabled.app_error",
-			"Permanent user deletion feature is not enabled. Please contact your System Administrator.")
+		if err := c.app.PermanentDeleteUser(c.ctx, c.Session, id, isTrue(c.query("anonymize"))); err != nil {
+			return err
+		}
+		return c.statusOK()
 	}
 	if err := c.app.SetUserActive(c.ctx, c.Session, id, false); err != nil {
 		return err

@@ -492,7 +492,7 @@ func (a *App) ArchiveChannel(ctx context.Context, s *model.Session, id string, p
 			return model.NewAppError(http.StatusUnauthorized, "api.user.delete_channel.not_enabled.app_error",
 				"Permanent channel deletion feature is not enabled. Please contact your System Administrator.")
 		}
-		return a.DeleteChannelPermanently(ctx, ch)
+		return a.PermanentDeleteChannel(ctx, s, ch.ID)
 	}
 	if ch.DeleteAt > 0 {
 		return model.NewAppError(http.StatusBadRequest, "api.channel.delete_channel.deleted.app_error",

@@ -346,9 +346,7 @@ func (a *App) DeleteTeam(ctx context.Context, s *model.Session, id string, perma
 			return model.NewAppError(http.StatusUnauthorized, "api.user.delete_team.not_enabled.app_error",
 				"Permanent team deletion feature is not enabled. Please contact your System Administrator.")
 		}
-		if err := a.store.DeleteTeamPermanently(ctx, id); err != nil {
-			return storeErr(err, errTeamNotFound())
-		}
+		return a.PermanentDeleteTeam(ctx, s, id)
 	} else {
 		t.DeleteAt = model.Now()
 		t.UpdateAt = t.DeleteAt

@@ -24,6 +24,7 @@ import (
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/metrics"
+	"github.com/parley-chat/parley/internal/relay"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
 	"github.com/parley-chat/parley/web"
 )
@@ -39,6 +40,10 @@ type Server struct {
 	metrics *http.Server
 	log     *slog.Logger
 	cfg     config.Config
+	// relay receives the events of command-line processes (see package relay).
+	relay *relay.Listener
+	// stopJobs ends the background jobs (retention).
+	stopJobs context.CancelFunc
 }
 
 // New opens storage (migrating it) and builds the node; Start begins serving.
@@ -120,6 +125,12 @@ func (s *Server) Start(addr string) error {
 		scheme = "https"
 	}
 	s.ln = ln
+	if s.relay, err = relay.Listen(relay.SocketPath(s.cfg.DataDir), s.bus, s.log); err != nil {
+		s.log.Warn("command-line events will not reach clients", "err", err)
+	}
+	jobs, stop := context.WithCancel(context.Background())
+	s.stopJobs = stop
+	go s.App.RetentionLoop(jobs, time.Hour)
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "err", err)
@@ -166,6 +177,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.metrics != nil {
 		if merr := s.metrics.Shutdown(ctx); merr != nil && err == nil {
 			err = merr
+		}
+	}
+	if s.stopJobs != nil {
+		s.stopJobs()
+	}
+	if s.relay != nil {
+		if rerr := s.relay.Close(ctx); rerr != nil && err == nil {
+			err = rerr
 		}
 	}
 	if cerr := s.bus.Close(); cerr != nil && err == nil {

@@ -101,8 +101,10 @@ func (s *SQLStore) SearchChannels(ctx context.Context, teamID, term string, arch
 		limitOffset(store.Page{Limit: limit}), teamID, like, like)
 }
 
+// DeleteChannelPermanently removes the channel with its posts, reactions,
+// memberships and the preferences naming it, in one transaction.
 func (s *SQLStore) DeleteChannelPermanently(ctx context.Context, id string) error {
-	return s.execOne(ctx, `DELETE FROM channels WHERE id = ?`, id)
+	return s.inTxn(ctx, func(tx *SQLStore) error { return tx.purgeChannel(ctx, id) })
 }
 
 const channelMemberCols = `channel_id, user_id, last_viewed_at, msg_count, mention_count, mention_count_root,

@@ -94,8 +94,10 @@ func (s *SQLStore) ListTeamsForUser(ctx context.Context, userID string) ([]*mode
 		(SELECT team_id FROM team_members WHERE user_id = ? AND delete_at = 0) ORDER BY display_name, id`, userID)
 }
 
+// DeleteTeamPermanently removes the team with its channels (and their
+// content) and memberships, in one transaction.
 func (s *SQLStore) DeleteTeamPermanently(ctx context.Context, id string) error {
-	return s.execOne(ctx, `DELETE FROM teams WHERE id = ?`, id)
+	return s.inTxn(ctx, func(tx *SQLStore) error { return tx.purgeTeam(ctx, id) })
 }
 
 const teamMemberCols = `team_id, user_id, create_at, delete_at, scheme_guest, scheme_user, scheme_admin, explicit_roles`

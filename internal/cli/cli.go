@@ -1,0 +1,148 @@
+// Package cli is Parley's operator command line: the classic `mattermost`
+// commands (channel, user, team, roles, config, sampledata) plus the GDPR
+// tools (user export/delete/offboard, audit, retention).
+//
+// Commands open the database named by the configuration and run the app layer
+// with the system session as actor, so every rule is the server's rule. They
+// work whether or not the server runs; when it does, the events of a change
+// travel to it over the relay socket (package relay) and reach connected
+// clients at once.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/relay"
+	"github.com/parley-chat/parley/internal/store/sqlstore"
+)
+
+// Env is what the commands need from the program that hosts them.
+type Env struct {
+	// Load builds the effective configuration (file, environment, flags).
+	Load func() (config.Config, error)
+	// ConfigPath names the configuration file `config set` edits ("" if none).
+	ConfigPath func() string
+	// In answers confirmation prompts.
+	In io.Reader
+}
+
+// Commands returns the operator's commands, to be added to the root command.
+func Commands(env *Env) []*cobra.Command {
+	cmds := []*cobra.Command{
+		channelCmd(env), userCmd(env), teamCmd(env), rolesCmd(env), configCmd(env),
+		sampledataCmd(env), auditCmd(env), retentionCmd(env), backupCmd(env), restoreCmd(env),
+	}
+	for _, c := range cmds {
+		normalizeFlags(c)
+	}
+	return cmds
+}
+
+// normalizeFlags makes --display-name and --display_name the same flag, so both
+// the classic (underscore) and the mmctl (hyphen) spellings work.
+func normalizeFlags(c *cobra.Command) {
+	norm := func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		return pflag.NormalizedName(strings.ReplaceAll(name, "_", "-"))
+	}
+	c.Flags().SetNormalizeFunc(norm)
+	c.PersistentFlags().SetNormalizeFunc(norm)
+	for _, sub := range c.Commands() {
+		normalizeFlags(sub)
+	}
+}
+
+// session is the actor of every command: a system admin that is no user.
+func session() *model.Session { return app.SystemSession() }
+
+// open builds the app over the configured database, relaying events to a
+// running server.
+func (e *Env) open(cmd *cobra.Command) (*app.App, func(), error) {
+	cfg, err := e.Load()
+	if err != nil {
+		return nil, nil, fmt.Errorf("configuration: %w", err)
+	}
+	st, err := sqlstore.Open(cmd.Context(), cfg.Database, cfg.DataDir, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := relay.NewBus(relay.SocketPath(cfg.DataDir))
+	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a := app.New(st, b, cfg, log)
+	return a, func() {
+		_ = b.Close()
+		_ = st.Close()
+	}, nil
+}
+
+// run wraps a command body that needs the app.
+func (e *Env) run(fn func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		a, closeFn, err := e.open(cmd)
+		if err != nil {
+			return err
+		}
+		defer closeFn()
+		return fn(cmd.Context(), cmd, a, args)
+	}
+}
+
+// msg is the readable part of an error: an AppError's message, else the error.
+func msg(err error) string {
+	var ae *model.AppError
+	if errors.As(err, &ae) {
+		return ae.Message
+	}
+	return err.Error()
+}
+
+// errAborted is what a prompt answered with anything but YES gives.
+var errAborted = errors.New("ABORTED: You did not answer YES exactly, in all capitals.")
+
+// confirm asks each question in turn unless --confirm was given; only YES passes.
+func (e *Env) confirm(cmd *cobra.Command, questions ...string) error {
+	if ok, _ := cmd.Flags().GetBool("confirm"); ok {
+		return nil
+	}
+	in := bufio.NewReader(e.In)
+	for _, q := range questions {
+		fmt.Fprint(cmd.OutOrStdout(), q)
+		var answer string
+		if _, err := fmt.Fscanln(in, &answer); err != nil && answer == "" {
+			return errAborted
+		}
+		if answer != "YES" {
+			return errAborted
+		}
+	}
+	return nil
+}
+
+const backupQuestion = "Have you performed a database backup? (YES/NO): "
+
+func out(cmd *cobra.Command, format string, a ...any) {
+	fmt.Fprintf(cmd.OutOrStdout(), format+"\n", a...)
+}
+func warn(cmd *cobra.Command, format string, a ...any) {
+	fmt.Fprintf(cmd.ErrOrStderr(), format+"\n", a...)
+}
+
+// errItems reports that some items of a multi-item command failed; each was
+// already explained on stderr.
+func errItems(n int) error {
+	if n == 1 {
+		return errors.New("1 item failed (see above)")
+	}
+	return fmt.Errorf("%d items failed (see above)", n)
+}

@@ -1,0 +1,66 @@
+package model
+
+// Audit is one entry of the audit log: who did what to whom, and whether it worked.
+type Audit struct {
+	ID         string `json:"id"`
+	CreateAt   int64  `json:"create_at"`
+	ActorID    string `json:"actor_id"` // user id; empty for the command line and the server itself
+	Action     string `json:"action"`
+	TargetType string `json:"target_type"`
+	TargetID   string `json:"target_id"`
+	IPAddress  string `json:"ip_address"`
+	SessionID  string `json:"session_id"`
+	Success    bool   `json:"success"`
+	Details    string `json:"details"`
+}
+
+// Audit actions.
+const (
+	AuditLogin               = "user.login"
+	AuditLoginFailed         = "user.login_failed"
+	AuditUserCreate          = "user.create"
+	AuditUserActivate        = "user.activate"
+	AuditUserDeactivate      = "user.deactivate"
+	AuditUserDelete          = "user.delete"
+	AuditUserAnonymize       = "user.anonymize"
+	AuditUserOffboard        = "user.offboard"
+	AuditUserExport          = "user.export"
+	AuditUserPassword        = "user.password"
+	AuditUserUpdate          = "user.update"
+	AuditRoleChange          = "user.roles"
+	AuditTeamCreate          = "team.create"
+	AuditTeamArchive         = "team.archive"
+	AuditTeamRestore         = "team.restore"
+	AuditTeamDelete          = "team.delete"
+	AuditTeamUpdate          = "team.update"
+	AuditTeamMemberAdd       = "team.member_add"
+	AuditTeamMemberRemove    = "team.member_remove"
+	AuditChannelCreate       = "channel.create"
+	AuditChannelArchive      = "channel.archive"
+	AuditChannelRestore      = "channel.restore"
+	AuditChannelDelete       = "channel.delete"
+	AuditChannelUpdate       = "channel.update"
+	AuditChannelMove         = "channel.move"
+	AuditChannelMemberAdd    = "channel.member_add"
+	AuditChannelMemberRemove = "channel.member_remove"
+	AuditConfigChange        = "config.set"
+	AuditRetentionRun        = "retention.run"
+	AuditRetentionPolicy     = "retention.policy"
+)
+
+// Retention scopes.
+const (
+	RetentionGlobal  = "global"
+	RetentionTeam    = "team"
+	RetentionChannel = "channel"
+)
+
+// RetentionPolicy says how long messages and files of a scope are kept; 0 days
+// keeps them forever. A channel policy beats its team's, which beats the global one.
+type RetentionPolicy struct {
+	Scope    string `json:"scope"`
+	TargetID string `json:"target_id"`
+	PostDays int    `json:"post_days"`
+	FileDays int    `json:"file_days"`
+	UpdateAt int64  `json:"update_at"`
+}

@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// AdminStore serves the operator's tools: the command line, GDPR requests,
+// retention and the audit log.
+type AdminStore interface {
+	// ListTeamChannels lists a team's public and private channels, archived ones included.
+	ListTeamChannels(ctx context.Context, teamID string) ([]*model.Channel, error)
+	// ListAllTeams lists every team, archived ones included, by name.
+	ListAllTeams(ctx context.Context) ([]*model.Team, error)
+	// DeleteChannelMembers removes every membership of a channel.
+	DeleteChannelMembers(ctx context.Context, channelID string) error
+	// PurgeUser removes an account and everything it made. With anonymizeAs set,
+	// the user's posts stay, emptied, under that placeholder author.
+	PurgeUser(ctx context.Context, userID, anonymizeAs string) error
+	// UserPosts lists every post a user wrote (deleted ones included), oldest first.
+	UserPosts(ctx context.Context, userID string) ([]*model.Post, error)
+	// UserReactions lists every reaction a user made.
+	UserReactions(ctx context.Context, userID string) ([]*model.Reaction, error)
+	// UserTeamMembers lists a user's team memberships, former ones included.
+	UserTeamMembers(ctx context.Context, userID string) ([]*model.TeamMember, error)
+	// UserChannelMembers lists all of a user's channel memberships.
+	UserChannelMembers(ctx context.Context, userID string) ([]*model.ChannelMember, error)
+	// DeleteUserAccessTokens removes a user's personal access tokens.
+	DeleteUserAccessTokens(ctx context.Context, userID string) error
+	// BulkInsertPosts stores many posts with few statements (sample data, imports).
+	BulkInsertPosts(ctx context.Context, posts []*model.Post) error
+	// RecountChannels recomputes the message counters of every channel from its posts.
+	RecountChannels(ctx context.Context) error
+
+	SaveAudit(ctx context.Context, a *model.Audit) error
+	ListAudits(ctx context.Context, f AuditFilter) ([]*model.Audit, error)
+	// ScrubAudits blanks the details of entries about a user (after erasure).
+	ScrubAudits(ctx context.Context, userID string) error
+
+	SaveRetentionPolicy(ctx context.Context, p *model.RetentionPolicy) error
+	DeleteRetentionPolicy(ctx context.Context, scope, targetID string) error
+	ListRetentionPolicies(ctx context.Context) ([]*model.RetentionPolicy, error)
+	// ExpiredPostIDs lists up to limit ids of posts older than before that a
+	// retention scope covers: one channel, one team's channels, or (both empty)
+	// all channels; channels and teams in except are skipped.
+	ExpiredPostIDs(ctx context.Context, q ExpiredPostsQuery) ([]string, error)
+	// DeletePostsPermanently removes posts with their reactions and the flags on them.
+	DeletePostsPermanently(ctx context.Context, ids []string) error
+}
+
+// AuditFilter narrows ListAudits. Empty fields do not filter.
+type AuditFilter struct {
+	UserID string // actor or target
+	Action string // exact action, or a prefix ending in "*"
+	Since  int64
+	Until  int64
+	Limit  int
+}
+
+// ExpiredPostsQuery selects posts a retention policy removes.
+type ExpiredPostsQuery struct {
+	ChannelID      string
+	TeamID         string
+	ExceptChannels []string
+	ExceptTeams    []string
+	Before         int64
+	Limit          int
+}
