@@ -1,0 +1,232 @@
+// Command parley-load is a black-box load driver for Parley or any
+// Mattermost-compatible server: it speaks only API v4 and the WebSocket.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parley-chat/parley/internal/loadtest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := newRoot(os.Stdout).ExecuteContext(ctx); err != nil {
+		os.Exit(1)
+	}
+}
+
+type common struct {
+	setup   loadtest.SetupConfig
+	jsonOut string
+	pid     int
+}
+
+func (c *common) flags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&c.setup.URL, "url", "http://127.0.0.1:8065", "server URL")
+	f.IntVar(&c.setup.Users, "users", 20, "users to create or reuse (ltuser0…)")
+	f.IntVar(&c.setup.Channels, "channels", 2, "channels to create or reuse (lt-channel-0…)")
+	f.StringVar(&c.setup.Team, "team", "loadtest", "team name")
+	f.StringVar(&c.setup.Admin, "admin", "", "username:password of a system admin (default: create ltadmin, admin on a fresh server)")
+	f.StringVar(&c.jsonOut, "json-out", "", "also write the JSON summary to this file")
+	f.IntVar(&c.pid, "pid", 0, "server process id, to report its CPU and RSS from /proc")
+}
+
+// report prints the table and the JSON summary.
+func (c *common) report(w io.Writer, s *loadtest.Summary) error {
+	s.WriteTable(w)
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s\n", b)
+	if c.jsonOut != "" {
+		return os.WriteFile(c.jsonOut, append(b, '\n'), 0o644)
+	}
+	return nil
+}
+
+func newRoot(stdout io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:          "parley-load",
+		Short:        "Load driver for Mattermost-compatible servers (API v4 and WebSocket only)",
+		SilenceUsage: true,
+	}
+	root.SetOut(stdout)
+	root.AddCommand(setupCmd(), postCmd(), historyCmd(), searchCmd(), idleWSCmd(), startCmd())
+	return root
+}
+
+func setupCmd() *cobra.Command {
+	var c common
+	cmd := &cobra.Command{
+		Use:     "setup",
+		Short:   "Create (or reuse) users, a team and channels",
+		Example: "  parley-load setup --url http://127.0.0.1:8065 --users 100 --channels 5",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t0 := time.Now()
+			env, err := loadtest.Setup(cmd.Context(), c.setup)
+			if err != nil {
+				return err
+			}
+			return c.report(cmd.OutOrStdout(), &loadtest.Summary{Scenario: "setup", Duration: time.Since(t0).Seconds(),
+				Counts: map[string]int64{"users": int64(len(env.Users)), "channels": int64(len(env.Channels))}})
+		},
+	}
+	c.flags(cmd)
+	return cmd
+}
+
+func postCmd() *cobra.Command {
+	var c common
+	var cfg loadtest.PostConfig
+	cmd := &cobra.Command{
+		Use:   "post",
+		Short: "Posters post into one channel while listeners time delivery over WebSockets",
+		Example: `  parley-load post --posters 10 --listeners 500 --duration 30s --pid $(pidof parley)
+  parley-load post --posters 10 --listeners 500 --rate 500 --duration 30s`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := loadtest.Setup(cmd.Context(), c.setup)
+			if err != nil {
+				return err
+			}
+			cfg.PID = c.pid
+			s, err := loadtest.Post(cmd.Context(), env, cfg)
+			if err != nil {
+				return err
+			}
+			return c.report(cmd.OutOrStdout(), s)
+		},
+	}
+	c.flags(cmd)
+	cmd.Flags().IntVar(&cfg.Posters, "posters", 10, "concurrent posters")
+	cmd.Flags().IntVar(&cfg.Listeners, "listeners", 50, "WebSocket listeners in the channel")
+	cmd.Flags().DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to post")
+	cmd.Flags().Float64Var(&cfg.Rate, "rate", 0, "posts a second in all (0: as fast as possible)")
+	return cmd
+}
+
+func historyCmd() *cobra.Command {
+	var c common
+	var cfg loadtest.HistoryConfig
+	cmd := &cobra.Command{
+		Use:     "history",
+		Short:   "Fill a channel, then fetch history pages (page/per_page and before) concurrently",
+		Example: "  parley-load history --posts 100000 --concurrency 8 --duration 20s",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := loadtest.Setup(cmd.Context(), c.setup)
+			if err != nil {
+				return err
+			}
+			cfg.PID = c.pid
+			s, err := loadtest.History(cmd.Context(), env, cfg)
+			if err != nil {
+				return err
+			}
+			return c.report(cmd.OutOrStdout(), s)
+		},
+	}
+	c.flags(cmd)
+	cmd.Flags().IntVar(&cfg.Posts, "posts", 2000, "posts the channel should hold")
+	cmd.Flags().IntVar(&cfg.PerPage, "per-page", 60, "posts a page")
+	cmd.Flags().IntVar(&cfg.Concurrency, "concurrency", 8, "concurrent readers")
+	cmd.Flags().DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to read")
+	cmd.Flags().IntVar(&cfg.Channel, "channel", 1, "which lt-channel to use")
+	return cmd
+}
+
+func searchCmd() *cobra.Command {
+	var c common
+	var cfg loadtest.SearchConfig
+	cmd := &cobra.Command{
+		Use:     "search",
+		Short:   "Fill a channel, then run two-word searches concurrently",
+		Example: "  parley-load search --posts 20000 --concurrency 4 --duration 20s",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := loadtest.Setup(cmd.Context(), c.setup)
+			if err != nil {
+				return err
+			}
+			cfg.PID = c.pid
+			s, err := loadtest.Search(cmd.Context(), env, cfg)
+			if err != nil {
+				return err
+			}
+			return c.report(cmd.OutOrStdout(), s)
+		},
+	}
+	c.flags(cmd)
+	cmd.Flags().IntVar(&cfg.Posts, "posts", 2000, "posts the searched channel should hold")
+	cmd.Flags().IntVar(&cfg.Concurrency, "concurrency", 4, "concurrent searchers")
+	cmd.Flags().DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to search")
+	cmd.Flags().IntVar(&cfg.Channel, "channel", 1, "which lt-channel to use")
+	return cmd
+}
+
+func idleWSCmd() *cobra.Command {
+	var c common
+	var cfg loadtest.IdleWSConfig
+	cmd := &cobra.Command{
+		Use:     "idle-ws",
+		Short:   "Hold many authenticated idle WebSockets and report the server's memory per connection",
+		Example: "  parley-load idle-ws --conns 10000 --hold 10s --pid $(pidof parley)",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := loadtest.Setup(cmd.Context(), c.setup)
+			if err != nil {
+				return err
+			}
+			cfg.PID = c.pid
+			s, err := loadtest.IdleWS(cmd.Context(), env, cfg)
+			if err != nil {
+				return err
+			}
+			return c.report(cmd.OutOrStdout(), s)
+		},
+	}
+	c.flags(cmd)
+	cmd.Flags().IntVar(&cfg.Conns, "conns", 1000, "connections to hold")
+	cmd.Flags().DurationVar(&cfg.Hold, "hold", 5*time.Second, "how long to hold them before measuring")
+	return cmd
+}
+
+func startCmd() *cobra.Command {
+	var cfg loadtest.StartConfig
+	var jsonOut string
+	cmd := &cobra.Command{
+		Use:     "start",
+		Short:   "Time process start to the first successful ping, and measure idle RSS",
+		Example: "  parley-load start --binary bin/parley --data /tmp/parley-data --runs 5",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.Binary == "" || cfg.DataDir == "" {
+				return fmt.Errorf("--binary and --data are required")
+			}
+			s, err := loadtest.Start(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			return (&common{jsonOut: jsonOut}).report(cmd.OutOrStdout(), s)
+		},
+	}
+	cmd.Flags().StringVar(&cfg.Binary, "binary", "", "server binary to start")
+	cmd.Flags().StringVar(&cfg.DataDir, "data", "", "data directory to start on (existing, for a warm start)")
+	cmd.Flags().StringSliceVar(&cfg.Args, "arg", nil, "extra server argument (repeatable), e.g. --arg=--database=postgres://…")
+	cmd.Flags().IntVar(&cfg.Runs, "runs", 5, "starts to time (the median is reported)")
+	cmd.Flags().DurationVar(&cfg.Settle, "settle", 2*time.Second, "wait before reading idle RSS")
+	cmd.Flags().StringVar(&jsonOut, "json-out", "", "also write the JSON summary to this file")
+	return cmd
+}

@@ -1,0 +1,160 @@
+// Package loadtest drives any Mattermost-compatible server through its public
+// API v4 and WebSocket, the way operators size a chat server. Every scenario
+// is bounded in count and time and reports a Summary.
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Client speaks API v4 as one user.
+type Client struct {
+	Base   string // server URL without /api/v4
+	Token  string
+	UserID string
+	HTTP   *http.Client
+}
+
+// APIError is a non-2xx answer.
+type APIError struct {
+	Status int
+	ID     string
+	Body   string
+}
+
+func (e *APIError) Error() string { return fmt.Sprintf("status %d %s: %s", e.Status, e.ID, e.Body) }
+
+// Do sends a JSON request and decodes a JSON answer into out (when not nil).
+func (c *Client) Do(ctx context.Context, method, path string, body, out any) (http.Header, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.Base+"/api/v4"+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Requested-With", "XMLHttpRequest")
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode >= 300 {
+		e := &APIError{Status: resp.StatusCode, Body: string(data)}
+		var ae struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(data, &ae) == nil {
+			e.ID = ae.ID
+		}
+		return resp.Header, e
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return resp.Header, fmt.Errorf("decode %s %s: %w", method, path, err)
+		}
+	}
+	return resp.Header, nil
+}
+
+// Login opens a session; the token is kept on the client.
+func (c *Client) Login(ctx context.Context, username, password string) error {
+	var u struct {
+		ID string `json:"id"`
+	}
+	h, err := c.Do(ctx, "POST", "/users/login", map[string]string{"login_id": username, "password": password}, &u)
+	if err != nil {
+		return fmt.Errorf("login %s: %w", username, err)
+	}
+	c.Token, c.UserID = h.Get("Token"), u.ID
+	return nil
+}
+
+// isAPIError reports whether err is an API answer with the given status.
+func isAPIError(err error, status int) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status == status
+}
+
+// Event is one server-to-client WebSocket message.
+type Event struct {
+	Event    string          `json:"event"`
+	Data     json.RawMessage `json:"data"`
+	Seq      int64           `json:"seq"`
+	SeqReply int64           `json:"seq_reply"`
+	Status   string          `json:"status"`
+}
+
+// Socket is an authenticated WebSocket connection.
+type Socket struct {
+	conn *websocket.Conn
+}
+
+// Dial opens /api/v4/websocket authenticated with the client's token.
+func (c *Client) Dial(ctx context.Context) (*Socket, error) {
+	u := "ws" + strings.TrimPrefix(c.Base, "http") + "/api/v4/websocket"
+	conn, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPClient: c.HTTP,
+		HTTPHeader: http.Header{"Authorization": {"Bearer " + c.Token}}})
+	if err != nil {
+		return nil, fmt.Errorf("websocket: %w", err)
+	}
+	conn.SetReadLimit(1 << 20)
+	s := &Socket{conn: conn}
+	// The server greets with hello first.
+	ev, err := s.Read(ctx)
+	if err != nil {
+		conn.CloseNow()
+		return nil, err
+	}
+	if ev.Event != "hello" {
+		conn.CloseNow()
+		return nil, fmt.Errorf("websocket: first event %q, want hello", ev.Event)
+	}
+	return s, nil
+}
+
+// Read waits for the next message.
+func (s *Socket) Read(ctx context.Context) (*Event, error) {
+	_, data, err := s.conn.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ev Event
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return nil, fmt.Errorf("websocket: bad frame: %w", err)
+	}
+	return &ev, nil
+}
+
+// Close ends the connection politely.
+func (s *Socket) Close() { s.conn.Close(websocket.StatusNormalClosure, "") }
+
+func newHTTPClient(conns int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = conns * 2
+	t.MaxIdleConnsPerHost = conns * 2
+	return &http.Client{Transport: t, Timeout: 30 * time.Second}
+}

@@ -1,0 +1,151 @@
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// PostConfig: Posters post into the env's first channel for Duration (at Rate
+// posts a second in all, or as fast as they can when 0) while Listeners hold
+// WebSockets and time every posted event they receive.
+type PostConfig struct {
+	Posters   int
+	Listeners int
+	Duration  time.Duration
+	Rate      float64
+	PID       int // server process, for CPU and RSS; 0 to skip
+}
+
+// Post runs the post scenario.
+func Post(ctx context.Context, env *Env, cfg PostConfig) (*Summary, error) {
+	if cfg.Posters < 1 || len(env.Users) == 0 || len(env.Channels) == 0 {
+		return nil, fmt.Errorf("post needs posters, users and a channel")
+	}
+	channel := env.Channels[0]
+	var postLat, deliverLat Latencies
+	var errs Errors
+	var delivered, posted atomic.Int64
+
+	sockets := make([]*Socket, 0, cfg.Listeners)
+	for i := range cfg.Listeners {
+		s, err := env.Users[i%len(env.Users)].Dial(ctx)
+		if err != nil {
+			for _, o := range sockets {
+				o.Close()
+			}
+			return nil, fmt.Errorf("listener %d: %w", i, err)
+		}
+		sockets = append(sockets, s)
+	}
+	var listeners sync.WaitGroup
+	listenCtx, stopListening := context.WithCancel(ctx)
+	for _, s := range sockets {
+		listeners.Add(1)
+		go func() {
+			defer listeners.Done()
+			for {
+				ev, err := s.Read(listenCtx)
+				if err != nil {
+					return
+				}
+				if ev.Event != "posted" {
+					continue
+				}
+				if sent, ok := sentAt(ev.Data, channel); ok {
+					deliverLat.Add(time.Since(sent))
+					delivered.Add(1)
+				}
+			}
+		}()
+	}
+
+	before, _ := readProcMaybe(cfg.PID)
+	start := time.Now()
+	deadline := start.Add(cfg.Duration)
+	var posters sync.WaitGroup
+	for p := range cfg.Posters {
+		posters.Add(1)
+		go func() {
+			defer posters.Done()
+			c := env.Users[p%len(env.Users)]
+			var tick *time.Ticker
+			if cfg.Rate > 0 {
+				tick = time.NewTicker(time.Duration(float64(time.Second) * float64(cfg.Posters) / cfg.Rate))
+				defer tick.Stop()
+			}
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				if tick != nil {
+					<-tick.C
+				}
+				t0 := time.Now()
+				msg := "lt " + strconv.FormatInt(t0.UnixNano(), 10) + " load test message"
+				if _, err := c.Do(ctx, "POST", "/posts", map[string]string{"channel_id": channel, "message": msg}, nil); err != nil {
+					errs.Add(err)
+					continue
+				}
+				postLat.Add(time.Since(t0))
+				posted.Add(1)
+			}
+		}()
+	}
+	posters.Wait()
+	elapsed := time.Since(start)
+	// Let the last events arrive.
+	want := posted.Load() * int64(len(sockets))
+	for wait := time.Now().Add(3 * time.Second); delivered.Load() < want && time.Now().Before(wait); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stopListening()
+	for _, s := range sockets {
+		s.Close()
+	}
+	listeners.Wait()
+	after, _ := readProcMaybe(cfg.PID)
+
+	sum := &Summary{Scenario: "post", Duration: elapsed.Seconds(),
+		Rates:   map[string]float64{"posts": float64(posted.Load()) / elapsed.Seconds()},
+		Latency: map[string]Dist{"post": postLat.Dist()},
+		Counts:  map[string]int64{"posts": posted.Load(), "posters": int64(cfg.Posters), "listeners": int64(len(sockets)), "deliveries": delivered.Load(), "deliveries_expected": want},
+		Server:  after.Diff(before)}
+	if len(sockets) > 0 {
+		sum.Latency["delivery"] = deliverLat.Dist()
+	}
+	errs.Fill(sum)
+	return sum, nil
+}
+
+// sentAt reads the send time a poster put in the message of a posted event.
+func sentAt(data json.RawMessage, channel string) (time.Time, bool) {
+	var d struct {
+		Post string `json:"post"`
+	}
+	if json.Unmarshal(data, &d) != nil {
+		return time.Time{}, false
+	}
+	var p struct {
+		ChannelID string `json:"channel_id"`
+		Message   string `json:"message"`
+	}
+	if json.Unmarshal([]byte(d.Post), &p) != nil || p.ChannelID != channel || !strings.HasPrefix(p.Message, "lt ") {
+		return time.Time{}, false
+	}
+	f := strings.Fields(p.Message)
+	ns, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, ns), true
+}
+
+func readProcMaybe(pid int) (*ProcStats, error) {
+	if pid <= 0 {
+		return nil, nil
+	}
+	return ReadProc(pid)
+}
