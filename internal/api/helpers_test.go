@@ -69,7 +69,10 @@ func snapshotOf(t *testing.T, c *apitest.Client, paths []string) string {
 	var b strings.Builder
 	for _, p := range paths {
 		r := c.Get(p)
-		b.WriteString(p + " " + http.StatusText(r.Status) + " ")
+		if r.Status != http.StatusOK {
+			t.Fatalf("snapshot %s: status %d: %s", p, r.Status, r.Body)
+		}
+		b.WriteString(p + " ")
 		b.Write(r.Body)
 	}
 	return b.String()
