@@ -57,7 +57,7 @@ func checkFormat(c *Context, what string) error {
 		return model.NewAppError(http.StatusNotImplemented, "api."+what+".client.old_format.app_error",
 			"New format for the client "+what+" is not supported yet. Please specify format=old in the query string.")
 	default:
-		return model.ErrInvalidURLParam("format")
+		return model.ErrInvalidBody("format")
 	}
 }
 

@@ -444,19 +444,20 @@ func (a *App) SetChannelPrivacy(ctx context.Context, s *model.Session, id, priva
 	if err != nil {
 		return nil, storeErr(err, errChannelNotFound())
 	}
-	switch {
-	case privacy == model.ChannelPrivate && ch.Type == model.ChannelOpen:
-		if !a.HasTeamPermission(ctx, s, ch.TeamID, model.PermConvertPublicToPrivate) {
-			return nil, model.ErrForbidden()
-		}
-	case privacy == model.ChannelOpen && ch.Type == model.ChannelPrivate:
-		if !a.HasTeamPermission(ctx, s, ch.TeamID, model.PermConvertPrivateToPublic) {
-			return nil, model.ErrForbidden()
-		}
-	case privacy == ch.Type:
-		return ch, nil
-	default:
+	if ch.IsGroupOrDirect() || (privacy != model.ChannelOpen && privacy != model.ChannelPrivate) {
 		return nil, model.ErrInvalidBody("privacy")
+	}
+	// The permission is checked even when nothing changes, so the answer never
+	// hands a private channel to someone who may not convert it.
+	perm := model.PermConvertPublicToPrivate
+	if privacy == model.ChannelOpen {
+		perm = model.PermConvertPrivateToPublic
+	}
+	if !a.HasTeamPermission(ctx, s, ch.TeamID, perm) {
+		return nil, model.ErrForbidden()
+	}
+	if privacy == ch.Type {
+		return ch, nil
 	}
 	if ch.Name == model.DefaultChannel {
 		return nil, model.NewAppError(http.StatusBadRequest, "api.channel.update_channel_privacy.default_channel_error",

@@ -315,6 +315,14 @@ func (a *App) ChannelPosts(ctx context.Context, s *model.Session, channelID stri
 	if err := a.setNeighbours(ctx, l, channelID, posts); err != nil {
 		return nil, err
 	}
+	// The first page next to an anchor points back at it even when empty.
+	if len(posts) == 0 && q.Page == 0 {
+		if q.After != "" {
+			l.PrevPostID = q.After
+		} else if q.Before != "" {
+			l.NextPostID = q.Before
+		}
+	}
 	if err := a.addThreads(ctx, l, posts, q.SkipThreads); err != nil {
 		return nil, err
 	}
