@@ -203,7 +203,9 @@ func isSeparator(r rune) bool {
 
 func isTrailingPunct(r rune) bool { return r != '_' && unicode.IsPunct(r) }
 
-func hasWordRune(s string) bool { return strings.IndexFunc(s, func(r rune) bool { return !isSeparator(r) }) >= 0 }
+func hasWordRune(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return !isSeparator(r) }) >= 0
+}
 
 // Words splits text the way the indexes do: runs of letters and digits.
 func Words(text string) []string { return strings.FieldsFunc(text, isSeparator) }
