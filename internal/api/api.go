@@ -50,6 +50,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.teamRoutes()
 	h.channelRoutes()
 	h.postRoutes()
+	h.searchRoutes()
 	return h
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -40,6 +41,8 @@ type Config struct {
 	MaxRequestBodyKB     int `json:"max_request_body_kb" env:"PARLEY_MAX_REQUEST_BODY_KB" help:"largest JSON request body, in KiB"`
 	PostEditTimeLimitSec int `json:"post_edit_time_limit" env:"PARLEY_POST_EDIT_TIME_LIMIT" help:"seconds a post stays editable; -1 for always"`
 	MaxUsersPerTeam      int `json:"max_users_per_team" env:"PARLEY_MAX_USERS_PER_TEAM" help:"largest team size"`
+
+	SearchLanguage string `json:"search_language" env:"PARLEY_SEARCH_LANGUAGE" help:"language message search stems words in: english or simple on SQLite; any text search configuration on PostgreSQL (german, french, ...)"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -62,6 +65,7 @@ func Default() Config {
 		MaxRequestBodyKB:       1024,
 		PostEditTimeLimitSec:   -1,
 		MaxUsersPerTeam:        50000,
+		SearchLanguage:         "english",
 	}
 }
 
@@ -199,8 +203,15 @@ func (c *Config) Validate() error {
 	if c.MaxUsersPerTeam < 1 {
 		errs = append(errs, errors.New("max_users_per_team: must be at least 1"))
 	}
+	if !languageName.MatchString(c.SearchLanguage) {
+		errs = append(errs, fmt.Errorf("search_language: %q is not a language name such as english or simple", c.SearchLanguage))
+	}
 	return errors.Join(errs...)
 }
+
+// languageName is the shape of a text search language; whether the database
+// knows it is checked when the store opens.
+var languageName = regexp.MustCompile(`^[a-z_]+$`)
 
 // SitePath is the path prefix of the site URL ("" at the root).
 func (c *Config) SitePath() string {

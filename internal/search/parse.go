@@ -39,8 +39,8 @@ const (
 	Mention             // an @username in the message; Text keeps the @
 )
 
-// Term is one thing to look for. Text is as typed (case and accents kept);
-// the indexes fold both.
+// Term is one thing to look for. Text is as typed (case, accents and inner
+// punctuation kept), trimmed of punctuation around it; the indexes fold and split it.
 type Term struct {
 	Kind Kind
 	Text string
@@ -99,7 +99,7 @@ func Parse(s string) (*Query, error) {
 			} else {
 				text, i = s[i+1:i+1+end], i+2+end
 			}
-			if text = strings.Join(strings.FieldsFunc(text, isSeparator), " "); text != "" {
+			if text = strings.Join(strings.Fields(text), " "); hasWordRune(text) {
 				q.add(neg, Term{Kind: Phrase, Text: text})
 			}
 		} else {
@@ -172,15 +172,10 @@ func (q *Query) token(neg bool, tok string) {
 	if strings.HasSuffix(tok, "*") {
 		kind = Prefix
 	}
-	// A word typed with inner punctuation ("e-mail", "v1.2") is the phrase of its parts,
-	// which is how both indexes split it when the post was written.
-	parts := strings.FieldsFunc(tok, isSeparator)
-	switch {
-	case len(parts) == 0:
-	case len(parts) == 1 || kind == Prefix:
-		q.add(neg, Term{Kind: kind, Text: strings.Join(parts, " ")})
-	default:
-		q.add(neg, Term{Kind: Phrase, Text: strings.Join(parts, " ")})
+	// Inner punctuation stays ("e-mail", "v1.2"): each index splits the term with
+	// the tokenizer that split the posts, so both sides agree on the pieces.
+	if text := strings.TrimFunc(tok, isSeparator); text != "" {
+		q.add(neg, Term{Kind: kind, Text: text})
 	}
 }
 

@@ -20,7 +20,8 @@ func TestParse(t *testing.T) {
 			NotFrom: []string{"bob"}, In: []string{"town-square", "off-topic"}, NotIn: []string{"random"}}},
 		{"on:2024-01-02 before:2024-02-01 after:2023-12-31", Query{On: "2024-01-02", Before: "2024-02-01", After: "2023-12-31"}},
 		{`"unbalanced quote`, Query{Terms: []Term{{Phrase, "unbalanced quote"}}}},
-		{"e-mail v1.2 - --- !!! *", Query{Terms: []Term{{Phrase, "e mail"}, {Phrase, "v1 2"}}}},
+		{"e-mail v1.2 - --- !!! * (done).", Query{Terms: []Term{{Word, "e-mail"}, {Word, "v1.2"}, {Word, "done"}}}},
+		{`"  spaced   out  " "!!"`, Query{Terms: []Term{{Phrase, "spaced out"}}}},
 		{"東京タワー café", Query{Terms: []Term{{Word, "東京タワー"}, {Word, "café"}}}},
 		{"from: in: ~ # @", Query{}},
 	}

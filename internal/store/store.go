@@ -26,6 +26,7 @@ type Store interface {
 	PreferenceStore
 	StatusStore
 	SystemStore
+	SearchStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error
