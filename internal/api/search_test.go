@@ -107,7 +107,7 @@ func TestSearchSyntax(t *testing.T) {
 		q.expect("#release-2", release)
 		q.expect("#release")
 		q.expect("@alice", running)
-		q.expect("会議", tokyo)  // two characters: below the trigram size
+		q.expect("会議", tokyo)    // two characters: below the trigram size
 		q.expect("東京タワー", tokyo) // CJK without spaces
 		q.expect("회의가", korean)
 		q.expect("e-mail v1.2", email)
