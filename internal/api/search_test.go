@@ -237,3 +237,65 @@ func TestSearchBadInput(t *testing.T) {
 		}
 	})
 }
+
+func TestSearchUsersAndChannels(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, srv *apitest.Server) {
+		f := newSearchFixture(t, srv)
+		secret := f.alice.CreateChannel(f.team.ID, "secret-devops", "P")
+		f.alice.CreateChannel(f.team.ID, "devops", "O")
+		names := func(cs []*model.Channel) []string {
+			out := []string{}
+			for _, c := range cs {
+				out = append(out, c.Name)
+			}
+			return out
+		}
+		teamSearch := "/teams/" + f.team.ID + "/channels/search"
+		var cs []*model.Channel
+		f.bob.Post(teamSearch, map[string]string{"term": "dev"}).Expect(http.StatusOK).JSON(&cs)
+		if got := names(cs); !slices.Equal(got, []string{"dev", "devops"}) {
+			t.Fatalf("bob's channel search: %v", got) // never the private channel he is not in
+		}
+		f.alice.Post(teamSearch, map[string]string{"term": "dev"}).Expect(http.StatusOK).JSON(&cs)
+		if got := names(cs); !slices.Contains(got, secret.Name) {
+			t.Fatalf("alice's channel search: %v", got)
+		}
+		f.bob.Get("/teams/" + f.team.ID + "/channels/autocomplete?name=dev").Expect(http.StatusOK).JSON(&cs)
+		if got := names(cs); !slices.Equal(got, []string{"dev", "devops"}) {
+			t.Fatalf("autocomplete: %v", got)
+		}
+		f.bob.Get("/teams/" + f.team.ID + "/channels/search_autocomplete?name=dev").Expect(http.StatusOK).JSON(&cs)
+		if got := names(cs); !slices.Equal(got, []string{"dev"}) {
+			t.Fatalf("search_autocomplete (member channels only): %v", got)
+		}
+
+		// The system console's search across teams: admins only.
+		var all []*model.ChannelWithTeamData
+		f.admin.Post("/channels/search", map[string]any{"term": "dev"}).Expect(http.StatusOK).JSON(&all)
+		if len(all) != 3 || all[0].TeamName != "staff" || all[0].Name != "dev" {
+			t.Fatalf("admin channel search: %+v", all)
+		}
+		var paged model.ChannelsWithCount
+		f.admin.Post("/channels/search", map[string]any{"term": "dev", "private": true, "page": 0, "per_page": 10}).
+			Expect(http.StatusOK).JSON(&paged)
+		if paged.TotalCount != 1 || len(paged.Channels) != 1 || paged.Channels[0].ID != secret.ID {
+			t.Fatalf("paged private search: %+v", paged)
+		}
+		f.bob.Post("/channels/search", map[string]any{"term": "dev"}).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+
+		var us []*model.User
+		f.bob.Post("/users/search", map[string]any{"term": "ali"}).Expect(http.StatusOK).JSON(&us)
+		if len(us) != 1 || us[0].Username != "alice" {
+			t.Fatalf("user search: %+v", us)
+		}
+		f.bob.Post("/users/search", map[string]any{"term": ""}).ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		var ac struct {
+			Users        []*model.User `json:"users"`
+			OutOfChannel []*model.User `json:"out_of_channel"`
+		}
+		f.bob.Get("/users/autocomplete?in_team=" + f.team.ID + "&in_channel=" + f.dev.ID + "&name=a").Expect(http.StatusOK).JSON(&ac)
+		if len(ac.Users) != 1 || ac.Users[0].Username != "alice" || len(ac.OutOfChannel) != 1 || ac.OutOfChannel[0].Username != "admin" {
+			t.Fatalf("autocomplete: %+v", ac)
+		}
+	})
+}

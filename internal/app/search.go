@@ -171,3 +171,25 @@ func matchedTerms(p *model.Post, terms []search.Term) []string {
 	}
 	return out
 }
+
+// SearchAllChannels finds channels of every team for the system console.
+func (a *App) SearchAllChannels(ctx context.Context, s *model.Session, q *model.ChannelSearch) ([]*model.ChannelWithTeamData, int64, error) {
+	if !a.HasPermission(s, model.PermManageSystem) {
+		return nil, 0, model.ErrForbidden()
+	}
+	p := store.Page{Limit: 100}
+	if q.PerPage != nil || q.Page != nil {
+		p.Limit = searchDefaultPerPage
+		if q.PerPage != nil && *q.PerPage > 0 {
+			p.Limit = min(*q.PerPage, searchMaxPerPage)
+		}
+		if q.Page != nil {
+			p.Offset = max(*q.Page, 0) * p.Limit
+		}
+	}
+	cs, total, err := a.store.SearchAllChannels(ctx, q, p)
+	if err != nil {
+		return nil, 0, model.ErrInternal(err)
+	}
+	return cs, total, nil
+}

@@ -36,4 +36,7 @@ type SearchStore interface {
 	// ConfigureSearch sets the language the word index stems in, rebuilding the
 	// index when it changes. An unknown language is an error naming it.
 	ConfigureSearch(ctx context.Context, language string) error
+	// SearchAllChannels finds public and private team channels of every team by
+	// name or display name (system console), with the number matching in all.
+	SearchAllChannels(ctx context.Context, q *model.ChannelSearch, p Page) ([]*model.ChannelWithTeamData, int64, error)
 }

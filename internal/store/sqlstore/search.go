@@ -342,3 +342,61 @@ func (s *SQLStore) configurePostgresSearch(ctx context.Context, language string)
 		return nil
 	})
 }
+
+// extraScan scans a row's leading columns with an existing scan function and
+// the trailing ones into extra.
+type extraScan struct {
+	r     scanner
+	extra []any
+}
+
+func (e extraScan) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra...)...) }
+
+var channelColsC = "c." + regexp.MustCompile(`,\s*`).ReplaceAllString(channelCols, ", c.")
+
+func (s *SQLStore) SearchAllChannels(ctx context.Context, q *model.ChannelSearch, p store.Page) ([]*model.ChannelWithTeamData, int64, error) {
+	like := "%" + likePrefix(q.Term)
+	where := []string{`c.type IN ('O', 'P')`, `(LOWER(c.name) LIKE ? ESCAPE '\' OR LOWER(c.display_name) LIKE ? ESCAPE '\')`}
+	a := []any{like, like}
+	if len(q.TeamIDs) > 0 {
+		where = append(where, `c.team_id IN (`+in(len(q.TeamIDs))+`)`)
+		a = args(a, q.TeamIDs)
+	}
+	switch {
+	case q.Public && !q.Private:
+		where = append(where, `c.type = 'O'`)
+	case q.Private && !q.Public:
+		where = append(where, `c.type = 'P'`)
+	}
+	switch {
+	case q.Deleted:
+		where = append(where, `c.delete_at > 0`)
+	case !q.IncludeDeleted:
+		where = append(where, `c.delete_at = 0`)
+	}
+	if q.ExcludeDefaultChannels {
+		where = append(where, `c.name NOT IN ('town-square', 'off-topic')`)
+	}
+	from := ` FROM channels c JOIN teams t ON t.id = c.team_id WHERE ` + strings.Join(where, " AND ")
+	var total int64
+	if err := s.queryRow(ctx, `SELECT COUNT(*)`+from, a...).Scan(&total); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	rows, err := s.query(ctx, `SELECT `+channelColsC+`, t.display_name, t.name, t.update_at`+from+
+		` ORDER BY c.display_name, c.id`+limitOffset(p), a...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []*model.ChannelWithTeamData{}
+	for rows.Next() {
+		var d model.ChannelWithTeamData
+		c, err := scanChannel(extraScan{rows, []any{&d.TeamDisplayName, &d.TeamName, &d.TeamUpdateAt}})
+		if err != nil {
+			return nil, 0, err
+		}
+		d.Channel = *c
+		out = append(out, &d)
+	}
+	return out, total, rows.Err()
+}
