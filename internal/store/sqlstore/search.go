@@ -238,31 +238,45 @@ func (s *SQLStore) SearchPosts(ctx context.Context, q *store.PostSearch) ([]*mod
 		a = append(a, args...)
 	}
 	// Membership is the whole permission rule: channels the user left, and
-	// private channels and DMs they were never in, are never searched.
-	add(`p.channel_id IN (SELECT channel_id FROM channel_members WHERE user_id = ?)`, q.UserID)
-	add(`p.delete_at = 0`)
-	add(`p.type NOT LIKE 'system\_%' ESCAPE '\'`)
+	// private channels and DMs they were never in, are never searched. The
+	// channel filters narrow this list; names are matched here rather than
+	// resolved by the app, so a name shared by several teams or by a channel the
+	// user is not in cannot widen the results.
+	chans := []string{`cm.user_id = ?`}
+	chanArgs := []any{q.UserID}
 	if q.TeamID != "" {
-		add(`(c.team_id = ? OR c.team_id = '')`, q.TeamID)
+		chans, chanArgs = append(chans, `(c.team_id = ? OR c.team_id = '')`), append(chanArgs, q.TeamID)
 	}
 	if !q.IncludeDeletedChannels {
-		add(`c.delete_at = 0`)
+		chans = append(chans, `c.delete_at = 0`)
 	}
-	// Names are resolved here rather than in the app: only the searcher's own
-	// channels are searched anyway, so a name shared by several teams or by an
-	// unreadable channel cannot widen the results.
+	if len(q.InChannels) > 0 {
+		chans, chanArgs = append(chans, `c.name IN (`+in(len(q.InChannels))+`)`), args(chanArgs, q.InChannels)
+	}
+	if len(q.ExcludedChannels) > 0 {
+		chans, chanArgs = append(chans, `c.name NOT IN (`+in(len(q.ExcludedChannels))+`)`), args(chanArgs, q.ExcludedChannels)
+	}
+	channels := `SELECT cm.channel_id FROM channel_members cm JOIN channels c ON c.id = cm.channel_id WHERE ` +
+		strings.Join(chans, " AND ")
+	switch {
+	case s.driver == DriverPostgres && len(q.Terms) > 0:
+		// An expression on channel_id keeps PostgreSQL from AND-ing the text
+		// index with the channel index: reading every post id of the user's
+		// channels costs far more than filtering the text matches.
+		add(`(p.channel_id || '') = ANY(ARRAY(`+channels+`))`, chanArgs...)
+	case s.driver == DriverPostgres:
+		add(`p.channel_id = ANY(ARRAY(`+channels+`))`, chanArgs...)
+	default:
+		add(`p.channel_id IN (`+channels+`)`, chanArgs...)
+	}
+	add(`p.delete_at = 0`)
+	add(`p.type NOT LIKE 'system\_%' ESCAPE '\'`)
 	if len(q.FromUsernames) > 0 {
 		add(`p.user_id IN (SELECT id FROM users WHERE username IN (`+in(len(q.FromUsernames))+`))`, args(nil, q.FromUsernames)...)
 	}
 	if len(q.ExcludedUsernames) > 0 {
 		add(`p.user_id NOT IN (SELECT id FROM users WHERE username IN (`+in(len(q.ExcludedUsernames))+`))`,
 			args(nil, q.ExcludedUsernames)...)
-	}
-	if len(q.InChannels) > 0 {
-		add(`c.name IN (`+in(len(q.InChannels))+`)`, args(nil, q.InChannels)...)
-	}
-	if len(q.ExcludedChannels) > 0 {
-		add(`c.name NOT IN (`+in(len(q.ExcludedChannels))+`)`, args(nil, q.ExcludedChannels)...)
 	}
 	if q.After > 0 {
 		add(`p.create_at > ?`, q.After)
@@ -273,7 +287,7 @@ func (s *SQLStore) SearchPosts(ctx context.Context, q *store.PostSearch) ([]*mod
 	for _, c := range s.textConds(q) {
 		add(c.sql, c.args...)
 	}
-	return s.posts(ctx, `SELECT `+postColsP+` FROM posts p JOIN channels c ON c.id = p.channel_id
+	return s.posts(ctx, `SELECT `+postColsP+` FROM posts p
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY p.create_at DESC, p.id DESC`+limitOffset(q.Page), a...)
 }
 
