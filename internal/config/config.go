@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -50,9 +51,10 @@ type Config struct {
 	PostEditTimeLimitSec int `json:"post_edit_time_limit" env:"PARLEY_POST_EDIT_TIME_LIMIT" mm:"MM_SERVICESETTINGS_POSTEDITTIMELIMIT" help:"seconds a post stays editable; -1 for always"`
 	MaxUsersPerTeam      int `json:"max_users_per_team" env:"PARLEY_MAX_USERS_PER_TEAM" mm:"MM_TEAMSETTINGS_MAXUSERSPERTEAM" help:"largest team size"`
 
-	RateLimitEnabled bool `json:"rate_limit_enabled" env:"PARLEY_RATE_LIMIT_ENABLED" mm:"MM_RATELIMITSETTINGS_ENABLE" help:"limit API requests per user (per address when anonymous)"`
-	RateLimitPerSec  int  `json:"rate_limit_per_sec" env:"PARLEY_RATE_LIMIT_PER_SEC" mm:"MM_RATELIMITSETTINGS_PERSEC" help:"requests a second allowed on average"`
-	RateLimitBurst   int  `json:"rate_limit_burst" env:"PARLEY_RATE_LIMIT_BURST" mm:"MM_RATELIMITSETTINGS_MAXBURST" help:"requests allowed in a burst above the average"`
+	RateLimitEnabled bool   `json:"rate_limit_enabled" env:"PARLEY_RATE_LIMIT_ENABLED" mm:"MM_RATELIMITSETTINGS_ENABLE" help:"limit API requests per user (per address when anonymous)"`
+	RateLimitPerSec  int    `json:"rate_limit_per_sec" env:"PARLEY_RATE_LIMIT_PER_SEC" mm:"MM_RATELIMITSETTINGS_PERSEC" help:"requests a second allowed on average"`
+	RateLimitBurst   int    `json:"rate_limit_burst" env:"PARLEY_RATE_LIMIT_BURST" mm:"MM_RATELIMITSETTINGS_MAXBURST" help:"requests allowed in a burst above the average"`
+	SearchLanguage   string `json:"search_language" env:"PARLEY_SEARCH_LANGUAGE" help:"language message search stems words in: english or simple on SQLite; any text search configuration on PostgreSQL (german, french, ...)"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -81,6 +83,7 @@ func Default() Config {
 		MaxRequestBodyKB:       1024,
 		PostEditTimeLimitSec:   -1,
 		MaxUsersPerTeam:        50000,
+		SearchLanguage:         "english",
 	}
 }
 
@@ -265,6 +268,9 @@ func (c *Config) Validate() error {
 	if c.MaxUsersPerTeam < 1 {
 		errs = append(errs, errors.New("max_users_per_team: must be at least 1"))
 	}
+	if !languageName.MatchString(c.SearchLanguage) {
+		errs = append(errs, fmt.Errorf("search_language: %q is not a language name such as english or simple", c.SearchLanguage))
+	}
 	return errors.Join(errs...)
 }
 
@@ -275,6 +281,10 @@ func (c *Config) FilesPath() string {
 	}
 	return filepath.Join(c.DataDir, "files")
 }
+
+// languageName is the shape of a text search language; whether the database
+// knows it is checked when the store opens.
+var languageName = regexp.MustCompile(`^[a-z_]+$`)
 
 // SitePath is the path prefix of the site URL ("" at the root).
 func (c *Config) SitePath() string {

@@ -55,6 +55,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	m := metrics.New()
 	m.RegisterDB(st.DB())
 	st.SetObserver(m.ObserveStore)
+	if err := st.ConfigureSearch(ctx, cfg.SearchLanguage); err != nil {
+		st.Close()
+		return nil, err
+	}
 	b := bus.NewLocal()
 	a := app.New(st, b, cfg, log)
 	apiHandler := api.New(a, log)

@@ -1,0 +1,416 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/search"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+// Search SQL is built from small parts, because the two dialects index text
+// differently: SQLite asks FTS5 tables with a MATCH expression (a string), while
+// PostgreSQL tests posts.search_vector against a tsquery (an SQL expression). A
+// term becomes an index part, which narrows through the index, plus extra
+// predicates where the index alone cannot tell (the # of a hashtag, the @ of a
+// mention, substrings of text without spaces). Index parts of one query are
+// merged, so a search asks its index once.
+
+// sqlPart is a fragment of SQL with its arguments. An index part on SQLite
+// also names the FTS5 table its MATCH expression is for.
+type sqlPart struct {
+	sql   string
+	args  []any
+	table string
+}
+
+// termSQL is one search term in one dialect.
+type termSQL struct {
+	index  *sqlPart // nil when the term has no index part
+	extras []sqlPart
+}
+
+// pgLanguage is the text search configuration the vectors were built with.
+const pgLanguage = `(SELECT language FROM search_settings WHERE id = 1)`
+
+// cjkPredicatePG is search.CJKClass in a PostgreSQL regular expression; queries must
+// repeat the predicate of the partial index idx_posts_cjk for the planner to use it.
+const cjkPredicatePG = `p.message ~ '` + search.CJKClass + `'`
+
+var postColsP = "p." + regexp.MustCompile(`,\s*`).ReplaceAllString(postCols, ", p.")
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ftsPhrase quotes text as an FTS5 string, which FTS5 tokenizes into a phrase.
+func ftsPhrase(text string) string { return `"` + strings.ReplaceAll(text, `"`, `""`) + `"` }
+
+func (s *SQLStore) term(t search.Term) termSQL {
+	pg := s.driver == DriverPostgres
+	var out termSQL
+	if t.Kind != search.Hashtag && t.Kind != search.Mention && search.HasCJK(t.Text) {
+		// No spaces to split on: match the substring, narrowed by the trigram index.
+		if pg {
+			out.extras = append(out.extras, sqlPart{sql: cjkPredicatePG + ` AND p.message ILIKE ? ESCAPE '\'`,
+				args: []any{"%" + escapeLike(t.Text) + "%"}})
+			return out
+		}
+		out.extras = append(out.extras, sqlPart{sql: `p.message LIKE ? ESCAPE '\'`, args: []any{"%" + escapeLike(t.Text) + "%"}})
+		if utf8.RuneCountInString(t.Text) >= 3 { // trigrams need three characters
+			out.extras = append(out.extras, sqlPart{sql: `p.id IN (SELECT post_id FROM post_search WHERE id IN
+				(SELECT rowid FROM posts_cjk WHERE posts_cjk MATCH ?))`, args: []any{ftsPhrase(t.Text)}})
+		}
+		return out
+	}
+	switch {
+	case t.Kind == search.Prefix && pg:
+		parts := search.Words(t.Text)
+		// 'simple': the unstemmed words of the vector.
+		out.index = &sqlPart{sql: `to_tsquery('simple', unaccent(?))`, args: []any{"'" + strings.Join(parts, "' <-> '") + "':*"}}
+	case t.Kind == search.Prefix:
+		out.index = &sqlPart{sql: ftsPhrase(t.Text) + "*", table: "posts_words"}
+	case pg:
+		// Either the stemmed or the exact words: the language's stop words ("here",
+		// "the") are dropped from the stemmed query, but are found as typed.
+		out.index = &sqlPart{sql: `phraseto_tsquery(` + pgLanguage + `, unaccent(?)) || phraseto_tsquery('simple', unaccent(?))`,
+			args: []any{t.Text, t.Text}}
+	default:
+		out.index = &sqlPart{sql: ftsPhrase(t.Text), table: "posts_fts"}
+	}
+	switch t.Kind {
+	case search.Hashtag:
+		out.extras = append(out.extras, sqlPart{sql: `(' ' || LOWER(p.hashtags) || ' ') LIKE ? ESCAPE '\'`,
+			args: []any{"% " + escapeLike(strings.ToLower(t.Text)) + " %"}})
+	case search.Mention:
+		out.extras = append(out.extras, sqlPart{sql: `LOWER(p.message) LIKE ? ESCAPE '\'`,
+			args: []any{"%" + escapeLike(strings.ToLower(t.Text)) + "%"}})
+	}
+	return out
+}
+
+// combine joins index parts with AND or OR in the dialect's query language.
+func (s *SQLStore) combine(parts []*sqlPart, or bool) *sqlPart {
+	if len(parts) == 0 {
+		return nil
+	}
+	op := " AND "
+	switch {
+	case s.driver == DriverPostgres && or:
+		op = " || "
+	case s.driver == DriverPostgres:
+		op = " && "
+	case or:
+		op = " OR "
+	}
+	out := &sqlPart{table: parts[0].table}
+	texts := make([]string, len(parts))
+	for i, p := range parts {
+		texts[i] = "(" + p.sql + ")"
+		out.args = append(out.args, p.args...)
+	}
+	out.sql = strings.Join(texts, op)
+	return out
+}
+
+// without removes the posts matching neg from pos, inside the index query.
+func (s *SQLStore) without(pos, neg *sqlPart) *sqlPart {
+	if s.driver == DriverPostgres {
+		return &sqlPart{sql: "(" + pos.sql + ") && !!(" + neg.sql + ")", args: append(append([]any{}, pos.args...), neg.args...)}
+	}
+	return &sqlPart{sql: "(" + pos.sql + ") NOT (" + neg.sql + ")", table: pos.table}
+}
+
+// matchCond turns an index part into a condition on p.
+func (s *SQLStore) matchCond(idx *sqlPart) sqlPart {
+	if s.driver == DriverPostgres {
+		return sqlPart{sql: "p.search_vector @@ (" + idx.sql + ")", args: idx.args}
+	}
+	return sqlPart{sql: `p.id IN (SELECT post_id FROM post_search WHERE id IN
+		(SELECT rowid FROM ` + idx.table + ` WHERE ` + idx.table + ` MATCH ?))`, args: []any{idx.sql}}
+}
+
+// cond is everything a term asks, as one condition on p.
+func (s *SQLStore) cond(t termSQL) sqlPart {
+	var parts []string
+	var a []any
+	if t.index != nil {
+		m := s.matchCond(t.index)
+		parts, a = append(parts, m.sql), append(a, m.args...)
+	}
+	for _, e := range t.extras {
+		parts, a = append(parts, e.sql), append(a, e.args...)
+	}
+	return sqlPart{sql: "(" + strings.Join(parts, " AND ") + ")", args: a}
+}
+
+// byIndex groups the index parts of terms by the table they ask (one group on
+// PostgreSQL), in first-seen order; ok is false if a term has extra predicates
+// or no index part.
+func byIndex(ts []termSQL) (groups [][]*sqlPart, ok bool) {
+	ok = true
+	at := map[string]int{}
+	for _, t := range ts {
+		if len(t.extras) > 0 || t.index == nil {
+			ok = false
+		}
+		if t.index == nil {
+			continue
+		}
+		i, seen := at[t.index.table]
+		if !seen {
+			i = len(groups)
+			at[t.index.table] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], t.index)
+	}
+	return groups, ok
+}
+
+// textConds turns the terms of a search into conditions on p, asking each
+// index once where the logic allows.
+func (s *SQLStore) textConds(q *store.PostSearch) []sqlPart {
+	pos := make([]termSQL, len(q.Terms))
+	for i, t := range q.Terms {
+		pos[i] = s.term(t)
+	}
+	neg := make([]termSQL, len(q.Excluded))
+	for i, t := range q.Excluded {
+		neg[i] = s.term(t)
+	}
+	var out []sqlPart
+	var posIndex []*sqlPart // one combined part per index
+	posGroups, posPure := byIndex(pos)
+	switch {
+	case len(pos) == 0:
+	case q.Or && (!posPure || len(posGroups) > 1):
+		ors := make([]string, len(pos))
+		var a []any
+		for i, t := range pos {
+			c := s.cond(t)
+			ors[i], a = c.sql, append(a, c.args...)
+		}
+		out = append(out, sqlPart{sql: "(" + strings.Join(ors, " OR ") + ")", args: a})
+	default:
+		for _, g := range posGroups {
+			posIndex = append(posIndex, s.combine(g, q.Or))
+		}
+		if !q.Or {
+			for _, t := range pos {
+				out = append(out, t.extras...)
+			}
+		}
+	}
+	negGroups, negPure := byIndex(neg)
+	if negPure {
+		for _, g := range negGroups {
+			negIndex := s.combine(g, true)
+			if i := slices.IndexFunc(posIndex, func(p *sqlPart) bool { return p.table == negIndex.table }); i >= 0 {
+				posIndex[i] = s.without(posIndex[i], negIndex)
+				continue
+			}
+			m := s.matchCond(negIndex)
+			out = append(out, sqlPart{sql: "NOT " + m.sql, args: m.args})
+		}
+	} else {
+		for _, t := range neg {
+			c := s.cond(t)
+			out = append(out, sqlPart{sql: "NOT " + c.sql, args: c.args})
+		}
+	}
+	for _, p := range posIndex {
+		out = append(out, s.matchCond(p))
+	}
+	return out
+}
+
+func (s *SQLStore) SearchPosts(ctx context.Context, q *store.PostSearch) ([]*model.Post, error) {
+	var where []string
+	var a []any
+	add := func(sql string, args ...any) {
+		where = append(where, sql)
+		a = append(a, args...)
+	}
+	// Membership is the whole permission rule: channels the user left, and
+	// private channels and DMs they were never in, are never searched. The
+	// channel filters narrow this list; names are matched here rather than
+	// resolved by the app, so a name shared by several teams or by a channel the
+	// user is not in cannot widen the results.
+	chans := []string{`cm.user_id = ?`}
+	chanArgs := []any{q.UserID}
+	if q.TeamID != "" {
+		chans, chanArgs = append(chans, `(c.team_id = ? OR c.team_id = '')`), append(chanArgs, q.TeamID)
+	}
+	if !q.IncludeDeletedChannels {
+		chans = append(chans, `c.delete_at = 0`)
+	}
+	if len(q.InChannels) > 0 {
+		chans, chanArgs = append(chans, `c.name IN (`+in(len(q.InChannels))+`)`), args(chanArgs, q.InChannels)
+	}
+	if len(q.ExcludedChannels) > 0 {
+		chans, chanArgs = append(chans, `c.name NOT IN (`+in(len(q.ExcludedChannels))+`)`), args(chanArgs, q.ExcludedChannels)
+	}
+	channels := `SELECT cm.channel_id FROM channel_members cm JOIN channels c ON c.id = cm.channel_id WHERE ` +
+		strings.Join(chans, " AND ")
+	switch {
+	case s.driver == DriverPostgres && len(q.Terms) > 0:
+		// An expression on channel_id keeps PostgreSQL from AND-ing the text
+		// index with the channel index: reading every post id of the user's
+		// channels costs far more than filtering the text matches.
+		add(`(p.channel_id || '') = ANY(ARRAY(`+channels+`))`, chanArgs...)
+	case s.driver == DriverPostgres:
+		add(`p.channel_id = ANY(ARRAY(`+channels+`))`, chanArgs...)
+	default:
+		add(`p.channel_id IN (`+channels+`)`, chanArgs...)
+	}
+	add(`p.delete_at = 0`)
+	add(`p.type NOT LIKE 'system\_%' ESCAPE '\'`)
+	if len(q.FromUsernames) > 0 {
+		add(`p.user_id IN (SELECT id FROM users WHERE username IN (`+in(len(q.FromUsernames))+`))`, args(nil, q.FromUsernames)...)
+	}
+	if len(q.ExcludedUsernames) > 0 {
+		add(`p.user_id NOT IN (SELECT id FROM users WHERE username IN (`+in(len(q.ExcludedUsernames))+`))`,
+			args(nil, q.ExcludedUsernames)...)
+	}
+	if q.After > 0 {
+		add(`p.create_at > ?`, q.After)
+	}
+	if q.Before > 0 {
+		add(`p.create_at < ?`, q.Before)
+	}
+	for _, c := range s.textConds(q) {
+		add(c.sql, c.args...)
+	}
+	return s.posts(ctx, `SELECT `+postColsP+` FROM posts p
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY p.create_at DESC, p.id DESC`+limitOffset(q.Page), a...)
+}
+
+var languageName = regexp.MustCompile(`^[a-z_]+$`)
+
+func (s *SQLStore) ConfigureSearch(ctx context.Context, language string) error {
+	if !languageName.MatchString(language) {
+		return fmt.Errorf("search_language: %q is not a language name such as english or simple", language)
+	}
+	if s.driver == DriverPostgres {
+		return s.configurePostgresSearch(ctx, language)
+	}
+	// FTS5 ships one stemmer, Porter's for English; other languages are matched
+	// word for word, still folding case and accents.
+	tokenizer := "unicode61 remove_diacritics 2"
+	switch language {
+	case "english":
+		tokenizer = "porter " + tokenizer
+	case "simple":
+	default:
+		return fmt.Errorf("search_language: SQLite stems only english; use simple for word-for-word matching of %s, or PostgreSQL", language)
+	}
+	var cur string
+	if err := s.queryRow(ctx, `SELECT language FROM search_settings WHERE id = 1`).Scan(&cur); err != nil {
+		return fmt.Errorf("search_language: read current: %w", err)
+	}
+	if cur == language {
+		return nil
+	}
+	return s.Tx(ctx, func(tx store.Store) error {
+		t := tx.(*SQLStore)
+		for _, q := range []string{
+			`DROP TABLE posts_fts`,
+			`CREATE VIRTUAL TABLE posts_fts USING fts5(message, content='', contentless_delete=1, tokenize='` + tokenizer + `')`,
+			`INSERT INTO posts_fts (rowid, message)
+				SELECT ps.id, p.message FROM post_search ps JOIN posts p ON p.id = ps.post_id WHERE p.delete_at = 0`,
+		} {
+			if _, err := t.exec(ctx, q); err != nil {
+				return fmt.Errorf("search_language: rebuild index: %w", err)
+			}
+		}
+		_, err := t.exec(ctx, `UPDATE search_settings SET language = ? WHERE id = 1`, language)
+		return err
+	})
+}
+
+func (s *SQLStore) configurePostgresSearch(ctx context.Context, language string) error {
+	var same bool
+	err := s.queryRow(ctx, `SELECT language = CAST(? AS regconfig) FROM search_settings WHERE id = 1`, language).Scan(&same)
+	if err != nil {
+		return fmt.Errorf("search_language: PostgreSQL has no text search configuration %q (see \\dF in psql): %w", language, err)
+	}
+	if same {
+		return nil
+	}
+	return s.Tx(ctx, func(tx store.Store) error {
+		t := tx.(*SQLStore)
+		if _, err := t.exec(ctx, `UPDATE search_settings SET language = CAST(? AS regconfig) WHERE id = 1`, language); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, `UPDATE posts SET search_vector = to_tsvector(CAST(? AS regconfig), unaccent(message))
+			WHERE delete_at = 0`, language)
+		if err != nil {
+			return fmt.Errorf("search_language: rebuild index: %w", err)
+		}
+		return nil
+	})
+}
+
+// extraScan scans a row's leading columns with an existing scan function and
+// the trailing ones into extra.
+type extraScan struct {
+	r     scanner
+	extra []any
+}
+
+func (e extraScan) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra...)...) }
+
+var channelColsC = "c." + regexp.MustCompile(`,\s*`).ReplaceAllString(channelCols, ", c.")
+
+func (s *SQLStore) SearchAllChannels(ctx context.Context, q *model.ChannelSearch, p store.Page) ([]*model.ChannelWithTeamData, int64, error) {
+	like := "%" + likePrefix(q.Term)
+	where := []string{`c.type IN ('O', 'P')`, `(LOWER(c.name) LIKE ? ESCAPE '\' OR LOWER(c.display_name) LIKE ? ESCAPE '\')`}
+	a := []any{like, like}
+	if len(q.TeamIDs) > 0 {
+		where = append(where, `c.team_id IN (`+in(len(q.TeamIDs))+`)`)
+		a = args(a, q.TeamIDs)
+	}
+	switch {
+	case q.Public && !q.Private:
+		where = append(where, `c.type = 'O'`)
+	case q.Private && !q.Public:
+		where = append(where, `c.type = 'P'`)
+	}
+	switch {
+	case q.Deleted:
+		where = append(where, `c.delete_at > 0`)
+	case !q.IncludeDeleted:
+		where = append(where, `c.delete_at = 0`)
+	}
+	if q.ExcludeDefaultChannels {
+		where = append(where, `c.name NOT IN ('town-square', 'off-topic')`)
+	}
+	from := ` FROM channels c JOIN teams t ON t.id = c.team_id WHERE ` + strings.Join(where, " AND ")
+	var total int64
+	if err := s.queryRow(ctx, `SELECT COUNT(*)`+from, a...).Scan(&total); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	rows, err := s.query(ctx, `SELECT `+channelColsC+`, t.display_name, t.name, t.update_at`+from+
+		` ORDER BY c.display_name, c.id`+limitOffset(p), a...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []*model.ChannelWithTeamData{}
+	for rows.Next() {
+		var d model.ChannelWithTeamData
+		c, err := scanChannel(extraScan{rows, []any{&d.TeamDisplayName, &d.TeamName, &d.TeamUpdateAt}})
+		if err != nil {
+			return nil, 0, err
+		}
+		d.Channel = *c
+		out = append(out, &d)
+	}
+	return out, total, rows.Err()
+}

@@ -1,0 +1,236 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/internal/search"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+// BenchmarkSearchPosts measures the first page of searches on a seeded
+// database (PARLEY_BENCH_POSTS posts, default 1,000,000) on each backend and
+// reports the median latency. Seeding runs once per database; with
+// PARLEY_BENCH_KEEP=1 the databases are kept (SQLite under the system temp
+// directory, PostgreSQL as parley_bench_<posts>) and reused by later runs:
+//
+//	PARLEY_BENCH_KEEP=1 go test ./internal/store/sqlstore -run '^$' -bench SearchPosts -benchtime 50x -timeout 60m
+func BenchmarkSearchPosts(b *testing.B) {
+	n := 1_000_000
+	if v := os.Getenv("PARLEY_BENCH_POSTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("PARLEY_BENCH_POSTS: %v", err)
+		}
+	}
+	keep := os.Getenv("PARLEY_BENCH_KEEP") == "1"
+	for _, backend := range []string{DriverSQLite, DriverPostgres} {
+		b.Run(backend, func(b *testing.B) {
+			s := benchStore(b, backend, n, keep)
+			vocab := benchVocabulary()
+			for _, q := range []struct {
+				name  string
+				terms []search.Term
+			}{
+				{"two-words", []search.Term{{Kind: search.Word, Text: vocab[60]}, {Kind: search.Word, Text: vocab[150]}}},
+				{"rare-word", []search.Term{{Kind: search.Word, Text: vocab[3000]}}},
+				{"prefix", []search.Term{{Kind: search.Prefix, Text: vocab[200][:4]}}},
+				{"phrase", []search.Term{{Kind: search.Phrase, Text: vocab[10] + " " + vocab[11]}}},
+			} {
+				b.Run(q.name, func(b *testing.B) {
+					ps := &store.PostSearch{UserID: benchSearcher, Terms: q.terms, Page: store.Page{Limit: 61}}
+					ctx := context.Background()
+					times := make([]time.Duration, 0, b.N)
+					found := 0
+					for b.Loop() {
+						start := time.Now()
+						posts, err := s.SearchPosts(ctx, ps)
+						times = append(times, time.Since(start))
+						if err != nil {
+							b.Fatal(err)
+						}
+						found = len(posts)
+					}
+					slices.Sort(times)
+					b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+					b.ReportMetric(float64(found), "hits")
+				})
+			}
+		})
+	}
+}
+
+const (
+	benchSearcher = "benchsearcher0000000000000"
+	benchChannels = 40 // the searcher is in every other one
+	benchBatch    = 500
+)
+
+// benchVocabulary is 5,000 made-up words; posts draw from it with a Zipf
+// distribution, as natural text does, so low ranks are common words.
+func benchVocabulary() []string {
+	r := rand.New(rand.NewPCG(1, 2))
+	cons, vows := "bcdfghjklmnprstvwz", "aeiou"
+	seen := map[string]bool{}
+	var out []string
+	for len(out) < 5000 {
+		var w strings.Builder
+		for range 2 + r.IntN(3) {
+			w.WriteByte(cons[r.IntN(len(cons))])
+			w.WriteByte(vows[r.IntN(len(vows))])
+		}
+		if !seen[w.String()] {
+			seen[w.String()] = true
+			out = append(out, w.String())
+		}
+	}
+	return out
+}
+
+func benchStore(b *testing.B, driver string, n int, keep bool) *SQLStore {
+	ctx := context.Background()
+	var dsn, dir string
+	switch {
+	case driver == DriverSQLite && keep:
+		dir = filepath.Join(os.TempDir(), "parley-bench-"+strconv.Itoa(n))
+	case driver == DriverSQLite:
+		dir = b.TempDir()
+	case keep:
+		dsn = benchPostgres(b, "parley_bench_"+strconv.Itoa(n), false)
+	default:
+		dsn = benchPostgres(b, "parley_bench_tmp_"+strconv.FormatInt(time.Now().UnixNano(), 36), true)
+	}
+	s, err := Open(ctx, dsn, dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	var have int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM posts`).Scan(&have); err != nil {
+		b.Fatal(err)
+	}
+	if have < n {
+		start := time.Now()
+		if err := benchSeed(ctx, s, n); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s: seeded %d posts in %s", driver, n, time.Since(start).Round(time.Second))
+	}
+	if driver == DriverPostgres {
+		if _, err := s.exec(ctx, `VACUUM ANALYZE posts`); err != nil {
+			b.Fatal(err)
+		}
+	} else if _, err := s.exec(ctx, `ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// benchPostgres returns the URL of a benchmark database, creating it if
+// needed, and dropping it after the benchmark when drop is set.
+func benchPostgres(b *testing.B, name string, drop bool) string {
+	admin := os.Getenv("PARLEY_TEST_POSTGRES")
+	if admin == "" {
+		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var exists bool
+	if err := db.QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		b.Skipf("PostgreSQL unreachable: %v", err)
+	}
+	if !exists {
+		if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Cleanup(func() {
+		if drop {
+			if _, err := db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+				b.Errorf("drop %s: %v", name, err)
+			}
+		}
+		db.Close()
+	})
+	return strings.Replace(admin, "/postgres?", "/"+name+"?", 1)
+}
+
+// benchSeed writes one team, benchChannels channels and n posts in batched
+// multi-row inserts; the search triggers index them as they would live posts.
+func benchSeed(ctx context.Context, s *SQLStore, n int) error {
+	if _, err := s.exec(ctx, `DELETE FROM posts`); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`INSERT INTO users (id, create_at, update_at, username, email) VALUES ('` + benchSearcher + `', 1, 1, 'searcher', 's@example.com') ON CONFLICT DO NOTHING`,
+		`INSERT INTO teams (id, create_at, update_at, display_name, name, type, invite_id) VALUES ('benchteam00000000000000000', 1, 1, 'Bench', 'bench', 'O', 'x') ON CONFLICT DO NOTHING`,
+	} {
+		if _, err := s.exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	for i := range benchChannels {
+		id := fmt.Sprintf("benchchannel%014d", i)
+		if _, err := s.exec(ctx, `INSERT INTO channels (id, create_at, update_at, team_id, type, name) VALUES (?, 1, 1, 'benchteam00000000000000000', 'O', ?)
+			ON CONFLICT DO NOTHING`, id, "c"+strconv.Itoa(i)); err != nil {
+			return err
+		}
+		if i%2 == 0 {
+			if _, err := s.exec(ctx, `INSERT INTO channel_members (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, benchSearcher); err != nil {
+				return err
+			}
+		}
+	}
+	vocab := benchVocabulary()
+	r := rand.New(rand.NewPCG(3, 4))
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(5, 6)), 1.1, 2, uint64(len(vocab)-1))
+	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	row := "(" + in(8) + ")"
+	for done := 0; done < n; {
+		err := s.Tx(ctx, func(tx store.Store) error {
+			t := tx.(*SQLStore)
+			for range 20 {
+				k := min(benchBatch, n-done)
+				if k == 0 {
+					return nil
+				}
+				a := make([]any, 0, k*8)
+				var msg strings.Builder
+				for range k {
+					msg.Reset()
+					for w := range 6 + r.IntN(12) {
+						if w > 0 {
+							msg.WriteByte(' ')
+						}
+						msg.WriteString(vocab[zipf.Uint64()])
+					}
+					at := base + int64(done)*60_000
+					a = append(a, fmt.Sprintf("benchpost%017d", done), at, at, "benchuser0000000000000000"+strconv.Itoa(done%10),
+						fmt.Sprintf("benchchannel%014d", done%benchChannels), msg.String(), "{}", "[]")
+					done++
+				}
+				_, err := t.exec(ctx, `INSERT INTO posts (id, create_at, update_at, user_id, channel_id, message, props, file_ids) VALUES `+
+					strings.TrimSuffix(strings.Repeat(row+", ", k), ", "), a...)
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
