@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"path"
 	"path/filepath"
@@ -75,6 +76,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	if cfg.MetricsListen != "" {
 		mm := http.NewServeMux()
 		mm.Handle("/metrics", m.Handler())
+		// Profiles for operators and benchmarks, on the same private listener.
+		mm.HandleFunc("/debug/pprof/", pprof.Index)
+		mm.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mm.HandleFunc("/debug/pprof/trace", pprof.Trace)
 		s.metrics = &http.Server{Addr: cfg.MetricsListen, Handler: mm, ReadHeaderTimeout: 10 * time.Second}
 	}
 	return s, nil

@@ -50,6 +50,8 @@ type SQLStore struct {
 	driver string
 	inTx   bool
 	path   string // SQLite file, for the migration lock
+	tx     *sql.Tx
+	stmts  *stmtCache
 	// observe, when set, is told the duration and outcome of every query, by the
 	// name of the store method that ran it (for mattermost_db_store_time).
 	observe func(method string, d time.Duration, err error)
@@ -117,7 +119,7 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	}
 	// One writer at a time is SQLite's model; a small pool lets reads run beside it.
 	db.SetMaxOpenConns(8)
-	return &SQLStore{db: db, q: db, driver: DriverSQLite, path: path}, nil
+	return &SQLStore{db: db, q: db, driver: DriverSQLite, path: path, stmts: &stmtCache{m: map[string]*sql.Stmt{}}}, nil
 }
 
 func openPostgres(dsn string) (*SQLStore, error) {
@@ -251,7 +253,17 @@ func (s *SQLStore) DriverName() string { return s.driver }
 
 func (s *SQLStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
-func (s *SQLStore) Close() error { return s.db.Close() }
+func (s *SQLStore) Close() error {
+	if s.stmts != nil {
+		s.stmts.mu.Lock()
+		for _, st := range s.stmts.m {
+			st.Close()
+		}
+		s.stmts.m = map[string]*sql.Stmt{}
+		s.stmts.mu.Unlock()
+	}
+	return s.db.Close()
+}
 
 // Tx runs fn inside a transaction; nested calls join the outer one.
 func (s *SQLStore) Tx(ctx context.Context, fn func(tx store.Store) error) error {
@@ -262,7 +274,8 @@ func (s *SQLStore) Tx(ctx context.Context, fn func(tx store.Store) error) error 
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(&SQLStore{db: s.db, q: tx, driver: s.driver, inTx: true, observe: s.observe, names: s.names}); err != nil {
+	if err := fn(&SQLStore{db: s.db, q: tx, tx: tx, driver: s.driver, inTx: true, observe: s.observe, names: s.names,
+		stmts: s.stmts}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -330,23 +343,76 @@ func (s *SQLStore) observed(start time.Time, err error) {
 	s.observe(name, time.Since(start), err)
 }
 
+// stmtCache keeps SQLite statements prepared: the pure-Go driver does not, and
+// parsing SQL was a fifth of the CPU of a post. (pgx caches on its own.)
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// maxCachedStmts bounds the cache: queries with IN lists come in many lengths.
+const maxCachedStmts = 1000
+
+// runner returns what runs q: a cached prepared statement (bound to the
+// transaction when in one) or the plain connection.
+func (s *SQLStore) runner(ctx context.Context, q string) querier {
+	if s.stmts == nil {
+		return s.q
+	}
+	s.stmts.mu.Lock()
+	st, ok := s.stmts.m[q]
+	if !ok && len(s.stmts.m) < maxCachedStmts {
+		var err error
+		if st, err = s.db.PrepareContext(ctx, q); err == nil {
+			s.stmts.m[q] = st
+			ok = true
+		}
+	}
+	s.stmts.mu.Unlock()
+	if !ok {
+		return s.q
+	}
+	if s.tx != nil {
+		st = s.tx.StmtContext(ctx, st)
+	}
+	return stmtQuerier{st}
+}
+
+// stmtQuerier runs a prepared statement through the querier interface.
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (p stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return p.st.ExecContext(ctx, args...)
+}
+
+func (p stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return p.st.QueryContext(ctx, args...)
+}
+
+func (p stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return p.st.QueryRowContext(ctx, args...)
+}
+
 func (s *SQLStore) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	start := time.Now()
-	r, err := s.q.ExecContext(ctx, s.rebind(q), args...)
+	q = s.rebind(q)
+	r, err := s.runner(ctx, q).ExecContext(ctx, q, args...)
 	s.observed(start, err)
 	return r, mapErr(err)
 }
 
 func (s *SQLStore) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	start := time.Now()
-	r, err := s.q.QueryContext(ctx, s.rebind(q), args...)
+	q = s.rebind(q)
+	r, err := s.runner(ctx, q).QueryContext(ctx, q, args...)
 	s.observed(start, err)
 	return r, mapErr(err)
 }
 
 func (s *SQLStore) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	start := time.Now()
-	r := s.q.QueryRowContext(ctx, s.rebind(q), args...)
+	q = s.rebind(q)
+	r := s.runner(ctx, q).QueryRowContext(ctx, q, args...)
 	s.observed(start, r.Err())
 	return r
 }
