@@ -378,3 +378,38 @@ func TestUserImageAndMisc(t *testing.T) {
 		}
 	})
 }
+
+// With full names hidden, a search by first name finds no one for other users.
+func TestUserSearchHonoursHiddenFullNames(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		bob := s.SignUp("bob")
+		bob.Put("/users/me/patch", map[string]string{"first_name": "Zebedee"}).Expect(http.StatusOK)
+		var found []model.User
+		admin.Post("/users/search", map[string]any{"term": "zebe"}).Expect(http.StatusOK).JSON(&found)
+		if len(found) != 1 {
+			t.Fatalf("admin search by first name: %d results", len(found))
+		}
+		carol := s.SignUp("carol")
+		carol.Post("/users/search", map[string]any{"term": "zebe"}).Expect(http.StatusOK).JSON(&found)
+		if len(found) != 0 {
+			t.Fatalf("hidden first name was searchable: %+v", found)
+		}
+		carol.Post("/users/search", map[string]any{"term": "bo"}).Expect(http.StatusOK).JSON(&found)
+		if len(found) != 1 || found[0].FirstName != "" {
+			t.Fatalf("search by username: %+v", found)
+		}
+	}, func(c *config.Config) { c.ShowFullName = false })
+}
+
+func TestUpdateRolesKeepsABaseRole(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		bob := s.SignUp("bob")
+		for _, roles := range []string{"", "system_admin", "team_admin system_user"} {
+			admin.Put("/users/"+bob.UserID+"/roles", map[string]string{"roles": roles}).
+				ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		}
+		admin.Put("/users/"+bob.UserID+"/roles", map[string]string{"roles": "system_user system_admin"}).Expect(http.StatusOK)
+	})
+}

@@ -204,6 +204,8 @@ func (a *App) ListUsers(ctx context.Context, s *model.Session, f store.UserFilte
 		return nil, model.ErrForbidden()
 	}
 	f.SearchEmail = f.SearchEmail && (a.Config().ShowEmailAddress || a.IsAdmin(s))
+	// Names hidden from the viewer must not be searchable either.
+	f.SkipFullName = !a.Config().ShowFullName && !a.IsAdmin(s)
 	us, err := a.store.ListUsers(ctx, f, page(p, perPage))
 	if err != nil {
 		return nil, model.ErrInternal(err)
@@ -391,10 +393,16 @@ func (a *App) UpdateUserRoles(ctx context.Context, s *model.Session, userID, rol
 		return model.ErrForbidden()
 	}
 	fields := strings.Fields(roles)
+	base := false
 	for _, r := range fields {
 		if _, ok := a.roles[r]; !ok || !strings.HasPrefix(r, "system_") {
 			return model.ErrInvalidBody("roles")
 		}
+		base = base || r == model.RoleSystemUser || r == "system_guest"
+	}
+	// Every account keeps a base role; without one it could do nothing at all.
+	if !base {
+		return model.ErrInvalidBody("roles")
 	}
 	u, err := a.store.GetUser(ctx, userID)
 	if err != nil {

@@ -143,8 +143,12 @@ func (s *SQLStore) ListUsers(ctx context.Context, f store.UserFilter, p store.Pa
 	if f.Term != "" {
 		term := strings.TrimPrefix(f.Term, "@")
 		like := likePrefix(term)
-		cond := `(LOWER(username) LIKE ? ESCAPE '\' OR LOWER(first_name) LIKE ? ESCAPE '\' OR LOWER(last_name) LIKE ? ESCAPE '\' OR LOWER(nickname) LIKE ? ESCAPE '\'`
-		a = append(a, like, like, like, like)
+		cond := `(LOWER(username) LIKE ? ESCAPE '\' OR LOWER(nickname) LIKE ? ESCAPE '\'`
+		a = append(a, like, like)
+		if !f.SkipFullName {
+			cond += ` OR LOWER(first_name) LIKE ? ESCAPE '\' OR LOWER(last_name) LIKE ? ESCAPE '\'`
+			a = append(a, like, like)
+		}
 		if f.SearchEmail {
 			cond += ` OR LOWER(email) LIKE ? ESCAPE '\'`
 			a = append(a, like)
