@@ -40,6 +40,8 @@ type Config struct {
 	MaxRequestBodyKB     int `json:"max_request_body_kb" env:"PARLEY_MAX_REQUEST_BODY_KB" help:"largest JSON request body, in KiB"`
 	PostEditTimeLimitSec int `json:"post_edit_time_limit" env:"PARLEY_POST_EDIT_TIME_LIMIT" help:"seconds a post stays editable; -1 for always"`
 	MaxUsersPerTeam      int `json:"max_users_per_team" env:"PARLEY_MAX_USERS_PER_TEAM" help:"largest team size"`
+
+	UserStatusAwayTimeoutSec int `json:"user_status_away_timeout" env:"PARLEY_USER_STATUS_AWAY_TIMEOUT" help:"seconds without activity before a connected user is shown away"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -62,6 +64,8 @@ func Default() Config {
 		MaxRequestBodyKB:       1024,
 		PostEditTimeLimitSec:   -1,
 		MaxUsersPerTeam:        50000,
+
+		UserStatusAwayTimeoutSec: 300,
 	}
 }
 
@@ -198,6 +202,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxUsersPerTeam < 1 {
 		errs = append(errs, errors.New("max_users_per_team: must be at least 1"))
+	}
+	if c.UserStatusAwayTimeoutSec < 1 {
+		errs = append(errs, errors.New("user_status_away_timeout: must be at least 1"))
 	}
 	return errors.Join(errs...)
 }
