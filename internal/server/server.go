@@ -19,12 +19,14 @@ import (
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
+	"github.com/parley-chat/parley/internal/ws"
 	"github.com/parley-chat/parley/web"
 )
 
 // Server is a running Parley node.
 type Server struct {
 	App   *app.App
+	Hub   *ws.Hub
 	store *sqlstore.SQLStore
 	bus   bus.Bus
 	http  *http.Server
@@ -41,11 +43,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	b := bus.NewLocal()
 	a := app.New(st, b, cfg, log)
 	apiHandler := api.New(a, log)
+	wsOpts := ws.DefaultOptions()
+	wsOpts.AwayTimeout = a.AwayTimeout()
+	hub := ws.NewHub(a, log, wsOpts)
+	apiHandler.SetWebSocket(hub)
 	mux := http.NewServeMux()
 	prefix := cfg.SitePath()
 	mux.Handle(prefix+api.Prefix+"/", http.StripPrefix(prefix, apiHandler))
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
-	s := &Server{App: a, store: st, bus: b, log: log,
+	s := &Server{App: a, Hub: hub, store: st, bus: b, log: log,
 		http: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}
 	return s, nil
@@ -72,7 +78,10 @@ func (s *Server) Start(addr string) error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Shutdown stops accepting, finishes requests in flight, then closes storage.
+// WebSockets are hijacked connections the HTTP server no longer tracks, so the
+// hub closes them first.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.Hub.Close()
 	err := s.http.Shutdown(ctx)
 	if cerr := s.bus.Close(); cerr != nil && err == nil {
 		err = cerr
