@@ -14,17 +14,25 @@ var (
 )
 
 // mentionWords returns the words of a message outside code, lower-cased, with
-// their leading @ kept so "@alice" and "alice" can be told apart.
+// their leading @ kept so "@alice" and "alice" can be told apart. A plain word
+// joined by "-" or "." also yields its parts, so "rocket-ish" names "rocket";
+// an @word stays whole because usernames contain those characters.
 func mentionWords(msg string) []string {
 	msg = codeBlockRE.ReplaceAllString(msg, " ")
 	msg = inlineCodeRE.ReplaceAllString(msg, " ")
 	fields := strings.FieldsFunc(strings.ToLower(msg), func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@' || r == '.' || r == '_' || r == '-')
 	})
-	out := fields[:0]
+	out := make([]string, 0, len(fields))
 	for _, f := range fields {
-		if f = strings.TrimRight(f, ".-_"); f != "" {
-			out = append(out, f)
+		if f = strings.TrimRight(f, ".-_"); f == "" {
+			continue
+		}
+		out = append(out, f)
+		if !strings.HasPrefix(f, "@") && strings.ContainsAny(f, "-.") {
+			for _, p := range strings.FieldsFunc(f, func(r rune) bool { return r == '-' || r == '.' }) {
+				out = append(out, p)
+			}
 		}
 	}
 	return out

@@ -117,4 +117,3 @@ func webHandler(dist fs.FS) http.Handler {
 		http.ServeFileFS(w, r, dist, "index.html")
 	})
 }
-

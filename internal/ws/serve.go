@@ -87,12 +87,13 @@ func (h *Hub) attach(s *socket, sess *model.Session, resumeID, resumeSeq string)
 	}
 	u.lastActivity, u.away = time.Now(), false
 	h.mu.Unlock()
-	h.wg.Add(1)
-	go s.writeLoop(c)
-	s.signal()
+	// Online before hello goes out, so a client that asks at once sees it.
 	if err := h.app.SetAutoStatus(h.ctx, sess.UserID, model.StatusOnline); err != nil {
 		h.log.Warn("set status online", "user_id", sess.UserID, "err", err)
 	}
+	h.wg.Add(1)
+	go s.writeLoop(c)
+	s.signal()
 	return c, nil
 }
 
