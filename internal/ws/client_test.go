@@ -38,6 +38,7 @@ type wsClient struct {
 	reqSeq  int64
 	connID  string
 	seen    []string // every raw frame, for leak checks
+	pending []*frame // events read while waiting for a reply
 }
 
 const waitFor = 5 * time.Second
@@ -97,6 +98,11 @@ func (w *wsClient) read() {
 // next returns the next frame, checking event numbering; nil on timeout.
 func (w *wsClient) next(timeout time.Duration) *frame {
 	w.t.Helper()
+	if len(w.pending) > 0 {
+		f := w.pending[0]
+		w.pending = w.pending[1:]
+		return f
+	}
 	select {
 	case f, ok := <-w.frames:
 		if !ok {
@@ -163,6 +169,8 @@ func (w *wsClient) send(action string, data any) *frame {
 	w.reqSeq++
 	w.sendRaw(map[string]any{"seq": w.reqSeq, "action": action, "data": data})
 	deadline := time.Now().Add(waitFor)
+	var events []*frame
+	defer func() { w.pending = append(w.pending, events...) }()
 	for time.Now().Before(deadline) {
 		f := w.next(time.Until(deadline))
 		if f == nil {
@@ -170,6 +178,9 @@ func (w *wsClient) send(action string, data any) *frame {
 		}
 		if f.Event == "" && f.SeqReply == w.reqSeq {
 			return f
+		}
+		if f.Event != "" {
+			events = append(events, f)
 		}
 	}
 	w.t.Fatalf("no reply to %s", action)

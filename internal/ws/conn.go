@@ -178,7 +178,6 @@ func (s *socket) kill() {
 
 // writeLoop writes c's events to s and pings the client, until s dies.
 func (s *socket) writeLoop(c *conn) {
-	defer s.hub.wg.Done()
 	ping := time.NewTimer(s.hub.opts.PingInterval)
 	defer ping.Stop()
 	var batch []sent

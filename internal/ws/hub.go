@@ -60,9 +60,10 @@ type Hub struct {
 	events eventQueue
 	bufs   sync.Pool // frame buffers, so that an idle socket keeps none of its own
 
-	mu    sync.Mutex
-	conns map[string]*conn      // by connection id, attached or waiting for a resume
-	users map[string]*userState // by user id, while the user has a connection
+	mu     sync.Mutex
+	closed bool                  // no goroutine may start once Close waits for them
+	conns  map[string]*conn      // by connection id, attached or waiting for a resume
+	users  map[string]*userState // by user id, while the user has a connection
 
 	// Used only by the dispatch goroutine.
 	cache    memberCache
@@ -99,6 +100,7 @@ func (h *Hub) Close() {
 	h.cancel()
 	h.events.close()
 	h.mu.Lock()
+	h.closed = true
 	var socks []*socket
 	for _, c := range h.conns {
 		if s := c.socketNow(); s != nil {
@@ -115,6 +117,21 @@ func (h *Hub) Close() {
 		s.kill()
 	}
 	h.wg.Wait()
+}
+
+// spawn runs fn in a goroutine Close waits for; false once the hub is closing.
+func (h *Hub) spawn(fn func()) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		fn()
+	}()
+	return true
 }
 
 // dispatch delivers events one at a time, in publication order.

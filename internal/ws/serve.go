@@ -27,9 +27,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	wc.SetReadLimit(h.opts.MaxMessageSize)
 	s := newSocket(h, wc)
-	defer s.kill()
 	if resumeID != "" && !model.IsValidID(resumeID) {
 		_ = wc.Close(websocket.StatusPolicyViolation, "invalid connection_id")
+		s.kill()
 		return
 	}
 	var c *conn
@@ -39,11 +39,16 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if sess, err := h.app.SessionFromToken(h.ctx, tok); err == nil {
 			if c, err = h.attach(s, sess, resumeID, resumeSeq); err != nil {
 				_ = wc.Close(websocket.StatusPolicyViolation, err.Error())
+				s.kill()
 				return
 			}
 		}
 	}
-	h.readLoop(s, c, resumeID, resumeSeq)
+	// A new goroutine reads, so that the request's goroutine, whose stack
+	// grew while serving HTTP, ends: an idle socket then costs a small stack.
+	if !h.spawn(func() { h.readLoop(s, c, resumeID, resumeSeq) }) {
+		s.kill()
+	}
 }
 
 // tokenFrom finds the credential in the reference's order (§2).
@@ -91,8 +96,9 @@ func (h *Hub) attach(s *socket, sess *model.Session, resumeID, resumeSeq string)
 	if err := h.app.SetAutoStatus(h.ctx, sess.UserID, model.StatusOnline); err != nil {
 		h.log.Warn("set status online", "user_id", sess.UserID, "err", err)
 	}
-	h.wg.Add(1)
-	go s.writeLoop(c)
+	if !h.spawn(func() { s.writeLoop(c) }) {
+		return nil, errors.New("server shutting down")
+	}
 	s.signal()
 	return c, nil
 }
@@ -276,6 +282,7 @@ func (h *Hub) readLoop(s *socket, c *conn, resumeID, resumeSeq string) {
 		if c != nil {
 			h.detach(c, s)
 		}
+		s.kill()
 	}()
 	for {
 		ctx, cancel := h.ctx, context.CancelFunc(func() {})

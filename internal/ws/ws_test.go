@@ -410,7 +410,7 @@ func TestPresence(t *testing.T) {
 		if f.Data["status"] != model.StatusOnline || f.Broadcast.UserID != w.bob.UserID {
 			t.Fatalf("status_change: %s", f.raw)
 		}
-		// Away after the (1 s) inactivity timeout; activity brings him back.
+		// Away after the (2 s) inactivity timeout; activity brings him back.
 		f = b.expectWhere(model.EventStatusChange, func(f *frame) bool { return f.Data["status"] == model.StatusAway })
 		b.send("user_update_active_status", map[string]any{"user_is_active": true})
 		b.expectWhere(model.EventStatusChange, func(f *frame) bool { return f.Data["status"] == model.StatusOnline })
@@ -435,5 +435,5 @@ func TestPresence(t *testing.T) {
 				t.Fatalf("alice got bob's status_change: %s", raw)
 			}
 		}
-	}, func(c *config.Config) { c.UserStatusAwayTimeoutSec = 1 })
+	}, func(c *config.Config) { c.UserStatusAwayTimeoutSec = 2 })
 }
