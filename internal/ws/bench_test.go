@@ -10,9 +10,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -99,36 +102,34 @@ func (s *benchServer) users(n int) ([]string, *model.Channel) {
 
 // BenchmarkFanOut measures one channel event reaching every connection of the
 // channel's members: publish on the bus, encode once, enqueue and write to each
-// socket, and the clients reading it (they run in the same process, so the
-// figure includes the client side). 20 users share the connections.
+// socket, until every client has read it. The clients run in a child process
+// (TestClientFarm), because 10,000 sockets at both ends would pass the
+// per-process file limit; they share the same two cores. 20 users share the
+// connections.
 func BenchmarkFanOut(b *testing.B) {
 	for _, n := range []int{1, 100, 10000} {
 		b.Run(fmt.Sprintf("conns=%d", n), func(b *testing.B) {
 			s := startBench(b)
 			tokens, ch := s.users(min(n, 20))
-			recv := make(chan struct{}, n)
-			var wg sync.WaitGroup
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			for i := range n {
-				c := benchDial(b, s.url, tokens[i%len(tokens)])
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					defer c.CloseNow()
-					for {
-						_, data, err := c.Read(ctx)
-						if err != nil {
-							return
-						}
-						if bytes.Contains(data, []byte(`"event":"posted"`)) {
-							recv <- struct{}{}
-						}
-					}
-				}()
+			farm := exec.Command(os.Args[0], "-test.run=^TestClientFarm$")
+			farm.Env = append(os.Environ(), "PARLEY_WS_FARM="+s.url, "PARLEY_WS_FARM_N="+strconv.Itoa(n),
+				"PARLEY_WS_FARM_TOKENS="+strings.Join(tokens, ","))
+			farm.Stderr = os.Stderr
+			out, err := farm.StdoutPipe()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := farm.Start(); err != nil {
+				b.Fatal(err)
+			}
+			defer func() { _ = farm.Process.Kill(); _ = farm.Wait() }()
+			lines := bufio.NewScanner(out)
+			if !lines.Scan() || lines.Text() != "ready" {
+				b.Fatalf("client farm: %q", lines.Text())
 			}
 			post := model.JSONString(&model.Post{ID: model.NewID(), ChannelID: ch.ID, Message: "benchmark message"})
 			bus := s.srv.App.Bus()
+			ctx := context.Background()
 			b.ResetTimer()
 			for range b.N {
 				ev := model.NewEvent(model.EventPosted, model.Broadcast{ChannelID: ch.ID}, map[string]any{
@@ -137,29 +138,58 @@ func BenchmarkFanOut(b *testing.B) {
 				if err := bus.Publish(ctx, ev); err != nil {
 					b.Fatal(err)
 				}
-				for range n {
-					<-recv
+				if !lines.Scan() {
+					b.Fatal("client farm ended")
 				}
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/delivery")
-			cancel()
-			wg.Wait()
 		})
 	}
 }
 
-func benchDial(b *testing.B, url, token string) *websocket.Conn {
-	b.Helper()
+// TestClientFarm is BenchmarkFanOut's client process: it holds the sockets and
+// prints a line each time every one of them has read another posted event.
+func TestClientFarm(t *testing.T) {
+	url := os.Getenv("PARLEY_WS_FARM")
+	if url == "" {
+		t.Skip("run by BenchmarkFanOut")
+	}
+	n, _ := strconv.Atoi(os.Getenv("PARLEY_WS_FARM_N"))
+	tokens := strings.Split(os.Getenv("PARLEY_WS_FARM_TOKENS"), ",")
+	var got atomic.Int64
+	done := make(chan struct{}, 1)
+	for i := range n {
+		c := farmDial(t, url, tokens[i%len(tokens)])
+		go func() {
+			for {
+				_, data, err := c.Read(context.Background())
+				if err != nil {
+					return
+				}
+				if bytes.Contains(data, []byte(`"event":"posted"`)) && got.Add(1)%int64(n) == 0 {
+					done <- struct{}{}
+				}
+			}
+		}()
+	}
+	fmt.Println("ready")
+	for range done {
+		fmt.Println("ok")
+	}
+}
+
+func farmDial(t *testing.T, url, token string) *websocket.Conn {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/api/v4/websocket",
 		&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	if _, _, err := c.Read(ctx); err != nil { // hello
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	return c
 }
