@@ -4,8 +4,6 @@ package api
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -93,7 +91,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &Context{h: h, w: w, r: r, ctx: r.Context(), RequestID: model.NewID(), app: h.app}
 	hdr := w.Header()
 	hdr.Set("X-Request-Id", c.RequestID)
-	hdr.Set("X-Version-Id", h.versionID())
+	hdr.Set("X-Version-Id", h.app.VersionID())
 	if r.Method == http.MethodGet {
 		hdr.Set("Expires", "0")
 	}
@@ -125,13 +123,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", c.status,
 		"dur", time.Since(start), "request_id", c.RequestID)
-}
-
-// versionID is "<version>.<build>.<client config hash>.<licensed>", as clients expect.
-func (h *Handler) versionID() string {
-	cfg := h.app.Config()
-	sum := sha256.Sum256([]byte(cfg.SiteURL + cfg.SiteName + h.app.BuildNumber))
-	return app.MattermostVersion + "." + h.app.BuildNumber + "." + hex.EncodeToString(sum[:5]) + ".false"
 }
 
 // Context is one request on its way through a handler.

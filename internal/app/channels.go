@@ -163,10 +163,9 @@ func (a *App) CreateDirectChannel(ctx context.Context, s *model.Session, ids []s
 	if err != nil {
 		return nil, err
 	}
-	for _, u := range users {
-		a.publish(ctx, model.NewEvent(model.EventDirectAdded, model.Broadcast{UserID: u.ID},
-			map[string]any{"teammate_id": model.DirectChannelOtherUser(name, u.ID), "creator_id": s.UserID}))
-	}
+	// Clients read broadcast.channel_id to fetch the new DM.
+	a.publish(ctx, model.NewEvent(model.EventDirectAdded, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"teammate_id": model.DirectChannelOtherUser(name, s.UserID), "creator_id": s.UserID}))
 	return ch, nil
 }
 
@@ -230,10 +229,8 @@ func (a *App) CreateGroupChannel(ctx context.Context, s *model.Session, ids []st
 		}
 		return nil, err
 	}
-	for _, u := range users {
-		a.publish(ctx, model.NewEvent(model.EventGroupAdded, model.Broadcast{UserID: u.ID},
-			map[string]any{"teammate_ids": model.JSONString(uniq)}))
-	}
+	a.publish(ctx, model.NewEvent(model.EventGroupAdded, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"teammate_ids": model.JSONString(uniq)}))
 	return ch, nil
 }
 
@@ -464,7 +461,12 @@ func (a *App) SetChannelPrivacy(ctx context.Context, s *model.Session, id, priva
 			"The default channel cannot be made private.")
 	}
 	ch.Type = privacy
-	return a.saveChannel(ctx, s, ch, nil)
+	out, err := a.saveChannel(ctx, s, ch, nil)
+	if err == nil && privacy == model.ChannelPrivate {
+		a.publish(ctx, model.NewEvent(model.EventChannelConverted, model.Broadcast{TeamID: ch.TeamID},
+			map[string]any{"channel_id": ch.ID}))
+	}
+	return out, err
 }
 
 // ArchiveChannel archives a channel (or deletes it for good when permanent).
@@ -512,7 +514,7 @@ func (a *App) ArchiveChannel(ctx context.Context, s *model.Session, id string, p
 	if err != nil {
 		return err
 	}
-	a.publish(ctx, model.NewEvent(model.EventChannelDeleted, model.Broadcast{ChannelID: ch.ID},
+	a.publish(ctx, model.NewEvent(model.EventChannelDeleted, model.Broadcast{TeamID: ch.TeamID},
 		map[string]any{"channel_id": ch.ID, "delete_at": now}))
 	return nil
 }
@@ -560,7 +562,7 @@ func (a *App) RestoreChannel(ctx context.Context, s *model.Session, id string) (
 	if err != nil {
 		return nil, err
 	}
-	a.publish(ctx, model.NewEvent(model.EventChannelRestored, model.Broadcast{ChannelID: ch.ID},
+	a.publish(ctx, model.NewEvent(model.EventChannelRestored, model.Broadcast{TeamID: ch.TeamID},
 		map[string]any{"channel_id": ch.ID}))
 	return ch, nil
 }

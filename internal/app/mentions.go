@@ -9,22 +9,30 @@ import (
 )
 
 var (
-	codeBlockRE  = regexp.MustCompile("(?s)```.*?(```|$)")
+	codeBlockRE  = regexp.MustCompile("(?s)```.*?(```|$)|~~~.*?(~~~|$)")
 	inlineCodeRE = regexp.MustCompile("`[^`\n]*`")
 )
 
 // mentionWords returns the words of a message outside code, lower-cased, with
-// their leading @ kept so "@alice" and "alice" can be told apart.
+// their leading @ kept so "@alice" and "alice" can be told apart. A plain word
+// joined by "-" or "." also yields its parts, so "rocket-ish" names "rocket";
+// an @word stays whole because usernames contain those characters.
 func mentionWords(msg string) []string {
 	msg = codeBlockRE.ReplaceAllString(msg, " ")
 	msg = inlineCodeRE.ReplaceAllString(msg, " ")
 	fields := strings.FieldsFunc(strings.ToLower(msg), func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@' || r == '.' || r == '_' || r == '-')
 	})
-	out := fields[:0]
+	out := make([]string, 0, len(fields))
 	for _, f := range fields {
-		if f = strings.TrimRight(f, ".-_"); f != "" {
-			out = append(out, f)
+		if f = strings.TrimRight(f, ".-_"); f == "" {
+			continue
+		}
+		out = append(out, f)
+		if !strings.HasPrefix(f, "@") && strings.ContainsAny(f, "-.") {
+			for _, p := range strings.FieldsFunc(f, func(r rune) bool { return r == '-' || r == '.' }) {
+				out = append(out, p)
+			}
 		}
 	}
 	return out
@@ -34,11 +42,13 @@ func mentionWords(msg string) []string {
 type mentionTarget struct {
 	user   *model.User
 	member *model.ChannelMember
+	online bool // @here reaches only members who are online
 }
 
 // mentionedUsers returns the ids of members the message mentions: by @username,
-// by their mention keys or first name (when enabled), and everyone for
-// @channel/@all/@here unless they ignore channel mentions. DMs always mention
+// by their mention keys or first name (when enabled), everyone for @channel and
+// @all and those online for @here, unless they ignore channel mentions (a muted
+// channel ignores them unless the member turned that off). DMs always mention
 // the other member.
 func mentionedUsers(post *model.Post, ch *model.Channel, targets []mentionTarget) []string {
 	words := mentionWords(post.Message)
@@ -46,9 +56,9 @@ func mentionedUsers(post *model.Post, ch *model.Channel, targets []mentionTarget
 	for _, w := range words {
 		has[w] = true
 	}
-	channelWide := has["@channel"] || has["@all"] || has["@here"]
+	channelWide, here := has["@channel"] || has["@all"], has["@here"]
 	if v, ok := post.Props["disable_group_highlight"].(bool); ok && v {
-		channelWide = false
+		channelWide, here = false, false
 	}
 	var out []string
 	for _, t := range targets {
@@ -57,8 +67,8 @@ func mentionedUsers(post *model.Post, ch *model.Channel, targets []mentionTarget
 			continue
 		}
 		mentioned := ch.Type == model.ChannelDirect || has["@"+u.Username]
-		if !mentioned && channelWide && u.NotifyProps["channel"] != "false" &&
-			t.member.NotifyProps["ignore_channel_mentions"] != "on" {
+		if !mentioned && (channelWide || here && t.online) && u.NotifyProps["channel"] != "false" &&
+			!ignoresChannelMentions(t.member) {
 			mentioned = true
 		}
 		if !mentioned && u.NotifyProps["first_name"] == "true" && u.FirstName != "" {
@@ -78,4 +88,16 @@ func mentionedUsers(post *model.Post, ch *model.Channel, targets []mentionTarget
 		}
 	}
 	return out
+}
+
+// ignoresChannelMentions: set by hand, or by default in a muted channel, as the
+// Mattermost clients present the setting.
+func ignoresChannelMentions(m *model.ChannelMember) bool {
+	switch m.NotifyProps["ignore_channel_mentions"] {
+	case "on":
+		return true
+	case "off":
+		return false
+	}
+	return m.NotifyProps["mark_unread"] == "mention"
 }

@@ -24,13 +24,17 @@ func (a *App) systemPost(ctx context.Context, tx store.Store, ch *model.Channel,
 	if err := tx.IncrementChannelCounts(ctx, ch.ID, now, true); err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	a.publishPosted(ctx, p, ch, "", nil)
+	a.publishPosted(ctx, p, ch, "System", nil)
 	return p, nil
 }
 
 func (a *App) publishPosted(ctx context.Context, p *model.Post, ch *model.Channel, senderName string, mentions []string) {
+	display := ch.DisplayName
+	if ch.Type == model.ChannelDirect {
+		display = senderName // a DM is shown under the sender's @username
+	}
 	data := map[string]any{
-		"post": model.JSONString(p), "channel_display_name": ch.DisplayName, "channel_name": ch.Name,
+		"post": model.JSONString(p), "channel_display_name": display, "channel_name": ch.Name,
 		"channel_type": ch.Type, "sender_name": senderName, "team_id": ch.TeamID, "set_online": true,
 	}
 	if len(mentions) > 0 {
@@ -149,10 +153,18 @@ func (a *App) mentionTargets(ctx context.Context, ch *model.Channel) ([]mentionT
 	for _, m := range members {
 		byUser[m.UserID] = m
 	}
+	statuses, err := a.store.GetStatuses(ctx, ids)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	online := make(map[string]bool, len(statuses))
+	for _, st := range statuses {
+		online[st.UserID] = st.Status == model.StatusOnline
+	}
 	out := make([]mentionTarget, 0, len(users))
 	for _, u := range users {
 		if m := byUser[u.ID]; m != nil && u.DeleteAt == 0 {
-			out = append(out, mentionTarget{user: u, member: m})
+			out = append(out, mentionTarget{user: u, member: m, online: online[u.ID]})
 		}
 	}
 	return out, nil
@@ -545,7 +557,7 @@ func (a *App) DeletePost(ctx context.Context, s *model.Session, id string) error
 	p.DeleteAt, p.UpdateAt = now, now
 	p.Message, p.Props = "", map[string]any{}
 	a.publish(ctx, model.NewEvent(model.EventPostDeleted, model.Broadcast{ChannelID: ch.ID},
-		map[string]any{"post": model.JSONString(p), "delete_by": s.UserID}))
+		map[string]any{"post": model.JSONString(p)}))
 	return nil
 }
 

@@ -62,7 +62,7 @@ func (a *App) saveStatus(ctx context.Context, st *model.Status) error {
 	if err := a.store.SaveStatus(ctx, st); err != nil {
 		return model.ErrInternal(err)
 	}
-	a.publish(ctx, model.NewEvent(model.EventStatusChange, model.Broadcast{},
+	a.publish(ctx, model.NewEvent(model.EventStatusChange, model.Broadcast{UserID: st.UserID},
 		map[string]any{"user_id": st.UserID, "status": st.Status}))
 	return nil
 }

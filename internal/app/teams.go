@@ -501,9 +501,8 @@ func (a *App) RemoveTeamMember(ctx context.Context, s *model.Session, teamID, us
 	if err != nil {
 		return err
 	}
-	ev := map[string]any{"team_id": teamID, "user_id": userID}
-	a.publish(ctx, model.NewEvent(model.EventLeaveTeam, model.Broadcast{TeamID: teamID}, ev))
-	a.publish(ctx, model.NewEvent(model.EventLeaveTeam, model.Broadcast{UserID: userID}, ev))
+	a.publish(ctx, model.NewEvent(model.EventLeaveTeam, model.Broadcast{TeamID: teamID},
+		map[string]any{"team_id": teamID, "user_id": userID}))
 	return nil
 }
 

@@ -15,6 +15,7 @@ const (
 	EventChannelUpdated       = "channel_updated"
 	EventChannelDeleted       = "channel_deleted"
 	EventChannelRestored      = "channel_restored"
+	EventChannelConverted     = "channel_converted"
 	EventChannelMemberUpdated = "channel_member_updated"
 	EventUserAdded            = "user_added"
 	EventUserRemoved          = "user_removed"

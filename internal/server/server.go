@@ -27,12 +27,14 @@ import (
 	"github.com/parley-chat/parley/internal/metrics"
 	"github.com/parley-chat/parley/internal/relay"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
+	"github.com/parley-chat/parley/internal/ws"
 	"github.com/parley-chat/parley/web"
 )
 
 // Server is a running Parley node.
 type Server struct {
 	App     *app.App
+	Hub     *ws.Hub
 	Metrics *metrics.Metrics
 	store   *sqlstore.SQLStore
 	bus     bus.Bus
@@ -64,12 +66,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	a := app.New(st, b, cfg, log)
 	apiHandler := api.New(a, log)
 	apiHandler.SetMetrics(m)
+	wsOpts := ws.DefaultOptions()
+	wsOpts.AwayTimeout = a.AwayTimeout()
+	hub := ws.NewHub(a, log, wsOpts)
+	apiHandler.SetWebSocket(hub)
 	mux := http.NewServeMux()
 	prefix := cfg.SitePath()
 	mux.Handle(prefix+api.Prefix+"/", http.StripPrefix(prefix, apiHandler))
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
 	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
-	s := &Server{App: a, Metrics: m, store: st, bus: b, log: log, cfg: cfg,
+	s := &Server{App: a, Hub: hub, Metrics: m, store: st, bus: b, log: log, cfg: cfg,
 		http: &http.Server{Handler: securityHeaders(mux, tlsOn), ReadHeaderTimeout: 10 * time.Second,
 			IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}
@@ -181,7 +187,10 @@ func (s *Server) Reload(next config.Config) {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Shutdown stops accepting, finishes requests in flight, then closes storage.
+// WebSockets are hijacked connections the HTTP server no longer tracks, so the
+// hub closes them first.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.Hub.Close()
 	err := s.http.Shutdown(ctx)
 	if s.metrics != nil {
 		if merr := s.metrics.Shutdown(ctx); merr != nil && err == nil {

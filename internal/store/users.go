@@ -17,7 +17,7 @@ type UserFilter struct {
 	Role         string
 	Term         string // prefix of username, names, nickname (and email when SearchEmail)
 	SearchEmail  bool
-	SkipFullName bool // Term does not match first and last names
+	SkipFullName bool   // Term does not match first and last names
 	Sort         string // "" (username), "create_at", "last_activity_at"
 	Since        int64  // update_at > Since
 }

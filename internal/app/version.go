@@ -1,0 +1,14 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// VersionID is "<version>.<build>.<client config hash>.<licensed>", the form
+// clients expect in X-Version-Id and in the WebSocket hello's server_version.
+func (a *App) VersionID() string {
+	cfg := a.Config()
+	sum := sha256.Sum256([]byte(cfg.SiteURL + cfg.SiteName + a.BuildNumber))
+	return MattermostVersion + "." + a.BuildNumber + "." + hex.EncodeToString(sum[:5]) + ".false"
+}

@@ -1,0 +1,94 @@
+package model
+
+// Scope is one way an event may be addressed: the Broadcast field that is set.
+type Scope uint8
+
+const (
+	ScopeUser    Scope = 1 << iota // Broadcast.UserID: that user's connections
+	ScopeChannel                   // Broadcast.ChannelID: the channel's current members
+	ScopeTeam                      // Broadcast.TeamID: the team's current members
+	ScopeAll                       // nothing set: every authenticated connection
+)
+
+// Audience is who may receive one event type. It is the single declaration of
+// WebSocket visibility: the hub refuses to deliver an event whose Broadcast
+// uses a scope not listed here, so a wrongly addressed publish fails closed.
+type Audience struct {
+	// Scopes lists the Broadcast forms the event may use (one of them per event).
+	Scopes Scope
+	// PrivateChannelInData: the event names a channel in data.channel_id; when
+	// that channel is private, only its members receive it, whatever the scope.
+	PrivateChannelInData bool
+	// AlsoDataUser: the user named in data.user_id receives it too, even when
+	// no longer (or not yet visibly) in the scope: the member who just left a
+	// team, the member who was just added to a channel.
+	AlsoDataUser bool
+	// Droppable: low-value; dropped for a connection whose send queue is more
+	// than half full instead of counting towards its overflow.
+	Droppable bool
+}
+
+// AudienceOf returns the declared audience of an event type; ok is false for an
+// event type nobody declared, which must not be delivered at all.
+//
+// Deliveries follow reference/websocket.md §5. Two deliberate narrowings:
+// channel_deleted and channel_restored of a private channel reach only its
+// members (the reference sends them to the whole team); status_change goes
+// only to the user's own connections, as the reference says, so others poll.
+func AudienceOf(event string) (a Audience, ok bool) {
+	switch event {
+	case EventHello:
+		return Audience{Scopes: ScopeUser}, true
+	case EventPosted, EventReactionAdded, EventReactionRemoved:
+		return Audience{Scopes: ScopeChannel}, true
+	case EventPostEdited, EventPostDeleted:
+		// Ephemeral updates carry user_id as well; user_id wins (§3.1).
+		return Audience{Scopes: ScopeChannel | ScopeUser}, true
+	case EventTyping:
+		return Audience{Scopes: ScopeChannel, Droppable: true}, true
+	case EventChannelViewed:
+		return Audience{Scopes: ScopeUser, Droppable: true}, true
+	case EventStatusChange:
+		return Audience{Scopes: ScopeUser, Droppable: true}, true
+	case EventChannelCreated, EventChannelMemberUpdated, EventAddedToTeam, EventMemberRoleUpdated,
+		EventUserRoleUpdated, EventPreferencesChanged, EventPreferencesDeleted:
+		return Audience{Scopes: ScopeUser}, true
+	case EventChannelUpdated, EventDirectAdded, EventGroupAdded:
+		return Audience{Scopes: ScopeChannel}, true
+	case EventChannelDeleted:
+		// Archive: the team; permanent deletion: each former member (the channel
+		// has no members left to look up).
+		return Audience{Scopes: ScopeTeam | ScopeUser, PrivateChannelInData: true}, true
+	case EventChannelRestored, EventChannelConverted:
+		return Audience{Scopes: ScopeTeam, PrivateChannelInData: true}, true
+	case EventUserAdded:
+		return Audience{Scopes: ScopeChannel, AlsoDataUser: true}, true
+	case EventUserRemoved:
+		// To the channel (the removed user is no longer in it) and to the user.
+		return Audience{Scopes: ScopeChannel | ScopeUser}, true
+	case EventLeaveTeam:
+		return Audience{Scopes: ScopeTeam, AlsoDataUser: true}, true
+	case EventUpdateTeam:
+		return Audience{Scopes: ScopeTeam}, true
+	case EventDeleteTeam:
+		// The reference says All; a private (invite-only) team's name is no
+		// business of non-members, so only its members hear of it.
+		return Audience{Scopes: ScopeTeam}, true
+	case EventNewUser, EventUserUpdated:
+		return Audience{Scopes: ScopeAll}, true
+	}
+	return Audience{}, false
+}
+
+// Scope returns the scope a Broadcast uses, by the reference's precedence.
+func (b *Broadcast) Scope() Scope {
+	switch {
+	case b.UserID != "":
+		return ScopeUser
+	case b.ChannelID != "":
+		return ScopeChannel
+	case b.TeamID != "":
+		return ScopeTeam
+	}
+	return ScopeAll
+}

@@ -1,0 +1,231 @@
+package ws
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// encoded is an event serialised once for all receivers: the JSON object
+// without its closing brace, ending in `"seq":`. Each connection appends its
+// own number and the brace when it writes the frame.
+type encoded struct{ prefix []byte }
+
+func encodeEvent(ev *model.Event) (*encoded, error) {
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, fmt.Errorf("marshal %s: %w", ev.Event, err)
+	}
+	return &encoded{prefix: append(b[:len(b)-1], `,"seq":`...)}, nil
+}
+
+// frame appends the event with its seq to buf.
+func (e *encoded) frame(buf []byte, seq int64) []byte {
+	buf = append(buf, e.prefix...)
+	buf = strconv.AppendInt(buf, seq, 10)
+	return append(buf, '}')
+}
+
+type sent struct {
+	ev  *encoded
+	seq int64
+}
+
+// conn is a logical connection: its id, event numbering and replay buffer
+// outlive the socket that carries it, so a client can resume after a drop.
+type conn struct {
+	hub       *Hub
+	id        string
+	userID    string
+	sess      *model.Session // acts for the client's actions
+	expiresAt int64          // session expiry (ms), 0 = never
+
+	mu       sync.Mutex
+	sock     *socket // nil while detached
+	nextSeq  int64
+	ring     []sent // the last ReplayBuffer events, oldest at ringHead once full
+	ringHead int
+	queue    []sent // waiting for the writer
+	detached time.Time
+}
+
+// socketNow is the socket currently attached, if any.
+func (c *conn) socketNow() *socket {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sock
+}
+
+// enqueue numbers ev for this connection, remembers it for a resume and hands
+// it to the writer. A droppable event is skipped (without using a number) when
+// the socket is detached or backed up; a socket whose queue is full is dropped
+// and the client must resume.
+func (c *conn) enqueue(ev *encoded, droppable bool, now int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.expiresAt > 0 && now > c.expiresAt {
+		if c.sock != nil {
+			c.sock.kill()
+		}
+		return
+	}
+	if droppable && (c.sock == nil || len(c.queue) > c.hub.opts.SendQueue/2) {
+		return
+	}
+	c.record(ev)
+	if c.sock == nil {
+		return
+	}
+	if len(c.queue) >= c.hub.opts.SendQueue {
+		c.hub.log.Info("websocket send queue full; dropping socket", "user_id", c.userID, "connection_id", c.id)
+		c.sock.kill()
+		c.detachLocked(c.sock)
+		return
+	}
+	c.queue = append(c.queue, sent{ev, c.nextSeq - 1})
+	c.sock.signal()
+}
+
+// record gives ev the next seq and keeps it in the replay ring.
+func (c *conn) record(ev *encoded) {
+	e := sent{ev, c.nextSeq}
+	c.nextSeq++
+	if len(c.ring) < c.hub.opts.ReplayBuffer {
+		c.ring = append(c.ring, e)
+		return
+	}
+	c.ring[c.ringHead] = e
+	c.ringHead = (c.ringHead + 1) % len(c.ring)
+}
+
+// replayFrom queues the ring's events from seq on; false if they are gone.
+func (c *conn) replayFrom(seq int64) bool {
+	if seq == c.nextSeq {
+		return true
+	}
+	oldest := c.nextSeq - int64(len(c.ring))
+	if seq < oldest || seq > c.nextSeq {
+		return false
+	}
+	for i := range len(c.ring) {
+		e := c.ring[(c.ringHead+i)%len(c.ring)]
+		if e.seq >= seq {
+			c.queue = append(c.queue, e)
+		}
+	}
+	return true
+}
+
+// take hands the writer of s what is queued, or nil if s is no longer attached.
+func (c *conn) take(s *socket, into []sent) ([]sent, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sock != s {
+		return into, false
+	}
+	into = append(into, c.queue...)
+	clear(c.queue)
+	c.queue = c.queue[:0]
+	if cap(c.queue) > 2*c.hub.opts.SendQueue/4 {
+		c.queue = nil // an idle socket should not keep a burst's backlog array
+	}
+	return into, true
+}
+
+// detachLocked unhooks s; the connection keeps collecting events for a resume.
+func (c *conn) detachLocked(s *socket) bool {
+	if c.sock != s {
+		return false
+	}
+	c.sock, c.queue, c.detached = nil, nil, time.Now()
+	return true
+}
+
+// socket is one WebSocket carrying a conn.
+type socket struct {
+	hub  *Hub
+	ws   *websocket.Conn
+	wake chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+func newSocket(h *Hub, c *websocket.Conn) *socket {
+	return &socket{hub: h, ws: c, wake: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+func (s *socket) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// kill closes the socket at once; its reader and writer then end.
+func (s *socket) kill() {
+	s.once.Do(func() {
+		close(s.done)
+		_ = s.ws.CloseNow()
+	})
+}
+
+// writeLoop writes c's events to s and pings the client, until s dies.
+func (s *socket) writeLoop(c *conn) {
+	ping := time.NewTimer(s.hub.opts.PingInterval)
+	defer ping.Stop()
+	var batch []sent
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-ping.C:
+			ctx, cancel := context.WithTimeout(s.hub.ctx, s.hub.opts.WriteTimeout)
+			err := s.ws.Ping(ctx)
+			cancel()
+			if err != nil {
+				s.kill()
+				return
+			}
+			ping.Reset(s.hub.opts.PingInterval)
+		case <-s.wake:
+			var ok bool
+			batch, ok = c.take(s, batch[:0])
+			if !ok {
+				return
+			}
+			if err := s.writeEvents(batch); err != nil {
+				s.kill()
+				return
+			}
+			clear(batch)
+			if cap(batch) > 64 {
+				batch = nil
+			}
+		}
+	}
+}
+
+func (s *socket) writeEvents(batch []sent) error {
+	bp := s.hub.bufs.Get().(*[]byte)
+	defer s.hub.bufs.Put(bp)
+	for _, e := range batch {
+		*bp = e.ev.frame((*bp)[:0], e.seq)
+		if err := s.write(*bp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *socket) write(b []byte) error {
+	ctx, cancel := context.WithTimeout(s.hub.ctx, s.hub.opts.WriteTimeout)
+	defer cancel()
+	return s.ws.Write(ctx, websocket.MessageText, b)
+}

@@ -1,0 +1,314 @@
+// Package ws serves GET /api/v4/websocket: it authenticates sockets, numbers
+// and delivers the app's events to those allowed to see them (model.AudienceOf),
+// answers client actions, resumes dropped connections and tracks presence.
+package ws
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+// Options are the hub's limits and timers (reference/websocket.md §7, §8).
+type Options struct {
+	MaxMessageSize int64         // largest client frame; larger closes the socket
+	SendQueue      int           // events waiting per socket before it is dropped
+	ReplayBuffer   int           // events kept per connection for a resume
+	ResumeGrace    time.Duration // how long a dropped connection can be resumed
+	AuthTimeout    time.Duration // time to authenticate after the upgrade
+	PingInterval   time.Duration // WebSocket ping period
+	WriteTimeout   time.Duration // per frame, and for the pong to a ping
+	OfflineGrace   time.Duration // after the last socket closes, before offline
+	AwayTimeout    time.Duration // inactivity before an online user is away
+	CacheTTL       time.Duration // membership caches, beside event invalidation
+}
+
+// DefaultOptions are Mattermost's figures.
+func DefaultOptions() Options {
+	return Options{
+		MaxMessageSize: 8 * 1024,
+		SendQueue:      256,
+		ReplayBuffer:   128,
+		ResumeGrace:    5 * time.Minute,
+		AuthTimeout:    5 * time.Second,
+		PingInterval:   60 * time.Second,
+		WriteTimeout:   30 * time.Second,
+		OfflineGrace:   10 * time.Second,
+		AwayTimeout:    5 * time.Minute,
+		CacheTTL:       time.Minute,
+	}
+}
+
+// Hub is one node's set of WebSocket connections.
+type Hub struct {
+	app  *app.App
+	st   store.Store
+	log  *slog.Logger
+	opts Options
+	// hostname names this node in hello.
+	hostname string
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	unsub  func()
+	events eventQueue
+	bufs   sync.Pool // frame buffers, so that an idle socket keeps none of its own
+
+	mu     sync.Mutex
+	closed bool                  // no goroutine may start once Close waits for them
+	conns  map[string]*conn      // by connection id, attached or waiting for a resume
+	users  map[string]*userState // by user id, while the user has a connection
+
+	// Used only by the dispatch goroutine.
+	cache    memberCache
+	receiver []*conn
+}
+
+// userState is what the hub knows of one connected user.
+type userState struct {
+	conns        []*conn // attached and detached (still collecting events)
+	attached     int
+	lastActivity time.Time
+	away         bool        // set away by the hub, not yet active again
+	offline      *time.Timer // pending offline after the last socket closed
+}
+
+// NewHub starts a hub on the app's bus. Close stops it.
+func NewHub(a *app.App, log *slog.Logger, opts Options) *Hub {
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &Hub{app: a, st: a.Store(), log: log, opts: opts, hostname: hostnameOrEmpty(), ctx: ctx, cancel: cancel,
+		conns: map[string]*conn{}, users: map[string]*userState{}}
+	h.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
+	h.cache.init(opts.CacheTTL)
+	h.events.init()
+	h.unsub = a.Bus().Subscribe(h.events.push)
+	h.wg.Add(2)
+	go h.dispatch()
+	go h.sweep()
+	return h
+}
+
+// Close disconnects every socket and stops the hub's goroutines.
+func (h *Hub) Close() {
+	h.unsub()
+	h.cancel()
+	h.events.close()
+	h.mu.Lock()
+	h.closed = true
+	var socks []*socket
+	for _, c := range h.conns {
+		if s := c.socketNow(); s != nil {
+			socks = append(socks, s)
+		}
+	}
+	for _, u := range h.users {
+		if u.offline != nil {
+			u.offline.Stop()
+		}
+	}
+	h.mu.Unlock()
+	for _, s := range socks {
+		s.kill()
+	}
+	h.wg.Wait()
+}
+
+// spawn runs fn in a goroutine Close waits for; false once the hub is closing.
+func (h *Hub) spawn(fn func()) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		fn()
+	}()
+	return true
+}
+
+// dispatch delivers events one at a time, in publication order.
+func (h *Hub) dispatch() {
+	defer h.wg.Done()
+	for {
+		ev, ok := h.events.pop()
+		if !ok {
+			return
+		}
+		h.deliver(ev)
+	}
+}
+
+// deliver sends one event to every connection whose user may see it now.
+func (h *Hub) deliver(ev *model.Event) {
+	aud, ok := model.AudienceOf(ev.Event)
+	if !ok {
+		h.log.Error("websocket event without a declared audience; not delivered", "event", ev.Event)
+		return
+	}
+	b := &ev.Broadcast
+	scope := b.Scope()
+	if aud.Scopes&scope == 0 {
+		h.log.Error("websocket event addressed outside its declared audience; not delivered",
+			"event", ev.Event, "scope", scope)
+		return
+	}
+	h.cache.invalidate(ev)
+	// A membership change may be published before its transaction commits, so
+	// the caches are dropped again afterwards for the next event to re-read.
+	defer h.cache.invalidate(ev)
+
+	allow, scoped, err := h.allowFunc(ev, aud, scope)
+	if err != nil {
+		h.log.Warn("websocket audience lookup failed; event not delivered", "event", ev.Event, "err", err)
+		return
+	}
+	enc, err := encodeEvent(ev)
+	if err != nil {
+		h.log.Error("encode websocket event", "event", ev.Event, "err", err)
+		return
+	}
+	extra := ""
+	if aud.AlsoDataUser {
+		extra, _ = ev.Data["user_id"].(string)
+	}
+	now := model.Now()
+	h.receiver = h.receiver[:0]
+	h.mu.Lock()
+	add := func(u *userState) {
+		for _, c := range u.conns {
+			if c.id != b.OmitConnectionID && (b.ConnectionID == "" || c.id == b.ConnectionID) {
+				h.receiver = append(h.receiver, c)
+			}
+		}
+	}
+	switch {
+	case scope == model.ScopeUser:
+		if u := h.users[b.UserID]; u != nil && !b.OmitUsers[b.UserID] && allow(b.UserID) {
+			add(u)
+		}
+	case scoped != nil && len(scoped.members) < len(h.users):
+		for id := range scoped.members {
+			if u := h.users[id]; u != nil && id != extra && !b.OmitUsers[id] && allow(id) {
+				add(u)
+			}
+		}
+	default:
+		for id, u := range h.users {
+			if id != extra && !b.OmitUsers[id] && allow(id) {
+				add(u)
+			}
+		}
+	}
+	if extra != "" && scope != model.ScopeUser && !b.OmitUsers[extra] {
+		if u := h.users[extra]; u != nil {
+			add(u)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range h.receiver {
+		c.enqueue(enc, aud.Droppable, now)
+	}
+	clear(h.receiver)
+}
+
+// allowFunc returns the membership test for one event's receivers, looked up
+// now (cached, and invalidated by the events that change membership), and the
+// members of the channel or team the event is scoped to.
+func (h *Hub) allowFunc(ev *model.Event, aud model.Audience, scope model.Scope) (func(string) bool, *memberSet, error) {
+	var tests []func(string) bool
+	var scoped *memberSet
+	var err error
+	switch scope {
+	case model.ScopeChannel:
+		if scoped, err = h.cache.channel(h.ctx, h.st, ev.Broadcast.ChannelID); err != nil {
+			return nil, nil, err
+		}
+		tests = append(tests, scoped.has)
+	case model.ScopeTeam:
+		if scoped, err = h.cache.team(h.ctx, h.st, ev.Broadcast.TeamID, h.app.Config().MaxUsersPerTeam); err != nil {
+			return nil, nil, err
+		}
+		tests = append(tests, scoped.has)
+	}
+	if id, _ := ev.Data["channel_id"].(string); aud.PrivateChannelInData && id != "" {
+		ch, err := h.cache.channel(h.ctx, h.st, id)
+		// A permanently deleted channel is gone; its per-user events need no check.
+		if err != nil && scope != model.ScopeUser {
+			return nil, nil, err
+		}
+		if err == nil && ch.typ == model.ChannelPrivate {
+			tests = append(tests, ch.has)
+		}
+	}
+	return func(userID string) bool {
+		for _, t := range tests {
+			if !t(userID) {
+				return false
+			}
+		}
+		return true
+	}, scoped, nil
+}
+
+// eventQueue hands events from publishers to the dispatcher without ever
+// blocking a publisher: events are published inside database transactions,
+// and a blocked publisher could hold the connection the dispatcher's own
+// membership query waits for.
+type eventQueue struct {
+	mu     sync.Mutex
+	items  []*model.Event
+	wake   chan struct{}
+	closed bool
+}
+
+func (q *eventQueue) init() { q.wake = make(chan struct{}, 1) }
+
+func (q *eventQueue) push(ev *model.Event) {
+	q.mu.Lock()
+	if !q.closed {
+		q.items = append(q.items, ev)
+	}
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *eventQueue) pop() (*model.Event, bool) {
+	for {
+		q.mu.Lock()
+		if q.closed {
+			q.mu.Unlock()
+			return nil, false
+		}
+		if len(q.items) > 0 {
+			ev := q.items[0]
+			q.items[0] = nil
+			q.items = q.items[1:]
+			q.mu.Unlock()
+			return ev, true
+		}
+		q.mu.Unlock()
+		<-q.wake
+	}
+}
+
+func (q *eventQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.items = nil
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
