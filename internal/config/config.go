@@ -50,6 +50,12 @@ type Config struct {
 	PostEditTimeLimitSec int `json:"post_edit_time_limit" env:"PARLEY_POST_EDIT_TIME_LIMIT" mm:"MM_SERVICESETTINGS_POSTEDITTIMELIMIT" help:"seconds a post stays editable; -1 for always"`
 	MaxUsersPerTeam      int `json:"max_users_per_team" env:"PARLEY_MAX_USERS_PER_TEAM" mm:"MM_TEAMSETTINGS_MAXUSERSPERTEAM" help:"largest team size"`
 
+	EnableFileAttachments bool   `json:"enable_file_attachments" env:"PARLEY_ENABLE_FILE_ATTACHMENTS" mm:"MM_FILESETTINGS_ENABLEFILEATTACHMENTS" help:"members may upload files and attach them to posts"`
+	MaxFileSize           int64  `json:"max_file_size" env:"PARLEY_MAX_FILE_SIZE" mm:"MM_FILESETTINGS_MAXFILESIZE" help:"largest uploaded file, in bytes"`
+	AllowedFileTypes      string `json:"allowed_file_types" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
+	MaxImagePixels        int64  `json:"max_image_pixels" env:"PARLEY_MAX_IMAGE_PIXELS" mm:"MM_FILESETTINGS_MAXIMAGERESOLUTION" help:"largest image (width × height) Parley decodes for thumbnails; larger images are refused"`
+	EnableCustomEmoji     bool   `json:"enable_custom_emoji" env:"PARLEY_ENABLE_CUSTOM_EMOJI" mm:"MM_SERVICESETTINGS_ENABLECUSTOMEMOJI" help:"members may add custom emoji"`
+
 	RateLimitEnabled bool `json:"rate_limit_enabled" env:"PARLEY_RATE_LIMIT_ENABLED" mm:"MM_RATELIMITSETTINGS_ENABLE" help:"limit API requests per user (per address when anonymous)"`
 	RateLimitPerSec  int  `json:"rate_limit_per_sec" env:"PARLEY_RATE_LIMIT_PER_SEC" mm:"MM_RATELIMITSETTINGS_PERSEC" help:"requests a second allowed on average"`
 	RateLimitBurst   int  `json:"rate_limit_burst" env:"PARLEY_RATE_LIMIT_BURST" mm:"MM_RATELIMITSETTINGS_MAXBURST" help:"requests allowed in a burst above the average"`
@@ -81,6 +87,10 @@ func Default() Config {
 		MaxRequestBodyKB:       1024,
 		PostEditTimeLimitSec:   -1,
 		MaxUsersPerTeam:        50000,
+		EnableFileAttachments:  true,
+		MaxFileSize:            100 << 20,
+		MaxImagePixels:         50_000_000,
+		EnableCustomEmoji:      true,
 	}
 }
 
@@ -145,12 +155,12 @@ func (c *Config) Set(key, value string) error {
 				return fmt.Errorf("setting %s: %q is not true or false", key, value)
 			}
 			f.SetBool(b)
-		case reflect.Int:
-			n, err := strconv.Atoi(value)
-			if err != nil {
+		case reflect.Int, reflect.Int64:
+			n, err := strconv.ParseInt(value, 10, 64)
+			if err != nil || (f.Kind() == reflect.Int && int64(int(n)) != n) {
 				return fmt.Errorf("setting %s: %q is not a whole number", key, value)
 			}
-			f.SetInt(int64(n))
+			f.SetInt(n)
 		}
 		return nil
 	}
@@ -265,7 +275,30 @@ func (c *Config) Validate() error {
 	if c.MaxUsersPerTeam < 1 {
 		errs = append(errs, errors.New("max_users_per_team: must be at least 1"))
 	}
+	if c.MaxFileSize < 1 {
+		errs = append(errs, errors.New("max_file_size: must be at least 1 byte"))
+	}
+	if c.MaxImagePixels < 1 {
+		errs = append(errs, errors.New("max_image_pixels: must be at least 1"))
+	}
+	for _, t := range c.FileTypes() {
+		if strings.ContainsAny(t, " ;") || strings.HasPrefix(t, "/") || strings.HasSuffix(t, "/") {
+			errs = append(errs, fmt.Errorf("allowed_file_types: %q is neither an extension nor a MIME type", t))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// FileTypes is allowed_file_types as a list: lower-case extensions without
+// the dot, and MIME types (type/subtype or type/*). Empty allows every type.
+func (c *Config) FileTypes() []string {
+	var out []string
+	for _, t := range strings.Split(c.AllowedFileTypes, ",") {
+		if t = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(t), ".")); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // FilesPath is where uploaded files live.
