@@ -27,6 +27,8 @@ type Store interface {
 	StatusStore
 	SystemStore
 	AdminStore
+	FileStore
+	EmojiStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error
