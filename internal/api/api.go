@@ -62,6 +62,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.channelRoutes()
 	h.postRoutes()
 	h.gdprRoutes()
+	h.fileRoutes()
 	return h
 }
 
