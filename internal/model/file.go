@@ -67,13 +67,13 @@ func SanitizeFileName(name string) string {
 		}
 		return r
 	}, name)
-	name = strings.TrimLeft(strings.TrimSpace(name), ".")
+	name = strings.TrimRight(strings.TrimLeft(name, ". "), " ")
 	if len(name) > MaxFileNameBytes {
 		ext := path.Ext(name)
 		if len(ext) > 16 {
 			ext = ""
 		}
-		name = truncateUTF8(name[:len(name)-len(ext)], MaxFileNameBytes-len(ext)) + ext
+		name = strings.TrimRight(truncateUTF8(name[:len(name)-len(ext)], MaxFileNameBytes-len(ext)), " ") + ext
 	}
 	if name == "" {
 		return "file"
