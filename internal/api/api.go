@@ -61,6 +61,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.postRoutes()
 	h.gdprRoutes()
 	h.searchRoutes()
+	h.fileRoutes()
 	return h
 }
 

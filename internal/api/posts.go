@@ -17,7 +17,6 @@ func (h *Handler) postRoutes() {
 	h.get("/posts/{post_id}/thread", h.thread)
 	h.post("/posts/{post_id}/pin", h.pin)
 	h.post("/posts/{post_id}/unpin", h.unpin)
-	h.get("/posts/{post_id}/files/info", func(c *Context) error { return c.ok([]any{}) })
 	h.get("/channels/{channel_id}/posts", h.channelPosts)
 	h.get("/users/{user_id}/channels/{channel_id}/posts/unread", h.postsAroundUnread)
 
@@ -97,6 +96,9 @@ func (h *Handler) updatePost(c *Context) error {
 	patch := &model.PostPatch{Message: &in.Message, IsPinned: &in.IsPinned}
 	if in.Props != nil {
 		patch.Props = &in.Props
+	}
+	if in.FileIDs != nil {
+		patch.FileIDs = &in.FileIDs
 	}
 	p, err := c.app.PatchPost(c.ctx, c.Session, id, patch)
 	if err != nil {

@@ -85,6 +85,7 @@ func (a *App) PermanentDeleteTeam(ctx context.Context, s *model.Session, id stri
 	if err != nil {
 		return storeErr(err, errTeamNotFound())
 	}
+	a.drainPurges(ctx)
 	data := map[string]any{"team": model.JSONString(publicTeam(t))}
 	for _, m := range members {
 		a.publish(ctx, model.NewEvent(model.EventDeleteTeam, model.Broadcast{UserID: m.UserID}, data))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/filestore"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
 )
@@ -32,11 +33,16 @@ type App struct {
 	dummy     []byte
 	// BuildNumber identifies this build in X-Version-Id and the client config.
 	BuildNumber string
+	// files holds uploaded bytes; imageSlots bounds how many images are
+	// decoded at once, since each may take tens of megabytes.
+	files      filestore.Backend
+	imageSlots chan struct{}
 }
 
 // New builds the app layer.
 func New(s store.Store, b bus.Bus, cfg config.Config, log *slog.Logger) *App {
-	a := &App{store: s, bus: b, log: log, roles: model.BuiltInRoles(), BuildNumber: "dev"}
+	a := &App{store: s, bus: b, log: log, roles: model.BuiltInRoles(), BuildNumber: "dev",
+		files: filestore.NewLocal(cfg.FilesPath()), imageSlots: make(chan struct{}, 2)}
 	a.perms = make(map[string]map[string]bool, len(a.roles))
 	for name, r := range a.roles {
 		set := make(map[string]bool, len(r.Permissions))

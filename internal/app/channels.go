@@ -519,7 +519,8 @@ func (a *App) ArchiveChannel(ctx context.Context, s *model.Session, id string, p
 	return nil
 }
 
-// DeleteChannelPermanently removes a channel with its posts, reactions and memberships.
+// DeleteChannelPermanently removes a channel with its posts, reactions,
+// memberships and files (bytes included).
 func (a *App) DeleteChannelPermanently(ctx context.Context, ch *model.Channel) error {
 	members, err := a.store.ChannelMemberIDs(ctx, ch.ID)
 	if err != nil {
@@ -528,6 +529,7 @@ func (a *App) DeleteChannelPermanently(ctx context.Context, ch *model.Channel) e
 	if err := a.store.DeleteChannelPermanently(ctx, ch.ID); err != nil {
 		return storeErr(err, errChannelNotFound())
 	}
+	a.drainPurges(ctx)
 	for _, uid := range members {
 		a.publish(ctx, model.NewEvent(model.EventChannelDeleted, model.Broadcast{UserID: uid},
 			map[string]any{"channel_id": ch.ID, "delete_at": model.Now(), "permanent": true}))

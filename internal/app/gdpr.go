@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-chat/parley/internal/filestore"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
 )
@@ -67,6 +68,7 @@ func (a *App) PermanentDeleteUser(ctx context.Context, s *model.Session, userID 
 	if err != nil {
 		return err
 	}
+	a.drainPurges(ctx)
 	for _, m := range channels {
 		a.publish(ctx, model.NewEvent(model.EventUserRemoved, model.Broadcast{ChannelID: m.ChannelID},
 			map[string]any{"user_id": userID, "remover_id": s.UserID, "channel_id": m.ChannelID}))
@@ -192,6 +194,10 @@ type UserExport struct {
 	Reactions          []*model.Reaction           `json:"reactions"`
 	Preferences        []model.Preference          `json:"preferences"`
 	AuditEntries       []*model.Audit              `json:"audit_entries"`
+	// Files lists the user's uploads; WriteZip adds their bytes under files/.
+	Files []*model.FileInfo `json:"files"`
+
+	files filestore.Backend
 }
 
 // ExportedTeamMembership is a team membership with the team's names.
@@ -283,6 +289,10 @@ func (a *App) ExportUser(ctx context.Context, s *model.Session, userID string) (
 	if e.AuditEntries, err = a.store.ListAudits(ctx, store.AuditFilter{UserID: userID}); err != nil {
 		return nil, model.ErrInternal(err)
 	}
+	if e.Files, err = a.store.UserFiles(ctx, userID); err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	e.files = a.files
 	a.audit(ctx, s, model.AuditUserExport, "user", userID, true, "")
 	return e, nil
 }
@@ -305,6 +315,9 @@ func (e *UserExport) WriteZip(w io.Writer) error {
 		return err
 	}
 	if err := e.writeSummary(f); err != nil {
+		return err
+	}
+	if err := e.writeFiles(zw); err != nil {
 		return err
 	}
 	return zw.Close()
@@ -373,4 +386,31 @@ func (e *UserExport) writeSummary(w io.Writer) error {
 // mdCell keeps text on one Markdown line.
 func mdCell(s string) string {
 	return strings.NewReplacer("\n", " ", "\r", " ", "|", `\|`).Replace(s)
+}
+
+// writeFiles adds the bytes of the user's uploads as files/<id>-<name>; a
+// file whose bytes are already gone is listed in export.json only.
+func (e *UserExport) writeFiles(zw *zip.Writer) error {
+	if e.files == nil {
+		return nil
+	}
+	ctx := context.Background()
+	for _, fi := range e.Files {
+		obj, err := e.files.Open(ctx, fileKey(fi.ID, "original"))
+		if errors.Is(err, filestore.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		w, err := zw.Create("files/" + fi.ID + "-" + fi.Name)
+		if err == nil {
+			_, err = io.Copy(w, obj)
+		}
+		obj.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

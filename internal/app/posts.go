@@ -77,6 +77,9 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 	}
 	delete(p.Props, "from_webhook")
 	delete(p.Props, "from_bot")
+	if p.FileIDs, err = normalizeFileIDs(in.FileIDs); err != nil {
+		return nil, err
+	}
 	p.PreCommit()
 	if appErr := p.IsValid(); appErr != nil {
 		return nil, appErr
@@ -104,6 +107,9 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if err := tx.SavePost(ctx, p); err != nil {
 			return model.ErrInternal(err)
+		}
+		if err := attachFiles(ctx, tx, p, s.UserID, p.FileIDs, now); err != nil {
+			return err
 		}
 		if err := tx.IncrementChannelCounts(ctx, ch.ID, p.CreateAt, p.RootID == ""); err != nil {
 			return model.ErrInternal(err)
@@ -188,7 +194,8 @@ func (a *App) preparePost(ctx context.Context, p *model.Post) (*model.Post, erro
 	return p, nil
 }
 
-// fillMetadata adds reactions to every post of a list, and blanks deleted posts.
+// fillMetadata adds reactions, files and custom emoji to every post of a list,
+// and blanks deleted posts.
 func (a *App) fillMetadata(ctx context.Context, l *model.PostList) error {
 	ids := make([]string, 0, len(l.Posts))
 	for id, p := range l.Posts {
@@ -209,7 +216,7 @@ func (a *App) fillMetadata(ctx context.Context, l *model.PostList) error {
 			p.Message, p.Props, p.FileIDs, p.Metadata = "", map[string]any{}, []string{}, &model.PostMetadata{}
 		}
 	}
-	return nil
+	return a.addFileAndEmojiMetadata(ctx, l)
 }
 
 // postForRead loads a post whose channel the caller may read.
@@ -514,13 +521,27 @@ func (a *App) PatchPost(ctx context.Context, s *model.Session, id string, patch 
 	if patch.Props != nil {
 		p.Props = *patch.Props
 	}
+	var fileIDs []string
+	if patch.FileIDs != nil {
+		if fileIDs, err = normalizeFileIDs(*patch.FileIDs); err != nil {
+			return nil, err
+		}
+	}
 	p.PreCommit()
 	if appErr := p.IsValid(); appErr != nil {
 		return nil, appErr
 	}
 	p.UpdateAt = now
-	if err := a.store.UpdatePost(ctx, p); err != nil {
-		return nil, storeErr(err, errPostNotFound())
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		if patch.FileIDs != nil {
+			if err := setPostFiles(ctx, tx, p, s.UserID, fileIDs, now); err != nil {
+				return err
+			}
+		}
+		return storeErr(tx.UpdatePost(ctx, p), errPostNotFound())
+	})
+	if err != nil {
+		return nil, err
 	}
 	out, err := a.preparePost(ctx, p)
 	if err != nil {
@@ -545,6 +566,9 @@ func (a *App) DeletePost(ctx context.Context, s *model.Session, id string) error
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if err := tx.DeletePost(ctx, id, now, s.UserID); err != nil {
 			return storeErr(err, errPostNotFound())
+		}
+		if err := tx.DeletePostFiles(ctx, id, now); err != nil {
+			return model.ErrInternal(err)
 		}
 		if p.RootID != "" {
 			return storeErr(tx.UpdateThreadStats(ctx, p.RootID, now), nil)

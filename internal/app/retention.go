@@ -142,6 +142,7 @@ func (a *App) expire(ctx context.Context, q store.ExpiredPostsQuery, dryRun bool
 		if err := a.store.DeletePostsPermanently(ctx, ids); err != nil {
 			return total, err
 		}
+		a.drainPurges(ctx)
 		total += len(ids)
 		if len(ids) < q.Limit {
 			return total, nil

@@ -42,7 +42,7 @@ type Env struct {
 func Commands(env *Env) []*cobra.Command {
 	cmds := []*cobra.Command{
 		channelCmd(env), userCmd(env), teamCmd(env), rolesCmd(env), configCmd(env),
-		sampledataCmd(env), auditCmd(env), retentionCmd(env), backupCmd(env), restoreCmd(env),
+		sampledataCmd(env), auditCmd(env), retentionCmd(env), backupCmd(env), restoreCmd(env), emojiCmd(env),
 	}
 	for _, c := range cmds {
 		normalizeFlags(c)

@@ -56,6 +56,11 @@ type Config struct {
 	RateLimitBurst           int    `json:"rate_limit_burst" env:"PARLEY_RATE_LIMIT_BURST" mm:"MM_RATELIMITSETTINGS_MAXBURST" help:"requests allowed in a burst above the average"`
 	SearchLanguage           string `json:"search_language" env:"PARLEY_SEARCH_LANGUAGE" help:"language message search stems words in: english or simple on SQLite; any text search configuration on PostgreSQL (german, french, ...)"`
 	UserStatusAwayTimeoutSec int    `json:"user_status_away_timeout" env:"PARLEY_USER_STATUS_AWAY_TIMEOUT" help:"seconds without activity before a connected user is shown away"`
+	EnableFileAttachments    bool   `json:"enable_file_attachments" env:"PARLEY_ENABLE_FILE_ATTACHMENTS" mm:"MM_FILESETTINGS_ENABLEFILEATTACHMENTS" help:"members may upload files and attach them to posts"`
+	MaxFileSize              int64  `json:"max_file_size" env:"PARLEY_MAX_FILE_SIZE" mm:"MM_FILESETTINGS_MAXFILESIZE" help:"largest uploaded file, in bytes"`
+	AllowedFileTypes         string `json:"allowed_file_types" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
+	MaxImagePixels           int64  `json:"max_image_pixels" env:"PARLEY_MAX_IMAGE_PIXELS" mm:"MM_FILESETTINGS_MAXIMAGERESOLUTION" help:"largest image (width × height) Parley decodes for thumbnails; larger images are refused"`
+	EnableCustomEmoji        bool   `json:"enable_custom_emoji" env:"PARLEY_ENABLE_CUSTOM_EMOJI" mm:"MM_SERVICESETTINGS_ENABLECUSTOMEMOJI" help:"members may add custom emoji"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -87,6 +92,10 @@ func Default() Config {
 		SearchLanguage:         "english",
 
 		UserStatusAwayTimeoutSec: 300,
+		EnableFileAttachments:    true,
+		MaxFileSize:              100 << 20,
+		MaxImagePixels:           50_000_000,
+		EnableCustomEmoji:        true,
 	}
 }
 
@@ -151,12 +160,12 @@ func (c *Config) Set(key, value string) error {
 				return fmt.Errorf("setting %s: %q is not true or false", key, value)
 			}
 			f.SetBool(b)
-		case reflect.Int:
-			n, err := strconv.Atoi(value)
-			if err != nil {
+		case reflect.Int, reflect.Int64:
+			n, err := strconv.ParseInt(value, 10, 64)
+			if err != nil || (f.Kind() == reflect.Int && int64(int(n)) != n) {
 				return fmt.Errorf("setting %s: %q is not a whole number", key, value)
 			}
-			f.SetInt(int64(n))
+			f.SetInt(n)
 		}
 		return nil
 	}
@@ -277,7 +286,30 @@ func (c *Config) Validate() error {
 	if c.UserStatusAwayTimeoutSec < 1 {
 		errs = append(errs, errors.New("user_status_away_timeout: must be at least 1"))
 	}
+	if c.MaxFileSize < 1 {
+		errs = append(errs, errors.New("max_file_size: must be at least 1 byte"))
+	}
+	if c.MaxImagePixels < 1 {
+		errs = append(errs, errors.New("max_image_pixels: must be at least 1"))
+	}
+	for _, t := range c.FileTypes() {
+		if strings.ContainsAny(t, " ;") || strings.HasPrefix(t, "/") || strings.HasSuffix(t, "/") {
+			errs = append(errs, fmt.Errorf("allowed_file_types: %q is neither an extension nor a MIME type", t))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// FileTypes is allowed_file_types as a list: lower-case extensions without
+// the dot, and MIME types (type/subtype or type/*). Empty allows every type.
+func (c *Config) FileTypes() []string {
+	var out []string
+	for _, t := range strings.Split(c.AllowedFileTypes, ",") {
+		if t = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(t), ".")); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // FilesPath is where uploaded files live.

@@ -33,6 +33,7 @@ const (
 	EventMemberRoleUpdated    = "memberrole_updated"
 	EventUserRoleUpdated      = "user_role_updated"
 	EventHello                = "hello"
+	EventEmojiAdded           = "emoji_added"
 )
 
 // Broadcast says who receives an event. Exactly one of UserID, ChannelID, TeamID

@@ -56,8 +56,8 @@ type Post struct {
 // PostMetadata carries what clients render alongside a post.
 type PostMetadata struct {
 	Embeds    []any       `json:"embeds,omitempty"`
-	Emojis    []any       `json:"emojis,omitempty"`
-	Files     []any       `json:"files,omitempty"`
+	Emojis    []*Emoji    `json:"emojis,omitempty"`
+	Files     []*FileInfo `json:"files,omitempty"`
 	Images    any         `json:"images,omitempty"`
 	Reactions []*Reaction `json:"reactions,omitempty"`
 	Priority  any         `json:"priority,omitempty"`

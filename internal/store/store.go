@@ -28,6 +28,8 @@ type Store interface {
 	SystemStore
 	AdminStore
 	SearchStore
+	FileStore
+	EmojiStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

@@ -30,6 +30,9 @@ func (s *SQLStore) DeleteChannelMembers(ctx context.Context, channelID string) e
 // purgeChannel removes a channel and everything in it or pointing at it: posts,
 // reactions, memberships, and preferences naming the channel or its posts.
 func (s *SQLStore) purgeChannel(ctx context.Context, id string) error {
+	if err := s.purgeFiles(ctx, `channel_id = ?`, id); err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`DELETE FROM preferences WHERE name = ?`,
 		`DELETE FROM preferences WHERE category = 'flagged_post' AND name IN (SELECT id FROM posts WHERE channel_id = ?)`,
@@ -71,6 +74,10 @@ func (s *SQLStore) PurgeUser(ctx context.Context, userID, anonymizeAs string) er
 		}
 		roots, err := tx.strings(ctx, `SELECT DISTINCT root_id FROM posts WHERE user_id = ? AND root_id <> ''`, userID)
 		if err != nil {
+			return err
+		}
+		// Uploads are the user's data whether or not their posts stay anonymised.
+		if err := tx.purgeFiles(ctx, `user_id = ?`, userID); err != nil {
 			return err
 		}
 		now := model.Now()
@@ -316,6 +323,9 @@ func (s *SQLStore) DeletePostsPermanently(ctx context.Context, ids []string) err
 		list := `(` + in(len(ids)) + `)`
 		roots, err := tx.strings(ctx, `SELECT DISTINCT root_id FROM posts WHERE root_id <> '' AND id IN `+list, args(nil, ids)...)
 		if err != nil {
+			return err
+		}
+		if err := tx.purgeFiles(ctx, `post_id IN `+list, args(nil, ids)...); err != nil {
 			return err
 		}
 		for _, q := range []string{
