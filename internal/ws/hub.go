@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -97,7 +99,6 @@ func NewHub(a *app.App, log *slog.Logger, opts Options) *Hub {
 // Close disconnects every socket and stops the hub's goroutines.
 func (h *Hub) Close() {
 	h.unsub()
-	h.cancel()
 	h.events.close()
 	h.mu.Lock()
 	h.closed = true
@@ -113,6 +114,24 @@ func (h *Hub) Close() {
 		}
 	}
 	h.mu.Unlock()
+	// Tell clients the server is going away (1001) so they reconnect, waiting a
+	// moment for the closing handshakes; whatever is left is cut. The hub's
+	// context is cancelled only after, since that tears sockets down silently.
+	var wg sync.WaitGroup
+	for _, s := range socks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = s.ws.Close(websocket.StatusGoingAway, "server shutting down")
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+	}
+	h.cancel()
 	for _, s := range socks {
 		s.kill()
 	}

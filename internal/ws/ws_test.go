@@ -1,6 +1,7 @@
 package ws_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -436,4 +437,23 @@ func TestPresence(t *testing.T) {
 			}
 		}
 	}, func(c *config.Config) { c.UserStatusAwayTimeoutSec = 2 })
+}
+
+// A stopping server closes sockets with 1001 going away, so clients reconnect
+// to the next node (or the restarted one) instead of seeing an abrupt drop.
+func TestShutdownSaysGoingAway(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		alice := s.SignUp("alice")
+		w := dial(t, s, alice.Token, "")
+		w.expect(model.EventHello)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.Srv.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
+		w.expectClosed()
+		if code := websocket.CloseStatus(<-w.closed); code != websocket.StatusGoingAway {
+			t.Fatalf("close status %d, want 1001 going away", code)
+		}
+	})
 }
