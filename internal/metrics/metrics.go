@@ -30,7 +30,6 @@ type Metrics struct {
 	websockets   prometheus.Gauge
 	wsEventsSent *prometheus.CounterVec
 	wsEventsDrop *prometheus.CounterVec
-	jobRuns      *prometheus.CounterVec
 }
 
 // New registers every collector, plus Go runtime and process metrics.
@@ -59,14 +58,12 @@ func New() *Metrics {
 		websockets: prometheus.NewGauge(prometheus.GaugeOpts{Name: "mattermost_http_websockets_total",
 			Help: "The total number of websocket connections to this server."}),
 		wsEventsSent: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mattermost_websocket_event_total",
-			Help: "The total number of websocket events sent."}, []string{"type"}),
+			Help: "The total number of websocket events broadcast, by type."}, []string{"type"}),
 		wsEventsDrop: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_websocket_events_dropped_total",
-			Help: "Events not delivered because a connection's send queue was full."}, []string{"type"}),
-		jobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_job_runs_total",
-			Help: "Background job runs by job and outcome."}, []string{"job", "success"}),
+			Help: "Events not delivered: skipped for a backed-up connection, or its queue full."}, []string{"reason"}),
 	}
 	reg.MustRegister(m.httpRequests, m.httpErrors, m.httpDuration, m.apiTime, m.dbStoreTime, m.postsCreated,
-		m.loginsTotal, m.loginsFailed, m.rateLimited, m.websockets, m.wsEventsSent, m.wsEventsDrop, m.jobRuns,
+		m.loginsTotal, m.loginsFailed, m.rateLimited, m.websockets, m.wsEventsSent, m.wsEventsDrop,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -113,11 +110,11 @@ func (m *Metrics) Login(ok bool) {
 		m.loginsFailed.Inc()
 	}
 }
-func (m *Metrics) RateLimited()            { m.rateLimited.Inc() }
-func (m *Metrics) WebSocketOpened()        { m.websockets.Inc() }
-func (m *Metrics) WebSocketClosed()        { m.websockets.Dec() }
-func (m *Metrics) EventSent(typ string)    { m.wsEventsSent.WithLabelValues(typ).Inc() }
-func (m *Metrics) EventDropped(typ string) { m.wsEventsDrop.WithLabelValues(typ).Inc() }
+func (m *Metrics) RateLimited()              { m.rateLimited.Inc() }
+func (m *Metrics) WebSocketOpened()          { m.websockets.Inc() }
+func (m *Metrics) WebSocketClosed()          { m.websockets.Dec() }
+func (m *Metrics) EventBroadcast(typ string) { m.wsEventsSent.WithLabelValues(typ).Inc() }
+func (m *Metrics) EventDropped(typ string)   { m.wsEventsDrop.WithLabelValues(typ).Inc() }
 func (m *Metrics) JobRun(job string, ok bool) {
 	m.jobRuns.WithLabelValues(job, strconv.FormatBool(ok)).Inc()
 }

@@ -68,6 +68,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	apiHandler.SetMetrics(m)
 	wsOpts := ws.DefaultOptions()
 	wsOpts.AwayTimeout = a.AwayTimeout()
+	wsOpts.Metrics = m
 	hub := ws.NewHub(a, log, wsOpts)
 	apiHandler.SetWebSocket(hub)
 	mux := http.NewServeMux()

@@ -77,6 +77,9 @@ func (c *conn) enqueue(ev *encoded, droppable bool, now int64) {
 		return
 	}
 	if droppable && (c.sock == nil || len(c.queue) > c.hub.opts.SendQueue/2) {
+		if c.sock != nil && c.hub.opts.Metrics != nil {
+			c.hub.opts.Metrics.EventDropped("backed_up")
+		}
 		return
 	}
 	c.record(ev)
@@ -85,6 +88,9 @@ func (c *conn) enqueue(ev *encoded, droppable bool, now int64) {
 	}
 	if len(c.queue) >= c.hub.opts.SendQueue {
 		c.hub.log.Info("websocket send queue full; dropping socket", "user_id", c.userID, "connection_id", c.id)
+		if c.hub.opts.Metrics != nil {
+			c.hub.opts.Metrics.EventDropped("queue_full")
+		}
 		c.sock.kill()
 		c.detachLocked(c.sock)
 		return
@@ -158,6 +164,9 @@ type socket struct {
 }
 
 func newSocket(h *Hub, c *websocket.Conn) *socket {
+	if h.opts.Metrics != nil {
+		h.opts.Metrics.WebSocketOpened()
+	}
 	return &socket{hub: h, ws: c, wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
@@ -173,6 +182,9 @@ func (s *socket) kill() {
 	s.once.Do(func() {
 		close(s.done)
 		_ = s.ws.CloseNow()
+		if s.hub.opts.Metrics != nil {
+			s.hub.opts.Metrics.WebSocketClosed()
+		}
 	})
 }
 

@@ -28,6 +28,15 @@ type Options struct {
 	OfflineGrace   time.Duration // after the last socket closes, before offline
 	AwayTimeout    time.Duration // inactivity before an online user is away
 	CacheTTL       time.Duration // membership caches, beside event invalidation
+	Metrics        Metrics       // nil: not reported
+}
+
+// Metrics is what the hub reports; *metrics.Metrics implements it.
+type Metrics interface {
+	WebSocketOpened()
+	WebSocketClosed()
+	EventDropped(reason string)
+	EventBroadcast(event string)
 }
 
 // DefaultOptions are Mattermost's figures.
@@ -193,6 +202,9 @@ func (h *Hub) deliver(ev *model.Event) {
 	if err != nil {
 		h.log.Error("encode websocket event", "event", ev.Event, "err", err)
 		return
+	}
+	if h.opts.Metrics != nil {
+		h.opts.Metrics.EventBroadcast(ev.Event)
 	}
 	extra := ""
 	if aud.AlsoDataUser {
