@@ -110,11 +110,8 @@ func (m *Metrics) Login(ok bool) {
 		m.loginsFailed.Inc()
 	}
 }
-func (m *Metrics) RateLimited()              { m.rateLimited.Inc() }
-func (m *Metrics) WebSocketOpened()          { m.websockets.Inc() }
-func (m *Metrics) WebSocketClosed()          { m.websockets.Dec() }
-func (m *Metrics) EventBroadcast(typ string) { m.wsEventsSent.WithLabelValues(typ).Inc() }
-func (m *Metrics) EventDropped(typ string)   { m.wsEventsDrop.WithLabelValues(typ).Inc() }
-func (m *Metrics) JobRun(job string, ok bool) {
-	m.jobRuns.WithLabelValues(job, strconv.FormatBool(ok)).Inc()
-}
+func (m *Metrics) RateLimited()               { m.rateLimited.Inc() }
+func (m *Metrics) WebSocketOpened()           { m.websockets.Inc() }
+func (m *Metrics) WebSocketClosed()           { m.websockets.Dec() }
+func (m *Metrics) EventBroadcast(typ string)  { m.wsEventsSent.WithLabelValues(typ).Inc() }
+func (m *Metrics) EventDropped(reason string) { m.wsEventsDrop.WithLabelValues(reason).Inc() }
