@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -53,6 +54,16 @@ type Config struct {
 	RateLimitEnabled bool `json:"rate_limit_enabled" env:"PARLEY_RATE_LIMIT_ENABLED" mm:"MM_RATELIMITSETTINGS_ENABLE" help:"limit API requests per user (per address when anonymous)"`
 	RateLimitPerSec  int  `json:"rate_limit_per_sec" env:"PARLEY_RATE_LIMIT_PER_SEC" mm:"MM_RATELIMITSETTINGS_PERSEC" help:"requests a second allowed on average"`
 	RateLimitBurst   int  `json:"rate_limit_burst" env:"PARLEY_RATE_LIMIT_BURST" mm:"MM_RATELIMITSETTINGS_MAXBURST" help:"requests allowed in a burst above the average"`
+
+	EnableIncomingWebhooks     bool   `json:"enable_incoming_webhooks" env:"PARLEY_ENABLE_INCOMING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS" help:"accept posts through incoming webhooks (POST /hooks/{id})"`
+	EnableOutgoingWebhooks     bool   `json:"enable_outgoing_webhooks" env:"PARLEY_ENABLE_OUTGOING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS" help:"call outgoing webhooks on their trigger words"`
+	EnableCommands             bool   `json:"enable_commands" env:"PARLEY_ENABLE_COMMANDS" mm:"MM_SERVICESETTINGS_ENABLECOMMANDS" help:"allow custom slash commands (built-in commands always work)"`
+	EnablePostUsernameOverride bool   `json:"enable_post_username_override" env:"PARLEY_ENABLE_POST_USERNAME_OVERRIDE" mm:"MM_SERVICESETTINGS_ENABLEPOSTUSERNAMEOVERRIDE" help:"integrations may post under another display name"`
+	EnablePostIconOverride     bool   `json:"enable_post_icon_override" env:"PARLEY_ENABLE_POST_ICON_OVERRIDE" mm:"MM_SERVICESETTINGS_ENABLEPOSTICONOVERRIDE" help:"integrations may post with another profile picture"`
+	EnableBotAccountCreation   bool   `json:"enable_bot_account_creation" env:"PARLEY_ENABLE_BOT_ACCOUNT_CREATION" mm:"MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION" help:"users may create bot accounts"`
+	EnableLinkPreviews         bool   `json:"enable_link_previews" env:"PARLEY_ENABLE_LINK_PREVIEWS" mm:"MM_SERVICESETTINGS_ENABLELINKPREVIEWS" help:"fetch OpenGraph previews of the first link in a post"`
+	AllowedInternalHosts       string `json:"allowed_internal_hosts" env:"PARLEY_ALLOWED_INTERNAL_HOSTS" mm:"MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS" help:"space- or comma-separated host names, IPs and CIDRs that webhooks, commands and link previews may reach although they are loopback or private"`
+	IntegrationTimeoutSec      int    `json:"integration_timeout_seconds" env:"PARLEY_INTEGRATION_TIMEOUT" mm:"MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT" help:"seconds an outgoing webhook, slash command or link preview request may take"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -81,6 +92,11 @@ func Default() Config {
 		MaxRequestBodyKB:       1024,
 		PostEditTimeLimitSec:   -1,
 		MaxUsersPerTeam:        50000,
+		EnableIncomingWebhooks: true,
+		EnableOutgoingWebhooks: true,
+		EnableCommands:         true,
+		EnableLinkPreviews:     true,
+		IntegrationTimeoutSec:  30,
 	}
 }
 
@@ -265,7 +281,22 @@ func (c *Config) Validate() error {
 	if c.MaxUsersPerTeam < 1 {
 		errs = append(errs, errors.New("max_users_per_team: must be at least 1"))
 	}
+	if c.IntegrationTimeoutSec < 1 || c.IntegrationTimeoutSec > 300 {
+		errs = append(errs, errors.New("integration_timeout_seconds: must be from 1 to 300"))
+	}
+	for _, h := range c.InternalHosts() {
+		if strings.ContainsAny(h, "/") {
+			if _, err := netip.ParsePrefix(h); err != nil {
+				errs = append(errs, fmt.Errorf("allowed_internal_hosts: %q is not a CIDR", h))
+			}
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// InternalHosts splits allowed_internal_hosts into its entries.
+func (c *Config) InternalHosts() []string {
+	return strings.FieldsFunc(c.AllowedInternalHosts, func(r rune) bool { return r == ' ' || r == ',' })
 }
 
 // FilesPath is where uploaded files live.
