@@ -62,6 +62,9 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.channelRoutes()
 	h.postRoutes()
 	h.gdprRoutes()
+	h.hookRoutes()
+	h.commandRoutes()
+	h.botRoutes()
 	return h
 }
 

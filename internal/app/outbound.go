@@ -29,9 +29,9 @@ type IntegrationMetrics interface {
 // normal traffic; beyond the queue, work is dropped (and counted) rather than
 // slowing down posting.
 const (
-	outboundWorkers   = 4
-	outboundQueue     = 512
-	outboundRetries   = 3
+	outboundWorkers    = 4
+	outboundQueue      = 512
+	outboundRetries    = 3
 	maxIntegrationBody = 1 << 20
 )
 

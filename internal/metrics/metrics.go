@@ -31,6 +31,8 @@ type Metrics struct {
 	wsEventsSent *prometheus.CounterVec
 	wsEventsDrop *prometheus.CounterVec
 	jobRuns      *prometheus.CounterVec
+	integReqs    *prometheus.HistogramVec
+	integDropped *prometheus.CounterVec
 }
 
 // New registers every collector, plus Go runtime and process metrics.
@@ -64,9 +66,15 @@ func New() *Metrics {
 			Help: "Events not delivered because a connection's send queue was full."}, []string{"type"}),
 		jobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_job_runs_total",
 			Help: "Background job runs by job and outcome."}, []string{"job", "success"}),
+		integReqs: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "parley_integration_request_duration_seconds",
+			Help:    "Requests to integrations (outgoing webhooks, slash commands, link previews) by kind and outcome.",
+			Buckets: prometheus.DefBuckets}, []string{"kind", "success"}),
+		integDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_integration_dropped_total",
+			Help: "Integration work dropped because the outbound queue was full."}, []string{"kind"}),
 	}
 	reg.MustRegister(m.httpRequests, m.httpErrors, m.httpDuration, m.apiTime, m.dbStoreTime, m.postsCreated,
 		m.loginsTotal, m.loginsFailed, m.rateLimited, m.websockets, m.wsEventsSent, m.wsEventsDrop, m.jobRuns,
+		m.integReqs, m.integDropped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -121,3 +129,11 @@ func (m *Metrics) EventDropped(typ string) { m.wsEventsDrop.WithLabelValues(typ)
 func (m *Metrics) JobRun(job string, ok bool) {
 	m.jobRuns.WithLabelValues(job, strconv.FormatBool(ok)).Inc()
 }
+
+// IntegrationRequest records one request to an integration.
+func (m *Metrics) IntegrationRequest(kind string, ok bool, d time.Duration) {
+	m.integReqs.WithLabelValues(kind, strconv.FormatBool(ok)).Observe(d.Seconds())
+}
+
+// IntegrationDropped records integration work refused by a full queue.
+func (m *Metrics) IntegrationDropped(kind string) { m.integDropped.WithLabelValues(kind).Inc() }
