@@ -52,9 +52,9 @@ func TestClientRefusesInternalAddresses(t *testing.T) {
 	redirect := httptest.NewServer(http.RedirectHandler(srv.URL, http.StatusFound))
 	t.Cleanup(redirect.Close)
 	for _, u := range []string{
-		srv.URL,                                  // 127.0.0.1
-		"http://localhost" + port,                // a name that resolves to loopback
-		"http://[::ffff:127.0.0.1]" + port,       // IPv4-mapped IPv6
+		srv.URL,                                   // 127.0.0.1
+		"http://localhost" + port,                 // a name that resolves to loopback
+		"http://[::ffff:127.0.0.1]" + port,        // IPv4-mapped IPv6
 		"http://169.254.169.254/latest/meta-data", // cloud metadata
 		"http://0.0.0.0" + port,
 	} {
