@@ -62,6 +62,9 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.gdprRoutes()
 	h.searchRoutes()
 	h.fileRoutes()
+	h.hookRoutes()
+	h.commandRoutes()
+	h.botRoutes()
 	return h
 }
 

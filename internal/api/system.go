@@ -91,7 +91,7 @@ func (h *Handler) clientConfig(c *Context) error {
 		"PasswordMinimumLength": strconv.Itoa(cfg.PasswordMinLength), "PasswordRequireLowercase": "false",
 		"PasswordRequireUppercase": "false", "PasswordRequireNumber": "false", "PasswordRequireSymbol": "false",
 		"EnableCustomBrand": "false", "CustomBrandText": "", "CustomDescriptionText": "",
-		"EnableBotAccountCreation": "false", "EnableFile": "false", "FileLevel": "ERROR", "CWSUrl": "",
+		"EnableBotAccountCreation": b(cfg.EnableBotAccountCreation), "EnableFile": "false", "FileLevel": "ERROR", "CWSUrl": "",
 		"NoAccounts": b(n == 0),
 	}
 	if c.Session != nil {
@@ -99,9 +99,10 @@ func (h *Handler) clientConfig(c *Context) error {
 			"TeammateNameDisplay": "username", "LockTeammateNameDisplay": "false", "RestrictDirectMessage": "any",
 			"EnableUserDeactivation": b(cfg.EnableUserDeactivation), "EnableCustomUserStatuses": "false",
 			"ExperimentalPrimaryTeam": "", "ExperimentalViewArchivedChannels": "true",
-			"EnableIncomingWebhooks": "false", "EnableOutgoingWebhooks": "false", "EnableCommands": "false",
-			"EnablePostUsernameOverride": "false", "EnablePostIconOverride": "false",
-			"EnableUserAccessTokens": b(cfg.EnableUserAccessTokens), "EnableLinkPreviews": "false",
+			"EnableIncomingWebhooks": b(cfg.EnableIncomingWebhooks), "EnableOutgoingWebhooks": b(cfg.EnableOutgoingWebhooks),
+			"EnableCommands": b(cfg.EnableCommands), "EnablePostUsernameOverride": b(cfg.EnablePostUsernameOverride),
+			"EnablePostIconOverride": b(cfg.EnablePostIconOverride),
+			"EnableUserAccessTokens": b(cfg.EnableUserAccessTokens), "EnableLinkPreviews": b(cfg.EnableLinkPreviews),
 			"EnableDeveloper": "false", "PostEditTimeLimit": strconv.Itoa(cfg.PostEditTimeLimitSec),
 			"EnableTutorial": "false", "EnableSVGs": "false", "EnableLatex": "false",
 			"ExtendSessionLengthWithActivity": "false", "ExperimentalTimezone": "true",

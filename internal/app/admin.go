@@ -230,6 +230,9 @@ func (a *App) ConvertUserToBot(ctx context.Context, s *model.Session, userID str
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return model.ErrInternal(err)
 		}
+		if err := a.ensureBotRow(ctx, tx, u, s.UserID); err != nil {
+			return err
+		}
 		return storeErr(tx.DeleteUserSessions(ctx, userID), nil)
 	})
 	a.audit(ctx, s, model.AuditUserUpdate, "user", userID, err == nil, "converted to bot")

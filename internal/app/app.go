@@ -31,6 +31,8 @@ type App struct {
 	perms     map[string]map[string]bool // role name → permission set
 	dummyOnce sync.Once
 	dummy     []byte
+	// out runs requests to integrations (webhooks, link previews) off the request path.
+	out outbound
 	// BuildNumber identifies this build in X-Version-Id and the client config.
 	BuildNumber string
 	// files holds uploaded bytes; imageSlots bounds how many images are

@@ -245,7 +245,8 @@ func (a *App) CreateAccessToken(ctx context.Context, s *model.Session, userID, d
 		return nil, model.NewAppError(http.StatusNotImplemented, "app.user_access_token.disabled",
 			"Personal access tokens are disabled on this server.")
 	}
-	if !a.HasPermission(s, model.PermCreateUserAccessToken) || !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
+	if (!a.HasPermission(s, model.PermCreateUserAccessToken) || !a.IsSelfOr(s, userID, model.PermEditOtherUsers)) &&
+		!a.managesBot(ctx, s, userID) {
 		return nil, model.ErrForbidden()
 	}
 	if strings.TrimSpace(description) == "" || len(description) > 255 {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -96,50 +95,7 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound())
 	}
-	if sender.IsBot {
-		p.Props["from_bot"] = "true"
-	}
-	targets, err := a.mentionTargets(ctx, ch)
-	if err != nil {
-		return nil, err
-	}
-	mentions := mentionedUsers(p, ch, targets)
-	err = a.store.Tx(ctx, func(tx store.Store) error {
-		if err := tx.SavePost(ctx, p); err != nil {
-			return model.ErrInternal(err)
-		}
-		if err := attachFiles(ctx, tx, p, s.UserID, p.FileIDs, now); err != nil {
-			return err
-		}
-		if err := tx.IncrementChannelCounts(ctx, ch.ID, p.CreateAt, p.RootID == ""); err != nil {
-			return model.ErrInternal(err)
-		}
-		if root != nil {
-			if err := tx.UpdateThreadStats(ctx, root.ID, now); err != nil {
-				return model.ErrInternal(err)
-			}
-		}
-		if err := tx.IncrementMentions(ctx, ch.ID, mentions, p.RootID == ""); err != nil {
-			return model.ErrInternal(err)
-		}
-		// Posting marks the channel read for the poster.
-		if _, err := tx.ViewChannel(ctx, ch.ID, s.UserID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return model.ErrInternal(err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if root != nil {
-		p.ReplyCount = root.ReplyCount + 1
-	}
-	out, err := a.preparePost(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	a.publishPosted(ctx, out, ch, "@"+sender.Username, mentions)
-	return out, nil
+	return a.savePost(ctx, p, ch, root, sender, true)
 }
 
 func (a *App) mentionTargets(ctx context.Context, ch *model.Channel) ([]mentionTarget, error) {
@@ -216,7 +172,10 @@ func (a *App) fillMetadata(ctx context.Context, l *model.PostList) error {
 			p.Message, p.Props, p.FileIDs, p.Metadata = "", map[string]any{}, []string{}, &model.PostMetadata{}
 		}
 	}
-	return a.addFileAndEmojiMetadata(ctx, l)
+	if err := a.addFileAndEmojiMetadata(ctx, l); err != nil {
+		return err
+	}
+	return a.addEmbeds(ctx, l)
 }
 
 // postForRead loads a post whose channel the caller may read.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -61,6 +62,16 @@ type Config struct {
 	AllowedFileTypes         string `json:"allowed_file_types" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
 	MaxImagePixels           int64  `json:"max_image_pixels" env:"PARLEY_MAX_IMAGE_PIXELS" mm:"MM_FILESETTINGS_MAXIMAGERESOLUTION" help:"largest image (width × height) Parley decodes for thumbnails; larger images are refused"`
 	EnableCustomEmoji        bool   `json:"enable_custom_emoji" env:"PARLEY_ENABLE_CUSTOM_EMOJI" mm:"MM_SERVICESETTINGS_ENABLECUSTOMEMOJI" help:"members may add custom emoji"`
+
+	EnableIncomingWebhooks     bool   `json:"enable_incoming_webhooks" env:"PARLEY_ENABLE_INCOMING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS" help:"accept posts through incoming webhooks (POST /hooks/{id})"`
+	EnableOutgoingWebhooks     bool   `json:"enable_outgoing_webhooks" env:"PARLEY_ENABLE_OUTGOING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS" help:"call outgoing webhooks on their trigger words"`
+	EnableCommands             bool   `json:"enable_commands" env:"PARLEY_ENABLE_COMMANDS" mm:"MM_SERVICESETTINGS_ENABLECOMMANDS" help:"allow custom slash commands (built-in commands always work)"`
+	EnablePostUsernameOverride bool   `json:"enable_post_username_override" env:"PARLEY_ENABLE_POST_USERNAME_OVERRIDE" mm:"MM_SERVICESETTINGS_ENABLEPOSTUSERNAMEOVERRIDE" help:"integrations may post under another display name"`
+	EnablePostIconOverride     bool   `json:"enable_post_icon_override" env:"PARLEY_ENABLE_POST_ICON_OVERRIDE" mm:"MM_SERVICESETTINGS_ENABLEPOSTICONOVERRIDE" help:"integrations may post with another profile picture"`
+	EnableBotAccountCreation   bool   `json:"enable_bot_account_creation" env:"PARLEY_ENABLE_BOT_ACCOUNT_CREATION" mm:"MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION" help:"users may create bot accounts"`
+	EnableLinkPreviews         bool   `json:"enable_link_previews" env:"PARLEY_ENABLE_LINK_PREVIEWS" mm:"MM_SERVICESETTINGS_ENABLELINKPREVIEWS" help:"fetch OpenGraph previews of the first link in a post"`
+	AllowedInternalHosts       string `json:"allowed_internal_hosts" env:"PARLEY_ALLOWED_INTERNAL_HOSTS" mm:"MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS" help:"space- or comma-separated host names, IPs and CIDRs that webhooks, commands and link previews may reach although they are loopback or private"`
+	IntegrationTimeoutSec      int    `json:"integration_timeout_seconds" env:"PARLEY_INTEGRATION_TIMEOUT" mm:"MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT" help:"seconds an outgoing webhook, slash command or link preview request may take"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -96,6 +107,11 @@ func Default() Config {
 		MaxFileSize:              100 << 20,
 		MaxImagePixels:           50_000_000,
 		EnableCustomEmoji:        true,
+		EnableIncomingWebhooks:   true,
+		EnableOutgoingWebhooks:   true,
+		EnableCommands:           true,
+		EnableLinkPreviews:       true,
+		IntegrationTimeoutSec:    30,
 	}
 }
 
@@ -297,6 +313,16 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("allowed_file_types: %q is neither an extension nor a MIME type", t))
 		}
 	}
+	if c.IntegrationTimeoutSec < 1 || c.IntegrationTimeoutSec > 300 {
+		errs = append(errs, errors.New("integration_timeout_seconds: must be from 1 to 300"))
+	}
+	for _, h := range c.InternalHosts() {
+		if strings.ContainsAny(h, "/") {
+			if _, err := netip.ParsePrefix(h); err != nil {
+				errs = append(errs, fmt.Errorf("allowed_internal_hosts: %q is not a CIDR", h))
+			}
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -310,6 +336,11 @@ func (c *Config) FileTypes() []string {
 		}
 	}
 	return out
+}
+
+// InternalHosts splits allowed_internal_hosts into its entries.
+func (c *Config) InternalHosts() []string {
+	return strings.FieldsFunc(c.AllowedInternalHosts, func(r rune) bool { return r == ' ' || r == ',' })
 }
 
 // FilesPath is where uploaded files live.

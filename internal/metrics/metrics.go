@@ -30,6 +30,8 @@ type Metrics struct {
 	websockets   prometheus.Gauge
 	wsEventsSent *prometheus.CounterVec
 	wsEventsDrop *prometheus.CounterVec
+	integReqs    *prometheus.HistogramVec
+	integDropped *prometheus.CounterVec
 }
 
 // New registers every collector, plus Go runtime and process metrics.
@@ -61,9 +63,15 @@ func New() *Metrics {
 			Help: "The total number of websocket events broadcast, by type."}, []string{"type"}),
 		wsEventsDrop: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_websocket_events_dropped_total",
 			Help: "Events not delivered: skipped for a backed-up connection, or its queue full."}, []string{"reason"}),
+		integReqs: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "parley_integration_request_duration_seconds",
+			Help:    "Requests to integrations (outgoing webhooks, slash commands, link previews) by kind and outcome.",
+			Buckets: prometheus.DefBuckets}, []string{"kind", "success"}),
+		integDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_integration_dropped_total",
+			Help: "Integration work dropped because the outbound queue was full."}, []string{"kind"}),
 	}
 	reg.MustRegister(m.httpRequests, m.httpErrors, m.httpDuration, m.apiTime, m.dbStoreTime, m.postsCreated,
 		m.loginsTotal, m.loginsFailed, m.rateLimited, m.websockets, m.wsEventsSent, m.wsEventsDrop,
+		m.integReqs, m.integDropped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -115,3 +123,11 @@ func (m *Metrics) WebSocketOpened()           { m.websockets.Inc() }
 func (m *Metrics) WebSocketClosed()           { m.websockets.Dec() }
 func (m *Metrics) EventBroadcast(typ string)  { m.wsEventsSent.WithLabelValues(typ).Inc() }
 func (m *Metrics) EventDropped(reason string) { m.wsEventsDrop.WithLabelValues(reason).Inc() }
+
+// IntegrationRequest records one request to an integration.
+func (m *Metrics) IntegrationRequest(kind string, ok bool, d time.Duration) {
+	m.integReqs.WithLabelValues(kind, strconv.FormatBool(ok)).Observe(d.Seconds())
+}
+
+// IntegrationDropped records integration work refused by a full queue.
+func (m *Metrics) IntegrationDropped(kind string) { m.integDropped.WithLabelValues(kind).Inc() }

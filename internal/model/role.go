@@ -81,6 +81,8 @@ const (
 	PermManageOthersBots         = "manage_others_bots"
 	PermReadOthersBots           = "read_others_bots"
 	PermManageOthersSlashCommand = "manage_others_slash_commands"
+	PermManageOthersIncoming     = "manage_others_incoming_webhooks"
+	PermManageOthersOutgoing     = "manage_others_outgoing_webhooks"
 )
 
 var channelUserPerms = []string{
@@ -99,7 +101,7 @@ var teamUserPerms = []string{
 var teamAdminPerms = []string{
 	PermEditOthersPosts, PermRemoveUserFromTeam, PermManageTeam, PermImportTeam, PermManageTeamRoles,
 	PermManageChannelRoles, PermManageOthersSlashCommand, PermManageSlashCommands,
-	PermManageIncomingWebhooks, PermManageOutgoingWebhooks, PermDeletePost, PermDeleteOthersPosts,
+	PermManageIncomingWebhooks, PermManageOutgoingWebhooks, PermManageOthersIncoming, PermManageOthersOutgoing, PermDeletePost, PermDeleteOthersPosts,
 	PermConvertPublicToPrivate, PermConvertPrivateToPublic, PermManagePublicMembers, PermManagePrivateMembers,
 	PermManagePublicProps, PermManagePrivateProps, PermDeletePublicChannel, PermDeletePrivateChannel,
 	PermRemoveOthersReactions,

@@ -71,9 +71,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	wsOpts.Metrics = m
 	hub := ws.NewHub(a, log, wsOpts)
 	apiHandler.SetWebSocket(hub)
+	a.SetIntegrationMetrics(m)
 	mux := http.NewServeMux()
 	prefix := cfg.SitePath()
 	mux.Handle(prefix+api.Prefix+"/", http.StripPrefix(prefix, apiHandler))
+	// Incoming webhooks live outside /api/v4, as Slack senders expect.
+	mux.Handle("POST "+prefix+"/hooks/{hook_id}", http.StripPrefix(prefix, apiHandler.IncomingWebhookHandler()))
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
 	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
 	s := &Server{App: a, Hub: hub, Metrics: m, store: st, bus: b, log: log, cfg: cfg,
@@ -201,6 +204,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.stopJobs != nil {
 		s.stopJobs()
 	}
+	s.App.Close()
 	if s.relay != nil {
 		if rerr := s.relay.Close(ctx); rerr != nil && err == nil {
 			err = rerr

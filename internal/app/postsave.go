@@ -1,0 +1,104 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+// savePost stores a validated post and does what every post does, whoever
+// made it (a user, a webhook, a command): mention and unread counts, thread
+// stats, the posted event, then the off-request work of outgoing webhooks
+// (only when fireHooks) and link previews.
+func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, root *model.Post, sender *model.User, fireHooks bool) (*model.Post, error) {
+	now := model.Now()
+	if sender.IsBot {
+		p.Props[model.PropFromBot] = "true"
+	}
+	targets, err := a.mentionTargets(ctx, ch)
+	if err != nil {
+		return nil, err
+	}
+	mentions := mentionedUsers(p, ch, targets)
+	err = a.store.Tx(ctx, func(tx store.Store) error {
+		if err := tx.SavePost(ctx, p); err != nil {
+			return model.ErrInternal(err)
+		}
+		if err := attachFiles(ctx, tx, p, sender.ID, p.FileIDs, now); err != nil {
+			return err
+		}
+		if err := tx.IncrementChannelCounts(ctx, ch.ID, p.CreateAt, p.RootID == ""); err != nil {
+			return model.ErrInternal(err)
+		}
+		if root != nil {
+			if err := tx.UpdateThreadStats(ctx, root.ID, now); err != nil {
+				return model.ErrInternal(err)
+			}
+		}
+		if err := tx.IncrementMentions(ctx, ch.ID, mentions, p.RootID == ""); err != nil {
+			return model.ErrInternal(err)
+		}
+		// Posting marks the channel read for the poster.
+		if _, err := tx.ViewChannel(ctx, ch.ID, sender.ID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return model.ErrInternal(err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if root != nil {
+		p.ReplyCount = root.ReplyCount + 1
+	}
+	out, err := a.preparePost(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	a.publishPosted(ctx, out, ch, "@"+sender.Username, mentions)
+	a.afterPost(ctx, out, ch, sender, fireHooks)
+	return out, nil
+}
+
+// createIntegrationPost stores a post built by the server for an integration
+// (webhook, outgoing webhook reply, slash command response) as p.UserID. The
+// caller has checked the author may post there; props such as from_webhook
+// are kept, unlike in CreatePost.
+func (a *App) createIntegrationPost(ctx context.Context, p *model.Post, ch *model.Channel, fireHooks bool) (*model.Post, error) {
+	if ch.DeleteAt > 0 {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.post.create_post.can_not_post_to_deleted.error",
+			"Can not post to deleted channel.")
+	}
+	if p.IsSystemMessage() {
+		return nil, model.ErrInvalidBody("post.type")
+	}
+	now := model.Now()
+	p.ID, p.CreateAt, p.UpdateAt, p.ChannelID = model.NewID(), now, now, ch.ID
+	p.PreCommit()
+	if appErr := p.IsValid(); appErr != nil {
+		return nil, appErr
+	}
+	var root *model.Post
+	if p.RootID != "" {
+		r, err := a.store.GetPost(ctx, p.RootID)
+		if err != nil || r.ChannelID != ch.ID || r.DeleteAt > 0 {
+			return nil, model.NewAppError(http.StatusBadRequest, "api.post.create_post.root_id.app_error",
+				"Invalid RootId parameter.")
+		}
+		// A reply to a reply joins the thread of its root.
+		if r.RootID != "" {
+			if r, err = a.store.GetPost(ctx, r.RootID); err != nil {
+				return nil, storeErr(err, errPostNotFound())
+			}
+			p.RootID = r.ID
+		}
+		root = r
+	}
+	sender, err := a.store.GetUser(ctx, p.UserID)
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound())
+	}
+	return a.savePost(ctx, p, ch, root, sender, fireHooks)
+}
