@@ -27,6 +27,7 @@ type Store interface {
 	StatusStore
 	SystemStore
 	AdminStore
+	ImportStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error
