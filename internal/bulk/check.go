@@ -22,13 +22,13 @@ type Lookup func(kind, key string) bool
 // earlier line or already stored. It keeps the names of teams, channels and
 // users (not posts), so its memory grows with those, not with the file.
 type Checker struct {
-	lookup   Lookup
-	version  bool
-	defined  map[string]map[string]bool // kind → key → defined in the file
-	known    map[string]map[string]bool // kind → key → found through lookup
-	directs  map[string]bool
-	emoji    map[string]bool
-	schemes  map[string]bool
+	lookup  Lookup
+	version bool
+	defined map[string]map[string]bool // kind → key → defined in the file
+	known   map[string]map[string]bool // kind → key → found through lookup
+	directs map[string]bool
+	emoji   map[string]bool
+	schemes map[string]bool
 }
 
 // NewChecker starts checking a file.

@@ -234,7 +234,7 @@ func checkChannel(p *problems, c *Channel) {
 	}
 }
 
-func isBool(s *string) bool   { return s == nil || *s == "true" || *s == "false" }
+func isBool(s *string) bool { return s == nil || *s == "true" || *s == "false" }
 func oneOf(s *string, v ...string) bool {
 	if s == nil {
 		return true
