@@ -221,9 +221,14 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 		if len(errs) > 0 {
 			rep.addErr(errs...)
 			if opt.Apply {
+				// The pending batch is the failing one only if the bad line
+				// belongs to it; a finished block is still written.
 				from := n
-				if len(batch) > 0 {
+				if len(batch) > 0 && l != nil && batch[0].l.Type == l.Type {
 					from = batch[0].n
+				} else {
+					flush()
+					wg.Wait()
 				}
 				fail(errs[0], from)
 				break

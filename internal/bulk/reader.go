@@ -45,7 +45,8 @@ func Decode(b []byte, line int) (*Line, error) {
 		field := ""
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			field = te.Field
+			// Embedded structs appear in the path under their Go name.
+			field = strings.ReplaceAll(te.Field, ".PostBody", "")
 		}
 		return nil, lineErr(line, field, "app.import.bulk_import.json_decode.error", "malformed JSON: "+err.Error())
 	}

@@ -235,7 +235,7 @@ func ConvertSlack(zipPath, team string, w io.Writer) (*SlackNotes, error) {
 			display = string([]rune(display)[:MaxDisplayName])
 		}
 		ch := &Channel{Team: &team, Name: &name, DisplayName: &display, Type: Ptr(c.typ),
-			Header: Ptr(truncRunes(SlackText(c.Topic.Value, usernames, chanNames), MaxChannelHeader)),
+			Header:  Ptr(truncRunes(SlackText(c.Topic.Value, usernames, chanNames), MaxChannelHeader)),
 			Purpose: Ptr(truncRunes(SlackText(c.Purpose.Value, usernames, chanNames), MaxChannelPurpose))}
 		if c.IsArchived {
 			ch.DeletedAt = Ptr(c.Created*1000 + 1)
