@@ -190,9 +190,6 @@ func Open(name, importPath string) (*Source, error) {
 // Reader is the JSONL stream.
 func (s *Source) Reader() io.Reader { return s.jsonl }
 
-// IsZip reports whether the source is a zip archive.
-func (s *Source) IsZip() bool { return s.zip != nil }
-
 // OpenFile opens a file a line names (attachment, profile image, emoji image).
 func (s *Source) OpenFile(p string) (io.ReadCloser, error) {
 	if p == "" || strings.Contains(p, "..") {

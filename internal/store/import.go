@@ -25,9 +25,4 @@ type ImportStore interface {
 	FlaggedBy(ctx context.Context, postIDs []string) (map[string][]string, error)
 	// ListGroupAndDirectChannels lists up to limit DM and group channels after the id cursor, by id.
 	ListGroupAndDirectChannels(ctx context.Context, afterID string, limit int) ([]*model.Channel, error)
-
-	SaveJob(ctx context.Context, j *model.Job) error
-	UpdateJob(ctx context.Context, j *model.Job) error
-	GetJob(ctx context.Context, id string) (*model.Job, error)
-	ListJobsByType(ctx context.Context, typ string, p Page) ([]*model.Job, error)
 }
