@@ -43,6 +43,7 @@ func Commands(env *Env) []*cobra.Command {
 	cmds := []*cobra.Command{
 		channelCmd(env), userCmd(env), teamCmd(env), rolesCmd(env), configCmd(env),
 		sampledataCmd(env), auditCmd(env), retentionCmd(env), backupCmd(env), restoreCmd(env), emojiCmd(env),
+		importCmd(env), exportCmd(env),
 	}
 	for _, c := range cmds {
 		normalizeFlags(c)

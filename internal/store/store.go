@@ -31,6 +31,7 @@ type Store interface {
 	FileStore
 	EmojiStore
 	IntegrationStore
+	ImportStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

@@ -1,0 +1,133 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/bulk"
+	"github.com/parley-chat/parley/internal/bus"
+	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/store/sqlstore"
+	"github.com/parley-chat/parley/internal/testdb"
+)
+
+func newApp(t testing.TB, b testdb.Backend) *app.App {
+	t.Helper()
+	st, err := sqlstore.Open(context.Background(), b.DSN, b.DataDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cfg := config.Default()
+	cfg.DataDir, cfg.Database = b.DataDir, b.DSN
+	return app.New(st, bus.NewLocal(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// export returns the exported lines in file order, and sorted without the
+// version line (which carries the export time) for comparison.
+func export(t *testing.T, a *app.App) (ordered, set []string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := a.ExportBulk(context.Background(), app.SystemSession(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	ordered = strings.Split(strings.TrimSpace(buf.String()), "\n")
+	set = slices.Clone(ordered[1:])
+	slices.Sort(set)
+	return ordered, set
+}
+
+func errs(rep *app.ImportReport) []*bulk.Error { return rep.Errors[:min(len(rep.Errors), 5)] }
+
+func writeFile(t *testing.T, lines []string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "data.jsonl")
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func importFile(t *testing.T, a *app.App, path string, apply bool) *app.ImportReport {
+	t.Helper()
+	src, err := bulk.Open(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	rep, err := a.ImportBulk(context.Background(), app.SystemSession(), src, app.ImportOptions{Apply: apply, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// TestBulkRoundTrip: sample data → export → import into an empty database →
+// export again gives the same lines; importing once more changes nothing.
+func TestBulkRoundTrip(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		src := newApp(t, b)
+		if _, err := src.GenerateSampleData(ctx, app.SystemSession(), app.SampleSpec{Seed: 3, Teams: 2, ChannelsPerTeam: 3,
+			Users: 8, DeactivatedUsers: 1, TeamMemberships: 2, ChannelMemberships: 2, PostsPerChannel: 40, DirectChannels: 3,
+			PostsPerDirectChannel: 10, GroupChannels: 2, PostsPerGroupChannel: 10}); err != nil {
+			t.Fatal(err)
+		}
+		file, first := export(t, src)
+		path := writeFile(t, file)
+
+		dst := newApp(t, testdb.Backend{Name: b.Name, DSN: freshDSN(t, b), DataDir: t.TempDir()})
+		if rep := importFile(t, dst, path, false); rep.ErrorCount != 0 {
+			t.Fatalf("validate: %v", errs(rep))
+		}
+		rep := importFile(t, dst, path, true)
+		if rep.ErrorCount != 0 {
+			t.Fatalf("apply: %v", errs(rep))
+		}
+		_, second := export(t, dst)
+		if d := diff(first, second); d != "" {
+			t.Fatalf("round trip differs:\n%s", d)
+		}
+		again := importFile(t, dst, path, true)
+		if again.ErrorCount != 0 || len(again.Imported) != 0 {
+			t.Fatalf("re-import changed something: %+v %v", again.Imported, errs(again))
+		}
+		if _, third := export(t, dst); diff(first, third) != "" {
+			t.Fatalf("after re-import:\n%s", diff(first, third))
+		}
+	})
+}
+
+// freshDSN gives a second empty database on the same backend.
+func freshDSN(t *testing.T, b testdb.Backend) string {
+	if b.Name == "sqlite" {
+		return ""
+	}
+	return testdb.Postgres(t).DSN
+}
+
+func diff(a, b []string) string {
+	var out []string
+	for _, l := range a {
+		if _, ok := slices.BinarySearch(b, l); !ok {
+			out = append(out, "- "+l)
+		}
+	}
+	for _, l := range b {
+		if _, ok := slices.BinarySearch(a, l); !ok {
+			out = append(out, "+ "+l)
+		}
+	}
+	if len(out) > 10 {
+		out = append(out[:10], "…")
+	}
+	return strings.Join(out, "\n")
+}

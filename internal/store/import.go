@@ -1,0 +1,28 @@
+package store
+
+import (
+	"context"
+
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// ImportStore serves bulk import and export: set-at-a-time reads and writes
+// that keep a million-post import to a few thousand statements.
+type ImportStore interface {
+	// PostsAt lists the posts (deleted ones included) of a channel created at
+	// any of the given times: the candidates an imported post may match.
+	PostsAt(ctx context.Context, channelID string, createAts []int64) ([]*model.Post, error)
+	// BulkSaveReactions stores reactions, leaving existing ones as they are.
+	BulkSaveReactions(ctx context.Context, rs []*model.Reaction) error
+	// BulkSavePreferences upserts preferences with few statements.
+	BulkSavePreferences(ctx context.Context, prefs []model.Preference) error
+	// ExportRootPosts lists up to limit live root posts of a channel after the
+	// (createAt, id) cursor, oldest first.
+	ExportRootPosts(ctx context.Context, channelID string, afterCreateAt int64, afterID string, limit int) ([]*model.Post, error)
+	// ExportReplies lists the live replies of the given roots, oldest first.
+	ExportReplies(ctx context.Context, rootIDs []string) ([]*model.Post, error)
+	// FlaggedBy maps post ids to the ids of the users who flagged them.
+	FlaggedBy(ctx context.Context, postIDs []string) (map[string][]string, error)
+	// ListGroupAndDirectChannels lists up to limit DM and group channels after the id cursor, by id.
+	ListGroupAndDirectChannels(ctx context.Context, afterID string, limit int) ([]*model.Channel, error)
+}

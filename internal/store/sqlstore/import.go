@@ -1,0 +1,132 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+// maxParams bounds the parameters of one statement well under SQLite's and
+// PostgreSQL's limits (32766 and 65535).
+const maxParams = 30000
+
+func (s *SQLStore) PostsAt(ctx context.Context, channelID string, createAts []int64) ([]*model.Post, error) {
+	out := []*model.Post{}
+	for len(createAts) > 0 {
+		n := min(len(createAts), maxParams-1)
+		a := make([]any, 0, n+1)
+		a = append(a, channelID)
+		for _, t := range createAts[:n] {
+			a = append(a, t)
+		}
+		createAts = createAts[n:]
+		ps, err := s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND create_at IN (`+in(n)+`)`, a...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ps...)
+	}
+	return out, nil
+}
+
+func (s *SQLStore) BulkSaveReactions(ctx context.Context, rs []*model.Reaction) error {
+	const cols = 7
+	for len(rs) > 0 {
+		n := min(len(rs), maxParams/cols)
+		vals := make([]string, n)
+		a := make([]any, 0, n*cols)
+		for i, r := range rs[:n] {
+			vals[i] = "(" + in(cols) + ")"
+			a = append(a, r.PostID, r.UserID, r.EmojiName, r.ChannelID, r.CreateAt, r.UpdateAt, r.DeleteAt)
+		}
+		rs = rs[n:]
+		if _, err := s.exec(ctx, `INSERT INTO reactions (`+reactionCols+`) VALUES `+strings.Join(vals, ", ")+`
+			ON CONFLICT (post_id, user_id, emoji_name) DO NOTHING`, a...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *SQLStore) BulkSavePreferences(ctx context.Context, prefs []model.Preference) error {
+	// One statement may not touch the same row twice (PostgreSQL), so the last value of a key wins here.
+	type key struct{ u, c, n string }
+	last := make(map[key]int, len(prefs))
+	for i, p := range prefs {
+		last[key{p.UserID, p.Category, p.Name}] = i
+	}
+	uniq := make([]model.Preference, 0, len(last))
+	for i, p := range prefs {
+		if last[key{p.UserID, p.Category, p.Name}] == i {
+			uniq = append(uniq, p)
+		}
+	}
+	for len(uniq) > 0 {
+		n := min(len(uniq), maxParams/4)
+		vals := make([]string, n)
+		a := make([]any, 0, n*4)
+		for i, p := range uniq[:n] {
+			vals[i] = "(?, ?, ?, ?)"
+			a = append(a, p.UserID, p.Category, p.Name, p.Value)
+		}
+		uniq = uniq[n:]
+		if _, err := s.exec(ctx, `INSERT INTO preferences (user_id, category, name, value) VALUES `+strings.Join(vals, ", ")+`
+			ON CONFLICT (user_id, category, name) DO UPDATE SET value = excluded.value`, a...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *SQLStore) ExportRootPosts(ctx context.Context, channelID string, afterCreateAt int64, afterID string, limit int) ([]*model.Post, error) {
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND root_id = '' AND delete_at = 0
+		AND (create_at > ? OR (create_at = ? AND id > ?)) ORDER BY create_at, id`+limitOffset(store.Page{Limit: limit}),
+		channelID, afterCreateAt, afterCreateAt, afterID)
+}
+
+func (s *SQLStore) ExportReplies(ctx context.Context, rootIDs []string) ([]*model.Post, error) {
+	out := []*model.Post{}
+	for len(rootIDs) > 0 {
+		n := min(len(rootIDs), maxParams)
+		ps, err := s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE root_id IN (`+in(n)+`) AND delete_at = 0
+			ORDER BY create_at, id`, args(nil, rootIDs[:n])...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ps...)
+		rootIDs = rootIDs[n:]
+	}
+	return out, nil
+}
+
+func (s *SQLStore) FlaggedBy(ctx context.Context, postIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for len(postIDs) > 0 {
+		n := min(len(postIDs), maxParams)
+		rows, err := s.query(ctx, `SELECT name, user_id FROM preferences WHERE category = 'flagged_post' AND value = 'true'
+			AND name IN (`+in(n)+`) ORDER BY name, user_id`, args(nil, postIDs[:n])...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var post, user string
+			if err := rows.Scan(&post, &user); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[post] = append(out[post], user)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		postIDs = postIDs[n:]
+	}
+	return out, nil
+}
+
+func (s *SQLStore) ListGroupAndDirectChannels(ctx context.Context, afterID string, limit int) ([]*model.Channel, error) {
+	return s.channels(ctx, `SELECT `+channelCols+` FROM channels WHERE type IN ('D', 'G') AND id > ? ORDER BY id`+
+		limitOffset(store.Page{Limit: limit}), afterID)
+}
