@@ -74,6 +74,10 @@ try {
     p.on('pageerror', (e) => { log(`${n} page error: ${e.message}`); failed = true })
     p.on('console', (m) => { if (m.type() === 'error' && !/websocket|Failed to load resource/i.test(m.text())) log(`${n} console: ${m.text()}`) })
     p.setDefaultTimeout(T)
+    if (process.env.E2E_DEBUG_WS) p.on('websocket', (w) => {
+      w.on('framesent', (f) => log(`${n} ws> ${String(f.payload).slice(0, 200)}`))
+      w.on('framereceived', (f) => log(`${n} ws< ${String(f.payload).slice(0, 200)}`))
+    })
   }
 
   let firstLoad
@@ -250,6 +254,7 @@ try {
     await shot(m, '12-phone-dark')
     await m.getByRole('button', { name: 'Open channel list' }).click()
     await m.locator('.nav-open').waitFor()
+    await m.waitForTimeout(400) // the drawer slides in
     await shot(m, '13-phone-sidebar')
     await ctx.close()
   })

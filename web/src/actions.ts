@@ -315,6 +315,7 @@ export async function openThread(rootId: string | undefined) {
 
 export async function sendPost(channelId: string, message: string, rootId = '') {
   const me = s().me!
+  lastTyping.delete(`${channelId}:${rootId}`) // the next keystroke announces typing again
   const pending = `${me.id}:${Date.now()}`
   const now = Date.now()
   const draft = { id: pending, pending_post_id: pending, channel_id: channelId, root_id: rootId, message, user_id: me.id,
@@ -438,11 +439,12 @@ function applyReaction(r: Reaction, add: boolean) {
 
 // ---------- typing ----------
 
-let lastTyping = 0
+const lastTyping = new Map<string, number>()
 export function sendTyping(channelId: string, parentId = '') {
   const now = Date.now()
-  if (now - lastTyping < 3000) return
-  lastTyping = now
+  const key = `${channelId}:${parentId}`
+  if (now - (lastTyping.get(key) || 0) < 3000) return
+  lastTyping.set(key, now)
   if (s().socket === 'open') ws.userTyping(channelId, parentId)
   else rawFetch(`${client.getUserRoute('me')}/typing`, { method: 'post', body: JSON.stringify({ channel_id: channelId, parent_id: parentId }) }).catch(() => {})
 }

@@ -39,9 +39,11 @@ export function ChannelView({ channelId, teamName, onMenu }: { channelId: string
   const st = useStore((s) => s)
   const [stats, setStats] = useState<{ member_count: number; pinnedpost_count?: number } | null>(null)
   const [menu, setMenu] = useState(false)
+  // Member count: refreshed when someone joins or leaves (a system post arrives).
+  const sysPosts = useStore((s) => (s.channelPosts[channelId]?.order || []).filter((id) => s.posts[id]?.type?.startsWith('system_')).length)
   useEffect(() => {
     client.getChannelStats(channelId).then((x) => setStats(x as any)).catch(() => {})
-  }, [channelId])
+  }, [channelId, sysPosts])
   if (!ch) return null
   const title = channelTitle(ch, st)
   const fav = !!st.favorites[channelId]

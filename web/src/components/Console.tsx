@@ -44,13 +44,13 @@ export function Console({ section }: { section: string }) {
             <td>{u.email}</td>
             <td>{admin ? 'System admin' : 'Member'}</td>
             <td>{active ? 'Active' : 'Deactivated'}</td>
-            <td className="actions">{u.id !== me.id && <>
+            <td>{u.id !== me.id && <div className="actions">
               {active ? <button onClick={() => act(`@${u.username} deactivated`, () => client.updateUserActive(u.id, false))}>Deactivate</button>
                 : <button onClick={() => act(`@${u.username} activated`, () => client.updateUserActive(u.id, true))}>Activate</button>}
               {admin ? <button onClick={() => act(`@${u.username} is a member`, () => client.updateUserRoles(u.id, 'system_user'))}>Remove admin</button>
                 : <button onClick={() => act(`@${u.username} is an admin`, () => client.updateUserRoles(u.id, 'system_user system_admin'))}>Make admin</button>}
               <button onClick={() => act(`Sessions of @${u.username} revoked`, () => client.revokeAllSessionsForUser(u.id))}>Revoke sessions</button>
-            </>}</td>
+            </div>}</td>
           </tr>
         })}</tbody>
       </table>}

@@ -68,7 +68,7 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
       </div>}
       {cont && p.is_pinned && <span className="pinned-tag">📌 Pinned</span>}
       {editing ? <EditBox post={p} /> :
-        <div ref={bodyRef} className={`body md${isJumboEmoji(p.message) ? ' jumbo' : ''}`} onClick={onBodyClick} dangerouslySetInnerHTML={{ __html: html + (p.edit_at ? '<span class="edited" title="Edited">(edited)</span>' : '') }} />}
+        <div ref={bodyRef} className={`body md${isJumboEmoji(p.message) ? ' jumbo' : ''}`} onClick={onBodyClick} dangerouslySetInnerHTML={{ __html: p.edit_at ? withEdited(html) : html }} />}
       {failed && <p className="error">Not sent. <button className="link" onClick={() => retry(p)}>Retry</button></p>}
       {groups.size > 0 && <div className="reactions" role="group" aria-label="Reactions">
         {[...groups].map(([name, users]) => {
@@ -95,6 +95,13 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
     {picker && <EmojiPicker onPick={(n) => { toggleReaction(p.id, n); setPicker(false) }} onClose={() => setPicker(false)} />}
   </article>
 })
+
+/** Puts the "(edited)" marker at the end of the last paragraph, as Mattermost does. */
+function withEdited(html: string): string {
+  const tag = '<span class="edited" title="Edited">(edited)</span>'
+  const m = /<\/p>\s*$/.exec(html)
+  return m ? html.slice(0, m.index) + ' ' + tag + html.slice(m.index) : html + tag
+}
 
 function retry(p: Post) {
   setState((st) => {
