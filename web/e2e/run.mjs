@@ -26,16 +26,25 @@ function freePort() {
 
 const port = await freePort()
 const data = mkdtempSync(join(tmpdir(), 'parley-e2e-'))
-const server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] })
-let serverLog = ''
-server.stdout.on('data', (d) => (serverLog += d))
-server.stderr.on('data', (d) => (serverLog += d))
 const base = `http://127.0.0.1:${port}`
-for (let i = 0; ; i++) {
-  try { if ((await fetch(`${base}/api/v4/system/ping`)).ok) break } catch { /* not yet */ }
-  if (i > 100) throw new Error('parley did not start:\n' + serverLog)
-  await new Promise((r) => setTimeout(r, 100))
+let server
+let serverLog = ''
+async function startServer() {
+  server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] })
+  server.stdout.on('data', (d) => (serverLog += d))
+  server.stderr.on('data', (d) => (serverLog += d))
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(`${base}/api/v4/system/ping`)).ok) break } catch { /* not yet */ }
+    if (i > 100) { server.kill('SIGTERM'); throw new Error('parley did not start:\n' + serverLog) }
+    await new Promise((r) => setTimeout(r, 100))
+  }
 }
+async function stopServer() {
+  const exited = new Promise((r) => server.once('exit', r))
+  server.kill('SIGTERM')
+  await exited
+}
+await startServer()
 log(`parley on ${base}`)
 
 // playwright-core gives every launch a fresh, empty user-data-dir of its own.
@@ -43,7 +52,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync'],
-}).catch((e) => { server.kill('SIGTERM'); throw e })
+}).catch((e) => { server?.kill('SIGTERM'); throw e })
 
 let failed = false
 const dumpPages = []
@@ -259,6 +268,21 @@ try {
     await ctx.close()
   })
 
+  await check('after the server restarts, the client reconnects and catches up without a reload', async () => {
+    await b.locator('a.ch[data-channel="town-square"]').click()
+    await b.waitForURL('**/town-square')
+    await stopServer()
+    await startServer()
+    // Post through the API at once, before the browser's socket is back.
+    const login = await fetch(`${base}/api/v4/users/login`, { method: 'POST', body: JSON.stringify({ login_id: 'alice', password: 'secret123' }) })
+    const token = login.headers.get('token')
+    const H = { Authorization: `Bearer ${token}` }
+    const ch = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/town-square`, { headers: H })).json()
+    const r = await fetch(`${base}/api/v4/posts`, { method: 'POST', headers: H, body: JSON.stringify({ channel_id: ch.id, message: 'posted while you were away' }) })
+    if (r.status !== 201) throw new Error(`post: ${r.status}`)
+    await postEl(b, 'posted while you were away').waitFor({ timeout: 20000 })
+  })
+
   await check('admin deactivates a user in the console and the user is logged out', async () => {
     await a.goto(base + '/admin_console/users')
     const row = a.locator('tr[data-username="bob"]')
@@ -277,7 +301,7 @@ try {
   failed = true
 } finally {
   await browser.close().catch(() => {})
-  server.kill('SIGTERM')
+  server?.kill('SIGTERM')
   rmSync(data, { recursive: true, force: true })
   console.log(results.join('\n'))
   if (failed) { console.log(`e2e FAILED at: ${step}\nserver log tail:\n${serverLog.split('\n').slice(-20).join('\n')}`); process.exitCode = 1 }

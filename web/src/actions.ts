@@ -490,7 +490,7 @@ export function startLive() {
   if (started) return
   started = true
   setState({ socket: 'connecting' })
-  ws.addMessageListener(onEvent)
+  ws.addMessageListener(handleEvent)
   ws.addFirstConnectListener(() => setState({ socket: 'open' }))
   ws.addReconnectListener(() => { setState({ socket: 'open' }); catchUp() })
   ws.addMissedMessageListener(() => catchUp())
@@ -561,7 +561,7 @@ function parse<T>(v: unknown): T {
   return (typeof v === 'string' ? JSON.parse(v) : v) as T
 }
 
-function onEvent(msg: { event: string; data: any; broadcast: any }) {
+export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
   const d = msg.data || {}
   const me = s().me
   if (!me) return
