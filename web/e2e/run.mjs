@@ -64,6 +64,7 @@ async function check(name, fn) {
     failed = true
     results.push(`FAIL ${name}: ${e.message.split('\n')[0]}`)
     log(`FAIL ${name}: ${e.stack}`)
+    for (const [i, pg] of dumpPages.entries()) await pg.screenshot({ path: join(shots, `FAIL-${i ? 'bob' : 'alice'}.png`) }).catch(() => {})
     for (const pg of dumpPages) {
       const st = await pg.evaluate(() => { const s = window.parley?.getState(); return s && JSON.stringify({ socket: s.socket, cur: s.currentChannelId, channels: Object.values(s.channels).map((c) => [c.name, c.total_msg_count, c.total_msg_count_root]), members: Object.values(s.members).map((m) => [m.channel_id, m.msg_count, m.msg_count_root, m.mention_count, m.mention_count_root]) }) }).catch((x) => String(x))
       log(`state: ${st}`)
@@ -266,6 +267,32 @@ try {
     await m.waitForTimeout(400) // the drawer slides in
     await shot(m, '13-phone-sidebar')
     await ctx.close()
+  })
+
+  await check('history: a long channel scrolls back to its first post in a virtualised list', async () => {
+    const login = await fetch(`${base}/api/v4/users/login`, { method: 'POST', body: JSON.stringify({ login_id: 'alice', password: 'secret123' }) })
+    const H = { Authorization: `Bearer ${login.headers.get('token')}` }
+    const ch = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/off-topic`, { headers: H })).json()
+    const N = 600
+    for (let i = 0; i < N; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, j) => fetch(`${base}/api/v4/posts`, { method: 'POST', headers: H,
+        body: JSON.stringify({ channel_id: ch.id, message: `history message ${i + j}${(i + j) % 7 === 0 ? '\nwith a second line' : ''}` }) })))
+    }
+    await b.locator('a.ch[data-channel="off-topic"]').click()
+    await b.waitForURL('**/off-topic')
+    await b.locator('.post').first().waitFor()
+    const s = Date.now()
+    let maxDom = 0
+    for (let k = 0; k < 200; k++) {
+      maxDom = Math.max(maxDom, await b.locator('.post').count())
+      if (await b.getByText('Beginning of').count()) { log(`reached the beginning after ${k} scrolls`); break }
+      await b.locator('.posts').evaluate((el) => { const sc = el.querySelector('[data-virtuoso-scroller]') || el; sc.scrollTop = 0 })
+      await b.waitForTimeout(100)
+    }
+    await postEl(b, /^history message 0(?!\d)/).waitFor()
+    log(`scrolled back through ${N} posts in ${Date.now() - s} ms; at most ${maxDom} posts in the DOM`)
+    if (maxDom > 150) throw new Error(`list not virtualised: ${maxDom} posts in the DOM`)
+    await shot(b, '14a-history-top')
   })
 
   await check('after the server restarts, the client reconnects and catches up without a reload', async () => {
