@@ -123,6 +123,8 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
     followOutput={(atBottom) => (atBottom || lastIsMine(rows, me) ? 'auto' : false)}
     startReached={() => loadOlder(channelId)}
     increaseViewportBy={{ top: 600, bottom: 300 }}
+    defaultItemHeight={52}
+    initialItemCount={Math.min(rows.length, 16)}
     computeItemKey={(_, r) => r.key}
     components={{ Header: () => cp.atOldest ? <div className="intro">Beginning of <b>{channelTitle(getState().channels[channelId])}</b></div> : <div className="intro">Loading older messages…</div> }}
     itemContent={(_, r) => r.kind === 'date' ? <div className="date-sep" role="separator"><span>{dayLabel(r.ts)}</span></div>

@@ -1,9 +1,9 @@
 import type { Team } from '@mattermost/types/teams'
 import { useState } from 'react'
-import { useStore, channelTitle, dmPartner, type Ch, type State } from '../store'
+import { useStore, setState, channelTitle, dmPartner, type Ch, type State } from '../store'
 import { navigate } from '../router'
 import { channelUnread } from '../lib/unread'
-import { isAdmin, logout } from '../actions'
+import { isAdmin, logout, openChannel } from '../actions'
 import { openModal } from './Modals'
 import { Avatar } from './Avatar'
 
@@ -86,7 +86,14 @@ function Section({ title, items, st, team, actions, onNavigate }: { title: strin
           <a href={`/${team.name}/channels/${c.name}`} className={`ch${active ? ' active' : ''}${u.unread ? ' unread' : ''}${u.muted ? ' muted' : ''}`}
             aria-current={active ? 'page' : undefined} data-channel={c.name}
             aria-label={`${name}${c.type === 'P' ? ' (private)' : ''}${u.mentions ? `, ${u.mentions} mention${u.mentions > 1 ? 's' : ''}` : u.unread ? ', unread' : ''}`}
-            onClick={(e) => { e.preventDefault(); navigate(`/${team.name}/channels/${c.name}`); onNavigate() }}>
+            onClick={(e) => {
+              e.preventDefault()
+              // Open at once (render from the store), then update the address.
+              if (!active) { setState({ rhsRootId: undefined }); openChannel(c.id) }
+              localStorage.setItem(`parley.lastChannel.${team.name}`, c.name)
+              navigate(`/${team.name}/channels/${c.name}`)
+              onNavigate()
+            }}>
             <span className="ch-icon" aria-hidden="true">{partner ? <Presence status={st.statuses[partner]} /> : c.type === 'P' ? '🔒' : c.type === 'G' ? '👥' : '#'}</span>
             <span className="ch-name">{name}</span>
             {u.mentions > 0 && <span className="badge" aria-hidden="true">{u.mentions}</span>}
