@@ -93,6 +93,7 @@ export async function joinTeam(teamId: string) {
 }
 
 const loadedTeams = new Set<string>()
+const seenGMs = new Set<string>()
 
 export async function loadTeamChannels(teamId: string, force = false) {
   if (loadedTeams.has(teamId) && !force) return
@@ -112,14 +113,15 @@ export async function loadTeamChannels(teamId: string, force = false) {
       if (c.type === 'D') c.name.split('__').forEach((id) => id !== me && ids.add(id))
     }
     await ensureUsers([...ids])
-    const gms = channels.filter((c) => c.type === 'G').map((c) => c.id)
+    const gms = channels.filter((c) => c.type === 'G' && !seenGMs.has(c.id)).map((c) => c.id)
+    gms.forEach((id) => seenGMs.add(id))
     if (gms.length) {
       try {
         const byCh = await client.getProfilesInGroupChannels(gms) as Record<string, UserProfile[]>
         setState((st) => ({ users: upsert(st.users, Object.values(byCh).flat()) }))
       } catch { /* names fall back to display_name */ }
     }
-    refreshStatuses()
+    if (!force) refreshStatuses()
   } catch (e) {
     loadedTeams.delete(teamId)
     if (!onApiError(e)) throw e
@@ -483,6 +485,7 @@ function notify(p: Post, mentioned: boolean) {
 // ---------- live: WebSocket with polling fallback ----------
 
 let started = false
+let listening = false
 let pollTimer: number | undefined
 let lastSync = 0
 
@@ -490,12 +493,15 @@ export function startLive() {
   if (started) return
   started = true
   setState({ socket: 'connecting' })
-  ws.addMessageListener(handleEvent)
-  ws.addFirstConnectListener(() => setState({ socket: 'open' }))
-  ws.addReconnectListener(() => { setState({ socket: 'open' }); catchUp() })
-  ws.addMissedMessageListener(() => catchUp())
-  ws.addCloseListener(() => setState({ socket: 'closed' }))
-  ws.addErrorListener(() => setState({ socket: 'closed' }))
+  if (!listening) {
+    listening = true
+    ws.addMessageListener(handleEvent)
+    ws.addFirstConnectListener(() => setState({ socket: 'open' }))
+    ws.addReconnectListener(() => { setState({ socket: 'open' }); catchUp() })
+    ws.addMissedMessageListener(() => catchUp())
+    ws.addCloseListener(() => setState({ socket: 'closed' }))
+    ws.addErrorListener(() => setState({ socket: 'closed' }))
+  }
   ws.initialize(wsUrl())
   pollTimer = window.setInterval(poll, 4000)
   window.addEventListener('focus', onFocus)
