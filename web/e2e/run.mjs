@@ -286,6 +286,22 @@ try {
     await ctx.close()
   })
 
+  await check('account settings: profile, dark theme', async () => {
+    await a.locator('.me-btn').click()
+    await a.getByRole('menuitem', { name: 'Account settings' }).click()
+    const dlg = a.getByRole('dialog', { name: 'Account settings' })
+    await dlg.getByLabel('First name').fill('Alice')
+    await dlg.getByLabel('Last name').fill('Liddell')
+    await dlg.getByRole('button', { name: 'Save profile' }).click()
+    await dlg.getByText('Profile saved.').waitFor()
+    await dlg.getByLabel('Dark').check()
+    await a.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
+    await shot(a, '13a-settings-dark')
+    await dlg.getByLabel('Follow the system').check()
+    await a.keyboard.press('Escape')
+    await dlg.waitFor({ state: 'detached' })
+  })
+
   await check('history: a long channel scrolls back to its first post in a virtualised list', async () => {
     const login = await fetch(`${base}/api/v4/users/login`, { method: 'POST', body: JSON.stringify({ login_id: 'alice', password: 'secret123' }) })
     const H = { Authorization: `Bearer ${login.headers.get('token')}` }

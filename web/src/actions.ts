@@ -472,7 +472,9 @@ function clearTyping(channelId: string, parentId: string, userId: string) {
 
 function notify(p: Post, mentioned: boolean) {
   const ch = s().channels[p.channel_id]
-  if (!ch || !(mentioned || ch.type === 'D' || ch.type === 'G')) return
+  const level = s().me?.notify_props?.desktop || 'mention'
+  if (!ch || level === 'none') return
+  if (level !== 'all' && !(mentioned || ch.type === 'D' || ch.type === 'G')) return
   if (s().members[p.channel_id]?.notify_props?.mark_unread === 'mention' && !mentioned) return
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return
   const u = s().users[p.user_id]

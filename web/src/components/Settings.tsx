@@ -26,6 +26,13 @@ export function Settings() {
     e.preventDefault(); setErr(''); setMsg('')
     try { await client.updateUserPassword(getState().me!.id, cur, pw); setCur(''); setPw(''); setMsg('Password changed.') } catch (x) { setErr(errMessage(x)) }
   }
+  async function saveDesktop(v: string) {
+    setErr('')
+    try {
+      const u = await client.patchMe({ notify_props: { ...me.notify_props, desktop: v } as any })
+      setState((s) => ({ me: u, users: { ...s.users, [u.id]: u } }))
+    } catch (x) { setErr(errMessage(x)) }
+  }
   const setTheme = (t: State['theme']) => { localStorage.setItem('parley.theme', t); setState({ theme: t }) }
   return <Modal title="Account settings" wide>
     <form onSubmit={saveProfile} aria-label="Profile">
@@ -49,6 +56,10 @@ export function Settings() {
       {(['system', 'light', 'dark'] as const).map((t) => <label key={t} className="check"><input type="radio" name="theme" checked={theme === t} onChange={() => setTheme(t)} /> {t === 'system' ? 'Follow the system' : t === 'light' ? 'Light' : 'Dark'}</label>)}
     </fieldset>
     <h3>Notifications</h3>
+    <fieldset className="radios"><legend>Desktop notifications for</legend>
+      {([['all', 'All new messages'], ['mention', 'Mentions and direct messages'], ['none', 'Nothing']] as const).map(([v, l]) =>
+        <label key={v} className="check"><input type="radio" name="desktop" checked={(me.notify_props?.desktop || 'mention') === v} onChange={() => saveDesktop(v)} /> {l}</label>)}
+    </fieldset>
     {perm === 'granted' ? <p>Desktop notifications are on for mentions and direct messages.</p>
       : perm === 'denied' ? <p>Desktop notifications are blocked in this browser.</p>
         : <button onClick={() => Notification.requestPermission().then(setPerm)}>Turn on desktop notifications</button>}
