@@ -128,6 +128,12 @@ export async function loadTeamChannels(teamId: string, force = false) {
   }
 }
 
+/** Background refresh of the current team's channels: never throws. */
+function refreshChannels() {
+  const team = s().currentTeamId
+  if (team) loadTeamChannels(team, true).catch(() => {})
+}
+
 export async function ensureUsers(ids: string[]) {
   const missing = [...new Set(ids)].filter((id) => id && !s().users[id])
   if (!missing.length) return
@@ -381,7 +387,7 @@ function addLivePost(p: Post, mentioned: boolean, own = false) {
     const cur = s().currentChannelId
     if (cur === p.channel_id && document.hasFocus()) markViewed(cur)
     else if (p.user_id !== s().me?.id) notify(p, mentioned)
-    if (!s().channels[p.channel_id]) loadTeamChannels(s().currentTeamId!, true)
+    if (!s().channels[p.channel_id]) refreshChannels()
     refreshTeamUnreads()
   }
 }
@@ -609,10 +615,10 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
     case 'status_change': setState((st) => ({ statuses: { ...st.statuses, [d.user_id]: d.status } })); break
     case 'channel_created': case 'direct_added': case 'group_added': case 'user_added': case 'channel_updated':
     case 'channel_deleted': case 'channel_restored': case 'channel_converted':
-      if (s().currentTeamId) loadTeamChannels(s().currentTeamId!, true)
+      refreshChannels()
       break
     case 'user_removed':
-      if ((d.user_id || msg.broadcast?.user_id) === me.id && s().currentTeamId) loadTeamChannels(s().currentTeamId!, true)
+      if ((d.user_id || msg.broadcast?.user_id) === me.id) refreshChannels()
       break
     case 'channel_member_updated': {
       const m = parse<Mem>(d.channelMember)
