@@ -118,6 +118,12 @@ function useShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') { e.preventDefault(); openModal('switcher') }
+      if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) { // previous/next channel in the sidebar
+        const links = [...document.querySelectorAll<HTMLAnchorElement>('.sidebar a.ch')]
+        const i = links.findIndex((l) => l.getAttribute('aria-current') === 'page')
+        const next = links[(i + (e.key === 'ArrowUp' ? -1 : 1) + links.length) % links.length]
+        if (next) { e.preventDefault(); next.click() }
+      }
       if (e.key === 'Escape' && getState().rhsRootId && !document.querySelector('.modal')) setState({ rhsRootId: undefined })
     }
     window.addEventListener('keydown', onKey)
