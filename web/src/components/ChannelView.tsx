@@ -4,35 +4,11 @@ import { client } from '../api'
 import { loadOlder, toggleFavorite, toggleMute, leaveChannel } from '../actions'
 import { useStore, channelTitle, getState, setState } from '../store'
 import { navigate } from '../router'
-import { dayLabel, sameDay, continues } from '../lib/time'
+import { dayLabel } from '../lib/time'
+import { buildRows, type Row } from '../lib/rows'
 import { PostItem } from './PostItem'
 import { Composer, TypingLine } from './Composer'
 import { openModal } from './Modals'
-
-type Row = { key: string; kind: 'date'; ts: number } | { key: string; kind: 'new' } | { key: string; kind: 'post'; id: string; cont: boolean }
-
-export function buildRows(order: string[], posts: Record<string, { id: string; user_id: string; create_at: number; type?: string }>, newLineAt: number, me: string): Row[] {
-  const rows: Row[] = []
-  let prev: (typeof posts)[string] | undefined
-  let newDone = !newLineAt
-  for (const id of order) {
-    const p = posts[id]
-    if (!p) continue
-    if (!prev || !sameDay(prev.create_at, p.create_at)) {
-      rows.push({ key: `d${new Date(p.create_at).toDateString()}`, kind: 'date', ts: p.create_at })
-      prev = undefined
-    }
-    let brk = false
-    if (!newDone && p.create_at > newLineAt && p.user_id !== me) {
-      rows.push({ key: 'new', kind: 'new' })
-      newDone = true
-      brk = true
-    }
-    rows.push({ key: p.id, kind: 'post', id: p.id, cont: !brk && continues(prev, p) })
-    prev = p
-  }
-  return rows
-}
 
 export function ChannelView({ channelId, teamName, onMenu }: { channelId: string; teamName: string; onMenu: () => void }) {
   const ch = useStore((s) => s.channels[channelId])

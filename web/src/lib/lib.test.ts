@@ -137,3 +137,29 @@ describe('grouping', () => {
     expect(continues(undefined, { user_id: 'a', create_at: t })).toBe(false)
   })
 })
+
+import { buildRows } from './rows'
+
+describe('message rows', () => {
+  const day1 = new Date(2026, 0, 1, 10).getTime(), day2 = new Date(2026, 0, 2, 10).getTime()
+  const posts = {
+    a: { id: 'a', user_id: 'u1', create_at: day1 },
+    b: { id: 'b', user_id: 'u1', create_at: day1 + 60000 },
+    c: { id: 'c', user_id: 'u2', create_at: day1 + 120000 },
+    d: { id: 'd', user_id: 'u2', create_at: day2 },
+    e: { id: 'e', user_id: 'me', create_at: day2 + 1000 },
+  }
+  const order = ['a', 'b', 'c', 'd', 'e']
+  it('date separators and author groups', () => {
+    const rows = buildRows(order, posts, 0, 'me')
+    expect(rows.map((r) => r.kind === 'post' ? `${r.id}${r.cont ? '+' : ''}` : r.kind)).toEqual(['date', 'a', 'b+', 'c', 'date', 'd', 'e'])
+  })
+  it('the new-messages line goes before the first unread post of someone else, and breaks the group', () => {
+    const rows = buildRows(order, posts, day1 + 30000, 'me')
+    expect(rows.map((r) => r.kind === 'post' ? `${r.id}${r.cont ? '+' : ''}` : r.kind)).toEqual(['date', 'a', 'new', 'b', 'c', 'date', 'd', 'e'])
+    expect(buildRows(order, posts, day2 + 500, 'me').some((r) => r.kind === 'new')).toBe(false)
+  })
+  it('skips posts not loaded', () => {
+    expect(buildRows(['x', 'a'], posts, 0, 'me').map((r) => r.key)).toEqual([`d${new Date(day1).toDateString()}`, 'a'])
+  })
+})
