@@ -1,0 +1,52 @@
+package server
+
+import (
+	"io/fs"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/parley-chat/parley/web"
+)
+
+func TestWebHandlerServesTheSinglePageApp(t *testing.T) {
+	dist := fstest.MapFS{
+		"index.html":          {Data: []byte("<!doctype html><div id=root></div>")},
+		"assets/index-abc.js": {Data: []byte("console.log(1)")},
+	}
+	h := webHandler(dist)
+	cases := []struct {
+		method, path string
+		status       int
+		body, cache  string
+	}{
+		{"GET", "/", 200, "id=root", "no-cache"},
+		{"GET", "/staff/channels/town-square", 200, "id=root", "no-cache"},
+		{"GET", "/staff/pl/abc123", 200, "id=root", "no-cache"},
+		{"GET", "/assets/index-abc.js", 200, "console.log", "public, max-age=31536000, immutable"},
+		{"GET", "/assets/missing.js", 200, "id=root", "no-cache"},
+		{"POST", "/staff", 404, "api.context.404.app_error", ""},
+	}
+	for _, c := range cases {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+		if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.body) || rec.Header().Get("Cache-Control") != c.cache {
+			t.Errorf("%s %s: %d %q cache %q", c.method, c.path, rec.Code, rec.Body.String(), rec.Header().Get("Cache-Control"))
+		}
+	}
+}
+
+func TestEmbeddedClientHasAnIndex(t *testing.T) {
+	b, err := fs.ReadFile(web.Dist(), "index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Built client or the fallback page: both are HTML that loads in a browser.
+	if !strings.Contains(string(b), "<html") {
+		t.Fatalf("index.html is not HTML: %.80s", b)
+	}
+	if web.Built() && !strings.Contains(string(b), `id="root"`) {
+		t.Fatal("built client without its root element")
+	}
+}

@@ -1,0 +1,376 @@
+// End-to-end test: a real Parley on a random 127.0.0.1 port, driven through
+// Debian's Chromium with playwright-core. Two users in two browser contexts.
+// Usage: node e2e/run.mjs [path/to/parley]  (default ../bin/parley, built by `make build`)
+// Screenshots go to web/test-results/.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, mkdirSync, rmSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createServer } from 'node:net'
+import { gzipSync } from 'node:zlib'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const bin = process.argv[2] || join(here, '../../bin/parley')
+const shots = join(here, '../test-results')
+mkdirSync(shots, { recursive: true })
+const T = 15000 // generous: without the WebSocket the client polls every 4 s
+const t0 = Date.now()
+let step = ''
+const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`)
+
+function freePort() {
+  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
+}
+
+const port = await freePort()
+const data = mkdtempSync(join(tmpdir(), 'parley-e2e-'))
+const base = `http://127.0.0.1:${port}`
+let server
+let serverLog = ''
+async function startServer() {
+  server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] })
+  server.stdout.on('data', (d) => (serverLog += d))
+  server.stderr.on('data', (d) => (serverLog += d))
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(`${base}/api/v4/system/ping`)).ok) break } catch { /* not yet */ }
+    if (i > 100) { server.kill('SIGTERM'); throw new Error('parley did not start:\n' + serverLog) }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+async function stopServer() {
+  const exited = new Promise((r) => server.once('exit', r))
+  server.kill('SIGTERM')
+  await exited
+}
+await startServer()
+log(`parley on ${base}`)
+
+// playwright-core gives every launch a fresh, empty user-data-dir of its own.
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+}).catch((e) => { server?.kill('SIGTERM'); throw e })
+
+let failed = false
+const dumpPages = []
+const results = []
+async function check(name, fn) {
+  step = name
+  const s = Date.now()
+  try { await fn(); results.push(`ok   ${name} (${Date.now() - s} ms)`); log(`ok ${name}`) } catch (e) {
+    failed = true
+    results.push(`FAIL ${name}: ${e.message.split('\n')[0]}`)
+    log(`FAIL ${name}: ${e.stack}`)
+    for (const [i, pg] of dumpPages.entries()) await pg.screenshot({ path: join(shots, `FAIL-${i ? 'bob' : 'alice'}.png`) }).catch(() => {})
+    for (const pg of dumpPages) {
+      const st = await pg.evaluate(() => { const s = window.parley?.getState(); return s && JSON.stringify({ socket: s.socket, cur: s.currentChannelId, channels: Object.values(s.channels).map((c) => [c.name, c.total_msg_count, c.total_msg_count_root]), members: Object.values(s.members).map((m) => [m.channel_id, m.msg_count, m.msg_count_root, m.mention_count, m.mention_count_root]) }) }).catch((x) => String(x))
+      log(`state: ${st}`)
+    }
+    throw e
+  }
+}
+const shot = async (page, name) => page.screenshot({ path: join(shots, `${name}.png`) })
+
+try {
+  const ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const ctxB = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const a = await ctxA.newPage()
+  const b = await ctxB.newPage()
+  dumpPages.push(a, b)
+  for (const [n, p] of [['alice', a], ['bob', b]]) {
+    p.on('pageerror', (e) => { log(`${n} page error: ${e.message}`); failed = true })
+    p.on('console', (m) => { if (m.type() === 'error' && !/websocket|Failed to load resource/i.test(m.text())) log(`${n} console: ${m.text()}`) })
+    p.setDefaultTimeout(T)
+    if (process.env.E2E_DEBUG_WS) p.on('websocket', (w) => {
+      w.on('framesent', (f) => log(`${n} ws> ${String(f.payload).slice(0, 200)}`))
+      w.on('framereceived', (f) => log(`${n} ws< ${String(f.payload).slice(0, 200)}`))
+    })
+  }
+
+  let firstLoad
+  await check('first account signs up and is led to create the first team', async () => {
+    await a.goto(base + '/')
+    await a.waitForURL('**/login')
+    firstLoad = await a.evaluate(() => {
+      const res = performance.getEntriesByType('resource').filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'))
+      const nav = performance.getEntriesByType('navigation')[0]
+      return { js: res.map((r) => ({ name: r.name.split('/').pop(), bytes: r.encodedBodySize })), domContentLoaded: Math.round(nav.domContentLoadedEventEnd) }
+    })
+    await a.getByText('Create the first one').click()
+    await a.getByLabel('Email').fill('alice@example.com')
+    await a.getByLabel('Username').fill('alice')
+    await a.getByLabel('Password').fill('secret123')
+    await shot(a, '01-signup')
+    await a.getByRole('button', { name: 'Create account' }).click()
+    await a.getByText('Create your first team').waitFor()
+    await a.getByLabel('Team name').fill('Staff')
+    await shot(a, '02-first-team')
+    await a.getByRole('button', { name: 'Create team' }).click()
+    await a.waitForURL('**/staff/channels/town-square')
+    await a.locator('#channel-title').getByText('Town Square').waitFor()
+  })
+
+  await check('second user signs up and joins the team', async () => {
+    await b.goto(base + '/signup_user_complete')
+    await b.getByLabel('Email').fill('bob@example.com')
+    await b.getByLabel('Username').fill('bob')
+    await b.getByLabel('Password').fill('secret123')
+    await b.getByRole('button', { name: 'Create account' }).click()
+    await b.getByRole('button', { name: 'Join' }).click()
+    await b.waitForURL('**/staff/channels/town-square')
+  })
+
+  const post = async (page, text, box = '#composer') => {
+    await page.locator(box).fill(text)
+    await page.locator(box).press('Enter')
+  }
+  const postEl = (page, text) => page.locator('.post .body').filter({ hasText: text })
+
+  await check('messages arrive in real time', async () => {
+    await post(a, 'Hello @bob, welcome to **Parley**!')
+    await postEl(b, 'welcome to Parley').waitFor()
+    await post(b, 'Thanks alice :tada:')
+    await postEl(a, 'Thanks alice 🎉').waitFor()
+    await shot(b, '03-chat')
+  })
+
+  await check('markdown renders as Mattermost does', async () => {
+    await post(a, '```go\nfunc main() {\n\tfmt.Println("hi")\n}\n```')
+    await post(a, '| lang | stars |\n|---|---:|\n| Go | 5 |\n| TS | 4 |')
+    await post(a, '> a quote\n\n- one\n- two\n\nsee https://example.com and ~off-topic for more')
+    await b.locator('.post .body table').waitFor()
+    await b.locator('.post .body pre code.hljs').waitFor()
+    await b.locator('.post .body a.channel-link').waitFor()
+    await shot(b, '04-markdown')
+  })
+
+  await check('unread channel is bold with a mention badge', async () => {
+    await b.locator('a.ch[data-channel="off-topic"]').click()
+    await b.waitForURL('**/channels/off-topic')
+    await post(a, 'ping @bob: are you there?')
+    const ts = b.locator('a.ch[data-channel="town-square"]')
+    await ts.locator('.badge').getByText('1').waitFor()
+    if (!(await ts.getAttribute('class')).includes('unread')) throw new Error('town-square is not bold')
+    await b.waitForFunction(() => document.title.startsWith('(1)'))
+    await shot(b, '05-unread-badge')
+  })
+
+  await check('opening the channel shows the new-messages line and clears the badge', async () => {
+    const s = Date.now()
+    await b.locator('a.ch[data-channel="town-square"]').click()
+    await postEl(b, 'are you there?').waitFor()
+    log(`channel switch rendered in ${Date.now() - s} ms (click to post visible, incl. Playwright overhead)`)
+    await b.locator('.new-sep').waitFor()
+    await b.locator('a.ch[data-channel="town-square"] .badge').waitFor({ state: 'detached' })
+    await shot(b, '06-new-messages-line')
+  })
+
+  await check('reply in a thread, reply count on the root', async () => {
+    const root = b.locator('.post').filter({ hasText: 'are you there?' })
+    await root.hover()
+    await root.getByRole('button', { name: 'Reply' }).click()
+    await b.locator('.rhs').waitFor()
+    const box = b.locator('.rhs textarea')
+    await box.fill('Yes, replying in the thread')
+    await box.press('Enter')
+    await b.locator('.rhs .post .body').filter({ hasText: 'replying in the thread' }).waitFor()
+    await a.locator('.post').filter({ hasText: 'are you there?' }).getByRole('button', { name: /1 reply/ }).click()
+    await a.locator('.rhs .post .body').filter({ hasText: 'replying in the thread' }).waitFor()
+    await shot(a, '07-thread')
+  })
+
+  await check('reactions toggle and show live', async () => {
+    const p = a.locator('.post').filter({ hasText: 'Thanks alice' }).first()
+    await p.hover()
+    await p.getByRole('button', { name: 'Add reaction' }).first().click()
+    await a.getByRole('dialog', { name: 'Pick a reaction' }).getByRole('button', { name: '+1', exact: true }).click()
+    await b.locator('.post').filter({ hasText: 'Thanks alice' }).locator('.reaction').filter({ hasText: '👍' }).waitFor()
+    await shot(b, '08-reaction')
+  })
+
+  await check('typing indicator (needs the WebSocket)', async () => {
+    const live = await a.locator('.sock-open').count() && await b.locator('.sock-open').count()
+    if (!live) { log('skipped: WebSocket not available on this server'); return }
+    await b.locator('#composer').pressSequentially('typing something', { delay: 20 })
+    await a.getByText('bob is typing…').waitFor()
+    await b.locator('#composer').fill('')
+  })
+
+  await check('Up edits the last message; edits and deletes show live', async () => {
+    await a.locator('.rhs').getByRole('button', { name: 'Close thread' }).click()
+    await post(a, 'this will be edited')
+    await postEl(b, 'this will be edited').waitFor()
+    await a.locator('#composer').press('ArrowUp')
+    const edit = a.getByLabel('Edit message')
+    await edit.fill('this was edited')
+    await edit.press('Enter')
+    await postEl(b, 'this was edited').waitFor()
+    await b.locator('.post').filter({ hasText: 'this was edited' }).locator('.edited').waitFor()
+    await post(a, 'a mistake to delete')
+    await postEl(b, 'a mistake to delete').waitFor()
+    a.once('dialog', (d) => d.accept())
+    const m = a.locator('.post').filter({ hasText: 'a mistake to delete' })
+    await m.hover()
+    await m.getByRole('button', { name: 'More actions' }).click()
+    await m.getByRole('menuitem', { name: 'Delete' }).click()
+    await postEl(b, 'a mistake to delete').waitFor({ state: 'detached' })
+    await shot(b, '09-edited')
+  })
+
+  await check('drafts are kept per channel', async () => {
+    await b.locator('#composer').fill('half-written thought')
+    await b.locator('a.ch[data-channel="off-topic"]').click()
+    await b.waitForURL('**/off-topic')
+    await b.locator('a.ch[data-channel="town-square"]').click()
+    await b.waitForURL('**/town-square')
+    if ((await b.locator('#composer').inputValue()) !== 'half-written thought') throw new Error('draft lost')
+    // Switching between channels already loaded, timed inside the page: click to
+    // the first animation frame where the other channel's messages are shown.
+    const times = []
+    for (const [from, to, text] of [['town-square', 'off-topic', null], ['off-topic', 'town-square', 'welcome to Parley'], ['town-square', 'off-topic', null], ['off-topic', 'town-square', 'welcome to Parley']]) {
+      if (!text) { await b.locator(`a.ch[data-channel="${to}"]`).click(); await b.waitForURL(`**/${to}`); await b.waitForTimeout(200); continue }
+      times.push(await b.evaluate(([to, text]) => new Promise((res) => {
+        const t = performance.now()
+        document.querySelector(`a.ch[data-channel="${to}"]`).click()
+        const tick = () => {
+          const ok = [...document.querySelectorAll('.post .body')].some((e) => e.textContent.includes(text))
+          if (ok && document.querySelector('#channel-title')?.textContent.includes('Town Square')) res(Math.round(performance.now() - t))
+          else requestAnimationFrame(tick)
+        }
+        requestAnimationFrame(tick)
+      }), [to, text]))
+    }
+    log(`switch to an already loaded channel, measured in the page: ${times.join(' ms, ')} ms`)
+    await b.locator('#composer').fill('')
+  })
+
+  await check('after a reload everything is still there', async () => {
+    await b.reload()
+    await postEl(b, 'welcome to Parley').waitFor()
+    await postEl(b, 'this was edited').waitFor()
+    await b.locator('.post').filter({ hasText: 'are you there?' }).getByRole('button', { name: /1 reply/ }).waitFor()
+    await b.locator('.post').filter({ hasText: 'Thanks alice' }).locator('.reaction').filter({ hasText: '👍' }).waitFor()
+    if (await postEl(b, 'a mistake to delete').count()) throw new Error('deleted post came back')
+    await shot(b, '10-after-reload')
+  })
+
+  await check('create a channel and a direct message', async () => {
+    await a.getByRole('button', { name: 'Create channel' }).click()
+    await a.getByLabel('Name').fill('Design Review')
+    await a.getByRole('button', { name: 'Create channel' }).last().click()
+    await a.waitForURL('**/channels/design-review')
+    await a.getByRole('button', { name: 'Start a direct message' }).click()
+    await a.getByRole('dialog').getByRole('button', { name: /@bob/ }).click()
+    await a.getByRole('dialog').getByRole('button', { name: 'Go' }).click()
+    await a.waitForURL(/channels\/[a-z0-9]+__[a-z0-9]+/)
+    await post(a, 'a private word')
+    const dm = b.locator('a.ch').filter({ hasText: 'alice' })
+    await dm.locator('.badge').waitFor()
+    await shot(b, '11-dm-badge')
+  })
+
+  await check('phone-sized screen and dark theme', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 760 }, colorScheme: 'dark', isMobile: true, hasTouch: true })
+    await ctx.addCookies((await ctxB.cookies()))
+    const m = await ctx.newPage()
+    await m.goto(base + '/staff/channels/town-square')
+    await postEl(m, 'welcome to Parley').waitFor()
+    await shot(m, '12-phone-dark')
+    await m.getByRole('button', { name: 'Open channel list' }).click()
+    await m.locator('.nav-open').waitFor()
+    await m.waitForTimeout(400) // the drawer slides in
+    await shot(m, '13-phone-sidebar')
+    await ctx.close()
+  })
+
+  await check('account settings: profile, dark theme', async () => {
+    await a.locator('.me-btn').click()
+    await a.getByRole('menuitem', { name: 'Account settings' }).click()
+    const dlg = a.getByRole('dialog', { name: 'Account settings' })
+    await dlg.getByLabel('First name').fill('Alice')
+    await dlg.getByLabel('Last name').fill('Liddell')
+    await dlg.getByRole('button', { name: 'Save profile' }).click()
+    await dlg.getByText('Profile saved.').waitFor()
+    await dlg.getByLabel('Dark').check()
+    await a.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
+    await shot(a, '13a-settings-dark')
+    await dlg.getByLabel('Follow the system').check()
+    await a.keyboard.press('Escape')
+    await dlg.waitFor({ state: 'detached' })
+  })
+
+  await check('history: a long channel scrolls back to its first post in a virtualised list', async () => {
+    const login = await fetch(`${base}/api/v4/users/login`, { method: 'POST', body: JSON.stringify({ login_id: 'alice', password: 'secret123' }) })
+    const H = { Authorization: `Bearer ${login.headers.get('token')}` }
+    const ch = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/off-topic`, { headers: H })).json()
+    const N = 600
+    for (let i = 0; i < N; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, j) => fetch(`${base}/api/v4/posts`, { method: 'POST', headers: H,
+        body: JSON.stringify({ channel_id: ch.id, message: `history message ${i + j}${(i + j) % 7 === 0 ? '\nwith a second line' : ''}` }) })))
+    }
+    await b.locator('a.ch[data-channel="off-topic"]').click()
+    await b.waitForURL('**/off-topic')
+    await b.locator('.post').first().waitFor()
+    const s = Date.now()
+    let maxDom = 0
+    for (let k = 0; k < 200; k++) {
+      maxDom = Math.max(maxDom, await b.locator('.post').count())
+      if (await b.getByText('Beginning of').count()) { log(`reached the beginning after ${k} scrolls`); break }
+      await b.locator('.posts').evaluate((el) => { const sc = el.querySelector('[data-virtuoso-scroller]') || el; sc.scrollTop = 0 })
+      await b.waitForTimeout(100)
+    }
+    await postEl(b, /^history message 0(?!\d)/).waitFor()
+    log(`scrolled back through ${N} posts in ${Date.now() - s} ms; at most ${maxDom} posts in the DOM`)
+    if (maxDom > 150) throw new Error(`list not virtualised: ${maxDom} posts in the DOM`)
+    await shot(b, '14a-history-top')
+  })
+
+  await check('after the server restarts, the client reconnects and catches up without a reload', async () => {
+    await b.locator('a.ch[data-channel="town-square"]').click()
+    await b.waitForURL('**/town-square')
+    await stopServer()
+    await startServer()
+    // Post through the API at once, before the browser's socket is back.
+    const login = await fetch(`${base}/api/v4/users/login`, { method: 'POST', body: JSON.stringify({ login_id: 'alice', password: 'secret123' }) })
+    const token = login.headers.get('token')
+    const H = { Authorization: `Bearer ${token}` }
+    const ch = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/town-square`, { headers: H })).json()
+    const r = await fetch(`${base}/api/v4/posts`, { method: 'POST', headers: H, body: JSON.stringify({ channel_id: ch.id, message: 'posted while you were away' }) })
+    if (r.status !== 201) throw new Error(`post: ${r.status}`)
+    await postEl(b, 'posted while you were away').waitFor({ timeout: 20000 })
+  })
+
+  await check('admin deactivates a user in the console and the user is logged out', async () => {
+    await a.goto(base + '/admin_console/users')
+    const row = a.locator('tr[data-username="bob"]')
+    await row.getByRole('button', { name: 'Deactivate' }).click()
+    await row.getByText('Deactivated').waitFor()
+    await shot(a, '14-console')
+    await a.getByRole('link', { name: 'Channels' }).click()
+    const row2 = a.locator('tr').filter({ hasText: 'Design Review' })
+    await row2.getByRole('button', { name: 'Archive' }).click()
+    await row2.getByText('Archived').waitFor()
+    await shot(a, '14b-console-channels')
+    await row2.getByRole('button', { name: 'Restore' }).click()
+    await row2.getByText('Active').waitFor()
+    await b.waitForURL('**/login', { timeout: 20000 })
+    await shot(b, '15-logged-out')
+  })
+
+  const dist = join(here, '../dist/assets')
+  const js = readdirSync(dist).filter((f) => f.startsWith('index-') && f.endsWith('.js'))
+  const gz = js.reduce((n, f) => n + gzipSync(readFileSync(join(dist, f))).length, 0)
+  log(`initial JS: ${js.join(', ')}: ${(gz / 1024).toFixed(1)} KB gzipped; first load DOMContentLoaded ${firstLoad?.domContentLoaded} ms`)
+} catch (e) {
+  failed = true
+} finally {
+  await browser.close().catch(() => {})
+  server?.kill('SIGTERM')
+  rmSync(data, { recursive: true, force: true })
+  console.log(results.join('\n'))
+  if (failed) { console.log(`e2e FAILED at: ${step}\nserver log tail:\n${serverLog.split('\n').slice(-20).join('\n')}`); process.exitCode = 1 }
+  else console.log(`e2e passed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}`)
+}

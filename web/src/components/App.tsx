@@ -1,0 +1,72 @@
+import { useEffect, type ReactNode } from 'react'
+import { useStore, setState } from '../store'
+import { navigate, parseRoute, usePath } from '../router'
+import { Login, Signup } from './Auth'
+import { CreateTeam, SelectTeam } from './Teams'
+import { TeamView } from './TeamView'
+import { Console } from './Console'
+import { isAdmin } from '../actions'
+
+export function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, true), [to])
+  return null
+}
+
+function useTheme() {
+  const theme = useStore((s) => s.theme)
+  useEffect(() => {
+    const mq = window.matchMedia('(prefers-color-scheme: dark)')
+    const apply = () => {
+      const dark = theme === 'dark' || (theme === 'system' && mq.matches)
+      document.documentElement.dataset.theme = dark ? 'dark' : 'light'
+    }
+    apply()
+    mq.addEventListener('change', apply)
+    return () => mq.removeEventListener('change', apply)
+  }, [theme])
+}
+
+export function lastTeamPath(): string {
+  const last = localStorage.getItem('parley.lastTeam')
+  return last ? `/${last}` : '/select_team'
+}
+
+export function App() {
+  useTheme()
+  const booted = useStore((s) => s.booted)
+  const me = useStore((s) => s.me)
+  const myTeamIds = useStore((s) => s.myTeamIds)
+  const teams = useStore((s) => s.teams)
+  const toast = useStore((s) => s.toast)
+  const path = usePath()
+  if (!booted) return <div className="splash" aria-busy="true">Loading…</div>
+  const r = parseRoute(path)
+  let page: ReactNode
+  if (!me) {
+    if (r.kind === 'signup') page = <Signup />
+    else {
+      if (r.kind !== 'login' && r.kind !== 'root') sessionStorage.setItem('parley.redirect', path)
+      page = r.kind === 'login' ? <Login /> : <Redirect to="/login" />
+    }
+  } else {
+    const firstTeam = myTeamIds.map((id) => teams[id]).filter(Boolean).sort((a, b) => a.display_name.localeCompare(b.display_name))[0]
+    const home = () => {
+      const saved = sessionStorage.getItem('parley.redirect')
+      if (saved) { sessionStorage.removeItem('parley.redirect'); return saved }
+      const last = localStorage.getItem('parley.lastTeam')
+      if (last && myTeamIds.some((id) => teams[id]?.name === last)) return `/${last}`
+      return firstTeam ? `/${firstTeam.name}` : '/select_team'
+    }
+    switch (r.kind) {
+      case 'login': case 'signup': case 'root': page = <Redirect to={home()} />; break
+      case 'select_team': page = <SelectTeam />; break
+      case 'create_team': page = <CreateTeam />; break
+      case 'console': page = isAdmin(me) ? <Console section={r.section} /> : <Redirect to={home()} />; break
+      default: page = <TeamView route={r} />
+    }
+  }
+  return <>
+    {page}
+    {toast && <div className="toast" role="status" onClick={() => setState({ toast: undefined })}>{toast}</div>}
+  </>
+}

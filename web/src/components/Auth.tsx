@@ -1,0 +1,62 @@
+import { useState, type FormEvent } from 'react'
+import { login, signup } from '../actions'
+import { errMessage } from '../api'
+import { navigate } from '../router'
+import { setState, useStore } from '../store'
+
+function Brand() {
+  const site = useStore((s) => s.config.SiteName) || 'Parley'
+  return <div className="brand"><span className="logo" aria-hidden="true">💬</span><h1>{site}</h1></div>
+}
+
+export function Login() {
+  const noAccounts = useStore((s) => s.config.NoAccounts === 'true')
+  const [id, setId] = useState('')
+  const [pw, setPw] = useState('')
+  const [err, setErr] = useState('')
+  const [busy, setBusy] = useState(false)
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    setErr(''); setBusy(true); setState({ toast: undefined })
+    try { await login(id.trim(), pw) } catch (x) { setErr(errMessage(x)) } finally { setBusy(false) }
+  }
+  return <main className="auth">
+    <Brand />
+    {noAccounts && <p className="notice">This server has no accounts yet. <a href="/signup_user_complete" onClick={(e) => { e.preventDefault(); navigate('/signup_user_complete') }}>Create the first one</a>: it becomes the system admin.</p>}
+    <form onSubmit={submit} aria-label="Log in">
+      <h2>Log in</h2>
+      <label>Email or username<input name="login_id" autoComplete="username" value={id} onChange={(e) => setId(e.target.value)} required autoFocus /></label>
+      <label>Password<input name="password" type="password" autoComplete="current-password" value={pw} onChange={(e) => setPw(e.target.value)} required /></label>
+      {err && <p className="error" role="alert">{err}</p>}
+      <button className="primary" disabled={busy}>{busy ? 'Logging in…' : 'Log in'}</button>
+      <p className="alt">No account? <a href="/signup_user_complete" onClick={(e) => { e.preventDefault(); navigate('/signup_user_complete') }}>Create one</a></p>
+    </form>
+  </main>
+}
+
+export function Signup() {
+  const noAccounts = useStore((s) => s.config.NoAccounts === 'true')
+  const [email, setEmail] = useState('')
+  const [username, setUsername] = useState('')
+  const [pw, setPw] = useState('')
+  const [err, setErr] = useState('')
+  const [busy, setBusy] = useState(false)
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    setErr(''); setBusy(true)
+    try { await signup(username.trim().toLowerCase(), email.trim(), pw) } catch (x) { setErr(errMessage(x)) } finally { setBusy(false) }
+  }
+  return <main className="auth">
+    <Brand />
+    <form onSubmit={submit} aria-label="Create account">
+      <h2>Create your account</h2>
+      {noAccounts && <p className="notice">You are the first: this account will administer the server.</p>}
+      <label>Email<input name="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus /></label>
+      <label>Username<input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required pattern="[A-Za-z][A-Za-z0-9._\-]{2,21}" title="3–22 characters: letters, digits, . _ -, starting with a letter" /></label>
+      <label>Password<input name="password" type="password" autoComplete="new-password" value={pw} onChange={(e) => setPw(e.target.value)} required minLength={5} /></label>
+      {err && <p className="error" role="alert">{err}</p>}
+      <button className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create account'}</button>
+      <p className="alt">Already have one? <a href="/login" onClick={(e) => { e.preventDefault(); navigate('/login') }}>Log in</a></p>
+    </form>
+  </main>
+}

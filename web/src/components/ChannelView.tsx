@@ -1,0 +1,115 @@
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
+import { client } from '../api'
+import { loadOlder, toggleFavorite, toggleMute, leaveChannel } from '../actions'
+import { useStore, channelTitle, getState, setState } from '../store'
+import { navigate } from '../router'
+import { dayLabel } from '../lib/time'
+import { buildRows, type Row } from '../lib/rows'
+import { PostItem } from './PostItem'
+import { Composer, TypingLine } from './Composer'
+import { openModal } from './Modals'
+
+export function ChannelView({ channelId, teamName, onMenu }: { channelId: string; teamName: string; onMenu: () => void }) {
+  const ch = useStore((s) => s.channels[channelId])
+  const st = useStore((s) => s)
+  const [stats, setStats] = useState<{ member_count: number; pinnedpost_count?: number } | null>(null)
+  const [menu, setMenu] = useState(false)
+  // Member count: refreshed when someone joins or leaves (a system post arrives).
+  const sysPosts = useStore((s) => (s.channelPosts[channelId]?.order || []).filter((id) => s.posts[id]?.type?.startsWith('system_')).length)
+  useEffect(() => {
+    client.getChannelStats(channelId).then((x) => setStats(x as any)).catch(() => {})
+  }, [channelId, sysPosts])
+  if (!ch) return null
+  const title = channelTitle(ch, st)
+  const fav = !!st.favorites[channelId]
+  const muted = st.members[channelId]?.notify_props?.mark_unread === 'mention'
+  return <section className="channel" aria-labelledby="channel-title">
+    <header className="channel-head">
+      <button className="icon hamburger" aria-label="Open channel list" onClick={onMenu}>☰</button>
+      <div className="grow head-text">
+        <h1 id="channel-title">{ch.type === 'P' ? '🔒 ' : ch.type === 'O' ? '# ' : ''}{title}
+          <button className={`icon star${fav ? ' on' : ''}`} aria-pressed={fav} aria-label={fav ? 'Remove from favorites' : 'Add to favorites'} title="Favorite" onClick={() => toggleFavorite(channelId)}>{fav ? '★' : '☆'}</button>
+        </h1>
+        <p className="purpose">
+          {stats && ch.type !== 'D' && <span className="count" title="Members">👤 {stats.member_count}</span>}
+          {muted && <span className="muted-tag">muted</span>}
+          {ch.purpose || ch.header}
+        </p>
+      </div>
+      <button className="icon" aria-label="Pinned messages" title="Pinned messages" onClick={() => openModal('pinned')}>📌{stats?.pinnedpost_count ? <small>{stats.pinnedpost_count}</small> : null}</button>
+      <div className="menu-wrap">
+        <button className="icon" aria-label="Channel menu" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>⋯</button>
+        {menu && <div className="menu right" role="menu" onClick={() => setMenu(false)}>
+          <button role="menuitem" onClick={() => toggleMute(channelId)}>{muted ? 'Unmute channel' : 'Mute channel'}</button>
+          <button role="menuitem" onClick={() => toggleFavorite(channelId)}>{fav ? 'Remove from favorites' : 'Add to favorites'}</button>
+          {ch.type !== 'D' && ch.type !== 'G' && ch.name !== 'town-square' && <button role="menuitem" onClick={async () => { await leaveChannel(channelId); navigate(`/${teamName}/channels/town-square`) }}>Leave channel</button>}
+        </div>}
+      </div>
+    </header>
+    <PostList channelId={channelId} teamName={teamName} />
+    <TypingLine channelId={channelId} rootId="" />
+    <Composer channelId={channelId} rootId="" placeholder={`Write to ${ch.type === 'D' ? '@' : ch.type === 'G' ? '' : '~'}${title}`} />
+  </section>
+}
+
+const START = 1_000_000
+
+function PostList({ channelId, teamName }: { channelId: string; teamName: string }) {
+  const cp = useStore((s) => s.channelPosts[channelId])
+  const posts = useStore((s) => s.posts)
+  const newLineAt = useStore((s) => s.newLineAt[channelId] || 0)
+  const me = useStore((s) => s.me!.id)
+  const highlightId = useStore((s) => s.highlightId)
+  const rows = useMemo(() => buildRows(cp?.order || [], posts, newLineAt, me), [cp?.order, posts, newLineAt, me])
+  const firstIndex = useRef(START)
+  const prevFirstPost = useRef<{ key: string; idx: number } | null>(null)
+  const ref = useRef<VirtuosoHandle>(null)
+  // Older rows were prepended: shift firstItemIndex so the view stays put.
+  const firstPostIdx = rows.findIndex((r) => r.kind === 'post')
+  if (prevFirstPost.current && firstPostIdx >= 0 && rows[firstPostIdx].key !== prevFirstPost.current.key) {
+    const at = rows.findIndex((r) => r.key === prevFirstPost.current!.key)
+    if (at > prevFirstPost.current.idx) firstIndex.current -= at - prevFirstPost.current.idx
+  }
+  prevFirstPost.current = firstPostIdx >= 0 ? { key: rows[firstPostIdx].key, idx: firstPostIdx } : null
+
+  useEffect(() => {
+    if (!highlightId) return
+    const i = rows.findIndex((r) => r.key === highlightId)
+    if (i >= 0) {
+      ref.current?.scrollToIndex({ index: i, align: 'center' })
+      const t = setTimeout(() => setState({ highlightId: undefined }), 3000)
+      return () => clearTimeout(t)
+    }
+  }, [highlightId, rows.length])
+
+  if (!cp || (cp.loading && !cp.order.length)) return <div className="posts loading" aria-busy="true">Loading messages…</div>
+  if (!rows.length) return <div className="posts empty-channel"><p>This is the start of the channel. Say hello!</p></div>
+  const newIdx = rows.findIndex((r) => r.kind === 'new')
+  return <Virtuoso
+    ref={ref}
+    className="posts"
+    role="log"
+    aria-label="Messages"
+    aria-live="polite"
+    data={rows}
+    firstItemIndex={firstIndex.current}
+    initialTopMostItemIndex={newIdx > 0 ? { index: newIdx, align: 'center' } : rows.length - 1}
+    alignToBottom
+    followOutput={(atBottom) => (atBottom || lastIsMine(rows, me) ? 'auto' : false)}
+    startReached={() => loadOlder(channelId)}
+    increaseViewportBy={{ top: 600, bottom: 300 }}
+    defaultItemHeight={52}
+    initialItemCount={Math.min(rows.length, 16)}
+    computeItemKey={(_, r) => r.key}
+    components={{ Header: () => cp.atOldest ? <div className="intro">Beginning of <b>{channelTitle(getState().channels[channelId])}</b></div> : <div className="intro">Loading older messages…</div> }}
+    itemContent={(_, r) => r.kind === 'date' ? <div className="date-sep" role="separator"><span>{dayLabel(r.ts)}</span></div>
+      : r.kind === 'new' ? <div className="new-sep" role="separator" aria-label="New messages"><span>New messages</span></div>
+        : <PostItem id={r.id} cont={r.cont} teamName={teamName} highlighted={r.id === highlightId} />}
+  />
+}
+
+function lastIsMine(rows: Row[], me: string) {
+  const last = rows[rows.length - 1]
+  return last?.kind === 'post' && getState().posts[last.id]?.user_id === me
+}

@@ -1,0 +1,156 @@
+import { memo, useEffect, useMemo, useRef, useState } from 'react'
+import type { Post } from '@mattermost/types/posts'
+import { useStore, getState, setState } from '../store'
+import { renderMarkdown, isJumboEmoji } from '../lib/markdown'
+import { timeLabel, dayLabel } from '../lib/time'
+import { emojiChar, QUICK_EMOJI, EMOJI } from '../lib/emoji'
+import { deletePost, editPost, isAdmin, openThread, togglePin, toggleReaction, sendPost } from '../actions'
+import { navigate } from '../router'
+import { Avatar } from './Avatar'
+
+function systemText(p: Post, username?: string): string {
+  const u = (p.props?.username as string) || username || 'someone'
+  switch (p.type as string) {
+    case 'system_join_team': return `@${u} joined the team.`
+    case 'system_leave_team': return `@${u} left the team.`
+    case 'system_join_channel': return `@${u} joined the channel.`
+    case 'system_leave_channel': return `@${u} left the channel.`
+    case 'system_add_to_channel': return `@${(p.props?.addedUsername as string) || 'someone'} was added to the channel by @${u}.`
+    case 'system_remove_from_channel': return `@${(p.props?.removedUsername as string) || 'someone'} was removed from the channel.`
+    case 'system_header_change': return `@${u} updated the channel header.`
+    case 'system_purpose_change': return `@${u} updated the channel purpose.`
+    case 'system_displayname_change': return `@${u} renamed the channel.`
+    default: return p.message
+  }
+}
+
+export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, highlighted }: { id: string; cont: boolean; teamName: string; inThread?: boolean; highlighted?: boolean }) {
+  const p = useStore((s) => s.posts[id])
+  const author = useStore((s) => (p ? s.users[p.user_id] : undefined))
+  const me = useStore((s) => s.me!)
+  const editing = useStore((s) => s.editingId === id)
+  const [picker, setPicker] = useState(false)
+  const [menu, setMenu] = useState(false)
+  const bodyRef = useRef<HTMLDivElement>(null)
+  const html = useMemo(() => (p && !p.type ? renderMarkdown(p.message, { me: me.username, teamName }) : ''), [p?.message, p?.type, me.username, teamName])
+  useEffect(() => {
+    if (bodyRef.current?.querySelector('pre code[class*="language-"]')) {
+      const el = bodyRef.current
+      import('../lib/highlight').then((h) => h.highlightIn(el))
+    }
+  }, [html])
+  if (!p) return null
+  const pending = !!p.pending_post_id && p.id === p.pending_post_id
+  const failed = (p as any).failed
+  if (p.type && p.type.startsWith('system_')) {
+    return <div className="post system" data-post-id={p.id}><span className="sys-text">{systemText(p, author?.username)}</span><time dateTime={new Date(p.create_at).toISOString()}>{timeLabel(p.create_at)}</time></div>
+  }
+  const mine = p.user_id === me.id
+  const canEdit = mine
+  const canDelete = mine || isAdmin(me)
+  const reactions = p.metadata?.reactions || []
+  const groups = new Map<string, string[]>()
+  for (const r of reactions) groups.set(r.emoji_name, [...(groups.get(r.emoji_name) || []), r.user_id])
+  const mentionMe = html.includes('mention-me')
+  const link = `${location.origin}/${teamName}/pl/${p.id}`
+  const when = new Date(p.create_at)
+  return <article className={`post${cont ? ' cont' : ''}${mentionMe ? ' mentioned' : ''}${pending ? ' pending' : ''}${highlighted ? ' highlight' : ''}`}
+    data-post-id={p.id} aria-label={`${author?.username || 'someone'} at ${timeLabel(p.create_at)}`} tabIndex={-1}>
+    <div className="gutter">
+      {cont ? <time className="hover-time" dateTime={when.toISOString()}>{timeLabel(p.create_at)}</time> : <Avatar userId={p.user_id} />}
+    </div>
+    <div className="post-main">
+      {!cont && <div className="post-head">
+        <span className="author">{author?.username || '…'}</span>
+        <a className="time" href={`/${teamName}/pl/${p.id}`} title={`${dayLabel(p.create_at)} ${when.toLocaleString()}`}
+          onClick={(e) => { e.preventDefault(); navigate(`/${teamName}/pl/${p.id}`) }}><time dateTime={when.toISOString()}>{timeLabel(p.create_at)}</time></a>
+        {p.is_pinned && <span className="pinned-tag">📌 Pinned</span>}
+      </div>}
+      {cont && p.is_pinned && <span className="pinned-tag">📌 Pinned</span>}
+      {editing ? <EditBox post={p} /> :
+        <div ref={bodyRef} className={`body md${isJumboEmoji(p.message) ? ' jumbo' : ''}`} onClick={onBodyClick} dangerouslySetInnerHTML={{ __html: p.edit_at ? withEdited(html) : html }} />}
+      {failed && <p className="error">Not sent. <button className="link" onClick={() => retry(p)}>Retry</button></p>}
+      {groups.size > 0 && <div className="reactions" role="group" aria-label="Reactions">
+        {[...groups].map(([name, users]) => {
+          const on = users.includes(me.id)
+          const names = users.map((u) => (u === me.id ? 'you' : getState().users[u]?.username || 'someone')).join(', ')
+          return <button key={name} className={`reaction${on ? ' on' : ''}`} aria-pressed={on} title={`${names} reacted with :${name}:`}
+            aria-label={`${name} reaction by ${names}`} onClick={() => toggleReaction(p.id, name)}>{emojiChar(name) || `:${name}:`} <span>{users.length}</span></button>
+        })}
+        <button className="reaction add" aria-label="Add reaction" onClick={() => setPicker(true)}>☺+</button>
+      </div>}
+      {!inThread && !p.root_id && (p.reply_count || 0) > 0 && <button className="replies" onClick={() => openThread(p.id)}>💬 {p.reply_count} {p.reply_count === 1 ? 'reply' : 'replies'}</button>}
+    </div>
+    {!pending && <div className="post-actions" role="toolbar" aria-label="Message actions">
+      <button className="icon" aria-label="Add reaction" title="Add reaction" onClick={() => setPicker(!picker)}>☺</button>
+      {!inThread && <button className="icon" aria-label="Reply" title="Reply" onClick={() => openThread(p.root_id || p.id)}>↩</button>}
+      <button className="icon" aria-label="More actions" aria-haspopup="menu" aria-expanded={menu} title="More" onClick={() => setMenu(!menu)}>⋯</button>
+      {menu && <div className="menu right" role="menu" onClick={() => setMenu(false)}>
+        {canEdit && <button role="menuitem" onClick={() => setState({ editingId: p.id })}>Edit</button>}
+        <button role="menuitem" onClick={() => togglePin(p.id)}>{p.is_pinned ? 'Unpin' : 'Pin to channel'}</button>
+        <button role="menuitem" onClick={() => { navigator.clipboard?.writeText(link).catch(() => {}); setState({ toast: 'Link copied' }); setTimeout(() => setState({ toast: undefined }), 1500) }}>Copy link</button>
+        {canDelete && <button role="menuitem" className="danger" onClick={() => { if (confirm('Delete this message?')) deletePost(p.id) }}>Delete</button>}
+      </div>}
+    </div>}
+    {picker && <EmojiPicker onPick={(n) => { toggleReaction(p.id, n); setPicker(false) }} onClose={() => setPicker(false)} />}
+  </article>
+})
+
+/** Puts the "(edited)" marker at the end of the last paragraph, as Mattermost does. */
+function withEdited(html: string): string {
+  const tag = '<span class="edited" title="Edited">(edited)</span>'
+  const m = /<\/p>\s*$/.exec(html)
+  return m ? html.slice(0, m.index) + ' ' + tag + html.slice(m.index) : html + tag
+}
+
+function retry(p: Post) {
+  setState((st) => {
+    const posts = { ...st.posts }
+    delete posts[p.id]
+    const cp = st.channelPosts[p.channel_id]
+    return { posts, channelPosts: cp ? { ...st.channelPosts, [p.channel_id]: { ...cp, order: cp.order.filter((x) => x !== p.id) } } : st.channelPosts }
+  })
+  sendPost(p.channel_id, p.message, p.root_id)
+}
+
+function onBodyClick(e: React.MouseEvent) {
+  const a = (e.target as HTMLElement).closest('a.channel-link') as HTMLAnchorElement | null
+  if (a) { e.preventDefault(); navigate(a.getAttribute('href')!) }
+  const m = (e.target as HTMLElement).closest('[data-mention]') as HTMLElement | null
+  if (m && !['channel', 'all', 'here'].includes(m.dataset.mention!)) {
+    const team = location.pathname.split('/')[1]
+    navigate(`/${team}/messages/@${m.dataset.mention}`)
+  }
+}
+
+function EditBox({ post }: { post: Post }) {
+  const [text, setText] = useState(post.message)
+  const ref = useRef<HTMLTextAreaElement>(null)
+  useEffect(() => { const t = ref.current!; t.focus(); t.setSelectionRange(t.value.length, t.value.length) }, [])
+  const done = () => { setState({ editingId: undefined }); document.getElementById('composer')?.focus() }
+  const save = async () => {
+    const m = text.trim()
+    if (!m) { if (confirm('Delete this message?')) await deletePost(post.id); done(); return }
+    if (m !== post.message) await editPost(post.id, m)
+    done()
+  }
+  return <div className="edit-box">
+    <textarea ref={ref} aria-label="Edit message" value={text} rows={Math.min(10, text.split('\n').length + 1)} onChange={(e) => setText(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); save() }
+        if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); done() }
+      }} />
+    <div className="edit-hint">Enter to save · Esc to cancel <button className="link" onClick={save}>Save</button> <button className="link" onClick={done}>Cancel</button></div>
+  </div>
+}
+
+export function EmojiPicker({ onPick, onClose }: { onPick: (name: string) => void; onClose: () => void }) {
+  const [q, setQ] = useState('')
+  const names = q ? Object.keys(EMOJI).filter((n) => n.includes(q.toLowerCase())).slice(0, 48) : [...QUICK_EMOJI, ...Object.keys(EMOJI).filter((n) => !QUICK_EMOJI.includes(n))].slice(0, 48)
+  return <div className="emoji-picker" role="dialog" aria-label="Pick a reaction" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose() } }}>
+    <input aria-label="Search emoji" placeholder="Search emoji" value={q} onChange={(e) => setQ(e.target.value)} autoFocus />
+    <div className="emoji-grid">
+      {names.map((n) => <button key={n} title={`:${n}:`} aria-label={n} onClick={() => onPick(n)}>{EMOJI[n]}</button>)}
+    </div>
+  </div>
+}

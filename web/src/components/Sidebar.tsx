@@ -1,0 +1,110 @@
+import type { Team } from '@mattermost/types/teams'
+import { useState } from 'react'
+import { useStore, setState, channelTitle, dmPartner, type Ch, type State } from '../store'
+import { navigate } from '../router'
+import { channelUnread } from '../lib/unread'
+import { isAdmin, logout, openChannel } from '../actions'
+import { openModal } from './Modals'
+import { Avatar } from './Avatar'
+
+export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => void }) {
+  const st = useStore((s) => s)
+  const [menu, setMenu] = useState(false)
+  const mine = Object.values(st.channels).filter((c) => st.members[c.id] && !c.delete_at && (c.team_id === team.id || c.type === 'D' || c.type === 'G'))
+  const byName = (a: Ch, b: Ch) => channelTitle(a, st).localeCompare(channelTitle(b, st))
+  const favs = mine.filter((c) => st.favorites[c.id]).sort(byName)
+  const chans = mine.filter((c) => !st.favorites[c.id] && (c.type === 'O' || c.type === 'P')).sort(byName)
+  const dms = mine.filter((c) => !st.favorites[c.id] && (c.type === 'D' || c.type === 'G')).sort((a, b) => (b.last_post_at || 0) - (a.last_post_at || 0)).slice(0, 40)
+  const teams = st.myTeamIds.map((id) => st.teams[id]).filter(Boolean).sort((a, b) => a.display_name.localeCompare(b.display_name))
+  return <nav className="sidebar" aria-label="Channels">
+    <div className="teambar" role="list" aria-label="Teams">
+      {teams.map((t) => {
+        const u = st.teamUnread[t.id]
+        const other = t.id !== team.id
+        return <a key={t.id} role="listitem" href={`/${t.name}`} className={`team-btn${t.id === team.id ? ' active' : ''}${other && u?.msgs ? ' unread' : ''}`}
+          title={t.display_name} aria-label={`${t.display_name} team${other && u?.mentions ? `, ${u.mentions} mentions` : ''}`} aria-current={t.id === team.id ? 'page' : undefined}
+          onClick={(e) => { e.preventDefault(); navigate(`/${t.name}`) }}>
+          {t.display_name.slice(0, 2)}
+          {other && u?.mentions ? <span className="badge">{u.mentions}</span> : null}
+        </a>
+      })}
+      <button className="team-btn add" title="Join or create a team" aria-label="Join or create a team" onClick={() => navigate('/select_team')}>+</button>
+    </div>
+    <div className="sidebar-main">
+      <header className="sidebar-head">
+        <div className="grow">
+          <h2 className="team-name">{team.display_name}</h2>
+          <button className="me-btn" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+            <Avatar userId={st.me!.id} size={20} /> @{st.me!.username} <span aria-hidden="true">▾</span>
+          </button>
+          {menu && <div className="menu" role="menu" onClick={() => setMenu(false)}>
+            <button role="menuitem" onClick={() => openModal('settings')}>Account settings</button>
+            {isAdmin(st.me) && <button role="menuitem" onClick={() => navigate('/admin_console/users')}>System console</button>}
+            <button role="menuitem" onClick={() => navigate('/select_team')}>Join another team</button>
+            <button role="menuitem" onClick={() => navigate('/create_team')}>Create a team</button>
+            <button role="menuitem" onClick={logout}>Log out</button>
+          </div>}
+        </div>
+        <SocketDot state={st.socket} />
+      </header>
+      <button className="switcher-btn" onClick={() => openModal('switcher')}>Find channel <kbd>Ctrl K</kbd></button>
+      <div className="sections">
+        {favs.length > 0 && <Section title="Favorites" items={favs} st={st} team={team} onNavigate={onNavigate} />}
+        <Section title="Channels" items={chans} st={st} team={team} onNavigate={onNavigate}
+          actions={<>
+            <button className="icon" title="Browse channels" aria-label="Browse channels" onClick={() => openModal('browse')}>☰</button>
+            <button className="icon" title="Create channel" aria-label="Create channel" onClick={() => openModal('create')}>+</button>
+          </>} />
+        <Section title="Direct messages" items={dms} st={st} team={team} onNavigate={onNavigate}
+          actions={<button className="icon" title="Write to someone" aria-label="Start a direct message" onClick={() => openModal('dm')}>+</button>} />
+      </div>
+    </div>
+  </nav>
+}
+
+function SocketDot({ state }: { state: State['socket'] }) {
+  const label = state === 'open' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline: refreshing every few seconds'
+  return <span className={`sock sock-${state}`} title={label} role="status" aria-label={label} />
+}
+
+function Section({ title, items, st, team, actions, onNavigate }: { title: string; items: Ch[]; st: State; team: Team; actions?: React.ReactNode; onNavigate: () => void }) {
+  const [collapsed, setCollapsed] = useState(false)
+  const id = `sec-${title.replace(/\s/g, '')}`
+  return <section className="section" aria-labelledby={id}>
+    <div className="section-head">
+      <button id={id} className="section-title" aria-expanded={!collapsed} onClick={() => setCollapsed(!collapsed)}>{collapsed ? '▸' : '▾'} {title}</button>
+      {actions}
+    </div>
+    <ul>
+      {items.map((c) => {
+        const u = channelUnread(c, st.members[c.id])
+        if (collapsed && !u.unread && c.id !== st.currentChannelId) return null
+        const active = c.id === st.currentChannelId
+        const partner = dmPartner(c, st)
+        const name = channelTitle(c, st)
+        return <li key={c.id}>
+          <a href={`/${team.name}/channels/${c.name}`} className={`ch${active ? ' active' : ''}${u.unread ? ' unread' : ''}${u.muted ? ' muted' : ''}`}
+            aria-current={active ? 'page' : undefined} data-channel={c.name}
+            aria-label={`${name}${c.type === 'P' ? ' (private)' : ''}${u.mentions ? `, ${u.mentions} mention${u.mentions > 1 ? 's' : ''}` : u.unread ? ', unread' : ''}`}
+            onClick={(e) => {
+              e.preventDefault()
+              // Open at once (render from the store), then update the address.
+              if (!active) { setState({ rhsRootId: undefined }); openChannel(c.id) }
+              localStorage.setItem(`parley.lastChannel.${team.name}`, c.name)
+              navigate(`/${team.name}/channels/${c.name}`)
+              onNavigate()
+            }}>
+            <span className="ch-icon" aria-hidden="true">{partner ? <Presence status={st.statuses[partner]} /> : c.type === 'P' ? '🔒' : c.type === 'G' ? '👥' : '#'}</span>
+            <span className="ch-name">{name}</span>
+            {u.mentions > 0 && <span className="badge" aria-hidden="true">{u.mentions}</span>}
+          </a>
+        </li>
+      })}
+    </ul>
+  </section>
+}
+
+export function Presence({ status }: { status?: string }) {
+  const s = status || 'offline'
+  return <span className={`presence presence-${s}`} title={s} />
+}

@@ -1,0 +1,94 @@
+// WebSocket event handling against the store, with the browser globals stubbed.
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+
+const mem: Record<string, string> = {}
+vi.stubGlobal('localStorage', { getItem: (k: string) => mem[k] ?? null, setItem: (k: string, v: string) => { mem[k] = v }, removeItem: (k: string) => { delete mem[k] } })
+vi.stubGlobal('document', { hasFocus: () => false, cookie: '' })
+vi.stubGlobal('window', { location: { origin: 'http://x', protocol: 'http:', host: 'x', pathname: '/' }, addEventListener() {}, removeEventListener() {}, setTimeout, clearTimeout, setInterval, clearInterval })
+vi.stubGlobal('location', { pathname: '/', search: '' })
+vi.stubGlobal('history', { pushState() {}, replaceState() {} })
+vi.stubGlobal('fetch', async () => new Response('[]', { status: 200, headers: { 'Content-Type': 'application/json' } }))
+
+let A: typeof import('./actions')
+let S: typeof import('./store')
+
+const me = { id: 'me', username: 'alice', roles: 'system_user' }
+const post = (id: string, o: Record<string, unknown> = {}) => ({ id, channel_id: 'c1', root_id: '', user_id: 'bob', message: 'hi', create_at: 1000, update_at: 1000, edit_at: 0, delete_at: 0, type: '', props: {}, metadata: {}, reply_count: 0, ...o })
+const ev = (event: string, data: Record<string, unknown>, channel_id = 'c1') => ({ event, data, broadcast: { channel_id } })
+
+beforeAll(async () => {
+  S = await import('./store')
+  A = await import('./actions')
+  S.setState({
+    me: me as any, currentChannelId: 'c2', currentTeamId: 't',
+    users: { me: me as any, bob: { id: 'bob', username: 'bob' } as any },
+    channels: {
+      c1: { id: 'c1', type: 'O', name: 'town-square', team_id: 't', total_msg_count: 1, total_msg_count_root: 1 } as any,
+      c2: { id: 'c2', type: 'O', name: 'off-topic', team_id: 't', total_msg_count: 0, total_msg_count_root: 0 } as any,
+    },
+    members: {
+      c1: { channel_id: 'c1', user_id: 'me', msg_count: 1, msg_count_root: 1, mention_count: 0, mention_count_root: 0, notify_props: {} } as any,
+      c2: { channel_id: 'c2', user_id: 'me', msg_count: 0, msg_count_root: 0, mention_count: 0, mention_count_root: 0, notify_props: {} } as any,
+    },
+    posts: { p0: post('p0', { create_at: 500, update_at: 500 }) as any },
+    channelPosts: { c1: { order: ['p0'], atOldest: true, loading: false } },
+  })
+})
+
+describe('websocket events', () => {
+  it('posted: adds the post and makes the channel unread with a mention', async () => {
+    const { channelUnread } = await import('./lib/unread')
+    A.handleEvent(ev('posted', { post: JSON.stringify(post('p1', { message: 'hey @alice' })), mentions: JSON.stringify(['me']), channel_type: 'O' }))
+    const st = S.getState()
+    expect(st.channelPosts.c1.order).toEqual(['p0', 'p1'])
+    expect(channelUnread(st.channels.c1, st.members.c1)).toMatchObject({ unread: true, msgs: 1, mentions: 1 })
+  })
+  it('posted twice (event and poll) counts once', () => {
+    A.handleEvent(ev('posted', { post: JSON.stringify(post('p1', { message: 'hey @alice' })), channel_type: 'O' }))
+    expect(S.getState().channelPosts.c1.order).toEqual(['p0', 'p1'])
+    expect(S.getState().channels.c1.total_msg_count).toBe(2)
+  })
+  it('a reply bumps the root reply count but not the root unread count', () => {
+    A.handleEvent(ev('posted', { post: JSON.stringify(post('r1', { root_id: 'p1', create_at: 1100, update_at: 1100 })), channel_type: 'O' }))
+    const st = S.getState()
+    expect(st.posts.p1.reply_count).toBe(1)
+    expect(st.channelPosts.c1.order).toEqual(['p0', 'p1'])
+    expect(st.channels.c1.total_msg_count_root).toBe(2)
+    expect(st.channels.c1.total_msg_count).toBe(3)
+  })
+  it('post_edited replaces the message', () => {
+    A.handleEvent(ev('post_edited', { post: JSON.stringify(post('p1', { message: 'edited', edit_at: 2000, update_at: 2000 })) }))
+    expect(S.getState().posts.p1.message).toBe('edited')
+  })
+  it('reaction_added / reaction_removed', () => {
+    const r = { user_id: 'bob', post_id: 'p1', emoji_name: 'smile', create_at: 3 }
+    A.handleEvent(ev('reaction_added', { reaction: JSON.stringify(r) }))
+    expect(S.getState().posts.p1.metadata.reactions).toHaveLength(1)
+    A.handleEvent(ev('reaction_added', { reaction: JSON.stringify(r) }))
+    expect(S.getState().posts.p1.metadata.reactions).toHaveLength(1)
+    A.handleEvent(ev('reaction_removed', { reaction: JSON.stringify(r) }))
+    expect(S.getState().posts.p1.metadata.reactions).toHaveLength(0)
+  })
+  it('typing shows for the channel or the thread', () => {
+    A.handleEvent(ev('typing', { user_id: 'bob', parent_id: '' }))
+    A.handleEvent(ev('typing', { user_id: 'bob', parent_id: 'p1' }))
+    const t = S.getState().typing
+    expect(Object.keys(t.c1)).toEqual(['bob'])
+    expect(Object.keys(t['c1:p1'])).toEqual(['bob'])
+  })
+  it('channel_viewed (from another tab) clears the unread state', async () => {
+    const { channelUnread } = await import('./lib/unread')
+    A.handleEvent(ev('channel_viewed', { channel_id: 'c1' }, ''))
+    const st = S.getState()
+    expect(channelUnread(st.channels.c1, st.members.c1)).toMatchObject({ unread: false, msgs: 0, mentions: 0 })
+  })
+  it('post_deleted removes the post', () => {
+    A.handleEvent(ev('post_deleted', { post: JSON.stringify(post('p1', { delete_at: 5 })) }))
+    expect(S.getState().channelPosts.c1.order).toEqual(['p0'])
+    expect(S.getState().posts.p1).toBeUndefined()
+  })
+  it('our own deactivation logs us out', () => {
+    A.handleEvent(ev('user_updated', { user: { ...me, delete_at: 9 } }, ''))
+    expect(S.getState().me).toBeUndefined()
+  })
+})

@@ -1,0 +1,24 @@
+export function sameDay(a: number, b: number): boolean {
+  const x = new Date(a), y = new Date(b)
+  return x.getFullYear() === y.getFullYear() && x.getMonth() === y.getMonth() && x.getDate() === y.getDate()
+}
+
+export function dayLabel(ts: number, now = Date.now()): string {
+  if (sameDay(ts, now)) return 'Today'
+  if (sameDay(ts, now - 86400000)) return 'Yesterday'
+  const d = new Date(ts)
+  const opts: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'long', day: 'numeric' }
+  if (d.getFullYear() !== new Date(now).getFullYear()) opts.year = 'numeric'
+  return d.toLocaleDateString(undefined, opts)
+}
+
+export function timeLabel(ts: number): string {
+  return new Date(ts).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' })
+}
+
+/** Posts by the same author within 5 minutes (and same day, both roots or same thread) are grouped. */
+export function continues(prev: { user_id: string; create_at: number; type?: string } | undefined, p: { user_id: string; create_at: number; type?: string }): boolean {
+  if (!prev) return false
+  if ((prev.type || '').startsWith('system_') || (p.type || '').startsWith('system_')) return false
+  return prev.user_id === p.user_id && p.create_at - prev.create_at < 5 * 60 * 1000 && sameDay(prev.create_at, p.create_at)
+}
