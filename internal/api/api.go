@@ -65,6 +65,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.hookRoutes()
 	h.commandRoutes()
 	h.botRoutes()
+	h.jobRoutes()
 	return h
 }
 

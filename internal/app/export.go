@@ -25,17 +25,29 @@ type ExportReport struct {
 	Took     time.Duration  `json:"took"`
 }
 
-// ExportBulkZip writes the export as a zip: import.jsonl at the root and the
-// files under data/, the layout `parley import bulk` and mmctl accept.
-func (a *App) ExportBulkZip(ctx context.Context, s *model.Session, w io.Writer) (*ExportReport, error) {
+// ExportBulkZip writes the export as a zip: import.jsonl at the root and,
+// under data/, the custom emoji images and, with attachments, the posts'
+// files: the layout `parley import bulk` and mmctl accept. Paths in the JSONL
+// are relative to data/: a file's is its storage directory and its name
+// (f/ab/<id>/report.pdf, so the import gets the name back), an emoji's
+// emoji/<id>/image, as Mattermost's archives.
+func (a *App) ExportBulkZip(ctx context.Context, s *model.Session, w io.Writer, attachments bool) (*ExportReport, error) {
 	zw := zip.NewWriter(w)
 	f, err := zw.Create("import.jsonl")
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	rep, err := a.ExportBulk(ctx, s, f)
+	var files []exportFile
+	rep, err := a.exportBulk(ctx, s, f, &exportOptions{attachments: attachments, emoji: true, files: &files})
 	if err != nil {
 		return nil, err
+	}
+	// The zip takes one entry at a time, so the files follow the JSONL; only
+	// their keys were kept meanwhile.
+	for _, ef := range files {
+		if err := a.zipFile(ctx, zw, ef); err != nil {
+			return nil, err
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return nil, model.ErrInternal(err)
@@ -43,11 +55,43 @@ func (a *App) ExportBulkZip(ctx context.Context, s *model.Session, w io.Writer) 
 	return rep, nil
 }
 
+// exportFile is a stored object to copy into an export's data/.
+type exportFile struct {
+	key, path string
+}
+
+func (a *App) zipFile(ctx context.Context, zw *zip.Writer, ef exportFile) error {
+	obj, err := a.files.Open(ctx, ef.key)
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	defer obj.Close()
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "data/" + ef.path, Method: zip.Deflate})
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	if _, err := io.Copy(w, obj); err != nil {
+		return model.ErrInternal(err)
+	}
+	return nil
+}
+
+type exportOptions struct {
+	attachments, emoji bool
+	files              *[]exportFile
+}
+
 // ExportBulk writes every team, channel, user, bot, post and direct
 // conversation in the bulk-import format, in the exporter's order (version,
 // team, channel, user, bot, post, direct_channel, direct_post), so that the
 // file imports into Parley or Mattermost. Posts are read a page at a time.
+// A JSONL alone holds no files, so attachments and custom emoji (whose line
+// needs its image) are left out and the report says so.
 func (a *App) ExportBulk(ctx context.Context, s *model.Session, out io.Writer) (*ExportReport, error) {
+	return a.exportBulk(ctx, s, out, &exportOptions{})
+}
+
+func (a *App) exportBulk(ctx context.Context, s *model.Session, out io.Writer, opt *exportOptions) (*ExportReport, error) {
 	if !a.IsAdmin(s) {
 		return nil, model.ErrForbidden()
 	}
@@ -61,7 +105,7 @@ func (a *App) ExportBulk(ctx context.Context, s *model.Session, out io.Writer) (
 		rep.Exported[kind]++
 		return enc.Encode(l)
 	}
-	e := &exporter{a: a, st: a.store, write: write, usernames: map[string]string{}, rep: rep}
+	e := &exporter{a: a, st: a.store, write: write, usernames: map[string]string{}, rep: rep, opt: opt}
 	if err := e.run(ctx); err != nil {
 		return nil, model.ErrInternal(err)
 	}
@@ -80,6 +124,37 @@ type exporter struct {
 	usernames map[string]string // user id → username
 	teamNames map[string]string // team id → name
 	rep       *ExportReport
+	opt       *exportOptions
+}
+
+// addFile queues a stored object for data/ and returns its path there.
+func (e *exporter) addFile(key, path string) string {
+	*e.opt.files = append(*e.opt.files, exportFile{key: key, path: path})
+	return path
+}
+
+// emoji writes the custom emoji, after the posts as Mattermost's exporter
+// does (reactions hold only names, so the order does not matter on import).
+func (e *exporter) emoji(ctx context.Context) error {
+	for page := 0; ; page++ {
+		es, err := e.st.ListEmoji(ctx, store.Page{Offset: page * 200, Limit: 200}, false)
+		if err != nil {
+			return err
+		}
+		if len(es) > 0 && !e.opt.emoji {
+			e.rep.Skipped = appendOnce(e.rep.Skipped, "custom emoji not exported: a JSONL file holds no images (export a zip)")
+			return nil
+		}
+		for _, em := range es {
+			img := e.addFile(emojiKey(em.ID), emojiKey(em.ID))
+			if err := e.write("emoji", &bulk.Line{Type: bulk.TypeEmoji, Emoji: &bulk.Emoji{Name: bulk.Ptr(em.Name), Image: &img}}); err != nil {
+				return err
+			}
+		}
+		if len(es) < 200 {
+			return nil
+		}
+	}
 }
 
 func (e *exporter) run(ctx context.Context) error {
@@ -162,6 +237,9 @@ func (e *exporter) run(ctx context.Context) error {
 		if err := e.posts(ctx, c, nil); err != nil {
 			return err
 		}
+	}
+	if err := e.emoji(ctx); err != nil {
+		return err
 	}
 	var directs []*model.Channel
 	for after := ""; ; {
@@ -375,11 +453,15 @@ func (e *exporter) posts(ctx context.Context, c *model.Channel, members []string
 		if err != nil {
 			return err
 		}
+		files, err := e.files(ctx, append(slices.Clone(roots), replies...))
+		if err != nil {
+			return err
+		}
 		for _, p := range roots {
-			body := e.body(p, reactions[p.ID], flagged[p.ID])
+			body := e.body(p, reactions[p.ID], flagged[p.ID], files[p.ID])
 			var reps []bulk.PostBody
 			for _, r := range byRoot[p.ID] {
-				reps = append(reps, e.body(r, reactions[r.ID], flagged[r.ID]))
+				reps = append(reps, e.body(r, reactions[r.ID], flagged[r.ID], files[r.ID]))
 			}
 			var l *bulk.Line
 			if members != nil {
@@ -410,7 +492,26 @@ func (e *exporter) posts(ctx context.Context, c *model.Channel, members []string
 	}
 }
 
-func (e *exporter) body(p *model.Post, reactions []*model.Reaction, flaggedBy []string) bulk.PostBody {
+// files loads the live files of the posts that have any, when the export
+// carries them.
+func (e *exporter) files(ctx context.Context, posts []*model.Post) (map[string][]*model.FileInfo, error) {
+	var ids []string
+	for _, p := range posts {
+		if len(p.FileIDs) > 0 {
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if !e.opt.attachments {
+		e.rep.Skipped = appendOnce(e.rep.Skipped, "attachments not exported (use --attachments)")
+		return nil, nil
+	}
+	return e.st.FileInfosForPosts(ctx, ids)
+}
+
+func (e *exporter) body(p *model.Post, reactions []*model.Reaction, flaggedBy []string, files []*model.FileInfo) bulk.PostBody {
 	b := bulk.PostBody{User: bulk.Ptr(e.usernames[p.UserID]), Message: &p.Message, CreateAt: &p.CreateAt}
 	if p.Type != "" {
 		b.Type = &p.Type
@@ -439,8 +540,17 @@ func (e *exporter) body(p *model.Post, reactions []*model.Reaction, flaggedBy []
 		slices.Sort(names)
 		b.FlaggedBy = &names
 	}
-	if len(p.FileIDs) > 0 {
-		e.rep.Skipped = appendOnce(e.rep.Skipped, "attachments not exported: file storage not available")
+	if len(files) > 0 {
+		// The post's file_ids keep the order the files were attached in.
+		slices.SortStableFunc(files, func(a, b *model.FileInfo) int {
+			return slices.Index(p.FileIDs, a.ID) - slices.Index(p.FileIDs, b.ID)
+		})
+		atts := make([]bulk.Attachment, 0, len(files))
+		for _, f := range files {
+			atts = append(atts, bulk.Attachment{Path: bulk.Ptr(e.addFile(fileKey(f.ID, "original"), fileDir(f.ID)+"/"+f.Name))})
+		}
+		b.Attachments = &atts
+		e.rep.Exported["attachments"] += len(files)
 	}
 	return b
 }

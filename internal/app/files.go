@@ -164,6 +164,21 @@ func (u *uploadReader) Read(p []byte) (int, error) {
 }
 
 func (a *App) storeUpload(ctx context.Context, userID, channelID string, u *FileUpload) (*model.FileInfo, error) {
+	f, err := a.writeUpload(ctx, userID, channelID, u)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.store.SaveFileInfo(ctx, f); err != nil {
+		a.removeBytes(ctx, fileDir(f.ID))
+		return nil, model.ErrInternal(err)
+	}
+	return f, nil
+}
+
+// writeUpload stores a file's bytes, and the thumbnail and preview of an
+// image, and describes them; saving the row is the caller's (the importer
+// saves it in its batch's transaction). On error nothing stays stored.
+func (a *App) writeUpload(ctx context.Context, userID, channelID string, u *FileUpload) (*model.FileInfo, error) {
 	cfg := a.Config()
 	name := model.SanitizeFileName(u.Name)
 	ext := model.FileExtension(name)
@@ -206,9 +221,6 @@ func (a *App) storeUpload(ctx context.Context, userID, channelID string, u *File
 		if err := a.makePreviews(ctx, f); err != nil {
 			return nil, err
 		}
-	}
-	if err := a.store.SaveFileInfo(ctx, f); err != nil {
-		return nil, model.ErrInternal(err)
 	}
 	ok = true
 	return f, nil

@@ -86,6 +86,8 @@ type importRun struct {
 	// queue here instead of spinning in SQLite's busy handler.
 	writeMu sync.Mutex
 	serial  bool
+	// creatorID owns imported custom emoji: the admin who runs the import.
+	creatorID string
 }
 
 // importer applies one batch. Its counts reach the run's totals only when the
@@ -94,6 +96,9 @@ type importer struct {
 	*importRun
 	counts  map[string]int
 	skipped map[string]int
+	// written lists the storage prefixes of the bytes this batch stored, to
+	// remove if its transaction does not commit.
+	written []string
 }
 
 func (im *importer) count(kind string, n int) { im.counts[kind] += n }
@@ -123,7 +128,7 @@ func (run *importRun) skip(what string, n int) {
 }
 
 var importKinds = []string{"teams", "channels", "users", "bots", "posts", "replies", "reactions", "flags",
-	"direct_channels", "direct_posts", "preferences", "team_memberships", "channel_memberships"}
+	"direct_channels", "direct_posts", "preferences", "team_memberships", "channel_memberships", "attachments", "emoji"}
 
 // ImportBulk checks (and with opt.Apply, imports) a bulk-import file. It
 // reads the file once, as a stream: lines of one type are gathered into
@@ -138,7 +143,7 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 	}
 	start := time.Now()
 	im := &importRun{a: a, src: src, teams: map[string]string{}, chans: map[string]*model.Channel{}, users: map[string]string{},
-		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite"}
+		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: s.UserID}
 	for _, k := range importKinds {
 		im.counts[k] = &atomic.Int64{}
 	}
@@ -217,6 +222,9 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 			errs = []*bulk.Error{err.(*bulk.Error)}
 		} else {
 			errs = checker.Check(l, n)
+			if len(errs) == 0 && !opt.Apply {
+				errs = im.checkFiles(l, n)
+			}
 		}
 		if len(errs) > 0 {
 			rep.addErr(errs...)
@@ -291,14 +299,7 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 
 // note records, in check mode, what apply mode would skip.
 func (im *importRun) note(l *bulk.Line) {
-	for _, b := range bodies(l) {
-		if b.Attachments != nil && len(*b.Attachments) > 0 {
-			im.skip(skipAttachments, len(*b.Attachments))
-		}
-	}
 	switch l.Type {
-	case bulk.TypeEmoji:
-		im.skip(skipEmoji, 1)
 	case bulk.TypeScheme, bulk.TypeRole:
 		im.skip(skipSchemes, 1)
 	}
@@ -306,10 +307,8 @@ func (im *importRun) note(l *bulk.Line) {
 
 // What the report says Parley leaves out.
 const (
-	skipAttachments = "attachments skipped: file storage not available"
-	skipEmoji       = "custom emoji skipped (validated): emoji storage not available"
-	skipSchemes     = "schemes and roles skipped (validated): Parley has built-in roles only"
-	skipDirect      = "direct channels skipped: wrong number of members"
+	skipSchemes = "schemes and roles skipped (validated): Parley has built-in roles only"
+	skipDirect  = "direct channels skipped: wrong number of members"
 )
 
 // bodies returns the post bodies of a post or direct post line, replies included.
@@ -470,6 +469,9 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 		}
 		return nil
 	})
+	if lineErr != nil || err != nil {
+		im.discardWritten(ctx)
+	}
 	if lineErr != nil {
 		return lineErr
 	}
@@ -493,7 +495,7 @@ func (im *importer) applyLine(ctx context.Context, tx store.Store, bl *bulkLine,
 		im.skip(skipSchemes, 1)
 		return nil
 	case bulk.TypeEmoji:
-		return im.importEmoji(bl)
+		return im.importEmoji(ctx, tx, bl)
 	case bulk.TypeTeam:
 		return im.importTeam(ctx, tx, bl)
 	case bulk.TypeChannel:
@@ -506,21 +508,6 @@ func (im *importer) applyLine(ctx context.Context, tx store.Store, bl *bulkLine,
 		return im.importDirectChannel(ctx, tx, bl)
 	}
 	return nil
-}
-
-// importEmoji validates a custom emoji's image reference; custom emoji are
-// stored once the emoji store exists, until then the report lists them.
-func (im *importer) importEmoji(bl *bulkLine) *bulk.Error {
-	im.skip(skipEmoji, 1)
-	return nil
-}
-
-// importAttachments stores a post's files. File storage is not available
-// yet, so the attachments are counted as skipped and the post keeps no files.
-func (im *importer) importAttachments(p *model.Post, atts *[]bulk.Attachment) {
-	if atts != nil && len(*atts) > 0 {
-		im.skip(skipAttachments, len(*atts))
-	}
 }
 
 func internalErr(bl *bulkLine, field string, err error) *bulk.Error {

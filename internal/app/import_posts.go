@@ -93,6 +93,7 @@ type postWriter struct {
 	inserts   []*model.Post
 	updates   []*model.Post
 	reactions []*model.Reaction
+	files     []*model.FileInfo
 	prefs     []model.Preference
 	threads   []string // existing roots that got new replies
 	counts    map[string]int
@@ -166,7 +167,11 @@ func (w *postWriter) post(ctx context.Context, tx store.Store, pp *preparedPost,
 	if isNew {
 		p.UpdateAt = max(p.CreateAt, p.EditAt)
 	}
-	im.importAttachments(p, d.Attachments)
+	filesChanged, e := w.attachments(ctx, tx, pp, field, p, isNew, d.Attachments)
+	if e != nil {
+		return nil, false, e
+	}
+	changed = filesChanged || changed
 	if d.Reactions != nil && len(*d.Reactions) > 0 {
 		stored := map[[2]string]bool{}
 		if !isNew && p.HasReactions {
@@ -232,6 +237,11 @@ func (w *postWriter) flush(ctx context.Context, tx store.Store, first *bulkLine)
 			return internalErr(first, "", err)
 		}
 	}
+	for _, f := range w.files {
+		if err := tx.SaveFileInfo(ctx, f); err != nil {
+			return internalErr(first, "", err)
+		}
+	}
 	if err := tx.BulkSaveReactions(ctx, w.reactions); err != nil {
 		return internalErr(first, "", err)
 	}
@@ -244,5 +254,6 @@ func (w *postWriter) flush(ctx context.Context, tx store.Store, first *bulkLine)
 		w.im.count(k, n)
 	}
 	w.im.count("flags", len(w.prefs))
+	w.im.count("attachments", len(w.files))
 	return nil
 }

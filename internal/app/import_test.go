@@ -47,18 +47,27 @@ func export(t *testing.T, a *app.App) (ordered, set []string) {
 
 func errs(rep *app.ImportReport) []*bulk.Error { return rep.Errors[:min(len(rep.Errors), 5)] }
 
+// writeFile writes lines as data.jsonl in a new directory, with the files the
+// reference example names beside it (importFile resolves paths there).
 func writeFile(t *testing.T, lines []string) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "data.jsonl")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "data.jsonl")
 	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"emoji/parley_ship.png": pngBytes(t, 16, 16), "files/ci-42.log": []byte("ok\n")} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o700)
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return p
 }
 
 func importFile(t *testing.T, a *app.App, path string, apply bool) *app.ImportReport {
 	t.Helper()
-	src, err := bulk.Open(path, "")
+	src, err := bulk.Open(path, filepath.Dir(path))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func (a *App) ImportSlack(ctx context.Context, s *model.Session, teamName, zipPa
 		out.Notes = append(out.Notes, fmt.Sprintf("join/leave/topic messages left out: %d", notes.System))
 	}
 	if notes.Files > 0 {
-		out.Notes = append(out.Notes, fmt.Sprintf("files linked from their message (file storage not available): %d", notes.Files))
+		out.Notes = append(out.Notes, fmt.Sprintf("files linked from their message (Slack exports carry no file content): %d", notes.Files))
 	}
 	return out, nil
 }

@@ -190,6 +190,9 @@ func Open(name, importPath string) (*Source, error) {
 // Reader is the JSONL stream.
 func (s *Source) Reader() io.Reader { return s.jsonl }
 
+// IsZip reports whether the source is a zip archive.
+func (s *Source) IsZip() bool { return s.zip != nil }
+
 // OpenFile opens a file a line names (attachment, profile image, emoji image).
 func (s *Source) OpenFile(p string) (io.ReadCloser, error) {
 	if p == "" || strings.Contains(p, "..") {
@@ -206,6 +209,32 @@ func (s *Source) OpenFile(p string) (io.ReadCloser, error) {
 		p = path.Join(s.dir, p)
 	}
 	return os.Open(p)
+}
+
+// Stat tells whether a file a line names exists, without reading it, and
+// its size; the same paths as OpenFile are refused.
+func (s *Source) Stat(p string) (int64, error) {
+	if p == "" || strings.Contains(p, "..") {
+		return 0, fmt.Errorf("invalid path %q", p)
+	}
+	if s.zip != nil {
+		zf, ok := s.files[path.Clean(p)]
+		if !ok {
+			return 0, fmt.Errorf("attachment %q not found in map", p)
+		}
+		return int64(zf.UncompressedSize64), nil
+	}
+	if s.dir != "" && !path.IsAbs(p) {
+		p = path.Join(s.dir, p)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return 0, err
+	}
+	if !st.Mode().IsRegular() {
+		return 0, fmt.Errorf("%q is not a regular file", p)
+	}
+	return st.Size(), nil
 }
 
 // Close releases the files.

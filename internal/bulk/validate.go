@@ -151,6 +151,8 @@ func checkEmoji(p *problems, e *Emoji) {
 	}
 	if e.Image == nil || *e.Image == "" {
 		p.add("emoji.image", pre+"image_missing.error", "image is required")
+	} else if strings.Contains(*e.Image, "..") {
+		p.add("emoji.image", pre+"image_invalid.error", "image path must not contain ..")
 	}
 }
 

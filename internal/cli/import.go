@@ -41,7 +41,8 @@ the same file changes nothing. See docs/import-export.md.`,
 	apply := f.Bool("apply", false, "import the data (default: only validate)")
 	validate := f.Bool("validate", false, "only validate the file (the default)")
 	workers := f.Int("workers", 2, "batches applied in parallel")
-	importPath := f.String("import-path", "", "directory relative attachment paths are resolved against")
+	importPath := f.String("import-path", "", "directory relative attachment paths are resolved against (Mattermost's name)")
+	f.StringVar(importPath, "attachments-dir", "", "same as --import-path: where a JSONL file's attachments and emoji images are")
 	c.RunE = func(cmd *cobra.Command, args []string) error {
 		if *apply && *validate {
 			out(cmd, "Use only one of --apply or --validate.")
@@ -84,7 +85,7 @@ func printImportReport(cmd *cobra.Command, rep *app.ImportReport, apply bool) er
 		warn(cmd, "… and %d more problems.", rep.ErrorCount-len(rep.Errors))
 	}
 	for _, k := range []string{"teams", "channels", "users", "bots", "team_memberships", "channel_memberships", "preferences",
-		"posts", "replies", "reactions", "flags", "direct_channels", "direct_posts"} {
+		"posts", "replies", "reactions", "flags", "direct_channels", "direct_posts", "attachments", "emoji"} {
 		if n := rep.Imported[k]; n > 0 {
 			out(cmd, "  %-20s %d", k, n)
 		}
@@ -169,13 +170,14 @@ func exportBulkCmd(env *Env) *cobra.Command {
 		Use:   "bulk FILE",
 		Short: "Export all teams, channels, users and posts as a bulk-import file",
 		Example: `  parley export bulk export.jsonl
-  parley export bulk export.zip --archive`,
+  parley export bulk export.zip --archive
+  parley export bulk export.zip --attachments`,
 		Args: cobra.ExactArgs(1),
 	}
 	f := c.Flags()
 	allTeams := f.Bool("all-teams", true, "export all teams")
-	attachments := f.Bool("attachments", false, "write a zip with the JSONL and the attached files")
-	archive := f.Bool("archive", false, "write a single zip (import.jsonl and data/)")
+	attachments := f.Bool("attachments", false, "write a zip with the JSONL, the emoji images and the attached files")
+	archive := f.Bool("archive", false, "write a single zip (import.jsonl and data/ with the emoji images)")
 	c.RunE = env.run(func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error {
 		if !*allTeams {
 			out(cmd, "Nothing to export. Please specify the --all-teams flag to export all teams.")
@@ -187,7 +189,7 @@ func exportBulkCmd(env *Env) *cobra.Command {
 		}
 		var rep *app.ExportReport
 		if *attachments || *archive {
-			rep, err = a.ExportBulkZip(ctx, session(), fh)
+			rep, err = a.ExportBulkZip(ctx, session(), fh, *attachments)
 		} else {
 			rep, err = a.ExportBulk(ctx, session(), fh)
 		}

@@ -150,6 +150,7 @@ func (s *Server) Start(addr string) error {
 	jobs, stop := context.WithCancel(context.Background())
 	s.stopJobs = stop
 	go s.App.RetentionLoop(jobs, time.Hour)
+	go s.App.JobsLoop(jobs)
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "err", err)

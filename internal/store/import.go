@@ -26,3 +26,26 @@ type ImportStore interface {
 	// ListGroupAndDirectChannels lists up to limit DM and group channels after the id cursor, by id.
 	ListGroupAndDirectChannels(ctx context.Context, afterID string, limit int) ([]*model.Channel, error)
 }
+
+// JobStore keeps background jobs (import_process, export_process). Status
+// changes are conditional updates, so that a runner and a cancel request
+// never overwrite each other, even on different nodes.
+type JobStore interface {
+	SaveJob(ctx context.Context, j *model.Job) error
+	// UpdateJob writes a running job's final status, progress and data.
+	UpdateJob(ctx context.Context, j *model.Job) error
+	GetJob(ctx context.Context, id string) (*model.Job, error)
+	// ListJobsByType pages the jobs of a type, newest first.
+	ListJobsByType(ctx context.Context, typ string, p Page) ([]*model.Job, error)
+	// PendingJobs lists up to limit pending jobs, oldest first.
+	PendingJobs(ctx context.Context, limit int) ([]*model.Job, error)
+	// ClaimJob moves a pending job to in_progress; ErrNotFound if it is no
+	// longer pending (another runner took it, or it was canceled).
+	ClaimJob(ctx context.Context, id string, at int64) error
+	// JobProgress records a running job's progress; ErrNotFound once it is
+	// no longer in_progress (a cancel was requested).
+	JobProgress(ctx context.Context, id string, progress, at int64) error
+	// CancelJob cancels a pending job and asks a running one to stop;
+	// ErrNotFound if the job is neither.
+	CancelJob(ctx context.Context, id string, at int64) error
+}

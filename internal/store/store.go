@@ -32,6 +32,7 @@ type Store interface {
 	EmojiStore
 	IntegrationStore
 	ImportStore
+	JobStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

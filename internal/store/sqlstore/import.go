@@ -130,3 +130,72 @@ func (s *SQLStore) ListGroupAndDirectChannels(ctx context.Context, afterID strin
 	return s.channels(ctx, `SELECT `+channelCols+` FROM channels WHERE type IN ('D', 'G') AND id > ? ORDER BY id`+
 		limitOffset(store.Page{Limit: limit}), afterID)
 }
+
+const jobCols = `id, type, priority, create_at, start_at, last_activity_at, status, progress, data`
+
+func scanJob(r scanner) (*model.Job, error) {
+	var j model.Job
+	if err := r.Scan(&j.ID, &j.Type, &j.Priority, &j.CreateAt, &j.StartAt, &j.LastActivityAt, &j.Status, &j.Progress,
+		asJSON(&j.Data)); err != nil {
+		return nil, mapErr(err)
+	}
+	if j.Data == nil {
+		j.Data = model.StringMap{}
+	}
+	return &j, nil
+}
+
+func (s *SQLStore) SaveJob(ctx context.Context, j *model.Job) error {
+	_, err := s.exec(ctx, `INSERT INTO jobs (`+jobCols+`) VALUES (`+in(9)+`)`,
+		j.ID, j.Type, j.Priority, j.CreateAt, j.StartAt, j.LastActivityAt, j.Status, j.Progress, asJSON(j.Data))
+	return err
+}
+
+func (s *SQLStore) UpdateJob(ctx context.Context, j *model.Job) error {
+	return s.execOne(ctx, `UPDATE jobs SET start_at = ?, last_activity_at = ?, status = ?, progress = ?, data = ? WHERE id = ?`,
+		j.StartAt, j.LastActivityAt, j.Status, j.Progress, asJSON(j.Data), j.ID)
+}
+
+func (s *SQLStore) GetJob(ctx context.Context, id string) (*model.Job, error) {
+	return scanJob(s.queryRow(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, id))
+}
+
+func (s *SQLStore) ListJobsByType(ctx context.Context, typ string, p store.Page) ([]*model.Job, error) {
+	return s.jobs(ctx, `SELECT `+jobCols+` FROM jobs WHERE type = ? ORDER BY create_at DESC, id DESC`+limitOffset(p), typ)
+}
+
+func (s *SQLStore) jobs(ctx context.Context, q string, args ...any) ([]*model.Job, error) {
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*model.Job{}
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+func (s *SQLStore) PendingJobs(ctx context.Context, limit int) ([]*model.Job, error) {
+	return s.jobs(ctx, `SELECT `+jobCols+` FROM jobs WHERE status = 'pending' ORDER BY create_at, id`+limitOffset(store.Page{Limit: limit}))
+}
+
+func (s *SQLStore) ClaimJob(ctx context.Context, id string, at int64) error {
+	return s.execOne(ctx, `UPDATE jobs SET status = 'in_progress', start_at = ?, last_activity_at = ? WHERE id = ? AND status = 'pending'`,
+		at, at, id)
+}
+
+func (s *SQLStore) JobProgress(ctx context.Context, id string, progress, at int64) error {
+	return s.execOne(ctx, `UPDATE jobs SET progress = ?, last_activity_at = ? WHERE id = ? AND status = 'in_progress'`, progress, at, id)
+}
+
+func (s *SQLStore) CancelJob(ctx context.Context, id string, at int64) error {
+	return s.execOne(ctx, `UPDATE jobs SET last_activity_at = ?,
+		status = CASE WHEN status = 'pending' THEN 'canceled' ELSE 'cancel_requested' END
+		WHERE id = ? AND status IN ('pending', 'in_progress')`, at, id)
+}
