@@ -127,6 +127,7 @@ func (a *App) Logout(ctx context.Context, s *model.Session) error {
 	if err := a.store.DeleteSession(ctx, s.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return model.ErrInternal(err)
 	}
+	a.publishRevoked(ctx, Revocation{UserID: s.UserID, SessionID: s.ID})
 	return nil
 }
 
@@ -145,6 +146,7 @@ func (a *App) SessionFromToken(ctx context.Context, token string) (*model.Sessio
 	}
 	if s.IsExpired() {
 		_ = a.store.DeleteSession(ctx, s.ID)
+		a.publishRevoked(ctx, Revocation{UserID: s.UserID, SessionID: s.ID})
 		return nil, model.ErrSessionExpired()
 	}
 	// Touch at most once a minute so reads do not turn into writes.
@@ -214,7 +216,11 @@ func (a *App) RevokeSession(ctx context.Context, s *model.Session, userID, sessi
 	if err != nil || target.UserID != userID {
 		return model.ErrInvalidBody("session_id")
 	}
-	return storeErr(a.store.DeleteSession(ctx, sessionID), nil)
+	if err := a.store.DeleteSession(ctx, sessionID); err != nil {
+		return storeErr(err, nil)
+	}
+	a.publishRevoked(ctx, Revocation{UserID: userID, SessionID: sessionID})
+	return nil
 }
 
 // RevokeAllSessions ends every session of a user, or of everyone when userID is "".
@@ -223,12 +229,20 @@ func (a *App) RevokeAllSessions(ctx context.Context, s *model.Session, userID st
 		if !a.IsAdmin(s) {
 			return model.ErrForbidden()
 		}
-		return storeErr(a.store.DeleteAllSessions(ctx), nil)
+		if err := a.store.DeleteAllSessions(ctx); err != nil {
+			return storeErr(err, nil)
+		}
+		a.publishRevoked(ctx, Revocation{})
+		return nil
 	}
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return model.ErrForbidden()
 	}
-	return storeErr(a.store.DeleteUserSessions(ctx, userID), nil)
+	if err := a.store.DeleteUserSessions(ctx, userID); err != nil {
+		return storeErr(err, nil)
+	}
+	a.publishRevoked(ctx, Revocation{UserID: userID})
+	return nil
 }
 
 // AttachDevice records the push device of the current session.
@@ -314,15 +328,20 @@ func (a *App) AccessToken(ctx context.Context, s *model.Session, tokenID string,
 
 // RevokeAccessToken deletes a token and its session.
 func (a *App) RevokeAccessToken(ctx context.Context, s *model.Session, tokenID string) error {
-	if _, err := a.AccessToken(ctx, s, tokenID, model.PermRevokeUserAccessToken); err != nil {
+	t, err := a.AccessToken(ctx, s, tokenID, model.PermRevokeUserAccessToken)
+	if err != nil {
 		return err
 	}
-	return a.store.Tx(ctx, func(tx store.Store) error {
+	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if err := tx.DeleteSessionsByAccessToken(ctx, tokenID); err != nil {
 			return model.ErrInternal(err)
 		}
 		return storeErr(tx.DeleteAccessToken(ctx, tokenID), errTokenNotFound())
 	})
+	if err == nil {
+		a.publishRevoked(ctx, Revocation{UserID: t.UserID, AccessTokenID: tokenID})
+	}
+	return err
 }
 
 // SetAccessTokenActive enables or disables a token; disabling ends its session.
@@ -331,10 +350,11 @@ func (a *App) SetAccessTokenActive(ctx context.Context, s *model.Session, tokenI
 	if active {
 		perm = model.PermCreateUserAccessToken
 	}
-	if _, err := a.AccessToken(ctx, s, tokenID, perm); err != nil {
+	t, err := a.AccessToken(ctx, s, tokenID, perm)
+	if err != nil {
 		return err
 	}
-	return a.store.Tx(ctx, func(tx store.Store) error {
+	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if !active {
 			if err := tx.DeleteSessionsByAccessToken(ctx, tokenID); err != nil {
 				return model.ErrInternal(err)
@@ -342,4 +362,8 @@ func (a *App) SetAccessTokenActive(ctx context.Context, s *model.Session, tokenI
 		}
 		return storeErr(tx.SetAccessTokenActive(ctx, tokenID, active), errTokenNotFound())
 	})
+	if err == nil && !active {
+		a.publishRevoked(ctx, Revocation{UserID: t.UserID, AccessTokenID: tokenID})
+	}
+	return err
 }

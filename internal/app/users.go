@@ -344,7 +344,19 @@ func (a *App) UpdatePassword(ctx context.Context, s *model.Session, userID, curr
 	if err != nil {
 		return model.ErrInternal(err)
 	}
-	return storeErr(a.store.UpdatePassword(ctx, userID, h, model.Now()), errUserNotFound())
+	if err := a.store.UpdatePassword(ctx, userID, h, model.Now()); err != nil {
+		return storeErr(err, errUserNotFound())
+	}
+	if !a.Config().RevokeSessionsOnPasswordChange {
+		return nil
+	}
+	// Whoever knew the old password is logged out; the user changing their
+	// own keeps the session they changed it from.
+	keep := ""
+	if s.UserID == userID {
+		keep = s.ID
+	}
+	return a.revokeOtherSessions(ctx, userID, keep)
 }
 
 // SetUserActive deactivates or reactivates an account; deactivation ends its sessions.
@@ -382,6 +394,9 @@ func (a *App) SetUserActive(ctx context.Context, s *model.Session, userID string
 	})
 	if err != nil {
 		return err
+	}
+	if !active {
+		a.publishRevoked(ctx, Revocation{UserID: userID})
 	}
 	a.publishUserUpdated(ctx, u)
 	return nil
