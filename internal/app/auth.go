@@ -37,6 +37,11 @@ func (a *App) dummyHash() []byte {
 	return a.dummy
 }
 
+// checkPassword compares in constant time (bcrypt), whatever the input.
+func checkPassword(hash, pw string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+}
+
 func hashPassword(pw string) (string, error) {
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	return string(h), err
@@ -70,13 +75,17 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.bot_login_forbidden.app_error",
 			"Bot login is forbidden.")
 	}
-	if u.FailedAttempts >= a.Config().MaxLoginAttempts {
+	locked, counted, err := a.lockedOut(ctx, u)
+	if err != nil {
+		return nil, nil, model.ErrInternal(err)
+	}
+	if locked {
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.check_user_login_attempts.too_many.app_error",
 			"Your account is locked because of too many failed password attempts. Please reset your password.")
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.Password), []byte(req.Password)) != nil {
-		if err := a.store.UpdateFailedAttempts(ctx, u.ID, u.FailedAttempts+1); err != nil {
-			return nil, nil, model.ErrInternal(err)
+	if !checkPassword(u.Password, req.Password) {
+		if err := a.loginFailed(ctx, u.ID, counted); err != nil {
+			return nil, nil, err
 		}
 		return nil, nil, errInvalidCredentials()
 	}
@@ -84,8 +93,11 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.inactive.app_error",
 			"Login failed because your account has been deactivated. Please contact an administrator.")
 	}
+	if err := a.checkMFA(ctx, u, req.Token, counted); err != nil {
+		return nil, nil, err
+	}
 	if u.FailedAttempts > 0 {
-		if err := a.store.UpdateFailedAttempts(ctx, u.ID, 0); err != nil {
+		if err := a.store.RecordFailedLogin(ctx, u.ID, 0, 0); err != nil {
 			return nil, nil, model.ErrInternal(err)
 		}
 	}
@@ -261,6 +273,9 @@ func (a *App) CreateAccessToken(ctx context.Context, s *model.Session, userID, d
 	}
 	if !a.HasPermission(s, model.PermCreateUserAccessToken) || !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return nil, model.ErrForbidden()
+	}
+	if err := a.requireRecentLogin(ctx, s, ""); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(description) == "" || len(description) > 255 {
 		return nil, model.NewAppError(http.StatusBadRequest, "model.user_access_token.is_valid.description.app_error",

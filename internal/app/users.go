@@ -102,7 +102,7 @@ func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, i
 		return nil, appErr
 	}
 	if nu.AuthService == "" {
-		if appErr := model.IsValidPassword(u.Password, cfg.PasswordMinLength); appErr != nil {
+		if appErr := model.IsValidPassword(u.Password, a.passwordPolicy()); appErr != nil {
 			return nil, appErr
 		}
 		h, err := hashPassword(u.Password)
@@ -330,14 +330,14 @@ func (a *App) UpdatePassword(ctx context.Context, s *model.Session, userID, curr
 			return model.NewAppError(http.StatusBadRequest, "api.user.update_password.oauth.app_error",
 				"Update password failed because the user is logged in through an OAuth service.")
 		}
-		if bcrypt.CompareHashAndPassword([]byte(u.Password), []byte(current)) != nil {
+		if !checkPassword(u.Password, current) {
 			return model.NewAppError(http.StatusBadRequest, "api.user.update_password.incorrect.app_error",
 				"The \"Current Password\" you entered is incorrect. Please check that Caps Lock is off and try again.")
 		}
 	} else if !a.HasPermission(s, model.PermSysconsoleWriteUserMgmt) {
 		return model.ErrForbidden()
 	}
-	if appErr := model.IsValidPassword(next, a.Config().PasswordMinLength); appErr != nil {
+	if appErr := model.IsValidPassword(next, a.passwordPolicy()); appErr != nil {
 		return appErr
 	}
 	h, err := hashPassword(next)
@@ -375,6 +375,11 @@ func (a *App) SetUserActive(ctx context.Context, s *model.Session, userID string
 			"You do not have the appropriate permissions.")
 	} else if u.IsSystemAdmin() && !a.IsAdmin(s) {
 		return model.ErrForbidden()
+	}
+	if s.UserID == userID && !active {
+		if err := a.requireRecentLogin(ctx, s, ""); err != nil {
+			return err
+		}
 	}
 	now := model.Now()
 	if active {

@@ -30,6 +30,7 @@ type Store interface {
 	SearchStore
 	FileStore
 	EmojiStore
+	SecurityStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error
