@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run test test-race bench fmt vet clean services test-deps deb
+.PHONY: all build run test test-race bench fuzz fmt vet clean services test-deps deb
 
 all: build
 
@@ -26,6 +26,10 @@ test-race: services
 
 bench: services
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./...
+
+# Runs every fuzz target for FUZZTIME each (default 60s; e.g. FUZZTIME=10m).
+fuzz:
+	GO=$(GO) scripts/fuzz.sh
 
 services:
 	@scripts/services.sh
