@@ -345,6 +345,12 @@ readable summary.`,
 		if err != nil {
 			return err
 		}
+		// An existing file keeps its mode through O_TRUNC; personal data must
+		// not stay readable by others because the file was there before.
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return err
+		}
 		if err := e.WriteZip(f); err != nil {
 			f.Close()
 			return err
