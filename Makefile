@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run test test-race bench fmt vet clean services test-deps deb web test-web test-web-unit test-web-e2e chromium
+.PHONY: all build run test test-race bench fuzz fmt vet clean services test-deps deb web test-web test-web-unit test-web-e2e chromium
 
 all: build
 
@@ -63,6 +63,10 @@ test-race: services
 
 bench: services
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./...
+
+# Runs every fuzz target for FUZZTIME each (default 60s; e.g. FUZZTIME=10m).
+fuzz:
+	GO=$(GO) scripts/fuzz.sh
 
 services:
 	@scripts/services.sh

@@ -4,6 +4,7 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -66,6 +67,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.commandRoutes()
 	h.botRoutes()
 	h.jobRoutes()
+	h.mfaRoutes()
 	return h
 }
 
@@ -114,6 +116,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		pattern = ep.pattern
 		c.params = params
 		err := c.authenticate(ep.access)
+		if err == nil {
+			err = c.checkMFASetup(r.Method, ep.pattern)
+		}
 		if !c.rateLimit() {
 			err = nil // answered 429 already
 		} else if err == nil {
@@ -196,7 +201,7 @@ type sessionKey struct{}
 // csrfOK checks X-CSRF-Token against the session, with Mattermost's fallback for
 // XMLHttpRequest callers unless strict CSRF is configured.
 func (c *Context) csrfOK() bool {
-	if tok := c.r.Header.Get("X-CSRF-Token"); tok != "" && tok == c.Session.CSRF() {
+	if tok := c.r.Header.Get("X-CSRF-Token"); tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(c.Session.CSRF())) == 1 {
 		return true
 	}
 	if c.r.Header.Get("X-Requested-With") == "XMLHttpRequest" && !c.app.Config().StrictCSRF {

@@ -21,7 +21,6 @@ func (h *Handler) userRoutes() {
 	h.get("/users", h.listUsers)
 	h.post("/users/login", h.login, authOptional)
 	h.post("/users/logout", h.logout, authOptional)
-	h.post("/users/mfa", func(c *Context) error { return c.ok(map[string]bool{"mfa_required": false}) }, authOptional)
 	h.put("/users/sessions/device", h.attachDevice)
 	h.post("/users/ids", h.usersByIDs)
 	h.post("/users/usernames", h.usersByUsernames)

@@ -239,6 +239,7 @@ func (a *App) ConvertUserToBot(ctx context.Context, s *model.Session, userID str
 	if err != nil {
 		return nil, err
 	}
+	a.publishRevoked(ctx, Revocation{UserID: userID})
 	a.publishUserUpdated(ctx, u)
 	return u, nil
 }

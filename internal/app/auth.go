@@ -37,6 +37,11 @@ func (a *App) dummyHash() []byte {
 	return a.dummy
 }
 
+// checkPassword compares in constant time (bcrypt), whatever the input.
+func checkPassword(hash, pw string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+}
+
 func hashPassword(pw string) (string, error) {
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	return string(h), err
@@ -70,13 +75,17 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.bot_login_forbidden.app_error",
 			"Bot login is forbidden.")
 	}
-	if u.FailedAttempts >= a.Config().MaxLoginAttempts {
+	locked, counted, err := a.lockedOut(ctx, u)
+	if err != nil {
+		return nil, nil, model.ErrInternal(err)
+	}
+	if locked {
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.check_user_login_attempts.too_many.app_error",
 			"Your account is locked because of too many failed password attempts. Please reset your password.")
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.Password), []byte(req.Password)) != nil {
-		if err := a.store.UpdateFailedAttempts(ctx, u.ID, u.FailedAttempts+1); err != nil {
-			return nil, nil, model.ErrInternal(err)
+	if !checkPassword(u.Password, req.Password) {
+		if err := a.loginFailed(ctx, u.ID, counted); err != nil {
+			return nil, nil, err
 		}
 		return nil, nil, errInvalidCredentials()
 	}
@@ -84,8 +93,11 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.inactive.app_error",
 			"Login failed because your account has been deactivated. Please contact an administrator.")
 	}
+	if err := a.checkMFA(ctx, u, req.Token, counted); err != nil {
+		return nil, nil, err
+	}
 	if u.FailedAttempts > 0 {
-		if err := a.store.UpdateFailedAttempts(ctx, u.ID, 0); err != nil {
+		if err := a.store.RecordFailedLogin(ctx, u.ID, 0, 0); err != nil {
 			return nil, nil, model.ErrInternal(err)
 		}
 	}
@@ -127,6 +139,7 @@ func (a *App) Logout(ctx context.Context, s *model.Session) error {
 	if err := a.store.DeleteSession(ctx, s.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return model.ErrInternal(err)
 	}
+	a.publishRevoked(ctx, Revocation{UserID: s.UserID, SessionID: s.ID})
 	return nil
 }
 
@@ -145,6 +158,7 @@ func (a *App) SessionFromToken(ctx context.Context, token string) (*model.Sessio
 	}
 	if s.IsExpired() {
 		_ = a.store.DeleteSession(ctx, s.ID)
+		a.publishRevoked(ctx, Revocation{UserID: s.UserID, SessionID: s.ID})
 		return nil, model.ErrSessionExpired()
 	}
 	// Touch at most once a minute so reads do not turn into writes.
@@ -214,7 +228,11 @@ func (a *App) RevokeSession(ctx context.Context, s *model.Session, userID, sessi
 	if err != nil || target.UserID != userID {
 		return model.ErrInvalidBody("session_id")
 	}
-	return storeErr(a.store.DeleteSession(ctx, sessionID), nil)
+	if err := a.store.DeleteSession(ctx, sessionID); err != nil {
+		return storeErr(err, nil)
+	}
+	a.publishRevoked(ctx, Revocation{UserID: userID, SessionID: sessionID})
+	return nil
 }
 
 // RevokeAllSessions ends every session of a user, or of everyone when userID is "".
@@ -223,12 +241,20 @@ func (a *App) RevokeAllSessions(ctx context.Context, s *model.Session, userID st
 		if !a.IsAdmin(s) {
 			return model.ErrForbidden()
 		}
-		return storeErr(a.store.DeleteAllSessions(ctx), nil)
+		if err := a.store.DeleteAllSessions(ctx); err != nil {
+			return storeErr(err, nil)
+		}
+		a.publishRevoked(ctx, Revocation{})
+		return nil
 	}
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return model.ErrForbidden()
 	}
-	return storeErr(a.store.DeleteUserSessions(ctx, userID), nil)
+	if err := a.store.DeleteUserSessions(ctx, userID); err != nil {
+		return storeErr(err, nil)
+	}
+	a.publishRevoked(ctx, Revocation{UserID: userID})
+	return nil
 }
 
 // AttachDevice records the push device of the current session.
@@ -248,6 +274,9 @@ func (a *App) CreateAccessToken(ctx context.Context, s *model.Session, userID, d
 	if (!a.HasPermission(s, model.PermCreateUserAccessToken) || !a.IsSelfOr(s, userID, model.PermEditOtherUsers)) &&
 		!a.managesBot(ctx, s, userID) {
 		return nil, model.ErrForbidden()
+	}
+	if err := a.requireRecentLogin(ctx, s, ""); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(description) == "" || len(description) > 255 {
 		return nil, model.NewAppError(http.StatusBadRequest, "model.user_access_token.is_valid.description.app_error",
@@ -315,15 +344,20 @@ func (a *App) AccessToken(ctx context.Context, s *model.Session, tokenID string,
 
 // RevokeAccessToken deletes a token and its session.
 func (a *App) RevokeAccessToken(ctx context.Context, s *model.Session, tokenID string) error {
-	if _, err := a.AccessToken(ctx, s, tokenID, model.PermRevokeUserAccessToken); err != nil {
+	t, err := a.AccessToken(ctx, s, tokenID, model.PermRevokeUserAccessToken)
+	if err != nil {
 		return err
 	}
-	return a.store.Tx(ctx, func(tx store.Store) error {
+	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if err := tx.DeleteSessionsByAccessToken(ctx, tokenID); err != nil {
 			return model.ErrInternal(err)
 		}
 		return storeErr(tx.DeleteAccessToken(ctx, tokenID), errTokenNotFound())
 	})
+	if err == nil {
+		a.publishRevoked(ctx, Revocation{UserID: t.UserID, AccessTokenID: tokenID})
+	}
+	return err
 }
 
 // SetAccessTokenActive enables or disables a token; disabling ends its session.
@@ -332,10 +366,11 @@ func (a *App) SetAccessTokenActive(ctx context.Context, s *model.Session, tokenI
 	if active {
 		perm = model.PermCreateUserAccessToken
 	}
-	if _, err := a.AccessToken(ctx, s, tokenID, perm); err != nil {
+	t, err := a.AccessToken(ctx, s, tokenID, perm)
+	if err != nil {
 		return err
 	}
-	return a.store.Tx(ctx, func(tx store.Store) error {
+	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if !active {
 			if err := tx.DeleteSessionsByAccessToken(ctx, tokenID); err != nil {
 				return model.ErrInternal(err)
@@ -343,4 +378,8 @@ func (a *App) SetAccessTokenActive(ctx context.Context, s *model.Session, tokenI
 		}
 		return storeErr(tx.SetAccessTokenActive(ctx, tokenID, active), errTokenNotFound())
 	})
+	if err == nil && !active {
+		a.publishRevoked(ctx, Revocation{UserID: t.UserID, AccessTokenID: tokenID})
+	}
+	return err
 }

@@ -69,6 +69,7 @@ func (a *App) PermanentDeleteUser(ctx context.Context, s *model.Session, userID 
 		return err
 	}
 	a.drainPurges(ctx)
+	a.publishRevoked(ctx, Revocation{UserID: userID})
 	for _, m := range channels {
 		a.publish(ctx, model.NewEvent(model.EventUserRemoved, model.Broadcast{ChannelID: m.ChannelID},
 			map[string]any{"user_id": userID, "remover_id": s.UserID, "channel_id": m.ChannelID}))
@@ -169,6 +170,7 @@ func (a *App) OffboardUser(ctx context.Context, s *model.Session, userID string)
 	if err != nil {
 		return err
 	}
+	a.publishRevoked(ctx, Revocation{UserID: userID})
 	for _, m := range left {
 		a.publish(ctx, model.NewEvent(model.EventUserRemoved, model.Broadcast{ChannelID: m.ChannelID},
 			map[string]any{"user_id": userID, "remover_id": s.UserID, "channel_id": m.ChannelID}))

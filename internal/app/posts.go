@@ -76,6 +76,7 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 	}
 	delete(p.Props, "from_webhook")
 	delete(p.Props, "from_bot")
+	a.guardServerProps(s, nil, p.Props)
 	if p.FileIDs, err = normalizeFileIDs(in.FileIDs); err != nil {
 		return nil, err
 	}
@@ -478,7 +479,12 @@ func (a *App) PatchPost(ctx context.Context, s *model.Session, id string, patch 
 		p.IsPinned = *patch.IsPinned
 	}
 	if patch.Props != nil {
-		p.Props = *patch.Props
+		next := *patch.Props
+		if next == nil {
+			next = map[string]any{}
+		}
+		a.guardServerProps(s, p.Props, next)
+		p.Props = next
 	}
 	var fileIDs []string
 	if patch.FileIDs != nil {

@@ -102,7 +102,7 @@ func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, i
 		return nil, appErr
 	}
 	if nu.AuthService == "" {
-		if appErr := model.IsValidPassword(u.Password, cfg.PasswordMinLength); appErr != nil {
+		if appErr := model.IsValidPassword(u.Password, a.passwordPolicy()); appErr != nil {
 			return nil, appErr
 		}
 		h, err := hashPassword(u.Password)
@@ -330,21 +330,33 @@ func (a *App) UpdatePassword(ctx context.Context, s *model.Session, userID, curr
 			return model.NewAppError(http.StatusBadRequest, "api.user.update_password.oauth.app_error",
 				"Update password failed because the user is logged in through an OAuth service.")
 		}
-		if bcrypt.CompareHashAndPassword([]byte(u.Password), []byte(current)) != nil {
+		if !checkPassword(u.Password, current) {
 			return model.NewAppError(http.StatusBadRequest, "api.user.update_password.incorrect.app_error",
 				"The \"Current Password\" you entered is incorrect. Please check that Caps Lock is off and try again.")
 		}
 	} else if !a.HasPermission(s, model.PermSysconsoleWriteUserMgmt) {
 		return model.ErrForbidden()
 	}
-	if appErr := model.IsValidPassword(next, a.Config().PasswordMinLength); appErr != nil {
+	if appErr := model.IsValidPassword(next, a.passwordPolicy()); appErr != nil {
 		return appErr
 	}
 	h, err := hashPassword(next)
 	if err != nil {
 		return model.ErrInternal(err)
 	}
-	return storeErr(a.store.UpdatePassword(ctx, userID, h, model.Now()), errUserNotFound())
+	if err := a.store.UpdatePassword(ctx, userID, h, model.Now()); err != nil {
+		return storeErr(err, errUserNotFound())
+	}
+	if !a.Config().RevokeSessionsOnPasswordChange {
+		return nil
+	}
+	// Whoever knew the old password is logged out; the user changing their
+	// own keeps the session they changed it from.
+	keep := ""
+	if s.UserID == userID {
+		keep = s.ID
+	}
+	return a.revokeOtherSessions(ctx, userID, keep)
 }
 
 // SetUserActive deactivates or reactivates an account; deactivation ends its sessions.
@@ -364,6 +376,11 @@ func (a *App) SetUserActive(ctx context.Context, s *model.Session, userID string
 	} else if u.IsSystemAdmin() && !a.IsAdmin(s) {
 		return model.ErrForbidden()
 	}
+	if s.UserID == userID && !active {
+		if err := a.requireRecentLogin(ctx, s, ""); err != nil {
+			return err
+		}
+	}
 	now := model.Now()
 	if active {
 		u.DeleteAt = 0
@@ -382,6 +399,9 @@ func (a *App) SetUserActive(ctx context.Context, s *model.Session, userID string
 	})
 	if err != nil {
 		return err
+	}
+	if !active {
+		a.publishRevoked(ctx, Revocation{UserID: userID})
 	}
 	a.publishUserUpdated(ctx, u)
 	return nil

@@ -19,7 +19,7 @@ func userCmd(env *Env) *cobra.Command {
 		Long: "Manage users. A user is named by email, username or id."}
 	c.AddCommand(userCreateCmd(env), userActivateCmd(env, true), userActivateCmd(env, false), userDeleteCmd(env),
 		userPasswordCmd(env), userEmailCmd(env), userUsernameCmd(env), userSearchCmd(env), userListCmd(env),
-		userConvertToBotCmd(env), userExportCmd(env), userOffboardCmd(env))
+		userConvertToBotCmd(env), userExportCmd(env), userOffboardCmd(env), userMFAResetCmd(env))
 	return c
 }
 
@@ -343,6 +343,12 @@ readable summary.`,
 		}
 		f, err := os.OpenFile(*path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
+			return err
+		}
+		// An existing file keeps its mode through O_TRUNC; personal data must
+		// not stay readable by others because the file was there before.
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
 			return err
 		}
 		if err := e.WriteZip(f); err != nil {

@@ -48,6 +48,7 @@ type Config struct {
 	SessionLengthDays    int `json:"session_length_days" env:"PARLEY_SESSION_LENGTH_DAYS" mm:"MM_SERVICESETTINGS_SESSIONLENGTHWEBINDAYS" help:"days a login lasts"`
 	PasswordMinLength    int `json:"password_min_length" env:"PARLEY_PASSWORD_MIN_LENGTH" mm:"MM_PASSWORDSETTINGS_MINIMUMLENGTH" help:"shortest password accepted"`
 	MaxLoginAttempts     int `json:"max_login_attempts" env:"PARLEY_MAX_LOGIN_ATTEMPTS" mm:"MM_SERVICESETTINGS_MAXIMUMLOGINATTEMPTS" help:"failed logins before an account is locked"`
+	LoginLockoutMinutes  int `json:"login_lockout_minutes" env:"PARLEY_LOGIN_LOCKOUT_MINUTES" help:"minutes a locked account stays locked after its last failed login; then the count starts over (0 keeps it locked until a password reset)"`
 	MaxRequestBodyKB     int `json:"max_request_body_kb" env:"PARLEY_MAX_REQUEST_BODY_KB" help:"largest JSON request body, in KiB"`
 	PostEditTimeLimitSec int `json:"post_edit_time_limit" env:"PARLEY_POST_EDIT_TIME_LIMIT" mm:"MM_SERVICESETTINGS_POSTEDITTIMELIMIT" help:"seconds a post stays editable; -1 for always"`
 	MaxUsersPerTeam      int `json:"max_users_per_team" env:"PARLEY_MAX_USERS_PER_TEAM" mm:"MM_TEAMSETTINGS_MAXUSERSPERTEAM" help:"largest team size"`
@@ -63,15 +64,22 @@ type Config struct {
 	MaxImagePixels           int64  `json:"max_image_pixels" env:"PARLEY_MAX_IMAGE_PIXELS" mm:"MM_FILESETTINGS_MAXIMAGERESOLUTION" help:"largest image (width × height) Parley decodes for thumbnails; larger images are refused"`
 	EnableCustomEmoji        bool   `json:"enable_custom_emoji" env:"PARLEY_ENABLE_CUSTOM_EMOJI" mm:"MM_SERVICESETTINGS_ENABLECUSTOMEMOJI" help:"members may add custom emoji"`
 
-	EnableIncomingWebhooks     bool   `json:"enable_incoming_webhooks" env:"PARLEY_ENABLE_INCOMING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS" help:"accept posts through incoming webhooks (POST /hooks/{id})"`
-	EnableOutgoingWebhooks     bool   `json:"enable_outgoing_webhooks" env:"PARLEY_ENABLE_OUTGOING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS" help:"call outgoing webhooks on their trigger words"`
-	EnableCommands             bool   `json:"enable_commands" env:"PARLEY_ENABLE_COMMANDS" mm:"MM_SERVICESETTINGS_ENABLECOMMANDS" help:"allow custom slash commands (built-in commands always work)"`
-	EnablePostUsernameOverride bool   `json:"enable_post_username_override" env:"PARLEY_ENABLE_POST_USERNAME_OVERRIDE" mm:"MM_SERVICESETTINGS_ENABLEPOSTUSERNAMEOVERRIDE" help:"integrations may post under another display name"`
-	EnablePostIconOverride     bool   `json:"enable_post_icon_override" env:"PARLEY_ENABLE_POST_ICON_OVERRIDE" mm:"MM_SERVICESETTINGS_ENABLEPOSTICONOVERRIDE" help:"integrations may post with another profile picture"`
-	EnableBotAccountCreation   bool   `json:"enable_bot_account_creation" env:"PARLEY_ENABLE_BOT_ACCOUNT_CREATION" mm:"MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION" help:"users may create bot accounts"`
-	EnableLinkPreviews         bool   `json:"enable_link_previews" env:"PARLEY_ENABLE_LINK_PREVIEWS" mm:"MM_SERVICESETTINGS_ENABLELINKPREVIEWS" help:"fetch OpenGraph previews of the first link in a post"`
-	AllowedInternalHosts       string `json:"allowed_internal_hosts" env:"PARLEY_ALLOWED_INTERNAL_HOSTS" mm:"MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS" help:"space- or comma-separated host names, IPs and CIDRs that webhooks, commands and link previews may reach although they are loopback or private"`
-	IntegrationTimeoutSec      int    `json:"integration_timeout_seconds" env:"PARLEY_INTEGRATION_TIMEOUT" mm:"MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT" help:"seconds an outgoing webhook, slash command or link preview request may take"`
+	EnableIncomingWebhooks         bool   `json:"enable_incoming_webhooks" env:"PARLEY_ENABLE_INCOMING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS" help:"accept posts through incoming webhooks (POST /hooks/{id})"`
+	EnableOutgoingWebhooks         bool   `json:"enable_outgoing_webhooks" env:"PARLEY_ENABLE_OUTGOING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS" help:"call outgoing webhooks on their trigger words"`
+	EnableCommands                 bool   `json:"enable_commands" env:"PARLEY_ENABLE_COMMANDS" mm:"MM_SERVICESETTINGS_ENABLECOMMANDS" help:"allow custom slash commands (built-in commands always work)"`
+	EnablePostUsernameOverride     bool   `json:"enable_post_username_override" env:"PARLEY_ENABLE_POST_USERNAME_OVERRIDE" mm:"MM_SERVICESETTINGS_ENABLEPOSTUSERNAMEOVERRIDE" help:"integrations may post under another display name"`
+	EnablePostIconOverride         bool   `json:"enable_post_icon_override" env:"PARLEY_ENABLE_POST_ICON_OVERRIDE" mm:"MM_SERVICESETTINGS_ENABLEPOSTICONOVERRIDE" help:"integrations may post with another profile picture"`
+	EnableBotAccountCreation       bool   `json:"enable_bot_account_creation" env:"PARLEY_ENABLE_BOT_ACCOUNT_CREATION" mm:"MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION" help:"users may create bot accounts"`
+	EnableLinkPreviews             bool   `json:"enable_link_previews" env:"PARLEY_ENABLE_LINK_PREVIEWS" mm:"MM_SERVICESETTINGS_ENABLELINKPREVIEWS" help:"fetch OpenGraph previews of the first link in a post"`
+	AllowedInternalHosts           string `json:"allowed_internal_hosts" env:"PARLEY_ALLOWED_INTERNAL_HOSTS" mm:"MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS" help:"space- or comma-separated host names, IPs and CIDRs that webhooks, commands and link previews may reach although they are loopback or private"`
+	IntegrationTimeoutSec          int    `json:"integration_timeout_seconds" env:"PARLEY_INTEGRATION_TIMEOUT" mm:"MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT" help:"seconds an outgoing webhook, slash command or link preview request may take"`
+	PasswordRequireLowercase       bool   `json:"password_require_lowercase" env:"PARLEY_PASSWORD_REQUIRE_LOWERCASE" mm:"MM_PASSWORDSETTINGS_LOWERCASE" help:"passwords need a lowercase letter"`
+	PasswordRequireUppercase       bool   `json:"password_require_uppercase" env:"PARLEY_PASSWORD_REQUIRE_UPPERCASE" mm:"MM_PASSWORDSETTINGS_UPPERCASE" help:"passwords need an uppercase letter"`
+	PasswordRequireNumber          bool   `json:"password_require_number" env:"PARLEY_PASSWORD_REQUIRE_NUMBER" mm:"MM_PASSWORDSETTINGS_NUMBER" help:"passwords need a digit"`
+	PasswordRequireSymbol          bool   `json:"password_require_symbol" env:"PARLEY_PASSWORD_REQUIRE_SYMBOL" mm:"MM_PASSWORDSETTINGS_SYMBOL" help:"passwords need a symbol"`
+	RevokeSessionsOnPasswordChange bool   `json:"revoke_sessions_on_password_change" env:"PARLEY_REVOKE_SESSIONS_ON_PASSWORD_CHANGE" mm:"MM_SERVICESETTINGS_TERMINATESESSIONSONPASSWORDCHANGE" help:"a password change ends the user's other sessions (an admin's reset ends all of them)"`
+	EnableMFA                      bool   `json:"enable_mfa" env:"PARLEY_ENABLE_MFA" mm:"MM_SERVICESETTINGS_ENABLEMULTIFACTORAUTHENTICATION" help:"users may turn on multi-factor authentication (TOTP)"`
+	EnforceMFA                     bool   `json:"enforce_mfa" env:"PARLEY_ENFORCE_MFA" mm:"MM_SERVICESETTINGS_ENFORCEMULTIFACTORAUTHENTICATION" help:"every user must set up multi-factor authentication before using the API"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -112,6 +120,10 @@ func Default() Config {
 		EnableCommands:           true,
 		EnableLinkPreviews:       true,
 		IntegrationTimeoutSec:    30,
+
+		LoginLockoutMinutes:            30,
+		RevokeSessionsOnPasswordChange: true,
+		EnableMFA:                      true,
 	}
 }
 
@@ -269,6 +281,12 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log_format: %q is not text or json", c.LogFormat))
+	}
+	if c.LoginLockoutMinutes < 0 {
+		errs = append(errs, errors.New("login_lockout_minutes: must not be negative"))
+	}
+	if c.EnforceMFA && !c.EnableMFA {
+		errs = append(errs, errors.New("enforce_mfa: needs enable_mfa"))
 	}
 	if c.ShutdownTimeout < 1 {
 		errs = append(errs, errors.New("shutdown_timeout_seconds: must be at least 1"))

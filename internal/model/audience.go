@@ -26,6 +26,8 @@ type Audience struct {
 	// Droppable: low-value; dropped for a connection whose send queue is more
 	// than half full instead of counting towards its overflow.
 	Droppable bool
+	// Internal: an instruction to the hubs, acted on and never sent to anyone.
+	Internal bool
 }
 
 // AudienceOf returns the declared audience of an event type; ok is false for an
@@ -76,6 +78,11 @@ func AudienceOf(event string) (a Audience, ok bool) {
 		return Audience{Scopes: ScopeTeam}, true
 	case EventNewUser, EventUserUpdated:
 		return Audience{Scopes: ScopeAll}, true
+	case EventEmojiAdded:
+		// Custom emoji are server-wide and visible to every user.
+		return Audience{Scopes: ScopeAll}, true
+	case EventSessionRevoked:
+		return Audience{Scopes: ScopeUser | ScopeAll, Internal: true}, true
 	}
 	return Audience{}, false
 }

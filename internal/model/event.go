@@ -34,6 +34,12 @@ const (
 	EventUserRoleUpdated      = "user_role_updated"
 	EventHello                = "hello"
 	EventEmojiAdded           = "emoji_added"
+
+	// EventSessionRevoked is internal: it tells every node's hub to close the
+	// sockets of ended sessions and is never sent to a client. Data: user_id
+	// ("" for everyone), and optionally session_id, except_session_id or
+	// access_token_id to narrow it.
+	EventSessionRevoked = "session_revoked"
 )
 
 // Broadcast says who receives an event. Exactly one of UserID, ChannelID, TeamID

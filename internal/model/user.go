@@ -138,14 +138,49 @@ func (u *User) IsValid() *AppError {
 	return nil
 }
 
-// IsValidPassword applies the password policy of the reference (minimum length only
-// by default, as Mattermost ships).
-func IsValidPassword(pw string, minLength int) *AppError {
-	if len(pw) < minLength || len(pw) > 72 {
-		return NewAppError(http.StatusBadRequest, "model.user.is_valid.pwd.app_error",
-			"Your password must contain at least "+strconv.Itoa(minLength)+" characters.")
+// PasswordPolicy is what a new password must satisfy.
+type PasswordPolicy struct {
+	MinLength                            int
+	Lowercase, Uppercase, Number, Symbol bool
+}
+
+// passwordSymbols are the characters Mattermost counts as symbols.
+const passwordSymbols = " !\"\\#$%&'()*+,-./:;<=>?@[]^_`|~"
+
+// IsValidPassword applies the policy with Mattermost's error ids: the id names
+// every required class (model.user.is_valid.pwd_lowercase_number.app_error),
+// so clients can show the whole rule whichever part failed. Longer than 72
+// bytes is refused because bcrypt ignores the rest.
+func IsValidPassword(pw string, p PasswordPolicy) *AppError {
+	id, bad := "model.user.is_valid.pwd", len(pw) < p.MinLength || len(pw) > 72
+	var need []string
+	for _, r := range []struct {
+		on    bool
+		name  string
+		chars string
+	}{
+		{p.Lowercase, "lowercase", "abcdefghijklmnopqrstuvwxyz"},
+		{p.Uppercase, "uppercase", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+		{p.Number, "number", "0123456789"},
+		{p.Symbol, "symbol", passwordSymbols},
+	} {
+		if !r.on {
+			continue
+		}
+		id += "_" + r.name
+		need = append(need, r.name)
+		if !strings.ContainsAny(pw, r.chars) {
+			bad = true
+		}
 	}
-	return nil
+	if !bad {
+		return nil
+	}
+	msg := "Your password must contain at least " + strconv.Itoa(p.MinLength) + " characters"
+	if len(need) > 0 {
+		msg += " and at least one " + strings.Join(need, ", one ") + " character"
+	}
+	return NewAppError(http.StatusBadRequest, id+".app_error", msg+".")
 }
 
 // HasRole reports whether the space-separated roles string contains role.

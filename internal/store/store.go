@@ -33,6 +33,7 @@ type Store interface {
 	IntegrationStore
 	ImportStore
 	JobStore
+	SecurityStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

@@ -188,6 +188,10 @@ func (h *Hub) deliver(ev *model.Event) {
 			"event", ev.Event, "scope", scope)
 		return
 	}
+	if aud.Internal {
+		h.internal(ev)
+		return
+	}
 	h.cache.invalidate(ev)
 	// A membership change may be published before its transaction commits, so
 	// the caches are dropped again afterwards for the next event to re-read.
