@@ -338,7 +338,11 @@ func (a *App) callCustomCommand(ctx context.Context, cc *commandCall) (*model.Co
 	form.Set("command", "/"+c.Trigger)
 	form.Set("text", cc.text)
 	form.Set("trigger_id", model.NewID())
-	form.Set("response_url", strings.TrimSuffix(a.Config().SiteURL, "/")+"/hooks/commands/"+model.NewID())
+	hookID, err := a.newCommandWebhook(ctx, cc)
+	if err != nil {
+		return nil, err
+	}
+	form.Set("response_url", strings.TrimSuffix(a.Config().SiteURL, "/")+"/hooks/commands/"+hookID)
 	a.addMentionFields(ctx, form, cc)
 	resp, err := a.callIntegration(ctx, "slash_command", false, func(ctx context.Context) (*http.Request, error) {
 		var req *http.Request

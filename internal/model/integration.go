@@ -398,3 +398,15 @@ func FirstLink(msg string) string {
 	l := firstLinkRE.FindString(msg)
 	return strings.TrimRight(l, ".,;:!?*_~`")
 }
+
+// CommandWebhook is the response_url of one custom slash command run.
+type CommandWebhook struct {
+	ID        string
+	CreateAt  int64
+	CommandID string
+	UserID    string
+	ChannelID string
+	TeamID    string
+	RootID    string
+	UseCount  int
+}

@@ -77,6 +77,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	mux.Handle(prefix+api.Prefix+"/", http.StripPrefix(prefix, apiHandler))
 	// Incoming webhooks live outside /api/v4, as Slack senders expect.
 	mux.Handle("POST "+prefix+"/hooks/{hook_id}", http.StripPrefix(prefix, apiHandler.IncomingWebhookHandler()))
+	mux.Handle("POST "+prefix+"/hooks/commands/{id}", http.StripPrefix(prefix, apiHandler.CommandWebhookHandler()))
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
 	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
 	s := &Server{App: a, Hub: hub, Metrics: m, store: st, bus: b, log: log, cfg: cfg,

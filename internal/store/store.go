@@ -31,6 +31,7 @@ type Store interface {
 	FileStore
 	EmojiStore
 	IntegrationStore
+	CommandWebhookStore
 	ImportStore
 	JobStore
 	SecurityStore
