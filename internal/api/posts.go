@@ -20,6 +20,7 @@ func (h *Handler) postRoutes() {
 	h.get("/channels/{channel_id}/posts", h.channelPosts)
 	h.get("/users/{user_id}/channels/{channel_id}/posts/unread", h.postsAroundUnread)
 
+	h.post("/posts/{post_id}/actions/{action_id:name}", h.doPostAction)
 	h.post("/reactions", h.saveReaction)
 	h.get("/posts/{post_id}/reactions", h.reactions)
 	h.post("/posts/ids/reactions", h.reactionsForPosts)
@@ -258,4 +259,26 @@ func (h *Handler) deleteReaction(c *Context) error {
 		return err
 	}
 	return c.statusOK()
+}
+
+func (h *Handler) doPostAction(c *Context) error {
+	id, err := c.idParam("post_id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		SelectedOption string `json:"selected_option"`
+		Cookie         string `json:"cookie"`
+	}
+	// The body is optional: buttons send none, menus send the chosen option.
+	if c.r.ContentLength != 0 {
+		if err := c.decode(&body, "selected_option"); err != nil {
+			return err
+		}
+	}
+	resp, err := c.app.DoPostAction(c.ctx, c.Session, id, c.param("action_id"), body.SelectedOption)
+	if err != nil {
+		return err
+	}
+	return c.ok(resp)
 }

@@ -165,6 +165,7 @@ func (a *App) fillMetadata(ctx context.Context, l *model.PostList) error {
 		return model.ErrInternal(err)
 	}
 	for _, p := range l.Posts {
+		stripActionIntegrations(p)
 		p.Metadata = &model.PostMetadata{}
 		if rs := reactions[p.ID]; len(rs) > 0 {
 			p.Metadata.Reactions = rs

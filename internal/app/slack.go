@@ -65,6 +65,7 @@ func (a *App) slackAttachments(ctx context.Context, in []*model.SlackAttachment,
 		}
 		out = append(out, at)
 	}
+	giveActionIDs(out)
 	return out
 }
 

@@ -410,3 +410,42 @@ type CommandWebhook struct {
 	RootID    string
 	UseCount  int
 }
+
+// PostActionIntegration is where a message button or menu sends its clicks.
+// It is never shown to clients: the context may hold the integration's secrets.
+type PostActionIntegration struct {
+	URL     string         `json:"url"`
+	Context map[string]any `json:"context,omitempty"`
+}
+
+// PostActionRequest is what Parley sends to an integration when a user clicks
+// a button or picks a menu option (Mattermost's PostActionIntegrationRequest).
+type PostActionRequest struct {
+	UserID      string         `json:"user_id"`
+	UserName    string         `json:"user_name"`
+	ChannelID   string         `json:"channel_id"`
+	ChannelName string         `json:"channel_name"`
+	TeamID      string         `json:"team_id"`
+	TeamName    string         `json:"team_domain"`
+	PostID      string         `json:"post_id"`
+	TriggerID   string         `json:"trigger_id"`
+	Type        string         `json:"type"`
+	DataSource  string         `json:"data_source"`
+	Context     map[string]any `json:"context,omitempty"`
+}
+
+// PostActionResponse is the integration's answer: an update of the post, a
+// message only the clicking user sees, and where the client should go.
+type PostActionResponse struct {
+	Update           *Post  `json:"update"`
+	EphemeralText    string `json:"ephemeral_text"`
+	GotoLocation     string `json:"goto_location"`
+	SkipSlackParsing bool   `json:"skip_slack_parsing"`
+}
+
+// PostActionAPIResponse is the answer of POST /posts/{id}/actions/{action_id}.
+type PostActionAPIResponse struct {
+	Status       string `json:"status"`
+	TriggerID    string `json:"trigger_id"`
+	GotoLocation string `json:"goto_location,omitempty"`
+}
