@@ -74,8 +74,11 @@ func AudienceOf(event string) (a Audience, ok bool) {
 		// The reference says All; a private (invite-only) team's name is no
 		// business of non-members, so only its members hear of it.
 		return Audience{Scopes: ScopeTeam}, true
-	case EventNewUser, EventUserUpdated:
+	case EventNewUser, EventUserUpdated, EventEmojiAdded:
 		return Audience{Scopes: ScopeAll}, true
+	case EventEphemeralMessage:
+		// A command's answer for the one user who ran it.
+		return Audience{Scopes: ScopeUser}, true
 	}
 	return Audience{}, false
 }
