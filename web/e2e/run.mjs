@@ -66,7 +66,7 @@ async function check(name, fn) {
     log(`FAIL ${name}: ${e.stack}`)
     for (const [i, pg] of dumpPages.entries()) await pg.screenshot({ path: join(shots, `FAIL-${i ? 'bob' : 'alice'}.png`) }).catch(() => {})
     for (const pg of dumpPages) {
-      const st = await pg.evaluate(() => { const s = window.parley?.getState(); return s && JSON.stringify({ socket: s.socket, cur: s.currentChannelId, channels: Object.values(s.channels).map((c) => [c.name, c.total_msg_count, c.total_msg_count_root]), members: Object.values(s.members).map((m) => [m.channel_id, m.msg_count, m.msg_count_root, m.mention_count, m.mention_count_root]) }) }).catch((x) => String(x))
+      const st = await pg.evaluate(() => { const s = window.parley?.getState(); return s && JSON.stringify({ socket: s.socket, cur: s.currentChannelId, channels: Object.values(s.channels).map((c) => [c.name, c.total_msg_count, c.total_msg_count_root]), members: Object.values(s.members).map((m) => [m.channel_id, m.msg_count, m.msg_count_root, m.mention_count, m.mention_count_root]), order: ((cp) => cp && { n: cp.order.length, atOldest: cp.atOldest, atNewest: cp.atNewest, first: cp.order.slice(0, 3).map((id) => s.posts[id]?.message.slice(0, 30)) })(s.channelPosts[s.currentChannelId]) }) }).catch((x) => String(x))
       log(`state: ${st}`)
     }
     throw e
@@ -93,6 +93,14 @@ function png(w, h) {
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
 }
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+// The server rate-limits each user (50 requests a second by default): wait and retry on 429.
+async function postRetry(url, init) {
+  for (let i = 0; ; i++) {
+    const r = await fetch(url, init)
+    if (r.status !== 429 || i > 50) return r
+    await new Promise((res) => setTimeout(res, 100 + Math.random() * 200))
+  }
+}
 async function apiLogin(user) {
   const r = await fetch(`${base}/api/v4/users/login`, { method: 'POST', body: JSON.stringify({ login_id: user, password: 'secret123' }) })
   return { Authorization: `Bearer ${r.headers.get('token')}` }
@@ -399,7 +407,7 @@ try {
     await ctx.addCookies((await ctxB.cookies()))
     const m = await ctx.newPage()
     await m.goto(base + '/staff/channels/town-square')
-    await postEl(m, 'welcome to Parley').waitFor()
+    await postEl(m, 'echoed by the server').waitFor()
     await shot(m, '12-phone-dark')
     await m.getByRole('button', { name: 'Open channel list' }).click()
     await m.locator('.nav-open').waitFor()
@@ -430,8 +438,10 @@ try {
     const ch = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/off-topic`, { headers: H })).json()
     const N = 600
     for (let i = 0; i < N; i += 20) {
-      await Promise.all(Array.from({ length: 20 }, (_, j) => fetch(`${base}/api/v4/posts`, { method: 'POST', headers: H,
+      const rs = await Promise.all(Array.from({ length: 20 }, (_, j) => postRetry(`${base}/api/v4/posts`, { method: 'POST', headers: H,
         body: JSON.stringify({ channel_id: ch.id, message: `history message ${i + j}${(i + j) % 7 === 0 ? '\nwith a second line' : ''}` }) })))
+      const bad = rs.find((r) => r.status !== 201)
+      if (bad) throw new Error(`creating history: ${bad.status}`)
     }
     await b.locator('a.ch[data-channel="off-topic"]').click()
     await b.waitForURL('**/off-topic')
@@ -477,7 +487,7 @@ try {
     if ((await a.locator('.search-results .result').count()) !== 1) throw new Error(`expected 1 result, got ${await a.locator('.search-results .result').count()}`)
     await res.locator('mark.search-hit').first().waitFor()
     await shot(a, '22-search')
-    await res.getByRole('button', { name: 'Jump' }).click()
+    await res.getByRole('button', { name: 'Jump', exact: true }).click()
     await a.waitForURL('**/channels/off-topic')
     const hit = a.locator('.post.highlight').filter({ hasText: /history message 7(?!\d)/ })
     await hit.waitFor()

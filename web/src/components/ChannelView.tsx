@@ -85,7 +85,10 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
     }
   }, [highlightId, rows.length])
 
-  const jumpBack = cp?.atNewest === false && <button className="jump-recent" onClick={() => loadLatest(channelId)}>Jump to recent messages ↓</button>
+  const jumpBack = cp?.atNewest === false && <button className="jump-recent" onClick={async () => {
+    await loadLatest(channelId)
+    requestAnimationFrame(() => ref.current?.scrollToIndex({ index: 'LAST', align: 'end' }))
+  }}>Jump to recent messages ↓</button>
   if (!cp || (cp.loading && !cp.order.length)) return <div className="posts loading" aria-busy="true">Loading messages…</div>
   if (!rows.length) return <div className="posts empty-channel"><p>This is the start of the channel. Say hello!</p></div>
   const newIdx = rows.findIndex((r) => r.kind === 'new')

@@ -160,7 +160,9 @@ export function Composer({ channelId, rootId, placeholder }: { channelId: string
     if (items.length) {
       if (e.key === 'ArrowDown') { e.preventDefault(); setSel((sel + 1) % items.length); return }
       if (e.key === 'ArrowUp') { e.preventDefault(); setSel((sel - 1 + items.length) % items.length); return }
-      if (e.key === 'Enter' || e.key === 'Tab') { e.preventDefault(); accept(items[sel]); return }
+      // Enter on a suggestion that is already typed out ("/echo") sends instead.
+      const typed = e.key === 'Enter' && items[sel].value.trim() === text.trim()
+      if ((e.key === 'Enter' && !typed) || e.key === 'Tab') { e.preventDefault(); accept(items[sel]); return }
       if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setItems([]); return }
     }
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) { e.preventDefault(); submit(); return }
