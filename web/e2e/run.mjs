@@ -479,6 +479,7 @@ try {
     // alice never opened off-topic: the jump loads the channel around the post.
     await a.locator('a.ch[data-channel="town-square"]').click()
     await a.waitForURL('**/town-square')
+    await postEl(a, 'echoed by the server').waitFor()
     const box = a.getByRole('searchbox', { name: 'Search messages' })
     await box.fill('"history message 7" in:off-topic')
     await box.press('Enter')

@@ -22,7 +22,7 @@ export function FileList({ files }: { files: FileInfo[] }) {
         const w = f.width || 320, h = f.height || 200
         // One image: a preview up to 360×280, keeping its shape; several: 120×100 thumbnails.
         const scale = single ? Math.min(1, 360 / w, 280 / h) : 1
-        const style = single ? { width: Math.max(40, Math.round(w * scale)), height: Math.max(30, Math.round(h * scale)) } : undefined
+        const style = single ? { width: Math.max(40, Math.round(w * scale)), aspectRatio: `${w} / ${h}`, height: 'auto' } : undefined
         return <button key={f.id} className="file-image" style={style} aria-label={`Open image ${f.name}`} title={`${f.name} (${formatSize(f.size)})`}
           onClick={() => openPreview(images, images.indexOf(f))}>
           <img src={single && (w > 120 || h > 100) ? previewUrl(f.id) : thumbUrl(f.id)} alt={f.name} loading="lazy" draggable={false} />

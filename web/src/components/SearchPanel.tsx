@@ -65,13 +65,13 @@ export function SearchPanel({ teamName }: { teamName: string }) {
                   const by = byline(p, users[p.user_id], config)
                   return <li key={id} className="result" data-post-id={id}>
                     {sep && <div className="date-sep" role="separator"><span>{day}</span></div>}
-                    <div className="result-ch">{ch ? (ch.type === 'D' ? '@' : ch.type === 'P' ? '🔒 ' : '~') + channelTitle(ch) : '…'}{p.root_id ? <small> · reply</small> : null}</div>
+                    <div className="result-ch"><span className="grow">{ch ? (ch.type === 'D' ? '@' : ch.type === 'P' ? '🔒 ' : '~') + channelTitle(ch) : '…'}{p.root_id ? <small> · reply</small> : null}</span>
+                      <button className="link jump" onClick={() => goToPost(id, teamName)}>Jump</button></div>
                     <button className="result-main plain" onClick={() => goToPost(id, teamName)} aria-label={`Jump to message by ${by.name}`}>
                       <span className="post-head"><span className="author">{by.name}</span>{by.bot && <span className="bot-badge">BOT</span>}<span className="time">{timeLabel(p.create_at)}</span></span>
                       <span className="body md" dangerouslySetInnerHTML={{ __html: html }} />
                       {(p.metadata as any)?.files?.length ? <small className="hint">📎 {(p.metadata as any).files.map((f: any) => f.name).join(', ')}</small> : null}
                     </button>
-                    <button className="link jump" onClick={() => goToPost(id, teamName)}>Jump</button>
                   </li>
                 })}
               </ul>
