@@ -260,6 +260,11 @@ function mergePosts(list: PostList | { posts: Record<string, Post>; order: strin
       const cur = cp[cid]
       if (!cur && cid !== channelId) continue // not loaded yet: it will be fetched when opened
       let order = opts.replaceOrder || !cur ? [] : cur.order.slice()
+      // Latest page replacing the order: keep posts that arrived live while it was fetched.
+      if (opts.replaceOrder && cur && cid === channelId && opts.atNewest) {
+        const newest = Math.max(0, ...roots.map((r) => r.create_at))
+        order = cur.order.filter((id) => nextPosts[id] && nextPosts[id].create_at > newest && !roots.some((r) => r.id === id))
+      }
       for (const r of roots) if (!order.includes(r.id)) order = insertSorted(order, r, nextPosts)
       const atNewest = cid === channelId && opts.atNewest !== undefined ? opts.atNewest : cur?.atNewest
       if (atNewest === false && cid !== channelId) continue // a window on older posts: live posts wait for "newer"
