@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
 import { gzipSync, deflateSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 
@@ -24,13 +25,22 @@ function freePort() {
   return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
 }
 
+// A stand-in web page with OpenGraph tags, for link previews (allowed as an internal host below).
+const site = createHttpServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+  res.end('<!doctype html><html><head><meta property="og:site_name" content="Parley Docs"><meta property="og:title" content="Release notes 2.0">' +
+    '<meta property="og:description" content="Files, search, custom emoji and integrations in the web client."></head><body>hi</body></html>')
+})
+await new Promise((r) => site.listen(0, '127.0.0.1', r))
+const siteUrl = `http://127.0.0.1:${site.address().port}/notes`
 const port = await freePort()
 const data = mkdtempSync(join(tmpdir(), 'parley-e2e-'))
 const base = `http://127.0.0.1:${port}`
 let server
 let serverLog = ''
 async function startServer() {
-  server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] })
+  server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PARLEY_ALLOWED_INTERNAL_HOSTS: '127.0.0.1' } })
   server.stdout.on('data', (d) => (serverLog += d))
   server.stderr.on('data', (d) => (serverLog += d))
   for (let i = 0; ; i++) {
@@ -318,6 +328,8 @@ try {
     await shot(b, '18-preview')
     await b.keyboard.press('Escape')
     await pv.waitFor({ state: 'detached' })
+    // Playwright scrolled the list to click the image; back to the bottom, as a reader would.
+    await b.locator('.posts').evaluate((el) => { const sc = el.querySelector('[data-virtuoso-scroller]') || el; sc.scrollTop = sc.scrollHeight })
   })
 
   await check('custom emoji: added live, rendered, in the picker', async () => {
@@ -363,6 +375,14 @@ try {
     await p.locator('.att-fields').getByText('4m 12s').waitFor()
     await p.locator('.att-title a[href="https://ci.example.com/128"]').waitFor()
     await shot(b, '20-webhook')
+  })
+
+  await check('link preview: the card appears when the server has fetched the page', async () => {
+    await post(a, `the notes are out: ${siteUrl}`)
+    const p = b.locator('.post').filter({ hasText: 'the notes are out' })
+    await p.locator('.link-preview').getByText('Release notes 2.0').waitFor()
+    await p.locator('.link-preview .lp-site').getByText('Parley Docs').waitFor()
+    await shot(b, '20a-link-preview')
   })
 
   await check('slash commands: autocomplete, /me, an ephemeral answer, an unknown command', async () => {
@@ -532,6 +552,7 @@ try {
 } finally {
   await browser.close().catch(() => {})
   server?.kill('SIGTERM')
+  site.close()
   rmSync(data, { recursive: true, force: true })
   console.log(results.join('\n'))
   if (failed) { console.log(`e2e FAILED at: ${step}\nserver log tail:\n${serverLog.split('\n').slice(-20).join('\n')}`); process.exitCode = 1 }

@@ -67,6 +67,7 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
   const firstIndex = useRef(START)
   const prevFirstPost = useRef<{ key: string; idx: number } | null>(null)
   const ref = useRef<VirtuosoHandle>(null)
+  const atBottom = useRef(true)
   // Older rows were prepended: shift firstItemIndex so the view stays put.
   const firstPostIdx = rows.findIndex((r) => r.kind === 'post')
   if (prevFirstPost.current && firstPostIdx >= 0 && rows[firstPostIdx].key !== prevFirstPost.current.key) {
@@ -104,6 +105,9 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
     initialTopMostItemIndex={hiIdx >= 0 ? { index: hiIdx, align: 'center' } : newIdx > 0 ? { index: newIdx, align: 'center' } : rows.length - 1}
     alignToBottom
     followOutput={(atBottom) => (atBottom || lastIsMine(rows, me) ? 'auto' : false)}
+    atBottomStateChange={(b) => { atBottom.current = b }}
+    // A post at the bottom grew (reactions, a link preview, an image): stay at the bottom.
+    totalListHeightChanged={() => { if (atBottom.current && cp.atNewest !== false) ref.current?.scrollToIndex({ index: 'LAST', align: 'end' }) }}
     startReached={() => loadOlder(channelId)}
     endReached={() => loadNewer(channelId)}
     increaseViewportBy={{ top: 600, bottom: 300 }}
