@@ -105,6 +105,7 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
     initialTopMostItemIndex={hiIdx >= 0 ? { index: hiIdx, align: 'center' } : newIdx > 0 ? { index: newIdx, align: 'center' } : rows.length - 1}
     alignToBottom
     followOutput={(atBottom) => (atBottom || lastIsMine(rows, me) ? 'auto' : false)}
+    atBottomThreshold={80} // near the bottom counts: late-measured rows (code, images) leave it a few pixels short
     atBottomStateChange={(b) => { atBottom.current = b }}
     // A post at the bottom grew (reactions, a link preview, an image): stay at the bottom.
     totalListHeightChanged={() => { if (atBottom.current && cp.atNewest !== false) ref.current?.scrollToIndex({ index: 'LAST', align: 'end' }) }}
