@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
-import { gzipSync } from 'node:zlib'
+import { createServer as createHttpServer } from 'node:http'
+import { gzipSync, deflateSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -24,13 +25,22 @@ function freePort() {
   return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
 }
 
+// A stand-in web page with OpenGraph tags, for link previews (allowed as an internal host below).
+const site = createHttpServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+  res.end('<!doctype html><html><head><meta property="og:site_name" content="Parley Docs"><meta property="og:title" content="Release notes 2.0">' +
+    '<meta property="og:description" content="Files, search, custom emoji and integrations in the web client."></head><body>hi</body></html>')
+})
+await new Promise((r) => site.listen(0, '127.0.0.1', r))
+const siteUrl = `http://127.0.0.1:${site.address().port}/notes`
 const port = await freePort()
 const data = mkdtempSync(join(tmpdir(), 'parley-e2e-'))
 const base = `http://127.0.0.1:${port}`
 let server
 let serverLog = ''
 async function startServer() {
-  server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] })
+  server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PARLEY_ALLOWED_INTERNAL_HOSTS: '127.0.0.1' } })
   server.stdout.on('data', (d) => (serverLog += d))
   server.stderr.on('data', (d) => (serverLog += d))
   for (let i = 0; ; i++) {
@@ -66,13 +76,45 @@ async function check(name, fn) {
     log(`FAIL ${name}: ${e.stack}`)
     for (const [i, pg] of dumpPages.entries()) await pg.screenshot({ path: join(shots, `FAIL-${i ? 'bob' : 'alice'}.png`) }).catch(() => {})
     for (const pg of dumpPages) {
-      const st = await pg.evaluate(() => { const s = window.parley?.getState(); return s && JSON.stringify({ socket: s.socket, cur: s.currentChannelId, channels: Object.values(s.channels).map((c) => [c.name, c.total_msg_count, c.total_msg_count_root]), members: Object.values(s.members).map((m) => [m.channel_id, m.msg_count, m.msg_count_root, m.mention_count, m.mention_count_root]) }) }).catch((x) => String(x))
+      const st = await pg.evaluate(() => { const s = window.parley?.getState(); return s && JSON.stringify({ socket: s.socket, cur: s.currentChannelId, channels: Object.values(s.channels).map((c) => [c.name, c.total_msg_count, c.total_msg_count_root]), members: Object.values(s.members).map((m) => [m.channel_id, m.msg_count, m.msg_count_root, m.mention_count, m.mention_count_root]), order: ((cp) => cp && { n: cp.order.length, atOldest: cp.atOldest, atNewest: cp.atNewest, first: cp.order.slice(0, 3).map((id) => s.posts[id]?.message.slice(0, 30)) })(s.channelPosts[s.currentChannelId]) }) }).catch((x) => String(x))
       log(`state: ${st}`)
     }
     throw e
   }
 }
 const shot = async (page, name) => page.screenshot({ path: join(shots, `${name}.png`) })
+
+// A small PNG (a colour gradient) built by hand, so the test needs no image files.
+function png(w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0 })
+  const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0 }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length)
+    const td = Buffer.concat([Buffer.from(type), data])
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td))
+    return Buffer.concat([len, td, c])
+  }
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2
+  const raw = Buffer.alloc((w * 3 + 1) * h)
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const o = y * (w * 3 + 1) + 1 + x * 3
+    raw[o] = (x * 255 / w) | 0; raw[o + 1] = (y * 255 / h) | 0; raw[o + 2] = 180
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+}
+const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+// The server rate-limits each user (50 requests a second by default): wait and retry on 429.
+async function postRetry(url, init) {
+  for (let i = 0; ; i++) {
+    const r = await fetch(url, init)
+    if (r.status !== 429 || i > 50) return r
+    await new Promise((res) => setTimeout(res, 100 + Math.random() * 200))
+  }
+}
+async function apiLogin(user) {
+  const r = await fetch(`${base}/api/v4/users/login`, { method: 'POST', body: JSON.stringify({ login_id: user, password: 'secret123' }) })
+  return { Authorization: `Bearer ${r.headers.get('token')}` }
+}
 
 try {
   const ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 } })
@@ -257,6 +299,114 @@ try {
     await shot(b, '10-after-reload')
   })
 
+  await check('files: drop then remove, upload an image and a PDF; the other user sees a thumbnail and a card', async () => {
+    // Drag and drop a file onto the channel, then remove it before sending.
+    const dt = await a.evaluateHandle(() => { const d = new DataTransfer(); d.items.add(new File(['some notes'], 'notes.txt', { type: 'text/plain' })); return d })
+    await a.locator('section.channel').dispatchEvent('dragenter', { dataTransfer: dt })
+    await a.locator('.drop-overlay').waitFor()
+    await a.locator('section.channel').dispatchEvent('drop', { dataTransfer: dt })
+    await a.locator('.upload.done[data-upload-name="notes.txt"]').waitFor()
+    await a.getByRole('button', { name: 'Remove notes.txt' }).click()
+    await a.locator('.upload').waitFor({ state: 'detached' })
+    // The paper clip: an image and a PDF at once.
+    await a.locator('input.file-input').setInputFiles([
+      { name: 'gradient.png', mimeType: 'image/png', buffer: png(480, 300) },
+      { name: 'report.pdf', mimeType: 'application/pdf', buffer: pdf },
+    ])
+    await a.locator('.upload.done').nth(1).waitFor()
+    await shot(a, '16-uploads')
+    await post(a, 'the quarterly numbers')
+    const p = b.locator('.post').filter({ hasText: 'the quarterly numbers' })
+    const img = p.locator('.file-image img')
+    await img.waitFor()
+    await b.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle())
+    await p.locator('.file-card[data-file-name="report.pdf"]').getByText(/PDF ·/).waitFor()
+    await shot(b, '17-files')
+    await p.getByRole('button', { name: 'Open image gradient.png' }).click()
+    const pv = b.getByRole('dialog', { name: 'Preview of gradient.png' })
+    await b.waitForFunction(() => { const i = document.querySelector('.preview-img'); return i && i.complete && i.naturalWidth > 0 })
+    await shot(b, '18-preview')
+    await b.keyboard.press('Escape')
+    await pv.waitFor({ state: 'detached' })
+    // Playwright scrolled the list to click the image; back to the bottom, as a reader would.
+    await b.locator('.posts').evaluate((el) => { const sc = el.querySelector('[data-virtuoso-scroller]') || el; sc.scrollTop = sc.scrollHeight })
+  })
+
+  await check('custom emoji: added live, rendered, in the picker', async () => {
+    const H = await apiLogin('alice')
+    const fd = new FormData()
+    fd.append('image', new Blob([png(64, 64)], { type: 'image/png' }), 'parrot.png')
+    fd.append('emoji', JSON.stringify({ name: 'partyparrot', creator_id: (await (await fetch(`${base}/api/v4/users/me`, { headers: H })).json()).id }))
+    const r = await fetch(`${base}/api/v4/emoji`, { method: 'POST', headers: H, body: fd })
+    if (r.status !== 201) throw new Error(`create emoji: ${r.status} ${await r.text()}`)
+    await b.waitForFunction(() => !!window.parley?.getState().customEmoji.partyparrot)
+    await b.locator('#composer').fill('so good :partypa')
+    await b.locator('.autocomplete').getByText(':partyparrot:').click()
+    await b.locator('#composer').press('Enter')
+    const p = a.locator('.post').filter({ has: a.locator('img.custom-emoji[alt=":partyparrot:"]') })
+    await p.waitFor()
+    await p.hover()
+    await p.getByRole('button', { name: 'Add reaction' }).first().click()
+    const dlg = a.getByRole('dialog', { name: 'Pick a reaction' })
+    await dlg.getByLabel('Search emoji').fill('partyp')
+    await dlg.getByRole('button', { name: 'partyparrot' }).click()
+    await b.locator('.post .reaction img.custom-emoji').waitFor()
+    await shot(b, '19-custom-emoji')
+  })
+
+  await check('incoming webhook: a Slack attachment arrives live with its overrides and BOT badge', async () => {
+    const H = await apiLogin('alice')
+    const ch = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/town-square`, { headers: H })).json()
+    const hr = await fetch(`${base}/api/v4/hooks/incoming`, { method: 'POST', headers: H, body: JSON.stringify({ channel_id: ch.id, display_name: 'CI builds' }) })
+    if (hr.status !== 201) throw new Error(`create hook: ${hr.status} ${await hr.text()}`)
+    const hook = await hr.json()
+    const r = await fetch(`${base}/hooks/${hook.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({
+      text: 'Build finished for <https://example.com/pr/7|PR 7>',
+      attachments: [{ fallback: 'Build 128 failed', color: 'danger', pretext: 'Nightly pipeline', author_name: 'ci', title: 'Build #128 failed',
+        title_link: 'https://ci.example.com/128', text: 'Step **test** exited with code 1',
+        fields: [{ title: 'Branch', value: 'main', short: true }, { title: 'Duration', value: '4m 12s', short: true }, { title: 'Failing test', value: '`TestUpload`', short: false }],
+        footer: 'Parley CI', ts: Math.floor(Date.now() / 1000) }],
+    }) })
+    if (r.status !== 200) throw new Error(`post to hook: ${r.status} ${await r.text()}`)
+    const p = b.locator('.post').filter({ hasText: 'Build #128 failed' })
+    await p.locator('.attachment[data-color="#a30200"]').waitFor()
+    await p.locator('.bot-badge').waitFor()
+    await p.locator('.author').getByText('CI builds').waitFor()
+    await p.locator('.att-fields').getByText('4m 12s').waitFor()
+    await p.locator('.att-title a[href="https://ci.example.com/128"]').waitFor()
+    await shot(b, '20-webhook')
+  })
+
+  await check('link preview: the card appears when the server has fetched the page', async () => {
+    await post(a, `the notes are out: ${siteUrl}`)
+    const p = b.locator('.post').filter({ hasText: 'the notes are out' })
+    await p.locator('.link-preview').getByText('Release notes 2.0').waitFor()
+    await p.locator('.link-preview .lp-site').getByText('Parley Docs').waitFor()
+    await shot(b, '20a-link-preview')
+  })
+
+  await check('slash commands: autocomplete, /me, an ephemeral answer, an unknown command', async () => {
+    await b.locator('#composer').fill('/ec')
+    await b.locator('.autocomplete').getByText('/echo').waitFor()
+    await b.locator('#composer').press('Tab')
+    if ((await b.locator('#composer').inputValue()) !== '/echo ') throw new Error('autocomplete did not complete /echo')
+    await b.locator('#composer').fill('/me waves at everyone')
+    await b.locator('#composer').press('Enter')
+    await a.locator('.post .body em').filter({ hasText: 'waves at everyone' }).waitFor()
+    await post(b, '/echo "echoed by the server"')
+    await postEl(a, 'echoed by the server').waitFor()
+    await post(b, '/echo')
+    const eph = b.locator('.post.ephemeral').filter({ hasText: 'to echo back text' })
+    await eph.getByText('(Only visible to you)').waitFor()
+    await post(b, '/nosuchcommand now')
+    await b.locator('.composer-error').waitFor()
+    if ((await b.locator('#composer').inputValue()) !== '/nosuchcommand now') throw new Error('failed command was not kept in the box')
+    await shot(b, '21-slash')
+    await b.locator('#composer').fill('')
+    await b.waitForTimeout(300)
+    if (await postEl(a, 'to echo back text').count()) throw new Error('ephemeral message reached another user')
+  })
+
   await check('create a channel and a direct message', async () => {
     await a.getByRole('button', { name: 'Create channel' }).click()
     await a.getByLabel('Name').fill('Design Review')
@@ -277,7 +427,7 @@ try {
     await ctx.addCookies((await ctxB.cookies()))
     const m = await ctx.newPage()
     await m.goto(base + '/staff/channels/town-square')
-    await postEl(m, 'welcome to Parley').waitFor()
+    await postEl(m, 'echoed by the server').waitFor()
     await shot(m, '12-phone-dark')
     await m.getByRole('button', { name: 'Open channel list' }).click()
     await m.locator('.nav-open').waitFor()
@@ -308,8 +458,10 @@ try {
     const ch = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/off-topic`, { headers: H })).json()
     const N = 600
     for (let i = 0; i < N; i += 20) {
-      await Promise.all(Array.from({ length: 20 }, (_, j) => fetch(`${base}/api/v4/posts`, { method: 'POST', headers: H,
+      const rs = await Promise.all(Array.from({ length: 20 }, (_, j) => postRetry(`${base}/api/v4/posts`, { method: 'POST', headers: H,
         body: JSON.stringify({ channel_id: ch.id, message: `history message ${i + j}${(i + j) % 7 === 0 ? '\nwith a second line' : ''}` }) })))
+      const bad = rs.find((r) => r.status !== 201)
+      if (bad) throw new Error(`creating history: ${bad.status}`)
     }
     await b.locator('a.ch[data-channel="off-topic"]').click()
     await b.waitForURL('**/off-topic')
@@ -343,6 +495,37 @@ try {
     await postEl(b, 'posted while you were away').waitFor({ timeout: 20000 })
   })
 
+  await check('search finds an old message and jumps to it in context', async () => {
+    // alice never opened off-topic: the jump loads the channel around the post.
+    await a.locator('a.ch[data-channel="town-square"]').click()
+    await a.waitForURL('**/town-square')
+    await postEl(a, 'echoed by the server').waitFor()
+    const box = a.getByRole('searchbox', { name: 'Search messages' })
+    await box.fill('"history message 7" in:off-topic')
+    await box.press('Enter')
+    const res = a.locator('.search-results .result').filter({ hasText: 'history message 7' })
+    await res.first().waitFor()
+    if ((await a.locator('.search-results .result').count()) !== 1) throw new Error(`expected 1 result, got ${await a.locator('.search-results .result').count()}`)
+    await res.locator('mark.search-hit').first().waitFor()
+    await shot(a, '22-search')
+    await res.getByRole('button', { name: 'Jump', exact: true }).click()
+    await a.waitForURL('**/channels/off-topic')
+    const hit = a.locator('.post.highlight').filter({ hasText: /history message 7(?!\d)/ })
+    await hit.waitFor()
+    await hit.evaluate((el) => { const r = el.getBoundingClientRect(); if (r.bottom < 0 || r.top > innerHeight) throw new Error('highlighted post is off screen') })
+    await postEl(a, /history message 6(?!\d)/).waitFor()
+    await postEl(a, /history message 8(?!\d)/).waitFor()
+    await a.getByRole('button', { name: /Jump to recent/ }).waitFor()
+    await shot(a, '23-jump')
+    // A permalink to an old post works from a fresh load too.
+    const id = await hit.getAttribute('data-post-id')
+    await b.goto(`${base}/staff/pl/${id}`)
+    await b.waitForURL('**/channels/off-topic')
+    await b.locator('.post.highlight').filter({ hasText: /history message 7(?!\d)/ }).waitFor()
+    await a.getByRole('button', { name: /Jump to recent/ }).click()
+    await postEl(a, /history message 599/).waitFor()
+  })
+
   await check('admin deactivates a user in the console and the user is logged out', async () => {
     await a.goto(base + '/admin_console/users')
     const row = a.locator('tr[data-username="bob"]')
@@ -369,6 +552,7 @@ try {
 } finally {
   await browser.close().catch(() => {})
   server?.kill('SIGTERM')
+  site.close()
   rmSync(data, { recursive: true, force: true })
   console.log(results.join('\n'))
   if (failed) { console.log(`e2e FAILED at: ${step}\nserver log tail:\n${serverLog.split('\n').slice(-20).join('\n')}`); process.exitCode = 1 }

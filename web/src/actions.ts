@@ -9,6 +9,10 @@ import { getState, setState, resetState, upsert, type Ch, type Mem, type State }
 import { navigate } from './router'
 import { applyPosted, applyViewed } from './lib/unread'
 import { mentionsUser } from './lib/mentions'
+import { setCustomEmoji, type CustomEmoji } from './lib/emoji'
+import { searchBody, mapResults } from './lib/search'
+import { parseSlash, gotoTarget } from './lib/integrations'
+import type { FileInfo } from './lib/files'
 
 const s = getState
 const rawFetch = (url: string, options: any): Promise<unknown> => (client as any).doFetch(url, options)
@@ -40,7 +44,30 @@ export async function loadMe() {
     teamMembers: Object.fromEntries(teamMembers.map((m) => [m.team_id, m])), favorites,
   })
   refreshTeamUnreads()
+  loadCustomEmoji()
   startLive()
+}
+
+// ---------- custom emoji ----------
+
+export function addCustomEmoji(list: CustomEmoji[]) {
+  const fresh = list.filter((e) => e && e.name && e.id && s().customEmoji[e.name]?.id !== e.id)
+  if (!fresh.length) return
+  const map = { ...s().customEmoji }
+  for (const e of fresh) map[e.name] = { id: e.id, name: e.name }
+  setCustomEmoji(map)
+  setState({ customEmoji: map })
+}
+
+export async function loadCustomEmoji() {
+  if (s().config.EnableCustomEmoji === 'false') return
+  try {
+    for (let page = 0; page < 10; page++) {
+      const list = await client.getCustomEmojis(page, 200, 'name')
+      addCustomEmoji(list as CustomEmoji[])
+      if (list.length < 200) break
+    }
+  } catch { /* custom emoji are optional */ }
 }
 
 export async function login(loginId: string, password: string) {
@@ -208,8 +235,10 @@ const PAGE = 60
 
 function isRoot(p: Post) { return !p.root_id }
 
-function mergePosts(list: PostList | { posts: Record<string, Post>; order: string[] }, channelId?: string, opts: { atOldest?: boolean; replaceOrder?: boolean } = {}) {
+function mergePosts(list: PostList | { posts: Record<string, Post>; order: string[] }, channelId?: string, opts: { atOldest?: boolean; atNewest?: boolean; replaceOrder?: boolean } = {}) {
   const posts = Object.values(list.posts || {})
+  const emojis = posts.flatMap((p) => (p.metadata?.emojis || []) as unknown as CustomEmoji[])
+  if (emojis.length) addCustomEmoji(emojis)
   setState((st) => {
     const nextPosts = { ...st.posts }
     const threads = { ...st.threads }
@@ -231,8 +260,15 @@ function mergePosts(list: PostList | { posts: Record<string, Post>; order: strin
       const cur = cp[cid]
       if (!cur && cid !== channelId) continue // not loaded yet: it will be fetched when opened
       let order = opts.replaceOrder || !cur ? [] : cur.order.slice()
+      // Latest page replacing the order: keep posts that arrived live while it was fetched.
+      if (opts.replaceOrder && cur && cid === channelId && opts.atNewest) {
+        const newest = Math.max(0, ...roots.map((r) => r.create_at))
+        order = cur.order.filter((id) => nextPosts[id] && nextPosts[id].create_at > newest && !roots.some((r) => r.id === id))
+      }
       for (const r of roots) if (!order.includes(r.id)) order = insertSorted(order, r, nextPosts)
-      cp[cid] = { order, atOldest: cid === channelId && opts.atOldest !== undefined ? opts.atOldest : cur?.atOldest ?? false, loading: false }
+      const atNewest = cid === channelId && opts.atNewest !== undefined ? opts.atNewest : cur?.atNewest
+      if (atNewest === false && cid !== channelId) continue // a window on older posts: live posts wait for "newer"
+      cp[cid] = { order, atOldest: cid === channelId && opts.atOldest !== undefined ? opts.atOldest : cur?.atOldest ?? false, atNewest, loading: false }
     }
     for (const d of deleted) removePostFrom(d, nextPosts, cp, threads)
     return { posts: nextPosts, channelPosts: cp, threads }
@@ -264,7 +300,7 @@ export async function loadLatest(channelId: string) {
   setState((st) => ({ channelPosts: { ...st.channelPosts, [channelId]: { order: st.channelPosts[channelId]?.order || [], atOldest: false, loading: true } } }))
   try {
     const list = await client.getPosts(channelId, 0, PAGE, false, true, false)
-    mergePosts(list, channelId, { atOldest: list.order.length < PAGE, replaceOrder: true })
+    mergePosts(list, channelId, { atOldest: list.order.length < PAGE, atNewest: true, replaceOrder: true })
   } catch (e) {
     onApiError(e)
     setState((st) => ({ channelPosts: { ...st.channelPosts, [channelId]: { order: [], atOldest: true, loading: false } } }))
@@ -281,6 +317,47 @@ export async function loadOlder(channelId: string) {
     const list = await client.getPostsBefore(channelId, cp.order[0], 0, PAGE, false, true, false)
     mergePosts(list, channelId, { atOldest: list.order.length < PAGE })
   } catch (e) { onApiError(e) } finally { olderInFlight.delete(channelId) }
+}
+
+const newerInFlight = new Set<string>()
+
+/** After a jump to an older post: the next page towards the present. */
+export async function loadNewer(channelId: string) {
+  const cp = s().channelPosts[channelId]
+  if (!cp || cp.atNewest !== false || newerInFlight.has(channelId) || !cp.order.length) return
+  newerInFlight.add(channelId)
+  try {
+    const list = await client.getPostsAfter(channelId, cp.order[cp.order.length - 1], 0, PAGE, false, true, false)
+    mergePosts(list, channelId, { atNewest: list.order.length < PAGE })
+  } catch (e) { onApiError(e) } finally { newerInFlight.delete(channelId) }
+}
+
+/**
+ * Shows a post in its channel: when it is not among the loaded posts, the
+ * channel is loaded around it (a page before and after) and newer pages come
+ * as one scrolls down. Replies open their thread. Returns the channel id.
+ */
+export async function jumpToPost(postId: string): Promise<string> {
+  const p = s().posts[postId]?.id && !s().posts[postId].pending_post_id ? s().posts[postId] : await client.getPost(postId)
+  const rootId = p.root_id || p.id
+  const cid = p.channel_id
+  const cp = s().channelPosts[cid]
+  if (!cp || !cp.order.includes(rootId)) {
+    const half = PAGE / 2
+    const [before, after, root] = await Promise.all([
+      client.getPostsBefore(cid, rootId, 0, half, false, true, false),
+      client.getPostsAfter(cid, rootId, 0, half, false, true, false),
+      p.root_id ? client.getPost(rootId) : Promise.resolve(p),
+    ])
+    mergePosts({ posts: { ...before.posts, ...after.posts, [root.id]: root }, order: [] }, cid,
+      { replaceOrder: true, atOldest: before.order.length < half, atNewest: after.order.length < half })
+  }
+  if (!s().channels[cid]) {
+    try { const ch = await client.getChannel(cid); setState((st) => ({ channels: upsert(st.channels, [ch as Ch]) })) } catch { /* shown by the route */ }
+  }
+  setState({ highlightId: rootId })
+  if (p.root_id) openThread(p.root_id)
+  return cid
 }
 
 export async function openChannel(channelId: string) {
@@ -321,16 +398,18 @@ export async function openThread(rootId: string | undefined) {
   } catch (e) { onApiError(e) }
 }
 
-export async function sendPost(channelId: string, message: string, rootId = '') {
+export async function sendPost(channelId: string, message: string, rootId = '', files: FileInfo[] = []) {
   const me = s().me!
   lastTyping.delete(`${channelId}:${rootId}`) // the next keystroke announces typing again
   const pending = `${me.id}:${Date.now()}`
   const now = Date.now()
+  const fileIds = files.map((f) => f.id)
   const draft = { id: pending, pending_post_id: pending, channel_id: channelId, root_id: rootId, message, user_id: me.id,
-    create_at: now, update_at: now, edit_at: 0, delete_at: 0, type: '', props: {}, metadata: {}, reply_count: 0, is_pinned: false } as unknown as Post
+    create_at: now, update_at: now, edit_at: 0, delete_at: 0, type: '', props: {}, metadata: files.length ? { files } : {}, file_ids: fileIds,
+    reply_count: 0, is_pinned: false } as unknown as Post
   addLivePost(draft, false, true)
   try {
-    const p = await client.createPost({ channel_id: channelId, message, root_id: rootId, pending_post_id: pending } as any)
+    const p = await client.createPost({ channel_id: channelId, message, root_id: rootId, pending_post_id: pending, ...(fileIds.length ? { file_ids: fileIds } : {}) } as any)
     replacePending(pending, p)
   } catch (e) {
     if (onApiError(e)) return
@@ -366,11 +445,11 @@ function addLivePost(p: Post, mentioned: boolean, own = false) {
     const threads = { ...st2.threads }
     if (!p.root_id) {
       const c = cp[p.channel_id]
-      if (c) cp[p.channel_id] = { ...c, order: insertSorted(c.order, p, posts) }
+      if (c && c.atNewest !== false) cp[p.channel_id] = { ...c, order: insertSorted(c.order, p, posts) }
     } else {
       if (threads[p.root_id]) threads[p.root_id] = insertSorted(threads[p.root_id], p, posts)
       const root = posts[p.root_id]
-      if (root) posts[root.id] = { ...root, reply_count: (root.reply_count || 0) + 1, last_reply_at: p.create_at }
+      if (root && p.type !== 'system_ephemeral') posts[root.id] = { ...root, reply_count: (root.reply_count || 0) + 1, last_reply_at: p.create_at }
     }
     let { channels, members } = st2
     const ch = channels[p.channel_id]
@@ -443,6 +522,70 @@ function applyReaction(r: Reaction, add: boolean) {
     if (add) list.push(r)
     return { posts: { ...st.posts, [p.id]: { ...p, has_reactions: list.length > 0, metadata: { ...p.metadata, reactions: list } } } }
   })
+}
+
+// ---------- slash commands ----------
+
+const commandCache = new Map<string, Promise<any[]>>()
+
+/** The team's commands for the composer's autocomplete (built-ins and custom). */
+export function teamCommands(teamId: string): Promise<any[]> {
+  let c = commandCache.get(teamId)
+  if (!c) {
+    c = client.getAutocompleteCommandsList(teamId, 0, 200).then((l) => l as any[], () => { commandCache.delete(teamId); return [] })
+    commandCache.set(teamId, c)
+  }
+  return c
+}
+
+/** Runs "/trigger args" through the server; follows goto_location. True if it was a command. */
+export async function runCommand(channelId: string, text: string, rootId = ''): Promise<boolean> {
+  if (!parseSlash(text)) return false
+  lastTyping.delete(`${channelId}:${rootId}`)
+  const ch = s().channels[channelId]
+  const teamId = ch?.team_id || s().currentTeamId || ''
+  const r = await client.executeCommand(text.trim(), { channel_id: channelId, team_id: teamId, root_id: rootId, parent_id: rootId } as any) as any
+  const t = r?.goto_location ? gotoTarget(r.goto_location, location.origin) : null
+  if (t && 'internal' in t) navigate(t.internal)
+  else if (t) window.open(t.external, '_blank', 'noopener,noreferrer')
+  if (/^\/(join|leave|msg|invite|kick|remove|header|purpose|rename|mute)\b/i.test(text.trim())) refreshChannels()
+  return true
+}
+
+/** An ephemeral post (a command's answer only we see): shown until reload. */
+function addEphemeral(p: Post) {
+  p = { ...p, type: 'system_ephemeral' as any, pending_post_id: '' } as Post
+  addLivePost(p, false, true)
+}
+
+// ---------- search ----------
+
+let searchSeq = 0
+export async function searchPosts(terms: string) {
+  const teamId = s().currentTeamId
+  if (!teamId || !terms.trim()) return
+  const my = ++searchSeq
+  setState({ rhsSearch: { terms, loading: true, order: [], matches: {} } })
+  try {
+    const list = await client.searchPostsWithParams(teamId, searchBody(terms) as any)
+    if (my !== searchSeq) return
+    const r = mapResults(list)
+    const posts = Object.values(r.posts) as Post[]
+    const emojis = posts.flatMap((p) => (p.metadata?.emojis || []) as unknown as CustomEmoji[])
+    if (emojis.length) addCustomEmoji(emojis)
+    // Results go into the post map only (not into channel orders: they are not contiguous).
+    setState((st) => {
+      const next = { ...st.posts }
+      for (const p of posts) if (!next[p.id] || next[p.id].update_at < p.update_at) next[p.id] = p
+      return { posts: next, rhsSearch: { terms, loading: false, order: r.order, matches: r.matches } }
+    })
+    ensureUsers(posts.map((p) => p.user_id))
+    const missing = [...new Set(posts.map((p) => p.channel_id))].filter((id) => !s().channels[id])
+    for (const id of missing) client.getChannel(id).then((ch) => setState((st) => ({ channels: upsert(st.channels, [ch as Ch]) })), () => {})
+  } catch (e) {
+    if (my !== searchSeq || onApiError(e)) return
+    setState({ rhsSearch: { terms, loading: false, order: [], matches: {}, error: (e as Error).message || 'Search failed' } })
+  }
 }
 
 // ---------- typing ----------
@@ -557,7 +700,7 @@ export async function catchUp() {
 async function catchUpChannel(channelId: string) {
   const st = s()
   const cp = st.channelPosts[channelId]
-  if (!cp) return
+  if (!cp || cp.atNewest === false) return
   let since = 0
   for (const p of Object.values(st.posts)) if (p.channel_id === channelId && !p.pending_post_id) since = Math.max(since, p.update_at)
   since = since || lastSync || Date.now() - 60000
@@ -597,6 +740,8 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
       break
     }
     case 'post_deleted': removePost(parse<Post>(d.post)); break
+    case 'ephemeral_message': addEphemeral(parse<Post>(d.post)); break
+    case 'emoji_added': addCustomEmoji([parse<CustomEmoji>(d.emoji)]); break
     case 'reaction_added': applyReaction(parse<Reaction>(d.reaction), true); break
     case 'reaction_removed': applyReaction(parse<Reaction>(d.reaction), false); break
     case 'typing': if (d.user_id !== me.id) setTyping(msg.broadcast?.channel_id, d.parent_id || '', d.user_id); break

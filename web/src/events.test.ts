@@ -87,6 +87,33 @@ describe('websocket events', () => {
     expect(S.getState().channelPosts.c1.order).toEqual(['p0'])
     expect(S.getState().posts.p1).toBeUndefined()
   })
+  it('emoji_added makes a custom emoji known', () => {
+    A.handleEvent(ev('emoji_added', { emoji: JSON.stringify({ id: 'e1', name: 'parrot', creator_id: 'bob' }) }, ''))
+    expect(S.getState().customEmoji.parrot).toEqual({ id: 'e1', name: 'parrot' })
+  })
+  it('ephemeral_message shows a post only here, without unread', () => {
+    const before = S.getState().channels.c1.total_msg_count
+    A.handleEvent(ev('ephemeral_message', { post: JSON.stringify(post('eph', { user_id: 'me', create_at: 9000, update_at: 9000, message: 'only you' })) }, ''))
+    expect(S.getState().channelPosts.c1.order).toContain('eph')
+    expect(S.getState().posts.eph.type).toBe('system_ephemeral')
+    expect(S.getState().channels.c1.total_msg_count).toBe(before)
+  })
+  it('a post arriving while the latest page loads is kept', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => { release = r })
+    vi.stubGlobal('fetch', async () => {
+      await gate
+      const body = { order: ['p0'], posts: { p0: post('p0', { create_at: 500, update_at: 500 }) } }
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+    })
+    const loading = A.loadLatest('c1')
+    A.handleEvent(ev('posted', { post: JSON.stringify(post('live', { create_at: 20000, update_at: 20000 })) }))
+    release()
+    await loading
+    expect(S.getState().channelPosts.c1.order).toEqual(['p0', 'eph', 'live']) // the ephemeral post stays too
+    expect(S.getState().channelPosts.c1.atNewest).toBe(true)
+    vi.stubGlobal('fetch', async () => new Response('[]', { status: 200, headers: { 'Content-Type': 'application/json' } }))
+  })
   it('our own deactivation logs us out', () => {
     A.handleEvent(ev('user_updated', { user: { ...me, delete_at: 9 } }, ''))
     expect(S.getState().me).toBeUndefined()

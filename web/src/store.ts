@@ -11,6 +11,7 @@ export type Mem = ChannelMembership & { msg_count_root?: number; mention_count_r
 export interface ChannelPosts {
   order: string[] // root post ids, oldest first
   atOldest: boolean
+  atNewest?: boolean // false: a window around an older post (a jump); newer pages load on scroll
   loading: boolean
 }
 
@@ -41,12 +42,23 @@ export interface State {
   highlightId?: string
   editingId?: string
   modal?: string
+  customEmoji: Record<string, { id: string; name: string }> // by name
+  rhsSearch?: SearchState
+  preview?: { fileIds: string[]; index: number; infos: Record<string, any> }
+}
+
+export interface SearchState {
+  terms: string
+  loading: boolean
+  error?: string
+  order: string[] // post ids, newest first
+  matches: Record<string, string[]>
 }
 
 const initial: State = {
   booted: false, config: {}, teams: {}, myTeamIds: [], teamMembers: {}, teamUnread: {}, channels: {},
   members: {}, favorites: {}, users: {}, statuses: {}, posts: {}, channelPosts: {}, threads: {}, typing: {},
-  newLineAt: {}, socket: 'closed', theme: (localStorage.getItem('parley.theme') as State['theme']) || 'system',
+  newLineAt: {}, customEmoji: {}, socket: 'closed', theme: (localStorage.getItem('parley.theme') as State['theme']) || 'system',
 }
 
 let state: State = initial

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
 import { client } from '../api'
-import { loadOlder, toggleFavorite, toggleMute, leaveChannel } from '../actions'
+import { loadOlder, loadNewer, loadLatest, toggleFavorite, toggleMute, leaveChannel } from '../actions'
+import { SearchBox } from './SearchPanel'
 import { useStore, channelTitle, getState, setState } from '../store'
 import { navigate } from '../router'
 import { dayLabel } from '../lib/time'
@@ -37,6 +38,7 @@ export function ChannelView({ channelId, teamName, onMenu }: { channelId: string
           {ch.purpose || ch.header}
         </p>
       </div>
+      <SearchBox />
       <button className="icon" aria-label="Pinned messages" title="Pinned messages" onClick={() => openModal('pinned')}>📌{stats?.pinnedpost_count ? <small>{stats.pinnedpost_count}</small> : null}</button>
       <div className="menu-wrap">
         <button className="icon" aria-label="Channel menu" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>⋯</button>
@@ -65,6 +67,7 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
   const firstIndex = useRef(START)
   const prevFirstPost = useRef<{ key: string; idx: number } | null>(null)
   const ref = useRef<VirtuosoHandle>(null)
+  const atBottom = useRef(true)
   // Older rows were prepended: shift firstItemIndex so the view stays put.
   const firstPostIdx = rows.findIndex((r) => r.kind === 'post')
   if (prevFirstPost.current && firstPostIdx >= 0 && rows[firstPostIdx].key !== prevFirstPost.current.key) {
@@ -83,10 +86,15 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
     }
   }, [highlightId, rows.length])
 
+  const jumpBack = cp?.atNewest === false && <button className="jump-recent" onClick={async () => {
+    await loadLatest(channelId)
+    requestAnimationFrame(() => ref.current?.scrollToIndex({ index: 'LAST', align: 'end' }))
+  }}>Jump to recent messages ↓</button>
   if (!cp || (cp.loading && !cp.order.length)) return <div className="posts loading" aria-busy="true">Loading messages…</div>
   if (!rows.length) return <div className="posts empty-channel"><p>This is the start of the channel. Say hello!</p></div>
   const newIdx = rows.findIndex((r) => r.kind === 'new')
-  return <Virtuoso
+  const hiIdx = highlightId ? rows.findIndex((r) => r.key === highlightId) : -1
+  return <><Virtuoso
     ref={ref}
     className="posts"
     role="log"
@@ -94,10 +102,15 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
     aria-live="polite"
     data={rows}
     firstItemIndex={firstIndex.current}
-    initialTopMostItemIndex={newIdx > 0 ? { index: newIdx, align: 'center' } : rows.length - 1}
+    initialTopMostItemIndex={hiIdx >= 0 ? { index: hiIdx, align: 'center' } : newIdx > 0 ? { index: newIdx, align: 'center' } : rows.length - 1}
     alignToBottom
     followOutput={(atBottom) => (atBottom || lastIsMine(rows, me) ? 'auto' : false)}
+    atBottomThreshold={80} // near the bottom counts: late-measured rows (code, images) leave it a few pixels short
+    atBottomStateChange={(b) => { atBottom.current = b }}
+    // A post at the bottom grew (reactions, a link preview, an image): stay at the bottom.
+    totalListHeightChanged={() => { if (atBottom.current && cp.atNewest !== false) ref.current?.scrollToIndex({ index: 'LAST', align: 'end' }) }}
     startReached={() => loadOlder(channelId)}
+    endReached={() => loadNewer(channelId)}
     increaseViewportBy={{ top: 600, bottom: 300 }}
     defaultItemHeight={52}
     initialItemCount={Math.min(rows.length, 16)}
@@ -106,7 +119,7 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
     itemContent={(_, r) => r.kind === 'date' ? <div className="date-sep" role="separator"><span>{dayLabel(r.ts)}</span></div>
       : r.kind === 'new' ? <div className="new-sep" role="separator" aria-label="New messages"><span>New messages</span></div>
         : <PostItem id={r.id} cont={r.cont} teamName={teamName} highlighted={r.id === highlightId} />}
-  />
+  />{jumpBack}</>
 }
 
 function lastIsMine(rows: Row[], me: string) {

@@ -3,7 +3,9 @@ import type { Post } from '@mattermost/types/posts'
 import { useStore, getState, setState } from '../store'
 import { renderMarkdown, isJumboEmoji } from '../lib/markdown'
 import { timeLabel, dayLabel } from '../lib/time'
-import { emojiChar, QUICK_EMOJI, EMOJI } from '../lib/emoji'
+import { emojiChar, QUICK_EMOJI, EMOJI, customEmoji, customEmojiUrl } from '../lib/emoji'
+import { byline } from '../lib/integrations'
+import { FileList, Attachments, LinkPreviewCard } from './PostExtras'
 import { deletePost, editPost, isAdmin, openThread, togglePin, toggleReaction, sendPost } from '../actions'
 import { navigate } from '../router'
 import { Avatar } from './Avatar'
@@ -32,7 +34,10 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
   const [picker, setPicker] = useState(false)
   const [menu, setMenu] = useState(false)
   const bodyRef = useRef<HTMLDivElement>(null)
-  const html = useMemo(() => (p && !p.type ? renderMarkdown(p.message, { me: me.username, teamName }) : ''), [p?.message, p?.type, me.username, teamName])
+  const config = useStore((s) => s.config)
+  const emojiCount = useStore((s) => Object.keys(s.customEmoji).length)
+  const isSystem = !!p?.type && p.type.startsWith('system_') && p.type !== 'system_ephemeral'
+  const html = useMemo(() => (p && !isSystem ? renderMarkdown(p.message, { me: me.username, teamName }) : ''), [p?.message, isSystem, me.username, teamName, emojiCount])
   useEffect(() => {
     if (bodyRef.current?.querySelector('pre code[class*="language-"]')) {
       const el = bodyRef.current
@@ -42,7 +47,7 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
   if (!p) return null
   const pending = !!p.pending_post_id && p.id === p.pending_post_id
   const failed = (p as any).failed
-  if (p.type && p.type.startsWith('system_')) {
+  if (isSystem) {
     return <div className="post system" data-post-id={p.id}><span className="sys-text">{systemText(p, author?.username)}</span><time dateTime={new Date(p.create_at).toISOString()}>{timeLabel(p.create_at)}</time></div>
   }
   const mine = p.user_id === me.id
@@ -54,34 +59,45 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
   const mentionMe = html.includes('mention-me')
   const link = `${location.origin}/${teamName}/pl/${p.id}`
   const when = new Date(p.create_at)
-  return <article className={`post${cont ? ' cont' : ''}${mentionMe ? ' mentioned' : ''}${pending ? ' pending' : ''}${highlighted ? ' highlight' : ''}`}
+  const ephemeral = p.type === 'system_ephemeral'
+  const by = byline(p, author, config)
+  const files = ((p.metadata as any)?.files || []) as any[]
+  const attachments = (p.props as any)?.attachments
+  return <article className={`post${cont ? ' cont' : ''}${mentionMe ? ' mentioned' : ''}${pending ? ' pending' : ''}${highlighted ? ' highlight' : ''}${ephemeral ? ' ephemeral' : ''}`}
     data-post-id={p.id} aria-label={`${author?.username || 'someone'} at ${timeLabel(p.create_at)}`} tabIndex={-1}>
     <div className="gutter">
-      {cont ? <time className="hover-time" dateTime={when.toISOString()}>{timeLabel(p.create_at)}</time> : <Avatar userId={p.user_id} />}
+      {cont ? <time className="hover-time" dateTime={when.toISOString()}>{timeLabel(p.create_at)}</time>
+        : by.iconUrl ? <img className="avatar avatar-img" src={by.iconUrl} alt="" width={36} height={36} referrerPolicy="no-referrer" />
+          : ephemeral ? <span className="avatar avatar-system" aria-hidden="true">P</span> : <Avatar userId={p.user_id} />}
     </div>
     <div className="post-main">
       {!cont && <div className="post-head">
-        <span className="author">{author?.username || '…'}</span>
+        <span className="author">{ephemeral && !by.webhook ? 'System' : by.name}</span>
+        {(by.bot || ephemeral) && <span className="bot-badge" title={by.webhook ? 'Posted by an integration' : 'Bot account'}>BOT</span>}
         <a className="time" href={`/${teamName}/pl/${p.id}`} title={`${dayLabel(p.create_at)} ${when.toLocaleString()}`}
           onClick={(e) => { e.preventDefault(); navigate(`/${teamName}/pl/${p.id}`) }}><time dateTime={when.toISOString()}>{timeLabel(p.create_at)}</time></a>
         {p.is_pinned && <span className="pinned-tag">📌 Pinned</span>}
+        {ephemeral && <span className="ephemeral-tag">(Only visible to you)</span>}
       </div>}
       {cont && p.is_pinned && <span className="pinned-tag">📌 Pinned</span>}
       {editing ? <EditBox post={p} /> :
         <div ref={bodyRef} className={`body md${isJumboEmoji(p.message) ? ' jumbo' : ''}`} onClick={onBodyClick} dangerouslySetInnerHTML={{ __html: p.edit_at ? withEdited(html) : html }} />}
+      {attachments && <Attachments raw={attachments} teamName={teamName} />}
+      {!attachments && <LinkPreviewCard post={p} />}
+      {files.length > 0 && <FileList files={files} />}
       {failed && <p className="error">Not sent. <button className="link" onClick={() => retry(p)}>Retry</button></p>}
       {groups.size > 0 && <div className="reactions" role="group" aria-label="Reactions">
         {[...groups].map(([name, users]) => {
           const on = users.includes(me.id)
           const names = users.map((u) => (u === me.id ? 'you' : getState().users[u]?.username || 'someone')).join(', ')
           return <button key={name} className={`reaction${on ? ' on' : ''}`} aria-pressed={on} title={`${names} reacted with :${name}:`}
-            aria-label={`${name} reaction by ${names}`} onClick={() => toggleReaction(p.id, name)}>{emojiChar(name) || `:${name}:`} <span>{users.length}</span></button>
+            aria-label={`${name} reaction by ${names}`} onClick={() => toggleReaction(p.id, name)}><EmojiGlyph name={name} /> <span>{users.length}</span></button>
         })}
         <button className="reaction add" aria-label="Add reaction" onClick={() => setPicker(true)}>☺+</button>
       </div>}
       {!inThread && !p.root_id && (p.reply_count || 0) > 0 && <button className="replies" onClick={() => openThread(p.id)}>💬 {p.reply_count} {p.reply_count === 1 ? 'reply' : 'replies'}</button>}
     </div>
-    {!pending && <div className="post-actions" role="toolbar" aria-label="Message actions">
+    {!pending && !ephemeral && <div className="post-actions" role="toolbar" aria-label="Message actions">
       <button className="icon" aria-label="Add reaction" title="Add reaction" onClick={() => setPicker(!picker)}>☺</button>
       {!inThread && <button className="icon" aria-label="Reply" title="Reply" onClick={() => openThread(p.root_id || p.id)}>↩</button>}
       <button className="icon" aria-label="More actions" aria-haspopup="menu" aria-expanded={menu} title="More" onClick={() => setMenu(!menu)}>⋯</button>
@@ -110,7 +126,7 @@ function retry(p: Post) {
     const cp = st.channelPosts[p.channel_id]
     return { posts, channelPosts: cp ? { ...st.channelPosts, [p.channel_id]: { ...cp, order: cp.order.filter((x) => x !== p.id) } } : st.channelPosts }
   })
-  sendPost(p.channel_id, p.message, p.root_id)
+  sendPost(p.channel_id, p.message, p.root_id, ((p.metadata as any)?.files || []))
 }
 
 function onBodyClick(e: React.MouseEvent) {
@@ -144,13 +160,26 @@ function EditBox({ post }: { post: Post }) {
   </div>
 }
 
+/** A standard emoji as a character, a custom one as its image, an unknown one as :name:. */
+export function EmojiGlyph({ name }: { name: string }) {
+  useStore((s) => s.customEmoji[name]) // re-render when it arrives
+  const ch = emojiChar(name)
+  if (ch) return <>{ch}</>
+  const c = customEmoji(name)
+  if (c) return <img className="emoji custom-emoji" src={customEmojiUrl(c.id)} alt={`:${name}:`} />
+  return <>{`:${name}:`}</>
+}
+
 export function EmojiPicker({ onPick, onClose }: { onPick: (name: string) => void; onClose: () => void }) {
   const [q, setQ] = useState('')
-  const names = q ? Object.keys(EMOJI).filter((n) => n.includes(q.toLowerCase())).slice(0, 48) : [...QUICK_EMOJI, ...Object.keys(EMOJI).filter((n) => !QUICK_EMOJI.includes(n))].slice(0, 48)
+  const custom = Object.keys(useStore((s) => s.customEmoji)).sort()
+  const all = [...Object.keys(EMOJI), ...custom]
+  const names = q ? all.filter((n) => n.includes(q.toLowerCase())).slice(0, 64)
+    : [...QUICK_EMOJI, ...custom, ...Object.keys(EMOJI).filter((n) => !QUICK_EMOJI.includes(n))].slice(0, 64)
   return <div className="emoji-picker" role="dialog" aria-label="Pick a reaction" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose() } }}>
     <input aria-label="Search emoji" placeholder="Search emoji" value={q} onChange={(e) => setQ(e.target.value)} autoFocus />
     <div className="emoji-grid">
-      {names.map((n) => <button key={n} title={`:${n}:`} aria-label={n} onClick={() => onPick(n)}>{EMOJI[n]}</button>)}
+      {names.map((n) => <button key={n} title={`:${n}:`} aria-label={n} onClick={() => onPick(n)}><EmojiGlyph name={n} /></button>)}
     </div>
   </div>
 }

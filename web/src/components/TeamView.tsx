@@ -3,12 +3,14 @@ import type { Route } from '../router'
 import { navigate } from '../router'
 import { getState, setState, useStore, channelTitle, type Ch } from '../store'
 import { client, errMessage } from '../api'
-import { joinChannel, loadTeamChannels, openChannel, openDM, openThread, joinTeam } from '../actions'
+import { joinChannel, loadTeamChannels, openChannel, openDM, joinTeam, jumpToPost } from '../actions'
 import { totals, tabTitle } from '../lib/unread'
 import { Sidebar } from './Sidebar'
 import { ChannelView } from './ChannelView'
 import { ThreadPanel } from './ThreadPanel'
 import { Modals, openModal } from './Modals'
+import { SearchPanel } from './SearchPanel'
+import { FilePreview } from './PostExtras'
 
 type TeamRoute = Extract<Route, { team: string }>
 
@@ -18,6 +20,7 @@ export function TeamView({ route }: { route: TeamRoute }) {
   const team = myTeamIds.map((id) => teams[id]).find((t) => t?.name === route.team)
   const currentChannelId = useStore((s) => s.currentChannelId)
   const rhs = useStore((s) => s.rhsRootId)
+  const searching = useStore((s) => !!s.rhsSearch)
   const [err, setErr] = useState('')
   const [navOpen, setNavOpen] = useState(false)
   const [loaded, setLoaded] = useState(false)
@@ -49,7 +52,7 @@ export function TeamView({ route }: { route: TeamRoute }) {
   useShortcuts()
 
   if (!team) return <div className="splash">Loading…</div>
-  return <div className={`layout${rhs ? ' has-rhs' : ''}${navOpen ? ' nav-open' : ''}`}>
+  return <div className={`layout${rhs || searching ? ' has-rhs' : ''}${navOpen ? ' nav-open' : ''}`}>
     <a href="#composer" className="skip">Skip to message box</a>
     <Sidebar team={team} onNavigate={() => setNavOpen(false)} />
     <div className="scrim" onClick={() => setNavOpen(false)} aria-hidden="true" />
@@ -58,8 +61,9 @@ export function TeamView({ route }: { route: TeamRoute }) {
         : currentChannelId ? <ChannelView key={currentChannelId} channelId={currentChannelId} teamName={team.name} onMenu={() => setNavOpen(true)} />
           : <div className="empty">Loading…</div>}
     </main>
-    {rhs && <ThreadPanel rootId={rhs} teamName={team.name} />}
+    {rhs ? <ThreadPanel rootId={rhs} teamName={team.name} /> : searching ? <SearchPanel teamName={team.name} /> : null}
     <Modals team={team} />
+    <FilePreview />
   </div>
 }
 
@@ -83,7 +87,11 @@ async function resolve(route: TeamRoute, teamId: string, teamName: string) {
       ch = getState().channels[found.id]
     }
     localStorage.setItem(`parley.lastChannel.${teamName}`, route.channel)
-    if (getState().currentChannelId !== ch.id) { setState({ rhsRootId: undefined }); await openChannel(ch.id) }
+    if (getState().currentChannelId !== ch.id) {
+      const root = getState().rhsRootId // keep a thread of this channel open (a jump to a reply opened it)
+      if (root && getState().posts[root]?.channel_id !== ch.id) setState({ rhsRootId: undefined })
+      await openChannel(ch.id)
+    }
     document.getElementById('composer')?.focus()
     return
   }
@@ -94,11 +102,9 @@ async function resolve(route: TeamRoute, teamId: string, teamName: string) {
     return
   }
   if (route.kind === 'permalink') {
-    const p = await client.getPost(route.postId)
-    const ch = getState().channels[p.channel_id] || await client.getChannel(p.channel_id)
+    const cid = await jumpToPost(route.postId) // loads the channel around the post, however old
+    const ch = getState().channels[cid] || await client.getChannel(cid)
     navigate(`/${teamName}/channels/${ch.name}`, true)
-    setState({ highlightId: p.id })
-    if (p.root_id) openThread(p.root_id)
   }
 }
 
@@ -124,7 +130,10 @@ function useShortcuts() {
         const next = links[(i + (e.key === 'ArrowUp' ? -1 : 1) + links.length) % links.length]
         if (next) { e.preventDefault(); next.click() }
       }
-      if (e.key === 'Escape' && getState().rhsRootId && !document.querySelector('.modal')) setState({ rhsRootId: undefined })
+      if (e.key === 'Escape' && !document.querySelector('.modal, .preview-backdrop')) {
+        if (getState().rhsRootId) setState({ rhsRootId: undefined })
+        else if (getState().rhsSearch) setState({ rhsSearch: undefined })
+      }
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)

@@ -10,10 +10,12 @@ export function ThreadPanel({ rootId, teamName }: { rootId: string; teamName: st
   const posts = useStore((s) => s.posts)
   const ch = useStore((s) => (root ? s.channels[root.channel_id] : undefined))
   const st = useStore((s) => s)
+  const hasSearch = useStore((s) => !!s.rhsSearch)
   const end = useRef<HTMLDivElement>(null)
   useEffect(() => { end.current?.scrollIntoView({ block: 'end' }) }, [replies?.length])
   return <aside className="rhs" aria-label="Thread">
     <header className="rhs-head">
+      {hasSearch && <button className="icon" aria-label="Back to search results" title="Back to search results" onClick={() => setState({ rhsRootId: undefined })}>←</button>}
       <h2>Thread {ch && <small>{channelTitle(ch, st)}</small>}</h2>
       <button className="icon" aria-label="Close thread" onClick={() => setState({ rhsRootId: undefined })}>✕</button>
     </header>

@@ -1,5 +1,5 @@
-// A compact table of the most used Mattermost emoji shortcodes. Custom emoji are
-// not served by Parley yet; unknown names stay as text.
+// A compact table of the most used Mattermost emoji shortcodes, plus the
+// server's custom emoji (images at /api/v4/emoji/{id}/image); unknown names stay as text.
 export const EMOJI: Record<string, string> = {
   '+1': '👍', thumbsup: '👍', '-1': '👎', thumbsdown: '👎', smile: '😄', smiley: '😃',
   grinning: '😀', grin: '😁', laughing: '😆', satisfied: '😆', joy: '😂', rofl: '🤣',
@@ -39,6 +39,36 @@ export function searchEmoji(prefix: string, limit = 8): string[] {
   for (const n of Object.keys(EMOJI)) {
     if (n.startsWith(p)) out.push(n)
     if (out.length >= limit) break
+  }
+  return out
+}
+
+// ---------- custom emoji ----------
+
+export interface CustomEmoji { id: string; name: string }
+let custom: Record<string, CustomEmoji> = {}
+
+/** The custom emoji known to the client (kept in step with the store). */
+export function setCustomEmoji(map: Record<string, CustomEmoji>) { custom = map }
+
+export function customEmoji(name: string): CustomEmoji | undefined {
+  return Object.prototype.hasOwnProperty.call(custom, name) ? custom[name] : undefined
+}
+
+export const customEmojiUrl = (id: string) => `/api/v4/emoji/${encodeURIComponent(id)}/image`
+
+/** A standard or custom emoji of that name exists. */
+export function isEmoji(name: string): boolean {
+  return !!emojiChar(name) || !!customEmoji(name)
+}
+
+/** Standard and custom names starting with prefix (standard first). */
+export function searchAllEmoji(prefix: string, limit = 8): string[] {
+  const out = searchEmoji(prefix, limit)
+  const p = prefix.toLowerCase()
+  for (const n of Object.keys(custom).sort()) {
+    if (out.length >= limit) break
+    if (n.startsWith(p) && !out.includes(n)) out.push(n)
   }
   return out
 }

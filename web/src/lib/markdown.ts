@@ -3,7 +3,7 @@
 // a new tab, :emoji: shortcodes become emoji, @mentions and ~channels are marked.
 // Code blocks carry their language; highlighting is applied lazily (highlight.ts).
 import { Marked, type Tokens } from 'marked'
-import { emojiChar } from './emoji'
+import { emojiChar, customEmoji, customEmojiUrl, isEmoji } from './emoji'
 import { CHANNEL_WIDE, trimPunct } from './mentions'
 
 export function escapeHtml(s: string): string {
@@ -76,11 +76,15 @@ const emoji = {
   tokenizer(src: string) {
     const m = /^:([a-z0-9_+-]+):/i.exec(src)
     if (!m) return undefined
-    const ch = emojiChar(m[1].toLowerCase())
-    if (!ch) return undefined
-    return { type: 'emoji', raw: m[0], name: m[1].toLowerCase(), char: ch }
+    const name = m[1].toLowerCase()
+    const ch = emojiChar(name)
+    if (ch) return { type: 'emoji', raw: m[0], name, char: ch }
+    const c = customEmoji(name)
+    if (c) return { type: 'emoji', raw: m[0], name, custom: c.id }
+    return undefined
   },
   renderer(t: Tokens.Generic) {
+    if (t.custom) return `<img class="emoji custom-emoji" src="${escapeHtml(customEmojiUrl(t.custom as string))}" alt=":${escapeHtml(t.name)}:" title=":${escapeHtml(t.name)}:">`
     return `<span class="emoji" title=":${escapeHtml(t.name)}:" role="img" aria-label="${escapeHtml(t.name)}">${t.char}</span>`
   },
 }
@@ -140,5 +144,5 @@ export function isJumboEmoji(text: string): boolean {
   const t = text.trim()
   if (!t) return false
   const parts = t.split(/\s+/)
-  return parts.length <= 3 && parts.every((p) => /^:[a-z0-9_+-]+:$/i.test(p) && !!emojiChar(p.slice(1, -1).toLowerCase()))
+  return parts.length <= 3 && parts.every((p) => /^:[a-z0-9_+-]+:$/i.test(p) && isEmoji(p.slice(1, -1).toLowerCase()))
 }

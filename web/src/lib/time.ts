@@ -16,9 +16,13 @@ export function timeLabel(ts: number): string {
   return new Date(ts).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' })
 }
 
-/** Posts by the same author within 5 minutes (and same day, both roots or same thread) are grouped. */
-export function continues(prev: { user_id: string; create_at: number; type?: string } | undefined, p: { user_id: string; create_at: number; type?: string }): boolean {
+type Groupable = { user_id: string; create_at: number; type?: string; props?: Record<string, unknown> | null }
+const hookName = (p: Groupable) => (p.props?.from_webhook === 'true' || p.props?.from_webhook === true ? `hook:${p.props?.override_username || p.props?.webhook_display_name || ''}` : '')
+
+/** Posts by the same author within 5 minutes (and same day, both roots or same thread) are grouped; webhook posts only with the same hook name. */
+export function continues(prev: Groupable | undefined, p: Groupable): boolean {
   if (!prev) return false
   if ((prev.type || '').startsWith('system_') || (p.type || '').startsWith('system_')) return false
+  if (hookName(prev) !== hookName(p)) return false
   return prev.user_id === p.user_id && p.create_at - prev.create_at < 5 * 60 * 1000 && sameDay(prev.create_at, p.create_at)
 }
