@@ -26,7 +26,18 @@ function freePort() {
 }
 
 // A stand-in web page with OpenGraph tags, for link previews (allowed as an internal host below).
+// It also stands in for an integration behind a message button (POST /action).
 const site = createHttpServer((req, res) => {
+  if (req.method === 'POST' && req.url === '/action') {
+    let body = ''
+    req.on('data', (c) => { body += c })
+    req.on('end', () => {
+      const click = JSON.parse(body || '{}')
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ update: { message: `Deploy approved by @${click.user_name} (${click.context?.ticket})` }, ephemeral_text: 'Thanks, deploying now.' }))
+    })
+    return
+  }
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
   res.end('<!doctype html><html><head><meta property="og:site_name" content="Parley Docs"><meta property="og:title" content="Release notes 2.0">' +
     '<meta property="og:description" content="Files, search, custom emoji and integrations in the web client."></head><body>hi</body></html>')
@@ -375,6 +386,23 @@ try {
     await p.locator('.att-fields').getByText('4m 12s').waitFor()
     await p.locator('.att-title a[href="https://ci.example.com/128"]').waitFor()
     await shot(b, '20-webhook')
+  })
+
+  await check('message button: a click reaches the integration, which updates the post for everyone', async () => {
+    const H = await apiLogin('alice')
+    const ch = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/town-square`, { headers: H })).json()
+    const hook = await (await fetch(`${base}/api/v4/hooks/incoming`, { method: 'POST', headers: H, body: JSON.stringify({ channel_id: ch.id }) })).json()
+    const origin = new URL(siteUrl).origin
+    const r = await fetch(`${base}/hooks/${hook.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({
+      text: 'Deploy request for release 2.0',
+      attachments: [{ text: 'Ticket OPS-42', actions: [{ name: 'Approve', style: 'primary', integration: { url: `${origin}/action`, context: { ticket: 'OPS-42' } } }] }],
+    }) })
+    if (r.status !== 200) throw new Error(`post to hook: ${r.status} ${await r.text()}`)
+    const p = b.locator('.post').filter({ hasText: 'Deploy request for release 2.0' })
+    await p.getByRole('button', { name: 'Approve' }).click()
+    await a.locator('.post').filter({ hasText: 'Deploy approved by @bob (OPS-42)' }).waitFor()
+    await b.locator('.post.ephemeral').filter({ hasText: 'Thanks, deploying now.' }).waitFor()
+    await shot(b, '20b-button')
   })
 
   await check('link preview: the card appears when the server has fetched the page', async () => {

@@ -552,6 +552,14 @@ export async function runCommand(channelId: string, text: string, rootId = ''): 
   return true
 }
 
+/** Sends a click on a message button (or a menu choice) to the post's integration; follows goto_location. */
+export async function doPostAction(postId: string, actionId: string, selected = '') {
+  const r = await client.doPostAction(postId, actionId, selected) as any
+  const t = r?.goto_location ? gotoTarget(r.goto_location, location.origin) : null
+  if (t && 'internal' in t) navigate(t.internal)
+  else if (t) window.open(t.external, '_blank', 'noopener,noreferrer')
+}
+
 /** An ephemeral post (a command's answer only we see): shown until reload. */
 function addEphemeral(p: Post) {
   p = { ...p, type: 'system_ephemeral' as any, pending_post_id: '' } as Post

@@ -1,10 +1,11 @@
 // What a post carries besides its message: files, Slack attachments, link
 // previews; and the preview overlay for images.
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { useStore, setState } from '../store'
 import { renderMarkdown } from '../lib/markdown'
 import { formatSize, fileKind, isImage, fileUrl, thumbUrl, previewUrl, type FileInfo } from '../lib/files'
-import { normalizeAttachments, linkPreview, type Attachment } from '../lib/integrations'
+import { normalizeAttachments, linkPreview, type Attachment, type AttachmentAction } from '../lib/integrations'
+import { doPostAction } from '../actions'
 
 function openPreview(files: FileInfo[], index: number) {
   setState({ preview: { fileIds: files.map((f) => f.id), index, infos: Object.fromEntries(files.map((f) => [f.id, f])) } })
@@ -77,13 +78,35 @@ export function FilePreview() {
 
 const md = (t: string, teamName: string) => ({ __html: renderMarkdown(t, { teamName }) })
 
-export function Attachments({ raw, teamName }: { raw: unknown; teamName: string }) {
+export function Attachments({ raw, teamName, postId }: { raw: unknown; teamName: string; postId: string }) {
   const list = normalizeAttachments(raw)
   if (!list.length) return null
-  return <div className="attachments">{list.map((a, i) => <AttachmentView key={i} a={a} teamName={teamName} />)}</div>
+  return <div className="attachments">{list.map((a, i) => <AttachmentView key={i} a={a} teamName={teamName} postId={postId} />)}</div>
 }
 
-function AttachmentView({ a, teamName }: { a: Attachment; teamName: string }) {
+/** Message buttons and menus: a click goes to the integration through the server. */
+function ActionBar({ actions, postId }: { actions: AttachmentAction[]; postId: string }) {
+  const [busy, setBusy] = useState('')
+  const [error, setError] = useState('')
+  const run = async (id: string, value = '') => {
+    setBusy(id); setError('')
+    try { await doPostAction(postId, id, value) } catch (e: any) { setError(e?.message || 'The integration did not answer.') }
+    setBusy('')
+  }
+  return <div className="att-actions">
+    {actions.map((act) => act.options
+      ? <select key={act.id} aria-label={act.name} disabled={busy !== ''} defaultValue=""
+          onChange={(e) => e.target.value && run(act.id, e.target.value)}>
+          <option value="" disabled>{act.name}</option>
+          {act.options.map((o) => <option key={o.value} value={o.value}>{o.text}</option>)}
+        </select>
+      : <button key={act.id} type="button" className={'att-button ' + (act.style || 'default')} disabled={busy !== ''}
+          onClick={() => run(act.id)}>{act.name}</button>)}
+    {error && <div className="att-action-error" role="alert">{error}</div>}
+  </div>
+}
+
+function AttachmentView({ a, teamName, postId }: { a: Attachment; teamName: string; postId: string }) {
   const ext = { target: '_blank', rel: 'noopener noreferrer' }
   return <div className="attachment-wrap">
     {a.pretext && <div className="att-pretext md" dangerouslySetInnerHTML={md(a.pretext, teamName)} />}
@@ -107,6 +130,7 @@ function AttachmentView({ a, teamName }: { a: Attachment; teamName: string }) {
           {a.footerIcon && <img src={a.footerIcon} alt="" width={16} height={16} referrerPolicy="no-referrer" />}
           {a.footer}{a.footer && a.ts ? ' | ' : ''}{a.ts ? new Date(a.ts).toLocaleString() : ''}
         </div>}
+        {a.actions.length > 0 && <ActionBar actions={a.actions} postId={postId} />}
       </div>
       {a.thumbUrl && <img className="att-thumb" src={a.thumbUrl} alt="" loading="lazy" referrerPolicy="no-referrer" />}
     </div>

@@ -82,7 +82,7 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
       {cont && p.is_pinned && <span className="pinned-tag">📌 Pinned</span>}
       {editing ? <EditBox post={p} /> :
         <div ref={bodyRef} className={`body md${isJumboEmoji(p.message) ? ' jumbo' : ''}`} onClick={onBodyClick} dangerouslySetInnerHTML={{ __html: p.edit_at ? withEdited(html) : html }} />}
-      {attachments && <Attachments raw={attachments} teamName={teamName} />}
+      {attachments && <Attachments raw={attachments} teamName={teamName} postId={p.id} />}
       {!attachments && <LinkPreviewCard post={p} />}
       {files.length > 0 && <FileList files={files} />}
       {failed && <p className="error">Not sent. <button className="link" onClick={() => retry(p)}>Retry</button></p>}

@@ -53,6 +53,17 @@ describe('message attachments', () => {
     expect(normalizeAttachments('nope')).toEqual([])
     expect(normalizeAttachments([null, 5, {}])).toHaveLength(1)
   })
+  it('keeps buttons and menus that have an id, and their options', () => {
+    const [a] = normalizeAttachments([{ text: 'Deploy?', actions: [
+      { id: 'ok', name: 'Approve', style: 'primary' },
+      { name: 'no id: the server names every action, so this one is junk' },
+      { id: 'env', name: 'Env', type: 'select', options: [{ text: 'Prod', value: 'prod' }, null] },
+    ] }])
+    expect(a.actions).toEqual([
+      { id: 'ok', name: 'Approve', style: 'primary', options: null },
+      { id: 'env', name: 'Env', style: '', options: [{ text: 'Prod', value: 'prod' }] },
+    ])
+  })
 })
 
 describe('byline', () => {

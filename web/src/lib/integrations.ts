@@ -19,6 +19,27 @@ export interface Attachment {
   footer: string
   footerIcon: string | null
   ts: number | null // ms
+  actions: AttachmentAction[]
+}
+
+/** A message button, or a menu when `options` is set. */
+export interface AttachmentAction {
+  id: string
+  name: string
+  style: string
+  options: { text: string; value: string }[] | null
+}
+
+function normalizeActions(raw: unknown): AttachmentAction[] {
+  if (!Array.isArray(raw)) return []
+  return raw.filter((a: any) => a && typeof a === 'object' && str(a.id) !== '').map((a: any) => ({
+    id: str(a.id),
+    name: str(a.name) || str(a.id),
+    style: str(a.style),
+    options: a.type === 'select' && Array.isArray(a.options)
+      ? a.options.filter((o: any) => o && typeof o === 'object').map((o: any) => ({ text: str(o.text), value: str(o.value) }))
+      : null,
+  }))
 }
 
 const NAMED_COLORS: Record<string, string> = { good: '#2eb886', warning: '#daa038', danger: '#a30200' }
@@ -66,6 +87,7 @@ export function normalizeAttachments(raw: unknown): Attachment[] {
       authorName: str(a.author_name), authorLink: webUrl(a.author_link), authorIcon: webUrl(a.author_icon),
       title: str(a.title), titleLink: webUrl(a.title_link), text: str(a.text), fields: rows,
       imageUrl: webUrl(a.image_url), thumbUrl: webUrl(a.thumb_url), footer: str(a.footer), footerIcon: webUrl(a.footer_icon), ts,
+      actions: normalizeActions(a.actions),
     }
   })
 }
