@@ -99,7 +99,7 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 	if sender.IsBot {
 		p.Props["from_bot"] = "true"
 	}
-	targets, err := a.mentionTargets(ctx, ch)
+	targets, err := a.mentionTargets(ctx, ch, p)
 	if err != nil {
 		return nil, err
 	}
@@ -139,40 +139,6 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 		return nil, err
 	}
 	a.publishPosted(ctx, out, ch, "@"+sender.Username, mentions)
-	return out, nil
-}
-
-func (a *App) mentionTargets(ctx context.Context, ch *model.Channel) ([]mentionTarget, error) {
-	ids, err := a.store.ChannelMemberIDs(ctx, ch.ID)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	users, err := a.store.GetUsersByIDs(ctx, ids, 0)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	members, err := a.store.GetChannelMembersByIDs(ctx, ch.ID, ids)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	byUser := make(map[string]*model.ChannelMember, len(members))
-	for _, m := range members {
-		byUser[m.UserID] = m
-	}
-	statuses, err := a.store.GetStatuses(ctx, ids)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	online := make(map[string]bool, len(statuses))
-	for _, st := range statuses {
-		online[st.UserID] = st.Status == model.StatusOnline
-	}
-	out := make([]mentionTarget, 0, len(users))
-	for _, u := range users {
-		if m := byUser[u.ID]; m != nil && u.DeleteAt == 0 {
-			out = append(out, mentionTarget{user: u, member: m, online: online[u.ID]})
-		}
-	}
 	return out, nil
 }
 
