@@ -85,13 +85,17 @@ func Setup(ctx context.Context, cfg SetupConfig) (*Env, error) {
 	for i := range cfg.Users {
 		g.Go(func() error {
 			c := &Client{Base: admin.Base, HTTP: hc}
-			_, err := c.Do(gctx, "POST", "/users", map[string]string{"username": userName(i),
-				"email": userName(i) + "@loadtest.example.com", "password": userPassword(i)}, nil)
-			if err != nil && !isAPIError(err, http.StatusBadRequest) {
-				return fmt.Errorf("create %s: %w", userName(i), err)
-			}
+			// Log in first: on a rerun every user exists, and a create that
+			// fails on a duplicate still costs the server a password hash.
 			if err := c.Login(gctx, userName(i), userPassword(i)); err != nil {
-				return err
+				_, err := c.Do(gctx, "POST", "/users", map[string]string{"username": userName(i),
+					"email": userName(i) + "@loadtest.example.com", "password": userPassword(i)}, nil)
+				if err != nil && !isAPIError(err, http.StatusBadRequest) {
+					return fmt.Errorf("create %s: %w", userName(i), err)
+				}
+				if err := c.Login(gctx, userName(i), userPassword(i)); err != nil {
+					return err
+				}
 			}
 			if _, err := admin.Do(gctx, "POST", "/teams/"+team.ID+"/members", map[string]string{"team_id": team.ID, "user_id": c.UserID}, nil); err != nil {
 				return fmt.Errorf("add %s to team: %w", userName(i), err)
