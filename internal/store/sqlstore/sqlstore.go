@@ -408,11 +408,28 @@ func (p stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any)
 
 func (s *SQLStore) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	start := time.Now()
-	ctx = s.stmtCtx(ctx)
-	q = s.rebind(q)
-	r, err := s.runner(ctx, q).ExecContext(ctx, q, args...)
+	var r sql.Result
+	var err error
+	if s.group != nil {
+		// A write outside a transaction joins the group commit too: on its own
+		// connection it would poll for the write lock the writer holds.
+		err = s.group.run(ctx, func(tx store.Store) error {
+			var txErr error
+			r, txErr = tx.(*SQLStore).execStmt(ctx, q, args...)
+			return txErr
+		})
+	} else {
+		r, err = s.execStmt(ctx, q, args...)
+	}
 	s.observed(start, err)
 	return r, mapErr(err)
+}
+
+// execStmt runs one statement, untimed.
+func (s *SQLStore) execStmt(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = s.stmtCtx(ctx)
+	q = s.rebind(q)
+	return s.runner(ctx, q).ExecContext(ctx, q, args...)
 }
 
 func (s *SQLStore) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
