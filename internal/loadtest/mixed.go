@@ -28,8 +28,9 @@ type MixedConfig struct {
 	ReadsPerMin, ViewsPerMin, TypingPerMin, PostsPerMin, ReactsPerMin float64
 	// Limits on p99: reads (pages), writes (posts, views, reactions), delivery.
 	ReadLimit, WriteLimit, DeliveryLimit time.Duration
-	// MeasureEvery: one connection in this many decodes and times the posted
-	// events it receives; the others only count them.
+	// MeasureEvery: one connection in this many (one round of connections
+	// over the accounts in this many) decodes and times the posted events it
+	// receives; the others only count them.
 	MeasureEvery int
 	PID          int
 	// Progress, when set, hears about each step as it ends.
@@ -74,7 +75,9 @@ func Mixed(ctx context.Context, env *Env, cfg MixedConfig) (*Summary, error) {
 	}()
 	listen := func(i int, s *Socket) {
 		defer listeners.Done()
-		measure := i%cfg.MeasureEvery == 0
+		// Sockets are handed to accounts round-robin, so whole rounds are
+		// measured: every account, and so every channel, is sampled.
+		measure := (i/len(env.Users))%cfg.MeasureEvery == 0
 		for {
 			data, err := s.ReadRaw(listenCtx)
 			if err != nil {
