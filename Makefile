@@ -61,8 +61,11 @@ test: services test-deps test-web
 test-race: services
 	$(GO) test -race -count=1 -timeout 30m ./...
 
+# Load runs on SQLite and PostgreSQL plus the Go benchmarks; writes
+# bench/results/<date>-<commit>.md (see docs/performance.md). BASE_REF=<git ref>
+# also measures that revision in the same run, for a ratio.
 bench: services
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./...
+	scripts/bench.sh
 
 # Runs every fuzz target for FUZZTIME each (default 60s; e.g. FUZZTIME=10m).
 fuzz:

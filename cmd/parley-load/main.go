@@ -35,6 +35,7 @@ func (c *common) flags(cmd *cobra.Command) {
 	f.StringVar(&c.setup.URL, "url", "http://127.0.0.1:8065", "server URL")
 	f.IntVar(&c.setup.Users, "users", 20, "users to create or reuse (ltuser0…)")
 	f.IntVar(&c.setup.Channels, "channels", 2, "channels to create or reuse (lt-channel-0…)")
+	f.IntVar(&c.setup.MemberOf, "member-of", 0, "channels each user joins, spread round the channels (0: all)")
 	f.StringVar(&c.setup.Team, "team", "loadtest", "team name")
 	f.StringVar(&c.setup.Admin, "admin", "", "username:password of a system admin (default: create ltadmin, admin on a fresh server)")
 	f.StringVar(&c.jsonOut, "json-out", "", "also write the JSON summary to this file")
@@ -62,7 +63,7 @@ func newRoot(stdout io.Writer) *cobra.Command {
 		SilenceUsage: true,
 	}
 	root.SetOut(stdout)
-	root.AddCommand(setupCmd(), postCmd(), historyCmd(), searchCmd(), idleWSCmd(), startCmd())
+	root.AddCommand(setupCmd(), postCmd(), historyCmd(), searchCmd(), idleWSCmd(), startCmd(), mixedCmd())
 	return root
 }
 
@@ -144,6 +145,49 @@ func historyCmd() *cobra.Command {
 	cmd.Flags().IntVar(&cfg.Concurrency, "concurrency", 8, "concurrent readers")
 	cmd.Flags().DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to read")
 	cmd.Flags().IntVar(&cfg.Channel, "channel", 1, "which lt-channel to use")
+	cmd.Flags().StringVar(&cfg.Existing, "existing", "", "read this filled channel (team:channel, e.g. from parley sampledata) as the admin instead of filling one")
+	return cmd
+}
+
+func mixedCmd() *cobra.Command {
+	var c common
+	cfg := loadtest.DefaultMixed()
+	cmd := &cobra.Command{
+		Use:   "mixed",
+		Short: "Simulate an organisation at human rates and find how many users the server holds",
+		Long: `Every simulated user holds a WebSocket and, per minute, reads a channel page,
+marks a channel viewed, types, posts and reacts at the given rates. Steps of
+simulated users run in turn; the largest step whose p99 latencies stay within
+the limits (reads, writes, delivery) is reported as users_held.`,
+		Example: "  parley-load mixed --users 200 --channels 20 --member-of 2 --team ltmixed --steps 1000,5000,10000,20000",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := loadtest.Setup(cmd.Context(), c.setup)
+			if err != nil {
+				return err
+			}
+			cfg.PID = c.pid
+			cfg.Progress = cmd.ErrOrStderr()
+			s, err := loadtest.Mixed(cmd.Context(), env, cfg)
+			if err != nil {
+				return err
+			}
+			return c.report(cmd.OutOrStdout(), s)
+		},
+	}
+	c.flags(cmd)
+	f := cmd.Flags()
+	f.IntSliceVar(&cfg.Steps, "steps", cfg.Steps, "simulated users of each step, ascending")
+	f.DurationVar(&cfg.StepDuration, "step-duration", cfg.StepDuration, "how long each step runs")
+	f.Float64Var(&cfg.ReadsPerMin, "reads-per-min", cfg.ReadsPerMin, "channel page reads per user and minute")
+	f.Float64Var(&cfg.ViewsPerMin, "views-per-min", cfg.ViewsPerMin, "channel views per user and minute")
+	f.Float64Var(&cfg.TypingPerMin, "typing-per-min", cfg.TypingPerMin, "typing events per user and minute")
+	f.Float64Var(&cfg.PostsPerMin, "posts-per-min", cfg.PostsPerMin, "posts per user and minute")
+	f.Float64Var(&cfg.ReactsPerMin, "reacts-per-min", cfg.ReactsPerMin, "reactions per user and minute")
+	f.DurationVar(&cfg.ReadLimit, "read-p99", cfg.ReadLimit, "p99 limit for reads")
+	f.DurationVar(&cfg.WriteLimit, "write-p99", cfg.WriteLimit, "p99 limit for posts, views and reactions")
+	f.DurationVar(&cfg.DeliveryLimit, "delivery-p99", cfg.DeliveryLimit, "p99 limit for delivery of posted events")
+	f.IntVar(&cfg.MeasureEvery, "measure-every", cfg.MeasureEvery, "one connection in this many times deliveries")
 	return cmd
 }
 

@@ -99,40 +99,6 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 	return a.savePost(ctx, p, ch, root, sender, true)
 }
 
-func (a *App) mentionTargets(ctx context.Context, ch *model.Channel) ([]mentionTarget, error) {
-	ids, err := a.store.ChannelMemberIDs(ctx, ch.ID)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	users, err := a.store.GetUsersByIDs(ctx, ids, 0)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	members, err := a.store.GetChannelMembersByIDs(ctx, ch.ID, ids)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	byUser := make(map[string]*model.ChannelMember, len(members))
-	for _, m := range members {
-		byUser[m.UserID] = m
-	}
-	statuses, err := a.store.GetStatuses(ctx, ids)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	online := make(map[string]bool, len(statuses))
-	for _, st := range statuses {
-		online[st.UserID] = st.Status == model.StatusOnline
-	}
-	out := make([]mentionTarget, 0, len(users))
-	for _, u := range users {
-		if m := byUser[u.ID]; m != nil && u.DeleteAt == 0 {
-			out = append(out, mentionTarget{user: u, member: m, online: online[u.ID]})
-		}
-	}
-	return out, nil
-}
-
 // canPost: channel members with create_post; team members in public channels.
 func (a *App) canPost(ctx context.Context, s *model.Session, ch *model.Channel) bool {
 	if a.HasChannelPermission(ctx, s, ch, model.PermCreatePost) {

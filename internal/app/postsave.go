@@ -18,7 +18,7 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 	if sender.IsBot {
 		p.Props[model.PropFromBot] = "true"
 	}
-	targets, err := a.mentionTargets(ctx, ch)
+	targets, err := a.mentionTargets(ctx, ch, p)
 	if err != nil {
 		return nil, err
 	}

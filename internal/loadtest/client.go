@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -111,6 +112,7 @@ type Event struct {
 // Socket is an authenticated WebSocket connection.
 type Socket struct {
 	conn *websocket.Conn
+	seq  atomic.Int64 // of the client's actions; the server wants them increasing
 }
 
 // Dial opens /api/v4/websocket authenticated with the client's token.
@@ -147,6 +149,23 @@ func (s *Socket) Read(ctx context.Context) (*Event, error) {
 		return nil, fmt.Errorf("websocket: bad frame: %w", err)
 	}
 	return &ev, nil
+}
+
+// ReadRaw waits for the next message and returns it undecoded, for listeners
+// that only count events: decoding every frame of thousands of connections
+// would make the load driver, not the server, the bottleneck.
+func (s *Socket) ReadRaw(ctx context.Context) ([]byte, error) {
+	_, data, err := s.conn.Read(ctx)
+	return data, err
+}
+
+// Send sends a client action such as user_typing.
+func (s *Socket) Send(ctx context.Context, action string, data any) error {
+	b, err := json.Marshal(map[string]any{"seq": s.seq.Add(1), "action": action, "data": data})
+	if err != nil {
+		return err
+	}
+	return s.conn.Write(ctx, websocket.MessageText, b)
 }
 
 // Close ends the connection politely.

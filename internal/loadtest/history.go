@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +22,27 @@ type HistoryConfig struct {
 	Concurrency int
 	Duration    time.Duration
 	Channel     int // index into the env's channels
-	PID         int
+	// Existing names a filled channel as team:channel (for instance one made
+	// by `parley sampledata`, far faster than filling through the API); the
+	// admin reads it and Posts is ignored.
+	Existing string
+	PID      int
+}
+
+// existingChannel finds team:channel and its post count.
+func (e *Env) existingChannel(ctx context.Context, ref string) (string, int, error) {
+	team, name, ok := strings.Cut(ref, ":")
+	if !ok {
+		return "", 0, fmt.Errorf("channel %q: want team:channel", ref)
+	}
+	var ch struct {
+		ID            string `json:"id"`
+		TotalMsgCount int    `json:"total_msg_count"`
+	}
+	if _, err := e.Admin.Do(ctx, "GET", "/teams/name/"+team+"/channels/name/"+name, nil, &ch); err != nil {
+		return "", 0, fmt.Errorf("channel %s: %w", ref, err)
+	}
+	return ch.ID, ch.TotalMsgCount, nil
 }
 
 // Fill tops a channel up to n posts (counting what is there), posting with a
@@ -74,8 +95,14 @@ func History(ctx context.Context, env *Env, cfg HistoryConfig) (*Summary, error)
 	if cfg.PerPage <= 0 {
 		cfg.PerPage = 60
 	}
-	channel := env.Channels[cfg.Channel%len(env.Channels)]
-	if err := Fill(ctx, env, channel, cfg.Posts); err != nil {
+	channel, readers := env.Channels[cfg.Channel%len(env.Channels)], env.Users
+	if cfg.Existing != "" {
+		id, n, err := env.existingChannel(ctx, cfg.Existing)
+		if err != nil {
+			return nil, err
+		}
+		channel, cfg.Posts, readers = id, n, []*Client{env.Admin}
+	} else if err := Fill(ctx, env, channel, cfg.Posts); err != nil {
 		return nil, err
 	}
 	// Collect cursors spread through the history for `before` requests.
@@ -101,7 +128,7 @@ func History(ctx context.Context, env *Env, cfg HistoryConfig) (*Summary, error)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := env.Users[w%len(env.Users)]
+			c := readers[w%len(readers)]
 			r := rand.New(rand.NewPCG(uint64(w), 11))
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
 				path := fmt.Sprintf("/channels/%s/posts?page=%d&per_page=%d", channel, r.IntN(pages), cfg.PerPage)

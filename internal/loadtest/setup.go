@@ -16,6 +16,9 @@ type SetupConfig struct {
 	URL      string
 	Users    int
 	Channels int
+	// MemberOf is how many of the channels each user joins (0: all), so that a
+	// post reaches a share of the connections as in a real organisation.
+	MemberOf int
 	Team     string
 	// Admin is "username:password" of a system admin; empty creates ltadmin,
 	// which becomes admin on a fresh server.
@@ -28,6 +31,19 @@ type Env struct {
 	TeamID   string
 	Channels []string // channel ids
 	Users    []*Client
+	memberOf int
+}
+
+// UserChannels lists the channels user i joined.
+func (e *Env) UserChannels(i int) []string {
+	if e.memberOf <= 0 || e.memberOf >= len(e.Channels) {
+		return e.Channels
+	}
+	out := make([]string, e.memberOf)
+	for j := range out {
+		out[j] = e.Channels[(i+j)%len(e.Channels)]
+	}
+	return out
 }
 
 func userName(i int) string     { return fmt.Sprintf("ltuser%d", i) }
@@ -54,7 +70,7 @@ func Setup(ctx context.Context, cfg SetupConfig) (*Env, error) {
 	if err := admin.Login(ctx, user, pass); err != nil {
 		return nil, err
 	}
-	env := &Env{Admin: admin}
+	env := &Env{Admin: admin, memberOf: cfg.MemberOf}
 	var team struct {
 		ID string `json:"id"`
 	}
@@ -85,18 +101,22 @@ func Setup(ctx context.Context, cfg SetupConfig) (*Env, error) {
 	for i := range cfg.Users {
 		g.Go(func() error {
 			c := &Client{Base: admin.Base, HTTP: hc}
-			_, err := c.Do(gctx, "POST", "/users", map[string]string{"username": userName(i),
-				"email": userName(i) + "@loadtest.example.com", "password": userPassword(i)}, nil)
-			if err != nil && !isAPIError(err, http.StatusBadRequest) {
-				return fmt.Errorf("create %s: %w", userName(i), err)
-			}
+			// Log in first: on a rerun every user exists, and a create that
+			// fails on a duplicate still costs the server a password hash.
 			if err := c.Login(gctx, userName(i), userPassword(i)); err != nil {
-				return err
+				_, err := c.Do(gctx, "POST", "/users", map[string]string{"username": userName(i),
+					"email": userName(i) + "@loadtest.example.com", "password": userPassword(i)}, nil)
+				if err != nil && !isAPIError(err, http.StatusBadRequest) {
+					return fmt.Errorf("create %s: %w", userName(i), err)
+				}
+				if err := c.Login(gctx, userName(i), userPassword(i)); err != nil {
+					return err
+				}
 			}
 			if _, err := admin.Do(gctx, "POST", "/teams/"+team.ID+"/members", map[string]string{"team_id": team.ID, "user_id": c.UserID}, nil); err != nil {
 				return fmt.Errorf("add %s to team: %w", userName(i), err)
 			}
-			for _, ch := range env.Channels {
+			for _, ch := range env.UserChannels(i) {
 				if _, err := c.Do(gctx, "POST", "/channels/"+ch+"/members", map[string]string{"user_id": c.UserID}, nil); err != nil {
 					return fmt.Errorf("join channel: %w", err)
 				}

@@ -171,6 +171,13 @@ func (e *Errors) Add(err error) {
 	e.n++
 }
 
+// Count is the number of errors so far.
+func (e *Errors) Count() int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.n
+}
+
 // Fill copies the counts into a summary.
 func (e *Errors) Fill(s *Summary) {
 	e.mu.Lock()

@@ -32,6 +32,10 @@ type ChannelStore interface {
 	CountChannelMembers(ctx context.Context, channelID string) (int64, error)
 	// ChannelMemberIDs lists the user ids of a channel's members.
 	ChannelMemberIDs(ctx context.Context, channelID string) ([]string, error)
+	// MentionCandidateIDs lists the active members a message can mention
+	// without a channel-wide mention: those named by usernames, and those with
+	// mention keys or first-name mentions on. It may list more; never fewer.
+	MentionCandidateIDs(ctx context.Context, channelID string, usernames []string) ([]string, error)
 
 	// IncrementChannelCounts records a new post: last_post_at, total counts.
 	IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error

@@ -197,6 +197,21 @@ func (s *SQLStore) ChannelMemberIDs(ctx context.Context, channelID string) ([]st
 	return s.strings(ctx, `SELECT user_id FROM channel_members WHERE channel_id = ? ORDER BY user_id`, channelID)
 }
 
+// MentionCandidateIDs filters in SQL so that a post does not read and decode
+// every member's user row. The notify_props tests match the compact JSON that
+// asJSON writes; LIKE may match more than intended (it is case-insensitive on
+// SQLite and "_" is a wildcard), which only adds candidates.
+func (s *SQLStore) MentionCandidateIDs(ctx context.Context, channelID string, usernames []string) ([]string, error) {
+	named := ""
+	if len(usernames) > 0 {
+		named = `u.username IN (` + in(len(usernames)) + `) OR `
+	}
+	return s.strings(ctx, `SELECT cm.user_id FROM channel_members cm JOIN users u ON u.id = cm.user_id
+		WHERE cm.channel_id = ? AND u.delete_at = 0 AND (`+named+`u.notify_props LIKE '%"first_name":"true"%'
+		OR (u.notify_props LIKE '%"mention_keys":"%' AND u.notify_props NOT LIKE '%"mention_keys":""%'))
+		ORDER BY cm.user_id`, args([]any{channelID}, usernames)...)
+}
+
 func (s *SQLStore) IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error {
 	if isRoot {
 		return s.execOne(ctx, `UPDATE channels SET last_post_at = CASE WHEN last_post_at > ? THEN last_post_at ELSE ? END,

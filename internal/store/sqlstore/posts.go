@@ -76,21 +76,30 @@ func (s *SQLStore) GetPostByPendingID(ctx context.Context, userID, pendingID str
 		userID, pendingID))
 }
 
+// ChannelPosts skips the offset in the index (idx_posts_channel_page) and
+// reads only the page's rows, so a deep page costs little more than the first.
 func (s *SQLStore) ChannelPosts(ctx context.Context, channelID string, p store.Page) ([]*model.Post, error) {
-	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND delete_at = 0
-		ORDER BY create_at DESC, id DESC`+limitOffset(p), channelID)
+	if p.Limit <= 0 {
+		return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND delete_at = 0
+			ORDER BY create_at DESC, id DESC`, channelID)
+	}
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE id IN (SELECT id FROM posts
+		WHERE channel_id = ? AND delete_at = 0 ORDER BY create_at DESC, id DESC`+limitOffset(p)+`)
+		ORDER BY create_at DESC, id DESC`, channelID)
 }
 
+// PostsBefore and PostsAfter compare (create_at, id) as a row value, which
+// both databases turn into one range of idx_posts_channel_page.
 func (s *SQLStore) PostsBefore(ctx context.Context, channelID string, createAt int64, postID string, p store.Page) ([]*model.Post, error) {
 	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND delete_at = 0
-		AND (create_at < ? OR (create_at = ? AND id < ?)) ORDER BY create_at DESC, id DESC`+limitOffset(p),
-		channelID, createAt, createAt, postID)
+		AND (create_at, id) < (?, ?) ORDER BY create_at DESC, id DESC`+limitOffset(p),
+		channelID, createAt, postID)
 }
 
 func (s *SQLStore) PostsAfter(ctx context.Context, channelID string, createAt int64, postID string, p store.Page) ([]*model.Post, error) {
 	out, err := s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND delete_at = 0
-		AND (create_at > ? OR (create_at = ? AND id > ?)) ORDER BY create_at, id`+limitOffset(p),
-		channelID, createAt, createAt, postID)
+		AND (create_at, id) > (?, ?) ORDER BY create_at, id`+limitOffset(p),
+		channelID, createAt, postID)
 	slices.Reverse(out)
 	return out, err
 }

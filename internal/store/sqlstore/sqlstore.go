@@ -49,9 +49,14 @@ type SQLStore struct {
 	q      querier
 	driver string
 	inTx   bool
-	path   string // SQLite file, for the migration lock
-	tx     *sql.Tx
-	stmts  *stmtCache
+	// grouped: bound to a transaction that a group commit shares between requests.
+	grouped bool
+	// group batches write transactions (SQLite only; nil on PostgreSQL, which
+	// runs transactions concurrently).
+	group *groupCommit
+	path  string // SQLite file, for the migration lock
+	tx    *sql.Tx
+	stmts *stmtCache
 	// observe, when set, is told the duration and outcome of every query, by the
 	// name of the store method that ran it (for mattermost_db_store_time).
 	observe func(method string, d time.Duration, err error)
@@ -118,8 +123,14 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 		return nil, fmt.Errorf("database: open sqlite %s: %w", path, err)
 	}
 	// One writer at a time is SQLite's model; a small pool lets reads run beside it.
+	// All of it stays open: with database/sql's default of two idle connections,
+	// bursts closed and reopened connections, and opening one (pragmas, then
+	// preparing the cached statements again) was an eighth of a post's CPU.
 	db.SetMaxOpenConns(8)
-	return &SQLStore{db: db, q: db, driver: DriverSQLite, path: path, stmts: &stmtCache{m: map[string]*sql.Stmt{}}}, nil
+	db.SetMaxIdleConns(8)
+	s := &SQLStore{db: db, q: db, driver: DriverSQLite, path: path, stmts: &stmtCache{m: map[string]*sql.Stmt{}}}
+	s.group = newGroupCommit(s)
+	return s, nil
 }
 
 func openPostgres(dsn string) (*SQLStore, error) {
@@ -254,6 +265,9 @@ func (s *SQLStore) DriverName() string { return s.driver }
 func (s *SQLStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 func (s *SQLStore) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	if s.stmts != nil {
 		s.stmts.mu.Lock()
 		for _, st := range s.stmts.m {
@@ -269,6 +283,9 @@ func (s *SQLStore) Close() error {
 func (s *SQLStore) Tx(ctx context.Context, fn func(tx store.Store) error) error {
 	if s.inTx {
 		return fn(s)
+	}
+	if s.group != nil {
+		return s.group.run(ctx, fn)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -395,14 +412,33 @@ func (p stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any)
 
 func (s *SQLStore) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	start := time.Now()
-	q = s.rebind(q)
-	r, err := s.runner(ctx, q).ExecContext(ctx, q, args...)
+	var r sql.Result
+	var err error
+	if s.group != nil {
+		// A write outside a transaction joins the group commit too: on its own
+		// connection it would poll for the write lock the writer holds.
+		err = s.group.run(ctx, func(tx store.Store) error {
+			var txErr error
+			r, txErr = tx.(*SQLStore).execStmt(ctx, q, args...)
+			return txErr
+		})
+	} else {
+		r, err = s.execStmt(ctx, q, args...)
+	}
 	s.observed(start, err)
 	return r, mapErr(err)
 }
 
+// execStmt runs one statement, untimed.
+func (s *SQLStore) execStmt(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = s.stmtCtx(ctx)
+	q = s.rebind(q)
+	return s.runner(ctx, q).ExecContext(ctx, q, args...)
+}
+
 func (s *SQLStore) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	start := time.Now()
+	ctx = s.stmtCtx(ctx)
 	q = s.rebind(q)
 	r, err := s.runner(ctx, q).QueryContext(ctx, q, args...)
 	s.observed(start, err)
@@ -411,10 +447,21 @@ func (s *SQLStore) query(ctx context.Context, q string, args ...any) (*sql.Rows,
 
 func (s *SQLStore) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	start := time.Now()
+	ctx = s.stmtCtx(ctx)
 	q = s.rebind(q)
 	r := s.runner(ctx, q).QueryRowContext(ctx, q, args...)
 	s.observed(start, r.Err())
 	return r
+}
+
+// stmtCtx is the context a statement runs under: the caller's, except in a
+// group-committed transaction, where one caller's cancellation must not
+// interrupt (and so roll back) the others' work.
+func (s *SQLStore) stmtCtx(ctx context.Context) context.Context {
+	if s.grouped {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // execOne runs a write that must touch a row, else store.ErrNotFound.

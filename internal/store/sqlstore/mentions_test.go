@@ -1,0 +1,46 @@
+package sqlstore
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/parley-chat/parley/internal/model"
+)
+
+func TestMentionCandidateIDs(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		ctx := context.Background()
+		plain, named, keys, first, noKeys, gone, outsider := newUser("plain"), newUser("named"), newUser("keys"),
+			newUser("first"), newUser("nokeys"), newUser("gone"), newUser("outsider")
+		keys.NotifyProps["mention_keys"] = "rocket,launch"
+		first.NotifyProps["first_name"] = "true"
+		noKeys.NotifyProps["mention_keys"] = ""
+		noKeys.NotifyProps["first_name"] = "false"
+		gone.DeleteAt = 1
+		gone.NotifyProps["mention_keys"] = "rocket"
+		outsider.NotifyProps["mention_keys"] = "rocket"
+		ch := &model.Channel{ID: model.NewID(), Type: "O", Name: "mentions", DisplayName: "Mentions"}
+		must(t, s.SaveChannel(ctx, ch))
+		for _, u := range []*model.User{plain, named, keys, first, noKeys, gone, outsider} {
+			must(t, s.SaveUser(ctx, u))
+			if u != outsider {
+				must(t, s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
+					NotifyProps: model.DefaultChannelNotifyProps()}))
+			}
+		}
+		got, err := s.MentionCandidateIDs(ctx, ch.ID, []string{"named", "outsider", "nobody"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{named.ID, keys.ID, first.ID}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("candidates = %v, want %v (named, keys, first)", got, want)
+		}
+		got, _ = s.MentionCandidateIDs(ctx, ch.ID, nil)
+		if len(got) != 2 || slices.Contains(got, named.ID) {
+			t.Fatalf("candidates without names = %v, want keys and first", got)
+		}
+	})
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Summarise a bench run (scripts/bench.sh): medians of the parley-load JSON
+summaries in DIR, checked against the targets of docs/performance.md, written
+as DIR/results.json and DIR/results.md."""
+import glob
+import json
+import os
+import platform
+import statistics
+import sys
+
+out, elapsed, base_ref, cores, loadavg = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+
+
+def runs(name):
+    found = []
+    for path in sorted(glob.glob(os.path.join(out, name + ".json")) + glob.glob(os.path.join(out, name + "-[0-9]*.json"))):
+        with open(path) as f:
+            found.append(json.load(f))
+    return found
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 2) if values else None
+
+
+def lat(s, key, q):
+    return s.get("latency", {}).get(key, {}).get(q)
+
+
+# (figure, unit, target, better, function of the runs of one store)
+figures = [
+    ("posts/s, 10 posters, no listeners", "posts/s", None, "higher",
+     lambda st: median([s["rates"]["posts"] for s in runs(st + "-post-0")])),
+    ("post p99, 10 posters, no listeners", "ms", None, "lower",
+     lambda st: median([lat(s, "post", "p99_ms") for s in runs(st + "-post-0")])),
+    ("server CPU per post, no listeners", "ms", None, "lower",
+     lambda st: median([1000 * s["server"]["cpu_seconds"] / max(s["counts"]["posts"], 1) for s in runs(st + "-post-0")])),
+    ("posts/s, 10 posters, 500 listeners", "posts/s", {"sqlite": 1500, "postgres": 1000}, "higher",
+     lambda st: median([s["rates"]["posts"] for s in runs(st + "-post-max")])),
+    ("post p99, 10 posters, 500 listeners", "ms", None, "lower",
+     lambda st: median([lat(s, "post", "p99_ms") for s in runs(st + "-post-max")])),
+    ("delivery p99 at 500 posts/s, 500 listeners", "ms", 50, "lower",
+     lambda st: median([lat(s, "delivery", "p99_ms") for s in runs(st + "-post-500")])),
+    ("posts/s reached when asking 500/s", "posts/s", None, "higher",
+     lambda st: median([s["rates"]["posts"] for s in runs(st + "-post-500")])),
+    ("history page (random page=N) p99", "ms", 5, "lower",
+     lambda st: median([lat(s, "page", "p99_ms") for s in runs(st + "-history")])),
+    ("history before-cursor page p99", "ms", 5, "lower",
+     lambda st: median([lat(s, "before_cursor", "p99_ms") for s in runs(st + "-history")])),
+    ("history channel size", "posts", None, "info",
+     lambda st: median([s["counts"]["channel_posts"] for s in runs(st + "-history")])),
+    ("two-word search p50", "ms", None, "lower",
+     lambda st: median([lat(s, "search", "p50_ms") for s in runs(st + "-search")])),
+    ("two-word search p99", "ms", None, "lower",
+     lambda st: median([lat(s, "search", "p99_ms") for s in runs(st + "-search")])),
+    ("start to first ping (median of 3)", "ms", 300, "lower",
+     lambda st: median([lat(s, "start_to_first_ping", "p50_ms") for s in runs(st + "-start")])),
+    ("idle RSS after start", "MB", 40, "lower",
+     lambda st: median([s["values"]["idle_rss_mb"] for s in runs(st + "-start")])),
+    ("RSS per idle WebSocket", "KB", 16, "lower",
+     lambda st: median([s.get("values", {}).get("rss_kb_per_connection") for s in runs(st + "-idle-ws")])),
+    ("delivery p99, 10,000 listeners at 50 posts/s", "ms", 100, "lower",
+     lambda st: median([lat(s, "delivery", "p99_ms") for s in runs(st + "-post-big")])),
+    ("deliveries received / expected, 10,000 listeners", "ratio", None, "info",
+     lambda st: median([s["counts"]["deliveries"] / max(s["counts"]["deliveries_expected"], 1) for s in runs(st + "-post-big")])),
+    ("mixed: simulated users held", "users", 20000, "higher",
+     lambda st: median([s["values"]["users_held"] for s in runs(st + "-mixed")])),
+]
+
+stores = [st for st in ("sqlite", "postgres") if runs(st + "-post-max")]
+results = {"elapsed_s": elapsed, "cores": cores, "loadavg_at_end": loadavg, "machine": platform.machine(),
+           "stores": {}, "targets": {}}
+for name, unit, target, better, fn in figures:
+    for st in stores:
+        try:
+            v = fn(st)
+        except (KeyError, TypeError, ZeroDivisionError):
+            v = None
+        results["stores"].setdefault(st, {})[name] = v
+    results["targets"][name] = {"unit": unit, "target": target, "better": better}
+
+compare = {}
+if base_ref:
+    base = median([s["rates"]["posts"] for s in runs("compare-base")])
+    head = median([s["rates"]["posts"] for s in runs("compare-head")])
+    base_p99 = median([lat(s, "post", "p99_ms") for s in runs("compare-base")])
+    head_p99 = median([lat(s, "post", "p99_ms") for s in runs("compare-head")])
+    compare = {"base_ref": base_ref, "base_posts_per_s": base, "head_posts_per_s": head,
+               "ratio": round(head / base, 2) if base and head else None,
+               "base_post_p99_ms": base_p99, "head_post_p99_ms": head_p99}
+    results["compare"] = compare
+
+mixed_notes = {st: [n for s in runs(st + "-mixed") for n in s.get("notes", [])] for st in stores}
+results["mixed_steps"] = mixed_notes
+
+with open(os.path.join(out, "results.json"), "w") as f:
+    json.dump(results, f, indent=2)
+
+
+def verdict(v, target, better, st):
+    if isinstance(target, dict):
+        target = target.get(st)
+    if target is None or v is None:
+        return ""
+    ok = v >= target if better == "higher" else v <= target
+    return " ✓" if ok else " ✗"
+
+
+def fmt(v):
+    if v is None:
+        return "–"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
+
+
+lines = [f"# Parley bench {os.path.basename(os.path.normpath(out))}", "",
+         f"{cores} cores, load average at the end {loadavg}; `make bench` took {elapsed // 60} min {elapsed % 60} s. "
+         "Medians of the runs; ✓/✗ against the targets of docs/performance.md.", "",
+         "| figure | unit | target | " + " | ".join(stores) + " |",
+         "|---|---|---|" + "---|" * len(stores)]
+for name, unit, target, better, _ in figures:
+    sign = "≥ " if better == "higher" else "≤ "
+    if target is None:
+        t = ""
+    elif isinstance(target, dict):
+        t = sign + " / ".join(f"{v:,} ({k})" for k, v in target.items())
+    else:
+        t = sign + f"{target:,}"
+    cells = [fmt(results["stores"][st][name]) + verdict(results["stores"][st][name], target, better, st) for st in stores]
+    lines.append(f"| {name} | {unit} | {t} | " + " | ".join(cells) + " |")
+if compare:
+    lines += ["", f"Same run, SQLite, 10 posters, 50 listeners, alternating binaries: baseline `{base_ref}` "
+              f"{fmt(compare['base_posts_per_s'])} posts/s (p99 {fmt(compare['base_post_p99_ms'])} ms), this revision "
+              f"{fmt(compare['head_posts_per_s'])} posts/s (p99 {fmt(compare['head_post_p99_ms'])} ms): "
+              f"ratio {compare['ratio']}."]
+for st in stores:
+    if mixed_notes[st]:
+        lines += ["", f"Mixed steps on {st}:", ""] + [f"- {n}" for n in mixed_notes[st]]
+bench = os.path.join(out, "go-bench.txt")
+if os.path.exists(bench):
+    with open(bench) as f:
+        rows = [l.rstrip() for l in f if l.startswith("Benchmark")]
+    lines += ["", "Go benchmarks (`go test -bench . -benchtime 200ms`):", "", "```"] + rows + ["```"]
+with open(os.path.join(out, "results.md"), "w") as f:
+    f.write("\n".join(lines) + "\n")
+print("\n".join(lines))
