@@ -88,29 +88,37 @@ func setupCmd() *cobra.Command {
 	return cmd
 }
 
-func postCmd() *cobra.Command {
+// scenario builds a command that sets up the population, runs one scenario
+// against it and reports the summary. run gets the server pid for /proc.
+func scenario(cmd *cobra.Command, run func(ctx context.Context, cmd *cobra.Command, env *loadtest.Env, pid int) (*loadtest.Summary, error)) *cobra.Command {
 	var c common
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		env, err := loadtest.Setup(cmd.Context(), c.setup)
+		if err != nil {
+			return err
+		}
+		s, err := run(cmd.Context(), cmd, env, c.pid)
+		if err != nil {
+			return err
+		}
+		return c.report(cmd.OutOrStdout(), s)
+	}
+	c.flags(cmd)
+	return cmd
+}
+
+func postCmd() *cobra.Command {
 	var cfg loadtest.PostConfig
-	cmd := &cobra.Command{
+	cmd := scenario(&cobra.Command{
 		Use:   "post",
 		Short: "Posters post into one channel while listeners time delivery over WebSockets",
 		Example: `  parley-load post --posters 10 --listeners 500 --duration 30s --pid $(pidof parley)
   parley-load post --posters 10 --listeners 500 --rate 500 --duration 30s`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := loadtest.Setup(cmd.Context(), c.setup)
-			if err != nil {
-				return err
-			}
-			cfg.PID = c.pid
-			s, err := loadtest.Post(cmd.Context(), env, cfg)
-			if err != nil {
-				return err
-			}
-			return c.report(cmd.OutOrStdout(), s)
-		},
-	}
-	c.flags(cmd)
+	}, func(ctx context.Context, cmd *cobra.Command, env *loadtest.Env, pid int) (*loadtest.Summary, error) {
+		cfg.PID = pid
+		return loadtest.Post(ctx, env, cfg)
+	})
 	cmd.Flags().IntVar(&cfg.Posters, "posters", 10, "concurrent posters")
 	cmd.Flags().IntVar(&cfg.Listeners, "listeners", 50, "WebSocket listeners in the channel")
 	cmd.Flags().DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to post")
@@ -119,27 +127,15 @@ func postCmd() *cobra.Command {
 }
 
 func historyCmd() *cobra.Command {
-	var c common
 	var cfg loadtest.HistoryConfig
-	cmd := &cobra.Command{
+	cmd := scenario(&cobra.Command{
 		Use:     "history",
 		Short:   "Fill a channel, then fetch history pages (page/per_page and before) concurrently",
 		Example: "  parley-load history --posts 100000 --concurrency 8 --duration 20s",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := loadtest.Setup(cmd.Context(), c.setup)
-			if err != nil {
-				return err
-			}
-			cfg.PID = c.pid
-			s, err := loadtest.History(cmd.Context(), env, cfg)
-			if err != nil {
-				return err
-			}
-			return c.report(cmd.OutOrStdout(), s)
-		},
-	}
-	c.flags(cmd)
+	}, func(ctx context.Context, cmd *cobra.Command, env *loadtest.Env, pid int) (*loadtest.Summary, error) {
+		cfg.PID = pid
+		return loadtest.History(ctx, env, cfg)
+	})
 	cmd.Flags().IntVar(&cfg.Posts, "posts", 2000, "posts the channel should hold")
 	cmd.Flags().IntVar(&cfg.PerPage, "per-page", 60, "posts a page")
 	cmd.Flags().IntVar(&cfg.Concurrency, "concurrency", 8, "concurrent readers")
@@ -150,9 +146,8 @@ func historyCmd() *cobra.Command {
 }
 
 func mixedCmd() *cobra.Command {
-	var c common
 	cfg := loadtest.DefaultMixed()
-	cmd := &cobra.Command{
+	cmd := scenario(&cobra.Command{
 		Use:   "mixed",
 		Short: "Simulate an organisation at human rates and find how many users the server holds",
 		Long: `Every simulated user holds a WebSocket and, per minute, reads a channel page,
@@ -160,22 +155,11 @@ marks a channel viewed, types, posts and reacts at the given rates. Steps of
 simulated users run in turn; the largest step whose p99 latencies stay within
 the limits (reads, writes, delivery) is reported as users_held.`,
 		Example: "  parley-load mixed --users 200 --channels 20 --member-of 2 --team ltmixed --steps 1000,5000,10000,20000",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := loadtest.Setup(cmd.Context(), c.setup)
-			if err != nil {
-				return err
-			}
-			cfg.PID = c.pid
-			cfg.Progress = cmd.ErrOrStderr()
-			s, err := loadtest.Mixed(cmd.Context(), env, cfg)
-			if err != nil {
-				return err
-			}
-			return c.report(cmd.OutOrStdout(), s)
-		},
-	}
-	c.flags(cmd)
+	}, func(ctx context.Context, cmd *cobra.Command, env *loadtest.Env, pid int) (*loadtest.Summary, error) {
+		cfg.PID = pid
+		cfg.Progress = cmd.ErrOrStderr()
+		return loadtest.Mixed(ctx, env, cfg)
+	})
 	f := cmd.Flags()
 	f.IntSliceVar(&cfg.Steps, "steps", cfg.Steps, "simulated users of each step, ascending")
 	f.DurationVar(&cfg.StepDuration, "step-duration", cfg.StepDuration, "how long each step runs")
@@ -192,27 +176,15 @@ the limits (reads, writes, delivery) is reported as users_held.`,
 }
 
 func searchCmd() *cobra.Command {
-	var c common
 	var cfg loadtest.SearchConfig
-	cmd := &cobra.Command{
+	cmd := scenario(&cobra.Command{
 		Use:     "search",
 		Short:   "Fill a channel, then run two-word searches concurrently",
 		Example: "  parley-load search --posts 20000 --concurrency 4 --duration 20s",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := loadtest.Setup(cmd.Context(), c.setup)
-			if err != nil {
-				return err
-			}
-			cfg.PID = c.pid
-			s, err := loadtest.Search(cmd.Context(), env, cfg)
-			if err != nil {
-				return err
-			}
-			return c.report(cmd.OutOrStdout(), s)
-		},
-	}
-	c.flags(cmd)
+	}, func(ctx context.Context, cmd *cobra.Command, env *loadtest.Env, pid int) (*loadtest.Summary, error) {
+		cfg.PID = pid
+		return loadtest.Search(ctx, env, cfg)
+	})
 	cmd.Flags().IntVar(&cfg.Posts, "posts", 2000, "posts the searched channel should hold")
 	cmd.Flags().IntVar(&cfg.Concurrency, "concurrency", 4, "concurrent searchers")
 	cmd.Flags().DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to search")
@@ -221,27 +193,15 @@ func searchCmd() *cobra.Command {
 }
 
 func idleWSCmd() *cobra.Command {
-	var c common
 	var cfg loadtest.IdleWSConfig
-	cmd := &cobra.Command{
+	cmd := scenario(&cobra.Command{
 		Use:     "idle-ws",
 		Short:   "Hold many authenticated idle WebSockets and report the server's memory per connection",
 		Example: "  parley-load idle-ws --conns 10000 --hold 10s --pid $(pidof parley)",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := loadtest.Setup(cmd.Context(), c.setup)
-			if err != nil {
-				return err
-			}
-			cfg.PID = c.pid
-			s, err := loadtest.IdleWS(cmd.Context(), env, cfg)
-			if err != nil {
-				return err
-			}
-			return c.report(cmd.OutOrStdout(), s)
-		},
-	}
-	c.flags(cmd)
+	}, func(ctx context.Context, cmd *cobra.Command, env *loadtest.Env, pid int) (*loadtest.Summary, error) {
+		cfg.PID = pid
+		return loadtest.IdleWS(ctx, env, cfg)
+	})
 	cmd.Flags().IntVar(&cfg.Conns, "conns", 1000, "connections to hold")
 	cmd.Flags().DurationVar(&cfg.Hold, "hold", 5*time.Second, "how long to hold them before measuring")
 	return cmd
