@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -130,17 +131,12 @@ func channelArchiveCmd(env *Env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		failed := 0
-		for _, ch := range chans {
+		return eachItem(cmd, chans, func(_ int, ch *model.Channel) error {
 			if err := a.ArchiveChannel(ctx, session(), ch.ID, false); err != nil {
-				warn(cmd, "Unable to archive channel '%s' error: %s", ch.Name, msg(err))
-				failed++
+				return fmt.Errorf("Unable to archive channel '%s' error: %s", ch.Name, msg(err))
 			}
-		}
-		if failed > 0 {
-			return errItems(failed)
-		}
-		return nil
+			return nil
+		})
 	})
 	return c
 }
@@ -158,15 +154,13 @@ func channelRestoreCmd(env *Env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		failed := 0
-		for _, ch := range chans {
+		if err := eachItem(cmd, chans, func(_ int, ch *model.Channel) error {
 			if _, err := a.RestoreChannel(ctx, session(), ch.ID); err != nil {
-				warn(cmd, "Unable to restore channel '%s' error: %s", ch.Name, msg(err))
-				failed++
+				return fmt.Errorf("Unable to restore channel '%s' error: %s", ch.Name, msg(err))
 			}
-		}
-		if failed > 0 {
-			return errItems(failed)
+			return nil
+		}); err != nil {
+			return err
 		}
 		if len(chans) > 1 {
 			out(cmd, "Successfully restored channels")
@@ -198,19 +192,13 @@ asks for confirmation unless --confirm is given.`,
 		if err := env.confirm(cmd, "Are you sure you want to delete the channels specified?  All data will be permanently deleted? (YES/NO): "); err != nil {
 			return err
 		}
-		failed := 0
-		for _, ch := range chans {
+		return eachItem(cmd, chans, func(_ int, ch *model.Channel) error {
 			if err := a.PermanentDeleteChannel(ctx, session(), ch.ID); err != nil {
-				warn(cmd, "Unable to delete channel '%s' error: %s", ch.Name, msg(err))
-				failed++
-				continue
+				return fmt.Errorf("Unable to delete channel '%s' error: %s", ch.Name, msg(err))
 			}
 			out(cmd, "Deleted channel '%s'", ch.Name)
-		}
-		if failed > 0 {
-			return errItems(failed)
-		}
-		return nil
+			return nil
+		})
 	})
 	return c
 }
@@ -261,20 +249,14 @@ destination team; --force removes those who do not. Deactivated members are remo
 		if err != nil {
 			return err
 		}
-		failed := 0
-		for _, ch := range chans {
+		return eachItem(cmd, chans, func(_ int, ch *model.Channel) error {
 			from := ch.TeamID
 			if _, err := a.MoveChannel(ctx, session(), ch.ID, t.ID, *force); err != nil {
-				warn(cmd, "Unable to move channel '%s' error: %s", ch.Name, msg(err))
-				failed++
-				continue
+				return fmt.Errorf("Unable to move channel '%s' error: %s", ch.Name, msg(err))
 			}
 			out(cmd, "Moved channel '%s' to %s(%s) from %s.", ch.Name, t.Name, t.ID, from)
-		}
-		if failed > 0 {
-			return errItems(failed)
-		}
-		return nil
+			return nil
+		})
 	})
 	return c
 }
@@ -295,17 +277,12 @@ func channelAddCmd(env *Env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		failed := 0
-		for i, u := range users {
+		return eachItem(cmd, users, func(i int, u *model.User) error {
 			if _, err := a.AddChannelMember(ctx, session(), ch.ID, u.ID); err != nil {
-				warn(cmd, "Unable to add '%s' to %s. Error: %s", args[i+1], ch.Name, msg(err))
-				failed++
+				return fmt.Errorf("Unable to add '%s' to %s. Error: %s", args[i+1], ch.Name, msg(err))
 			}
-		}
-		if failed > 0 {
-			return errItems(failed)
-		}
-		return nil
+			return nil
+		})
 	})
 	return c
 }
@@ -340,17 +317,12 @@ func channelRemoveCmd(env *Env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		failed := 0
-		for i, u := range users {
+		return eachItem(cmd, users, func(i int, u *model.User) error {
 			if err := a.RemoveChannelMember(ctx, session(), ch.ID, u.ID); err != nil {
-				warn(cmd, "Unable to remove '%s' from %s. Error: %s", args[i+1], ch.Name, msg(err))
-				failed++
+				return fmt.Errorf("Unable to remove '%s' from %s. Error: %s", args[i+1], ch.Name, msg(err))
 			}
-		}
-		if failed > 0 {
-			return errItems(failed)
-		}
-		return nil
+			return nil
+		})
 	})
 	return c
 }

@@ -141,6 +141,23 @@ func warn(cmd *cobra.Command, format string, a ...any) {
 
 // errItems reports that some items of a multi-item command failed; each was
 // already explained on stderr.
+// eachItem applies fn to every item in turn, as the classic tool does: a
+// failure is reported on stderr and the rest still run; the command fails when
+// any item did.
+func eachItem[T any](cmd *cobra.Command, items []T, fn func(i int, item T) error) error {
+	failed := 0
+	for i, it := range items {
+		if err := fn(i, it); err != nil {
+			warn(cmd, "%s", err)
+			failed++
+		}
+	}
+	if failed > 0 {
+		return errItems(failed)
+	}
+	return nil
+}
+
 func errItems(n int) error {
 	if n == 1 {
 		return errors.New("1 item failed (see above)")

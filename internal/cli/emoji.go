@@ -101,19 +101,13 @@ func emojiDeleteCmd(env *Env) *cobra.Command {
 		if err := env.confirm(cmd, "Are you sure you want to delete the emoji specified? (YES/NO): "); err != nil {
 			return err
 		}
-		failed := 0
-		for _, e := range emojis {
+		return eachItem(cmd, emojis, func(_ int, e *model.Emoji) error {
 			if err := a.DeleteEmoji(ctx, session(), e.ID); err != nil {
-				warn(cmd, "Unable to delete emoji '%s' error: %s", e.Name, msg(err))
-				failed++
-				continue
+				return fmt.Errorf("Unable to delete emoji '%s' error: %s", e.Name, msg(err))
 			}
 			out(cmd, "Deleted emoji '%s'", e.Name)
-		}
-		if failed > 0 {
-			return errItems(failed)
-		}
-		return nil
+			return nil
+		})
 	})
 	return c
 }

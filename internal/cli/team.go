@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -68,19 +69,13 @@ func teamDeleteCmd(env *Env) *cobra.Command {
 			"Are you sure you want to delete the teams specified?  All data will be permanently deleted? (YES/NO): "); err != nil {
 			return err
 		}
-		failed := 0
-		for _, t := range teams {
+		return eachItem(cmd, teams, func(_ int, t *model.Team) error {
 			if err := a.PermanentDeleteTeam(ctx, session(), t.ID); err != nil {
-				warn(cmd, "Unable to delete team '%s' error: %s", t.Name, msg(err))
-				failed++
-				continue
+				return fmt.Errorf("Unable to delete team '%s' error: %s", t.Name, msg(err))
 			}
 			out(cmd, "Deleted team '%s'", t.Name)
-		}
-		if failed > 0 {
-			return errItems(failed)
-		}
-		return nil
+			return nil
+		})
 	})
 	return c
 }
@@ -96,17 +91,12 @@ func teamArchiveCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			failed := 0
-			for _, t := range teams {
+			return eachItem(cmd, teams, func(_ int, t *model.Team) error {
 				if err := a.DeleteTeam(ctx, session(), t.ID, false); err != nil {
-					warn(cmd, "Unable to archive team '%s' error: %s", t.Name, msg(err))
-					failed++
+					return fmt.Errorf("Unable to archive team '%s' error: %s", t.Name, msg(err))
 				}
-			}
-			if failed > 0 {
-				return errItems(failed)
-			}
-			return nil
+				return nil
+			})
 		}),
 	}
 }
@@ -122,17 +112,12 @@ func teamRestoreCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			failed := 0
-			for _, t := range teams {
+			return eachItem(cmd, teams, func(_ int, t *model.Team) error {
 				if _, err := a.RestoreTeam(ctx, session(), t.ID); err != nil {
-					warn(cmd, "Unable to restore team '%s' error: %s", t.Name, msg(err))
-					failed++
+					return fmt.Errorf("Unable to restore team '%s' error: %s", t.Name, msg(err))
 				}
-			}
-			if failed > 0 {
-				return errItems(failed)
-			}
-			return nil
+				return nil
+			})
 		}),
 	}
 }
@@ -187,24 +172,18 @@ func teamMembersCmd(env *Env, add bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			failed := 0
-			for i, u := range users {
+			return eachItem(cmd, users, func(i int, u *model.User) error {
 				if add {
 					if _, err := a.AddTeamMember(ctx, session(), t.ID, u.ID); err != nil {
-						warn(cmd, "Unable to add '%s' to %s. Error: %s", args[i+1], t.Name, msg(err))
-						failed++
+						return fmt.Errorf("Unable to add '%s' to %s. Error: %s", args[i+1], t.Name, msg(err))
 					}
-					continue
+					return nil
 				}
 				if err := a.RemoveTeamMember(ctx, session(), t.ID, u.ID); err != nil {
-					warn(cmd, "Unable to remove '%s' from %s. Error: %s", args[i+1], t.Name, msg(err))
-					failed++
+					return fmt.Errorf("Unable to remove '%s' from %s. Error: %s", args[i+1], t.Name, msg(err))
 				}
-			}
-			if failed > 0 {
-				return errItems(failed)
-			}
-			return nil
+				return nil
+			})
 		}),
 	}
 }

@@ -92,17 +92,12 @@ func userActivateCmd(env *Env, active bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			failed := 0
-			for i, u := range users {
+			return eachItem(cmd, users, func(i int, u *model.User) error {
 				if err := a.SetUserActive(ctx, session(), u.ID, active); err != nil {
-					warn(cmd, "Unable to change activation status of user: %s (%s)", args[i], msg(err))
-					failed++
+					return fmt.Errorf("Unable to change activation status of user: %s (%s)", args[i], msg(err))
 				}
-			}
-			if failed > 0 {
-				return errItems(failed)
-			}
-			return nil
+				return nil
+			})
 		}),
 	}
 }
