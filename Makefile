@@ -67,7 +67,8 @@ test-race: services
 bench: services
 	scripts/bench.sh
 
-# Runs every fuzz target for FUZZTIME each (default 60s; e.g. FUZZTIME=10m).
+# Runs every fuzz target for FUZZTIME each (default 60s; e.g. FUZZTIME=10m);
+# FUZZ=pattern narrows the targets, FUZZPARALLEL=n the workers per target.
 fuzz:
 	GO=$(GO) scripts/fuzz.sh
 
