@@ -329,15 +329,13 @@ func (a *App) addThreads(ctx context.Context, l *model.PostList, posts []*model.
 		}
 		return nil
 	}
-	for _, id := range roots {
-		thread, err := a.store.Thread(ctx, id)
-		if err != nil {
-			return model.ErrInternal(err)
-		}
-		for _, p := range thread {
-			if _, ok := l.Posts[p.ID]; !ok {
-				l.Posts[p.ID] = p
-			}
+	threads, err := a.store.Threads(ctx, roots)
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	for _, p := range threads {
+		if _, ok := l.Posts[p.ID]; !ok {
+			l.Posts[p.ID] = p
 		}
 	}
 	return nil

@@ -84,6 +84,12 @@ func DefaultUserNotifyProps(username string) StringMap {
 	}
 }
 
+// HasExtraMentionKeys tells whether a user can be mentioned by more than
+// their username: by first name or by one of their mention keys.
+func HasExtraMentionKeys(notifyProps StringMap) bool {
+	return notifyProps["first_name"] == "true" || strings.Trim(notifyProps["mention_keys"], " ,") != ""
+}
+
 // DefaultTimezone is the timezone map of a new account.
 func DefaultTimezone() StringMap {
 	return StringMap{"useAutomaticTimezone": "true", "automaticTimezone": "", "manualTimezone": ""}

@@ -23,6 +23,8 @@ type PostStore interface {
 	PostsSince(ctx context.Context, channelID string, since int64, limit int) ([]*model.Post, error)
 	// Thread returns the root and its live replies.
 	Thread(ctx context.Context, rootID string) ([]*model.Post, error)
+	// Threads returns the live roots and replies of several threads at once.
+	Threads(ctx context.Context, rootIDs []string) ([]*model.Post, error)
 	PinnedPosts(ctx context.Context, channelID string) ([]*model.Post, error)
 	CountPinnedPosts(ctx context.Context, channelID string) (int64, error)
 	// DeletePost soft-deletes a post and, for a root, its replies.

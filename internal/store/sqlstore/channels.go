@@ -198,18 +198,19 @@ func (s *SQLStore) ChannelMemberIDs(ctx context.Context, channelID string) ([]st
 }
 
 // MentionCandidateIDs filters in SQL so that a post does not read and decode
-// every member's user row. The notify_props tests match the compact JSON that
-// asJSON writes; LIKE may match more than intended (it is case-insensitive on
-// SQLite and "_" is a wildcard), which only adds candidates.
+// every member's user row: the members the message names, and the members
+// flagged (users.extra_mentions) for first-name mentions or mention keys,
+// found through that flag's partial index rather than by scanning members.
 func (s *SQLStore) MentionCandidateIDs(ctx context.Context, channelID string, usernames []string) ([]string, error) {
-	named := ""
+	q := `SELECT u.id FROM users u WHERE u.extra_mentions AND u.delete_at = 0
+		AND EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = ? AND cm.user_id = u.id)`
+	a := []any{channelID}
 	if len(usernames) > 0 {
-		named = `u.username IN (` + in(len(usernames)) + `) OR `
+		q += ` UNION SELECT u.id FROM users u JOIN channel_members cm ON cm.user_id = u.id AND cm.channel_id = ?
+			WHERE u.username IN (` + in(len(usernames)) + `) AND u.delete_at = 0`
+		a = args(append(a, channelID), usernames)
 	}
-	return s.strings(ctx, `SELECT cm.user_id FROM channel_members cm JOIN users u ON u.id = cm.user_id
-		WHERE cm.channel_id = ? AND u.delete_at = 0 AND (`+named+`u.notify_props LIKE '%"first_name":"true"%'
-		OR (u.notify_props LIKE '%"mention_keys":"%' AND u.notify_props NOT LIKE '%"mention_keys":""%'))
-		ORDER BY cm.user_id`, args([]any{channelID}, usernames)...)
+	return s.strings(ctx, q+` ORDER BY 1`, a...)
 }
 
 func (s *SQLStore) IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error {

@@ -42,5 +42,16 @@ func TestMentionCandidateIDs(t *testing.T) {
 		if len(got) != 2 || slices.Contains(got, named.ID) {
 			t.Fatalf("candidates without names = %v, want keys and first", got)
 		}
+		// Changing notify props moves a user in or out of the candidates.
+		plain.NotifyProps["mention_keys"] = "deploy"
+		keys.NotifyProps["mention_keys"] = " , "
+		must(t, s.UpdateUser(ctx, plain))
+		must(t, s.UpdateUser(ctx, keys))
+		got, _ = s.MentionCandidateIDs(ctx, ch.ID, nil)
+		want = []string{plain.ID, first.ID}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("candidates after update = %v, want plain and first", got)
+		}
 	})
 }

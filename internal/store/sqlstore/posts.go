@@ -114,6 +114,15 @@ func (s *SQLStore) Thread(ctx context.Context, rootID string) ([]*model.Post, er
 		ORDER BY create_at DESC, id DESC`, rootID, rootID)
 }
 
+// Threads is one query for a page's threads, not one per root.
+func (s *SQLStore) Threads(ctx context.Context, rootIDs []string) ([]*model.Post, error) {
+	if len(rootIDs) == 0 {
+		return []*model.Post{}, nil
+	}
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE (id IN (`+in(len(rootIDs))+`) OR root_id IN (`+in(len(rootIDs))+`))
+		AND delete_at = 0 ORDER BY create_at DESC, id DESC`, args(args(nil, rootIDs), rootIDs)...)
+}
+
 func (s *SQLStore) PinnedPosts(ctx context.Context, channelID string) ([]*model.Post, error) {
 	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND is_pinned = TRUE AND delete_at = 0
 		ORDER BY create_at DESC, id DESC`, channelID)

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,6 +183,27 @@ func TestChannelsPostsAndCounts(t *testing.T) {
 		if len(after) != 2 || after[0].ID != ids[4] || after[1].ID != ids[3] {
 			t.Fatalf("after: %v", after)
 		}
+		// Threads: two roots with a reply each, one deleted reply, one unrelated post.
+		var replies []string
+		for i, root := range []string{ids[0], ids[1], ids[0]} {
+			r := &model.Post{ID: model.NewID(), CreateAt: int64(1100 + i), UpdateAt: int64(1100 + i), UserID: u.ID,
+				ChannelID: ch.ID, RootID: root, Message: "reply"}
+			r.PreCommit()
+			must(t, s.SavePost(ctx, r))
+			replies = append(replies, r.ID)
+		}
+		must(t, s.DeletePost(ctx, replies[2], 1200, u.ID))
+		threads, err := s.Threads(ctx, []string{ids[0], ids[1]})
+		var got []string
+		for _, p := range threads {
+			got = append(got, p.ID)
+		}
+		if want := []string{replies[1], replies[0], ids[1], ids[0]}; err != nil || !slices.Equal(got, want) {
+			t.Fatalf("threads = %v, %v; want %v", got, err, want)
+		}
+		if none, err := s.Threads(ctx, nil); err != nil || len(none) != 0 {
+			t.Fatalf("threads of no roots: %v %v", none, err)
+		}
 		c, _ := s.GetChannel(ctx, ch.ID)
 		if c.TotalMsgCount != 5 || c.LastPostAt != 1004 {
 			t.Fatalf("counts: %+v", c)
@@ -286,7 +308,10 @@ func TestMigrateFromFirstVersionKeepsData(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Version 1 columns only, as a version-1 binary would have written them.
-		must(t, s.SaveUser(ctx, newUser("olduser")))
+		old := newUser("olduser")
+		old.NotifyProps["first_name"] = "true"
+		_, err = s.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+in(28)+`)`, userArgs(old)[:28]...)
+		must(t, err)
 		u, _ := s.GetUserByUsername(ctx, "olduser")
 		team := &model.Team{ID: model.NewID(), Name: "old", DisplayName: "Old", Type: "O", InviteID: model.NewID()}
 		must(t, s.SaveTeam(ctx, team))
@@ -307,6 +332,12 @@ func TestMigrateFromFirstVersionKeepsData(t *testing.T) {
 		}
 		if gu, err := s.GetUser(ctx, u.ID); err != nil || gu.Username != "olduser" {
 			t.Fatalf("user after migration: %+v %v", gu, err)
+		}
+		// 00012 flags the users whose notify props add mentions.
+		must(t, s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
+			NotifyProps: model.DefaultChannelNotifyProps()}))
+		if ids, err := s.MentionCandidateIDs(ctx, ch.ID, nil); err != nil || !slices.Equal(ids, []string{u.ID}) {
+			t.Fatalf("mention candidates after migration: %v %v", ids, err)
 		}
 	})
 }

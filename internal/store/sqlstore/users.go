@@ -14,11 +14,15 @@ const userCols = `id, create_at, update_at, delete_at, username, password, auth_
 	notify_props, last_password_update, last_picture_update, failed_attempts, locale, timezone,
 	mfa_active, mfa_secret, last_activity_at, is_bot, bot_description`
 
+// userArgs ends with extra_mentions, which is written but never read back:
+// it is derived from notify_props for MentionCandidateIDs.
+
 func userArgs(u *model.User) []any {
 	return []any{u.ID, u.CreateAt, u.UpdateAt, u.DeleteAt, u.Username, u.Password, u.AuthData, u.AuthService,
 		u.Email, u.EmailVerified, u.Nickname, u.FirstName, u.LastName, u.Position, u.Roles, u.AllowMarketing,
 		asJSON(u.Props), asJSON(u.NotifyProps), u.LastPasswordUpdate, u.LastPictureUpdate, u.FailedAttempts,
-		u.Locale, asJSON(u.Timezone), u.MfaActive, u.MfaSecret, u.LastActivityAt, u.IsBot, u.BotDescription}
+		u.Locale, asJSON(u.Timezone), u.MfaActive, u.MfaSecret, u.LastActivityAt, u.IsBot, u.BotDescription,
+		model.HasExtraMentionKeys(u.NotifyProps)}
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -57,7 +61,7 @@ func (s *SQLStore) users(ctx context.Context, q string, a ...any) ([]*model.User
 }
 
 func (s *SQLStore) SaveUser(ctx context.Context, u *model.User) error {
-	_, err := s.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+in(28)+`)`, userArgs(u)...)
+	_, err := s.exec(ctx, `INSERT INTO users (`+userCols+`, extra_mentions) VALUES (`+in(29)+`)`, userArgs(u)...)
 	return err
 }
 
@@ -67,7 +71,7 @@ func (s *SQLStore) UpdateUser(ctx context.Context, u *model.User) error {
 		auth_data = ?, auth_service = ?, email = ?, email_verified = ?, nickname = ?, first_name = ?, last_name = ?,
 		position = ?, roles = ?, allow_marketing = ?, props = ?, notify_props = ?, last_password_update = ?,
 		last_picture_update = ?, failed_attempts = ?, locale = ?, timezone = ?, mfa_active = ?, mfa_secret = ?,
-		last_activity_at = ?, is_bot = ?, bot_description = ? WHERE id = ?`, append(a[1:], a[0])...)
+		last_activity_at = ?, is_bot = ?, bot_description = ?, extra_mentions = ? WHERE id = ?`, append(a[1:], a[0])...)
 }
 
 func (s *SQLStore) GetUser(ctx context.Context, id string) (*model.User, error) {
