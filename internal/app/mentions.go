@@ -31,7 +31,9 @@ func mentionWords(msg string) []string {
 		out = append(out, f)
 		if !strings.HasPrefix(f, "@") && strings.ContainsAny(f, "-.") {
 			for _, p := range strings.FieldsFunc(f, func(r rune) bool { return r == '-' || r == '.' }) {
-				out = append(out, p)
+				if p = strings.TrimRight(p, "_"); p != "" {
+					out = append(out, p)
+				}
 			}
 		}
 	}

@@ -31,8 +31,8 @@ func FuzzMentions(f *testing.F) {
 		}
 		// The same message with " @bob " appended, outside any code, always mentions bob.
 		closed := msg
-		if strings.Count(closed, "```")%2 == 1 {
-			closed += "\n```"
+		if fence := openFence(msg); fence != "" {
+			closed += "\n" + fence
 		}
 		post.Message = closed + "\n @bob \n"
 		if strings.Count(closed, "`")%2 == 1 {
@@ -47,4 +47,26 @@ func FuzzMentions(f *testing.F) {
 			t.Fatalf("self mention counted for %q", post.Message)
 		}
 	})
+}
+
+// openFence returns the fence ("```" or "~~~") left open at the end of msg:
+// scanning from the left, a block opens at the first fence marker and closes
+// at the next marker of the same kind; an unclosed block runs to the end.
+func openFence(msg string) string {
+	for {
+		i, j := strings.Index(msg, "```"), strings.Index(msg, "~~~")
+		if i < 0 && j < 0 {
+			return ""
+		}
+		if i < 0 || (j >= 0 && j < i) {
+			i = j
+		}
+		fence := msg[i : i+3]
+		rest := msg[i+3:]
+		end := strings.Index(rest, fence)
+		if end < 0 {
+			return fence
+		}
+		msg = rest[end+3:]
+	}
 }
