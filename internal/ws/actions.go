@@ -1,9 +1,12 @@
 package ws
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+
+	"github.com/coder/websocket"
 
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/model"
@@ -165,5 +168,7 @@ func (s *socket) reply(r reply) error {
 	if err != nil {
 		return err
 	}
-	return s.write(b)
+	ctx, cancel := context.WithTimeout(s.hub.ctx, s.hub.opts.WriteTimeout)
+	defer cancel()
+	return s.ws.Write(ctx, websocket.MessageText, b)
 }

@@ -96,7 +96,7 @@ func (c *conn) enqueue(ev *encoded, droppable bool, now int64) {
 		return
 	}
 	c.queue = append(c.queue, sent{ev, c.nextSeq - 1})
-	c.sock.signal()
+	c.sock.signal(c)
 }
 
 // record gives ev the next seq and keeps it in the replay ring.
@@ -145,6 +145,13 @@ func (c *conn) take(s *socket, into []sent) ([]sent, bool) {
 	return into, true
 }
 
+// hasQueued tells whether events wait for s.
+func (c *conn) hasQueued(s *socket) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sock == s && len(c.queue) > 0
+}
+
 // detachLocked unhooks s; the connection keeps collecting events for a resume.
 func (c *conn) detachLocked(s *socket) bool {
 	if c.sock != s {
@@ -154,33 +161,61 @@ func (c *conn) detachLocked(s *socket) bool {
 	return true
 }
 
-// socket is one WebSocket carrying a conn.
+// socket is one WebSocket carrying a conn. It has no writer goroutine of
+// its own: enqueuing starts a drain when none runs, and the drain ends when
+// the queue is empty, so an idle socket costs only its reader goroutine.
 type socket struct {
 	hub  *Hub
 	ws   *websocket.Conn
-	wake chan struct{}
+	out  *batchConn
 	done chan struct{}
 	once sync.Once
+
+	mu       sync.Mutex
+	ready    bool // attached and announced online: events may go out
+	draining bool // a drain goroutine runs
+	pinger   *time.Timer
 }
 
-func newSocket(h *Hub, c *websocket.Conn) *socket {
+func newSocket(h *Hub, c *websocket.Conn, out *batchConn) *socket {
 	if h.opts.Metrics != nil {
 		h.opts.Metrics.WebSocketOpened()
 	}
-	return &socket{hub: h, ws: c, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	return &socket{hub: h, ws: c, out: out, done: make(chan struct{})}
 }
 
-func (s *socket) signal() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
+// start lets c's events flow to s and starts its pings.
+func (s *socket) start(c *conn) {
+	s.mu.Lock()
+	s.ready = true
+	s.pinger = time.AfterFunc(s.hub.opts.PingInterval, func() { s.ping() })
+	s.mu.Unlock()
+	s.signal(c)
+}
+
+// signal makes sure a drain of c's queue runs.
+func (s *socket) signal(c *conn) {
+	s.mu.Lock()
+	if !s.ready || s.draining {
+		s.mu.Unlock()
+		return
+	}
+	s.draining = true
+	s.mu.Unlock()
+	if !s.hub.spawn(func() { s.drain(c) }) {
+		s.kill()
 	}
 }
 
-// kill closes the socket at once; its reader and writer then end.
+// kill closes the socket at once; its reader and any drain then end.
 func (s *socket) kill() {
 	s.once.Do(func() {
 		close(s.done)
+		s.mu.Lock()
+		if s.pinger != nil {
+			s.pinger.Stop()
+		}
+		s.mu.Unlock()
 		_ = s.ws.CloseNow()
 		if s.hub.opts.Metrics != nil {
 			s.hub.opts.Metrics.WebSocketClosed()
@@ -188,56 +223,79 @@ func (s *socket) kill() {
 	})
 }
 
-// writeLoop writes c's events to s and pings the client, until s dies.
-func (s *socket) writeLoop(c *conn) {
-	ping := time.NewTimer(s.hub.opts.PingInterval)
-	defer ping.Stop()
+// ping runs on its timer's goroutine: a ping waits for the pong, which the
+// reader receives, and must not hold up events.
+func (s *socket) ping() {
+	if !s.hub.enter() {
+		return
+	}
+	defer s.hub.wg.Done()
+	ctx, cancel := context.WithTimeout(s.hub.ctx, s.hub.opts.WriteTimeout)
+	err := s.ws.Ping(ctx)
+	cancel()
+	if err != nil {
+		s.kill()
+		return
+	}
+	s.mu.Lock()
+	select {
+	case <-s.done:
+	default:
+		s.pinger.Reset(s.hub.opts.PingInterval)
+	}
+	s.mu.Unlock()
+}
+
+// drain writes c's queued events to s until the queue is empty.
+func (s *socket) drain(c *conn) {
 	var batch []sent
 	for {
-		select {
-		case <-s.done:
+		var ok bool
+		batch, ok = c.take(s, batch[:0])
+		if !ok {
 			return
-		case <-ping.C:
-			ctx, cancel := context.WithTimeout(s.hub.ctx, s.hub.opts.WriteTimeout)
-			err := s.ws.Ping(ctx)
-			cancel()
-			if err != nil {
-				s.kill()
+		}
+		if len(batch) == 0 {
+			// Stop, unless an event arrived after take and its signal saw
+			// this drain still running.
+			s.mu.Lock()
+			s.draining = false
+			s.mu.Unlock()
+			if !c.hasQueued(s) {
 				return
 			}
-			ping.Reset(s.hub.opts.PingInterval)
-		case <-s.wake:
-			var ok bool
-			batch, ok = c.take(s, batch[:0])
-			if !ok {
+			s.mu.Lock()
+			if s.draining {
+				s.mu.Unlock()
 				return
 			}
-			if err := s.writeEvents(batch); err != nil {
-				s.kill()
-				return
-			}
-			clear(batch)
-			if cap(batch) > 64 {
-				batch = nil
-			}
+			s.draining = true
+			s.mu.Unlock()
+			continue
+		}
+		if err := s.writeEvents(batch); err != nil {
+			s.kill()
+			return
+		}
+		clear(batch)
+		if cap(batch) > 64 {
+			batch = nil
 		}
 	}
 }
 
+// writeEvents writes a batch of frames with one system call. Frames go to
+// memory, so the library needs no per-frame deadline; the flush has one.
 func (s *socket) writeEvents(batch []sent) error {
 	bp := s.hub.bufs.Get().(*[]byte)
 	defer s.hub.bufs.Put(bp)
+	s.out.batch()
 	for _, e := range batch {
 		*bp = e.ev.frame((*bp)[:0], e.seq)
-		if err := s.write(*bp); err != nil {
+		if err := s.ws.Write(context.Background(), websocket.MessageText, *bp); err != nil {
+			_ = s.out.flush(time.Now())
 			return err
 		}
 	}
-	return nil
-}
-
-func (s *socket) write(b []byte) error {
-	ctx, cancel := context.WithTimeout(s.hub.ctx, s.hub.opts.WriteTimeout)
-	defer cancel()
-	return s.ws.Write(ctx, websocket.MessageText, b)
+	return s.out.flush(time.Now().Add(s.hub.opts.WriteTimeout))
 }

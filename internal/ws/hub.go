@@ -64,17 +64,22 @@ type Hub struct {
 	// hostname names this node in hello.
 	hostname string
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	unsub  func()
-	events eventQueue
-	bufs   sync.Pool // frame buffers, so that an idle socket keeps none of its own
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	unsub   func()
+	events  eventQueue
+	bufs    sync.Pool // frame buffers, so that an idle socket keeps none of its own
+	batches sync.Pool // batchConn write buffers, likewise
 
-	mu     sync.Mutex
-	closed bool                  // no goroutine may start once Close waits for them
-	conns  map[string]*conn      // by connection id, attached or waiting for a resume
-	users  map[string]*userState // by user id, while the user has a connection
+	// life guards closed apart from mu, because sockets start drains while
+	// holding their connection's lock, which mu may be waiting for.
+	life   sync.Mutex
+	closed bool // no goroutine may start once Close waits for them
+
+	mu    sync.Mutex
+	conns map[string]*conn      // by connection id, attached or waiting for a resume
+	users map[string]*userState // by user id, while the user has a connection
 
 	// Used only by the dispatch goroutine.
 	cache    memberCache
@@ -96,6 +101,7 @@ func NewHub(a *app.App, log *slog.Logger, opts Options) *Hub {
 	h := &Hub{app: a, st: a.Store(), log: log, opts: opts, hostname: hostnameOrEmpty(), ctx: ctx, cancel: cancel,
 		conns: map[string]*conn{}, users: map[string]*userState{}}
 	h.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
+	h.batches.New = func() any { b := make([]byte, 0, 4096); return &b }
 	h.cache.init(opts.CacheTTL)
 	h.events.init()
 	h.unsub = a.Bus().Subscribe(h.events.push)
@@ -109,8 +115,10 @@ func NewHub(a *app.App, log *slog.Logger, opts Options) *Hub {
 func (h *Hub) Close() {
 	h.unsub()
 	h.events.close()
-	h.mu.Lock()
+	h.life.Lock()
 	h.closed = true
+	h.life.Unlock()
+	h.mu.Lock()
 	var socks []*socket
 	for _, c := range h.conns {
 		if s := c.socketNow(); s != nil {
@@ -149,16 +157,25 @@ func (h *Hub) Close() {
 
 // spawn runs fn in a goroutine Close waits for; false once the hub is closing.
 func (h *Hub) spawn(fn func()) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.closed {
+	if !h.enter() {
 		return false
 	}
-	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
 		fn()
 	}()
+	return true
+}
+
+// enter counts a goroutine Close must wait for (the caller calls h.wg.Done
+// when it ends); false once the hub is closing.
+func (h *Hub) enter() bool {
+	h.life.Lock()
+	defer h.life.Unlock()
+	if h.closed {
+		return false
+	}
+	h.wg.Add(1)
 	return true
 }
 

@@ -26,12 +26,13 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Origin was checked above against the site URL, which Accept's own
 	// same-host rule does not know about (a proxy may rewrite Host).
-	wc, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	bw := &batchWriter{ResponseWriter: w, pool: &h.batches}
+	wc, err := websocket.Accept(bw, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return
 	}
 	wc.SetReadLimit(h.opts.MaxMessageSize)
-	s := newSocket(h, wc)
+	s := newSocket(h, wc, bw.conn)
 	if resumeID != "" && !model.IsValidID(resumeID) {
 		_ = wc.Close(websocket.StatusPolicyViolation, "invalid connection_id")
 		s.kill()
@@ -101,10 +102,7 @@ func (h *Hub) attach(s *socket, sess *model.Session, resumeID, resumeSeq string)
 	if err := h.app.SetAutoStatus(h.ctx, sess.UserID, model.StatusOnline); err != nil {
 		h.log.Warn("set status online", "user_id", sess.UserID, "err", err)
 	}
-	if !h.spawn(func() { s.writeLoop(c) }) {
-		return nil, errors.New("server shutting down")
-	}
-	s.signal()
+	s.start(c)
 	return c, nil
 }
 
