@@ -192,10 +192,9 @@ func (h *Hub) deliver(ev *model.Event) {
 		h.internal(ev)
 		return
 	}
+	// Events are published after their transaction commits (store.AfterCommit),
+	// so a membership read from here on sees the change the event reports.
 	h.cache.invalidate(ev)
-	// A membership change may be published before its transaction commits, so
-	// the caches are dropped again afterwards for the next event to re-read.
-	defer h.cache.invalidate(ev)
 
 	allow, scoped, err := h.allowFunc(ev, aud, scope)
 	if err != nil {
@@ -294,9 +293,8 @@ func (h *Hub) allowFunc(ev *model.Event, aud model.Audience, scope model.Scope) 
 }
 
 // eventQueue hands events from publishers to the dispatcher without ever
-// blocking a publisher: events are published inside database transactions,
-// and a blocked publisher could hold the connection the dispatcher's own
-// membership query waits for.
+// blocking a publisher: publishers are requests (and, for events deferred to
+// a commit, the transaction's caller), which a slow dispatcher must not stall.
 type eventQueue struct {
 	mu     sync.Mutex
 	items  []*model.Event
