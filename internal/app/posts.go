@@ -511,8 +511,11 @@ func (a *App) DeletePost(ctx context.Context, s *model.Session, id string) error
 	}
 	p.DeleteAt, p.UpdateAt = now, now
 	p.Message, p.Props = "", map[string]any{}
-	a.publish(ctx, model.NewEvent(model.EventPostDeleted, model.Broadcast{ChannelID: ch.ID},
-		map[string]any{"post": model.JSONString(p)}))
+	data := map[string]any{"post": model.JSONString(p)}
+	if s.UserID != "" {
+		data["delete_by"] = s.UserID // for admins only (model.AudienceOf)
+	}
+	a.publish(ctx, model.NewEvent(model.EventPostDeleted, model.Broadcast{ChannelID: ch.ID}, data))
 	return nil
 }
 

@@ -206,6 +206,11 @@ func (h *Hub) deliver(ev *model.Event) {
 		h.log.Error("encode websocket event", "event", ev.Event, "err", err)
 		return
 	}
+	redacted, admins, err := h.redaction(ev, aud)
+	if err != nil {
+		h.log.Error("encode websocket event", "event", ev.Event, "err", err)
+		return
+	}
 	if h.opts.Metrics != nil {
 		h.opts.Metrics.EventBroadcast(ev.Event)
 	}
@@ -248,9 +253,34 @@ func (h *Hub) deliver(ev *model.Event) {
 	}
 	h.mu.Unlock()
 	for _, c := range h.receiver {
+		if redacted != nil && !admins.has(c.userID) {
+			c.enqueue(redacted, aud.Droppable, now)
+			continue
+		}
 		c.enqueue(enc, aud.Droppable, now)
 	}
 	clear(h.receiver)
+}
+
+// redaction returns the copy of ev for receivers who are not system admins
+// and the admins, or nil when ev carries nothing its audience keeps for
+// admins. When the admins cannot be read, everyone gets the copy.
+func (h *Hub) redaction(ev *model.Event, aud model.Audience) (*encoded, *memberSet, error) {
+	r := aud.Redacted(ev)
+	if r == nil {
+		return nil, nil, nil
+	}
+	enc, err := encodeEvent(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	admins, err := h.cache.systemAdmins(h.ctx, h.st)
+	if err != nil {
+		h.log.Warn("websocket: system admins lookup failed; sending everyone the redacted event", "event", ev.Event,
+			"err", err)
+		admins = &memberSet{}
+	}
+	return enc, admins, nil
 }
 
 // allowFunc returns the membership test for one event's receivers, looked up
