@@ -61,7 +61,8 @@ func TestMFAEnrolmentAndLogin(t *testing.T) {
 		checkError(t, "bad activation code", ann.Put("/users/me/mfa", map[string]any{"activate": true, "code": "000000"}),
 			400, "mfa.activate.bad_token.app_error")
 		s.Login("ann", "password-ann")
-		ann.Put("/users/me/mfa", map[string]any{"activate": true, "code": code(t, gen.Secret, time.Now())}).Expect(http.StatusOK)
+		enrolled := time.Now()
+		ann.Put("/users/me/mfa", map[string]any{"activate": true, "code": code(t, gen.Secret, enrolled)}).Expect(http.StatusOK)
 
 		// The secret never comes back in user JSON, to anyone.
 		for _, c := range []*apitest.Client{ann, admin} {
@@ -84,7 +85,14 @@ func TestMFAEnrolmentAndLogin(t *testing.T) {
 		checkError(t, "login with bad code", login("123456"), 401, "api.user.check_user_mfa.bad_code.app_error")
 		checkError(t, "login with code of an hour ago", login(code(t, gen.Secret, time.Now().Add(-time.Hour))), 401,
 			"api.user.check_user_mfa.bad_code.app_error")
-		login(code(t, gen.Secret, time.Now())).Expect(http.StatusOK)
+		// The activation code is used up; so is every code once it logged in
+		// (RFC 6238 §5.2), and any older one. The next step's code is within
+		// the allowed skew even if a step boundary passes meanwhile.
+		checkError(t, "login with the activation code", login(code(t, gen.Secret, enrolled)), 401,
+			"api.user.check_user_mfa.bad_code.app_error")
+		next := code(t, gen.Secret, enrolled.Add(30*time.Second))
+		login(next).Expect(http.StatusOK)
+		checkError(t, "login with a used code", login(next), 401, "api.user.check_user_mfa.bad_code.app_error")
 		// A code does not stand in for the password.
 		checkError(t, "code without password", s.Anon().Post("/users/login", map[string]string{"login_id": "ann",
 			"password": "wrong", "token": code(t, gen.Secret, time.Now())}), 401, "api.user.login.invalid_credentials_email_username")

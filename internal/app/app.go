@@ -76,11 +76,19 @@ func (a *App) Bus() bus.Bus { return a.bus }
 func (a *App) Log() *slog.Logger { return a.log }
 
 // publish sends an event; a failure is logged, never returned, because the change
-// it reports has already been committed.
+// it reports has already been committed. Inside a transaction use publishTx.
 func (a *App) publish(ctx context.Context, ev *model.Event) {
 	if err := a.bus.Publish(ctx, ev); err != nil {
 		a.log.WarnContext(ctx, "publish event", "event", ev.Event, "err", err)
 	}
+}
+
+// publishTx publishes ev once the transaction of tx has committed (at once
+// when tx is not in one): published earlier, a client could hear of a change
+// that then rolls back, or fetch what it announces before it is visible. The
+// caller's cancellation no longer matters then; the change has landed.
+func (a *App) publishTx(ctx context.Context, tx store.Store, ev *model.Event) {
+	tx.AfterCommit(func() { a.publish(context.WithoutCancel(ctx), ev) })
 }
 
 // storeErr turns a store error into an AppError: notFound for a missing row,

@@ -197,6 +197,9 @@ func (a *App) saveBotAndUser(ctx context.Context, b *model.Bot, u *model.User, e
 	if err != nil {
 		return err
 	}
+	if endSessions {
+		a.publishRevoked(ctx, Revocation{UserID: u.ID})
+	}
 	a.publishUserUpdated(ctx, u)
 	return nil
 }

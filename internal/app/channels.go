@@ -699,7 +699,7 @@ func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Ch
 	if _, err := tx.ViewChannel(ctx, ch.ID, u.ID, now); err != nil {
 		return model.ErrInternal(err)
 	}
-	a.publish(ctx, model.NewEvent(model.EventUserAdded, model.Broadcast{ChannelID: ch.ID},
+	a.publishTx(ctx, tx, model.NewEvent(model.EventUserAdded, model.Broadcast{ChannelID: ch.ID},
 		map[string]any{"user_id": u.ID, "team_id": ch.TeamID}))
 	return nil
 }

@@ -3,8 +3,10 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"image/png"
 	"net/http"
 	"strings"
@@ -70,19 +72,46 @@ func errMFADisabled() *model.AppError {
 		"Multi-factor authentication has been disabled on this server.")
 }
 
-// validTOTP checks a six-digit code against secret with one step of clock
-// skew either way (RFC 6238 §5.2), as Mattermost does.
-func validTOTP(code, secret string, at time.Time) bool {
+// totpPeriod is the length of a TOTP time step.
+const totpPeriod = 30 * time.Second
+
+// totpStep checks a six-digit code against secret with one step of clock
+// skew either way (RFC 6238 §5.2), as Mattermost does, and returns the time
+// step (Unix time / 30 s) whose code it is.
+func totpStep(code, secret string, at time.Time) (step int64, ok bool) {
 	code = strings.TrimSpace(code)
 	if len(code) != 6 || secret == "" {
-		return false
+		return 0, false
 	}
-	ok, err := totp.ValidateCustom(code, secret, at, totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix,
-		Algorithm: otp.AlgorithmSHA1})
-	return err == nil && ok
+	opts := totp.ValidateOpts{Period: uint(totpPeriod.Seconds()), Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+	now := at.Unix() / int64(opts.Period)
+	// Latest first: should two steps share a code, the later one is used up.
+	for step := now + 1; step >= now-1; step-- {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*int64(opts.Period), 0), opts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step, true
+		}
+	}
+	return 0, false
 }
 
-// checkMFA is the second factor of a login of u with code.
+// useTOTP accepts code from u's secret once: a code already used (or one
+// older than the last used) is refused while it would still be valid, so
+// that a code seen by someone else cannot be used again (RFC 6238 §5.2).
+func (a *App) useTOTP(ctx context.Context, u *model.User, code string) (bool, error) {
+	step, ok := totpStep(code, u.MfaSecret, time.Now())
+	if !ok {
+		return false, nil
+	}
+	fresh, err := a.store.UseMFAStep(ctx, u.ID, step)
+	if err != nil {
+		return false, fmt.Errorf("record mfa step of user %s: %w", u.ID, err)
+	}
+	return fresh, nil
+}
+
+// checkMFA is the second factor of a login of u with code. A wrong or
+// replayed code counts as a failed login.
 func (a *App) checkMFA(ctx context.Context, u *model.User, code string, counted int) error {
 	if !u.MfaActive || !a.Config().EnableMFA {
 		return nil
@@ -90,7 +119,11 @@ func (a *App) checkMFA(ctx context.Context, u *model.User, code string, counted 
 	if code == "" {
 		return errMFARequired()
 	}
-	if !validTOTP(code, u.MfaSecret, time.Now()) {
+	ok, err := a.useTOTP(ctx, u, code)
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	if !ok {
 		if err := a.loginFailed(ctx, u.ID, counted); err != nil {
 			return err
 		}
@@ -182,7 +215,11 @@ func (a *App) ActivateMFA(ctx context.Context, s *model.Session, userID string, 
 			return model.NewAppError(http.StatusBadRequest, "mfa.activate.no_secret.app_error",
 				"Generate a multi-factor authentication secret first.")
 		}
-		if !validTOTP(code, u.MfaSecret, time.Now()) {
+		ok, useErr := a.useTOTP(ctx, u, code)
+		if useErr != nil {
+			return model.ErrInternal(useErr)
+		}
+		if !ok {
 			return model.NewAppError(http.StatusBadRequest, "mfa.activate.bad_token.app_error", "Invalid MFA token.")
 		}
 		err = a.store.SetMFA(ctx, userID, u.MfaSecret, true)

@@ -23,11 +23,12 @@ func (a *App) systemPost(ctx context.Context, tx store.Store, ch *model.Channel,
 	if err := tx.IncrementChannelCounts(ctx, ch.ID, now, true); err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	a.publishPosted(ctx, p, ch, "System", nil)
+	a.publishTx(ctx, tx, postedEvent(p, ch, "System", nil))
 	return p, nil
 }
 
-func (a *App) publishPosted(ctx context.Context, p *model.Post, ch *model.Channel, senderName string, mentions []string) {
+// postedEvent is the posted event of p in ch.
+func postedEvent(p *model.Post, ch *model.Channel, senderName string, mentions []string) *model.Event {
 	display := ch.DisplayName
 	if ch.Type == model.ChannelDirect {
 		display = senderName // a DM is shown under the sender's @username
@@ -39,7 +40,7 @@ func (a *App) publishPosted(ctx context.Context, p *model.Post, ch *model.Channe
 	if len(mentions) > 0 {
 		data["mentions"] = model.JSONString(mentions)
 	}
-	a.publish(ctx, model.NewEvent(model.EventPosted, model.Broadcast{ChannelID: ch.ID}, data))
+	return model.NewEvent(model.EventPosted, model.Broadcast{ChannelID: ch.ID}, data)
 }
 
 // CreatePost stores a message, updates unread and mention counts and tells the channel.
@@ -510,8 +511,11 @@ func (a *App) DeletePost(ctx context.Context, s *model.Session, id string) error
 	}
 	p.DeleteAt, p.UpdateAt = now, now
 	p.Message, p.Props = "", map[string]any{}
-	a.publish(ctx, model.NewEvent(model.EventPostDeleted, model.Broadcast{ChannelID: ch.ID},
-		map[string]any{"post": model.JSONString(p)}))
+	data := map[string]any{"post": model.JSONString(p)}
+	if s.UserID != "" {
+		data["delete_by"] = s.UserID // for admins only (model.AudienceOf)
+	}
+	a.publish(ctx, model.NewEvent(model.EventPostDeleted, model.Broadcast{ChannelID: ch.ID}, data))
 	return nil
 }
 

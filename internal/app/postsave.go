@@ -57,7 +57,7 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 	if err != nil {
 		return nil, err
 	}
-	a.publishPosted(ctx, out, ch, "@"+sender.Username, mentions)
+	a.publish(ctx, postedEvent(out, ch, "@"+sender.Username, mentions))
 	a.afterPost(ctx, out, ch, sender, fireHooks)
 	return out, nil
 }

@@ -136,7 +136,7 @@ func (a *App) joinTeam(ctx context.Context, tx store.Store, t *model.Team, u *mo
 			return nil, err
 		}
 	}
-	a.publish(ctx, model.NewEvent(model.EventAddedToTeam, model.Broadcast{UserID: u.ID},
+	a.publishTx(ctx, tx, model.NewEvent(model.EventAddedToTeam, model.Broadcast{UserID: u.ID},
 		map[string]any{"team_id": t.ID, "user_id": u.ID}))
 	return m, nil
 }

@@ -28,6 +28,32 @@ type Audience struct {
 	Droppable bool
 	// Internal: an instruction to the hubs, acted on and never sent to anyone.
 	Internal bool
+	// AdminOnlyData lists data keys that only system admins receive; every
+	// other receiver gets the event without them (reference/websocket.md §7,
+	// sensitive data). See Redacted.
+	AdminOnlyData []string
+}
+
+// Redacted returns ev without the data only admins may see, or nil when ev
+// carries none of it (everyone then gets ev itself).
+func (a Audience) Redacted(ev *Event) *Event {
+	var data map[string]any
+	for _, k := range a.AdminOnlyData {
+		if _, ok := ev.Data[k]; !ok {
+			continue
+		}
+		if data == nil {
+			data = make(map[string]any, len(ev.Data))
+			for dk, v := range ev.Data {
+				data[dk] = v
+			}
+		}
+		delete(data, k)
+	}
+	if data == nil {
+		return nil
+	}
+	return &Event{Event: ev.Event, Data: data, Broadcast: ev.Broadcast}
 }
 
 // AudienceOf returns the declared audience of an event type; ok is false for an
@@ -43,9 +69,13 @@ func AudienceOf(event string) (a Audience, ok bool) {
 		return Audience{Scopes: ScopeUser}, true
 	case EventPosted, EventReactionAdded, EventReactionRemoved:
 		return Audience{Scopes: ScopeChannel}, true
-	case EventPostEdited, EventPostDeleted:
+	case EventPostEdited:
 		// Ephemeral updates carry user_id as well; user_id wins (§3.1).
 		return Audience{Scopes: ScopeChannel | ScopeUser}, true
+	case EventPostDeleted:
+		// Who deleted a post is for admins only (§5, §7): a member must not
+		// learn that a moderator removed someone's message.
+		return Audience{Scopes: ScopeChannel | ScopeUser, AdminOnlyData: []string{"delete_by"}}, true
 	case EventTyping:
 		return Audience{Scopes: ScopeChannel, Droppable: true}, true
 	case EventChannelViewed:

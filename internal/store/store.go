@@ -38,6 +38,12 @@ type Store interface {
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error
+	// AfterCommit runs fn once the transaction this store is bound to has
+	// committed, and never if it rolls back; outside a transaction it runs fn
+	// at once. Hooks run in the order given, on the goroutine that called Tx,
+	// before Tx returns. Events about a change are published this way, so that
+	// no client hears of a change that is undone, or before it can read it.
+	AfterCommit(fn func())
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -31,6 +31,7 @@ type memberCache struct {
 	ttl      time.Duration
 	channels map[string]*memberSet
 	teams    map[string]*memberSet
+	admins   *memberSet // active system admins
 }
 
 func (c *memberCache) init(ttl time.Duration) {
@@ -83,6 +84,28 @@ func (c *memberCache) team(ctx context.Context, st store.Store, id string, maxMe
 	return m, nil
 }
 
+// maxAdmins bounds the system admins read for redaction; past it, the rest
+// get redacted events, which fails safe.
+const maxAdmins = 10000
+
+// systemAdmins is who may receive data an audience keeps for admins.
+func (c *memberCache) systemAdmins(ctx context.Context, st store.Store) (*memberSet, error) {
+	if c.fresh(c.admins) {
+		return c.admins, nil
+	}
+	active := true
+	us, err := st.ListUsers(ctx, store.UserFilter{Role: model.RoleSystemAdmin, Active: &active}, store.Page{Limit: maxAdmins})
+	if err != nil {
+		return nil, fmt.Errorf("system admins: %w", err)
+	}
+	m := &memberSet{members: make(map[string]struct{}, len(us)), read: time.Now()}
+	for _, u := range us {
+		m.members[u.ID] = struct{}{}
+	}
+	c.admins = m
+	return m, nil
+}
+
 // invalidate drops what ev may have made stale.
 func (c *memberCache) invalidate(ev *model.Event) {
 	b := &ev.Broadcast
@@ -107,5 +130,7 @@ func (c *memberCache) invalidate(ev *model.Event) {
 	case model.EventDeleteTeam:
 		clear(c.teams)
 		clear(c.channels)
+	case model.EventUserRoleUpdated, model.EventUserUpdated:
+		c.admins = nil
 	}
 }

@@ -209,10 +209,9 @@ func (h *Hub) deliver(ev *model.Event) {
 		h.internal(ev)
 		return
 	}
+	// Events are published after their transaction commits (store.AfterCommit),
+	// so a membership read from here on sees the change the event reports.
 	h.cache.invalidate(ev)
-	// A membership change may be published before its transaction commits, so
-	// the caches are dropped again afterwards for the next event to re-read.
-	defer h.cache.invalidate(ev)
 
 	allow, scoped, err := h.allowFunc(ev, aud, scope)
 	if err != nil {
@@ -220,6 +219,11 @@ func (h *Hub) deliver(ev *model.Event) {
 		return
 	}
 	enc, err := encodeEvent(ev)
+	if err != nil {
+		h.log.Error("encode websocket event", "event", ev.Event, "err", err)
+		return
+	}
+	redacted, admins, err := h.redaction(ev, aud)
 	if err != nil {
 		h.log.Error("encode websocket event", "event", ev.Event, "err", err)
 		return
@@ -266,9 +270,34 @@ func (h *Hub) deliver(ev *model.Event) {
 	}
 	h.mu.Unlock()
 	for _, c := range h.receiver {
+		if redacted != nil && !admins.has(c.userID) {
+			c.enqueue(redacted, aud.Droppable, now)
+			continue
+		}
 		c.enqueue(enc, aud.Droppable, now)
 	}
 	clear(h.receiver)
+}
+
+// redaction returns the copy of ev for receivers who are not system admins
+// and the admins, or nil when ev carries nothing its audience keeps for
+// admins. When the admins cannot be read, everyone gets the copy.
+func (h *Hub) redaction(ev *model.Event, aud model.Audience) (*encoded, *memberSet, error) {
+	r := aud.Redacted(ev)
+	if r == nil {
+		return nil, nil, nil
+	}
+	enc, err := encodeEvent(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	admins, err := h.cache.systemAdmins(h.ctx, h.st)
+	if err != nil {
+		h.log.Warn("websocket: system admins lookup failed; sending everyone the redacted event", "event", ev.Event,
+			"err", err)
+		admins = &memberSet{}
+	}
+	return enc, admins, nil
 }
 
 // allowFunc returns the membership test for one event's receivers, looked up
@@ -311,9 +340,8 @@ func (h *Hub) allowFunc(ev *model.Event, aud model.Audience, scope model.Scope) 
 }
 
 // eventQueue hands events from publishers to the dispatcher without ever
-// blocking a publisher: events are published inside database transactions,
-// and a blocked publisher could hold the connection the dispatcher's own
-// membership query waits for.
+// blocking a publisher: publishers are requests (and, for events deferred to
+// a commit, the transaction's caller), which a slow dispatcher must not stall.
 type eventQueue struct {
 	mu     sync.Mutex
 	items  []*model.Event

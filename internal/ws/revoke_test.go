@@ -10,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/parley-chat/parley/internal/apitest"
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
 )
@@ -24,7 +25,7 @@ func TestRevocationClosesSockets(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		admin := s.SignUp("admin")
 		users := map[string]*apitest.Client{}
-		for _, name := range []string{"logout", "revoke", "revokeall", "pwd", "deact", "erase"} {
+		for _, name := range []string{"logout", "revoke", "revokeall", "pwd", "deact", "erase", "offboard", "tobot"} {
 			users[name] = s.SignUp(name)
 		}
 		open := func(c *apitest.Client) *wsClient {
@@ -54,6 +55,14 @@ func TestRevocationClosesSockets(t *testing.T) {
 			}},
 			{"erase", func(v *apitest.Client) {
 				admin.Delete("/users/" + v.UserID + "?permanent=true").Expect(http.StatusOK)
+			}},
+			{"offboard", func(v *apitest.Client) {
+				admin.Post("/users/"+v.UserID+"/offboard", nil).Expect(http.StatusOK)
+			}},
+			{"tobot", func(v *apitest.Client) { // parley user convert-to-bot
+				if _, err := s.Srv.App.ConvertUserToBot(context.Background(), app.SystemSession(), v.UserID); err != nil {
+					t.Fatal(err)
+				}
 			}},
 		}
 		for _, tc := range cases {
@@ -94,6 +103,16 @@ func TestRevocationClosesSockets(t *testing.T) {
 			}
 		}
 
+		// A bot's token socket closes when the bot is disabled.
+		var bot model.Bot
+		admin.Post("/bots", map[string]string{"username": "helper"}).Expect(http.StatusCreated).JSON(&bot)
+		var botTok model.UserAccessToken
+		admin.Post("/users/"+bot.UserID+"/tokens", map[string]string{"description": "bot"}).Expect(http.StatusOK).JSON(&botTok)
+		bw := dial(t, s, botTok.Token, "")
+		bw.hello()
+		admin.Post("/bots/"+bot.UserID+"/disable", nil).Expect(http.StatusOK)
+		bw.expectClosedWithin(revokeWithin)
+
 		// A revoked connection cannot be resumed by its id either.
 		r := s.Login("revoke", "password-revoke")
 		w := open(r)
@@ -108,7 +127,7 @@ func TestRevocationClosesSockets(t *testing.T) {
 		if r := bystander.send("ping", nil); r.Status != "OK" {
 			t.Fatal("an unrelated socket was closed")
 		}
-	}, func(c *config.Config) { c.EnableAPIDeletion = true })
+	}, func(c *config.Config) { c.EnableAPIDeletion, c.EnableBotAccountCreation = true, true })
 }
 
 // TestRevokeEverySession closes every socket of every user.

@@ -171,6 +171,22 @@ func TestChannelActivityReachesMembers(t *testing.T) {
 		if got.ID != p.ID || got.DeleteAt == 0 {
 			t.Fatalf("post_deleted: %s", f.raw)
 		}
+		// Who deleted it is for admins only.
+		if _, ok := f.Data["delete_by"]; ok {
+			t.Fatalf("post_deleted to a member names the deleter: %s", f.raw)
+		}
+		if f = a.expect(model.EventPostDeleted); f.Data["delete_by"] != w.alice.UserID {
+			t.Fatalf("post_deleted to an admin: %s", f.raw)
+		}
+		// Promoted, bob gets it too, on the socket he already has.
+		w.alice.Put("/users/"+w.bob.UserID+"/roles", map[string]string{"roles": "system_user system_admin"}).
+			Expect(http.StatusOK)
+		b.expect(model.EventUserRoleUpdated)
+		p2 := w.bob.CreatePost(w.pub.ID, "short-lived", "")
+		w.bob.Delete("/posts/" + p2.ID).Expect(http.StatusOK)
+		if f = b.expect(model.EventPostDeleted); f.Data["delete_by"] != w.bob.UserID {
+			t.Fatalf("post_deleted to a promoted admin: %s", f.raw)
+		}
 		// Bob never hears his own typing: the next thing he gets after the
 		// delete is nothing, and nothing before it was a typing event.
 		for _, raw := range b.seen {

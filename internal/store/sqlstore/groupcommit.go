@@ -23,7 +23,10 @@ var errClosed = errors.New("store closed")
 // WAL fsync per transaction, a fifth of a post's CPU. Each transaction runs in
 // its own savepoint, so one failing rolls back only its own work, and Tx
 // returns only after the shared COMMIT, so a caller that answers success on
-// a nil error still answers only for what is on disk.
+// a nil error still answers only for what is on disk. For the same reason a
+// transaction's AfterCommit hooks run (on its caller's goroutine, not the
+// writer's) only once the COMMIT of its batch succeeded, and not at all when
+// it was rolled back to its savepoint.
 type groupCommit struct {
 	reqs     chan *txReq
 	stop     chan struct{}
@@ -37,6 +40,7 @@ type txReq struct {
 	fn       func(tx store.Store) error
 	err      error
 	panicked any
+	after    []func() // AfterCommit hooks, run by run only when err is nil
 	done     chan struct{}
 }
 
@@ -72,7 +76,11 @@ func (g *groupCommit) run(ctx context.Context, fn func(tx store.Store) error) er
 	if r.panicked != nil {
 		panic(r.panicked)
 	}
-	return r.err
+	if r.err != nil {
+		return r.err
+	}
+	runHooks(r.after)
+	return nil
 }
 
 func (g *groupCommit) loop(s *SQLStore) {
@@ -131,6 +139,7 @@ func (s *SQLStore) commitGroup(batch []*txReq) {
 			fail(fmt.Errorf("savepoint: %w", err))
 			return
 		}
+		txs.after = &r.after
 		r.err, r.panicked = callTx(txs, r.fn)
 		if r.err != nil || r.panicked != nil {
 			if _, err := tx.Exec(`ROLLBACK TO grp`); err != nil {

@@ -56,6 +56,9 @@ type SQLStore struct {
 	group *groupCommit
 	path  string // SQLite file, for the migration lock
 	tx    *sql.Tx
+	// after collects the AfterCommit hooks of the transaction this store is
+	// bound to (nil outside a transaction).
+	after *[]func()
 	stmts *stmtCache
 	// observe, when set, is told the duration and outcome of every query, by the
 	// name of the store method that ran it (for mattermost_db_store_time).
@@ -161,7 +164,10 @@ func (s *SQLStore) provider(log *slog.Logger) (*goose.Provider, error) {
 		return nil, err
 	}
 	dialect := goose.DialectSQLite3
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	// Branches take migration numbers in parallel and are merged in any order,
+	// so a database may already have a later version than one it lacks (00012
+	// before 00011): it gets the lower one applied rather than refusing to start.
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true)}
 	if s.driver == DriverPostgres {
 		dialect = goose.DialectPostgres
 	}
@@ -291,15 +297,33 @@ func (s *SQLStore) Tx(ctx context.Context, fn func(tx store.Store) error) error 
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
+	var after []func()
 	if err := fn(&SQLStore{db: s.db, q: tx, tx: tx, driver: s.driver, inTx: true, observe: s.observe, names: s.names,
-		stmts: s.stmts}); err != nil {
+		stmts: s.stmts, after: &after}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return mapErr(fmt.Errorf("commit: %w", err))
 	}
+	runHooks(after)
 	return nil
+}
+
+// AfterCommit queues fn for after the commit of the store's transaction, or
+// runs it now outside one.
+func (s *SQLStore) AfterCommit(fn func()) {
+	if s.after == nil {
+		fn()
+		return
+	}
+	*s.after = append(*s.after, fn)
+}
+
+func runHooks(hooks []func()) {
+	for _, fn := range hooks {
+		fn()
+	}
 }
 
 // rebind turns ? placeholders into $1, $2… for PostgreSQL. Queries never contain a
