@@ -164,10 +164,7 @@ func (s *SQLStore) provider(log *slog.Logger) (*goose.Provider, error) {
 		return nil, err
 	}
 	dialect := goose.DialectSQLite3
-	// Branches take migration numbers in parallel and are merged in any order,
-	// so a database may already have a later version than one it lacks (00012
-	// before 00011): it gets the lower one applied rather than refusing to start.
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true)}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	if s.driver == DriverPostgres {
 		dialect = goose.DialectPostgres
 	}

@@ -363,24 +363,3 @@ func TestConcurrentStartsMigrateOnce(t *testing.T) {
 		}
 	})
 }
-
-// TestMigrateAppliesMissedLowerVersion: a database migrated by a binary that
-// had 00012 but not yet 00011 gets 00011 when it meets a binary that has it.
-func TestMigrateAppliesMissedLowerVersion(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *SQLStore) {
-		ctx := context.Background()
-		_, err := s.db.ExecContext(ctx, `ALTER TABLE users DROP COLUMN mfa_last_step`)
-		must(t, err)
-		_, err = s.db.ExecContext(ctx, s.rebind(`DELETE FROM goose_db_version WHERE version_id = ?`), 11)
-		must(t, err)
-		if pending, err := s.PendingMigrations(ctx); err != nil || !slices.Equal(pending, []int64{11}) {
-			t.Fatalf("pending %v, %v; want [11]", pending, err)
-		}
-		must(t, s.Migrate(ctx, nil))
-		u := newUser("late")
-		must(t, s.SaveUser(ctx, u))
-		if ok, err := s.UseMFAStep(ctx, u.ID, 1); !ok || err != nil {
-			t.Fatalf("column of the late migration: %v %v", ok, err)
-		}
-	})
-}
