@@ -49,7 +49,9 @@ func Postgres(t *testing.T) Backend {
 	if admin == "" {
 		admin = defaultAdminURL
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// CREATE DATABASE copies a template and checkpoints: on a machine busy
+	// with disk work it has taken more than 10 s.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	db, err := sql.Open("pgx", admin)
 	if err == nil {
