@@ -164,7 +164,7 @@ if [ "$GO_BENCH" = 1 ]; then
   log "Go benchmarks"
   # The search benchmark seeds its own corpus: 20,000 posts keep it to seconds.
   PARLEY_BENCH_POSTS=20000 go test -run '^$' -bench . -benchmem -benchtime 200ms -count 1 \
-    ./internal/ws/ ./internal/store/sqlstore/ >"$OUT/go-bench.txt" 2>&1 ||
+    ./internal/ws/ ./internal/store/sqlstore/ ./internal/app/ >"$OUT/go-bench.txt" 2>&1 ||
     { echo "bench: Go benchmarks failed:" >&2; tail -20 "$OUT/go-bench.txt" >&2; exit 1; }
 fi
 

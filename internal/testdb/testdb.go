@@ -31,6 +31,17 @@ type Backend struct {
 
 const defaultAdminURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 
+// EachB runs a benchmark on each backend, as Each runs a test.
+func EachB(b *testing.B, fn func(b *testing.B, be Backend)) {
+	b.Helper()
+	b.Run("sqlite", func(b *testing.B) {
+		fn(b, Backend{Name: "sqlite", DataDir: b.TempDir()})
+	})
+	b.Run("postgres", func(b *testing.B) {
+		fn(b, Postgres(b))
+	})
+}
+
 // Each runs fn once per backend as a subtest, each with its own fresh database.
 func Each(t *testing.T, fn func(t *testing.T, b Backend)) {
 	t.Helper()
@@ -43,7 +54,7 @@ func Each(t *testing.T, fn func(t *testing.T, b Backend)) {
 }
 
 // Postgres creates a new empty PostgreSQL database for t and drops it afterwards.
-func Postgres(t *testing.T) Backend {
+func Postgres(t testing.TB) Backend {
 	t.Helper()
 	admin := os.Getenv("PARLEY_TEST_POSTGRES")
 	if admin == "" {

@@ -1,0 +1,144 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+// BenchmarkSavePost measures the store side of creating a post: one
+// transaction with the statements the app runs for a root post in a channel
+// (insert, channel counters, the poster's view), on each backend.
+func BenchmarkSavePost(b *testing.B) {
+	for _, backend := range []string{DriverSQLite, DriverPostgres} {
+		b.Run(backend, func(b *testing.B) {
+			s := benchStore(b, backend, 0, false)
+			ctx := context.Background()
+			if err := benchSeed(ctx, s, 0); err != nil {
+				b.Fatal(err)
+			}
+			ch, user := benchChannelID(0), benchSearcher
+			for b.Loop() {
+				now := model.Now()
+				p := &model.Post{ID: model.NewID(), CreateAt: now, UpdateAt: now, UserID: user, ChannelID: ch, Message: "benchmark post"}
+				p.PreCommit()
+				err := s.Tx(ctx, func(tx store.Store) error {
+					if err := tx.SavePost(ctx, p); err != nil {
+						return err
+					}
+					if err := tx.IncrementChannelCounts(ctx, ch, p.CreateAt, true); err != nil {
+						return err
+					}
+					_, err := tx.ViewChannel(ctx, ch, user, now)
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkChannelPostsPage reads 60-post pages of one channel holding
+// PARLEY_BENCH_HISTORY_POSTS posts (default 20,000, seeded in seconds; the
+// history target is stated for 1,000,000): the newest page, a page before a
+// cursor in the middle, and page=N in the middle (an offset).
+//
+//	PARLEY_BENCH_HISTORY_POSTS=1000000 go test ./internal/store/sqlstore -run '^$' -bench ChannelPostsPage -timeout 60m
+func BenchmarkChannelPostsPage(b *testing.B) {
+	n := 20_000
+	if v := os.Getenv("PARLEY_BENCH_HISTORY_POSTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 120 {
+			b.Fatalf("PARLEY_BENCH_HISTORY_POSTS: want a number ≥ 120, got %q", v)
+		}
+	}
+	for _, backend := range []string{DriverSQLite, DriverPostgres} {
+		b.Run(backend, func(b *testing.B) {
+			s := benchStore(b, backend, 0, false)
+			ctx := context.Background()
+			if err := benchSeed(ctx, s, 0); err != nil {
+				b.Fatal(err)
+			}
+			ch := benchChannelID(0)
+			start := time.Now()
+			if err := seedChannel(ctx, s, ch, n); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%s: seeded %d posts in one channel in %s", backend, n, time.Since(start).Round(time.Millisecond))
+			mid := n / 2
+			anchor, err := s.GetPost(ctx, fmt.Sprintf("histpost%018d", mid))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, tc := range []struct {
+				name string
+				page func() ([]*model.Post, error)
+			}{
+				{"newest", func() ([]*model.Post, error) { return s.ChannelPosts(ctx, ch, store.Page{Limit: 60}) }},
+				{"before-cursor", func() ([]*model.Post, error) {
+					return s.PostsBefore(ctx, ch, anchor.CreateAt, anchor.ID, store.Page{Limit: 60})
+				}},
+				{"page-offset", func() ([]*model.Post, error) {
+					return s.ChannelPosts(ctx, ch, store.Page{Limit: 60, Offset: mid / 60 * 60})
+				}},
+			} {
+				b.Run(tc.name, func(b *testing.B) {
+					for b.Loop() {
+						posts, err := tc.page()
+						if err != nil {
+							b.Fatal(err)
+						}
+						if len(posts) != 60 {
+							b.Fatalf("%d posts, want 60", len(posts))
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+func benchChannelID(i int) string { return fmt.Sprintf("benchchannel%014d", i) }
+
+// seedChannel fills one channel with n posts, one a minute, in multi-row
+// inserts; the search triggers index them as they would live posts.
+func seedChannel(ctx context.Context, s *SQLStore, ch string, n int) error {
+	row := "(" + in(8) + ")"
+	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	for done := 0; done < n; {
+		err := s.Tx(ctx, func(tx store.Store) error {
+			t := tx.(*SQLStore)
+			for range 20 {
+				k := min(benchBatch, n-done)
+				if k == 0 {
+					return nil
+				}
+				a := make([]any, 0, k*8)
+				for range k {
+					at := base + int64(done)*60_000
+					a = append(a, fmt.Sprintf("histpost%018d", done), at, at, benchSearcher, ch,
+						"history message number "+strconv.Itoa(done), "{}", "[]")
+					done++
+				}
+				if _, err := t.exec(ctx, `INSERT INTO posts (id, create_at, update_at, user_id, channel_id, message, props, file_ids) VALUES `+
+					strings.TrimSuffix(strings.Repeat(row+", ", k), ", "), a...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
