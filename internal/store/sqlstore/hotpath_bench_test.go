@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,8 +93,11 @@ func BenchmarkChannelPostsPage(b *testing.B) {
 				}},
 			} {
 				b.Run(tc.name, func(b *testing.B) {
+					times := make([]time.Duration, 0, b.N)
 					for b.Loop() {
+						start := time.Now()
 						posts, err := tc.page()
+						times = append(times, time.Since(start))
 						if err != nil {
 							b.Fatal(err)
 						}
@@ -101,6 +105,9 @@ func BenchmarkChannelPostsPage(b *testing.B) {
 							b.Fatalf("%d posts, want 60", len(posts))
 						}
 					}
+					slices.Sort(times)
+					b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50")
+					b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
 				})
 			}
 		})
