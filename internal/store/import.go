@@ -45,12 +45,6 @@ type JobStore interface {
 	// JobProgress records a running job's progress; ErrNotFound once it is
 	// no longer in_progress (a cancel was requested).
 	JobProgress(ctx context.Context, id string, progress, at int64) error
-	// StaleJobs lists running jobs (in_progress or cancel_requested) whose
-	// last heartbeat is older than before.
-	StaleJobs(ctx context.Context, before int64) ([]*model.Job, error)
-	// EndStaleJob records j's final status and data if it is still running
-	// and still had no heartbeat since before; ErrNotFound otherwise.
-	EndStaleJob(ctx context.Context, j *model.Job, before int64) error
 	// CancelJob cancels a pending job and asks a running one to stop;
 	// ErrNotFound if the job is neither.
 	CancelJob(ctx context.Context, id string, at int64) error

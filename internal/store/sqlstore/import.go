@@ -194,17 +194,6 @@ func (s *SQLStore) JobProgress(ctx context.Context, id string, progress, at int6
 	return s.execOne(ctx, `UPDATE jobs SET progress = ?, last_activity_at = ? WHERE id = ? AND status = 'in_progress'`, progress, at, id)
 }
 
-func (s *SQLStore) StaleJobs(ctx context.Context, before int64) ([]*model.Job, error) {
-	return s.jobs(ctx, `SELECT `+jobCols+` FROM jobs WHERE status IN ('in_progress', 'cancel_requested')
-		AND last_activity_at < ? ORDER BY create_at, id`, before)
-}
-
-func (s *SQLStore) EndStaleJob(ctx context.Context, j *model.Job, before int64) error {
-	return s.execOne(ctx, `UPDATE jobs SET last_activity_at = ?, status = ?, data = ?
-		WHERE id = ? AND status IN ('in_progress', 'cancel_requested') AND last_activity_at < ?`,
-		j.LastActivityAt, j.Status, asJSON(j.Data), j.ID, before)
-}
-
 func (s *SQLStore) CancelJob(ctx context.Context, id string, at int64) error {
 	return s.execOne(ctx, `UPDATE jobs SET last_activity_at = ?,
 		status = CASE WHEN status = 'pending' THEN 'canceled' ELSE 'cancel_requested' END
