@@ -6,7 +6,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,11 +19,7 @@ import (
 func BenchmarkSavePost(b *testing.B) {
 	for _, backend := range []string{DriverSQLite, DriverPostgres} {
 		b.Run(backend, func(b *testing.B) {
-			s := benchStore(b, backend, 0, false)
-			ctx := context.Background()
-			if err := benchSeed(ctx, s, 0); err != nil {
-				b.Fatal(err)
-			}
+			s, ctx := benchEmptyStore(b, backend), context.Background()
 			ch, user := benchChannelID(0), benchSearcher
 			for b.Loop() {
 				now := model.Now()
@@ -64,11 +59,7 @@ func BenchmarkChannelPostsPage(b *testing.B) {
 	}
 	for _, backend := range []string{DriverSQLite, DriverPostgres} {
 		b.Run(backend, func(b *testing.B) {
-			s := benchStore(b, backend, 0, false)
-			ctx := context.Background()
-			if err := benchSeed(ctx, s, 0); err != nil {
-				b.Fatal(err)
-			}
+			s, ctx := benchEmptyStore(b, backend), context.Background()
 			ch := benchChannelID(0)
 			start := time.Now()
 			if err := seedChannel(ctx, s, ch, n); err != nil {
@@ -114,38 +105,21 @@ func BenchmarkChannelPostsPage(b *testing.B) {
 	}
 }
 
+// benchEmptyStore is a fresh database with benchSeed's team, channels and
+// searcher (a member of channel 0), and no posts.
+func benchEmptyStore(b *testing.B, backend string) *SQLStore {
+	s := benchStore(b, backend, 0, false)
+	if err := benchSeed(context.Background(), s, 0); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
 func benchChannelID(i int) string { return fmt.Sprintf("benchchannel%014d", i) }
 
-// seedChannel fills one channel with n posts, one a minute, in multi-row
-// inserts; the search triggers index them as they would live posts.
+// seedChannel fills one channel with n posts.
 func seedChannel(ctx context.Context, s *SQLStore, ch string, n int) error {
-	row := "(" + in(8) + ")"
-	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
-	for done := 0; done < n; {
-		err := s.Tx(ctx, func(tx store.Store) error {
-			t := tx.(*SQLStore)
-			for range 20 {
-				k := min(benchBatch, n-done)
-				if k == 0 {
-					return nil
-				}
-				a := make([]any, 0, k*8)
-				for range k {
-					at := base + int64(done)*60_000
-					a = append(a, fmt.Sprintf("histpost%018d", done), at, at, benchSearcher, ch,
-						"history message number "+strconv.Itoa(done), "{}", "[]")
-					done++
-				}
-				if _, err := t.exec(ctx, `INSERT INTO posts (id, create_at, update_at, user_id, channel_id, message, props, file_ids) VALUES `+
-					strings.TrimSuffix(strings.Repeat(row+", ", k), ", "), a...); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return insertBenchPosts(ctx, s, n, func(i int, at int64) []any {
+		return []any{fmt.Sprintf("histpost%018d", i), at, at, benchSearcher, ch, "history message number " + strconv.Itoa(i), "{}", "[]"}
+	})
 }

@@ -195,8 +195,27 @@ func benchSeed(ctx context.Context, s *SQLStore, n int) error {
 	vocab := benchVocabulary()
 	r := rand.New(rand.NewPCG(3, 4))
 	zipf := rand.NewZipf(rand.New(rand.NewPCG(5, 6)), 1.1, 2, uint64(len(vocab)-1))
+	var msg strings.Builder
+	return insertBenchPosts(ctx, s, n, func(i int, at int64) []any {
+		msg.Reset()
+		for w := range 6 + r.IntN(12) {
+			if w > 0 {
+				msg.WriteByte(' ')
+			}
+			msg.WriteString(vocab[zipf.Uint64()])
+		}
+		return []any{fmt.Sprintf("benchpost%017d", i), at, at, "benchuser0000000000000000" + strconv.Itoa(i%10),
+			fmt.Sprintf("benchchannel%014d", i%benchChannels), msg.String(), "{}", "[]"}
+	})
+}
+
+// insertBenchPosts writes n posts, one a minute from 2020, in multi-row
+// inserts of benchBatch rows, 20 to a transaction; row gives the values of
+// post i (id, create_at, update_at, user_id, channel_id, message, props,
+// file_ids). The search triggers index them as they would live posts.
+func insertBenchPosts(ctx context.Context, s *SQLStore, n int, row func(i int, at int64) []any) error {
 	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
-	row := "(" + in(8) + ")"
+	tuple := "(" + in(8) + ")"
 	for done := 0; done < n; {
 		err := s.Tx(ctx, func(tx store.Store) error {
 			t := tx.(*SQLStore)
@@ -206,23 +225,12 @@ func benchSeed(ctx context.Context, s *SQLStore, n int) error {
 					return nil
 				}
 				a := make([]any, 0, k*8)
-				var msg strings.Builder
 				for range k {
-					msg.Reset()
-					for w := range 6 + r.IntN(12) {
-						if w > 0 {
-							msg.WriteByte(' ')
-						}
-						msg.WriteString(vocab[zipf.Uint64()])
-					}
-					at := base + int64(done)*60_000
-					a = append(a, fmt.Sprintf("benchpost%017d", done), at, at, "benchuser0000000000000000"+strconv.Itoa(done%10),
-						fmt.Sprintf("benchchannel%014d", done%benchChannels), msg.String(), "{}", "[]")
+					a = append(a, row(done, base+int64(done)*60_000)...)
 					done++
 				}
-				_, err := t.exec(ctx, `INSERT INTO posts (id, create_at, update_at, user_id, channel_id, message, props, file_ids) VALUES `+
-					strings.TrimSuffix(strings.Repeat(row+", ", k), ", "), a...)
-				if err != nil {
+				if _, err := t.exec(ctx, `INSERT INTO posts (id, create_at, update_at, user_id, channel_id, message, props, file_ids) VALUES `+
+					strings.TrimSuffix(strings.Repeat(tuple+", ", k), ", "), a...); err != nil {
 					return err
 				}
 			}
