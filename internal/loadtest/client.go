@@ -151,12 +151,30 @@ func (s *Socket) Read(ctx context.Context) (*Event, error) {
 	return &ev, nil
 }
 
-// ReadRaw waits for the next message and returns it undecoded, for listeners
-// that only count events: decoding every frame of thousands of connections
-// would make the load driver, not the server, the bottleneck.
-func (s *Socket) ReadRaw(ctx context.Context) ([]byte, error) {
-	_, data, err := s.conn.Read(ctx)
-	return data, err
+// ReadRaw waits for the next message and returns it undecoded in buf (grown
+// as needed), for listeners that only count events: decoding every frame of
+// thousands of connections, or allocating for each, would make the load
+// driver, not the server, the bottleneck. It waits without a context, which
+// would cost a registration per frame; closing the socket ends it.
+func (s *Socket) ReadRaw(buf []byte) ([]byte, error) {
+	_, r, err := s.conn.Reader(context.Background())
+	if err != nil {
+		return buf, err
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // Send sends a client action such as user_typing.
@@ -170,6 +188,9 @@ func (s *Socket) Send(ctx context.Context, action string, data any) error {
 
 // Close ends the connection politely.
 func (s *Socket) Close() { s.conn.Close(websocket.StatusNormalClosure, "") }
+
+// CloseNow drops the connection at once, ending a read in progress.
+func (s *Socket) CloseNow() { s.conn.CloseNow() }
 
 func newHTTPClient(conns int) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()

@@ -63,13 +63,11 @@ func Mixed(ctx context.Context, env *Env, cfg MixedConfig) (*Summary, error) {
 	step.Store(&mixedStep{})
 	var lastPost sync.Map // channel id → id of a recent post, for reactions
 
-	listenCtx, stopListening := context.WithCancel(ctx)
 	var listeners sync.WaitGroup
 	var sockets []*Socket
 	defer func() {
-		stopListening()
 		for _, s := range sockets {
-			s.Close()
+			s.CloseNow() // ends the listener's read
 		}
 		listeners.Wait()
 	}()
@@ -78,8 +76,10 @@ func Mixed(ctx context.Context, env *Env, cfg MixedConfig) (*Summary, error) {
 		// Sockets are handed to accounts round-robin, so whole rounds are
 		// measured: every account, and so every channel, is sampled.
 		measure := (i/len(env.Users))%cfg.MeasureEvery == 0
+		var data []byte
 		for {
-			data, err := s.ReadRaw(listenCtx)
+			var err error
+			data, err = s.ReadRaw(data)
 			if err != nil {
 				return
 			}

@@ -63,13 +63,14 @@ func Post(ctx context.Context, env *Env, cfg PostConfig) (*Summary, error) {
 	// deliveries, the others only count them.
 	measureEvery := max(1, cfg.Listeners/50)
 	var listeners sync.WaitGroup
-	listenCtx, stopListening := context.WithCancel(ctx)
 	for i, s := range sockets {
 		listeners.Add(1)
 		go func() {
 			defer listeners.Done()
+			var data []byte
 			for {
-				data, err := s.ReadRaw(listenCtx)
+				var err error
+				data, err = s.ReadRaw(data)
 				if err != nil {
 					return
 				}
@@ -129,9 +130,8 @@ func Post(ctx context.Context, env *Env, cfg PostConfig) (*Summary, error) {
 	for wait := time.Now().Add(3 * time.Second); delivered.Load() < want && time.Now().Before(wait); {
 		time.Sleep(20 * time.Millisecond)
 	}
-	stopListening()
 	for _, s := range sockets {
-		s.Close()
+		s.CloseNow() // ends the listener's read
 	}
 	listeners.Wait()
 	after, _ := readProcMaybe(cfg.PID)
