@@ -188,6 +188,10 @@ func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine
 	if isNew {
 		u = &model.User{ID: model.NewID(), CreateAt: now, Username: *d.Username, Roles: model.RoleSystemUser, LastPasswordUpdate: now}
 	}
+	// The same password again is no change: the file was imported before.
+	if hash != "" && !isNew && d.Password != nil && checkPassword(u.Password, *d.Password) {
+		hash = ""
+	}
 	before := *u
 	beforeNotify := maps.Clone(u.NotifyProps)
 	if d.Email != nil && strings.ToLower(*d.Email) != u.Email {
@@ -243,6 +247,14 @@ func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine
 			if err := tx.UpdatePassword(ctx, u.ID, hash, now); err != nil {
 				return internalErr(bl, "user.password", err)
 			}
+		}
+		// As through the API: a deactivated user, or (with the setting on) one
+		// whose password changed, is signed out everywhere, sockets included.
+		if (before.DeleteAt == 0 && u.DeleteAt > 0) || (hash != "" && im.a.Config().RevokeSessionsOnPasswordChange) {
+			if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+				return internalErr(bl, "user", err)
+			}
+			im.a.publishTx(ctx, tx, Revocation{UserID: u.ID}.event())
 		}
 		im.count("users", 1)
 	}

@@ -10,11 +10,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
 	"github.com/parley-chat/parley/internal/testdb"
 )
@@ -139,4 +141,58 @@ func diff(a, b []string) string {
 		out = append(out[:10], "…")
 	}
 	return strings.Join(out, "\n")
+}
+
+// Re-importing a user as deactivated, or with a new password, signs them out
+// everywhere as the API would: sessions deleted, session_revoked published
+// once the batch commits.
+func TestImportRevokesSessions(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		a := newApp(t, b)
+		line := func(extra string) []string {
+			return []string{`{"type":"version","version":1}`,
+				`{"type":"user","user":{"username":"dana","email":"dana@example.com","password":"Dana-Passw0rd!"` + extra + `}}`}
+		}
+		login := func() *model.Session {
+			_, sess, err := a.Login(ctx, app.LoginRequest{LoginID: "dana", Password: "Dana-Passw0rd!"}, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sess
+		}
+		revoked := make(chan string, 4)
+		defer a.Bus().Subscribe(func(ev *model.Event) {
+			if ev.Event == model.EventSessionRevoked {
+				revoked <- ev.Broadcast.UserID
+			}
+		})()
+		for _, tc := range []struct{ name, extra string }{
+			{"unchanged", ``},
+			{"new password", `,"password":"Dana-Passw0rd-2!"`},
+			{"deactivated", `,"password":"Dana-Passw0rd-2!","delete_at":1700000000000`},
+		} {
+			if rep := importFile(t, a, writeFile(t, line(``)), true); rep.ErrorCount != 0 {
+				t.Fatal(errs(rep))
+			}
+			for len(revoked) > 0 { // from putting the first password back
+				<-revoked
+			}
+			sess := login()
+			if rep := importFile(t, a, writeFile(t, line(tc.extra)), true); rep.ErrorCount != 0 {
+				t.Fatal(errs(rep))
+			}
+			_, err := a.Store().GetSessionByToken(ctx, sess.Token)
+			select {
+			case id := <-revoked:
+				if tc.name == "unchanged" || id != sess.UserID || err == nil {
+					t.Errorf("%s: revoked %s, session lookup err %v", tc.name, id, err)
+				}
+			case <-time.After(2 * time.Second):
+				if tc.name != "unchanged" || err != nil {
+					t.Errorf("%s: no session_revoked; session lookup err %v", tc.name, err)
+				}
+			}
+		}
+	})
 }

@@ -20,7 +20,10 @@ type Revocation struct {
 }
 
 // publishRevoked tells the hubs to close the sockets of the revoked sessions.
-func (a *App) publishRevoked(ctx context.Context, r Revocation) {
+func (a *App) publishRevoked(ctx context.Context, r Revocation) { a.publish(ctx, r.event()) }
+
+// event is the session_revoked event of r.
+func (r Revocation) event() *model.Event {
 	data := map[string]any{"user_id": r.UserID}
 	for k, v := range map[string]string{"session_id": r.SessionID, "except_session_id": r.ExceptSessionID,
 		"access_token_id": r.AccessTokenID} {
@@ -28,7 +31,7 @@ func (a *App) publishRevoked(ctx context.Context, r Revocation) {
 			data[k] = v
 		}
 	}
-	a.publish(ctx, model.NewEvent(model.EventSessionRevoked, model.Broadcast{UserID: r.UserID}, data))
+	return model.NewEvent(model.EventSessionRevoked, model.Broadcast{UserID: r.UserID}, data)
 }
 
 // Revokes reports whether r covers sess, for the hubs.
