@@ -128,6 +128,9 @@ for store in $STORES; do
   load "$store-idle-ws" idle-ws --users 50 --channels 2 --conns "$BIG_CONNS" --hold 3s
   log "$store: post, $BIG_CONNS listeners at 50 posts/s"
   load "$store-post-big" post --users 50 --channels 2 --posters 5 --listeners "$BIG_CONNS" --rate 50 --duration 8s
+  log "$store: post, $BIG_CONNS listeners over 20 channels at 50 posts/s"
+  load "$store-post-spread" post --users 50 --channels 20 --member-of 2 --team ltspread --spread --posters 5 \
+    --listeners "$BIG_CONNS" --rate 50 --duration 8s
   log "$store: mixed, steps $MIXED_STEPS"
   load "$store-mixed" mixed --users 100 --channels 20 --member-of 2 --team ltmixed --steps "$MIXED_STEPS" --step-duration 10s
   stop_server

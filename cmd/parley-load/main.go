@@ -112,9 +112,10 @@ func postCmd() *cobra.Command {
 	var cfg loadtest.PostConfig
 	cmd := scenario(&cobra.Command{
 		Use:   "post",
-		Short: "Posters post into one channel while listeners time delivery over WebSockets",
+		Short: "Posters post into one channel (or round several) while listeners time delivery over WebSockets",
 		Example: `  parley-load post --posters 10 --listeners 500 --duration 30s --pid $(pidof parley)
-  parley-load post --posters 10 --listeners 500 --rate 500 --duration 30s`,
+  parley-load post --posters 10 --listeners 500 --rate 500 --duration 30s
+  parley-load post --channels 20 --member-of 2 --spread --listeners 10000 --rate 50 --team ltspread`,
 	}, func(ctx context.Context, cmd *cobra.Command, env *loadtest.Env, pid int) (*loadtest.Summary, error) {
 		cfg.PID = pid
 		return loadtest.Post(ctx, env, cfg)
@@ -123,6 +124,7 @@ func postCmd() *cobra.Command {
 	cmd.Flags().IntVar(&cfg.Listeners, "listeners", 50, "WebSocket listeners in the channel")
 	cmd.Flags().DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to post")
 	cmd.Flags().Float64Var(&cfg.Rate, "rate", 0, "posts a second in all (0: as fast as possible)")
+	cmd.Flags().BoolVar(&cfg.Spread, "spread", false, "post round all the channels, each reaching its members' listeners (with --member-of)")
 	return cmd
 }
 

@@ -80,6 +80,22 @@ func TestPostCountsEveryDelivery(t *testing.T) {
 	}
 }
 
+// With Spread, posts go round the channels and reach only their members'
+// listeners: each user is in one channel and has two listeners.
+func TestPostSpreadCountsMembersOnly(t *testing.T) {
+	t.Parallel()
+	s, ctx := start(t)
+	env := setup(t, ctx, s, SetupConfig{Users: 4, Channels: 4, MemberOf: 1})
+	sum, err := Post(ctx, env, PostConfig{Posters: 4, Listeners: 8, Duration: 300 * time.Millisecond, Spread: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := sum.Counts["posts"]
+	if sum.Errors != 0 || posts == 0 || sum.Counts["deliveries_expected"] != 2*posts || sum.Counts["deliveries"] != 2*posts {
+		t.Fatalf("spread post summary: %+v", sum)
+	}
+}
+
 func TestHistoryFillsAndReads(t *testing.T) {
 	t.Parallel()
 	s, ctx := start(t)

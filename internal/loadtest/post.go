@@ -15,15 +15,19 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// PostConfig: Posters post into the env's first channel for Duration (at Rate
-// posts a second in all, or as fast as they can when 0) while Listeners hold
-// WebSockets and time every posted event they receive.
+// PostConfig: Posters post into the env's first channel (or, with Spread,
+// round all its channels) for Duration (at Rate posts a second in all, or as
+// fast as they can when 0) while Listeners hold WebSockets and time every
+// posted event they receive.
 type PostConfig struct {
 	Posters   int
 	Listeners int
 	Duration  time.Duration
 	Rate      float64
-	PID       int // server process, for CPU and RSS; 0 to skip
+	// Spread posts round the env's channels, so that a post reaches only
+	// the listeners whose user is in its channel (set up with MemberOf).
+	Spread bool
+	PID    int // server process, for CPU and RSS; 0 to skip
 }
 
 // Post runs the post scenario.
@@ -31,10 +35,25 @@ func Post(ctx context.Context, env *Env, cfg PostConfig) (*Summary, error) {
 	if cfg.Posters < 1 || len(env.Users) == 0 || len(env.Channels) == 0 {
 		return nil, fmt.Errorf("post needs posters, users and a channel")
 	}
-	channel := env.Channels[0]
+	channels := env.Channels[:1]
+	if cfg.Spread {
+		channels = env.Channels
+	}
 	var postLat, deliverLat Latencies
 	var errs Errors
-	var delivered, posted atomic.Int64
+	var delivered, posted, want atomic.Int64
+	// reach counts, per channel, the listeners a post there should reach.
+	reach := map[string]int64{}
+	for i := range cfg.Listeners {
+		for _, ch := range env.UserChannels(i % len(env.Users)) {
+			reach[ch]++
+		}
+	}
+	// Measured listeners check the channel only when there is one.
+	only := ""
+	if len(channels) == 1 {
+		only = channels[0]
+	}
 
 	raiseFileLimit()
 	sockets := make([]*Socket, cfg.Listeners)
@@ -85,7 +104,7 @@ func Post(ctx context.Context, env *Env, cfg PostConfig) (*Summary, error) {
 				if json.Unmarshal(data, &ev) != nil {
 					continue
 				}
-				if sent, ok := sentAt(ev.Data, channel); ok {
+				if sent, ok := sentAt(ev.Data, only); ok {
 					deliverLat.Add(time.Since(sent))
 					delivered.Add(1)
 				}
@@ -108,10 +127,11 @@ func Post(ctx context.Context, env *Env, cfg PostConfig) (*Summary, error) {
 				tick = time.NewTicker(time.Duration(float64(time.Second) * float64(cfg.Posters) / cfg.Rate))
 				defer tick.Stop()
 			}
-			for time.Now().Before(deadline) && ctx.Err() == nil {
+			for n := p; time.Now().Before(deadline) && ctx.Err() == nil; n += cfg.Posters {
 				if tick != nil {
 					<-tick.C
 				}
+				channel := channels[n%len(channels)]
 				t0 := time.Now()
 				msg := "lt " + strconv.FormatInt(t0.UnixNano(), 10) + " load test message"
 				if _, err := c.Do(ctx, "POST", "/posts", map[string]string{"channel_id": channel, "message": msg}, nil); err != nil {
@@ -120,14 +140,14 @@ func Post(ctx context.Context, env *Env, cfg PostConfig) (*Summary, error) {
 				}
 				postLat.Add(time.Since(t0))
 				posted.Add(1)
+				want.Add(reach[channel])
 			}
 		}()
 	}
 	posters.Wait()
 	elapsed := time.Since(start)
 	// Let the last events arrive.
-	want := posted.Load() * int64(len(sockets))
-	for wait := time.Now().Add(3 * time.Second); delivered.Load() < want && time.Now().Before(wait); {
+	for wait := time.Now().Add(3 * time.Second); delivered.Load() < want.Load() && time.Now().Before(wait); {
 		time.Sleep(20 * time.Millisecond)
 	}
 	for _, s := range sockets {
@@ -140,7 +160,7 @@ func Post(ctx context.Context, env *Env, cfg PostConfig) (*Summary, error) {
 	sum := &Summary{Scenario: "post", Duration: elapsed.Seconds(),
 		Rates:   map[string]float64{"posts": float64(posted.Load()) / elapsed.Seconds()},
 		Latency: map[string]Dist{"post": postLat.Dist()},
-		Counts:  map[string]int64{"posts": posted.Load(), "posters": int64(cfg.Posters), "listeners": int64(len(sockets)), "deliveries": delivered.Load(), "deliveries_expected": want},
+		Counts:  map[string]int64{"posts": posted.Load(), "posters": int64(cfg.Posters), "listeners": int64(len(sockets)), "deliveries": delivered.Load(), "deliveries_expected": want.Load()},
 		Server:  after.Diff(before)}
 	if len(sockets) > 0 {
 		sum.Latency["delivery"] = deliverLat.Dist()
