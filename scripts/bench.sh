@@ -10,7 +10,7 @@
 # Environment: RUNS (3), BASE_REF (none), STORES ("sqlite postgres"),
 # PG_ADMIN (postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable),
 # HISTORY_POSTS (posts per sampledata channel, 100000), MIXED_STEPS
-# (2000,5000,10000,15000,19000), BIG_CONNS (10000), GO_BENCH (1: also run the Go benchmarks).
+# (2000,5000,7500,10000,12500,15000,19000), BIG_CONNS (10000), GO_BENCH (1: also run the Go benchmarks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ STORES=${STORES:-sqlite postgres}
 PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 HISTORY_POSTS=${HISTORY_POSTS:-100000}
 # 19,000, not 20,000: this machine's hard open-file limit is 20,000 a process.
-MIXED_STEPS=${MIXED_STEPS:-2000,5000,10000,15000,19000}
+MIXED_STEPS=${MIXED_STEPS:-2000,5000,7500,10000,12500,15000,19000}
 BIG_CONNS=${BIG_CONNS:-10000}
 GO_BENCH=${GO_BENCH:-1}
 ADMIN=sysadmin:Sys@dmin-sample1 # made by parley sampledata
