@@ -80,6 +80,9 @@ type Config struct {
 	RevokeSessionsOnPasswordChange bool   `json:"revoke_sessions_on_password_change" env:"PARLEY_REVOKE_SESSIONS_ON_PASSWORD_CHANGE" mm:"MM_SERVICESETTINGS_TERMINATESESSIONSONPASSWORDCHANGE" help:"a password change ends the user's other sessions (an admin's reset ends all of them)"`
 	EnableMFA                      bool   `json:"enable_mfa" env:"PARLEY_ENABLE_MFA" mm:"MM_SERVICESETTINGS_ENABLEMULTIFACTORAUTHENTICATION" help:"users may turn on multi-factor authentication (TOTP)"`
 	EnforceMFA                     bool   `json:"enforce_mfa" env:"PARLEY_ENFORCE_MFA" mm:"MM_SERVICESETTINGS_ENFORCEMULTIFACTORAUTHENTICATION" help:"every user must set up multi-factor authentication before using the API"`
+
+	ExportRetentionDays int `json:"export_retention_days" env:"PARLEY_EXPORT_RETENTION_DAYS" mm:"MM_EXPORTSETTINGS_RETENTIONDAYS" help:"days a finished bulk export stays in <data_dir>/export before it is removed; 0 keeps exports until deleted"`
+	ImportRetentionDays int `json:"import_retention_days" env:"PARLEY_IMPORT_RETENTION_DAYS" mm:"MM_IMPORTSETTINGS_RETENTIONDAYS" help:"days an uploaded import file stays in <data_dir>/import before it is removed; 0 keeps imports until deleted"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -124,6 +127,9 @@ func Default() Config {
 		LoginLockoutMinutes:            30,
 		RevokeSessionsOnPasswordChange: true,
 		EnableMFA:                      true,
+
+		ExportRetentionDays: 30,
+		ImportRetentionDays: 30,
 	}
 }
 
@@ -281,6 +287,12 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log_format: %q is not text or json", c.LogFormat))
+	}
+	if c.ExportRetentionDays < 0 {
+		errs = append(errs, errors.New("export_retention_days: must not be negative"))
+	}
+	if c.ImportRetentionDays < 0 {
+		errs = append(errs, errors.New("import_retention_days: must not be negative"))
 	}
 	if c.LoginLockoutMinutes < 0 {
 		errs = append(errs, errors.New("login_lockout_minutes: must not be negative"))
