@@ -28,16 +28,7 @@ func TestSweepTransferFiles(t *testing.T) {
 		{"other/old.zip", 365 * 24 * time.Hour, true}, // not a transfer directory
 	}
 	for _, f := range files {
-		p := filepath.Join(b.DataDir, f.path)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(p, now.Add(-f.age), now.Add(-f.age)); err != nil {
-			t.Fatal(err)
-		}
+		writeAged(t, filepath.Join(b.DataDir, f.path), now.Add(-f.age))
 	}
 	n, err := a.SweepTransferFiles(context.Background(), now)
 	if err != nil || n != 3 {
@@ -57,18 +48,22 @@ func TestSweepTransferFilesOff(t *testing.T) {
 	cfg := *a.Config()
 	cfg.ExportRetentionDays, cfg.ImportRetentionDays = 0, 0
 	a.SetConfig(cfg)
-	p := filepath.Join(b.DataDir, "export", "old.zip")
+	writeAged(t, filepath.Join(b.DataDir, "export", "old.zip"), time.Now().Add(-1000*24*time.Hour))
+	if n, err := a.SweepTransferFiles(context.Background(), time.Now()); err != nil || n != 0 {
+		t.Fatalf("SweepTransferFiles with retention off = %d, %v; want nothing removed", n, err)
+	}
+}
+
+// writeAged writes a small file at p, last modified at mtime.
+func writeAged(t *testing.T, p string, mtime time.Time) {
+	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	old := time.Now().Add(-1000 * 24 * time.Hour)
-	if err := os.Chtimes(p, old, old); err != nil {
+	if err := os.Chtimes(p, mtime, mtime); err != nil {
 		t.Fatal(err)
-	}
-	if n, err := a.SweepTransferFiles(context.Background(), time.Now()); err != nil || n != 0 {
-		t.Fatalf("SweepTransferFiles with retention off = %d, %v; want nothing removed", n, err)
 	}
 }
