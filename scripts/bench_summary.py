@@ -25,6 +25,11 @@ def median(values):
     return round(statistics.median(values), 2) if values else None
 
 
+def cpu_per_post(s):
+    """Server CPU milliseconds per post of a post run."""
+    return 1000 * s["server"]["cpu_seconds"] / max(s["counts"]["posts"], 1)
+
+
 def lat(s, key, q):
     return s.get("latency", {}).get(key, {}).get(q)
 
@@ -36,7 +41,7 @@ figures = [
     ("post p99, 10 posters, no listeners", "ms", None, "lower",
      lambda st: median([lat(s, "post", "p99_ms") for s in runs(st + "-post-0")])),
     ("server CPU per post, no listeners", "ms", None, "lower",
-     lambda st: median([1000 * s["server"]["cpu_seconds"] / max(s["counts"]["posts"], 1) for s in runs(st + "-post-0")])),
+     lambda st: median([cpu_per_post(s) for s in runs(st + "-post-0")])),
     ("posts/s, 10 posters, 500 listeners", "posts/s", {"sqlite": 1500, "postgres": 1000}, "higher",
      lambda st: median([s["rates"]["posts"] for s in runs(st + "-post-max")])),
     ("post p99, 10 posters, 500 listeners", "ms", None, "lower",
@@ -91,9 +96,15 @@ if base_ref:
     head = median([s["rates"]["posts"] for s in runs("compare-head")])
     base_p99 = median([lat(s, "post", "p99_ms") for s in runs("compare-base")])
     head_p99 = median([lat(s, "post", "p99_ms") for s in runs("compare-head")])
+    # Server CPU per post barely moves with the machine's other load, while
+    # posts/s does: on a shared machine the CPU ratio is the one to trust.
+    base_cpu = median([cpu_per_post(s) for s in runs("compare-base")])
+    head_cpu = median([cpu_per_post(s) for s in runs("compare-head")])
     compare = {"base_ref": base_ref, "base_posts_per_s": base, "head_posts_per_s": head,
                "ratio": round(head / base, 2) if base and head else None,
-               "base_post_p99_ms": base_p99, "head_post_p99_ms": head_p99}
+               "base_post_p99_ms": base_p99, "head_post_p99_ms": head_p99,
+               "base_cpu_ms_per_post": base_cpu, "head_cpu_ms_per_post": head_cpu,
+               "cpu_ratio": round(head_cpu / base_cpu, 2) if base_cpu and head_cpu else None}
     results["compare"] = compare
 
 mixed_notes = {st: [n for s in runs(st + "-mixed") for n in s.get("notes", [])] for st in stores}
@@ -137,7 +148,8 @@ if compare:
     lines += ["", f"Same run, SQLite, 10 posters, 50 listeners, alternating binaries: baseline `{base_ref}` "
               f"{fmt(compare['base_posts_per_s'])} posts/s (p99 {fmt(compare['base_post_p99_ms'])} ms), this revision "
               f"{fmt(compare['head_posts_per_s'])} posts/s (p99 {fmt(compare['head_post_p99_ms'])} ms): "
-              f"ratio {compare['ratio']}."]
+              f"ratio {compare['ratio']}; server CPU per post {fmt(compare['base_cpu_ms_per_post'])} → "
+              f"{fmt(compare['head_cpu_ms_per_post'])} ms, ratio {compare['cpu_ratio']}."]
 for st in stores:
     if mixed_notes[st]:
         lines += ["", f"Mixed steps on {st}:", ""] + [f"- {n}" for n in mixed_notes[st]]
