@@ -97,7 +97,7 @@ func Connect(ctx context.Context, dsn, dataDir string) (*SQLStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.db.PingContext(ctx); err != nil {
+	if err := s.firstPing(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("database: connect: %w", err)
 	}
@@ -116,9 +116,9 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	// power loss; immediate transactions so writers queue on busy_timeout instead of
 	// failing on lock upgrade.
 	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)") // first, so that it covers the pragmas after it
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
@@ -204,6 +204,22 @@ func (s *SQLStore) PendingMigrations(ctx context.Context) ([]int64, error) {
 		}
 	}
 	return out, nil
+}
+
+// firstPing opens the first connection. On SQLite it does so under the
+// migration lock: the first connection to a new file switches it to WAL, and
+// two processes doing that at once can get SQLITE_BUSY without the busy
+// timeout ever being consulted. Once the file is in WAL mode, later
+// connections only read that setting and wait on the busy timeout as usual.
+func (s *SQLStore) firstPing(ctx context.Context) error {
+	if s.driver == DriverSQLite {
+		unlock, err := s.migrationLock(ctx)
+		if err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		defer unlock()
+	}
+	return s.db.PingContext(ctx)
 }
 
 // migrationLockID is the PostgreSQL advisory lock key of Parley's migrations.
