@@ -150,7 +150,8 @@ func (a *App) expire(ctx context.Context, q store.ExpiredPostsQuery, dryRun bool
 	}
 }
 
-// RetentionLoop runs retention every interval until ctx ends.
+// RetentionLoop runs retention, and removes expired upload sessions, every
+// interval until ctx ends.
 func (a *App) RetentionLoop(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -159,6 +160,7 @@ func (a *App) RetentionLoop(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			a.SweepUploads(ctx, time.Now())
 			res, err := a.RunRetention(ctx, SystemSession(), false, RetentionBatch)
 			if err != nil {
 				a.log.ErrorContext(ctx, "retention run", "err", err)
