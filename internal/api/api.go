@@ -63,6 +63,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.gdprRoutes()
 	h.searchRoutes()
 	h.fileRoutes()
+	h.uploadRoutes()
 	h.hookRoutes()
 	h.commandRoutes()
 	h.botRoutes()

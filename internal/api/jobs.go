@@ -8,9 +8,9 @@ import (
 )
 
 // Jobs, imports and exports: the admin API mmctl's `import` and `export`
-// commands use. Uploading an import file differs from Mattermost: instead of
-// a resumable upload session (POST /uploads with type import_upload, then
-// POST /uploads/{id}), the zip is sent whole as the body of POST /imports.
+// commands use. An import zip arrives through a resumable upload session
+// (uploads.go), as mmctl sends it, or whole as the body of POST /imports,
+// which Mattermost lacks, for curl.
 func (h *Handler) jobRoutes() {
 	h.post("/jobs", h.createJob)
 	h.get("/jobs/{job_id}", h.getJob)

@@ -3,6 +3,7 @@ package api_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -206,6 +207,43 @@ func TestImportJobCancel(t *testing.T) {
 		}
 		if n, _ := strconv.Atoi(got.Data["line_number"]); n != 0 {
 			t.Fatalf("canceled job reports a bad line: %v", got.Data)
+		}
+	})
+}
+
+// A job left running by a server that stopped (no heartbeat for a minute)
+// ends in error, or canceled if a cancel was asked, instead of showing
+// in_progress forever; a job with a fresh heartbeat is left alone.
+func TestStaleJobsEnd(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		st := s.Srv.App.Store()
+		ctx := context.Background()
+		now := model.Now()
+		job := func(status string, beat int64) string {
+			j := &model.Job{ID: model.NewID(), Type: model.JobTypeExportProcess, CreateAt: now - 3*60_000, StartAt: now - 3*60_000,
+				LastActivityAt: beat, Status: status, Data: model.StringMap{}}
+			if err := st.SaveJob(ctx, j); err != nil {
+				t.Fatal(err)
+			}
+			return j.ID
+		}
+		crashed := job(model.JobStatusInProgress, now-2*60_000)
+		canceling := job(model.JobStatusCancelRequested, now-2*60_000)
+		alive := job(model.JobStatusInProgress, now+60_000) // its node beats on
+		// Creating a job wakes the job loop, which looks for stale jobs first.
+		var next model.Job
+		admin.Post("/jobs", map[string]any{"type": "export_process"}).Expect(http.StatusCreated).JSON(&next)
+		j := waitJob(t, admin, crashed, model.JobStatusError)
+		if !strings.Contains(j.Data["error"], "stopped") {
+			t.Errorf("stale job's error = %q", j.Data["error"])
+		}
+		waitJob(t, admin, canceling, model.JobStatusCanceled)
+		waitJob(t, admin, next.ID, model.JobStatusSuccess)
+		var j2 model.Job
+		admin.Get("/jobs/" + alive).Expect(http.StatusOK).JSON(&j2)
+		if j2.Status != model.JobStatusInProgress {
+			t.Errorf("job with a recent heartbeat ended: %s %v", j2.Status, j2.Data)
 		}
 	})
 }

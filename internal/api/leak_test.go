@@ -59,15 +59,17 @@ type actor struct {
 }
 
 type leakWorld struct {
-	s       *apitest.Server
-	owner   *apitest.Client
-	team    *model.Team
-	secret  *model.Channel
-	root    *model.Post
-	reply   *model.Post
-	fileID  string
-	actors  []actor
-	covered map[string]bool
+	s      *apitest.Server
+	owner  *apitest.Client
+	team   *model.Team
+	secret *model.Channel
+	root   *model.Post
+	reply  *model.Post
+	fileID string
+	// uploadID is the owner's upload session in the private channel.
+	uploadID string
+	actors   []actor
+	covered  map[string]bool
 }
 
 func newLeakWorld(t *testing.T, s *apitest.Server) *leakWorld {
@@ -99,6 +101,11 @@ func newLeakWorld(t *testing.T, s *apitest.Server) *leakWorld {
 	o.Upload(ch.ID, apitest.FilePart{Name: secretMark + "-file.txt", Data: []byte(secretMark + " file content")}).
 		Expect(http.StatusCreated).JSON(&up)
 	w.fileID = up.FileInfos[0].ID
+	var us model.UploadSession
+	o.Post("/uploads", map[string]any{"channel_id": ch.ID, "filename": secretMark + "-upload.txt", "file_size": 100}).
+		Expect(http.StatusCreated).JSON(&us)
+	o.Raw("POST", "/uploads/"+us.ID, "application/octet-stream", []byte(secretMark+" partial")).Expect(http.StatusNoContent)
+	w.uploadID = us.ID
 	var root model.Post
 	o.Post("/posts", map[string]any{"channel_id": ch.ID, "message": secretMark + " root @removed #zzsecrettag",
 		"file_ids": []string{w.fileID}}).Expect(http.StatusCreated).JSON(&root)
@@ -131,7 +138,7 @@ func (w *leakWorld) fill(pattern string, a actor, self bool) string {
 			"channel_id": w.secret.ID, "post_id": w.root.ID, "file_id": w.fileID, "team_id": w.team.ID,
 			"team_name": w.team.Name, "channel_name": w.secret.Name, "username": "owner", "email": "owner@example.com",
 			"user_id": w.owner.UserID, "category": "display_settings", "name": "x", "emoji_name": "zzz",
-			"role_name": "channel_user", "invite_id": w.team.InviteID,
+			"role_name": "channel_user", "invite_id": w.team.InviteID, "upload_id": w.uploadID,
 		}[name]
 		if name == "user_id" && self {
 			v = a.c.UserID
@@ -180,7 +187,7 @@ var mustReveal = []string{
 	"GET /channels/{channel_id}/files", "GET /files/{file_id}/info", "GET /posts/{post_id}", "GET /posts/{post_id}/thread",
 	"GET /teams/{team_id}/channels/name/{channel_name:name}", "POST /teams/{team_id}/posts/search",
 	"POST /posts/ids", "POST /channels/search", "GET /users/{user_id}/teams/{team_id}/channels",
-	"POST /teams/{team_id}/channels/search",
+	"POST /teams/{team_id}/channels/search", "GET /uploads/{upload_id}", "GET /users/{user_id}/uploads",
 }
 
 // positiveControl runs the owner, who may see everything, through the read

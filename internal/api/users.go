@@ -2,10 +2,12 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"hash/fnv"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,7 +41,9 @@ func (h *Handler) userRoutes() {
 	h.put("/users/{user_id}/active", h.updateActive)
 	h.put("/users/{user_id}/roles", h.updateRoles)
 	h.get("/users/{user_id}/image", h.userImage, authTrusted)
-	h.get("/users/{user_id}/image/default", h.userImage, authTrusted)
+	h.get("/users/{user_id}/image/default", h.defaultUserImage, authTrusted)
+	h.post("/users/{user_id}/image", h.setUserImage)
+	h.delete("/users/{user_id}/image", h.resetUserImage)
 	h.post("/users/{user_id}/typing", h.userTyping)
 	h.get("/users/{user_id}/terms_of_service", func(c *Context) error {
 		return model.ErrNotFound("app.user_terms_of_service.get_by_user.no_rows.app_error", "terms of service")
@@ -468,8 +472,34 @@ func (h *Handler) updateRoles(c *Context) error {
 	return c.statusOK()
 }
 
-// userImage serves a generated avatar: a square in a colour derived from the id.
+// userImage serves the user's uploaded picture, or the generated one.
 func (h *Handler) userImage(c *Context) error {
+	id, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	obj, u, err := c.app.ProfileImage(c.ctx, c.Session, id)
+	if err != nil {
+		return err
+	}
+	if obj == nil {
+		// The uploaded picture could not be read: the default, cached briefly.
+		return writeDefaultImage(c, u.ID, u.LastPictureUpdate > 0)
+	}
+	defer obj.Close()
+	hdr := c.w.Header()
+	hdr.Set("Content-Type", "image/png")
+	hdr.Set("Cache-Control", "max-age=86400, private")
+	hdr.Set("ETag", `"`+strconv.FormatInt(u.LastPictureUpdate, 10)+`"`)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Del("Expires")
+	c.status = http.StatusOK
+	http.ServeContent(c.w, c.r, "", obj.ModTime(), obj)
+	return nil
+}
+
+// defaultUserImage serves the generated picture, whatever was uploaded.
+func (h *Handler) defaultUserImage(c *Context) error {
 	id, err := c.userParam()
 	if err != nil {
 		return err
@@ -477,6 +507,13 @@ func (h *Handler) userImage(c *Context) error {
 	if _, err := c.app.GetUser(c.ctx, c.Session, id); err != nil {
 		return err
 	}
+	return writeDefaultImage(c, id, false)
+}
+
+// writeDefaultImage sends a generated avatar: a square in a colour derived
+// from the id. briefly caches it for 5 minutes instead of a day, for when it
+// stands in for an uploaded picture that could not be read.
+func writeDefaultImage(c *Context, id string, briefly bool) error {
 	f := fnv.New32a()
 	f.Write([]byte(id))
 	sum := f.Sum32()
@@ -486,10 +523,69 @@ func (h *Handler) userImage(c *Context) error {
 		return model.ErrInternal(err)
 	}
 	c.w.Header().Set("Content-Type", "image/png")
-	c.w.Header().Set("Cache-Control", "max-age=86400, private")
+	if briefly {
+		c.w.Header().Set("Cache-Control", "max-age=300, private")
+	} else {
+		c.w.Header().Set("Cache-Control", "max-age=86400, private")
+	}
 	c.status = http.StatusOK
-	_, err = c.w.Write(buf.Bytes())
+	_, err := c.w.Write(buf.Bytes())
 	return err
+}
+
+// setUserImage takes the multipart field "image".
+func (h *Handler) setUserImage(c *Context) error {
+	id, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	limit := c.app.Config().MaxFileSize
+	tooLarge := model.NewAppError(http.StatusRequestEntityTooLarge, "api.user.upload_profile_user.too_large.app_error",
+		"Unable to upload the profile image: it exceeds the maximum file size.")
+	if c.r.ContentLength > limit+1<<20 {
+		return tooLarge
+	}
+	err = c.app.SetProfileImage(c.ctx, c.Session, id, func() (io.Reader, error) {
+		c.r.Body = http.MaxBytesReader(c.w, c.r.Body, limit+1<<20)
+		mr, err := c.r.MultipartReader()
+		if err != nil {
+			return nil, model.NewAppError(http.StatusBadRequest, "api.user.upload_profile_user.parse.app_error",
+				"Could not parse the multipart form.").Wrap(err)
+		}
+		for {
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				return nil, model.NewAppError(http.StatusBadRequest, "api.user.upload_profile_user.no_file.app_error",
+					"No file under 'image' in the request.")
+			}
+			if err != nil {
+				var mbe *http.MaxBytesError
+				if errors.As(err, &mbe) {
+					return nil, tooLarge
+				}
+				return nil, model.NewAppError(http.StatusBadRequest, "api.user.upload_profile_user.parse.app_error",
+					"Could not parse the multipart form.").Wrap(err)
+			}
+			if part.FormName() == "image" {
+				return part, nil
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return c.statusOK()
+}
+
+func (h *Handler) resetUserImage(c *Context) error {
+	id, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	if err := c.app.ResetProfileImage(c.ctx, c.Session, id); err != nil {
+		return err
+	}
+	return c.statusOK()
 }
 
 // boundedImage gives a uniform colour the 128×128 bounds of an avatar.

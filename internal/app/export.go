@@ -27,10 +27,11 @@ type ExportReport struct {
 
 // ExportBulkZip writes the export as a zip: import.jsonl at the root and,
 // under data/, the custom emoji images and, with attachments, the posts'
-// files: the layout `parley import bulk` and mmctl accept. Paths in the JSONL
-// are relative to data/: a file's is its storage directory and its name
-// (f/ab/<id>/report.pdf, so the import gets the name back), an emoji's
-// emoji/<id>/image, as Mattermost's archives.
+// files and the users' profile pictures: the layout `parley import bulk` and
+// mmctl accept. Paths in the JSONL are relative to data/: a file's is its
+// storage directory and its name (f/ab/<id>/report.pdf, so the import gets
+// the name back), an emoji's emoji/<id>/image, a picture's
+// users/<id>/<last_picture_update>.png, as Mattermost's archives.
 func (a *App) ExportBulkZip(ctx context.Context, s *model.Session, w io.Writer, attachments bool) (*ExportReport, error) {
 	zw := zip.NewWriter(w)
 	f, err := zw.Create("import.jsonl")
@@ -313,6 +314,17 @@ func (e *exporter) user(ctx context.Context, u *model.User, chanByID map[string]
 	}
 	if u.DeleteAt > 0 {
 		d.DeleteAt = &u.DeleteAt
+	}
+	if u.LastPictureUpdate > 0 && e.opt.attachments {
+		key := profileImageKey(u.ID, u.LastPictureUpdate)
+		// A picture whose bytes are gone is left out rather than failing the export.
+		if obj, err := e.a.files.Open(ctx, key); err == nil {
+			obj.Close()
+			d.ProfileImage = bulk.Ptr(e.addFile(key, key))
+			e.rep.Exported["profile_images"]++
+		} else {
+			e.rep.Skipped = appendOnce(e.rep.Skipped, "profile images whose bytes could not be read")
+		}
 	}
 	np := &bulk.UserNotifyProps{}
 	for i, f := range []**string{&np.Desktop, &np.DesktopSound, &np.Email, &np.Mobile, &np.MobilePushStatus, &np.ChannelTrigger,

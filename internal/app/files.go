@@ -25,6 +25,8 @@ import (
 //	f/<first two characters of id>/<id>/original
 //	f/<..>/<id>/thumb.jpg, preview.jpg   (images)
 //	emoji/<id>/image
+//	users/<user id>/<last_picture_update>.png   (profile pictures, profileimage.go)
+//	uploads/<upload id>/...                     (resumable upload chunks, uploads.go)
 //
 // Permanent deletions queue the ids in the database in the deleting
 // transaction; drainPurges removes the bytes once that has committed.
@@ -548,8 +550,13 @@ func (a *App) drainPurges(ctx context.Context) {
 		removed := 0
 		for _, p := range batch {
 			prefix := fileDir(p[1])
-			if p[0] == store.PurgeEmoji {
+			switch p[0] {
+			case store.PurgeEmoji:
 				prefix = emojiDir(p[1])
+			case store.PurgeUser:
+				prefix = profileImageDir(p[1])
+			case store.PurgeUpload:
+				prefix = uploadDir(p[1])
 			}
 			if len(p[1]) < 2 {
 				prefix = ""

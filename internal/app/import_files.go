@@ -23,6 +23,11 @@ const (
 // missing attachment is found before anything is written.
 func (im *importRun) checkFiles(l *bulk.Line, n int) []*bulk.Error {
 	var out []*bulk.Error
+	if l.User != nil && l.User.ProfileImage != nil && *l.User.ProfileImage != "" {
+		if _, err := im.src.Stat(*l.User.ProfileImage); err != nil {
+			out = append(out, fileErr(n, "user.profile_image", err))
+		}
+	}
 	if l.Emoji != nil && l.Emoji.Image != nil {
 		if _, err := im.src.Stat(*l.Emoji.Image); err != nil {
 			out = append(out, fileErr(n, "emoji.image", err))
@@ -211,6 +216,61 @@ func (im *importer) importEmoji(ctx context.Context, tx store.Store, bl *bulkLin
 		return internalErr(bl, "emoji", err)
 	}
 	im.count("emoji", 1)
+	return nil
+}
+
+// importProfileImage makes a user line's profile_image the user's picture,
+// like POST /users/{id}/image: it stores the picture and sets
+// u.LastPictureUpdate, for the caller to save with the user. The picture
+// the user has already is kept as it is, so a re-import changes nothing;
+// a replaced one's bytes go once the batch has committed.
+func (im *importer) importProfileImage(ctx context.Context, tx store.Store, bl *bulkLine, u *model.User) *bulk.Error {
+	const field = "user.profile_image"
+	name := *bl.l.User.ProfileImage
+	size, err := im.src.Stat(name)
+	if err != nil {
+		return fileErr(bl.n, field, err)
+	}
+	if size > im.a.Config().MaxFileSize {
+		return modelErr(bl, field, im.a.errProfileImageTooLarge())
+	}
+	r, err := im.src.OpenFile(name)
+	if err != nil {
+		return fileErr(bl.n, field, err)
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, size+1))
+	r.Close()
+	if err != nil {
+		return fileErr(bl.n, field, err)
+	}
+	img, err := im.a.profileImageBytes(ctx, raw)
+	if err != nil {
+		var ae *model.AppError
+		if errors.As(err, &ae) {
+			return modelErr(bl, field, ae)
+		}
+		return internalErr(bl, field, err)
+	}
+	old := u.LastPictureUpdate
+	if old > 0 {
+		if obj, err := im.a.files.Open(ctx, profileImageKey(u.ID, old)); err == nil {
+			have, err := io.ReadAll(obj)
+			obj.Close()
+			if err == nil && bytes.Equal(have, img) {
+				return nil
+			}
+		}
+	}
+	at := max(model.Now(), old+1)
+	key := profileImageKey(u.ID, at)
+	if _, err := im.a.files.Write(ctx, key, bytes.NewReader(img)); err != nil {
+		return internalErr(bl, field, err)
+	}
+	im.written = append(im.written, key)
+	u.LastPictureUpdate = at
+	if old > 0 {
+		tx.AfterCommit(func() { im.a.removeBytes(ctx, profileImageKey(u.ID, old)) })
+	}
 	return nil
 }
 

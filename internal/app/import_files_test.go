@@ -6,6 +6,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"os"
@@ -19,6 +20,21 @@ import (
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/testdb"
 )
+
+func jpegBytes(t testing.TB, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for x := 0; x < w; x++ {
+		for y := 0; y < h; y++ {
+			img.Set(x, y, color.RGBA{uint8(x * 2), uint8(y * 2), 100, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
 
 func pngBytes(t testing.TB, w, h int) []byte {
 	t.Helper()
@@ -75,7 +91,7 @@ func zipContents(t *testing.T, b []byte) (lines []string, files map[string][]byt
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := regexp.MustCompile(`(f/)[a-z0-9]{2}/[a-z0-9]{26}/|(emoji/)[a-z0-9]{26}/`)
+	ids := regexp.MustCompile(`(f/)[a-z0-9]{2}/[a-z0-9]{26}/|(emoji/)[a-z0-9]{26}/|(users/)[a-z0-9]{26}/[0-9]+`)
 	files = map[string][]byte{}
 	for _, zf := range zr.File {
 		rc, err := zf.Open()
@@ -85,11 +101,11 @@ func zipContents(t *testing.T, b []byte) (lines []string, files map[string][]byt
 		data, _ := io.ReadAll(rc)
 		rc.Close()
 		if zf.Name == "import.jsonl" {
-			lines = strings.Split(strings.TrimSpace(ids.ReplaceAllString(string(data), "${1}${2}ID/")), "\n")[1:]
+			lines = strings.Split(strings.TrimSpace(ids.ReplaceAllString(string(data), "${1}${2}${3}ID/")), "\n")[1:]
 			slices.Sort(lines)
 			continue
 		}
-		files[ids.ReplaceAllString(strings.TrimPrefix(zf.Name, "data/"), "${1}${2}ID/")] = data
+		files[ids.ReplaceAllString(strings.TrimPrefix(zf.Name, "data/"), "${1}${2}${3}ID/")] = data
 	}
 	return lines, files
 }
@@ -115,7 +131,10 @@ func TestBulkAttachmentsRoundTrip(t *testing.T) {
 		"files/reply.log":       []byte("log line\n"),
 		"dm/hello.txt":          []byte("hi\n"),
 	}
-	lines := append(slices.Clone(filesHeader),
+	files["faces/alice.jpg"] = jpegBytes(t, 90, 120)
+	header := slices.Clone(filesHeader)
+	header[4] = strings.Replace(header[4], `"username":"alice",`, `"username":"alice","profile_image":"faces/alice.jpg",`, 1)
+	lines := append(header,
 		`{"type":"post","post":{"team":"demo","channel":"dev","user":"alice","message":"files :parley_ship:","create_at":1700000000000,`+
 			`"attachments":[{"path":"files/notes.txt"},{"path":"img/pic.png"}],`+
 			`"reactions":[{"user":"bob","emoji_name":"parley_ship","create_at":1700000000500}],`+
@@ -144,9 +163,14 @@ func TestBulkAttachmentsRoundTrip(t *testing.T) {
 		if len(f1["emoji/ID/image"]) == 0 {
 			t.Errorf("emoji image not exported: %v", f1)
 		}
+		if m, _, err := image.Decode(bytes.NewReader(f1["users/ID/.png"])); err != nil || m.Bounds().Dx() != app.ProfileImageSide ||
+			m.Bounds().Dy() != app.ProfileImageSide {
+			t.Errorf("profile image not exported as a %d px square PNG: %v", app.ProfileImageSide, err)
+		}
 		joined := strings.Join(l1, "\n")
 		for _, want := range []string{`"attachments":[{"path":"f/ID/notes.txt"},{"path":"f/ID/pic.png"}]`,
-			`{"type":"emoji","emoji":{"name":"parley_ship","image":"emoji/ID/image"}}`, `"attachments":[{"path":"f/ID/hello.txt"}]`} {
+			`{"type":"emoji","emoji":{"name":"parley_ship","image":"emoji/ID/image"}}`, `"attachments":[{"path":"f/ID/hello.txt"}]`,
+			`{"type":"user","user":{"profile_image":"users/ID/.png","username":"alice"`} {
 			if !strings.Contains(joined, want) {
 				t.Errorf("export lacks %s:\n%s", want, joined)
 			}
@@ -227,12 +251,20 @@ func TestBulkAttachmentErrors(t *testing.T) {
 	cases := []struct {
 		name, line, field, id string
 		files                 map[string][]byte
+		// applyOnly: found while storing (validation only looks the file up).
+		applyOnly bool
 	}{
-		{"missing in zip", post("files/nope.txt"), "post.replies[0].attachments[0].path", "app.import.attachment.bad_file.error", good},
+		{"missing in zip", post("files/nope.txt"), "post.replies[0].attachments[0].path", "app.import.attachment.bad_file.error", good, false},
 		{"path traversal", post("../../etc/passwd"), "post.replies[0].attachments[0].path",
-			"app.import.validate_attachment_import_data.path_invalid.error", good},
-		{"absolute path in zip", post("/etc/passwd"), "post.replies[0].attachments[0].path", "app.import.attachment.bad_file.error", good},
-		{"missing emoji image", "", "emoji.image", "app.import.attachment.bad_file.error", map[string][]byte{}},
+			"app.import.validate_attachment_import_data.path_invalid.error", good, false},
+		{"absolute path in zip", post("/etc/passwd"), "post.replies[0].attachments[0].path", "app.import.attachment.bad_file.error", good, false},
+		{"missing emoji image", "", "emoji.image", "app.import.attachment.bad_file.error", map[string][]byte{}, false},
+		{"missing profile image", userWithPicture("faces/nope.png"), "user.profile_image", "app.import.attachment.bad_file.error", good, false},
+		{"profile image path traversal", userWithPicture("../faces/x.png"), "user.profile_image",
+			"app.import.validate_user_import_data.profile_image.error", good, false},
+		{"profile image not an image", userWithPicture("faces/x.png"), "user.profile_image",
+			"api.user.upload_profile_user.decode.app_error", map[string][]byte{"emoji/parley_ship.png": pngBytes(t, 8, 8),
+				"faces/x.png": []byte("<svg xmlns='http://www.w3.org/2000/svg'/>")}, true},
 	}
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		for _, c := range cases {
@@ -246,18 +278,27 @@ func TestBulkAttachmentErrors(t *testing.T) {
 				path := writeZip(t, lines, c.files)
 				a := newApp(t, testdb.Backend{Name: b.Name, DSN: freshDSN(t, b), DataDir: t.TempDir()})
 				for _, apply := range []bool{false, true} {
+					if c.applyOnly && !apply {
+						continue
+					}
 					rep := importFile(t, a, path, apply)
 					if rep.ErrorCount != 1 || rep.Errors[0].Line != want || rep.Errors[0].Field != c.field || rep.Errors[0].ID != c.id {
 						t.Fatalf("apply=%v: %+v", apply, errs(rep))
 					}
 					// Earlier blocks are written; the failing line's batch is not.
-					if apply && (rep.Imported["posts"] != 0 || rep.Imported["attachments"] != 0 || (c.line == "" && rep.Imported["emoji"] != 0)) {
+					if apply && (rep.Imported["posts"] != 0 || rep.Imported["attachments"] != 0 || (c.line == "" && rep.Imported["emoji"] != 0) ||
+						rep.Imported["users"] > 2) {
 						t.Fatalf("half-written: %+v", rep.Imported)
 					}
 				}
 			})
 		}
 	})
+}
+
+// userWithPicture is a user line naming a profile image.
+func userWithPicture(path string) string {
+	return `{"type":"user","user":{"username":"carol","email":"carol@example.com","profile_image":"` + path + `"}}`
 }
 
 // TestBulkAttachmentsDir: a JSONL file's attachments come from the directory

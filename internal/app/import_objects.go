@@ -224,6 +224,11 @@ func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine
 	if ae := u.IsValid(); ae != nil {
 		return modelErr(bl, "user", ae)
 	}
+	if d.ProfileImage != nil && *d.ProfileImage != "" {
+		if e := im.importProfileImage(ctx, tx, bl, u); e != nil {
+			return e
+		}
+	}
 	if isNew {
 		u.UpdateAt = now
 		if err := tx.SaveUser(ctx, u); err != nil {
@@ -338,7 +343,8 @@ func userChanged(a, b *model.User, notify model.StringMap) bool {
 	}
 	return a.Email != b.Email || a.Nickname != b.Nickname || a.FirstName != b.FirstName || a.LastName != b.LastName ||
 		a.Position != b.Position || a.Roles != b.Roles || a.Locale != b.Locale || a.DeleteAt != b.DeleteAt ||
-		a.AuthService != b.AuthService || authA != authB || a.Password != b.Password || !maps.Equal(notify, b.NotifyProps)
+		a.AuthService != b.AuthService || authA != authB || a.Password != b.Password || !maps.Equal(notify, b.NotifyProps) ||
+		a.LastPictureUpdate != b.LastPictureUpdate
 }
 
 func (im *importer) importUserTeam(ctx context.Context, tx store.Store, bl *bulkLine, u *model.User, i int, d *bulk.UserTeam) ([]model.Preference, *bulk.Error) {

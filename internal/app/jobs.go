@@ -35,6 +35,9 @@ const (
 	// jobBeat is how often a running job records progress and looks for a
 	// cancel request.
 	jobBeat = time.Second
+	// jobStale is how long a running job may go without a heartbeat before
+	// its node is taken to have stopped.
+	jobStale = time.Minute
 )
 
 func (a *App) importDir() string { return filepath.Join(a.Config().DataDir, "import") }
@@ -134,7 +137,42 @@ func (a *App) JobsLoop(ctx context.Context) {
 	}
 }
 
+// endStaleJobs ends the jobs whose node stopped while running them (a crash,
+// a kill): with no heartbeat for jobStale they would show in_progress
+// forever. They end in error rather than run again, since the input that
+// stopped a node could stop the next one too; an import can simply be
+// started again, as re-importing changes nothing.
+func (a *App) endStaleJobs(ctx context.Context) {
+	before := model.Now() - jobStale.Milliseconds()
+	js, err := a.store.StaleJobs(ctx, before)
+	if err != nil {
+		a.log.ErrorContext(ctx, "list stale jobs", "err", err)
+		return
+	}
+	for _, j := range js {
+		if j.Data == nil {
+			j.Data = model.StringMap{}
+		}
+		if j.Status == model.JobStatusCancelRequested {
+			j.Status = model.JobStatusCanceled
+		} else {
+			j.Status = model.JobStatusError
+			j.Data["error"] = "the server running this job stopped before it ended; start it again"
+		}
+		j.LastActivityAt = model.Now()
+		switch err := a.store.EndStaleJob(ctx, j, before); {
+		case errors.Is(err, store.ErrNotFound):
+			// It ended, or its node came back, meanwhile.
+		case err != nil:
+			a.log.ErrorContext(ctx, "end stale job", "job_id", j.ID, "err", err)
+		default:
+			a.log.WarnContext(ctx, "job ended: its server stopped while it ran", "job_id", j.ID, "type", j.Type, "status", j.Status)
+		}
+	}
+}
+
 func (a *App) runPendingJobs(ctx context.Context) {
+	a.endStaleJobs(ctx)
 	for ctx.Err() == nil {
 		js, err := a.store.PendingJobs(ctx, 10)
 		if err != nil {
@@ -206,7 +244,13 @@ func (a *App) runJob(ctx context.Context, j *model.Job) {
 	if j.Status != model.JobStatusSuccess {
 		j.Progress = progress.Load()
 	}
-	if err := a.store.UpdateJob(context.WithoutCancel(ctx), j); err != nil {
+	switch err := a.store.EndJob(context.WithoutCancel(ctx), j); {
+	case errors.Is(err, store.ErrNotFound):
+		// endStaleJobs ended it while this node went without a heartbeat
+		// (a database outage, a stall); its verdict stands.
+		a.log.WarnContext(ctx, "job was ended by another node meanwhile", "job_id", j.ID)
+		return
+	case err != nil:
 		a.log.ErrorContext(ctx, "record job end", "job_id", j.ID, "err", err)
 	}
 	a.log.InfoContext(ctx, "job ended", "job_id", j.ID, "type", j.Type, "status", j.Status, "err", err)

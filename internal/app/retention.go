@@ -150,8 +150,8 @@ func (a *App) expire(ctx context.Context, q store.ExpiredPostsQuery, dryRun bool
 	}
 }
 
-// RetentionLoop runs retention, of posts and of import and export files,
-// every interval until ctx ends.
+// RetentionLoop runs retention, of posts and of import and export files, and
+// removes expired upload sessions, every interval until ctx ends.
 func (a *App) RetentionLoop(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -163,6 +163,7 @@ func (a *App) RetentionLoop(ctx context.Context, every time.Duration) {
 			if _, err := a.SweepTransferFiles(ctx, time.Now()); err != nil {
 				a.log.ErrorContext(ctx, "import and export file retention", "err", err)
 			}
+			a.SweepUploads(ctx, time.Now())
 			res, err := a.RunRetention(ctx, SystemSession(), false, RetentionBatch)
 			if err != nil {
 				a.log.ErrorContext(ctx, "retention run", "err", err)

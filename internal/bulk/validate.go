@@ -279,6 +279,10 @@ func checkUser(p *problems, u *User) {
 	if u.AuthData != nil && len(*u.AuthData) > 128 {
 		p.add("user.auth_data", pre+"auth_data_length.error", "auth_data longer than 128 characters")
 	}
+	if u.ProfileImage != nil && strings.Contains(*u.ProfileImage, "..") {
+		// The same rule as attachment paths: nothing outside the import.
+		p.add("user.profile_image", pre+"profile_image.error", "profile_image must not contain ..")
+	}
 	blank := func(s *string) bool { return s == nil || *s == "" }
 	if blank(u.AuthService) != blank(u.AuthData) {
 		p.add("user.auth_service", pre+"auth_data_and_service_dependency.error", "auth_service and auth_data go together")

@@ -341,3 +341,38 @@ func gifFrames(data []byte) (frames int, pixels int64, err error) {
 		}
 	}
 }
+
+// Avatar turns an uploaded profile picture (the first frame of a JPEG, PNG,
+// GIF or WebP) into a side×side PNG: the largest centred square, scaled, with
+// the EXIF orientation applied. Re-encoding drops whatever else the upload
+// carried (metadata, trailing data).
+func Avatar(rs io.ReadSeeker, side int, maxPixels int64) ([]byte, error) {
+	m, err := Decode(rs, maxPixels)
+	if err != nil {
+		return nil, err
+	}
+	// A centred square of the stored image is the centred square of the
+	// displayed one whatever the orientation, so the crop happens before it.
+	b := m.img.Bounds()
+	s := min(b.Dx(), b.Dy())
+	crop := image.Rect(0, 0, s, s).Add(b.Min).Add(image.Pt((b.Dx()-s)/2, (b.Dy()-s)/2))
+	src := m.img
+	if si, ok := src.(interface {
+		SubImage(image.Rectangle) image.Image
+	}); ok {
+		src = si.SubImage(crop) // every decoder's image type has it
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, side, side))
+	if s == side {
+		// Already the size (a picture exported by Parley): copied, not
+		// resampled, so a round trip gives back the same bytes.
+		draw.Draw(dst, dst.Bounds(), src, crop.Min, draw.Src)
+	} else {
+		scale(dst, src, draw.Src)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, orient(dst, m.orient)); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -188,3 +188,43 @@ func FuzzOrientation(f *testing.F) {
 		_, _, _ = gifFrames(b)
 	})
 }
+
+// Avatar keeps the centred square of a wide image, and gives back its own
+// output byte for byte (so an exported picture re-imports unchanged).
+func TestAvatar(t *testing.T) {
+	// 300×100: red on the left and right thirds, green in the middle.
+	src := image.NewRGBA(image.Rect(0, 0, 300, 100))
+	for y := range 100 {
+		for x := range 300 {
+			c := color.RGBA{255, 0, 0, 255}
+			if x >= 100 && x < 200 {
+				c = color.RGBA{0, 255, 0, 255}
+			}
+			src.Set(x, y, c)
+		}
+	}
+	var in bytes.Buffer
+	if err := png.Encode(&in, src); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Avatar(bytes.NewReader(in.Bytes()), 64, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := png.Decode(bytes.NewReader(out))
+	if err != nil || m.Bounds() != image.Rect(0, 0, 64, 64) {
+		t.Fatalf("avatar %v %v", err, m.Bounds())
+	}
+	for _, p := range []image.Point{{0, 0}, {63, 63}, {32, 32}} {
+		if r, g, _, _ := m.At(p.X, p.Y).RGBA(); r > 0x2000 || g < 0xe000 {
+			t.Errorf("pixel %v is not the middle's green: %v", p, m.At(p.X, p.Y))
+		}
+	}
+	again, err := Avatar(bytes.NewReader(out), 64, 1<<20)
+	if err != nil || !bytes.Equal(again, out) {
+		t.Errorf("avatar of an avatar differs (err %v)", err)
+	}
+	if _, err := Avatar(bytes.NewReader(in.Bytes()), 64, 100*100); !errors.Is(err, ErrTooManyPixels) {
+		t.Errorf("over max pixels: %v", err)
+	}
+}

@@ -10,6 +10,10 @@ import (
 const (
 	PurgeFile  = "file"
 	PurgeEmoji = "emoji"
+	// PurgeUser is a user's profile pictures, PurgeUpload an upload
+	// session's chunks.
+	PurgeUser   = "user"
+	PurgeUpload = "upload"
 )
 
 // FileStore keeps the rows of uploaded files. Their bytes live in a

@@ -32,8 +32,10 @@ type ImportStore interface {
 // never overwrite each other, even on different nodes.
 type JobStore interface {
 	SaveJob(ctx context.Context, j *model.Job) error
-	// UpdateJob writes a running job's final status, progress and data.
-	UpdateJob(ctx context.Context, j *model.Job) error
+	// EndJob writes a running job's final status, progress and data if it
+	// is still running (in_progress or cancel_requested); ErrNotFound if it
+	// ended meanwhile (EndStaleJob took it for dead), so only one end wins.
+	EndJob(ctx context.Context, j *model.Job) error
 	GetJob(ctx context.Context, id string) (*model.Job, error)
 	// ListJobsByType pages the jobs of a type, newest first.
 	ListJobsByType(ctx context.Context, typ string, p Page) ([]*model.Job, error)
@@ -45,6 +47,12 @@ type JobStore interface {
 	// JobProgress records a running job's progress; ErrNotFound once it is
 	// no longer in_progress (a cancel was requested).
 	JobProgress(ctx context.Context, id string, progress, at int64) error
+	// StaleJobs lists running jobs (in_progress or cancel_requested) whose
+	// last heartbeat is older than before.
+	StaleJobs(ctx context.Context, before int64) ([]*model.Job, error)
+	// EndStaleJob records j's final status and data if it is still running
+	// and still had no heartbeat since before; ErrNotFound otherwise.
+	EndStaleJob(ctx context.Context, j *model.Job, before int64) error
 	// CancelJob cancels a pending job and asks a running one to stop;
 	// ErrNotFound if the job is neither.
 	CancelJob(ctx context.Context, id string, at int64) error

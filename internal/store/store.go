@@ -35,6 +35,7 @@ type Store interface {
 	ImportStore
 	JobStore
 	SecurityStore
+	UploadStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

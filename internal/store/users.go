@@ -35,6 +35,10 @@ type UserStore interface {
 	CountUsers(ctx context.Context, includeDeleted bool) (int64, error)
 	UpdatePassword(ctx context.Context, userID, hash string, at int64) error
 	UpdateFailedAttempts(ctx context.Context, userID string, n int) error
+	// SetLastPictureUpdate moves a user's last_picture_update from one value
+	// to another and sets update_at; ErrNotFound (and no change) if the user
+	// is gone or no longer at from.
+	SetLastPictureUpdate(ctx context.Context, userID string, from, to, at int64) error
 	UpdateLastActivity(ctx context.Context, userID string, at int64) error
 	// KnownUserIDs returns the ids of users sharing a team or channel with userID.
 	KnownUserIDs(ctx context.Context, userID string) ([]string, error)

@@ -81,6 +81,16 @@ func (s *SQLStore) PurgeUser(ctx context.Context, userID, anonymizeAs string) er
 			return err
 		}
 		now := model.Now()
+		// So are their profile pictures and the chunks of their unfinished uploads.
+		if _, err := tx.exec(ctx, `INSERT INTO file_purges (kind, id, create_at)
+			SELECT ?, id, ? FROM upload_sessions WHERE user_id = ? ON CONFLICT (kind, id) DO NOTHING`,
+			store.PurgeUpload, now, userID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO file_purges (kind, id, create_at) VALUES (?, ?, ?)
+			ON CONFLICT (kind, id) DO NOTHING`, store.PurgeUser, userID, now); err != nil {
+			return err
+		}
 		steps := []struct {
 			q string
 			a []any
@@ -119,6 +129,7 @@ func (s *SQLStore) PurgeUser(ctx context.Context, userID, anonymizeAs string) er
 			`DELETE FROM team_members WHERE user_id = ?`,
 			`DELETE FROM channel_members WHERE user_id = ?`,
 			`DELETE FROM statuses WHERE user_id = ?`,
+			`DELETE FROM upload_sessions WHERE user_id = ?`,
 		} {
 			a := []any{userID}
 			if strings.Count(q, "?") == 2 {

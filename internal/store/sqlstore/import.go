@@ -151,9 +151,10 @@ func (s *SQLStore) SaveJob(ctx context.Context, j *model.Job) error {
 	return err
 }
 
-func (s *SQLStore) UpdateJob(ctx context.Context, j *model.Job) error {
-	return s.execOne(ctx, `UPDATE jobs SET start_at = ?, last_activity_at = ?, status = ?, progress = ?, data = ? WHERE id = ?`,
-		j.StartAt, j.LastActivityAt, j.Status, j.Progress, asJSON(j.Data), j.ID)
+func (s *SQLStore) EndJob(ctx context.Context, j *model.Job) error {
+	return s.execOne(ctx, `UPDATE jobs SET last_activity_at = ?, status = ?, progress = ?, data = ?
+		WHERE id = ? AND status IN ('in_progress', 'cancel_requested')`,
+		j.LastActivityAt, j.Status, j.Progress, asJSON(j.Data), j.ID)
 }
 
 func (s *SQLStore) GetJob(ctx context.Context, id string) (*model.Job, error) {
@@ -192,6 +193,17 @@ func (s *SQLStore) ClaimJob(ctx context.Context, id string, at int64) error {
 
 func (s *SQLStore) JobProgress(ctx context.Context, id string, progress, at int64) error {
 	return s.execOne(ctx, `UPDATE jobs SET progress = ?, last_activity_at = ? WHERE id = ? AND status = 'in_progress'`, progress, at, id)
+}
+
+func (s *SQLStore) StaleJobs(ctx context.Context, before int64) ([]*model.Job, error) {
+	return s.jobs(ctx, `SELECT `+jobCols+` FROM jobs WHERE status IN ('in_progress', 'cancel_requested')
+		AND last_activity_at < ? ORDER BY create_at, id`, before)
+}
+
+func (s *SQLStore) EndStaleJob(ctx context.Context, j *model.Job, before int64) error {
+	return s.execOne(ctx, `UPDATE jobs SET last_activity_at = ?, status = ?, data = ?
+		WHERE id = ? AND status IN ('in_progress', 'cancel_requested') AND last_activity_at < ?`,
+		j.LastActivityAt, j.Status, asJSON(j.Data), j.ID, before)
 }
 
 func (s *SQLStore) CancelJob(ctx context.Context, id string, at int64) error {

@@ -193,6 +193,11 @@ func (s *SQLStore) UpdatePassword(ctx context.Context, userID, hash string, at i
 		hash, at, at, userID)
 }
 
+func (s *SQLStore) SetLastPictureUpdate(ctx context.Context, userID string, from, to, at int64) error {
+	return s.execOne(ctx, `UPDATE users SET last_picture_update = ?, update_at = ? WHERE id = ? AND last_picture_update = ?`,
+		to, at, userID, from)
+}
+
 func (s *SQLStore) UpdateFailedAttempts(ctx context.Context, userID string, n int) error {
 	return s.execOne(ctx, `UPDATE users SET failed_attempts = ? WHERE id = ?`, n, userID)
 }
