@@ -88,6 +88,9 @@ type importRun struct {
 	serial  bool
 	// creatorID owns imported custom emoji: the admin who runs the import.
 	creatorID string
+	// postIDs names new posts in increasing order, so that they are appended
+	// to the posts table's primary key instead of landing all over it.
+	postIDs *model.IDSeq
 }
 
 // importer applies one batch. Its counts reach the run's totals only when the
@@ -143,7 +146,8 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 	}
 	start := time.Now()
 	im := &importRun{a: a, src: src, teams: map[string]string{}, chans: map[string]*model.Channel{}, users: map[string]string{},
-		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: s.UserID}
+		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: s.UserID,
+		postIDs: model.NewIDSeq()}
 	for _, k := range importKinds {
 		im.counts[k] = &atomic.Int64{}
 	}
