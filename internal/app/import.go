@@ -282,6 +282,12 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 		}
 		rep.NotImported = fmt.Sprintf("lines %d and after (the batch holding line %d, and the rest of the file)", failFrom, failure.Line)
 	}
+	if opt.Apply {
+		// Also after a failure: what the committed batches imported must be found.
+		if _, err := a.store.IndexDeferredPosts(context.WithoutCancel(ctx)); err != nil {
+			return nil, model.ErrInternal(err)
+		}
+	}
 	if opt.Apply && im.counts["posts"].Load()+im.counts["replies"].Load()+im.counts["direct_posts"].Load() > 0 {
 		if err := a.store.RecountChannels(context.WithoutCancel(ctx)); err != nil {
 			return nil, model.ErrInternal(err)

@@ -224,7 +224,7 @@ func (w *postWriter) post(ctx context.Context, tx store.Store, pp *preparedPost,
 }
 
 func (w *postWriter) flush(ctx context.Context, tx store.Store, first *bulkLine) *bulk.Error {
-	if err := tx.BulkInsertPosts(ctx, w.inserts); err != nil {
+	if err := tx.ImportPosts(ctx, w.inserts); err != nil {
 		return internalErr(first, "", err)
 	}
 	for _, p := range w.updates {

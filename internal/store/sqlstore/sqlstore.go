@@ -79,6 +79,12 @@ func Open(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*SQLStore
 		s.db.Close()
 		return nil, err
 	}
+	// An import that stopped before its end (a crash, a kill) may have left
+	// posts out of the search index; they go in now, not never.
+	if _, err := s.IndexDeferredPosts(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
 	return s, nil
 }
 
