@@ -37,6 +37,9 @@ type AdminStore interface {
 	// IndexDeferredPosts indexes for search the posts ImportPosts left out of
 	// the index, and returns how many it indexed.
 	IndexDeferredPosts(ctx context.Context) (int, error)
+	// AnalyzePosts refreshes the planner's statistics of the posts table, which
+	// go stale while an import grows it from empty.
+	AnalyzePosts(ctx context.Context) error
 	// RecountChannels recomputes the message counters of every channel from its posts.
 	RecountChannels(ctx context.Context) error
 

@@ -293,3 +293,13 @@ func (s *SQLStore) IndexDeferredPosts(ctx context.Context) (int, error) {
 		total += int(added)
 	}
 }
+
+func (s *SQLStore) AnalyzePosts(ctx context.Context) error {
+	if s.driver != DriverPostgres {
+		return nil
+	}
+	if _, err := s.exec(ctx, `ANALYZE posts`); err != nil {
+		return fmt.Errorf("analyze posts: %w", err)
+	}
+	return nil
+}
