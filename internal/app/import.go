@@ -17,11 +17,14 @@ import (
 )
 
 // Batch sizes: how many lines of one type one transaction applies. Posts come
-// in the thousands, as in Mattermost's importer, so that a million posts take
-// a thousand transactions; other objects carry memberships and preferences,
-// and users may carry a password to hash, so their batches are smaller.
+// in the thousands, so that a million posts take two hundred transactions:
+// each pays a commit, a look-up of the batch's existing posts per channel and
+// statements of a few hundred rows; at 5,000 lines a batch holds a few MB and
+// the fixed costs are a small part of it. Other objects carry memberships and
+// preferences, and users may carry a password to hash, so their batches are
+// smaller.
 const (
-	importPostBatch  = 1000
+	importPostBatch  = 5000
 	importOtherBatch = 100
 	maxReportedErrs  = 1000
 )
@@ -88,6 +91,37 @@ type importRun struct {
 	serial  bool
 	// creatorID owns imported custom emoji: the admin who runs the import.
 	creatorID string
+	// postIDs names new posts in increasing order, so that they are appended
+	// to the posts table's primary key instead of landing all over it.
+	postIDs *model.IDSeq
+	// analyzeAt is the count of imported posts at which the planner's
+	// statistics are refreshed next; it doubles each time (analyzeMu).
+	analyzeMu sync.Mutex
+	analyzeAt int64
+}
+
+// firstAnalyze is the count of imported posts of the first statistics refresh:
+// by then a table that was empty has changed beyond what its plans assumed.
+const firstAnalyze = 10000
+
+// analyze refreshes the statistics of the posts table each time the import
+// has doubled the posts it wrote. PostgreSQL plans the look-ups of existing
+// posts from column statistics gathered when the table was much smaller (or
+// empty, on a first import), and autovacuum refreshes them on its own
+// schedule; ANALYZE reads a sample, so its cost does not grow with the table.
+// A failed refresh costs speed, not data, so it is logged and the import
+// goes on.
+func (run *importRun) analyze(ctx context.Context) {
+	n := run.counts["posts"].Load() + run.counts["replies"].Load() + run.counts["direct_posts"].Load()
+	run.analyzeMu.Lock()
+	defer run.analyzeMu.Unlock()
+	if n < run.analyzeAt {
+		return
+	}
+	run.analyzeAt = 2 * n
+	if err := run.a.store.AnalyzePosts(ctx); err != nil && ctx.Err() == nil {
+		run.a.log.WarnContext(ctx, "import: refresh statistics", "err", err)
+	}
 }
 
 // importer applies one batch. Its counts reach the run's totals only when the
@@ -143,7 +177,8 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 	}
 	start := time.Now()
 	im := &importRun{a: a, src: src, teams: map[string]string{}, chans: map[string]*model.Channel{}, users: map[string]string{},
-		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: s.UserID}
+		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: s.UserID,
+		postIDs: model.NewIDSeq(), analyzeAt: firstAnalyze}
 	for _, k := range importKinds {
 		im.counts[k] = &atomic.Int64{}
 	}
@@ -277,6 +312,12 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 			rep.addErr(failure)
 		}
 		rep.NotImported = fmt.Sprintf("lines %d and after (the batch holding line %d, and the rest of the file)", failFrom, failure.Line)
+	}
+	if opt.Apply {
+		// Also after a failure: what the committed batches imported must be found.
+		if _, err := a.store.IndexDeferredPosts(context.WithoutCancel(ctx)); err != nil {
+			return nil, model.ErrInternal(err)
+		}
 	}
 	if opt.Apply && im.counts["posts"].Load()+im.counts["replies"].Load()+im.counts["direct_posts"].Load() > 0 {
 		if err := a.store.RecountChannels(context.WithoutCancel(ctx)); err != nil {
@@ -483,6 +524,9 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 			Message: fmt.Sprintf("the batch of lines %d–%d could not be written: %v", b[0].n, b[len(b)-1].n, err)}
 	}
 	im.commit(im)
+	if b[0].l.Type == bulk.TypePost || b[0].l.Type == bulk.TypeDirectPost {
+		im.analyze(ctx)
+	}
 	return nil
 }
 

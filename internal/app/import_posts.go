@@ -151,7 +151,7 @@ func (w *postWriter) post(ctx context.Context, tx store.Store, pp *preparedPost,
 	p, found := existing[postKey{userID, rootID, *d.Message, *d.CreateAt}]
 	isNew := !found
 	if isNew {
-		p = &model.Post{ID: model.NewID(), CreateAt: *d.CreateAt, UpdateAt: *d.CreateAt, UserID: userID, ChannelID: pp.channel.ID,
+		p = &model.Post{ID: im.postIDs.Next(), CreateAt: *d.CreateAt, UpdateAt: *d.CreateAt, UserID: userID, ChannelID: pp.channel.ID,
 			RootID: rootID, Message: *d.Message}
 	}
 	changed := set(&p.Type, d.Type)
@@ -224,7 +224,7 @@ func (w *postWriter) post(ctx context.Context, tx store.Store, pp *preparedPost,
 }
 
 func (w *postWriter) flush(ctx context.Context, tx store.Store, first *bulkLine) *bulk.Error {
-	if err := tx.BulkInsertPosts(ctx, w.inserts); err != nil {
+	if err := tx.ImportPosts(ctx, w.inserts); err != nil {
 		return internalErr(first, "", err)
 	}
 	for _, p := range w.updates {

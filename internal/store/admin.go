@@ -30,6 +30,16 @@ type AdminStore interface {
 	DeleteUserAccessTokens(ctx context.Context, userID string) error
 	// BulkInsertPosts stores many posts with few statements (sample data, imports).
 	BulkInsertPosts(ctx context.Context, posts []*model.Post) error
+	// ImportPosts stores the new posts of a bulk import, like BulkInsertPosts,
+	// but may leave their search indexing to IndexDeferredPosts (SQLite does:
+	// indexing in bulk is much cheaper than row by row).
+	ImportPosts(ctx context.Context, posts []*model.Post) error
+	// IndexDeferredPosts indexes for search the posts ImportPosts left out of
+	// the index, and returns how many it indexed.
+	IndexDeferredPosts(ctx context.Context) (int, error)
+	// AnalyzePosts refreshes the planner's statistics of the posts table, which
+	// go stale while an import grows it from empty.
+	AnalyzePosts(ctx context.Context) error
 	// RecountChannels recomputes the message counters of every channel from its posts.
 	RecountChannels(ctx context.Context) error
 

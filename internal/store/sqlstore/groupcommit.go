@@ -20,10 +20,10 @@ var errClosed = errors.New("store closed")
 // the transactions that queued up meanwhile together. SQLite allows one writer
 // at a time anyway; letting concurrent writers race for the lock made them
 // poll on busy_timeout (latency tails of hundreds of milliseconds) and paid one
-// WAL fsync per transaction, a fifth of a post's CPU. Each transaction runs in
-// its own savepoint, so one failing rolls back only its own work, and Tx
-// returns only after the shared COMMIT, so a caller that answers success on
-// a nil error still answers only for what is on disk. For the same reason a
+// WAL fsync per transaction, a fifth of a post's CPU. Each transaction of a
+// group runs in its own savepoint, so one failing rolls back only its own
+// work, and Tx returns only after the shared COMMIT, so a caller that answers
+// success on a nil error still answers only for what is on disk. For the same reason a
 // transaction's AfterCommit hooks run (on its caller's goroutine, not the
 // writer's) only once the COMMIT of its batch succeeded, and not at all when
 // it was rolled back to its savepoint.
@@ -128,27 +128,37 @@ func (s *SQLStore) commitGroup(batch []*txReq) {
 	}
 	txs := &SQLStore{db: s.db, q: tx, tx: tx, driver: s.driver, inTx: true, grouped: true,
 		observe: s.observe, names: s.names, stmts: s.stmts}
+	// A savepoint only serves to undo one request without the others; alone
+	// in its transaction, a request that fails undoes it whole, and the
+	// savepoint's statements are saved (they cost as much as a small write).
+	single := len(batch) == 1
 	ok := 0
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			r.err = err
 			continue
 		}
-		if _, err := tx.Exec(`SAVEPOINT grp`); err != nil {
-			_ = tx.Rollback()
-			fail(fmt.Errorf("savepoint: %w", err))
-			return
+		if !single {
+			if _, err := tx.Exec(`SAVEPOINT grp`); err != nil {
+				_ = tx.Rollback()
+				fail(fmt.Errorf("savepoint: %w", err))
+				return
+			}
 		}
 		txs.after = &r.after
 		r.err, r.panicked = callTx(txs, r.fn)
+		if r.err == nil && r.panicked == nil {
+			ok++
+		}
+		if single {
+			break // a failure is undone below, by rolling back the transaction
+		}
 		if r.err != nil || r.panicked != nil {
 			if _, err := tx.Exec(`ROLLBACK TO grp`); err != nil {
 				_ = tx.Rollback()
 				fail(fmt.Errorf("rollback to savepoint: %w", err))
 				return
 			}
-		} else {
-			ok++
 		}
 		if _, err := tx.Exec(`RELEASE grp`); err != nil {
 			_ = tx.Rollback()

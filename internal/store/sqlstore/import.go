@@ -2,9 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/search"
 	"github.com/parley-chat/parley/internal/store"
 )
 
@@ -210,4 +214,104 @@ func (s *SQLStore) CancelJob(ctx context.Context, id string, at int64) error {
 	return s.execOne(ctx, `UPDATE jobs SET last_activity_at = ?,
 		status = CASE WHEN status = 'pending' THEN 'canceled' ELSE 'cancel_requested' END
 		WHERE id = ? AND status IN ('pending', 'in_progress')`, at, id)
+}
+
+func (s *SQLStore) ImportPosts(ctx context.Context, posts []*model.Post) error {
+	if s.driver != DriverSQLite {
+		return s.BulkInsertPosts(ctx, posts)
+	}
+	// The ids go in first: the insert trigger skips the posts they name.
+	for rest := posts; len(rest) > 0; {
+		n := min(len(rest), maxParams)
+		a := make([]any, n)
+		for i, p := range rest[:n] {
+			a[i] = p.ID
+		}
+		rest = rest[n:]
+		if _, err := s.exec(ctx, `INSERT INTO search_deferred (post_id) VALUES `+strings.Repeat("(?), ", n-1)+`(?)`, a...); err != nil {
+			return fmt.Errorf("defer search indexing: %w", err)
+		}
+	}
+	return s.BulkInsertPosts(ctx, posts)
+}
+
+// indexChunk is how many deferred posts one transaction indexes: large enough
+// that FTS5 writes big segments, small enough that a running server's writes
+// wait a fraction of a second behind each.
+const indexChunk = 20000
+
+// cjkGlob is search.CJKClass as a GLOB pattern, as the search triggers test it.
+const cjkGlob = `'*` + search.CJKClass + `*'`
+
+func (s *SQLStore) IndexDeferredPosts(ctx context.Context) (int, error) {
+	if s.driver != DriverSQLite {
+		return 0, nil
+	}
+	total := 0
+	for {
+		var added int64
+		done := false
+		err := s.Tx(ctx, func(tx store.Store) error {
+			t := tx.(*SQLStore)
+			var last string
+			err := t.queryRow(ctx, `SELECT post_id FROM search_deferred ORDER BY post_id LIMIT 1 OFFSET ?`, indexChunk-1).Scan(&last)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = t.queryRow(ctx, `SELECT COALESCE(MAX(post_id), '') FROM search_deferred`).Scan(&last)
+			}
+			if err != nil {
+				return err
+			}
+			if last == "" {
+				done = true
+				return nil
+			}
+			var before int64
+			if err := t.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM post_search`).Scan(&before); err != nil {
+				return err
+			}
+			// A deferred post may have been deleted since; one indexed already
+			// (which only a bug could cause) keeps its entry.
+			res, err := t.exec(ctx, `INSERT INTO post_search (post_id)
+				SELECT d.post_id FROM search_deferred d JOIN posts p ON p.id = d.post_id
+				WHERE d.post_id <= ? AND NOT EXISTS (SELECT 1 FROM post_search s WHERE s.post_id = d.post_id)
+				ORDER BY d.post_id`, last)
+			if err != nil {
+				return err
+			}
+			if added, err = res.RowsAffected(); err != nil {
+				return err
+			}
+			for _, q := range []string{
+				`INSERT INTO posts_fts (rowid, message) SELECT s.id, p.message FROM post_search s JOIN posts p ON p.id = s.post_id
+					WHERE s.id > ? AND p.delete_at = 0`,
+				`INSERT INTO posts_words (rowid, message) SELECT s.id, p.message FROM post_search s JOIN posts p ON p.id = s.post_id
+					WHERE s.id > ? AND p.delete_at = 0`,
+				`INSERT INTO posts_cjk (rowid, message) SELECT s.id, p.message FROM post_search s JOIN posts p ON p.id = s.post_id
+					WHERE s.id > ? AND p.delete_at = 0 AND p.message GLOB ` + cjkGlob,
+			} {
+				if _, err := t.exec(ctx, q, before); err != nil {
+					return err
+				}
+			}
+			_, err = t.exec(ctx, `DELETE FROM search_deferred WHERE post_id <= ?`, last)
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("index deferred posts: %w", err)
+		}
+		if done {
+			return total, nil
+		}
+		total += int(added)
+	}
+}
+
+func (s *SQLStore) AnalyzePosts(ctx context.Context) error {
+	if s.driver != DriverPostgres {
+		return nil
+	}
+	if _, err := s.exec(ctx, `ANALYZE posts`); err != nil {
+		return fmt.Errorf("analyze posts: %w", err)
+	}
+	return nil
 }
