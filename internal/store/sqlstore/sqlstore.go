@@ -126,6 +126,13 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
+	// A 16 MB page cache per connection instead of SQLite's 2 MB: past a few
+	// hundred thousand posts the indexes an insert walks no longer fit in
+	// 2 MB, and reading their pages back was a third of an import's time
+	// (300,000-post imports: 13–17k posts/s with 2 MB, 21k with 16 MB; 64 MB
+	// and mmap did no better). The cache fills only with pages a connection
+	// reads, so an idle server's memory is unchanged.
+	q.Add("_pragma", "cache_size(-16384)")
 	// Statement journals in memory: a multi-row INSERT (imports, sample data)
 	// copies every page it touches to its statement journal, which past 64 KB
 	// went to a temporary file, a tenth of an imported post's CPU in write
