@@ -70,7 +70,7 @@ func TestImportedPostsAreSearchable(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := &model.Post{ID: model.NewID(), CreateAt: 1700000100000, UpdateAt: 1700000100000, UserID: alice.ID, ChannelID: town.ID,
-			Message: "interrupted before indexing"}
+			Message: "interrupted before indexing 東京タワーで会議をします"}
 		p.PreCommit()
 		if err := st.Tx(ctx, func(tx store.Store) error { return tx.ImportPosts(ctx, []*model.Post{p}) }); err != nil {
 			t.Fatal(err)
@@ -78,8 +78,10 @@ func TestImportedPostsAreSearchable(t *testing.T) {
 		st.Close()
 		st = open()
 		defer st.Close()
-		if got := find(st, "interrupted"); len(got) != 1 {
-			t.Errorf("search after reopening = %q, want the post the import left unindexed", got)
+		for _, word := range []string{"interrupted", "東京タワー"} { // the second through the CJK index
+			if got := find(st, word); len(got) != 1 {
+				t.Errorf("search %q after reopening = %q, want the post the import left unindexed", word, got)
+			}
 		}
 		if n, err := st.IndexDeferredPosts(ctx); err != nil || n != 0 {
 			t.Errorf("IndexDeferredPosts after reopening = %d, %v; want nothing left", n, err)

