@@ -71,8 +71,8 @@ func (s *SQLStore) GetPostsByIDs(ctx context.Context, ids []string) ([]*model.Po
 	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE id IN (`+in(len(ids))+`) ORDER BY create_at DESC, id DESC`, args(nil, ids)...)
 }
 
-// GetPostByPendingID says pending_post_id <> '' so that the planner may use
-// the partial index idx_posts_pending.
+// GetPostByPendingID also asks for a non-empty pending_post_id, so that the
+// planner may use the partial index idx_posts_pending.
 func (s *SQLStore) GetPostByPendingID(ctx context.Context, userID, pendingID string) (*model.Post, error) {
 	return scanPost(s.queryRow(ctx, `SELECT `+postCols+` FROM posts WHERE user_id = ? AND pending_post_id = ? AND pending_post_id <> '' AND delete_at = 0`,
 		userID, pendingID))
