@@ -22,8 +22,9 @@ type batchConn struct {
 	rmu     sync.Mutex
 	pending []byte // read by the HTTP server past the upgrade request, returned first
 
-	mu  sync.Mutex // serialises writes to Conn, so batched and direct bytes never interleave
-	buf *[]byte    // non-nil during a batch
+	mu      sync.Mutex // serialises writes to Conn, so batched and direct bytes never interleave
+	buf     *[]byte    // non-nil during a batch
+	through bool       // closing: writes leave at once, batch or not (see writeThrough)
 }
 
 // maxPooledBatch keeps one burst's large buffer from staying in the pool.
@@ -47,11 +48,30 @@ func (b *batchConn) Read(p []byte) (int, error) {
 func (b *batchConn) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.buf != nil {
-		*b.buf = append(*b.buf, p...)
+	if b.buf == nil {
+		return b.Conn.Write(p)
+	}
+	*b.buf = append(*b.buf, p...)
+	if !b.through {
 		return len(p), nil
 	}
-	return b.Conn.Write(p)
+	// What the batch holds was written before p, so it leaves first.
+	_, err := b.Conn.Write(*b.buf)
+	*b.buf = (*b.buf)[:0]
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// writeThrough makes every later write leave at once, also during a batch.
+// A close frame is written from another goroutine than the drain: without
+// this it could land in a batch whose drain then fails (the library refuses
+// frames after a close) and never reach the client.
+func (b *batchConn) writeThrough() {
+	b.mu.Lock()
+	b.through = true
+	b.mu.Unlock()
 }
 
 // batch starts collecting writes.

@@ -223,6 +223,13 @@ func (s *socket) kill() {
 	})
 }
 
+// close sends a close frame with code and waits for the client's, at most
+// a few seconds. The frame leaves at once even if a drain is mid-batch.
+func (s *socket) close(code websocket.StatusCode, reason string) {
+	s.out.writeThrough()
+	_ = s.ws.Close(code, reason)
+}
+
 // ping runs on its timer's goroutine: a ping waits for the pong, which the
 // reader receives, and must not hold up events.
 func (s *socket) ping() {

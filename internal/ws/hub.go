@@ -139,7 +139,7 @@ func (h *Hub) Close() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_ = s.ws.Close(websocket.StatusGoingAway, "server shutting down")
+			s.close(websocket.StatusGoingAway, "server shutting down")
 		}()
 	}
 	done := make(chan struct{})
