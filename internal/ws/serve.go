@@ -26,7 +26,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Origin was checked above against the site URL, which Accept's own
 	// same-host rule does not know about (a proxy may rewrite Host).
-	bw := &batchWriter{ResponseWriter: w, pool: &h.batches}
+	bw := &batchWriter{ResponseWriter: w, pool: &h.batches, timeout: h.opts.WriteTimeout}
 	wc, err := websocket.Accept(bw, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return
