@@ -17,17 +17,26 @@ import (
 // Outside a batch (pings, pongs, close frames) writes go straight through.
 type batchConn struct {
 	net.Conn
-	pool *sync.Pool
+	pool    *sync.Pool
+	timeout time.Duration // the least time one write to Conn may take
 
 	rmu     sync.Mutex
 	pending []byte // read by the HTTP server past the upgrade request, returned first
 
-	mu  sync.Mutex // serialises writes to Conn, so batched and direct bytes never interleave
-	buf *[]byte    // non-nil during a batch
+	mu       sync.Mutex // serialises writes to Conn, so batched and direct bytes never interleave
+	buf      *[]byte    // non-nil during a batch
+	through  bool       // closing: writes leave at once, batch or not (see writeThrough)
+	deadline time.Time  // the write deadline set on Conn
 }
 
-// maxPooledBatch keeps one burst's large buffer from staying in the pool.
-const maxPooledBatch = 64 << 10
+const (
+	// maxPooledBatch keeps one burst's large buffer from staying in the pool.
+	maxPooledBatch = 64 << 10
+	// deadlineSlack is how far past timeout the write deadline is set, so
+	// that a busy socket moves it (a runtime timer update) once in that
+	// span instead of twice per write.
+	deadlineSlack = 15 * time.Second
+)
 
 func (b *batchConn) Read(p []byte) (int, error) {
 	b.rmu.Lock()
@@ -47,9 +56,40 @@ func (b *batchConn) Read(p []byte) (int, error) {
 func (b *batchConn) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.buf != nil {
-		*b.buf = append(*b.buf, p...)
+	if b.buf == nil {
+		return b.writeLocked(p, time.Now())
+	}
+	*b.buf = append(*b.buf, p...)
+	if !b.through {
 		return len(p), nil
+	}
+	// What the batch holds was written before p, so it leaves first.
+	_, err := b.writeLocked(*b.buf, time.Now())
+	*b.buf = (*b.buf)[:0]
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// writeThrough makes every later write leave at once, also during a batch.
+// A close frame is written from another goroutine than the drain: without
+// this it could land in a batch whose drain then fails (the library refuses
+// frames after a close) and never reach the client.
+func (b *batchConn) writeThrough() {
+	b.mu.Lock()
+	b.through = true
+	b.mu.Unlock()
+}
+
+// writeLocked writes p to Conn with at least timeout to do it.
+func (b *batchConn) writeLocked(p []byte, now time.Time) (int, error) {
+	if b.deadline.Sub(now) < b.timeout {
+		d := now.Add(b.timeout + deadlineSlack)
+		if err := b.Conn.SetWriteDeadline(d); err != nil {
+			return 0, err
+		}
+		b.deadline = d
 	}
 	return b.Conn.Write(p)
 }
@@ -64,8 +104,10 @@ func (b *batchConn) batch() {
 	b.mu.Unlock()
 }
 
-// flush ends the batch and writes what it collected, giving up at deadline.
-func (b *batchConn) flush(deadline time.Time) error {
+// flush ends the batch and writes what it collected. Writes that other
+// goroutines made meanwhile (a pong, a close frame) are in it too, so it is
+// written even when the batch's own frames failed.
+func (b *batchConn) flush(now time.Time) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	buf := b.buf
@@ -81,13 +123,7 @@ func (b *batchConn) flush(deadline time.Time) error {
 	if len(*buf) == 0 {
 		return nil
 	}
-	if err := b.Conn.SetWriteDeadline(deadline); err != nil {
-		return err
-	}
-	_, err := b.Conn.Write(*buf)
-	if err == nil {
-		err = b.Conn.SetWriteDeadline(time.Time{})
-	}
+	_, err := b.writeLocked(*buf, now)
 	return err
 }
 
@@ -97,8 +133,9 @@ func (b *batchConn) flush(deadline time.Time) error {
 // buffers, and the library's write buffer only fronts the batch.
 type batchWriter struct {
 	http.ResponseWriter
-	pool *sync.Pool
-	conn *batchConn
+	pool    *sync.Pool
+	timeout time.Duration
+	conn    *batchConn
 }
 
 // Buffer sizes for a hijacked socket. Client frames are small (actions of at
@@ -117,7 +154,7 @@ func (w *batchWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		_ = c.Close()
 		return nil, nil, errors.New("hijack returned no buffers")
 	}
-	bc := &batchConn{Conn: c, pool: w.pool}
+	bc := &batchConn{Conn: c, pool: w.pool, timeout: w.timeout}
 	if n := brw.Reader.Buffered(); n > 0 {
 		ahead, _ := brw.Reader.Peek(n)
 		bc.pending = bytes.Clone(ahead)

@@ -175,6 +175,10 @@ type socket struct {
 	ready    bool // attached and announced online: events may go out
 	draining bool // a drain goroutine runs
 	pinger   *time.Timer
+
+	// lastWrite is when a drain last wrote; drains run one at a time
+	// (draining), so only the running one touches it.
+	lastWrite time.Time
 }
 
 func newSocket(h *Hub, c *websocket.Conn, out *batchConn) *socket {
@@ -223,6 +227,13 @@ func (s *socket) kill() {
 	})
 }
 
+// close sends a close frame with code and waits for the client's, at most
+// a few seconds. The frame leaves at once even if a drain is mid-batch.
+func (s *socket) close(code websocket.StatusCode, reason string) {
+	s.out.writeThrough()
+	_ = s.ws.Close(code, reason)
+}
+
 // ping runs on its timer's goroutine: a ping waits for the pong, which the
 // reader receives, and must not hold up events.
 func (s *socket) ping() {
@@ -246,13 +257,22 @@ func (s *socket) ping() {
 	s.mu.Unlock()
 }
 
-// drain writes c's queued events to s until the queue is empty.
+// drain writes c's queued events to s until the queue is empty. While the
+// hub is busy it writes at most once per WriteInterval, so that the events
+// of that span leave in one write system call (see Hub.pace).
 func (s *socket) drain(c *conn) {
-	var batch []sent
+	bp := s.hub.pending.Get().(*[]sent)
+	batch := *bp
+	defer func() {
+		clear(batch)
+		if cap(batch) <= maxPooledPending {
+			*bp = batch[:0]
+			s.hub.pending.Put(bp)
+		}
+	}()
 	for {
 		var ok bool
-		batch, ok = c.take(s, batch[:0])
-		if !ok {
+		if batch, ok = c.take(s, batch[:0]); !ok {
 			return
 		}
 		if len(batch) == 0 {
@@ -273,14 +293,19 @@ func (s *socket) drain(c *conn) {
 			s.mu.Unlock()
 			continue
 		}
+		if wait := s.hub.pace(s.lastWrite); wait > 0 {
+			time.Sleep(wait)
+			// What arrived meanwhile follows in the same write, in order.
+			if batch, ok = c.take(s, batch); !ok {
+				return
+			}
+		}
 		if err := s.writeEvents(batch); err != nil {
 			s.kill()
 			return
 		}
+		s.lastWrite = time.Now()
 		clear(batch)
-		if cap(batch) > 64 {
-			batch = nil
-		}
 	}
 }
 
@@ -297,5 +322,5 @@ func (s *socket) writeEvents(batch []sent) error {
 			return err
 		}
 	}
-	return s.out.flush(time.Now().Add(s.hub.opts.WriteTimeout))
+	return s.out.flush(time.Now())
 }

@@ -26,7 +26,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Origin was checked above against the site URL, which Accept's own
 	// same-host rule does not know about (a proxy may rewrite Host).
-	bw := &batchWriter{ResponseWriter: w, pool: &h.batches}
+	bw := &batchWriter{ResponseWriter: w, pool: &h.batches, timeout: h.opts.WriteTimeout}
 	wc, err := websocket.Accept(bw, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return
@@ -34,7 +34,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	wc.SetReadLimit(h.opts.MaxMessageSize)
 	s := newSocket(h, wc, bw.conn)
 	if resumeID != "" && !model.IsValidID(resumeID) {
-		_ = wc.Close(websocket.StatusPolicyViolation, "invalid connection_id")
+		s.close(websocket.StatusPolicyViolation, "invalid connection_id")
 		s.kill()
 		return
 	}
@@ -44,7 +44,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// client may still answer the challenge.
 		if sess, err := h.app.SessionFromToken(h.ctx, tok); err == nil {
 			if c, err = h.attach(s, sess, resumeID, resumeSeq); err != nil {
-				_ = wc.Close(websocket.StatusPolicyViolation, err.Error())
+				s.close(websocket.StatusPolicyViolation, err.Error())
 				s.kill()
 				return
 			}
@@ -298,12 +298,12 @@ func (h *Hub) readLoop(s *socket, c *conn, resumeID, resumeSeq string) {
 			return
 		}
 		if typ != websocket.MessageText {
-			_ = s.ws.Close(websocket.StatusUnsupportedData, "text frames only")
+			s.close(websocket.StatusUnsupportedData, "text frames only")
 			return
 		}
 		var req request
 		if err := json.Unmarshal(data, &req); err != nil {
-			_ = s.ws.Close(websocket.StatusInvalidFramePayloadData, "malformed message")
+			s.close(websocket.StatusInvalidFramePayloadData, "malformed message")
 			return
 		}
 		if req.Action == "authentication_challenge" {
@@ -311,7 +311,7 @@ func (h *Hub) readLoop(s *socket, c *conn, resumeID, resumeSeq string) {
 				continue // already authenticated: ignored, as the reference says
 			}
 			if c, err = h.challenge(s, &req, resumeID, resumeSeq); err != nil {
-				_ = s.ws.Close(websocket.StatusPolicyViolation, "authentication failed")
+				s.close(websocket.StatusPolicyViolation, "authentication failed")
 				return
 			}
 			continue

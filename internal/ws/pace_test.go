@@ -1,0 +1,149 @@
+package ws
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/parley-chat/parley/internal/model"
+)
+
+func TestFrameRate(t *testing.T) {
+	type count struct {
+		n  int
+		at time.Duration // after the window started
+	}
+	for _, tc := range []struct {
+		name   string
+		counts []count
+		want   bool
+	}{
+		{"below the threshold", []count{{900, 50 * time.Millisecond}, {0, 100 * time.Millisecond}}, false},
+		{"at the threshold", []count{{1000, 50 * time.Millisecond}, {1000, 100 * time.Millisecond}}, true},
+		{"window not over yet", []count{{5000, 50 * time.Millisecond}}, false},
+		{"burst then a quiet spell", []count{{5000, 50 * time.Millisecond}, {1, 5 * time.Second}}, false},
+		{"busy again after a quiet spell", []count{{1, 5 * time.Second}, {2500, 5*time.Second + 100*time.Millisecond}}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t0 := time.Now()
+			r := frameRate{start: t0}
+			for _, c := range tc.counts {
+				r.add(c.n, t0.Add(c.at), 20000)
+			}
+			if got := r.busy.Load(); got != tc.want {
+				t.Fatalf("busy %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// countingListener counts the write system calls made on its connections.
+type countingListener struct {
+	net.Listener
+	writes *atomic.Int64
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	return countingConn{c, l.writes}, err
+}
+
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int64
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	c.writes.Add(1)
+	return c.Conn.Write(p)
+}
+
+// A busy hub spaces a socket's writes by WriteInterval, and what is queued
+// meanwhile leaves in one write, in order; an idle hub writes at once.
+func TestWritePacing(t *testing.T) {
+	const interval = time.Second
+	for _, tc := range []struct {
+		name string
+		busy bool
+	}{{"busy", true}, {"not busy", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := DefaultOptions()
+			opts.WriteInterval, opts.PingInterval = interval, time.Hour
+			h := newHub(slog.New(slog.DiscardHandler), opts)
+			h.rate.busy.Store(tc.busy)
+			var writes atomic.Int64
+			conns := make(chan *conn, 1)
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				bw := &batchWriter{ResponseWriter: w, pool: &h.batches, timeout: opts.WriteTimeout}
+				wc, err := websocket.Accept(bw, r, nil)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				c := &conn{hub: h, id: "c", userID: "u"}
+				c.sock = newSocket(h, wc, bw.conn)
+				c.sock.start(c)
+				conns <- c
+			}))
+			srv.Listener = countingListener{srv.Listener, &writes}
+			srv.Start()
+			defer srv.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			client, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer client.CloseNow()
+			c := <-conns
+			defer func() { c.sock.kill(); h.wg.Wait() }()
+
+			enqueue := func(i int) {
+				ev, err := encodeEvent(model.NewEvent(model.EventPosted, model.Broadcast{ChannelID: "ch"}, map[string]any{"i": i}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.enqueue(ev, false, model.Now())
+			}
+			read := func(seq int) time.Time {
+				_, b, err := client.Read(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := `"seq":` + strconv.Itoa(seq) + `}`; !strings.HasSuffix(string(b), want) {
+					t.Fatalf("frame %s, want one ending %s", b, want)
+				}
+				return time.Now()
+			}
+			enqueue(0)
+			first := read(0)
+			before := writes.Load()
+			for i := 1; i <= 3; i++ {
+				enqueue(i)
+			}
+			second := read(1)
+			read(2)
+			read(3)
+			gap := second.Sub(first)
+			if tc.busy {
+				if gap < interval/2 {
+					t.Errorf("second event %v after the first, want about %v", gap, interval)
+				}
+				if n := writes.Load() - before; n != 1 {
+					t.Errorf("%d writes for 3 events queued together, want 1", n)
+				}
+			} else if gap >= interval/2 {
+				t.Errorf("second event %v after the first, want it at once", gap)
+			}
+		})
+	}
+}
