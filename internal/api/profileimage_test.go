@@ -5,8 +5,6 @@ import (
 	"image"
 	_ "image/png"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -25,18 +23,7 @@ func lastPictureUpdate(t *testing.T, c *apitest.Client, userID string) int64 {
 // profileObjects lists the stored profile pictures of a user.
 func profileObjects(t *testing.T, s *apitest.Server, userID string) []string {
 	t.Helper()
-	es, err := os.ReadDir(filepath.Join(s.Backend.DataDir, "files", "users", userID))
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range es {
-		out = append(out, e.Name())
-	}
-	return out
+	return fileStoreDir(t, s, "users", userID)
 }
 
 func TestProfileImage(t *testing.T) {

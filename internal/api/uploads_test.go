@@ -42,7 +42,14 @@ func getUpload(t *testing.T, c *apitest.Client, id string) model.UploadSession {
 // uploadChunks lists the chunks stored for a session.
 func uploadChunks(t *testing.T, s *apitest.Server, id string) []string {
 	t.Helper()
-	es, err := os.ReadDir(filepath.Join(s.Backend.DataDir, "files", "uploads", id))
+	return fileStoreDir(t, s, "uploads", id)
+}
+
+// fileStoreDir lists the names in a directory of the file store (nil when it
+// does not exist).
+func fileStoreDir(t *testing.T, s *apitest.Server, dir ...string) []string {
+	t.Helper()
+	es, err := os.ReadDir(filepath.Join(append([]string{s.Backend.DataDir, "files"}, dir...)...))
 	if os.IsNotExist(err) {
 		return nil
 	}
