@@ -540,8 +540,7 @@ func (h *Handler) setUserImage(c *Context) error {
 		return err
 	}
 	limit := c.app.Config().MaxFileSize
-	tooLarge := model.NewAppError(http.StatusRequestEntityTooLarge, "api.user.upload_profile_user.too_large.app_error",
-		"Unable to upload the profile image: it exceeds the maximum file size.")
+	tooLarge := c.app.ErrProfileImageTooLarge()
 	if c.r.ContentLength > limit+1<<20 {
 		return tooLarge
 	}

@@ -91,12 +91,11 @@ func errDuplicateEmoji() *model.AppError {
 
 // emojiImage scales an upload, one image decode at a time like file previews.
 func (a *App) emojiImage(ctx context.Context, image []byte) ([]byte, error) {
-	select {
-	case a.imageSlots <- struct{}{}:
-		defer func() { <-a.imageSlots }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	release, err := a.imageSlot(ctx)
+	if err != nil {
+		return nil, err
 	}
+	defer release()
 	data, _, err := imaging.Emoji(image, EmojiSide, a.Config().MaxImagePixels)
 	switch {
 	case errors.Is(err, imaging.ErrTooManyPixels):

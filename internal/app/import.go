@@ -100,6 +100,12 @@ type importRun struct {
 	analyzeAt int64
 }
 
+// postsWritten is how many posts, replies and direct posts the committed
+// batches wrote.
+func (run *importRun) postsWritten() int64 {
+	return run.counts["posts"].Load() + run.counts["replies"].Load() + run.counts["direct_posts"].Load()
+}
+
 // firstAnalyze is the count of imported posts of the first statistics refresh:
 // by then a table that was empty has changed beyond what its plans assumed.
 const firstAnalyze = 10000
@@ -112,7 +118,7 @@ const firstAnalyze = 10000
 // A failed refresh costs speed, not data, so it is logged and the import
 // goes on.
 func (run *importRun) analyze(ctx context.Context) {
-	n := run.counts["posts"].Load() + run.counts["replies"].Load() + run.counts["direct_posts"].Load()
+	n := run.postsWritten()
 	run.analyzeMu.Lock()
 	defer run.analyzeMu.Unlock()
 	if n < run.analyzeAt {
@@ -319,7 +325,7 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 			return nil, model.ErrInternal(err)
 		}
 	}
-	if opt.Apply && im.counts["posts"].Load()+im.counts["replies"].Load()+im.counts["direct_posts"].Load() > 0 {
+	if opt.Apply && im.postsWritten() > 0 {
 		if err := a.store.RecountChannels(context.WithoutCancel(ctx)); err != nil {
 			return nil, model.ErrInternal(err)
 		}

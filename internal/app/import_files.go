@@ -232,7 +232,7 @@ func (im *importer) importProfileImage(ctx context.Context, tx store.Store, bl *
 		return fileErr(bl.n, field, err)
 	}
 	if size > im.a.Config().MaxFileSize {
-		return modelErr(bl, field, im.a.errProfileImageTooLarge())
+		return modelErr(bl, field, im.a.ErrProfileImageTooLarge())
 	}
 	r, err := im.src.OpenFile(name)
 	if err != nil {
@@ -261,9 +261,8 @@ func (im *importer) importProfileImage(ctx context.Context, tx store.Store, bl *
 			}
 		}
 	}
-	at := max(model.Now(), old+1)
-	key := profileImageKey(u.ID, at)
-	if _, err := im.a.files.Write(ctx, key, bytes.NewReader(img)); err != nil {
+	at, key, err := im.a.writeProfileImage(ctx, u, img)
+	if err != nil {
 		return internalErr(bl, field, err)
 	}
 	im.written = append(im.written, key)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -389,27 +390,45 @@ func (a *App) UploadImport(ctx context.Context, s *model.Session, name string, b
 		return "", model.NewAppError(http.StatusBadRequest, "app.import.upload.not_zip.app_error",
 			"An import file must be a .zip holding the .jsonl file and its data/ directory.")
 	}
+	final := model.NewID() + "_" + name
+	err := a.placeImportFile(final, func(w io.Writer) error {
+		if _, err := io.Copy(w, body); err != nil {
+			return errReadUpload("Unable to read the uploaded import file.").Wrap(err)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return final, nil
+}
+
+// placeImportFile writes an import file as name in the import directory
+// (0600 in a 0700 directory) through a hidden temporary file, so that it
+// appears under its name, which GET /imports lists and import_process takes,
+// only once fill has written it whole and it is on disk. An error of fill is
+// returned as it is.
+func (a *App) placeImportFile(name string, fill func(w io.Writer) error) error {
 	dir := a.importDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", model.ErrInternal(err)
+		return model.ErrInternal(err)
 	}
 	tmp, err := os.CreateTemp(dir, ".upload-*")
 	if err != nil {
-		return "", model.ErrInternal(err)
+		return model.ErrInternal(err)
 	}
 	defer os.Remove(tmp.Name())
-	_, err = io.Copy(tmp, body)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+	if err := fill(tmp); err != nil {
+		tmp.Close()
+		return err
 	}
-	if err != nil {
-		return "", errReadUpload("Unable to read the uploaded import file.").Wrap(err)
+	if err := errors.Join(tmp.Sync(), tmp.Close()); err != nil {
+		return model.ErrInternal(fmt.Errorf("write import file: %w", err))
 	}
-	final := model.NewID() + "_" + name
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, final)); err != nil {
-		return "", model.ErrInternal(err)
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		return model.ErrInternal(fmt.Errorf("move import file into place: %w", err))
 	}
-	return final, nil
+	return nil
 }
 
 // DeleteImport removes an uploaded import file.

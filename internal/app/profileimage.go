@@ -39,12 +39,11 @@ func (a *App) profileImageBytes(ctx context.Context, data []byte) ([]byte, error
 		return nil, model.NewAppError(http.StatusBadRequest, "api.user.upload_profile_user.decode.app_error",
 			"The profile image must be a JPEG, PNG, GIF or WebP image.")
 	}
-	select {
-	case a.imageSlots <- struct{}{}:
-		defer func() { <-a.imageSlots }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	release, err := a.imageSlot(ctx)
+	if err != nil {
+		return nil, err
 	}
+	defer release()
 	out, err := imaging.Avatar(bytes.NewReader(data), ProfileImageSide, a.Config().MaxImagePixels)
 	switch {
 	case errors.Is(err, imaging.ErrTooManyPixels):
@@ -60,8 +59,8 @@ func (a *App) profileImageBytes(ctx context.Context, data []byte) ([]byte, error
 	return out, nil
 }
 
-// errProfileImageTooLarge is the refusal of a picture over max_file_size.
-func (a *App) errProfileImageTooLarge() *model.AppError {
+// ErrProfileImageTooLarge is the refusal of a picture over max_file_size.
+func (a *App) ErrProfileImageTooLarge() *model.AppError {
 	return model.NewAppError(http.StatusRequestEntityTooLarge, "api.user.upload_profile_user.too_large.app_error",
 		"Unable to upload the profile image: it exceeds the maximum file size of "+
 			strconv.FormatInt(a.Config().MaxFileSize, 10)+" bytes.")
@@ -97,19 +96,30 @@ func (a *App) SetProfileImage(ctx context.Context, s *model.Session, userID stri
 		return a.uploadReadError(err)
 	}
 	if int64(len(data)) > limit {
-		return a.errProfileImageTooLarge()
+		return a.ErrProfileImageTooLarge()
 	}
 	img, err := a.profileImageBytes(ctx, data)
 	if err != nil {
 		return err
 	}
-	// Strictly after the current value, so the new key never names the old object.
-	at := max(model.Now(), u.LastPictureUpdate+1)
-	key := profileImageKey(u.ID, at)
-	if _, err := a.files.Write(ctx, key, bytes.NewReader(img)); err != nil {
-		return model.ErrInternal(fmt.Errorf("store profile image: %w", err))
+	at, key, err := a.writeProfileImage(ctx, u, img)
+	if err != nil {
+		return model.ErrInternal(err)
 	}
 	return a.movePicture(ctx, u, at, key)
+}
+
+// writeProfileImage stores img as u's next picture, under a new key, and
+// returns the last_picture_update that names it and the key. Nothing points
+// at it yet.
+func (a *App) writeProfileImage(ctx context.Context, u *model.User, img []byte) (at int64, key string, err error) {
+	// Strictly after the current value, so the new key never names the old object.
+	at = max(model.Now(), u.LastPictureUpdate+1)
+	key = profileImageKey(u.ID, at)
+	if _, err := a.files.Write(ctx, key, bytes.NewReader(img)); err != nil {
+		return 0, "", fmt.Errorf("store profile image: %w", err)
+	}
+	return at, key, nil
 }
 
 // ResetProfileImage goes back to the generated picture.

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +39,12 @@ const (
 )
 
 func uploadDir(id string) string { return "uploads/" + id }
+
+// uploadExpired says whether a session is past its day at now (ms); the
+// sweep removes such sessions, and until then they answer as unknown.
+func uploadExpired(us *model.UploadSession, now int64) bool {
+	return us.CreateAt < now-uploadExpiry.Milliseconds()
+}
 
 func errUploadNotFound() *model.AppError {
 	return model.ErrNotFound("app.upload.get.app_error", "upload session")
@@ -120,8 +125,8 @@ func (a *App) ownUpload(ctx context.Context, s *model.Session, id string, forbid
 	if err != nil {
 		return nil, storeErr(err, errUploadNotFound())
 	}
-	if us.CreateAt < model.Now()-uploadExpiry.Milliseconds() {
-		return nil, errUploadNotFound() // expired; the sweep has yet to remove it
+	if uploadExpired(us, model.Now()) {
+		return nil, errUploadNotFound() // the sweep has yet to remove it
 	}
 	if us.UserID != s.UserID {
 		return nil, forbidden
@@ -145,13 +150,8 @@ func (a *App) UserUploads(ctx context.Context, s *model.Session, userID string) 
 	if err != nil {
 		return nil, storeErr(err, nil)
 	}
-	live := uss[:0]
-	for _, us := range uss {
-		if us.CreateAt >= model.Now()-uploadExpiry.Milliseconds() {
-			live = append(live, us)
-		}
-	}
-	return live, nil
+	now := model.Now()
+	return slices.DeleteFunc(uss, func(us *model.UploadSession) bool { return uploadExpired(us, now) }), nil
 }
 
 // UploadData stores the next chunk of an upload, read from body (length is
@@ -248,36 +248,22 @@ func (a *App) completeAttachmentUpload(ctx context.Context, us *model.UploadSess
 // takes it. It appears there only once complete and once the session is
 // deleted, so a concurrent request cannot complete it twice.
 func (a *App) completeImportUpload(ctx context.Context, us *model.UploadSession, offset int64) (*model.FileInfo, error) {
-	dir := a.importDir()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	tmp, err := os.CreateTemp(dir, ".upload-*")
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	defer os.Remove(tmp.Name())
-	pr := a.openParts(ctx, us)
-	defer pr.Close()
-	n, err := io.Copy(tmp, pr)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && n != us.FileSize {
-		err = fmt.Errorf("upload parts hold %d bytes, want %d", n, us.FileSize)
-	}
-	if err != nil {
-		return nil, model.ErrInternal(fmt.Errorf("assemble import upload: %w", err))
-	}
-	if err := a.store.DeleteUploadSession(ctx, us.ID, offset); err != nil {
-		return nil, storeErr(err, errUploadMovedOn())
-	}
 	name := us.ID + "_" + us.Filename
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return nil, model.ErrInternal(fmt.Errorf("move import upload into place: %w", err))
+	var n int64
+	err := a.placeImportFile(name, func(w io.Writer) error {
+		pr := a.openParts(ctx, us)
+		defer pr.Close()
+		var err error
+		if n, err = io.Copy(w, pr); err == nil && n != us.FileSize {
+			err = fmt.Errorf("upload parts hold %d bytes, want %d", n, us.FileSize)
+		}
+		if err != nil {
+			return model.ErrInternal(fmt.Errorf("assemble import upload: %w", err))
+		}
+		return storeErr(a.store.DeleteUploadSession(ctx, us.ID, offset), errUploadMovedOn())
+	})
+	if err != nil {
+		return nil, err
 	}
 	now := model.Now()
 	return &model.FileInfo{ID: us.ID, UserID: us.UserID, CreateAt: now, UpdateAt: now, Name: name,
