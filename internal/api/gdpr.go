@@ -36,10 +36,11 @@ func (h *Handler) offboardUser(c *Context) error {
 	if err != nil {
 		return err
 	}
-	if err := c.app.OffboardUser(c.ctx, c.Session, id); err != nil {
+	report, err := c.app.OffboardUser(c.ctx, c.Session, id)
+	if err != nil {
 		return err
 	}
-	return c.statusOK()
+	return c.ok(map[string]any{"status": "OK", "disabled_integrations": report.DisabledIntegrations})
 }
 
 // listAudits serves GET /audits?user_id=&action=&since=&until=&limit= (system admins).

@@ -17,6 +17,13 @@ func errCommandsDisabled() *model.AppError {
 		"Commands have been disabled by the system admin.")
 }
 
+// errCommandCreatorGone refuses a custom command whose creator lost access
+// (Parley's own error; Mattermost runs such commands).
+func errCommandCreatorGone(trigger string) *model.AppError {
+	return model.NewAppError(http.StatusForbidden, "api.command.execute_command.creator_inactive.app_error",
+		"Command with a trigger of '/"+trigger+"' is disabled: the user who created it no longer has access to this team.")
+}
+
 func errCommandNotFound() *model.AppError {
 	return model.ErrNotFound("app.command.getbyid.missing.app_error", "command")
 }
@@ -46,7 +53,7 @@ func (a *App) CreateCommand(ctx context.Context, s *model.Session, in *model.Com
 	if err := a.store.SaveCommand(ctx, &c); err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	return &c, nil
+	return &c, a.markCommands(ctx, &c)
 }
 
 // checkCommand validates a command and refuses a trigger a built-in or
@@ -92,7 +99,11 @@ func (a *App) commandForWrite(ctx context.Context, s *model.Session, id string) 
 
 // Command returns a custom command the caller may manage.
 func (a *App) Command(ctx context.Context, s *model.Session, id string) (*model.Command, error) {
-	return a.commandForWrite(ctx, s, id)
+	c, err := a.commandForWrite(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	return c, a.markCommands(ctx, c)
 }
 
 // UpdateCommand replaces the editable fields of a custom command.
@@ -114,7 +125,7 @@ func (a *App) UpdateCommand(ctx context.Context, s *model.Session, id string, in
 	if err := a.store.UpdateCommand(ctx, c); err != nil {
 		return nil, storeErr(err, errCommandNotFound())
 	}
-	return c, nil
+	return c, a.markCommands(ctx, c)
 }
 
 // MoveCommand moves a custom command to another team.
@@ -182,6 +193,9 @@ func (a *App) Commands(ctx context.Context, s *model.Session, teamID string, cus
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
+	if err := a.markCommands(ctx, custom...); err != nil {
+		return nil, err
+	}
 	others := a.HasTeamPermission(ctx, s, teamID, model.PermManageOthersSlashCommand)
 	for _, c := range custom {
 		if !manage || (c.CreatorID != s.UserID && !others) {
@@ -200,7 +214,7 @@ func (a *App) AutocompleteCommands(ctx context.Context, s *model.Session, teamID
 	}
 	out := make([]*model.Command, 0, len(all))
 	for _, c := range all {
-		if c.AutoComplete {
+		if c.AutoComplete && c.DisabledReason == "" {
 			c.Token = ""
 			out = append(out, c)
 		}
@@ -282,6 +296,11 @@ func (a *App) ExecuteCommand(ctx context.Context, s *model.Session, args *model.
 			}
 			if !a.Config().EnableCommands {
 				return nil, errCommandsDisabled()
+			}
+			if why, err := a.creatorAccess(ctx, c.CreatorID, c.TeamID); err != nil {
+				return nil, model.ErrInternal(err)
+			} else if why != "" {
+				return nil, errCommandCreatorGone(c.Trigger)
 			}
 			cc.cmd = c
 			resp, err := a.callCustomCommand(ctx, cc)

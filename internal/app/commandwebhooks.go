@@ -47,6 +47,11 @@ func (a *App) ExecuteCommandWebhook(ctx context.Context, id string, resp *model.
 	if err != nil {
 		return storeErr(err, errCommandWebhookInvalid())
 	}
+	if why, err := a.creatorAccess(ctx, cmd.CreatorID, cmd.TeamID); err != nil {
+		return model.ErrInternal(err)
+	} else if why != "" {
+		return errCommandWebhookInvalid()
+	}
 	user, err := a.store.GetUser(ctx, h.UserID)
 	if err != nil || user.DeleteAt > 0 {
 		return errCommandWebhookInvalid()

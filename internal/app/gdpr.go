@@ -111,23 +111,34 @@ func (a *App) placeholderUser(ctx context.Context, tx store.Store) (string, erro
 	return u.ID, nil
 }
 
+// OffboardReport is what offboarding stopped besides the account: the
+// webhooks and slash commands the user created, which act as them and so no
+// longer fire. Their owners should hand them to someone else or delete them.
+type OffboardReport struct {
+	DisabledIntegrations []OwnedIntegration `json:"disabled_integrations"`
+}
+
 // OffboardUser deactivates an account, revokes every session and access token,
 // and removes it from all teams and their channels, in one step.
-func (a *App) OffboardUser(ctx context.Context, s *model.Session, userID string) error {
+func (a *App) OffboardUser(ctx context.Context, s *model.Session, userID string) (*OffboardReport, error) {
 	if !a.IsAdmin(s) {
-		return model.ErrForbidden()
+		return nil, model.ErrForbidden()
 	}
 	u, err := a.store.GetUser(ctx, userID)
 	if err != nil {
-		return storeErr(err, errUserNotFound())
+		return nil, storeErr(err, errUserNotFound())
 	}
 	teams, err := a.store.UserTeamMembers(ctx, userID)
 	if err != nil {
-		return model.ErrInternal(err)
+		return nil, model.ErrInternal(err)
 	}
 	channels, err := a.store.UserChannelMembers(ctx, userID)
 	if err != nil {
-		return model.ErrInternal(err)
+		return nil, model.ErrInternal(err)
+	}
+	owned, err := a.ownedIntegrations(ctx, userID)
+	if err != nil {
+		return nil, err
 	}
 	var left []*model.ChannelMember
 	now := model.Now()
@@ -168,7 +179,7 @@ func (a *App) OffboardUser(ctx context.Context, s *model.Session, userID string)
 	})
 	a.audit(ctx, s, model.AuditUserOffboard, "user", userID, err == nil, "")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a.publishRevoked(ctx, Revocation{UserID: userID})
 	for _, m := range left {
@@ -180,7 +191,7 @@ func (a *App) OffboardUser(ctx context.Context, s *model.Session, userID string)
 			map[string]any{"team_id": m.TeamID, "user_id": userID}))
 	}
 	a.publishUserUpdated(ctx, u)
-	return nil
+	return &OffboardReport{DisabledIntegrations: owned}, nil
 }
 
 // UserExport is everything Parley holds about one person.

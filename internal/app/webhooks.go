@@ -83,7 +83,7 @@ func (a *App) CreateIncomingWebhook(ctx context.Context, s *model.Session, in *m
 	if err := a.store.SaveIncomingWebhook(ctx, h); err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	return h, nil
+	return h, a.markIncoming(ctx, h)
 }
 
 // incomingForWrite loads a hook the caller may manage.
@@ -106,7 +106,11 @@ func (a *App) incomingForWrite(ctx context.Context, s *model.Session, id string)
 
 // IncomingWebhook returns one hook the caller may manage.
 func (a *App) IncomingWebhook(ctx context.Context, s *model.Session, id string) (*model.IncomingWebhook, error) {
-	return a.incomingForWrite(ctx, s, id)
+	h, err := a.incomingForWrite(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	return h, a.markIncoming(ctx, h)
 }
 
 // IncomingWebhooks lists hooks of a team (all teams for system admins when
@@ -135,7 +139,10 @@ func (a *App) IncomingWebhooks(ctx context.Context, s *model.Session, teamID str
 		}
 	}
 	hs, err := a.store.ListIncomingWebhooks(ctx, teamID, userID, page(p, perPage))
-	return hs, storeErr(err, nil)
+	if err != nil {
+		return nil, storeErr(err, nil)
+	}
+	return hs, a.markIncoming(ctx, hs...)
 }
 
 // UpdateIncomingWebhook replaces the editable fields of a hook.
@@ -165,7 +172,7 @@ func (a *App) UpdateIncomingWebhook(ctx context.Context, s *model.Session, id st
 	if err := a.store.UpdateIncomingWebhook(ctx, h); err != nil {
 		return nil, storeErr(err, errIncomingNotFound())
 	}
-	return h, nil
+	return h, a.markIncoming(ctx, h)
 }
 
 // DeleteIncomingWebhook removes a hook; its URL stops working.
@@ -192,6 +199,13 @@ func (a *App) ExecuteIncomingWebhook(ctx context.Context, hookID string, req *mo
 	}
 	if strings.HasPrefix(req.Type, "system_") {
 		return model.ErrInvalidBody("post.type")
+	}
+	if why, err := a.creatorAccess(ctx, h.UserID, h.TeamID); err != nil {
+		return model.ErrInternal(err)
+	} else if why != "" {
+		// Mattermost's answer when the hook's user cannot be loaded.
+		return model.NewAppError(http.StatusForbidden, "web.incoming_webhook.user.app_error",
+			"This webhook is disabled: the user who created it no longer has access to its team.")
 	}
 	s, _, err := a.sessionOf(ctx, h.UserID)
 	if err != nil {
@@ -297,7 +311,7 @@ func (a *App) CreateOutgoingWebhook(ctx context.Context, s *model.Session, in *m
 	if err := a.store.SaveOutgoingWebhook(ctx, &h); err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	return &h, nil
+	return &h, a.markOutgoing(ctx, &h)
 }
 
 // checkOutgoing validates a hook and the rules that need the database.
@@ -363,7 +377,11 @@ func (a *App) outgoingForWrite(ctx context.Context, s *model.Session, id string)
 
 // OutgoingWebhook returns one hook the caller may manage.
 func (a *App) OutgoingWebhook(ctx context.Context, s *model.Session, id string) (*model.OutgoingWebhook, error) {
-	return a.outgoingForWrite(ctx, s, id)
+	h, err := a.outgoingForWrite(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	return h, a.markOutgoing(ctx, h)
 }
 
 // OutgoingWebhooks lists the hooks of a team or channel the caller may manage.
@@ -395,7 +413,10 @@ func (a *App) OutgoingWebhooks(ctx context.Context, s *model.Session, teamID, ch
 		}
 	}
 	hs, err := a.store.ListOutgoingWebhooks(ctx, teamID, channelID, creator, page(p, perPage))
-	return hs, storeErr(err, nil)
+	if err != nil {
+		return nil, storeErr(err, nil)
+	}
+	return hs, a.markOutgoing(ctx, hs...)
 }
 
 // UpdateOutgoingWebhook replaces the editable fields of a hook.
@@ -416,7 +437,7 @@ func (a *App) UpdateOutgoingWebhook(ctx context.Context, s *model.Session, id st
 	if err := a.store.UpdateOutgoingWebhook(ctx, h); err != nil {
 		return nil, storeErr(err, errOutgoingNotFound())
 	}
-	return h, nil
+	return h, a.markOutgoing(ctx, h)
 }
 
 // RegenOutgoingWebhookToken gives a hook a new token.
@@ -429,7 +450,7 @@ func (a *App) RegenOutgoingWebhookToken(ctx context.Context, s *model.Session, i
 	if err := a.store.UpdateOutgoingWebhook(ctx, h); err != nil {
 		return nil, storeErr(err, errOutgoingNotFound())
 	}
-	return h, nil
+	return h, a.markOutgoing(ctx, h)
 }
 
 // DeleteOutgoingWebhook removes a hook.
@@ -465,6 +486,7 @@ func (a *App) triggerOutgoing(ctx context.Context, p *model.Post, ch *model.Chan
 	if f := strings.Fields(p.Message); len(f) > 0 {
 		first = f[0]
 	}
+	creators := a.newCreatorChecks()
 	for _, h := range hooks {
 		if h.ChannelID != "" && h.ChannelID != ch.ID {
 			continue
@@ -476,6 +498,10 @@ func (a *App) triggerOutgoing(ctx context.Context, p *model.Post, ch *model.Chan
 			word, ok = h.TriggerWordFor(first)
 		}
 		if !ok {
+			continue
+		}
+		if why, err := creators.reason(ctx, h.CreatorID, h.TeamID); err != nil || why != "" {
+			a.log.DebugContext(ctx, "outgoing webhook disabled", "hook_id", h.ID, "reason", why, "err", err)
 			continue
 		}
 		for _, u := range h.CallbackURLs {
@@ -552,6 +578,11 @@ func (a *App) callOutgoing(ctx context.Context, h *model.OutgoingWebhook, callba
 		icon = h.IconURL
 	}
 	reply.ChannelName = ""
+	// The creator may have lost access while the integration answered.
+	if why, err := a.creatorAccess(ctx, h.CreatorID, h.TeamID); err != nil || why != "" {
+		a.log.InfoContext(ctx, "outgoing webhook reply dropped: hook disabled", "hook_id", h.ID, "reason", why, "err", err)
+		return
+	}
 	if err := a.postIntegrationMessage(ctx, h.CreatorID, ch, rootID, &reply, integrationPostProps{
 		displayName: h.DisplayName, username: username, iconURL: icon, fromWebhook: true, defaultUser: "webhook",
 	}, false); err != nil {

@@ -455,7 +455,15 @@ func TestOffboardRetentionAudit(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		h := newHarness(t, b)
 		ann, bob, keep, old, _, _ := h.seed()
-		h.ok("user", "offboard", "ann")
+		now := model.Now()
+		hook := &model.OutgoingWebhook{ID: model.NewID(), Token: model.NewID(), CreateAt: now, UpdateAt: now, CreatorID: ann.ID,
+			TeamID: keep.TeamID, TriggerWords: []string{"ping"}, CallbackURLs: []string{"https://example.com/x"}, DisplayName: "Pinger"}
+		if err := h.st.SaveOutgoingWebhook(context.Background(), hook); err != nil {
+			t.Fatal(err)
+		}
+		if out := h.ok("user", "offboard", "ann"); !strings.Contains(out, "disabled outgoing webhook "+hook.ID+" 'Pinger'") {
+			t.Fatalf("offboard does not report ann's webhook: %q", out)
+		}
 		u := h.user("ann")
 		if u.DeleteAt == 0 || h.count("SELECT COUNT(*) FROM channel_members WHERE user_id = ?", ann.ID) != 0 ||
 			h.count("SELECT COUNT(*) FROM team_members WHERE user_id = ? AND delete_at = 0", ann.ID) != 0 {

@@ -374,10 +374,18 @@ and group messages stay readable to the other people in them.`,
 				return err
 			}
 			for _, u := range users {
-				if err := a.OffboardUser(ctx, session(), u.ID); err != nil {
+				report, err := a.OffboardUser(ctx, session(), u.ID)
+				if err != nil {
 					return errors.New("Unable to offboard user " + u.Username + ". Error: " + msg(err))
 				}
 				out(cmd, "Offboarded user '%s'", u.Username)
+				for _, i := range report.DisabledIntegrations {
+					name := i.DisplayName
+					if i.Trigger != "" {
+						name = strings.TrimSpace("/" + i.Trigger + " " + name)
+					}
+					out(cmd, "  disabled %s %s '%s' (team %s)", strings.ReplaceAll(i.Kind, "_", " "), i.ID, name, i.TeamID)
+				}
 			}
 			return nil
 		}),

@@ -26,6 +26,15 @@ const (
 	EventEphemeralMessage = "ephemeral_message"
 )
 
+// Why an integration has stopped (DisabledReason of webhooks and commands):
+// it acts with its creator's rights, so it stops when they lose access.
+// Parley's own field; Mattermost keeps such integrations working.
+const (
+	DisabledCreatorDeleted     = "creator_deleted"     // erased
+	DisabledCreatorDeactivated = "creator_deactivated" // deactivated or offboarded
+	DisabledCreatorNotInTeam   = "creator_not_in_team" // left or removed from the team
+)
+
 // IncomingWebhook posts what an external system sends to POST /hooks/{id}.
 type IncomingWebhook struct {
 	ID            string `json:"id"`
@@ -40,6 +49,8 @@ type IncomingWebhook struct {
 	Username      string `json:"username"`
 	IconURL       string `json:"icon_url"`
 	ChannelLocked bool   `json:"channel_locked"`
+	// DisabledReason is computed on reads, never stored.
+	DisabledReason string `json:"disabled_reason,omitempty"`
 }
 
 // IsValid checks the stored fields of an incoming webhook.
@@ -86,6 +97,8 @@ type OutgoingWebhook struct {
 	ContentType  string   `json:"content_type"`
 	Username     string   `json:"username"`
 	IconURL      string   `json:"icon_url"`
+	// DisabledReason is computed on reads, never stored.
+	DisabledReason string `json:"disabled_reason,omitempty"`
 }
 
 // Trigger word matching modes of OutgoingWebhook.TriggerWhen.
@@ -178,6 +191,8 @@ type Command struct {
 	Description      string `json:"description"`
 	URL              string `json:"url"`
 	PluginID         string `json:"plugin_id"`
+	// DisabledReason is computed on reads, never stored.
+	DisabledReason string `json:"disabled_reason,omitempty"`
 }
 
 // Command methods.

@@ -27,6 +27,8 @@ type IntegrationStore interface {
 	UpdateCommand(ctx context.Context, c *model.Command) error
 	GetCommand(ctx context.Context, id string) (*model.Command, error)
 	TeamCommands(ctx context.Context, teamID string) ([]*model.Command, error)
+	// CreatorCommands lists the live commands a user created, in every team.
+	CreatorCommands(ctx context.Context, creatorID string) ([]*model.Command, error)
 	DeleteCommand(ctx context.Context, id string, at int64) error
 
 	SaveBot(ctx context.Context, b *model.Bot) error

@@ -169,8 +169,17 @@ func (s *SQLStore) GetCommand(ctx context.Context, id string) (*model.Command, e
 }
 
 func (s *SQLStore) TeamCommands(ctx context.Context, teamID string) ([]*model.Command, error) {
-	rows, err := s.query(ctx, `SELECT `+commandCols+` FROM commands WHERE team_id = ? AND delete_at = 0
+	return s.commands(ctx, `SELECT `+commandCols+` FROM commands WHERE team_id = ? AND delete_at = 0
 		ORDER BY trigger_word, id`, teamID)
+}
+
+func (s *SQLStore) CreatorCommands(ctx context.Context, creatorID string) ([]*model.Command, error) {
+	return s.commands(ctx, `SELECT `+commandCols+` FROM commands WHERE creator_id = ? AND delete_at = 0
+		ORDER BY team_id, trigger_word, id`, creatorID)
+}
+
+func (s *SQLStore) commands(ctx context.Context, q string, args ...any) ([]*model.Command, error) {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
