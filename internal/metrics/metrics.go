@@ -62,7 +62,7 @@ func New() *Metrics {
 		wsEventsSent: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mattermost_websocket_event_total",
 			Help: "The total number of websocket events broadcast, by type."}, []string{"type"}),
 		wsEventsDrop: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_websocket_events_dropped_total",
-			Help: "Events not delivered: skipped for a backed-up connection, or its queue full."}, []string{"reason"}),
+			Help: "Events not delivered: skipped for a backed-up connection, its queue full, or typing over the rate limit."}, []string{"reason"}),
 		integReqs: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "parley_integration_request_duration_seconds",
 			Help:    "Requests to integrations (outgoing webhooks, slash commands, link previews) by kind and outcome.",
 			Buckets: prometheus.DefBuckets}, []string{"kind", "success"}),

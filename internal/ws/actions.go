@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -90,6 +91,15 @@ func (h *Hub) action(c *conn, req *request) (any, *model.AppError) {
 			return nil, invalidParam("parent_id")
 		}
 		h.activity(c.userID)
+		// Over the limit, the action is answered OK as usual and nothing is
+		// broadcast: typing is a hint, and a client has nothing to retry.
+		cfg := h.app.Config()
+		if !c.typingAllowed(cfg.RateLimitEnabled, cfg.RateLimitPerSec, cfg.RateLimitBurst, time.Now()) {
+			if h.opts.Metrics != nil {
+				h.opts.Metrics.EventDropped("typing_throttled")
+			}
+			return nil, nil
+		}
 		if err := h.app.UserTyping(h.ctx, c.sess, c.userID, d.ChannelID, d.ParentID); err != nil {
 			return nil, invalidParam("channel_id")
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/parley-chat/parley/internal/model"
 )
@@ -54,6 +55,26 @@ type conn struct {
 	ringHead int
 	queue    []sent // waiting for the writer
 	detached time.Time
+
+	typingMu sync.Mutex
+	typing   *rate.Limiter // user_typing broadcasts; nil until the first
+}
+
+// typingAllowed takes a token for one user_typing broadcast. A connection
+// gets the budget the API's rate limit gives a user (rate_limit_per_sec,
+// rate_limit_burst), so typing over a socket is no way around the limit on
+// POST /users/{id}/typing; each broadcast reaches every member of the
+// channel, so an unlimited socket floods them all.
+func (c *conn) typingAllowed(enabled bool, perSec, burst int, now time.Time) bool {
+	if !enabled {
+		return true
+	}
+	c.typingMu.Lock()
+	defer c.typingMu.Unlock()
+	if c.typing == nil || c.typing.Limit() != rate.Limit(perSec) || c.typing.Burst() != burst {
+		c.typing = rate.NewLimiter(rate.Limit(perSec), burst)
+	}
+	return c.typing.AllowN(now, 1)
 }
 
 // socketNow is the socket currently attached, if any.

@@ -485,3 +485,48 @@ func TestShutdownSaysGoingAway(t *testing.T) {
 		})
 	}
 }
+
+// TestTypingIsThrottledPerConnection: a connection gets the API's rate limit
+// for user_typing; the excess is answered OK and broadcast to no one.
+func TestTypingIsThrottledPerConnection(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := newWorld(t, s)
+		a := dial(t, s, w.alice.Token, "")
+		a.hello()
+		b := dial(t, s, w.bob.Token, "")
+		b.hello()
+		cfg := *s.Srv.App.Config()
+		cfg.RateLimitEnabled, cfg.RateLimitPerSec, cfg.RateLimitBurst = true, 1, 3
+		s.Srv.Reload(cfg)
+
+		const sent = 50
+		start := time.Now()
+		for i := range sent {
+			if r := b.send("user_typing", map[string]string{"channel_id": w.pub.ID}); r.Status != "OK" || r.Error != nil {
+				t.Fatalf("typing %d: %s", i, r.raw)
+			}
+		}
+		elapsed := time.Since(start)
+		// A second connection has a budget of its own.
+		b2 := dial(t, s, w.bob.Token, "")
+		b2.hello()
+		if r := b2.send("user_typing", map[string]string{"channel_id": w.pub.ID, "parent_id": ""}); r.Status != "OK" {
+			t.Fatalf("typing on a second socket: %s", r.raw)
+		}
+		// Events reach alice in the order they were published, so every typing
+		// broadcast has arrived once this post has.
+		marker := w.alice.CreatePost(w.pub.ID, "marker", "")
+		typing := 0
+		a.expectWhere(model.EventPosted, func(f *frame) bool { return strings.Contains(f.raw, marker.ID) })
+		for _, raw := range a.seen {
+			if strings.Contains(raw, `"event":"typing"`) {
+				typing++
+			}
+		}
+		// The burst, what refilled while sending, and the second socket's one.
+		most := cfg.RateLimitBurst + int(elapsed.Seconds()) + 1 + 1
+		if typing < cfg.RateLimitBurst+1 || typing > most {
+			t.Fatalf("alice got %d typing events of %d sent in %v; want %d to %d", typing, sent+1, elapsed, cfg.RateLimitBurst+1, most)
+		}
+	})
+}
