@@ -105,6 +105,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	path := strings.TrimPrefix(r.URL.Path, Prefix)
 	if path == "/websocket" && h.websocket != nil {
+		if err := c.checkSocketMFA(); err != nil {
+			c.writeError(err)
+			return
+		}
 		h.websocket.ServeHTTP(w, r)
 		return
 	}

@@ -1,8 +1,9 @@
 package api
 
 import (
-	"net/http"
+	"errors"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/model"
 )
 
@@ -43,10 +44,30 @@ func (c *Context) checkMFASetup(method, pattern string) error {
 		return err
 	}
 	if pending {
-		return model.NewAppError(http.StatusForbidden, "api.context.mfa_required.app_error",
-			"Multi-factor authentication is required on this server.")
+		return app.ErrMFASetupRequired()
 	}
 	return nil
+}
+
+// checkSocketMFA refuses the upgrade of a WebSocket whose credential belongs
+// to a user enforce_mfa holds back, with the error every other request of
+// theirs gets; the hub authenticates (and refuses) the socket itself too.
+func (c *Context) checkSocketMFA() error {
+	if !c.app.Config().EnforceMFA {
+		return nil
+	}
+	token, _ := c.token()
+	if token == "" {
+		token = c.r.URL.Query().Get("access_token")
+	}
+	if token == "" {
+		return nil
+	}
+	_, err := c.app.SocketSession(c.ctx, token)
+	if ae := (*model.AppError)(nil); errors.As(err, &ae) && ae.ID == app.ErrMFASetupRequired().ID {
+		return err
+	}
+	return nil // no session: the client may still answer the challenge
 }
 
 func (h *Handler) mfaRequired(c *Context) error {

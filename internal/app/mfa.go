@@ -259,6 +259,32 @@ func (a *App) MFASetupPending(ctx context.Context, s *model.Session) (bool, erro
 	return !u.MfaActive && !u.IsBot, nil
 }
 
+// ErrMFASetupRequired refuses a user whom enforce_mfa holds back until they
+// set MFA up.
+func ErrMFASetupRequired() *model.AppError {
+	return model.NewAppError(http.StatusForbidden, "api.context.mfa_required.app_error",
+		"Multi-factor authentication is required on this server.")
+}
+
+// SocketSession is the session a WebSocket credential opens. A user whom
+// enforce_mfa holds back is refused as on the API (ErrMFASetupRequired): the
+// socket serves nothing that sets MFA up, and would otherwise stream them
+// every message the API keeps from them.
+func (a *App) SocketSession(ctx context.Context, token string) (*model.Session, error) {
+	s, err := a.SessionFromToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := a.MFASetupPending(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if pending {
+		return nil, ErrMFASetupRequired()
+	}
+	return s, nil
+}
+
 // reauthWindow is how recent a login must be for a sensitive action taken
 // without the password: a stolen long-lived session cannot mint tokens.
 const reauthWindow = time.Hour

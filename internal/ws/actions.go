@@ -41,8 +41,14 @@ func (h *Hub) challenge(s *socket, req *request, resumeID, resumeSeq string) (*c
 	if err := json.Unmarshal(req.Data, &d); err != nil || d.Token == "" {
 		return nil, errors.New("authentication_challenge without a token")
 	}
-	sess, err := h.app.SessionFromToken(h.ctx, d.Token)
-	if err != nil {
+	sess, err := h.app.SocketSession(h.ctx, d.Token)
+	if ae := (*model.AppError)(nil); errors.As(err, &ae) && ae.ID == app.ErrMFASetupRequired().ID {
+		// Told why, as the API tells them, before the socket closes.
+		if rerr := s.fail(req.Seq, ae); rerr != nil {
+			return nil, rerr
+		}
+		return nil, err
+	} else if err != nil {
 		return nil, err
 	}
 	if err := s.reply(reply{Status: "OK", SeqReply: req.Seq}); err != nil {

@@ -42,7 +42,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if tok := tokenFrom(r); tok != "" {
 		// A bad token at the upgrade leaves the socket unauthenticated; the
 		// client may still answer the challenge.
-		if sess, err := h.app.SessionFromToken(h.ctx, tok); err == nil {
+		if sess, err := h.app.SocketSession(h.ctx, tok); err == nil {
 			if c, err = h.attach(s, sess, resumeID, resumeSeq); err != nil {
 				s.close(websocket.StatusPolicyViolation, err.Error())
 				s.kill()
