@@ -250,8 +250,9 @@ func (a *App) SetSystemAdmin(ctx context.Context, s *model.Session, userID strin
 	if err != nil {
 		return storeErr(err, errUserNotFound())
 	}
+	// A guest role left from elsewhere goes: the user becomes a member.
 	roles := slices.DeleteFunc(strings.Fields(u.Roles), func(r string) bool {
-		return r == model.RoleSystemAdmin || r == model.RoleSystemUser
+		return r == model.RoleSystemAdmin || r == model.RoleSystemUser || r == model.RoleSystemGuest
 	})
 	roles = append([]string{model.RoleSystemUser}, roles...)
 	if admin {

@@ -767,8 +767,8 @@ func (a *App) UpdateChannelMemberRoles(ctx context.Context, s *model.Session, ch
 			m.SchemeUser = true
 		case model.RoleChannelAdmin:
 			m.SchemeAdmin = true
-		case "channel_guest":
-			m.SchemeGuest = true
+		case model.RoleChannelGuest:
+			return model.ErrGuestRole(r)
 		default:
 			return model.ErrInvalidBody("roles")
 		}
@@ -782,7 +782,10 @@ func (a *App) UpdateChannelMemberSchemeRoles(ctx context.Context, s *model.Sessi
 	if err != nil {
 		return err
 	}
-	m.SchemeAdmin, m.SchemeUser, m.SchemeGuest = admin, user, guest
+	if guest {
+		return model.ErrGuestRole(model.RoleChannelGuest)
+	}
+	m.SchemeAdmin, m.SchemeUser, m.SchemeGuest = admin, user, false
 	return a.saveChannelMember(ctx, m)
 }
 

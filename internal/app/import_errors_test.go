@@ -90,6 +90,13 @@ func TestBulkBadInput(t *testing.T) {
 			"user.username", "app.import.validate_user_import_data.duplicate.error", 9},
 		{"bad team name", `{"type":"team","team":{"name":"api-team","display_name":"X","type":"O"}}`,
 			"team.name", "app.import.validate_team_import_data.name_invalid.error", 9},
+		// No guest accounts yet: a guest role would restrict nothing.
+		{"system guest", `{"type":"user","user":{"username":"gus","email":"gus@example.com","roles":"system_user system_guest"}}`,
+			"user.roles", "app.import.validate_user_import_data.roles_invalid.error", 9},
+		{"team guest", `{"type":"user","user":{"username":"gus","email":"gus@example.com","teams":[{"name":"parley-demo","roles":"team_guest"}]}}`,
+			"user.teams[0].roles", "app.import.validate_user_teams_import_data.invalid_roles.error", 9},
+		{"channel guest", `{"type":"user","user":{"username":"gus","email":"gus@example.com","teams":[{"name":"parley-demo","channels":[{"name":"dev","roles":"channel_user channel_guest"}]}]}}`,
+			"user.teams[0].channels[0].roles", "app.import.validate_user_channels_import_data.invalid_roles.error", 9},
 	}
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		for _, c := range cases {

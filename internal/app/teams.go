@@ -523,8 +523,8 @@ func (a *App) UpdateTeamMemberRoles(ctx context.Context, s *model.Session, teamI
 			m.SchemeUser = true
 		case model.RoleTeamAdmin:
 			m.SchemeAdmin = true
-		case "team_guest":
-			m.SchemeGuest = true
+		case model.RoleTeamGuest:
+			return model.ErrGuestRole(r)
 		default:
 			if _, ok := a.roles[r]; !ok || !strings.HasPrefix(r, "team_") {
 				return model.ErrInvalidBody("roles")
@@ -545,7 +545,10 @@ func (a *App) UpdateTeamMemberSchemeRoles(ctx context.Context, s *model.Session,
 	if err != nil {
 		return storeErr(err, errTeamMemberNotFound())
 	}
-	m.SchemeAdmin, m.SchemeUser, m.SchemeGuest = admin, user, guest
+	if guest {
+		return model.ErrGuestRole(model.RoleTeamGuest)
+	}
+	m.SchemeAdmin, m.SchemeUser, m.SchemeGuest = admin, user, false
 	return a.saveTeamMemberRoles(ctx, m)
 }
 

@@ -418,7 +418,10 @@ func (a *App) UpdateUserRoles(ctx context.Context, s *model.Session, userID, rol
 		if _, ok := a.roles[r]; !ok || !strings.HasPrefix(r, "system_") {
 			return model.ErrInvalidBody("roles")
 		}
-		base = base || r == model.RoleSystemUser || r == "system_guest"
+		if model.IsGuestRole(r) {
+			return model.ErrGuestRole(r)
+		}
+		base = base || r == model.RoleSystemUser
 	}
 	// Every account keeps a base role; without one it could do nothing at all.
 	if !base {

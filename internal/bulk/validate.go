@@ -261,6 +261,22 @@ func ValidRoles(roles string) bool {
 	return !(len(f) == 1 && f[0] == "system_admin")
 }
 
+// guestRole returns the first guest role in roles, or "": Parley has no guest
+// accounts yet, and a guest role would restrict nothing, so none is imported.
+func guestRole(roles *string) string {
+	if roles == nil {
+		return ""
+	}
+	for _, r := range strings.Fields(*roles) {
+		if r == "system_guest" || r == "team_guest" || r == "channel_guest" {
+			return r
+		}
+	}
+	return ""
+}
+
+const guestUnsupported = "guest accounts are not supported yet: the %s role cannot be given"
+
 func checkUser(p *problems, u *User) {
 	const pre = "app.import.validate_user_import_data."
 	if u.Username == nil {
@@ -304,6 +320,8 @@ func checkUser(p *problems, u *User) {
 	}
 	if u.Roles != nil && !ValidRoles(*u.Roles) {
 		p.add("user.roles", pre+"roles_invalid.error", "invalid roles %q", *u.Roles)
+	} else if g := guestRole(u.Roles); g != "" {
+		p.add("user.roles", pre+"roles_invalid.error", guestUnsupported, g)
 	}
 	if n := u.NotifyProps; n != nil {
 		level := []string{"all", "mention", "none"}
@@ -346,6 +364,8 @@ func checkUser(p *problems, u *User) {
 		}
 		if t.Roles != nil && !ValidRoles(*t.Roles) {
 			p.add(field+".roles", "app.import.validate_user_teams_import_data.invalid_roles.error", "invalid roles %q", *t.Roles)
+		} else if g := guestRole(t.Roles); g != "" {
+			p.add(field+".roles", "app.import.validate_user_teams_import_data.invalid_roles.error", guestUnsupported, g)
 		}
 		if t.Theme != nil && !validTheme(*t.Theme) {
 			p.add(field+".theme", "app.import.validate_user_teams_import_data.invalid_team_theme.error", "theme must be a JSON object")
@@ -361,6 +381,8 @@ func checkUser(p *problems, u *User) {
 			}
 			if c.Roles != nil && !ValidRoles(*c.Roles) {
 				p.add(cf+".roles", cpre+"invalid_roles.error", "invalid roles %q", *c.Roles)
+			} else if g := guestRole(c.Roles); g != "" {
+				p.add(cf+".roles", cpre+"invalid_roles.error", guestUnsupported, g)
 			}
 			if n := c.NotifyProps; n != nil {
 				level := []string{"default", "all", "mention", "none"}

@@ -522,6 +522,15 @@ func TestTeamUserRolesConfigSampledata(t *testing.T) {
 		if r := h.user("bob").Roles; r != "system_user" {
 			t.Fatalf("bob roles %q", r)
 		}
+		// A guest role left in the database (there are no guest accounts yet)
+		// goes when the roles are set, instead of blocking the change.
+		if _, err := h.st.DB().Exec(`UPDATE users SET roles = 'system_user system_guest' WHERE username = 'bob'`); err != nil {
+			t.Fatal(err)
+		}
+		h.ok("roles", "system_admin", "bob")
+		if r := h.user("bob").Roles; r != "system_user system_admin" {
+			t.Fatalf("bob roles after promoting a guest: %q", r)
+		}
 		h.ok("user", "username", "bob", "robert")
 		h.ok("user", "email", "robert", "robert@example.com")
 		if out := h.ok("user", "search", "robert@example.com"); !strings.Contains(out, "username: robert\n") {

@@ -67,7 +67,25 @@ const (
 	RoleTeamUser         = "team_user"
 	RoleChannelAdmin     = "channel_admin"
 	RoleChannelUser      = "channel_user"
+
+	// Guest roles are in the role table, since clients look them up, but
+	// Parley has no guest accounts yet: nothing would restrict a guest, so
+	// they are never given (ErrGuestRole).
+	RoleSystemGuest  = "system_guest"
+	RoleTeamGuest    = "team_guest"
+	RoleChannelGuest = "channel_guest"
 )
+
+// IsGuestRole reports whether r is one of the guest roles.
+func IsGuestRole(r string) bool {
+	return r == RoleSystemGuest || r == RoleTeamGuest || r == RoleChannelGuest
+}
+
+// ErrGuestRole refuses to give a guest role while guest accounts do not exist.
+func ErrGuestRole(role string) *AppError {
+	return NewAppError(http.StatusBadRequest, "app.role.guest_unsupported.app_error",
+		"Guest accounts are not supported yet: the "+role+" role cannot be given.")
+}
 
 var (
 	usernameRE        = regexp.MustCompile(`^[a-z0-9.\-_]+$`)
