@@ -500,8 +500,11 @@ func (a *App) triggerOutgoing(ctx context.Context, p *model.Post, ch *model.Chan
 		if !ok {
 			continue
 		}
-		if why, err := creators.reason(ctx, h.CreatorID, h.TeamID); err != nil || why != "" {
-			a.log.DebugContext(ctx, "outgoing webhook disabled", "hook_id", h.ID, "reason", why, "err", err)
+		if why, err := creators.reason(ctx, h.CreatorID, h.TeamID); err != nil {
+			a.log.WarnContext(ctx, "outgoing webhook not called: creator not checked", "hook_id", h.ID, "err", err)
+			continue
+		} else if why != "" {
+			a.log.DebugContext(ctx, "outgoing webhook disabled", "hook_id", h.ID, "reason", why)
 			continue
 		}
 		for _, u := range h.CallbackURLs {
