@@ -32,8 +32,12 @@ import (
 type Env struct {
 	// Load builds the effective configuration (file, environment, flags).
 	Load func() (config.Config, error)
-	// ConfigPath names the configuration file `config set` edits ("" if none).
+	// ConfigPath names the configuration file in use, the one `config set`
+	// edits ("" if none).
 	ConfigPath func() string
+	// PackagedConfig is the file read when neither --config nor PARLEY_CONFIG
+	// names one and it exists (/etc/parley/config.json), for messages.
+	PackagedConfig string
 	// In answers confirmation prompts.
 	In io.Reader
 }
@@ -68,13 +72,23 @@ func normalizeFlags(c *cobra.Command) {
 func session() *model.Session { return app.SystemSession() }
 
 // open builds the app over the configured database, relaying events to a
-// running server.
-func (e *Env) open(cmd *cobra.Command) (*app.App, func(), error) {
+// running server. Only with create may the database be new: a management
+// command that finds none was pointed at the wrong place, and one it made would
+// be a database the server never reads.
+func (e *Env) open(cmd *cobra.Command, create bool) (*app.App, func(), error) {
 	cfg, err := e.Load()
 	if err != nil {
 		return nil, nil, fmt.Errorf("configuration: %w", err)
 	}
-	st, err := sqlstore.Open(cmd.Context(), cfg.Database, cfg.DataDir, nil)
+	openStore := sqlstore.OpenExisting
+	if create {
+		openStore = sqlstore.Open
+	}
+	st, err := openStore(cmd.Context(), cfg.Database, cfg.DataDir, nil)
+	if errors.Is(err, sqlstore.ErrNoDatabase) {
+		return nil, nil, fmt.Errorf("%w; %s. Point to the server's configuration with --config FILE or PARLEY_CONFIG (or --data DIR, --database URL), or create the database with \"parley db migrate\"",
+			err, e.configSource())
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,10 +101,29 @@ func (e *Env) open(cmd *cobra.Command) (*app.App, func(), error) {
 	}, nil
 }
 
-// run wraps a command body that needs the app.
-func (e *Env) run(fn func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error) func(*cobra.Command, []string) error {
+// configSource says which configuration file was read, or where none was found.
+func (e *Env) configSource() string {
+	if p := e.ConfigPath(); p != "" {
+		return "configuration file " + p
+	}
+	if e.PackagedConfig != "" {
+		return "no configuration file (no --config, no PARLEY_CONFIG, no " + e.PackagedConfig + ")"
+	}
+	return "no configuration file (no --config, no PARLEY_CONFIG)"
+}
+
+type body func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error
+
+// run wraps a command body that needs the app over an existing database.
+func (e *Env) run(fn body) func(*cobra.Command, []string) error { return e.runOn(false, fn) }
+
+// runCreating is run for the one command that may start a new database
+// (sampledata, which makes demo installations).
+func (e *Env) runCreating(fn body) func(*cobra.Command, []string) error { return e.runOn(true, fn) }
+
+func (e *Env) runOn(create bool, fn body) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		a, closeFn, err := e.open(cmd)
+		a, closeFn, err := e.open(cmd, create)
 		if err != nil {
 			return err
 		}
