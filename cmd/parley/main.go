@@ -134,8 +134,8 @@ func newLogger(w io.Writer, cfg config.Config, level *slog.LevelVar) *slog.Logge
 func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
 	cfg, err := opts.load()
 	if err != nil {
-		fmt.Fprintln(stderr, "parley: invalid configuration:", err)
-		return err
+		// One line, printed by cobra as the command's error.
+		return fmt.Errorf("invalid configuration: %w", err)
 	}
 	var level slog.LevelVar
 	log := newLogger(stderr, cfg, &level)
@@ -149,13 +149,11 @@ func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
 	defer signal.Stop(hup)
 	srv, err := server.New(ctx, cfg, log)
 	if err != nil {
-		log.Error("cannot start", "err", err)
-		return err
+		return fmt.Errorf("cannot start: %w", err)
 	}
 	srv.App.BuildNumber = version
 	if err := srv.Start(cfg.Listen); err != nil {
-		log.Error("cannot start", "err", err)
-		return err
+		return fmt.Errorf("cannot start: %w", err)
 	}
 	for reloading := true; reloading; {
 		select {

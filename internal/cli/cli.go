@@ -51,8 +51,25 @@ func Commands(env *Env) []*cobra.Command {
 	}
 	for _, c := range cmds {
 		normalizeFlags(c)
+		usageOnBadArgs(c)
 	}
 	return cmds
+}
+
+// usageOnBadArgs adds the usage line to the error of a command given the wrong
+// arguments, so the operator sees what it takes.
+func usageOnBadArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return fmt.Errorf("%w\nUsage: %s", err, cmd.UseLine())
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageOnBadArgs(sub)
+	}
 }
 
 // normalizeFlags makes --display-name and --display_name the same flag, so both
@@ -151,7 +168,7 @@ func (e *Env) confirm(cmd *cobra.Command, questions ...string) error {
 	}
 	in := bufio.NewReader(e.In)
 	for _, q := range questions {
-		fmt.Fprint(cmd.OutOrStdout(), q)
+		fmt.Fprintln(cmd.OutOrStdout(), strings.TrimRight(q, " "))
 		var answer string
 		if _, err := fmt.Fscanln(in, &answer); err != nil && answer == "" {
 			return errAborted
@@ -172,24 +189,26 @@ func warn(cmd *cobra.Command, format string, a ...any) {
 	fmt.Fprintf(cmd.ErrOrStderr(), format+"\n", a...)
 }
 
-// errItems reports that some items of a multi-item command failed; each was
-// already explained on stderr.
 // eachItem applies fn to every item in turn, as the classic tool does: a
-// failure is reported on stderr and the rest still run; the command fails when
-// any item did.
+// failure is reported on stderr, one "Error: " line each, and the rest still
+// run; the command fails when any item did, without a further line.
 func eachItem[T any](cmd *cobra.Command, items []T, fn func(i int, item T) error) error {
 	failed := 0
 	for i, it := range items {
 		if err := fn(i, it); err != nil {
-			warn(cmd, "%s", err)
+			warn(cmd, "Error: %s", err)
 			failed++
 		}
 	}
 	if failed > 0 {
+		cmd.SilenceErrors = true
 		return errItems(failed)
 	}
 	return nil
 }
+
+// errItems is the error of a command some items of which failed; each failure
+// was already explained on stderr.
 
 func errItems(n int) error {
 	if n == 1 {

@@ -138,7 +138,11 @@ before anything is written. A running server reads the file when it starts.`,
 			if err != nil {
 				return err
 			}
-			return os.WriteFile(path, append(b, '\n'), 0o600)
+			if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+				return err
+			}
+			out(cmd, "Set %s to %s in %s", key, shown(key, string(all[key])), path)
+			return nil
 		},
 	}
 }

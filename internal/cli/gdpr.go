@@ -186,6 +186,7 @@ func retentionSetCmd(env *Env) *cobra.Command {
 			PostDays: *postDays, FileDays: *fileDays}); err != nil {
 			return errors.New(msg(err))
 		}
+		out(cmd, "Set the retention policy of %s: posts %s, files %s", scopeName(scope, *team, *channel), days(*postDays), days(*fileDays))
 		return nil
 	})
 	return c
@@ -215,6 +216,17 @@ func retentionListCmd(env *Env) *cobra.Command {
 	return c
 }
 
+// scopeName names a policy's scope as the operator gave it.
+func scopeName(scope, team, channel string) string {
+	switch scope {
+	case model.RetentionTeam:
+		return "team " + team
+	case model.RetentionChannel:
+		return "channel " + channel
+	}
+	return "the server"
+}
+
 func days(n int) string {
 	if n == 0 {
 		return "kept forever"
@@ -240,6 +252,7 @@ func retentionRemoveCmd(env *Env) *cobra.Command {
 		if err := a.RemoveRetentionPolicy(ctx, session(), scope, id); err != nil {
 			return errors.New(msg(err))
 		}
+		out(cmd, "Removed the retention policy of %s", scopeName(scope, *team, *channel))
 		return nil
 	})
 	return c
