@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/user"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -85,8 +87,26 @@ func normalizeFlags(c *cobra.Command) {
 	}
 }
 
-// session is the actor of every command: a system admin that is no user.
-func session() *model.Session { return app.SystemSession() }
+// session is the actor of every command: a system admin that is no user,
+// recorded in the audit log as the operator.
+func session() *model.Session { return app.CommandLineSession(operator()) }
+
+// operator names who runs the command and where, "cli:root@host"; under sudo
+// also who called it, "cli:parley@host (sudo by alice)". user.Current keeps
+// its first answer, so after open has given up root's privileges it still
+// names root (open calls it first).
+func operator() string {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	who := "cli:" + name + "@" + host
+	if by := os.Getenv("SUDO_USER"); by != "" && by != name {
+		who += " (sudo by " + by + ")"
+	}
+	return who
+}
 
 // open builds the app over the configured database, relaying events to a
 // running server. Only with create may the database be new: a management

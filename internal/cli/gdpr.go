@@ -58,7 +58,7 @@ actions, exports, deletions and role changes.`,
 			if err != nil {
 				// An erased user is known by id only.
 				if !model.IsValidID(*user) {
-					return err
+					return fmt.Errorf("%w (an erased user is known by id only: give the id, see audit list --action user.delete)", err)
 				}
 				f.UserID = *user
 			} else {
