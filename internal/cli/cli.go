@@ -113,9 +113,9 @@ func operator() string {
 // command that finds none was pointed at the wrong place, and one it made would
 // be a database the server never reads.
 func (e *Env) open(cmd *cobra.Command, create bool) (*app.App, func(), error) {
-	cfg, err := e.Load()
+	cfg, err := e.loadAsOwner()
 	if err != nil {
-		return nil, nil, fmt.Errorf("configuration: %w", err)
+		return nil, nil, err
 	}
 	openStore := sqlstore.OpenExisting
 	if create {
@@ -136,6 +136,16 @@ func (e *Env) open(cmd *cobra.Command, create bool) (*app.App, func(), error) {
 		_ = b.Close()
 		_ = st.Close()
 	}, nil
+}
+
+// loadAsOwner reads the configuration (as the caller: root may be the only
+// one who can read it), then acts as the owner of the data directory.
+func (e *Env) loadAsOwner() (config.Config, error) {
+	cfg, err := e.Load()
+	if err != nil {
+		return cfg, fmt.Errorf("configuration: %w", err)
+	}
+	return cfg, actAsOwner(cfg.DataDir)
 }
 
 // configSource says which configuration file was read, or where none was found.
