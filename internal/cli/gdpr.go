@@ -111,7 +111,7 @@ them every hour, deleting expired posts in small batches.`}
 func retentionRunCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:     "run",
-		Short:   "Delete expired posts now (or, with --dry-run, report what would go)",
+		Short:   "Delete expired posts and files now (or, with --dry-run, report what would go)",
 		Example: "  parley retention run --dry-run\n  parley retention run",
 		Args:    cobra.NoArgs,
 	}
@@ -129,7 +129,13 @@ func retentionRunCmd(env *Env) *cobra.Command {
 		for scope, n := range res.ByScope {
 			out(cmd, "%s %d posts under the %s policy", verb, n, scope)
 		}
+		for scope, n := range res.FilesByScope {
+			out(cmd, "%s %d files under the %s policy", verb, n, scope)
+		}
 		out(cmd, "%s %d posts in total", verb, res.Posts)
+		if len(res.FilesByScope) > 0 {
+			out(cmd, "%s %d files in total", verb, res.Files)
+		}
 		return nil
 	})
 	return c
