@@ -93,8 +93,8 @@ func session() *model.Session { return app.CommandLineSession(operator()) }
 
 // operator names who runs the command and where, "cli:root@host"; under sudo
 // also who called it, "cli:parley@host (sudo by alice)". user.Current keeps
-// its first answer, so after open has given up root's privileges it still
-// names root (open calls it first).
+// its first answer, so once actAsOwner (which asks first) has given up root's
+// privileges it still names root.
 func operator() string {
 	name := "unknown"
 	if u, err := user.Current(); err == nil {
@@ -239,7 +239,6 @@ func eachItem[T any](cmd *cobra.Command, items []T, fn func(i int, item T) error
 
 // errItems is the error of a command some items of which failed; each failure
 // was already explained on stderr.
-
 func errItems(n int) error {
 	if n == 1 {
 		return errors.New("1 item failed (see above)")
