@@ -192,8 +192,8 @@ func TestSIGKILLKeepsAcknowledgedPosts(t *testing.T) { testStopDuringPosts(t, sy
 
 func TestInvalidSettingStopsStart(t *testing.T) {
 	out, err := exec.Command(binary, "--listen", "nonsense", "--data", t.TempDir()).CombinedOutput()
-	if err == nil || !bytes.Contains(out, []byte("listen")) {
-		t.Fatalf("want failure naming listen, got %v: %s", err, out)
+	if err == nil || !bytes.Contains(out, []byte("listen")) || bytes.Count(out, []byte("\n")) != 1 {
+		t.Fatalf("want one line naming listen, got %v: %s", err, out)
 	}
 }
 

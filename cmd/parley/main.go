@@ -24,8 +24,11 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
+// packagedConfig is where the Debian package installs the configuration.
+const packagedConfig = "/etc/parley/config.json"
+
 func main() {
-	if err := newRootCmd(os.Stdout, os.Stderr).Execute(); err != nil {
+	if err := newRootCmd(os.Stdout, os.Stderr, packagedConfig).Execute(); err != nil {
 		os.Exit(1)
 	}
 }
@@ -33,18 +36,23 @@ func main() {
 // options are the flags shared by every command that touches the install.
 type options struct {
 	configPath string
-	overrides  map[string]*string
+	// packagedConfig is read when neither --config nor PARLEY_CONFIG names a
+	// file and it exists, so that on a packaged install the command line acts
+	// on the server's database, not on a new ./data.
+	packagedConfig string
+	overrides      map[string]*string
 }
 
-func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
-	opts := &options{overrides: map[string]*string{}}
+func newRootCmd(stdout, stderr io.Writer, packagedConfig string) *cobra.Command {
+	opts := &options{packagedConfig: packagedConfig, overrides: map[string]*string{}}
 	root := &cobra.Command{
 		Use:   "parley",
 		Short: "Parley: a self-hosted team chat server that speaks the Mattermost API",
 		Long: `Parley is a team chat server compatible with Mattermost clients.
 
 Run without a command to start the server: it listens on :8065 and keeps its
-SQLite database and files in ./data unless configured otherwise.`,
+SQLite database and files in ./data unless configured otherwise. Without
+--config or PARLEY_CONFIG, ` + packagedConfig + ` is read if it exists.`,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runServer(cmd.Context(), opts, stderr)
@@ -53,7 +61,7 @@ SQLite database and files in ./data unless configured otherwise.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	pf := root.PersistentFlags()
-	pf.StringVar(&opts.configPath, "config", os.Getenv("PARLEY_CONFIG"), "path to a JSON configuration file (env PARLEY_CONFIG)")
+	pf.StringVar(&opts.configPath, "config", os.Getenv("PARLEY_CONFIG"), "path to a JSON configuration file (env PARLEY_CONFIG; default "+packagedConfig+" if it exists)")
 	for _, f := range []struct{ flag, key, help string }{
 		{"listen", "listen", "address to listen on (env PARLEY_LISTEN, default :8065)"},
 		{"data", "data_dir", "data directory (env PARLEY_DATA, default ./data)"},
@@ -81,13 +89,25 @@ SQLite database and files in ./data unless configured otherwise.`,
 		},
 	}
 	root.AddCommand(serverCmd, versionCmd, newDBCmd(opts))
-	root.AddCommand(cli.Commands(&cli.Env{Load: opts.load, ConfigPath: func() string { return opts.configPath }, In: os.Stdin})...)
+	root.AddCommand(cli.Commands(&cli.Env{Load: opts.load, ConfigPath: opts.configFile, PackagedConfig: packagedConfig, In: os.Stdin})...)
 	return root
+}
+
+// configFile is the configuration file in use: the one named, else the
+// packaged one if it exists, else none.
+func (o *options) configFile() string {
+	if o.configPath != "" {
+		return o.configPath
+	}
+	if _, err := os.Stat(o.packagedConfig); err == nil {
+		return o.packagedConfig
+	}
+	return ""
 }
 
 // load builds the configuration from file, environment and flags.
 func (o *options) load() (config.Config, error) {
-	cfg, err := config.Load(o.configPath, os.Getenv)
+	cfg, err := config.Load(o.configFile(), os.Getenv)
 	if err != nil {
 		return cfg, err
 	}
@@ -114,8 +134,8 @@ func newLogger(w io.Writer, cfg config.Config, level *slog.LevelVar) *slog.Logge
 func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
 	cfg, err := opts.load()
 	if err != nil {
-		fmt.Fprintln(stderr, "parley: invalid configuration:", err)
-		return err
+		// One line, printed by cobra as the command's error.
+		return fmt.Errorf("invalid configuration: %w", err)
 	}
 	var level slog.LevelVar
 	log := newLogger(stderr, cfg, &level)
@@ -129,13 +149,11 @@ func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
 	defer signal.Stop(hup)
 	srv, err := server.New(ctx, cfg, log)
 	if err != nil {
-		log.Error("cannot start", "err", err)
-		return err
+		return fmt.Errorf("cannot start: %w", err)
 	}
 	srv.App.BuildNumber = version
 	if err := srv.Start(cfg.Listen); err != nil {
-		log.Error("cannot start", "err", err)
-		return err
+		return fmt.Errorf("cannot start: %w", err)
 	}
 	for reloading := true; reloading; {
 		select {

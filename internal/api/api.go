@@ -96,7 +96,7 @@ const Prefix = "/api/v4"
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	c := &Context{h: h, w: w, r: r, ctx: r.Context(), RequestID: model.NewID(), app: h.app}
+	c := &Context{h: h, w: w, r: r, ctx: app.WithClientIP(r.Context(), clientIP(r)), RequestID: model.NewID(), app: h.app}
 	hdr := w.Header()
 	hdr.Set("X-Request-Id", c.RequestID)
 	hdr.Set("X-Version-Id", h.app.VersionID())

@@ -258,7 +258,5 @@ func (a *App) SetSystemAdmin(ctx context.Context, s *model.Session, userID strin
 	if admin {
 		roles = append(roles, model.RoleSystemAdmin)
 	}
-	err = a.UpdateUserRoles(ctx, s, userID, strings.Join(roles, " "))
-	a.audit(ctx, s, model.AuditRoleChange, "user", userID, err == nil, "roles="+strings.Join(roles, " "))
-	return err
+	return a.UpdateUserRoles(ctx, s, userID, strings.Join(roles, " "))
 }

@@ -8,18 +8,49 @@ import (
 	"github.com/parley-chat/parley/internal/store"
 )
 
-// audit records an action in the audit log. A failure to record is logged, not
-// returned: the action itself has already happened (or failed) by then.
+type clientIPKey struct{}
+
+// WithClientIP tells the app the address a request came from, for the audit
+// log of the changes it makes.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+// CommandLineSession is the system session of a command-line action by
+// operator ("cli:root@host"), who is recorded as the actor of its changes.
+func CommandLineSession(operator string) *model.Session {
+	s := SystemSession()
+	s.ID, s.Props["actor"] = "cli", operator
+	return s
+}
+
+// audit records an action in the audit log: who (the user, or for the command
+// line the operating-system user and host), from where (the client's address)
+// and how (the session: an API session's id, "cli", or "system" for the
+// server's own jobs). A failure to record is logged, not returned: the action
+// itself has already happened (or failed) by then.
 func (a *App) audit(ctx context.Context, s *model.Session, action, targetType, targetID string, success bool, details string) {
 	e := &model.Audit{ID: model.NewID(), CreateAt: model.Now(), Action: action, TargetType: targetType, TargetID: targetID,
 		Success: success, Details: details}
 	if s != nil {
 		e.ActorID, e.SessionID = s.UserID, s.ID
+		if e.ActorID == "" {
+			e.ActorID = s.Props["actor"]
+		}
 		e.IPAddress = s.Props["ip"]
+	}
+	if ip, _ := ctx.Value(clientIPKey{}).(string); e.IPAddress == "" {
+		e.IPAddress = ip
 	}
 	if err := a.store.SaveAudit(ctx, e); err != nil {
 		a.log.WarnContext(ctx, "audit log", "action", action, "err", err)
 	}
+}
+
+// ConfigChanged records a change of a setting made outside the app (the
+// command line edits the configuration file); value is as it may be shown.
+func (a *App) ConfigChanged(ctx context.Context, s *model.Session, key, value string) {
+	a.audit(ctx, s, model.AuditConfigChange, "config", key, true, key+"="+value)
 }
 
 // AuditLogin logs in like Login and records the attempt, failed or not, with

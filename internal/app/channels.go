@@ -112,6 +112,7 @@ func (a *App) CreateChannel(ctx context.Context, s *model.Session, in *model.Cha
 	if err != nil {
 		return nil, err
 	}
+	a.audit(ctx, s, model.AuditChannelCreate, "channel", ch.ID, true, "team_id="+ch.TeamID+" name="+ch.Name)
 	if s.UserID != "" {
 		a.publish(ctx, model.NewEvent(model.EventChannelCreated, model.Broadcast{UserID: s.UserID},
 			map[string]any{"channel_id": ch.ID, "team_id": ch.TeamID}))
@@ -514,6 +515,7 @@ func (a *App) ArchiveChannel(ctx context.Context, s *model.Session, id string, p
 	if err != nil {
 		return err
 	}
+	a.audit(ctx, s, model.AuditChannelArchive, "channel", ch.ID, true, "team_id="+ch.TeamID+" name="+ch.Name)
 	a.publish(ctx, model.NewEvent(model.EventChannelDeleted, model.Broadcast{TeamID: ch.TeamID},
 		map[string]any{"channel_id": ch.ID, "delete_at": now}))
 	return nil
@@ -564,6 +566,7 @@ func (a *App) RestoreChannel(ctx context.Context, s *model.Session, id string) (
 	if err != nil {
 		return nil, err
 	}
+	a.audit(ctx, s, model.AuditChannelRestore, "channel", ch.ID, true, "team_id="+ch.TeamID+" name="+ch.Name)
 	a.publish(ctx, model.NewEvent(model.EventChannelRestored, model.Broadcast{TeamID: ch.TeamID},
 		map[string]any{"channel_id": ch.ID}))
 	return ch, nil
@@ -669,6 +672,8 @@ func (a *App) AddChannelMember(ctx context.Context, s *model.Session, channelID,
 	if err != nil {
 		return nil, err
 	}
+	// Recorded about the user, so that `audit list --user` finds it.
+	a.audit(ctx, s, model.AuditChannelMemberAdd, "user", userID, true, "channel_id="+ch.ID)
 	m, err := a.store.GetChannelMember(ctx, channelID, userID)
 	return m, storeErr(err, errChannelMemberNotFound())
 }
@@ -747,6 +752,7 @@ func (a *App) RemoveChannelMember(ctx context.Context, s *model.Session, channel
 	if err != nil {
 		return err
 	}
+	a.audit(ctx, s, model.AuditChannelMemberRemove, "user", userID, true, "channel_id="+channelID)
 	a.publish(ctx, model.NewEvent(model.EventUserRemoved, model.Broadcast{ChannelID: channelID},
 		map[string]any{"user_id": userID, "remover_id": s.UserID, "channel_id": channelID}))
 	a.publish(ctx, model.NewEvent(model.EventUserRemoved, model.Broadcast{UserID: userID},

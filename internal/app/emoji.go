@@ -80,6 +80,7 @@ func (a *App) CreateEmoji(ctx context.Context, s *model.Session, e *model.Emoji,
 		a.removeBytes(ctx, emojiDir(out.ID))
 		return nil, storeErr(err, nil, errDuplicateEmoji())
 	}
+	a.audit(ctx, s, model.AuditEmojiAdd, "emoji", out.ID, true, "name="+out.Name)
 	a.publish(ctx, model.NewEvent(model.EventEmojiAdded, model.Broadcast{}, map[string]any{"emoji": model.JSONString(out)}))
 	return out, nil
 }
@@ -199,6 +200,7 @@ func (a *App) DeleteEmoji(ctx context.Context, s *model.Session, id string) erro
 	if err := a.store.DeleteEmoji(ctx, id, model.Now()); err != nil {
 		return storeErr(err, errEmojiNotFound())
 	}
+	a.audit(ctx, s, model.AuditEmojiDelete, "emoji", id, true, "name="+e.Name)
 	a.drainPurges(ctx)
 	return nil
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // Retention: a global policy plus per-team and per-channel ones say how many
-// days messages are kept. The most specific policy of a channel wins, also when
-// it keeps messages forever (0 days).
+// days messages, and how many days files, are kept. The most specific policy
+// of a channel wins, also when it keeps them forever (0 days).
 
 // RetentionBatch is how many posts one deletion transaction removes.
 const RetentionBatch = 1000
@@ -65,11 +65,16 @@ type RetentionResult struct {
 	DryRun  bool           `json:"dry_run"`
 	Posts   int            `json:"posts"`
 	ByScope map[string]int `json:"by_scope"`
+	// Files counts the files removed for their age (file_days); the files of
+	// expired posts go with the posts and are not counted here.
+	Files        int            `json:"files"`
+	FilesByScope map[string]int `json:"files_by_scope"`
 }
 
-// RunRetention deletes the posts every policy has let expire, in transactions
-// of at most batch posts so the server keeps serving in between. With dryRun it
-// only counts them.
+// RunRetention deletes the posts, then the files, every policy has let
+// expire, in transactions of at most batch rows so the server keeps serving in
+// between. A file expires by its upload time, whether its post is live,
+// deleted or was never written. With dryRun it only counts them.
 func (a *App) RunRetention(ctx context.Context, s *model.Session, dryRun bool, batch int) (*RetentionResult, error) {
 	if !a.IsAdmin(s) {
 		return nil, model.ErrForbidden()
@@ -91,12 +96,13 @@ func (a *App) RunRetention(ctx context.Context, s *model.Session, dryRun bool, b
 		}
 	}
 	now := model.Now()
-	res := &RetentionResult{DryRun: dryRun, ByScope: map[string]int{}}
+	res := &RetentionResult{DryRun: dryRun, ByScope: map[string]int{}, FilesByScope: map[string]int{}}
+	detail := func() string { return "posts=" + strconv.Itoa(res.Posts) + " files=" + strconv.Itoa(res.Files) }
 	for _, p := range ps {
-		if p.PostDays <= 0 {
+		if p.PostDays <= 0 && p.FileDays <= 0 {
 			continue
 		}
-		q := store.ExpiredPostsQuery{Before: now - int64(p.PostDays)*dayMillis, Limit: batch}
+		q := store.ExpiredPostsQuery{Limit: batch}
 		switch p.Scope {
 		case model.RetentionChannel:
 			q.ChannelID = p.TargetID
@@ -109,25 +115,40 @@ func (a *App) RunRetention(ctx context.Context, s *model.Session, dryRun bool, b
 		if p.TargetID != "" {
 			key += ":" + p.TargetID
 		}
-		n, err := a.expire(ctx, q, dryRun)
-		res.ByScope[key] = n
-		res.Posts += n
-		if err != nil {
-			a.audit(ctx, s, model.AuditRetentionRun, "", "", false, "posts="+strconv.Itoa(res.Posts))
-			return res, model.ErrInternal(err)
+		if p.PostDays > 0 {
+			q.Before = now - int64(p.PostDays)*dayMillis
+			n, err := a.expire(ctx, q, dryRun, a.store.ExpiredPostIDs, a.store.DeletePostsPermanently)
+			res.ByScope[key] = n
+			res.Posts += n
+			if err != nil {
+				a.audit(ctx, s, model.AuditRetentionRun, "", "", false, detail())
+				return res, model.ErrInternal(err)
+			}
+		}
+		if p.FileDays > 0 {
+			q.Before = now - int64(p.FileDays)*dayMillis
+			n, err := a.expire(ctx, q, dryRun, a.store.ExpiredFileIDs, a.store.RemoveFileInfos)
+			res.FilesByScope[key] = n
+			res.Files += n
+			if err != nil {
+				a.audit(ctx, s, model.AuditRetentionRun, "", "", false, detail())
+				return res, model.ErrInternal(err)
+			}
 		}
 	}
 	if !dryRun {
-		a.audit(ctx, s, model.AuditRetentionRun, "", "", true, "posts="+strconv.Itoa(res.Posts))
+		a.audit(ctx, s, model.AuditRetentionRun, "", "", true, detail())
 	}
 	return res, nil
 }
 
-// expire deletes (or counts) the posts of one query, batch by batch.
-func (a *App) expire(ctx context.Context, q store.ExpiredPostsQuery, dryRun bool) (int, error) {
+// expire deletes (or counts) the rows of one query, posts or files, batch by
+// batch; their stored bytes are removed as each batch commits.
+func (a *App) expire(ctx context.Context, q store.ExpiredPostsQuery, dryRun bool,
+	list func(context.Context, store.ExpiredPostsQuery) ([]string, error), remove func(context.Context, []string) error) (int, error) {
 	if dryRun {
 		q.Limit = 1 << 30
-		ids, err := a.store.ExpiredPostIDs(ctx, q)
+		ids, err := list(ctx, q)
 		return len(ids), err
 	}
 	total := 0
@@ -135,11 +156,11 @@ func (a *App) expire(ctx context.Context, q store.ExpiredPostsQuery, dryRun bool
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		ids, err := a.store.ExpiredPostIDs(ctx, q)
+		ids, err := list(ctx, q)
 		if err != nil {
 			return total, err
 		}
-		if err := a.store.DeletePostsPermanently(ctx, ids); err != nil {
+		if err := remove(ctx, ids); err != nil {
 			return total, err
 		}
 		a.drainPurges(ctx)
@@ -169,8 +190,8 @@ func (a *App) RetentionLoop(ctx context.Context, every time.Duration) {
 				a.log.ErrorContext(ctx, "retention run", "err", err)
 				continue
 			}
-			if res.Posts > 0 {
-				a.log.InfoContext(ctx, "retention removed expired posts", "posts", res.Posts)
+			if res.Posts > 0 || res.Files > 0 {
+				a.log.InfoContext(ctx, "retention removed expired posts and files", "posts", res.Posts, "files", res.Files)
 			}
 		}
 	}

@@ -87,6 +87,7 @@ func (a *App) CreateTeam(ctx context.Context, s *model.Session, t *model.Team) (
 	if err != nil {
 		return nil, err
 	}
+	a.audit(ctx, s, model.AuditTeamCreate, "team", nt.ID, true, "name="+nt.Name)
 	return nt, nil
 }
 
@@ -353,6 +354,7 @@ func (a *App) DeleteTeam(ctx context.Context, s *model.Session, id string, perma
 		if err := a.store.UpdateTeam(ctx, t); err != nil {
 			return storeErr(err, errTeamNotFound())
 		}
+		a.audit(ctx, s, model.AuditTeamArchive, "team", id, true, "name="+t.Name)
 	}
 	a.publish(ctx, model.NewEvent(model.EventDeleteTeam, model.Broadcast{TeamID: id},
 		map[string]any{"team": model.JSONString(publicTeam(t))}))
@@ -366,7 +368,11 @@ func (a *App) RestoreTeam(ctx context.Context, s *model.Session, id string) (*mo
 		return nil, err
 	}
 	t.DeleteAt = 0
-	return a.saveTeam(ctx, s, t)
+	saved, err := a.saveTeam(ctx, s, t)
+	if err == nil {
+		a.audit(ctx, s, model.AuditTeamRestore, "team", id, true, "name="+t.Name)
+	}
+	return saved, err
 }
 
 // TeamStats counts a team's members.
@@ -458,6 +464,10 @@ func (a *App) addUserToTeam(ctx context.Context, s *model.Session, t *model.Team
 		m, err = a.joinTeam(ctx, tx, t, u, s.UserID)
 		return err
 	})
+	if err == nil {
+		// Recorded about the user, so that `audit list --user` finds it.
+		a.audit(ctx, s, model.AuditTeamMemberAdd, "user", userID, true, "team_id="+t.ID)
+	}
 	return m, err
 }
 
@@ -501,6 +511,7 @@ func (a *App) RemoveTeamMember(ctx context.Context, s *model.Session, teamID, us
 	if err != nil {
 		return err
 	}
+	a.audit(ctx, s, model.AuditTeamMemberRemove, "user", userID, true, "team_id="+teamID)
 	a.publish(ctx, model.NewEvent(model.EventLeaveTeam, model.Broadcast{TeamID: teamID},
 		map[string]any{"team_id": teamID, "user_id": userID}))
 	return nil

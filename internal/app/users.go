@@ -124,6 +124,7 @@ func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, i
 	if err != nil {
 		return nil, err
 	}
+	a.audit(ctx, s, model.AuditUserCreate, "user", nu.ID, true, "username="+nu.Username)
 	a.publish(ctx, model.NewEvent(model.EventNewUser, model.Broadcast{}, map[string]any{"user_id": nu.ID}))
 	a.sanitize(&model.Session{UserID: nu.ID}, nu)
 	return nu, nil
@@ -305,6 +306,9 @@ func (a *App) saveUser(ctx context.Context, s *model.Session, u *model.User, old
 	if err := a.store.UpdateUser(ctx, u); err != nil {
 		return nil, userConflict(err)
 	}
+	if s.UserID != u.ID {
+		a.audit(ctx, s, model.AuditUserUpdate, "user", u.ID, true, "profile")
+	}
 	a.publishUserUpdated(ctx, u)
 	a.sanitize(s, u)
 	return u, nil
@@ -347,6 +351,7 @@ func (a *App) UpdatePassword(ctx context.Context, s *model.Session, userID, curr
 	if err := a.store.UpdatePassword(ctx, userID, h, model.Now()); err != nil {
 		return storeErr(err, errUserNotFound())
 	}
+	a.audit(ctx, s, model.AuditUserPassword, "user", userID, true, "")
 	if !a.Config().RevokeSessionsOnPasswordChange {
 		return nil
 	}
@@ -400,9 +405,12 @@ func (a *App) SetUserActive(ctx context.Context, s *model.Session, userID string
 	if err != nil {
 		return err
 	}
+	action := model.AuditUserActivate
 	if !active {
+		action = model.AuditUserDeactivate
 		a.publishRevoked(ctx, Revocation{UserID: userID})
 	}
+	a.audit(ctx, s, action, "user", userID, true, "")
 	a.publishUserUpdated(ctx, u)
 	return nil
 }
@@ -442,6 +450,7 @@ func (a *App) UpdateUserRoles(ctx context.Context, s *model.Session, userID, rol
 	if err != nil {
 		return err
 	}
+	a.audit(ctx, s, model.AuditRoleChange, "user", userID, true, "roles="+u.Roles)
 	a.publish(ctx, model.NewEvent(model.EventUserRoleUpdated, model.Broadcast{UserID: userID},
 		map[string]any{"user_id": userID, "roles": u.Roles}))
 	return nil

@@ -26,7 +26,7 @@ With PostgreSQL, back the database up with pg_dump and this command's
   parley backup --files-only --out files.tar.gz`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := env.Load()
+			cfg, err := env.loadAsOwner()
 			if err != nil {
 				return err
 			}
@@ -54,7 +54,7 @@ func restoreCmd(env *Env) *cobra.Command {
   systemctl start parley`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := env.Load()
+			cfg, err := env.loadAsOwner()
 			if err != nil {
 				return err
 			}

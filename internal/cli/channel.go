@@ -135,6 +135,7 @@ func channelArchiveCmd(env *Env) *cobra.Command {
 			if err := a.ArchiveChannel(ctx, session(), ch.ID, false); err != nil {
 				return fmt.Errorf("Unable to archive channel '%s' error: %s", ch.Name, msg(err))
 			}
+			out(cmd, "Archived channel '%s'", ch.Name)
 			return nil
 		})
 	})
@@ -224,6 +225,7 @@ func channelRenameCmd(env *Env) *cobra.Command {
 		if _, err := a.PatchChannel(ctx, session(), ch.ID, p); err != nil {
 			return errors.New("Error in updating channel from " + ch.Name + " to " + args[1] + ": " + msg(err))
 		}
+		out(cmd, "Renamed channel '%s' to '%s'", ch.Name, args[1])
 		return nil
 	})
 	return c
@@ -281,6 +283,7 @@ func channelAddCmd(env *Env) *cobra.Command {
 			if _, err := a.AddChannelMember(ctx, session(), ch.ID, u.ID); err != nil {
 				return fmt.Errorf("Unable to add '%s' to %s. Error: %s", args[i+1], ch.Name, msg(err))
 			}
+			out(cmd, "Added '%s' to channel '%s'", u.Username, ch.Name)
 			return nil
 		})
 	})
@@ -311,6 +314,7 @@ func channelRemoveCmd(env *Env) *cobra.Command {
 			if err := a.RemoveAllChannelMembers(ctx, session(), ch.ID); err != nil {
 				return errors.New("Unable to remove all users from " + ch.Name + ". Error: " + msg(err))
 			}
+			out(cmd, "Removed all members from channel '%s'", ch.Name)
 			return nil
 		}
 		users, err := findUsers(ctx, a, args[1:])
@@ -321,6 +325,7 @@ func channelRemoveCmd(env *Env) *cobra.Command {
 			if err := a.RemoveChannelMember(ctx, session(), ch.ID, u.ID); err != nil {
 				return fmt.Errorf("Unable to remove '%s' from %s. Error: %s", args[i+1], ch.Name, msg(err))
 			}
+			out(cmd, "Removed '%s' from channel '%s'", u.Username, ch.Name)
 			return nil
 		})
 	})
@@ -400,7 +405,7 @@ func channelModifyCmd(env *Env) *cobra.Command {
 		if *private {
 			typ = model.ChannelPrivate
 		}
-		return setPrivacy(ctx, a, args[0], typ)
+		return setPrivacy(ctx, cmd, a, args[0], typ)
 	})
 	return c
 }
@@ -412,12 +417,12 @@ func channelMakePrivateCmd(env *Env) *cobra.Command {
 		Example: "  parley channel make-private staff:releases",
 		Args:    cobra.ExactArgs(1),
 		RunE: env.run(func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error {
-			return setPrivacy(ctx, a, args[0], model.ChannelPrivate)
+			return setPrivacy(ctx, cmd, a, args[0], model.ChannelPrivate)
 		}),
 	}
 }
 
-func setPrivacy(ctx context.Context, a *app.App, arg, typ string) error {
+func setPrivacy(ctx context.Context, cmd *cobra.Command, a *app.App, arg, typ string) error {
 	ch, err := findChannel(ctx, a, arg)
 	if err != nil {
 		return err
@@ -427,6 +432,11 @@ func setPrivacy(ctx context.Context, a *app.App, arg, typ string) error {
 	}
 	if _, err := a.SetChannelPrivacy(ctx, session(), ch.ID, typ); err != nil {
 		return errors.New("Failed to update channel ('" + arg + "') privacy: " + msg(err))
+	}
+	if typ == model.ChannelPrivate {
+		out(cmd, "Channel '%s' is now private", ch.Name)
+	} else {
+		out(cmd, "Channel '%s' is now public", ch.Name)
 	}
 	return nil
 }

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/user"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,8 +34,12 @@ import (
 type Env struct {
 	// Load builds the effective configuration (file, environment, flags).
 	Load func() (config.Config, error)
-	// ConfigPath names the configuration file `config set` edits ("" if none).
+	// ConfigPath names the configuration file in use, the one `config set`
+	// edits ("" if none).
 	ConfigPath func() string
+	// PackagedConfig is the file read when neither --config nor PARLEY_CONFIG
+	// names one and it exists (/etc/parley/config.json), for messages.
+	PackagedConfig string
 	// In answers confirmation prompts.
 	In io.Reader
 }
@@ -47,8 +53,25 @@ func Commands(env *Env) []*cobra.Command {
 	}
 	for _, c := range cmds {
 		normalizeFlags(c)
+		usageOnBadArgs(c)
 	}
 	return cmds
+}
+
+// usageOnBadArgs adds the usage line to the error of a command given the wrong
+// arguments, so the operator sees what it takes.
+func usageOnBadArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return fmt.Errorf("%w\nUsage: %s", err, cmd.UseLine())
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageOnBadArgs(sub)
+	}
 }
 
 // normalizeFlags makes --display-name and --display_name the same flag, so both
@@ -64,17 +87,45 @@ func normalizeFlags(c *cobra.Command) {
 	}
 }
 
-// session is the actor of every command: a system admin that is no user.
-func session() *model.Session { return app.SystemSession() }
+// session is the actor of every command: a system admin that is no user,
+// recorded in the audit log as the operator.
+func session() *model.Session { return app.CommandLineSession(operator()) }
+
+// operator names who runs the command and where, "cli:root@host"; under sudo
+// also who called it, "cli:parley@host (sudo by alice)". user.Current keeps
+// its first answer, so once actAsOwner (which asks first) has given up root's
+// privileges it still names root.
+func operator() string {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	who := "cli:" + name + "@" + host
+	if by := os.Getenv("SUDO_USER"); by != "" && by != name {
+		who += " (sudo by " + by + ")"
+	}
+	return who
+}
 
 // open builds the app over the configured database, relaying events to a
-// running server.
-func (e *Env) open(cmd *cobra.Command) (*app.App, func(), error) {
-	cfg, err := e.Load()
+// running server. Only with create may the database be new: a management
+// command that finds none was pointed at the wrong place, and one it made would
+// be a database the server never reads.
+func (e *Env) open(cmd *cobra.Command, create bool) (*app.App, func(), error) {
+	cfg, err := e.loadAsOwner()
 	if err != nil {
-		return nil, nil, fmt.Errorf("configuration: %w", err)
+		return nil, nil, err
 	}
-	st, err := sqlstore.Open(cmd.Context(), cfg.Database, cfg.DataDir, nil)
+	openStore := sqlstore.OpenExisting
+	if create {
+		openStore = sqlstore.Open
+	}
+	st, err := openStore(cmd.Context(), cfg.Database, cfg.DataDir, nil)
+	if errors.Is(err, sqlstore.ErrNoDatabase) {
+		return nil, nil, fmt.Errorf("%w; %s. Point to the server's configuration with --config FILE or PARLEY_CONFIG (or --data DIR, --database URL), or create the database with \"parley db migrate\"",
+			err, e.configSource())
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,10 +138,39 @@ func (e *Env) open(cmd *cobra.Command) (*app.App, func(), error) {
 	}, nil
 }
 
-// run wraps a command body that needs the app.
-func (e *Env) run(fn func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error) func(*cobra.Command, []string) error {
+// loadAsOwner reads the configuration (as the caller: root may be the only
+// one who can read it), then acts as the owner of the data directory.
+func (e *Env) loadAsOwner() (config.Config, error) {
+	cfg, err := e.Load()
+	if err != nil {
+		return cfg, fmt.Errorf("configuration: %w", err)
+	}
+	return cfg, actAsOwner(cfg.DataDir)
+}
+
+// configSource says which configuration file was read, or where none was found.
+func (e *Env) configSource() string {
+	if p := e.ConfigPath(); p != "" {
+		return "configuration file " + p
+	}
+	if e.PackagedConfig != "" {
+		return "no configuration file (no --config, no PARLEY_CONFIG, no " + e.PackagedConfig + ")"
+	}
+	return "no configuration file (no --config, no PARLEY_CONFIG)"
+}
+
+type body func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error
+
+// run wraps a command body that needs the app over an existing database.
+func (e *Env) run(fn body) func(*cobra.Command, []string) error { return e.runOn(false, fn) }
+
+// runCreating is run for the one command that may start a new database
+// (sampledata, which makes demo installations).
+func (e *Env) runCreating(fn body) func(*cobra.Command, []string) error { return e.runOn(true, fn) }
+
+func (e *Env) runOn(create bool, fn body) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		a, closeFn, err := e.open(cmd)
+		a, closeFn, err := e.open(cmd, create)
 		if err != nil {
 			return err
 		}
@@ -118,7 +198,7 @@ func (e *Env) confirm(cmd *cobra.Command, questions ...string) error {
 	}
 	in := bufio.NewReader(e.In)
 	for _, q := range questions {
-		fmt.Fprint(cmd.OutOrStdout(), q)
+		fmt.Fprintln(cmd.OutOrStdout(), strings.TrimRight(q, " "))
 		var answer string
 		if _, err := fmt.Fscanln(in, &answer); err != nil && answer == "" {
 			return errAborted
@@ -139,25 +219,26 @@ func warn(cmd *cobra.Command, format string, a ...any) {
 	fmt.Fprintf(cmd.ErrOrStderr(), format+"\n", a...)
 }
 
-// errItems reports that some items of a multi-item command failed; each was
-// already explained on stderr.
 // eachItem applies fn to every item in turn, as the classic tool does: a
-// failure is reported on stderr and the rest still run; the command fails when
-// any item did.
+// failure is reported on stderr, one "Error: " line each, and the rest still
+// run; the command fails when any item did, without a further line.
 func eachItem[T any](cmd *cobra.Command, items []T, fn func(i int, item T) error) error {
 	failed := 0
 	for i, it := range items {
 		if err := fn(i, it); err != nil {
-			warn(cmd, "%s", err)
+			warn(cmd, "Error: %s", err)
 			failed++
 		}
 	}
 	if failed > 0 {
+		cmd.SilenceErrors = true
 		return errItems(failed)
 	}
 	return nil
 }
 
+// errItems is the error of a command some items of which failed; each failure
+// was already explained on stderr.
 func errItems(n int) error {
 	if n == 1 {
 		return errors.New("1 item failed (see above)")

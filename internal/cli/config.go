@@ -138,7 +138,18 @@ before anything is written. A running server reads the file when it starts.`,
 			if err != nil {
 				return err
 			}
-			return os.WriteFile(path, append(b, '\n'), 0o600)
+			if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+				return err
+			}
+			value = shown(key, string(all[key]))
+			// Recorded when there is a database to record it in: a new
+			// installation is often configured before it has one.
+			if a, closeFn, err := env.open(cmd, false); err == nil {
+				a.ConfigChanged(cmd.Context(), session(), key, value)
+				closeFn()
+			}
+			out(cmd, "Set %s to %s in %s", key, value, path)
+			return nil
 		},
 	}
 }

@@ -58,7 +58,7 @@ actions, exports, deletions and role changes.`,
 			if err != nil {
 				// An erased user is known by id only.
 				if !model.IsValidID(*user) {
-					return err
+					return fmt.Errorf("%w (an erased user is known by id only: give the id, see audit list --action user.delete)", err)
 				}
 				f.UserID = *user
 			} else {
@@ -111,7 +111,7 @@ them every hour, deleting expired posts in small batches.`}
 func retentionRunCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:     "run",
-		Short:   "Delete expired posts now (or, with --dry-run, report what would go)",
+		Short:   "Delete expired posts and files now (or, with --dry-run, report what would go)",
 		Example: "  parley retention run --dry-run\n  parley retention run",
 		Args:    cobra.NoArgs,
 	}
@@ -129,7 +129,13 @@ func retentionRunCmd(env *Env) *cobra.Command {
 		for scope, n := range res.ByScope {
 			out(cmd, "%s %d posts under the %s policy", verb, n, scope)
 		}
+		for scope, n := range res.FilesByScope {
+			out(cmd, "%s %d files under the %s policy", verb, n, scope)
+		}
 		out(cmd, "%s %d posts in total", verb, res.Posts)
+		if len(res.FilesByScope) > 0 {
+			out(cmd, "%s %d files in total", verb, res.Files)
+		}
 		return nil
 	})
 	return c
@@ -186,6 +192,7 @@ func retentionSetCmd(env *Env) *cobra.Command {
 			PostDays: *postDays, FileDays: *fileDays}); err != nil {
 			return errors.New(msg(err))
 		}
+		out(cmd, "Set the retention policy of %s: posts %s, files %s", scopeName(scope, *team, *channel), days(*postDays), days(*fileDays))
 		return nil
 	})
 	return c
@@ -215,6 +222,17 @@ func retentionListCmd(env *Env) *cobra.Command {
 	return c
 }
 
+// scopeName names a policy's scope as the operator gave it.
+func scopeName(scope, team, channel string) string {
+	switch scope {
+	case model.RetentionTeam:
+		return "team " + team
+	case model.RetentionChannel:
+		return "channel " + channel
+	}
+	return "the server"
+}
+
 func days(n int) string {
 	if n == 0 {
 		return "kept forever"
@@ -240,6 +258,7 @@ func retentionRemoveCmd(env *Env) *cobra.Command {
 		if err := a.RemoveRetentionPolicy(ctx, session(), scope, id); err != nil {
 			return errors.New(msg(err))
 		}
+		out(cmd, "Removed the retention policy of %s", scopeName(scope, *team, *channel))
 		return nil
 	})
 	return c

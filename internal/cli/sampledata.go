@@ -37,7 +37,7 @@ inserted in large batches, so a million posts for benchmarks take minutes.`,
 	f.IntVar(&sp.PostsPerDirectChannel, "posts-per-direct-channel", 15, "posts per direct message channel")
 	f.IntVar(&sp.GroupChannels, "group-channels", 15, "group message channels")
 	f.IntVar(&sp.PostsPerGroupChannel, "posts-per-group-channel", 30, "posts per group message channel")
-	c.RunE = env.run(func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error {
+	c.RunE = env.runCreating(func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error {
 		if err := sp.Validate(); err != nil {
 			return err
 		}

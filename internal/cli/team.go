@@ -43,9 +43,11 @@ func teamCreateCmd(env *Env) *cobra.Command {
 		if *private {
 			t.Type, t.AllowOpenInvite = model.TeamInvite, false
 		}
-		if _, err := a.CreateTeam(ctx, session(), t); err != nil {
+		created, err := a.CreateTeam(ctx, session(), t)
+		if err != nil {
 			return errors.New("Team creation failed: " + msg(err))
 		}
+		out(cmd, "Created team '%s' (%s)", created.Name, created.ID)
 		return nil
 	})
 	return c
@@ -95,6 +97,7 @@ func teamArchiveCmd(env *Env) *cobra.Command {
 				if err := a.DeleteTeam(ctx, session(), t.ID, false); err != nil {
 					return fmt.Errorf("Unable to archive team '%s' error: %s", t.Name, msg(err))
 				}
+				out(cmd, "Archived team '%s'", t.Name)
 				return nil
 			})
 		}),
@@ -116,6 +119,7 @@ func teamRestoreCmd(env *Env) *cobra.Command {
 				if _, err := a.RestoreTeam(ctx, session(), t.ID); err != nil {
 					return fmt.Errorf("Unable to restore team '%s' error: %s", t.Name, msg(err))
 				}
+				out(cmd, "Restored team '%s'", t.Name)
 				return nil
 			})
 		}),
@@ -177,11 +181,13 @@ func teamMembersCmd(env *Env, add bool) *cobra.Command {
 					if _, err := a.AddTeamMember(ctx, session(), t.ID, u.ID); err != nil {
 						return fmt.Errorf("Unable to add '%s' to %s. Error: %s", args[i+1], t.Name, msg(err))
 					}
+					out(cmd, "Added '%s' to team '%s'", u.Username, t.Name)
 					return nil
 				}
 				if err := a.RemoveTeamMember(ctx, session(), t.ID, u.ID); err != nil {
 					return fmt.Errorf("Unable to remove '%s' from %s. Error: %s", args[i+1], t.Name, msg(err))
 				}
+				out(cmd, "Removed '%s' from team '%s'", u.Username, t.Name)
 				return nil
 			})
 		}),
@@ -205,9 +211,11 @@ func teamRenameCmd(env *Env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if _, err := a.RenameTeam(ctx, session(), t.ID, args[1], *display); err != nil {
+		renamed, err := a.RenameTeam(ctx, session(), t.ID, args[1], *display)
+		if err != nil {
 			return errors.New("Unable to rename team to '" + args[1] + "' error: " + msg(err))
 		}
+		out(cmd, "Renamed team '%s' to '%s' (%s)", t.Name, renamed.Name, renamed.DisplayName)
 		return nil
 	})
 	return c
@@ -272,12 +280,17 @@ func rolesCmd(env *Env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				for _, u := range users {
+				return eachItem(cmd, users, func(_ int, u *model.User) error {
 					if err := a.SetSystemAdmin(ctx, session(), u.ID, admin); err != nil {
 						return errors.New("Unable to update the roles of " + u.Username + ": " + msg(err))
 					}
-				}
-				return nil
+					if admin {
+						out(cmd, "User '%s' is now a system admin", u.Username)
+					} else {
+						out(cmd, "User '%s' is no longer a system admin", u.Username)
+					}
+					return nil
+				})
 			}),
 		})
 	}

@@ -96,6 +96,7 @@ func userActivateCmd(env *Env, active bool) *cobra.Command {
 				if err := a.SetUserActive(ctx, session(), u.ID, active); err != nil {
 					return fmt.Errorf("Unable to change activation status of user: %s (%s)", args[i], msg(err))
 				}
+				out(cmd, "%sd user '%s'", strings.ToUpper(verb[:1])+verb[1:], u.Username)
 				return nil
 			})
 		}),
@@ -127,13 +128,13 @@ account ("deleted-user"). Asks for confirmation unless --confirm is given.`,
 			"Are you sure you want to permanently delete the specified users? (YES/NO): "); err != nil {
 			return err
 		}
-		for _, u := range users {
+		return eachItem(cmd, users, func(_ int, u *model.User) error {
 			if err := a.PermanentDeleteUser(ctx, session(), u.ID, *anonymize); err != nil {
 				return fmt.Errorf("Unable to delete user '%s' error: %s", u.Username, msg(err))
 			}
 			out(cmd, "Deleted user '%s'", u.Username)
-		}
-		return nil
+			return nil
+		})
 	})
 	return c
 }
@@ -157,6 +158,7 @@ func userPasswordCmd(env *Env) *cobra.Command {
 			if err := a.UpdatePassword(ctx, session(), u.ID, "", args[1]); err != nil {
 				return errors.New("Unable to update password. Error: " + msg(err))
 			}
+			out(cmd, "Changed the password of '%s'", u.Username)
 			return nil
 		}),
 	}
@@ -184,6 +186,7 @@ func userEmailCmd(env *Env) *cobra.Command {
 			if _, err := a.PatchUser(ctx, session(), u.ID, &model.UserPatch{Email: &args[1]}); err != nil {
 				return errors.New("Unable to update email. Error: " + msg(err))
 			}
+			out(cmd, "Changed the email of '%s' to %s", u.Username, args[1])
 			return nil
 		}),
 	}
@@ -203,6 +206,7 @@ func userUsernameCmd(env *Env) *cobra.Command {
 			if _, err := a.PatchUser(ctx, session(), u.ID, &model.UserPatch{Username: &args[1]}); err != nil {
 				return errors.New("Unable to update username. Error: " + msg(err))
 			}
+			out(cmd, "Changed the username of '%s' to '%s'", u.Username, args[1])
 			return nil
 		}),
 	}

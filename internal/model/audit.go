@@ -44,6 +44,8 @@ const (
 	AuditChannelMemberAdd    = "channel.member_add"
 	AuditChannelMemberRemove = "channel.member_remove"
 	AuditConfigChange        = "config.set"
+	AuditEmojiAdd            = "emoji.add"
+	AuditEmojiDelete         = "emoji.delete"
 	AuditRetentionRun        = "retention.run"
 	AuditRetentionPolicy     = "retention.policy"
 )

@@ -55,6 +55,12 @@ type AdminStore interface {
 	// retention scope covers: one channel, one team's channels, or (both empty)
 	// all channels; channels and teams in except are skipped.
 	ExpiredPostIDs(ctx context.Context, q ExpiredPostsQuery) ([]string, error)
+	// ExpiredFileIDs lists up to limit ids of the files uploaded before
+	// q.Before to the channels the scope covers: attached to a live post, to
+	// a deleted one, or never attached.
+	ExpiredFileIDs(ctx context.Context, q ExpiredPostsQuery) ([]string, error)
+	// RemoveFileInfos deletes file rows for good and queues their bytes.
+	RemoveFileInfos(ctx context.Context, ids []string) error
 	// DeletePostsPermanently removes posts with their reactions and the flags on them.
 	DeletePostsPermanently(ctx context.Context, ids []string) error
 }

@@ -305,6 +305,28 @@ func (s *SQLStore) ListRetentionPolicies(ctx context.Context) ([]*model.Retentio
 }
 
 func (s *SQLStore) ExpiredPostIDs(ctx context.Context, q store.ExpiredPostsQuery) ([]string, error) {
+	where, a := retentionChannels(q)
+	a = append([]any{q.Before}, a...)
+	return s.strings(ctx, `SELECT id FROM posts WHERE create_at < ? AND channel_id IN (SELECT id FROM channels WHERE `+where+`)
+		ORDER BY create_at, id LIMIT `+strconv.Itoa(max(q.Limit, 1)), a...)
+}
+
+func (s *SQLStore) ExpiredFileIDs(ctx context.Context, q store.ExpiredPostsQuery) ([]string, error) {
+	where, a := retentionChannels(q)
+	a = append([]any{q.Before}, a...)
+	return s.strings(ctx, `SELECT id FROM file_infos WHERE create_at < ? AND channel_id IN (SELECT id FROM channels WHERE `+where+`)
+		ORDER BY create_at, id LIMIT `+strconv.Itoa(max(q.Limit, 1)), a...)
+}
+
+func (s *SQLStore) RemoveFileInfos(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.purgeFiles(ctx, `id IN (`+in(len(ids))+`)`, args(nil, ids)...)
+}
+
+// retentionChannels is the condition on channels of a retention scope.
+func retentionChannels(q store.ExpiredPostsQuery) (string, []any) {
 	where := `1 = 1`
 	var a []any
 	switch {
@@ -321,9 +343,7 @@ func (s *SQLStore) ExpiredPostIDs(ctx context.Context, q store.ExpiredPostsQuery
 		where += ` AND team_id NOT IN (` + in(len(q.ExceptTeams)) + `)`
 		a = args(a, q.ExceptTeams)
 	}
-	a = append([]any{q.Before}, a...)
-	return s.strings(ctx, `SELECT id FROM posts WHERE create_at < ? AND channel_id IN (SELECT id FROM channels WHERE `+where+`)
-		ORDER BY create_at, id LIMIT `+strconv.Itoa(max(q.Limit, 1)), a...)
+	return where, a
 }
 
 func (s *SQLStore) DeletePostsPermanently(ctx context.Context, ids []string) error {

@@ -75,17 +75,26 @@ func Open(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*SQLStore
 	if err != nil {
 		return nil, err
 	}
+	if err := s.prepare(ctx, log); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// prepare migrates a connected store and finishes interrupted work; on error
+// the store is closed.
+func (s *SQLStore) prepare(ctx context.Context, log *slog.Logger) error {
 	if err := s.Migrate(ctx, log); err != nil {
 		s.db.Close()
-		return nil, err
+		return err
 	}
 	// An import that stopped before its end (a crash, a kill) may have left
 	// posts out of the search index; they go in now, not never.
 	if _, err := s.IndexDeferredPosts(ctx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("database: %w", err)
+		return fmt.Errorf("database: %w", err)
 	}
-	return s, nil
+	return nil
 }
 
 // Connect opens the database without touching its schema (for status and dry runs).

@@ -1,0 +1,81 @@
+package cli_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/testdb"
+)
+
+// --file-days removes the files uploaded longer ago than that, rows and
+// bytes, whether their post is live, deleted or never written, and keeps
+// posts, newer files and the files of a channel whose own policy keeps them.
+func TestRetentionRemovesOldFiles(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		h := newHarness(t, b)
+		ann, _, keep, old, keepPost, oldPost := h.seed()
+		ctx := context.Background()
+		now := model.Now()
+		daysAgo := func(d int64) int64 { return now - d*24*60*60*1000 }
+		file := func(ch *model.Channel, postID string, createAt, deleteAt int64) string {
+			t.Helper()
+			f := &model.FileInfo{ID: model.NewID(), UserID: ann.ID, ChannelID: ch.ID, PostID: postID, CreateAt: createAt,
+				UpdateAt: createAt, DeleteAt: deleteAt, Name: "a.txt", Extension: "txt", Size: 1, MimeType: "text/plain"}
+			if err := h.st.SaveFileInfo(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(b.DataDir, "files", "f", f.ID[:2], f.ID)
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "file"), []byte("x"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return f.ID
+		}
+		expired := []string{
+			file(keep, keepPost.ID, daysAgo(40), 0),           // on a live post
+			file(keep, keepPost.ID, daysAgo(40), daysAgo(35)), // of a deleted post
+			file(keep, "", daysAgo(40), 0),                    // never attached
+		}
+		kept := []string{
+			file(keep, keepPost.ID, daysAgo(2), 0), // young
+			file(old, oldPost.ID, daysAgo(40), 0),  // its channel keeps files forever
+		}
+		posts := h.count("SELECT COUNT(*) FROM posts")
+		h.ok("retention", "set", "--global", "--file-days", "30")
+		h.ok("retention", "set", "--channel", "staff:old-project", "--post-days", "0")
+		if out := h.ok("retention", "run", "--dry-run"); !strings.Contains(out, "Would delete 3 files in total") {
+			t.Fatalf("dry run: %q", out)
+		}
+		if n := h.count("SELECT COUNT(*) FROM file_infos"); n != 5 {
+			t.Fatalf("dry run removed files: %d left", n)
+		}
+		if out := h.ok("retention", "run"); !strings.Contains(out, "Deleted 3 files in total") {
+			t.Fatalf("run: %q", out)
+		}
+		for _, id := range expired {
+			if n := h.count("SELECT COUNT(*) FROM file_infos WHERE id = ?", id); n != 0 {
+				t.Errorf("expired file %s still has its row", id)
+			}
+			if _, err := os.Stat(filepath.Join(b.DataDir, "files", "f", id[:2], id)); !os.IsNotExist(err) {
+				t.Errorf("expired file %s still has its bytes: %v", id, err)
+			}
+		}
+		for _, id := range kept {
+			if n := h.count("SELECT COUNT(*) FROM file_infos WHERE id = ?", id); n != 1 {
+				t.Errorf("file %s was removed", id)
+			}
+		}
+		if n := h.count("SELECT COUNT(*) FROM posts"); n != posts {
+			t.Errorf("posts %d → %d: file retention removed posts", posts, n)
+		}
+		if n := h.count("SELECT COUNT(*) FROM file_purges"); n != 0 {
+			t.Errorf("%d purges left queued", n)
+		}
+	})
+}
