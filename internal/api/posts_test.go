@@ -279,8 +279,14 @@ func TestReactions(t *testing.T) {
 			t.Errorf("reactions for posts: %s", r.Body)
 		}
 
+		// Removing others' reactions is a system permission: bob administers the
+		// channel and dave the team, and neither may remove carol's reaction.
+		w.admin.Put("/teams/"+w.team.ID+"/members/"+w.dave.UserID+"/roles", map[string]string{"roles": "team_user team_admin"}).Expect(http.StatusOK)
+		w.dave.Post("/channels/"+w.public.ID+"/members", map[string]string{"user_id": w.dave.UserID}).Expect(http.StatusCreated)
 		snapshot := []string{"/posts/" + p.ID + "/reactions", "/posts/" + p.ID}
 		expectRefused(t, w.admin, snapshot, []refusal{
+			{"channel admin deletes other's reaction", w.bob, "DELETE", "/users/" + w.carol.UserID + "/posts/" + p.ID + "/reactions/+1", nil, 403, forbidden},
+			{"team admin deletes other's reaction", w.dave, "DELETE", "/users/" + w.carol.UserID + "/posts/" + p.ID + "/reactions/+1", nil, 403, forbidden},
 			{"for another user", w.carol, "POST", "/reactions", reaction(w.bob, "heart"), 403, "api.reaction.save_reaction.user_id.app_error"},
 			{"invalid emoji", w.carol, "POST", "/reactions", reaction(w.carol, "no way"), 400, "api.reaction.save_reaction.invalid.app_error"},
 			{"empty emoji", w.carol, "POST", "/reactions", reaction(w.carol, ""), 400, "api.reaction.save_reaction.invalid.app_error"},
