@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -392,5 +393,72 @@ func TestArchivedChannelsReadOnly(t *testing.T) {
 			t.Errorf("restored: %+v", got)
 		}
 		w.bob.CreatePost(id, "after restore", "")
+	})
+}
+
+// Membership messages carry Mattermost's props and, as there, are not counted:
+// a join or leave does not make a channel unread.
+func TestMembershipMessages(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := newChannelWorld(t, s)
+		props := func(channelID, typ string) map[string]any {
+			t.Helper()
+			var l model.PostList
+			w.admin.Get("/channels/" + channelID + "/posts").Expect(http.StatusOK).JSON(&l)
+			for _, id := range l.Order {
+				if p := l.Posts[id]; p.Type == typ {
+					return p.Props
+				}
+			}
+			t.Fatalf("no %s post in %s", typ, channelID)
+			return nil
+		}
+		counts := func(c *apitest.Client, ch *model.Channel) (total, unread int64) {
+			t.Helper()
+			var got model.Channel
+			c.Get("/channels/" + ch.ID).Expect(http.StatusOK).JSON(&got)
+			var u model.ChannelUnread
+			c.Get("/users/me/channels/" + ch.ID + "/unread").Expect(http.StatusOK).JSON(&u)
+			if got.LastPostAt == 0 {
+				t.Errorf("%s: last_post_at not moved by membership messages", ch.Name)
+			}
+			return got.TotalMsgCount + got.TotalMsgCountRoot, u.MsgCount + u.MsgCountRoot
+		}
+
+		w.bob.Post("/channels/"+w.public.ID+"/members", map[string]string{"user_id": w.carol.UserID}).Expect(http.StatusCreated)
+		w.dave.Post("/channels/"+w.public.ID+"/members", map[string]string{"user_id": w.dave.UserID}).Expect(http.StatusCreated)
+		w.bob.Delete("/channels/" + w.public.ID + "/members/" + w.carol.UserID).Expect(http.StatusOK)
+		w.dave.Delete("/channels/" + w.public.ID + "/members/" + w.dave.UserID).Expect(http.StatusOK)
+		erin := s.SignUp("erin")
+		w.admin.AddToTeam(w.team.ID, erin.UserID)
+		erin.Delete("/teams/" + w.team.ID + "/members/" + erin.UserID).Expect(http.StatusOK)
+		w.admin.Delete("/teams/" + w.team.ID + "/members/" + w.carol.UserID).Expect(http.StatusOK)
+
+		for _, tc := range []struct {
+			ch   *model.Channel
+			typ  string
+			want map[string]any
+		}{
+			{w.public, "system_add_to_channel", map[string]any{"userId": w.bob.UserID, "username": "bob", "addedUserId": w.carol.UserID, "addedUsername": "carol"}},
+			{w.public, "system_join_channel", map[string]any{"username": "dave"}},
+			{w.public, "system_remove_from_channel", map[string]any{"removedUserId": w.carol.UserID, "removedUsername": "carol"}},
+			{w.public, "system_leave_channel", map[string]any{"username": "dave"}},
+			{w.town, "system_add_to_team", map[string]any{"userId": w.admin.UserID, "username": "admin", "addedUserId": erin.UserID, "addedUsername": "erin"}},
+			{w.town, "system_leave_team", map[string]any{"username": "erin"}},
+			{w.town, "system_remove_from_team", map[string]any{"username": "carol"}},
+		} {
+			if got := props(tc.ch.ID, tc.typ); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("%s props = %v, want %v", tc.typ, got, tc.want)
+			}
+		}
+		for _, ch := range []*model.Channel{w.public, w.town} {
+			if total, unread := counts(w.bob, ch); total != 0 || unread != 0 {
+				t.Errorf("%s after membership messages only: total %d, unread %d; want 0, 0", ch.Name, total, unread)
+			}
+		}
+		w.dave.CreatePost(w.town.ID, "a real message", "")
+		if total, unread := counts(w.bob, w.town); total != 2 || unread != 2 {
+			t.Errorf("town after one post: total %d, unread %d; want 2, 2", total, unread)
+		}
 	})
 }

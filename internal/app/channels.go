@@ -688,7 +688,11 @@ func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Ch
 		props := map[string]any{"username": u.Username}
 		poster := u.ID
 		if postType == model.PostTypeAddToChannel || postType == model.PostTypeAddToTeam {
-			props = map[string]any{"addedUserId": u.ID, "addedUsername": u.Username, "userId": actorID}
+			actor, err := tx.GetUser(ctx, actorID)
+			if err != nil {
+				return storeErr(err, errUserNotFound())
+			}
+			props = map[string]any{"userId": actor.ID, "username": actor.Username, "addedUserId": u.ID, "addedUsername": u.Username}
 			poster = actorID
 		}
 		if _, err := a.systemPost(ctx, tx, ch, poster, postType, props); err != nil {
@@ -730,11 +734,15 @@ func (a *App) RemoveChannelMember(ctx context.Context, s *model.Session, channel
 	if _, err := a.store.GetChannelMember(ctx, channelID, userID); err != nil {
 		return storeErr(err, errChannelMemberNotFound())
 	}
+	u, err := a.store.GetUser(ctx, userID)
+	if err != nil {
+		return storeErr(err, errUserNotFound())
+	}
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if ch.DeleteAt == 0 && ch.Type != model.ChannelGroup {
-			typ, props, poster := model.PostTypeLeaveChannel, map[string]any{}, userID
+			typ, props, poster := model.PostTypeLeaveChannel, map[string]any{"username": u.Username}, userID
 			if userID != s.UserID {
-				typ, props, poster = model.PostTypeRemoveFromChan, map[string]any{"removedUserId": userID}, s.UserID
+				typ, props, poster = model.PostTypeRemoveFromChan, map[string]any{"removedUserId": userID, "removedUsername": u.Username}, s.UserID
 			}
 			if poster != "" {
 				if _, err := a.systemPost(ctx, tx, ch, poster, typ, props); err != nil {

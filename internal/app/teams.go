@@ -482,13 +482,17 @@ func (a *App) RemoveTeamMember(ctx context.Context, s *model.Session, teamID, us
 	if m.DeleteAt > 0 {
 		return nil
 	}
+	u, err := a.store.GetUser(ctx, userID)
+	if err != nil {
+		return storeErr(err, errUserNotFound())
+	}
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		postType := model.PostTypeLeaveTeam
 		if userID != s.UserID {
 			postType = model.PostTypeRemoveFromTeam
 		}
 		if ch, err := tx.GetChannelByName(ctx, teamID, model.DefaultChannel, false); err == nil {
-			if _, err := a.systemPost(ctx, tx, ch, userID, postType, map[string]any{"userId": userID}); err != nil {
+			if _, err := a.systemPost(ctx, tx, ch, userID, postType, map[string]any{"username": u.Username}); err != nil {
 				return err
 			}
 		}
