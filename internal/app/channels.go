@@ -687,6 +687,13 @@ func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Ch
 	if announce {
 		props := map[string]any{"username": u.Username}
 		poster := u.ID
+		// Added by no one (the command line): a join message, as Mattermost
+		// posts when the requestor is empty.
+		if actorID == "" && postType == model.PostTypeAddToChannel {
+			postType = model.PostTypeJoinChannel
+		} else if actorID == "" && postType == model.PostTypeAddToTeam {
+			postType = model.PostTypeJoinTeam
+		}
 		if postType == model.PostTypeAddToChannel || postType == model.PostTypeAddToTeam {
 			actor, err := tx.GetUser(ctx, actorID)
 			if err != nil {
