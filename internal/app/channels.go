@@ -93,7 +93,7 @@ func (a *App) CreateChannel(ctx context.Context, s *model.Session, in *model.Cha
 	}
 	now := model.Now()
 	ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, TeamID: in.TeamID, Type: in.Type,
-		Name: strings.ToLower(strings.TrimSpace(in.Name)), DisplayName: strings.TrimSpace(in.DisplayName),
+		Name: strings.TrimSpace(in.Name), DisplayName: strings.TrimSpace(in.DisplayName),
 		Header: in.Header, Purpose: in.Purpose, CreatorID: s.UserID, Props: in.Props}
 	if appErr := ch.IsValid(); appErr != nil {
 		return nil, appErr
@@ -369,7 +369,7 @@ func (a *App) PatchChannel(ctx context.Context, s *model.Session, id string, p *
 			return nil, model.NewAppError(http.StatusBadRequest, "api.channel.update_channel.tried.app_error",
 				"Tried to perform an invalid update of the default channel.")
 		}
-		ch.Name = strings.ToLower(*p.Name)
+		ch.Name = *p.Name
 	}
 	if p.DisplayName != nil {
 		ch.DisplayName = *p.DisplayName
