@@ -289,6 +289,7 @@ func TestReactions(t *testing.T) {
 			{"team admin deletes other's reaction", w.dave, "DELETE", "/users/" + w.carol.UserID + "/posts/" + p.ID + "/reactions/+1", nil, 403, forbidden},
 			{"for another user", w.carol, "POST", "/reactions", reaction(w.bob, "heart"), 403, "api.reaction.save_reaction.user_id.app_error"},
 			{"invalid emoji", w.carol, "POST", "/reactions", reaction(w.carol, "no way"), 400, "api.reaction.save_reaction.invalid.app_error"},
+			{"unknown emoji", w.carol, "POST", "/reactions", reaction(w.carol, "no_such_emoji"), 404, "app.emoji.get_by_name.no_result"},
 			{"empty emoji", w.carol, "POST", "/reactions", reaction(w.carol, ""), 400, "api.reaction.save_reaction.invalid.app_error"},
 			{"long emoji", w.carol, "POST", "/reactions", reaction(w.carol, strings.Repeat("a", 65)), 400, "api.reaction.save_reaction.invalid.app_error"},
 			{"invalid post id", w.carol, "POST", "/reactions", map[string]string{"user_id": w.carol.UserID, "post_id": "x", "emoji_name": "a"}, 400,

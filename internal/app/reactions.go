@@ -28,6 +28,12 @@ func (a *App) SaveReaction(ctx context.Context, s *model.Session, r *model.React
 	if !a.HasChannelPermission(ctx, s, ch, model.PermAddReaction) {
 		return nil, model.ErrForbidden()
 	}
+	// As Mattermost: a standard emoji, or an existing custom one.
+	if !model.IsSystemEmojiName(r.EmojiName) {
+		if _, err := a.GetEmojiByName(ctx, r.EmojiName); err != nil {
+			return nil, err
+		}
+	}
 	if ch.DeleteAt > 0 {
 		return nil, model.NewAppError(http.StatusForbidden, "api.reaction.save.archived_channel.app_error",
 			"You cannot react to a post in an archived channel.")
