@@ -359,6 +359,15 @@ func (a *App) UpdatePassword(ctx context.Context, s *model.Session, userID, curr
 	return a.revokeOtherSessions(ctx, userID, keep)
 }
 
+// DeactivateUser is DELETE /users/{id}. As in Mattermost, deactivating
+// someone else needs edit_other_users before the rules of SetUserActive.
+func (a *App) DeactivateUser(ctx context.Context, s *model.Session, userID string) error {
+	if s.UserID != userID && !a.HasPermission(s, model.PermEditOtherUsers) {
+		return model.ErrForbidden()
+	}
+	return a.SetUserActive(ctx, s, userID, false)
+}
+
 // SetUserActive deactivates or reactivates an account; deactivation ends its sessions.
 func (a *App) SetUserActive(ctx context.Context, s *model.Session, userID string, active bool) error {
 	u, err := a.store.GetUser(ctx, userID)
