@@ -49,8 +49,8 @@ func TestCreateAndEditPosts(t *testing.T) {
 		invalid := func(f string) string { return "model.post.is_valid." + f + ".app_error" }
 		snapshot := []string{"/channels/" + ch + "/posts", "/channels/" + ch, "/posts/" + root.ID + "/thread"}
 		expectRefused(t, w.admin, snapshot, []refusal{
-			{"missing channel", w.bob, "POST", "/posts", post(map[string]string{"message": "x"}), 400, badBody},
-			{"invalid channel id", w.bob, "POST", "/posts", post(map[string]string{"channel_id": "abc", "message": "x"}), 400, badBody},
+			{"missing channel", w.bob, "POST", "/posts", post(map[string]string{"message": "x"}), 403, forbidden},
+			{"invalid channel id", w.bob, "POST", "/posts", post(map[string]string{"channel_id": "abc", "message": "x"}), 403, forbidden},
 			{"unknown channel", w.bob, "POST", "/posts", post(map[string]string{"channel_id": model.NewID(), "message": "x"}), 403, forbidden},
 			{"not in team", s.SignUp("eve"), "POST", "/posts", post(map[string]string{"channel_id": ch, "message": "x"}), 403, forbidden},
 			{"unknown root", w.bob, "POST", "/posts", post(map[string]string{"channel_id": ch, "message": "x", "root_id": model.NewID()}), 400,

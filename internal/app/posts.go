@@ -52,8 +52,10 @@ func postedEvent(p *model.Post, ch *model.Channel, senderName string, mentions [
 
 // CreatePost stores a message, updates unread and mention counts and tells the channel.
 func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) (*model.Post, error) {
+	// Mattermost checks create_post on whatever channel_id says: a missing or
+	// malformed one is a channel the caller may not post in.
 	if !model.IsValidID(in.ChannelID) {
-		return nil, model.ErrInvalidBody("channel_id")
+		return nil, model.ErrForbidden()
 	}
 	ch, err := a.store.GetChannel(ctx, in.ChannelID)
 	if err != nil {
