@@ -374,7 +374,7 @@ func TestPreferences(t *testing.T) {
 			{"oversized", bob, "PUT", "/users/me/preferences", oversized("a"), 413, tooLarge},
 			{"flag unknown post", bob, "PUT", "/users/me/preferences", []model.Preference{pref("flagged_post", model.NewID(), "true")}, 403, forbidden},
 			{"missing category", bob, "GET", "/users/me/preferences/nothing", nil, 404, "api.preference.preferences_category.get.app_error"},
-			{"missing name", bob, "GET", "/users/me/preferences/display_settings/name/nothing", nil, 404, "app.preference.get.app_error"},
+			{"missing name", bob, "GET", "/users/me/preferences/display_settings/name/nothing", nil, 400, "app.preference.get.app_error"},
 			{"delete for other user", bob, "POST", "/users/me/preferences/delete", []model.Preference{{UserID: admin.UserID, Category: "a", Name: "b"}}, 403,
 				"api.preference.delete_preferences.delete.app_error"},
 			{"delete as other user", bob, "POST", "/users/" + admin.UserID + "/preferences/delete",
