@@ -254,3 +254,45 @@ func TestPatchCannotForgeServerProps(t *testing.T) {
 		}
 	})
 }
+
+// mattermostPBKDF2 is the password of TestMattermostPasswordHashes hashed the
+// way current Mattermost does (hashers.DefaultPBKDF2: SHA-256, 600,000
+// iterations, 32-byte key, 16-byte salt, unpadded base64), computed apart
+// from Parley with Python's hashlib.pbkdf2_hmac and the salt bytes 0..15.
+const mattermostPBKDF2 = "$pbkdf2$f=SHA256,w=600000,l=32$AAECAwQFBgcICQoLDA0ODw$VXeu5UMHumyhuAS/i7W8YnUYB6qSbQsoX0CWhUnwFkc"
+
+// A database that comes from Mattermost holds PBKDF2 hashes: the password
+// logs in, and the hash becomes Parley's bcrypt on the way.
+func TestMattermostPasswordHashes(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		const pw = "^a v3ery c0mp_ex Passw∙rd$"
+		s.SignUp("admin")
+		bob := s.SignUp("bob")
+		st := s.Srv.App.Store()
+		ctx := context.Background()
+		if err := st.UpdatePassword(ctx, bob.UserID, mattermostPBKDF2, model.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for _, wrong := range []string{"password-bob", pw + "x", ""} {
+			r := s.Anon().Post("/users/login", map[string]string{"login_id": "bob", "password": wrong})
+			if r.Status == http.StatusOK {
+				t.Fatalf("login with %q accepted", wrong)
+			}
+		}
+		if u, err := st.GetUser(ctx, bob.UserID); err != nil || u.Password != mattermostPBKDF2 {
+			t.Fatalf("a failed login changed the hash: %v %q", err, u.Password)
+		}
+		s.Login("bob", pw)
+		u, err := st.GetUser(ctx, bob.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(u.Password, "$2a$") {
+			t.Fatalf("hash after login: %q, want bcrypt", u.Password)
+		}
+		s.Login("bob", pw) // and the bcrypt hash works
+		if r := s.Anon().Post("/users/login", map[string]string{"login_id": "bob", "password": "password-bob"}); r.Status == http.StatusOK {
+			t.Fatal("old Parley password accepted after re-hash")
+		}
+	})
+}

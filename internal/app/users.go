@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
 )
@@ -246,7 +244,7 @@ func (a *App) PatchUser(ctx context.Context, s *model.Session, userID string, p 
 		return nil, model.ErrForbidden()
 	}
 	if p.Email != nil && strings.ToLower(*p.Email) != u.Email && s.UserID == u.ID && !a.IsAdmin(s) {
-		if p.Password == nil || bcrypt.CompareHashAndPassword([]byte(u.Password), []byte(*p.Password)) != nil {
+		if p.Password == nil || !checkPassword(u.Password, *p.Password) {
 			return nil, model.NewAppError(http.StatusBadRequest, "api.user.check_user_password.invalid.app_error",
 				"Login failed because of invalid password.")
 		}
