@@ -3,8 +3,11 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -50,6 +53,17 @@ type endpoint struct {
 	fn      handlerFunc
 	access  access
 	pattern string // the route as registered, for metrics labels
+	etag    bool   // answers carry an ETag; If-None-Match can get a 304
+}
+
+// etagged are the GETs Mattermost's api4 answers with an ETag, and with 304
+// when If-None-Match repeats it (HandleEtag): users by id, username and
+// email, user lists, a post, a thread, a channel's posts (but not `since`) and
+// a user's channels in a team. The apps keep their caches by it.
+var etagged = map[string]bool{
+	"/users": true, "/users/{user_id}": true, "/users/username/{username:username}": true,
+	"/users/email/{email:any}": true, "/posts/{post_id}": true, "/posts/{post_id}/thread": true,
+	"/channels/{channel_id}/posts": true, "/users/{user_id}/teams/{team_id}/channels": true,
 }
 
 // New builds the API handler and its route table.
@@ -84,7 +98,7 @@ func (h *Handler) put(path string, fn handlerFunc, acc ...access)    { h.add("PU
 func (h *Handler) delete(path string, fn handlerFunc, acc ...access) { h.add("DELETE", path, fn, acc) }
 
 func (h *Handler) add(method, path string, fn handlerFunc, acc []access) {
-	e := &endpoint{fn: fn, pattern: path}
+	e := &endpoint{fn: fn, pattern: path, etag: method == http.MethodGet && etagged[path]}
 	if len(acc) > 0 {
 		e.access = acc[0]
 	}
@@ -120,6 +134,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		pattern = ep.pattern
 		c.params = params
+		c.etag = ep.etag
 		err := c.authenticate(ep.access)
 		if err == nil {
 			err = c.checkMFASetup(r.Method, ep.pattern)
@@ -153,6 +168,8 @@ type Context struct {
 	status    int
 	// tokenFromCookie tells whether the credential came from MMAUTHTOKEN.
 	tokenFromCookie bool
+	// etag: a 200 answer gets an ETag (see etagged).
+	etag bool
 }
 
 // token extracts the credential in the reference's order.
@@ -230,9 +247,47 @@ func (c *Context) cookiePath() string {
 // writeJSON sends v with status.
 func (c *Context) writeJSON(status int, v any) error {
 	c.w.Header().Set("Content-Type", "application/json")
+	if c.etag && status == http.StatusOK {
+		return c.writeTagged(v)
+	}
 	c.status = status
 	c.w.WriteHeader(status)
 	return json.NewEncoder(c.w).Encode(v)
+}
+
+// writeTagged sends v with an ETag made from its encoding, so it changes with
+// anything the caller would see change (including what is sanitized for this
+// caller), or answers 304 without a body when If-None-Match names that tag.
+func (c *Context) writeTagged(v any) error {
+	var body bytes.Buffer
+	if err := json.NewEncoder(&body).Encode(v); err != nil {
+		return model.ErrInternal(err)
+	}
+	sum := sha256.Sum256(body.Bytes())
+	tag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	c.w.Header().Set("ETag", tag)
+	if etagMatches(c.r.Header.Get("If-None-Match"), tag) {
+		c.w.Header().Del("Content-Type")
+		c.status = http.StatusNotModified
+		c.w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	c.status = http.StatusOK
+	c.w.WriteHeader(http.StatusOK)
+	_, err := c.w.Write(body.Bytes())
+	return err
+}
+
+// etagMatches reports whether an If-None-Match header names tag: the tag as
+// sent (Mattermost's clients echo it), in a list, weak, or unquoted.
+func etagMatches(header, tag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == tag || `"`+t+`"` == tag {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Context) ok(v any) error      { return c.writeJSON(http.StatusOK, v) }

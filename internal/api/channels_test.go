@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -77,11 +78,14 @@ func TestCreateChannels(t *testing.T) {
 		expectRefused(t, w.admin, snapshot, []refusal{
 			{"duplicate name", w.carol, "POST", "/channels", ch("general-talk", "Other", "O"), 400, "store.sql_channel.save_channel.exists.app_error"},
 			{"duplicate of private", w.carol, "POST", "/channels", ch("secret", "Other", "P"), 400, "store.sql_channel.save_channel.exists.app_error"},
-			{"duplicate other case", w.carol, "POST", "/channels", ch("General-Talk", "Other", "O"), 400, "store.sql_channel.save_channel.exists.app_error"},
-			{"invalid name", w.carol, "POST", "/channels", ch("no way", "X", "O"), 400, invalid("name")},
-			{"empty name", w.carol, "POST", "/channels", ch("", "X", "O"), 400, invalid("name")},
-			{"long name", w.carol, "POST", "/channels", ch(strings.Repeat("a", 65), "X", "O"), 400, invalid("name")},
-			{"missing display name", w.carol, "POST", "/channels", ch("valid", "", "O"), 400, invalid("display_name")},
+			{"invalid name", w.carol, "POST", "/channels", ch("no way", "X", "O"), 400, invalid("1_or_more")},
+			{"upper case name", w.carol, "POST", "/channels", ch("Valid", "X", "O"), 400, invalid("1_or_more")},
+			{"leading dash", w.carol, "POST", "/channels", ch("-valid", "X", "O"), 400, invalid("1_or_more")},
+			{"empty name", w.carol, "POST", "/channels", ch("", "X", "O"), 400, invalid("1_or_more")},
+			{"long name", w.carol, "POST", "/channels", ch(strings.Repeat("a", 65), "X", "O"), 400, invalid("1_or_more")},
+			{"group message name", w.carol, "POST", "/channels", ch(strings.Repeat("ab", 20), "X", "O"), 400, invalid("name")},
+			{"direct message name", w.carol, "POST", "/channels", ch(w.bob.UserID+"__"+w.carol.UserID, "X", "O"), 400, invalid("name")},
+			{"missing display name", w.carol, "POST", "/channels", ch("valid", "", "O"), 400, badBody},
 			{"long display name", w.carol, "POST", "/channels", ch("valid", strings.Repeat("d", 65), "O"), 400, invalid("display_name")},
 			{"long purpose", w.carol, "POST", "/channels", map[string]string{"team_id": w.team.ID, "name": "valid", "display_name": "V",
 				"type": "O", "purpose": strings.Repeat("p", 251)}, 400, invalid("purpose")},
@@ -275,11 +279,13 @@ func TestChannelMembersAndUpdates(t *testing.T) {
 			{"rename to taken name", w.bob, "PUT", "/channels/" + w.public.ID + "/patch", map[string]string{"name": "secret"}, 400,
 				"store.sql_channel.update.exists.app_error"},
 			{"rename invalid", w.bob, "PUT", "/channels/" + w.public.ID + "/patch", map[string]string{"name": "No Way"}, 400,
-				"model.channel.is_valid.name.app_error"},
+				"model.channel.is_valid.1_or_more.app_error"},
+			{"rename upper case", w.bob, "PUT", "/channels/" + w.public.ID + "/patch", map[string]string{"name": "General"}, 400,
+				"model.channel.is_valid.1_or_more.app_error"},
 			{"patch long header", w.bob, "PUT", "/channels/" + w.public.ID + "/patch", map[string]string{"header": strings.Repeat("h", 1025)}, 400,
 				"model.channel.is_valid.header.app_error"},
 			{"patch empty display name", w.bob, "PUT", "/channels/" + w.public.ID + "/patch", map[string]string{"display_name": " "}, 400,
-				"model.channel.is_valid.display_name.app_error"},
+				badBody},
 			{"patch unknown channel", w.bob, "PUT", "/channels/" + model.NewID() + "/patch", map[string]string{"header": "x"}, 404,
 				"app.channel.get.existing.app_error"},
 			{"patch malformed", w.bob, "PUT", "/channels/" + w.public.ID + "/patch", `{"header": "x"`, 400, badBody},
@@ -392,5 +398,72 @@ func TestArchivedChannelsReadOnly(t *testing.T) {
 			t.Errorf("restored: %+v", got)
 		}
 		w.bob.CreatePost(id, "after restore", "")
+	})
+}
+
+// Membership messages carry Mattermost's props and, as there, are not counted:
+// a join or leave does not make a channel unread.
+func TestMembershipMessages(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := newChannelWorld(t, s)
+		props := func(channelID, typ string) map[string]any {
+			t.Helper()
+			var l model.PostList
+			w.admin.Get("/channels/" + channelID + "/posts").Expect(http.StatusOK).JSON(&l)
+			for _, id := range l.Order {
+				if p := l.Posts[id]; p.Type == typ {
+					return p.Props
+				}
+			}
+			t.Fatalf("no %s post in %s", typ, channelID)
+			return nil
+		}
+		counts := func(c *apitest.Client, ch *model.Channel) (total, unread int64) {
+			t.Helper()
+			var got model.Channel
+			c.Get("/channels/" + ch.ID).Expect(http.StatusOK).JSON(&got)
+			var u model.ChannelUnread
+			c.Get("/users/me/channels/" + ch.ID + "/unread").Expect(http.StatusOK).JSON(&u)
+			if got.LastPostAt == 0 {
+				t.Errorf("%s: last_post_at not moved by membership messages", ch.Name)
+			}
+			return got.TotalMsgCount + got.TotalMsgCountRoot, u.MsgCount + u.MsgCountRoot
+		}
+
+		w.bob.Post("/channels/"+w.public.ID+"/members", map[string]string{"user_id": w.carol.UserID}).Expect(http.StatusCreated)
+		w.dave.Post("/channels/"+w.public.ID+"/members", map[string]string{"user_id": w.dave.UserID}).Expect(http.StatusCreated)
+		w.bob.Delete("/channels/" + w.public.ID + "/members/" + w.carol.UserID).Expect(http.StatusOK)
+		w.dave.Delete("/channels/" + w.public.ID + "/members/" + w.dave.UserID).Expect(http.StatusOK)
+		erin := s.SignUp("erin")
+		w.admin.AddToTeam(w.team.ID, erin.UserID)
+		erin.Delete("/teams/" + w.team.ID + "/members/" + erin.UserID).Expect(http.StatusOK)
+		w.admin.Delete("/teams/" + w.team.ID + "/members/" + w.carol.UserID).Expect(http.StatusOK)
+
+		for _, tc := range []struct {
+			ch   *model.Channel
+			typ  string
+			want map[string]any
+		}{
+			{w.public, "system_add_to_channel", map[string]any{"userId": w.bob.UserID, "username": "bob", "addedUserId": w.carol.UserID, "addedUsername": "carol"}},
+			{w.public, "system_join_channel", map[string]any{"username": "dave"}},
+			{w.public, "system_remove_from_channel", map[string]any{"removedUserId": w.carol.UserID, "removedUsername": "carol"}},
+			{w.public, "system_leave_channel", map[string]any{"username": "dave"}},
+			{w.town, "system_add_to_team", map[string]any{"userId": w.admin.UserID, "username": "admin", "addedUserId": erin.UserID, "addedUsername": "erin"}},
+			{w.town, "system_leave_team", map[string]any{"username": "erin"}},
+			{w.town, "system_remove_from_team", map[string]any{"username": "carol"}},
+		} {
+			if got := props(tc.ch.ID, tc.typ); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("%s props = %v, want %v", tc.typ, got, tc.want)
+			}
+		}
+		for _, ch := range []*model.Channel{w.public, w.town} {
+			if total, unread := counts(w.bob, ch); total != 0 || unread != 0 {
+				t.Errorf("%s after membership messages only: total %d, unread %d; want 0, 0", ch.Name, total, unread)
+			}
+		}
+		w.dave.CreatePost(w.town.ID, "a real message", "")
+		if total, unread := counts(w.bob, w.town); total != 2 || unread != 2 {
+			t.Errorf("town after one post: total %d, unread %d; want 2, 2", total, unread)
+		}
 	})
 }

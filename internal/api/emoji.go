@@ -70,7 +70,8 @@ func (h *Handler) createEmoji(c *Context) error {
 	if err != nil {
 		return err
 	}
-	return c.created(out)
+	return c.ok(out) // 200 as Mattermost's server; its OpenAPI file says 201
+
 }
 
 func emojiReadError(err error, param string) error {

@@ -162,6 +162,7 @@ func (h *Handler) channelPosts(c *Context) error {
 			return model.ErrInvalidURLParam("since")
 		}
 		q.Since = n
+		c.etag = false // Mattermost tags the pages of a channel, not the changes since a time
 	}
 	for name, v := range map[string]string{"before": q.Before, "after": q.After} {
 		if v != "" && !model.IsValidID(v) {

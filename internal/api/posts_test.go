@@ -49,8 +49,8 @@ func TestCreateAndEditPosts(t *testing.T) {
 		invalid := func(f string) string { return "model.post.is_valid." + f + ".app_error" }
 		snapshot := []string{"/channels/" + ch + "/posts", "/channels/" + ch, "/posts/" + root.ID + "/thread"}
 		expectRefused(t, w.admin, snapshot, []refusal{
-			{"missing channel", w.bob, "POST", "/posts", post(map[string]string{"message": "x"}), 400, badBody},
-			{"invalid channel id", w.bob, "POST", "/posts", post(map[string]string{"channel_id": "abc", "message": "x"}), 400, badBody},
+			{"missing channel", w.bob, "POST", "/posts", post(map[string]string{"message": "x"}), 403, forbidden},
+			{"invalid channel id", w.bob, "POST", "/posts", post(map[string]string{"channel_id": "abc", "message": "x"}), 403, forbidden},
 			{"unknown channel", w.bob, "POST", "/posts", post(map[string]string{"channel_id": model.NewID(), "message": "x"}), 403, forbidden},
 			{"not in team", s.SignUp("eve"), "POST", "/posts", post(map[string]string{"channel_id": ch, "message": "x"}), 403, forbidden},
 			{"unknown root", w.bob, "POST", "/posts", post(map[string]string{"channel_id": ch, "message": "x", "root_id": model.NewID()}), 400,
@@ -279,10 +279,17 @@ func TestReactions(t *testing.T) {
 			t.Errorf("reactions for posts: %s", r.Body)
 		}
 
+		// Removing others' reactions is a system permission: bob administers the
+		// channel and dave the team, and neither may remove carol's reaction.
+		w.admin.Put("/teams/"+w.team.ID+"/members/"+w.dave.UserID+"/roles", map[string]string{"roles": "team_user team_admin"}).Expect(http.StatusOK)
+		w.dave.Post("/channels/"+w.public.ID+"/members", map[string]string{"user_id": w.dave.UserID}).Expect(http.StatusCreated)
 		snapshot := []string{"/posts/" + p.ID + "/reactions", "/posts/" + p.ID}
 		expectRefused(t, w.admin, snapshot, []refusal{
+			{"channel admin deletes other's reaction", w.bob, "DELETE", "/users/" + w.carol.UserID + "/posts/" + p.ID + "/reactions/+1", nil, 403, forbidden},
+			{"team admin deletes other's reaction", w.dave, "DELETE", "/users/" + w.carol.UserID + "/posts/" + p.ID + "/reactions/+1", nil, 403, forbidden},
 			{"for another user", w.carol, "POST", "/reactions", reaction(w.bob, "heart"), 403, "api.reaction.save_reaction.user_id.app_error"},
 			{"invalid emoji", w.carol, "POST", "/reactions", reaction(w.carol, "no way"), 400, "api.reaction.save_reaction.invalid.app_error"},
+			{"unknown emoji", w.carol, "POST", "/reactions", reaction(w.carol, "no_such_emoji"), 404, "app.emoji.get_by_name.no_result"},
 			{"empty emoji", w.carol, "POST", "/reactions", reaction(w.carol, ""), 400, "api.reaction.save_reaction.invalid.app_error"},
 			{"long emoji", w.carol, "POST", "/reactions", reaction(w.carol, strings.Repeat("a", 65)), 400, "api.reaction.save_reaction.invalid.app_error"},
 			{"invalid post id", w.carol, "POST", "/reactions", map[string]string{"user_id": w.carol.UserID, "post_id": "x", "emoji_name": "a"}, 400,
@@ -367,7 +374,7 @@ func TestPreferences(t *testing.T) {
 			{"oversized", bob, "PUT", "/users/me/preferences", oversized("a"), 413, tooLarge},
 			{"flag unknown post", bob, "PUT", "/users/me/preferences", []model.Preference{pref("flagged_post", model.NewID(), "true")}, 403, forbidden},
 			{"missing category", bob, "GET", "/users/me/preferences/nothing", nil, 404, "api.preference.preferences_category.get.app_error"},
-			{"missing name", bob, "GET", "/users/me/preferences/display_settings/name/nothing", nil, 404, "app.preference.get.app_error"},
+			{"missing name", bob, "GET", "/users/me/preferences/display_settings/name/nothing", nil, 400, "app.preference.get.app_error"},
 			{"delete for other user", bob, "POST", "/users/me/preferences/delete", []model.Preference{{UserID: admin.UserID, Category: "a", Name: "b"}}, 403,
 				"api.preference.delete_preferences.delete.app_error"},
 			{"delete as other user", bob, "POST", "/users/" + admin.UserID + "/preferences/delete",

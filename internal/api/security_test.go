@@ -151,9 +151,11 @@ func TestPasswordPolicy(t *testing.T) {
 			return anon.Post("/users", map[string]string{"username": "u" + strings.ToLower(model.NewID()[:8]),
 				"email": model.NewID() + "@example.com", "password": pw})
 		}
-		const id = "model.user.is_valid.pwd_lowercase_uppercase_number_symbol.app_error"
-		for _, pw := range []string{"short", "alllowercase1!", "ALLUPPERCASE1!", "NoNumberHere!", "NoSymbol1234", strings.Repeat("Aa1!", 19)} {
-			checkError(t, "password "+pw, mk(pw), 400, id)
+		// As Mattermost: a length error names the bound, otherwise the id names what is missing.
+		for pw, id := range map[string]string{"short": "pwd_min_length", "alllowercase1!": "pwd_uppercase", "ALLUPPERCASE1!": "pwd_lowercase",
+			"NoNumberHere!": "pwd_number", "NoSymbol1234": "pwd_symbol", "nothingelse": "pwd_uppercase_number_symbol",
+			strings.Repeat("Aa1!", 19): "pwd_max_length"} {
+			checkError(t, "password "+pw, mk(pw), 400, "model.user.is_valid."+id+".app_error")
 		}
 		mk("Good-Passw0rd").Expect(http.StatusCreated)
 	}, func(c *config.Config) {
@@ -163,7 +165,7 @@ func TestPasswordPolicy(t *testing.T) {
 	t.Run("length only", func(t *testing.T) {
 		apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 			checkError(t, "short", s.Anon().Post("/users", map[string]string{"username": "x1", "email": "x1@example.com", "password": "1234567"}),
-				400, "model.user.is_valid.pwd.app_error")
+				400, "model.user.is_valid.pwd_min_length.app_error")
 		})
 	})
 }
@@ -249,6 +251,48 @@ func TestPatchCannotForgeServerProps(t *testing.T) {
 			if _, ok := out.Props[k]; ok && k != "kept" {
 				t.Errorf("member created post with server prop %s: %v", k, out.Props)
 			}
+		}
+	})
+}
+
+// mattermostPBKDF2 is the password of TestMattermostPasswordHashes hashed the
+// way current Mattermost does (hashers.DefaultPBKDF2: SHA-256, 600,000
+// iterations, 32-byte key, 16-byte salt, unpadded base64), computed apart
+// from Parley with Python's hashlib.pbkdf2_hmac and the salt bytes 0..15.
+const mattermostPBKDF2 = "$pbkdf2$f=SHA256,w=600000,l=32$AAECAwQFBgcICQoLDA0ODw$VXeu5UMHumyhuAS/i7W8YnUYB6qSbQsoX0CWhUnwFkc"
+
+// A database that comes from Mattermost holds PBKDF2 hashes: the password
+// logs in, and the hash becomes Parley's bcrypt on the way.
+func TestMattermostPasswordHashes(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		const pw = "^a v3ery c0mp_ex Passw∙rd$"
+		s.SignUp("admin")
+		bob := s.SignUp("bob")
+		st := s.Srv.App.Store()
+		ctx := context.Background()
+		if err := st.UpdatePassword(ctx, bob.UserID, mattermostPBKDF2, model.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for _, wrong := range []string{"password-bob", pw + "x", ""} {
+			r := s.Anon().Post("/users/login", map[string]string{"login_id": "bob", "password": wrong})
+			if r.Status == http.StatusOK {
+				t.Fatalf("login with %q accepted", wrong)
+			}
+		}
+		if u, err := st.GetUser(ctx, bob.UserID); err != nil || u.Password != mattermostPBKDF2 {
+			t.Fatalf("a failed login changed the hash: %v %q", err, u.Password)
+		}
+		s.Login("bob", pw)
+		u, err := st.GetUser(ctx, bob.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(u.Password, "$2a$") {
+			t.Fatalf("hash after login: %q, want bcrypt", u.Password)
+		}
+		s.Login("bob", pw) // and the bcrypt hash works
+		if r := s.Anon().Post("/users/login", map[string]string{"login_id": "bob", "password": "password-bob"}); r.Status == http.StatusOK {
+			t.Fatal("old Parley password accepted after re-hash")
 		}
 	})
 }

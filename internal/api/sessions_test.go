@@ -232,7 +232,8 @@ func TestDeactivatedUsers(t *testing.T) {
 			{"active wrong type", admin, "PUT", "/users/" + bob.UserID + "/active", map[string]string{"active": "no"}, 400, badBody},
 			{"unknown user", admin, "PUT", "/users/" + model.NewID() + "/active", map[string]bool{"active": false}, 404,
 				"app.user.missing_account.const"},
-			{"delete another user", carol, "DELETE", "/users/" + bob.UserID, nil, 403, "api.user.update_active.permissions.app_error"},
+			{"delete another user", carol, "DELETE", "/users/" + bob.UserID, nil, 403, forbidden},
+			{"deactivate another user", carol, "PUT", "/users/" + bob.UserID + "/active", map[string]bool{"active": false}, 403, "api.user.update_active.permissions.app_error"},
 			{"permanent delete", admin, "DELETE", "/users/" + bob.UserID + "?permanent=true", nil, 401,
 				"api.user.delete_user.not_enabled.app_error"},
 		})

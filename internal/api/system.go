@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/model"
@@ -120,12 +121,39 @@ func (h *Handler) clientConfig(c *Context) error {
 			"FeatureFlagCollapsedThreads":              "false",
 			"EnableTeamCreation":                       b(cfg.EnableTeamCreation),
 			"ExperimentalEnableAuthenticationTransfer": "false",
+			// The rest of what Mattermost's GenerateClientConfig gives a
+			// logged-in user, with the values that are true of Parley.
+			"SQLDriverName": sqlDriverName(cfg.Database), "ExperimentalEnablePostMetadata": "true",
+			"ExperimentalEnableDefaultChannelLeaveJoinMessages": "true", "ExperimentalGroupUnreadChannels": "disabled",
+			"EnableOAuthServiceProvider": "false", "GoogleDeveloperKey": "", "EnablePermalinkPreviews": "false",
+			"EnableTesting": "false", "EnableClientPerformanceDebugging": "false", "EnablePreviewFeatures": "false",
+			"EnableOnboardingFlow": "false", "EnableMarketplace": "false", "IsDefaultMarketplace": "true",
+			"EnableInlineLatex": "false", "ManagedResourcePaths": "", "ExperimentalEnableAutomaticReplies": "false",
+			"EnableEmailBatching": "false", "EnablePreviewModeBanner": "false", "EmailNotificationContentsType": "full",
+			"GfycatApiKey": "", "GfycatApiSecret": "", "RunJobs": "true", "CWSURL": "", "CWSMock": "false",
+			"DisableRefetchingOnBrowserFocus": "false", "EnableCompliance": "false", "LdapNicknameAttributeSet": "false",
+			"LdapFirstNameAttributeSet": "false", "LdapLastNameAttributeSet": "false", "LdapPictureAttributeSet": "false",
+			"LdapPositionAttributeSet": "false", "SamlFirstNameAttributeSet": "false", "SamlLastNameAttributeSet": "false",
+			"SamlNicknameAttributeSet": "false", "SamlPositionAttributeSet": "false", "EnableBanner": "false",
+			"BannerText": "", "BannerColor": "", "BannerTextColor": "", "AllowBannerDismissal": "false", "AllowedThemes": "",
+			"CustomUrlSchemes": "", "ExperimentalSharedChannels": "false", "EnableCustomGroups": "false",
+			"InsightsEnabled": "false", "AllowPersistentNotificationsForGuests": "false", "AllowSyncedDrafts": "false",
+			"DelayChannelAutocomplete": "false",
 		}
 		for k, v := range full {
 			m[k] = v
 		}
 	}
 	return c.ok(m)
+}
+
+// sqlDriverName is the client config's SQLDriverName: Mattermost's name for
+// PostgreSQL, else SQLite's driver name.
+func sqlDriverName(database string) string {
+	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
+		return "postgres"
+	}
+	return "sqlite3"
 }
 
 func (h *Handler) clientLicense(c *Context) error {

@@ -55,10 +55,17 @@ func TestSystemPingConfigLicense(t *testing.T) {
 			"CollapsedThreads", "ExperimentalViewArchivedChannels", "EnableLinkPreviews", "PostEditTimeLimit",
 			"ShowEmailAddress", "ShowFullName", "WebsocketURL", "WebsocketPort", "WebsocketSecurePort",
 			"PasswordMinimumLength", "EnableBotAccountCreation", "EnableUserAccessTokens", "EnableIncomingWebhooks",
-			"EnableOutgoingWebhooks", "EnableCommands"} {
+			"EnableOutgoingWebhooks", "EnableCommands", "SQLDriverName", "ExperimentalEnablePostMetadata", "RunJobs",
+			"EmailNotificationContentsType", "EnableCompliance", "EnableBanner", "AllowSyncedDrafts"} {
 			if _, ok := full[k]; !ok {
 				t.Errorf("full client config lacks %s", k)
 			}
+		}
+		if want := map[string]string{"sqlite": "sqlite3", "postgres": "postgres"}[s.Backend.Name]; full["SQLDriverName"] != want {
+			t.Errorf("SQLDriverName %q, want %q", full["SQLDriverName"], want)
+		}
+		if _, ok := cfg["SQLDriverName"]; ok {
+			t.Error("SQLDriverName in the anonymous client config")
 		}
 		if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(full["Version"]) {
 			t.Errorf("Version %q does not look like a Mattermost version", full["Version"])

@@ -34,7 +34,8 @@ func TestCreateTeam(t *testing.T) {
 				t.Errorf("team lacks %q: %s", k, r.Body)
 			}
 		}
-		if team.Name != "staff" || !model.IsValidID(team.InviteID) || team.Email != "team@example.com" {
+		// The team's email is its creator's, whatever the body says (as Mattermost).
+		if team.Name != "staff" || !model.IsValidID(team.InviteID) || team.Email != "bob@example.com" {
 			t.Errorf("created team: %+v", team)
 		}
 		var m model.TeamMember
@@ -368,6 +369,38 @@ func TestUpdateAndDeleteTeam(t *testing.T) {
 		admin.Post("/teams/"+team.ID+"/restore", nil).Expect(http.StatusOK).JSON(&got)
 		if got.DeleteAt != 0 {
 			t.Errorf("restored team: %+v", got)
+		}
+	})
+}
+
+// Parley's team names are Mattermost's: hooks, static and messages are
+// allowed (a Mattermost export may hold them), and the team's pages live
+// beside the incoming webhooks under /hooks: a webhook is POST /hooks/{id},
+// a team page a GET.
+func TestTeamNamesAsMattermost(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		for _, name := range []string{"hooks", "static", "messages"} {
+			admin.Post("/teams", map[string]string{"name": name, "display_name": name, "type": "O"}).Expect(http.StatusCreated)
+		}
+		for _, name := range []string{"boards", "playbooks", "helpdesk", "apis", "postmortem"} {
+			checkError(t, "reserved "+name, admin.Post("/teams", map[string]string{"name": name, "display_name": name, "type": "O"}),
+				400, "model.team.is_valid.reserved.app_error")
+		}
+		resp, err := http.Get(s.URL + "/hooks/channels/town-square")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("team page of hooks: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		var town model.Channel
+		admin.Get("/teams/name/hooks/channels/name/town-square").Expect(http.StatusOK).JSON(&town)
+		var hook model.IncomingWebhook
+		admin.Post("/hooks/incoming", map[string]any{"channel_id": town.ID}).Expect(http.StatusCreated).JSON(&hook)
+		if code, id := hookPost(t, s, hook.ID, "application/json", `{"text":"through the hook"}`); code != http.StatusOK {
+			t.Errorf("webhook into team hooks: %d %s", code, id)
 		}
 	})
 }

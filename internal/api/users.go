@@ -449,7 +449,7 @@ func (h *Handler) deleteUser(c *Context) error {
 		}
 		return c.statusOK()
 	}
-	if err := c.app.SetUserActive(c.ctx, c.Session, id, false); err != nil {
+	if err := c.app.DeactivateUser(c.ctx, c.Session, id); err != nil {
 		return err
 	}
 	return c.statusOK()

@@ -37,16 +37,6 @@ func (a *App) dummyHash() []byte {
 	return a.dummy
 }
 
-// checkPassword compares in constant time (bcrypt), whatever the input.
-func checkPassword(hash, pw string) bool {
-	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
-}
-
-func hashPassword(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
-	return string(h), err
-}
-
 // Login checks credentials and opens a session.
 func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*model.User, *model.Session, error) {
 	if req.Password == "" {
@@ -101,6 +91,7 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 			return nil, nil, model.ErrInternal(err)
 		}
 	}
+	a.upgradePasswordHash(ctx, u, req.Password)
 	now := model.Now()
 	s := &model.Session{
 		ID: model.NewID(), Token: model.NewID(), CreateAt: now, LastActivityAt: now, UserID: u.ID,

@@ -93,7 +93,7 @@ func (a *App) CreateChannel(ctx context.Context, s *model.Session, in *model.Cha
 	}
 	now := model.Now()
 	ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, TeamID: in.TeamID, Type: in.Type,
-		Name: strings.ToLower(strings.TrimSpace(in.Name)), DisplayName: strings.TrimSpace(in.DisplayName),
+		Name: strings.TrimSpace(in.Name), DisplayName: strings.TrimSpace(in.DisplayName),
 		Header: in.Header, Purpose: in.Purpose, CreatorID: s.UserID, Props: in.Props}
 	if appErr := ch.IsValid(); appErr != nil {
 		return nil, appErr
@@ -370,7 +370,7 @@ func (a *App) PatchChannel(ctx context.Context, s *model.Session, id string, p *
 			return nil, model.NewAppError(http.StatusBadRequest, "api.channel.update_channel.tried.app_error",
 				"Tried to perform an invalid update of the default channel.")
 		}
-		ch.Name = strings.ToLower(*p.Name)
+		ch.Name = *p.Name
 	}
 	if p.DisplayName != nil {
 		ch.DisplayName = *p.DisplayName
@@ -692,8 +692,19 @@ func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Ch
 	if announce {
 		props := map[string]any{"username": u.Username}
 		poster := u.ID
+		// Added by no one (the command line): a join message, as Mattermost
+		// posts when the requestor is empty.
+		if actorID == "" && postType == model.PostTypeAddToChannel {
+			postType = model.PostTypeJoinChannel
+		} else if actorID == "" && postType == model.PostTypeAddToTeam {
+			postType = model.PostTypeJoinTeam
+		}
 		if postType == model.PostTypeAddToChannel || postType == model.PostTypeAddToTeam {
-			props = map[string]any{"addedUserId": u.ID, "addedUsername": u.Username, "userId": actorID}
+			actor, err := tx.GetUser(ctx, actorID)
+			if err != nil {
+				return storeErr(err, errUserNotFound())
+			}
+			props = map[string]any{"userId": actor.ID, "username": actor.Username, "addedUserId": u.ID, "addedUsername": u.Username}
 			poster = actorID
 		}
 		if _, err := a.systemPost(ctx, tx, ch, poster, postType, props); err != nil {
@@ -735,11 +746,15 @@ func (a *App) RemoveChannelMember(ctx context.Context, s *model.Session, channel
 	if _, err := a.store.GetChannelMember(ctx, channelID, userID); err != nil {
 		return storeErr(err, errChannelMemberNotFound())
 	}
+	u, err := a.store.GetUser(ctx, userID)
+	if err != nil {
+		return storeErr(err, errUserNotFound())
+	}
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if ch.DeleteAt == 0 && ch.Type != model.ChannelGroup {
-			typ, props, poster := model.PostTypeLeaveChannel, map[string]any{}, userID
+			typ, props, poster := model.PostTypeLeaveChannel, map[string]any{"username": u.Username}, userID
 			if userID != s.UserID {
-				typ, props, poster = model.PostTypeRemoveFromChan, map[string]any{"removedUserId": userID}, s.UserID
+				typ, props, poster = model.PostTypeRemoveFromChan, map[string]any{"removedUserId": userID, "removedUsername": u.Username}, s.UserID
 			}
 			if poster != "" {
 				if _, err := a.systemPost(ctx, tx, ch, poster, typ, props); err != nil {

@@ -12,7 +12,8 @@ import (
 
 func errPostNotFound() *model.AppError { return model.ErrNotFound("app.post.get.app_error", "post") }
 
-// systemPost stores a system message in ch inside tx and counts it like any post.
+// systemPost stores a system message in ch inside tx and counts it like any
+// post, except join and leave messages, which are not counted.
 func (a *App) systemPost(ctx context.Context, tx store.Store, ch *model.Channel, userID, typ string, props map[string]any) (*model.Post, error) {
 	now := model.Now()
 	p := &model.Post{ID: model.NewID(), CreateAt: now, UpdateAt: now, UserID: userID, ChannelID: ch.ID, Type: typ, Props: props}
@@ -20,7 +21,13 @@ func (a *App) systemPost(ctx context.Context, tx store.Store, ch *model.Channel,
 	if err := tx.SavePost(ctx, p); err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	if err := tx.IncrementChannelCounts(ctx, ch.ID, now, true); err != nil {
+	var err error
+	if p.IsJoinLeaveMessage() {
+		err = tx.TouchChannel(ctx, ch.ID, now)
+	} else {
+		err = tx.IncrementChannelCounts(ctx, ch.ID, now, true)
+	}
+	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
 	a.publishTx(ctx, tx, postedEvent(p, ch, "System", nil))
@@ -45,8 +52,10 @@ func postedEvent(p *model.Post, ch *model.Channel, senderName string, mentions [
 
 // CreatePost stores a message, updates unread and mention counts and tells the channel.
 func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) (*model.Post, error) {
+	// Mattermost checks create_post on whatever channel_id says: a missing or
+	// malformed one is a channel the caller may not post in.
 	if !model.IsValidID(in.ChannelID) {
-		return nil, model.ErrInvalidBody("channel_id")
+		return nil, model.ErrForbidden()
 	}
 	ch, err := a.store.GetChannel(ctx, in.ChannelID)
 	if err != nil {

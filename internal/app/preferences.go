@@ -28,7 +28,9 @@ func (a *App) Preference(ctx context.Context, s *model.Session, userID, category
 		return nil, model.ErrForbidden()
 	}
 	p, err := a.store.GetPreference(ctx, userID, category, name)
-	return p, storeErr(err, model.ErrNotFound("app.preference.get.app_error", "preference"))
+	// Mattermost answers a missing preference with 400, not 404.
+	return p, storeErr(err, model.NewAppError(http.StatusBadRequest, "app.preference.get.app_error",
+		"Unable to find preference."))
 }
 
 func (a *App) checkPreferences(ctx context.Context, s *model.Session, userID string, prefs []model.Preference) error {

@@ -28,6 +28,12 @@ func (a *App) SaveReaction(ctx context.Context, s *model.Session, r *model.React
 	if !a.HasChannelPermission(ctx, s, ch, model.PermAddReaction) {
 		return nil, model.ErrForbidden()
 	}
+	// As Mattermost: a standard emoji, or an existing custom one.
+	if !model.IsSystemEmojiName(r.EmojiName) {
+		if _, err := a.GetEmojiByName(ctx, r.EmojiName); err != nil {
+			return nil, err
+		}
+	}
 	if ch.DeleteAt > 0 {
 		return nil, model.NewAppError(http.StatusForbidden, "api.reaction.save.archived_channel.app_error",
 			"You cannot react to a post in an archived channel.")
@@ -63,7 +69,7 @@ func (a *App) SaveReaction(ctx context.Context, s *model.Session, r *model.React
 	return nr, nil
 }
 
-// DeleteReaction removes a reaction: the caller's own, or anyone's with the permission.
+// DeleteReaction removes a reaction: the caller's own, or anyone's with the system permission.
 func (a *App) DeleteReaction(ctx context.Context, s *model.Session, userID, postID, emoji string) error {
 	if !model.IsValidEmojiName(emoji) {
 		return model.ErrInvalidURLParam("emoji_name")
@@ -72,11 +78,12 @@ func (a *App) DeleteReaction(ctx context.Context, s *model.Session, userID, post
 	if err != nil {
 		return err
 	}
-	perm := model.PermRemoveReaction
-	if userID != s.UserID {
-		perm = model.PermRemoveOthersReactions
+	if !a.HasChannelPermission(ctx, s, ch, model.PermRemoveReaction) {
+		return model.ErrForbidden()
 	}
-	if !a.HasChannelPermission(ctx, s, ch, perm) {
+	// Mattermost grants removing others' reactions at system level only: the
+	// permission in the team and channel admin roles does not apply.
+	if userID != s.UserID && !a.HasPermission(s, model.PermRemoveOthersReactions) {
 		return model.ErrForbidden()
 	}
 	if ch.DeleteAt > 0 {

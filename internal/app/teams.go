@@ -51,9 +51,6 @@ func (a *App) CreateTeam(ctx context.Context, s *model.Session, t *model.Team) (
 	nt := &model.Team{ID: model.NewID(), CreateAt: now, UpdateAt: now, DisplayName: strings.TrimSpace(t.DisplayName),
 		Name: strings.ToLower(t.Name), Description: t.Description, Email: strings.ToLower(t.Email), Type: t.Type,
 		CompanyName: t.CompanyName, AllowedDomains: t.AllowedDomains, InviteID: model.NewID(), AllowOpenInvite: t.AllowOpenInvite}
-	if appErr := nt.IsValid(); appErr != nil {
-		return nil, appErr
-	}
 	var creator *model.User
 	if s.UserID != "" {
 		u, err := a.store.GetUser(ctx, s.UserID)
@@ -61,6 +58,10 @@ func (a *App) CreateTeam(ctx context.Context, s *model.Session, t *model.Team) (
 			return nil, storeErr(err, errUserNotFound())
 		}
 		creator = u
+		nt.Email = u.Email // as Mattermost's CreateTeamWithUser: the team's contact is its creator
+	}
+	if appErr := nt.IsValid(); appErr != nil {
+		return nil, appErr
 	}
 	err := a.store.Tx(ctx, func(tx store.Store) error {
 		if err := tx.SaveTeam(ctx, nt); err != nil {
@@ -492,13 +493,17 @@ func (a *App) RemoveTeamMember(ctx context.Context, s *model.Session, teamID, us
 	if m.DeleteAt > 0 {
 		return nil
 	}
+	u, err := a.store.GetUser(ctx, userID)
+	if err != nil {
+		return storeErr(err, errUserNotFound())
+	}
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		postType := model.PostTypeLeaveTeam
 		if userID != s.UserID {
 			postType = model.PostTypeRemoveFromTeam
 		}
 		if ch, err := tx.GetChannelByName(ctx, teamID, model.DefaultChannel, false); err == nil {
-			if _, err := a.systemPost(ctx, tx, ch, userID, postType, map[string]any{"userId": userID}); err != nil {
+			if _, err := a.systemPost(ctx, tx, ch, userID, postType, map[string]any{"username": u.Username}); err != nil {
 				return err
 			}
 		}

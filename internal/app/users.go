@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
 )
@@ -247,7 +245,7 @@ func (a *App) PatchUser(ctx context.Context, s *model.Session, userID string, p 
 		return nil, model.ErrForbidden()
 	}
 	if p.Email != nil && strings.ToLower(*p.Email) != u.Email && s.UserID == u.ID && !a.IsAdmin(s) {
-		if p.Password == nil || bcrypt.CompareHashAndPassword([]byte(u.Password), []byte(*p.Password)) != nil {
+		if p.Password == nil || !checkPassword(u.Password, *p.Password) {
 			return nil, model.NewAppError(http.StatusBadRequest, "api.user.check_user_password.invalid.app_error",
 				"Login failed because of invalid password.")
 		}
@@ -362,6 +360,15 @@ func (a *App) UpdatePassword(ctx context.Context, s *model.Session, userID, curr
 		keep = s.ID
 	}
 	return a.revokeOtherSessions(ctx, userID, keep)
+}
+
+// DeactivateUser is DELETE /users/{id}. As in Mattermost, deactivating
+// someone else needs edit_other_users before the rules of SetUserActive.
+func (a *App) DeactivateUser(ctx context.Context, s *model.Session, userID string) error {
+	if s.UserID != userID && !a.HasPermission(s, model.PermEditOtherUsers) {
+		return model.ErrForbidden()
+	}
+	return a.SetUserActive(ctx, s, userID, false)
 }
 
 // SetUserActive deactivates or reactivates an account; deactivation ends its sessions.

@@ -28,8 +28,9 @@ var (
 	usernameRE    = regexp.MustCompile(`^[a-z0-9.\-_]+$`)
 	schemeNameRE  = regexp.MustCompile(`^[a-z0-9_]{2,64}$`)
 	emojiNameRE   = regexp.MustCompile(`^[a-zA-Z0-9_+\-]+$`)
-	reservedTeam  = []string{"admin", "api", "channel", "claim", "error", "files", "help", "landing", "login", "mfa",
-		"oauth", "plug", "plugins", "post", "signup"}
+	// reservedTeam is model.reservedTeamNames (Mattermost's reservedName).
+	reservedTeam = []string{"admin", "api", "channel", "claim", "error", "files", "help", "landing", "login", "mfa",
+		"oauth", "plug", "plugins", "post", "signup", "boards", "playbooks"}
 	reservedUser  = map[string]bool{"all": true, "channel": true, "matterbot": true, "system": true}
 	authServices  = map[string]bool{"": true, "email": true, "gitlab": true, "ldap": true, "saml": true, "google": true, "office365": true}
 	emailInterval = map[string]bool{"immediately": true, "fifteen": true, "hour": true, "30": true, "900": true, "3600": true}

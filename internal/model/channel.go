@@ -137,11 +137,23 @@ func (m *ChannelMember) RolesString() string {
 	return strings.Join(r, " ")
 }
 
-var channelNameRE = regexp.MustCompile(`^[a-z0-9_\-]+$`)
+// channelNameRE is Mattermost's IsValidChannelIdentifier: lower case only,
+// starting with a letter or digit.
+var channelNameRE = regexp.MustCompile(`^[a-z0-9]+([a-z\-\_0-9]+|(__)?)[a-z0-9]*$`)
+
+// gmNameRE is the shape of a group message's name, refused for other channels.
+var gmNameRE = regexp.MustCompile(`^[a-f0-9]{40}$`)
 
 // IsValidChannelName applies the name rule for public and private channels.
 func IsValidChannelName(name string) bool {
 	return len(name) >= 1 && len(name) <= 64 && channelNameRE.MatchString(name)
+}
+
+// looksLikeDMOrGM reports whether a name has the shape of a DM's (two ids)
+// or a group message's name.
+func looksLikeDMOrGM(name string) bool {
+	a, b, ok := strings.Cut(name, "__")
+	return gmNameRE.MatchString(name) || ok && IsValidID(a) && IsValidID(b)
 }
 
 func channelInvalid(field, msg string) *AppError {
@@ -154,9 +166,11 @@ func (c *Channel) IsValid() *AppError {
 	case utf8.RuneCountInString(c.DisplayName) > 64:
 		return channelInvalid("display_name", "Invalid display name.")
 	case (c.Type == ChannelOpen || c.Type == ChannelPrivate) && strings.TrimSpace(c.DisplayName) == "":
-		return channelInvalid("display_name", "Invalid display name.")
+		return ErrInvalidBody("display_name")
 	case c.Type != ChannelDirect && c.Type != ChannelGroup && !IsValidChannelName(c.Name):
-		return channelInvalid("name", "Name must be 1 to 64 lowercase alphanumeric characters, dashes or underscores.")
+		return channelInvalid("1_or_more", "Name must be 1 or more lowercase alphanumeric characters.")
+	case c.Type != ChannelDirect && c.Type != ChannelGroup && looksLikeDMOrGM(c.Name):
+		return channelInvalid("name", "Invalid name.")
 	case c.Type != ChannelOpen && c.Type != ChannelPrivate && c.Type != ChannelDirect && c.Type != ChannelGroup:
 		return channelInvalid("type", "Invalid type.")
 	case utf8.RuneCountInString(c.Header) > 1024:

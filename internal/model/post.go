@@ -3,6 +3,7 @@ package model
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -95,6 +96,18 @@ func (l *PostList) Add(p *Post) {
 
 // IsSystemMessage reports whether the post type is a system one.
 func (p *Post) IsSystemMessage() bool { return strings.HasPrefix(p.Type, "system_") }
+
+// JoinLeavePostTypes are the system messages about membership. As in
+// Mattermost, they move a channel's last_post_at but not its message counts,
+// so a join does not make the channel unread. system_join_leave and
+// system_add_remove are Mattermost's older types, found in imported data.
+var JoinLeavePostTypes = []string{
+	"system_join_leave", "system_add_remove", PostTypeJoinChannel, PostTypeLeaveChannel, PostTypeJoinTeam,
+	PostTypeLeaveTeam, PostTypeAddToChannel, PostTypeRemoveFromChan, PostTypeAddToTeam, PostTypeRemoveFromTeam,
+}
+
+// IsJoinLeaveMessage reports whether p is one of JoinLeavePostTypes.
+func (p *Post) IsJoinLeaveMessage() bool { return slices.Contains(JoinLeavePostTypes, p.Type) }
 
 var hashtagRE = regexp.MustCompile(`(?:^|\s)(#[\pL\pN][\pL\pN_.\-]*[\pL\pN])`)
 

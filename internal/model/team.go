@@ -77,12 +77,24 @@ const (
 )
 
 var (
-	teamNameRE    = regexp.MustCompile(`^[a-z0-9]+([a-z\-0-9]+|(__)?)[a-z0-9]+$`)
-	reservedTeams = map[string]bool{"admin": true, "api": true, "channel": true, "claim": true, "error": true,
-		"files": true, "help": true, "landing": true, "login": true, "mfa": true, "oauth": true, "plug": true,
-		"plugins": true, "post": true, "signup": true, "boards": true, "playbooks": true, "hooks": true,
-		"static": true, "messages": true}
+	teamNameRE = regexp.MustCompile(`^[a-z0-9]+([a-z\-0-9]+|(__)?)[a-z0-9]+$`)
+	// reservedTeamNames is Mattermost's model.reservedName, exactly: a team
+	// name may not start with one of them (internal/bulk keeps the same list).
+	reservedTeamNames = []string{"admin", "api", "channel", "claim", "error", "files", "help", "landing", "login",
+		"mfa", "oauth", "plug", "plugins", "post", "signup", "boards", "playbooks"}
 )
+
+// IsReservedTeamName reports whether a team name starts with a reserved
+// word, as Mattermost's IsReservedTeamName does.
+func IsReservedTeamName(name string) bool {
+	name = strings.ToLower(name)
+	for _, w := range reservedTeamNames {
+		if strings.HasPrefix(name, w) {
+			return true
+		}
+	}
+	return false
+}
 
 func teamInvalid(field, msg string) *AppError {
 	return NewAppError(http.StatusBadRequest, "model.team.is_valid."+field+".app_error", msg)
@@ -114,7 +126,7 @@ func (t *Team) IsValid() *AppError {
 		return teamInvalid("name", "Invalid display name.")
 	case len(t.Name) < 2 || len(t.Name) > 64:
 		return teamInvalid("url", "Name must be 2 to 64 lowercase alphanumeric characters.")
-	case reservedTeams[t.Name]:
+	case IsReservedTeamName(t.Name):
 		return teamInvalid("reserved", "This URL is unavailable. Please try another.")
 	case !teamNameRE.MatchString(t.Name):
 		return teamInvalid("characters", "Name must be lowercase letters, numbers and dashes, starting and ending with a letter or number.")

@@ -171,13 +171,25 @@ type PasswordPolicy struct {
 // passwordSymbols are the characters Mattermost counts as symbols.
 const passwordSymbols = " !\"\\#$%&'()*+,-./:;<=>?@[]^_`|~"
 
-// IsValidPassword applies the policy with Mattermost's error ids: the id names
-// every required class (model.user.is_valid.pwd_lowercase_number.app_error),
-// so clients can show the whole rule whichever part failed. Longer than 72
-// bytes is refused because bcrypt ignores the rest.
+// MaxPasswordLength is Mattermost's PasswordMaximumLength; bcrypt ignores
+// what is longer.
+const MaxPasswordLength = 72
+
+// IsValidPassword applies the policy with Mattermost's error ids: a length
+// error names the bound (model.user.is_valid.pwd_min_length.app_error,
+// pwd_max_length); otherwise the id names each missing class
+// (model.user.is_valid.pwd_uppercase_number.app_error).
 func IsValidPassword(pw string, p PasswordPolicy) *AppError {
-	id, bad := "model.user.is_valid.pwd", len(pw) < p.MinLength || len(pw) > 72
-	var need []string
+	switch {
+	case len(pw) < p.MinLength:
+		return NewAppError(http.StatusBadRequest, "model.user.is_valid.pwd_min_length.app_error",
+			"Your password must contain at least "+strconv.Itoa(p.MinLength)+" characters.")
+	case len(pw) > MaxPasswordLength:
+		return NewAppError(http.StatusBadRequest, "model.user.is_valid.pwd_max_length.app_error",
+			"Your password must contain no more than "+strconv.Itoa(MaxPasswordLength)+" characters.")
+	}
+	id := "model.user.is_valid.pwd"
+	var missing []string
 	for _, r := range []struct {
 		on    bool
 		name  string
@@ -188,23 +200,16 @@ func IsValidPassword(pw string, p PasswordPolicy) *AppError {
 		{p.Number, "number", "0123456789"},
 		{p.Symbol, "symbol", passwordSymbols},
 	} {
-		if !r.on {
-			continue
-		}
-		id += "_" + r.name
-		need = append(need, r.name)
-		if !strings.ContainsAny(pw, r.chars) {
-			bad = true
+		if r.on && !strings.ContainsAny(pw, r.chars) {
+			id += "_" + r.name
+			missing = append(missing, r.name)
 		}
 	}
-	if !bad {
+	if len(missing) == 0 {
 		return nil
 	}
-	msg := "Your password must contain at least " + strconv.Itoa(p.MinLength) + " characters"
-	if len(need) > 0 {
-		msg += " and at least one " + strings.Join(need, ", one ") + " character"
-	}
-	return NewAppError(http.StatusBadRequest, id+".app_error", msg+".")
+	return NewAppError(http.StatusBadRequest, id+".app_error",
+		"Your password must contain at least one "+strings.Join(missing, ", one ")+" character.")
 }
 
 // HasRole reports whether the space-separated roles string contains role.

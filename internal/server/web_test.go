@@ -24,6 +24,10 @@ func TestWebHandlerServesTheSinglePageApp(t *testing.T) {
 		{"GET", "/", 200, "id=root", "no-cache"},
 		{"GET", "/staff/channels/town-square", 200, "id=root", "no-cache"},
 		{"GET", "/staff/pl/abc123", 200, "id=root", "no-cache"},
+		// Team pages of teams named like server paths (hooks, static, messages).
+		{"GET", "/hooks/channels/town-square", 200, "id=root", "no-cache"},
+		{"GET", "/static/channels/town-square", 200, "id=root", "no-cache"},
+		{"GET", "/messages/messages/@bob", 200, "id=root", "no-cache"},
 		{"GET", "/assets/index-abc.js", 200, "console.log", "public, max-age=31536000, immutable"},
 		{"GET", "/assets/missing.js", 200, "id=root", "no-cache"},
 		{"POST", "/staff", 404, "api.context.404.app_error", ""},

@@ -39,6 +39,9 @@ type ChannelStore interface {
 
 	// IncrementChannelCounts records a new post: last_post_at, total counts.
 	IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error
+	// TouchChannel records a new root post that is not counted (a join or
+	// leave message): last_post_at and last_root_post_at only.
+	TouchChannel(ctx context.Context, channelID string, at int64) error
 	// ViewChannel marks the channel read for the user up to the channel's last post.
 	ViewChannel(ctx context.Context, channelID, userID string, at int64) (int64, error)
 	// IncrementMentions adds one mention to each given member.

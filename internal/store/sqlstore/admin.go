@@ -216,11 +216,13 @@ func (s *SQLStore) BulkInsertPosts(ctx context.Context, posts []*model.Post) err
 }
 
 func (s *SQLStore) RecountChannels(ctx context.Context) error {
+	counted := `p.type NOT IN (` + in(len(model.JoinLeavePostTypes)) + `)`
+	a := args(args(nil, model.JoinLeavePostTypes), model.JoinLeavePostTypes)
 	_, err := s.exec(ctx, `UPDATE channels SET
-		total_msg_count = (SELECT COUNT(*) FROM posts p WHERE p.channel_id = channels.id AND p.delete_at = 0),
-		total_msg_count_root = (SELECT COUNT(*) FROM posts p WHERE p.channel_id = channels.id AND p.delete_at = 0 AND p.root_id = ''),
+		total_msg_count = (SELECT COUNT(*) FROM posts p WHERE p.channel_id = channels.id AND p.delete_at = 0 AND `+counted+`),
+		total_msg_count_root = (SELECT COUNT(*) FROM posts p WHERE p.channel_id = channels.id AND p.delete_at = 0 AND p.root_id = '' AND `+counted+`),
 		last_post_at = (SELECT COALESCE(MAX(p.create_at), 0) FROM posts p WHERE p.channel_id = channels.id AND p.delete_at = 0),
-		last_root_post_at = (SELECT COALESCE(MAX(p.create_at), 0) FROM posts p WHERE p.channel_id = channels.id AND p.delete_at = 0 AND p.root_id = '')`)
+		last_root_post_at = (SELECT COALESCE(MAX(p.create_at), 0) FROM posts p WHERE p.channel_id = channels.id AND p.delete_at = 0 AND p.root_id = '')`, a...)
 	return err
 }
 

@@ -224,6 +224,12 @@ func (s *SQLStore) IncrementChannelCounts(ctx context.Context, channelID string,
 		total_msg_count = total_msg_count + 1 WHERE id = ?`, at, at, channelID)
 }
 
+func (s *SQLStore) TouchChannel(ctx context.Context, channelID string, at int64) error {
+	return s.execOne(ctx, `UPDATE channels SET last_post_at = CASE WHEN last_post_at > ? THEN last_post_at ELSE ? END,
+		last_root_post_at = CASE WHEN last_root_post_at > ? THEN last_root_post_at ELSE ? END WHERE id = ?`,
+		at, at, at, at, channelID)
+}
+
 func (s *SQLStore) ViewChannel(ctx context.Context, channelID, userID string, at int64) (int64, error) {
 	var lastPostAt int64
 	if err := s.queryRow(ctx, `SELECT last_post_at FROM channels WHERE id = ?`, channelID).Scan(&lastPostAt); err != nil {

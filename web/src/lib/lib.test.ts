@@ -121,6 +121,9 @@ describe('unread state', () => {
     expect(own.member!.msg_count).toBe(11)
     const reply = applyPosted(ch, m, { ...p, root_id: 'r' }, { me: 'me', mentioned: false, viewing: false })
     expect(reply.channel.total_msg_count_root).toBe(6)
+    const join = applyPosted({ ...ch, last_post_at: 0 }, m, { ...p, type: 'system_join_channel' }, { me: 'me', mentioned: false, viewing: false })
+    expect(join.channel.total_msg_count).toBe(10)
+    expect(join.channel.last_post_at).toBe(5)
   })
   it('applyViewed clears', () => {
     const v = applyViewed(ch, m)

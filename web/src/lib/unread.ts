@@ -47,16 +47,23 @@ export function tabTitle(base: string, t: Totals, otherTeamsUnread = false): str
   return base
 }
 
+// Membership messages the server does not count, as in Mattermost: a join
+// moves last_post_at but leaves the channel read.
+const uncounted = new Set(['system_join_leave', 'system_add_remove', 'system_join_channel', 'system_leave_channel',
+  'system_join_team', 'system_leave_team', 'system_add_to_channel', 'system_remove_from_channel',
+  'system_add_to_team', 'system_remove_from_team'])
+
 /** Counters after a new post arrived in a channel. */
 export function applyPosted<C extends Ch & { last_post_at?: number }, M extends Mem>(
-  ch: C, m: M | undefined, post: { create_at: number; root_id: string; user_id: string },
+  ch: C, m: M | undefined, post: { create_at: number; root_id: string; user_id: string; type?: string },
   opts: { me: string; mentioned: boolean; viewing: boolean },
 ): { channel: C; member: M | undefined } {
   const isRoot = !post.root_id
+  const n = uncounted.has(post.type || '') ? 0 : 1
   const channel = {
     ...ch,
-    total_msg_count: (ch.total_msg_count || 0) + 1,
-    total_msg_count_root: typeof ch.total_msg_count_root === 'number' ? ch.total_msg_count_root + (isRoot ? 1 : 0) : ch.total_msg_count_root,
+    total_msg_count: (ch.total_msg_count || 0) + n,
+    total_msg_count_root: typeof ch.total_msg_count_root === 'number' ? ch.total_msg_count_root + (isRoot ? n : 0) : ch.total_msg_count_root,
     last_post_at: Math.max(ch.last_post_at || 0, post.create_at),
   }
   if (!m) return { channel, member: m }
