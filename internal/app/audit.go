@@ -13,20 +13,37 @@ import (
 func (a *App) audit(ctx context.Context, s *model.Session, action, targetType, targetID string, success bool, details string) {
 	e := &model.Audit{ID: model.NewID(), CreateAt: model.Now(), Action: action, TargetType: targetType, TargetID: targetID,
 		Success: success, Details: details}
+	e.IPAddress = ClientIP(ctx)
 	if s != nil {
 		e.ActorID, e.SessionID = s.UserID, s.ID
-		e.IPAddress = s.Props["ip"]
+		if e.IPAddress == "" {
+			e.IPAddress = s.Props["ip"]
+		}
 	}
 	if err := a.store.SaveAudit(ctx, e); err != nil {
 		a.log.WarnContext(ctx, "audit log", "action", action, "err", err)
 	}
 }
 
+type clientIPKey struct{}
+
+// WithClientIP carries the address of the client a request came from (as the
+// API resolved it, through trusted proxies) to the audit log and new sessions.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+// ClientIP is the address WithClientIP recorded; empty outside a request.
+func ClientIP(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
+}
+
 // AuditLogin logs in like Login and records the attempt, failed or not, with
-// the caller's address.
-func (a *App) AuditLogin(ctx context.Context, req LoginRequest, userAgent, ip string) (*model.User, *model.Session, error) {
+// the caller's address (ClientIP).
+func (a *App) AuditLogin(ctx context.Context, req LoginRequest, userAgent string) (*model.User, *model.Session, error) {
 	u, s, err := a.Login(ctx, req, userAgent)
-	who := &model.Session{Props: model.StringMap{"ip": ip}}
+	who := &model.Session{}
 	if err != nil {
 		target := req.ID
 		if target == "" {

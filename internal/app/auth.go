@@ -109,6 +109,9 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		Props: model.StringMap{"csrf": model.NewID(), "is_guest": "false", "platform": platform(userAgent),
 			"browser": userAgent, "os": ""},
 	}
+	if ip := ClientIP(ctx); ip != "" {
+		s.Props["ip"] = ip
+	}
 	if err := a.store.SaveSession(ctx, s); err != nil {
 		return nil, nil, model.ErrInternal(err)
 	}

@@ -56,6 +56,8 @@ type Config struct {
 	RateLimitEnabled         bool   `json:"rate_limit_enabled" env:"PARLEY_RATE_LIMIT_ENABLED" mm:"MM_RATELIMITSETTINGS_ENABLE" help:"limit API requests per user (per address when anonymous)"`
 	RateLimitPerSec          int    `json:"rate_limit_per_sec" env:"PARLEY_RATE_LIMIT_PER_SEC" mm:"MM_RATELIMITSETTINGS_PERSEC" help:"requests a second allowed on average"`
 	RateLimitBurst           int    `json:"rate_limit_burst" env:"PARLEY_RATE_LIMIT_BURST" mm:"MM_RATELIMITSETTINGS_MAXBURST" help:"requests allowed in a burst above the average"`
+	TrustedProxyIPHeader     string `json:"trusted_proxy_ip_header" env:"PARLEY_TRUSTED_PROXY_IP_HEADER" mm:"MM_SERVICESETTINGS_TRUSTEDPROXYIPHEADER" help:"space- or comma-separated headers (X-Forwarded-For, X-Real-IP) that name the client's address when a request comes from a trusted_proxies peer; empty uses the peer address"`
+	TrustedProxies           string `json:"trusted_proxies" env:"PARLEY_TRUSTED_PROXIES" help:"space- or comma-separated IPs and CIDRs of the reverse proxies whose trusted_proxy_ip_header is believed"`
 	SearchLanguage           string `json:"search_language" env:"PARLEY_SEARCH_LANGUAGE" help:"language message search stems words in: english or simple on SQLite; any text search configuration on PostgreSQL (german, french, ...)"`
 	UserStatusAwayTimeoutSec int    `json:"user_status_away_timeout" env:"PARLEY_USER_STATUS_AWAY_TIMEOUT" help:"seconds without activity before a connected user is shown away"`
 	EnableFileAttachments    bool   `json:"enable_file_attachments" env:"PARLEY_ENABLE_FILE_ATTACHMENTS" mm:"MM_FILESETTINGS_ENABLEFILEATTACHMENTS" help:"members may upload files and attach them to posts"`
@@ -98,6 +100,7 @@ func Default() Config {
 		RateLimitEnabled:       true,
 		RateLimitPerSec:        50,
 		RateLimitBurst:         200,
+		TrustedProxies:         "127.0.0.0/8 ::1",
 		EnableOpenServer:       true,
 		EnableUserCreation:     true,
 		EnableTeamCreation:     true,
@@ -346,6 +349,14 @@ func (c *Config) Validate() error {
 	if c.IntegrationTimeoutSec < 1 || c.IntegrationTimeoutSec > 300 {
 		errs = append(errs, errors.New("integration_timeout_seconds: must be from 1 to 300"))
 	}
+	for _, h := range c.ProxyIPHeaders() {
+		if !headerName.MatchString(h) {
+			errs = append(errs, fmt.Errorf("trusted_proxy_ip_header: %q is not a header name", h))
+		}
+	}
+	if _, err := c.TrustedProxyPrefixes(); err != nil {
+		errs = append(errs, err)
+	}
 	for _, h := range c.InternalHosts() {
 		if strings.ContainsAny(h, "/") {
 			if _, err := netip.ParsePrefix(h); err != nil {
@@ -370,8 +381,33 @@ func (c *Config) FileTypes() []string {
 
 // InternalHosts splits allowed_internal_hosts into its entries.
 func (c *Config) InternalHosts() []string {
-	return strings.FieldsFunc(c.AllowedInternalHosts, func(r rune) bool { return r == ' ' || r == ',' })
+	return splitList(c.AllowedInternalHosts)
 }
+
+// ProxyIPHeaders splits trusted_proxy_ip_header into header names.
+func (c *Config) ProxyIPHeaders() []string { return splitList(c.TrustedProxyIPHeader) }
+
+// TrustedProxyPrefixes parses trusted_proxies; a plain address is a one-address prefix.
+func (c *Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, e := range splitList(c.TrustedProxies) {
+		if p, err := netip.ParsePrefix(e); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(e); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else {
+			return nil, fmt.Errorf("trusted_proxies: %q is neither an IP address nor a CIDR", e)
+		}
+	}
+	return out, nil
+}
+
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
+}
+
+// headerName is an HTTP header field name (an RFC 9110 token).
+var headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 
 // FilesPath is where uploaded files live.
 func (c *Config) FilesPath() string {

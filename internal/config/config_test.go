@@ -80,6 +80,8 @@ func TestInvalidSettingsAreNamed(t *testing.T) {
 		{env: map[string]string{"PARLEY_TLS_CERT_FILE": "/x.pem"}, want: "tls_key_file"},
 		{env: map[string]string{"PARLEY_LOG_FORMAT": "xml"}, want: "log_format"},
 		{env: map[string]string{"MM_SERVICESETTINGS_LISTENADDRESS": "nowhere"}, want: "listen"},
+		{env: map[string]string{"MM_SERVICESETTINGS_TRUSTEDPROXYIPHEADER": "X-Real-IP:"}, want: "trusted_proxy_ip_header"},
+		{env: map[string]string{"PARLEY_TRUSTED_PROXIES": "10.0.0.0/33"}, want: "trusted_proxies"},
 	}
 	for _, tc := range cases {
 		path := ""
