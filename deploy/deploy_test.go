@@ -100,7 +100,7 @@ func TestDebianPackage(t *testing.T) {
 
 	uid, gid := parleyIDs(t, root)
 	st, err := os.Stat(filepath.Join(root, "var/lib/parley"))
-	if err != nil || st.Sys().(*syscall.Stat_t).Uid != uint32(uid) || st.Mode().Perm() != 0o750 {
+	if err != nil || st.Sys().(*syscall.Stat_t).Uid != uint32(uid) || st.Mode().Perm() != 0o700 {
 		t.Fatalf("state directory: %v %v", err, st)
 	}
 	if st, _ := os.Stat(filepath.Join(root, "etc/parley/config.json")); st.Mode().Perm() != 0o640 {
