@@ -87,7 +87,7 @@ SQLite database and files in ./data unless configured otherwise.`,
 
 // load builds the configuration from file, environment and flags.
 func (o *options) load() (config.Config, error) {
-	cfg, err := config.Load(o.configPath, os.Getenv)
+	cfg, err := config.Load(o.configPath, config.Getenv)
 	if err != nil {
 		return cfg, err
 	}
