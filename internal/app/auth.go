@@ -166,10 +166,14 @@ func (a *App) SessionFromToken(ctx context.Context, token string) (*model.Sessio
 	}
 	// Touch at most once a minute so reads do not turn into writes.
 	if now := model.Now(); now-s.LastActivityAt > 60_000 {
-		if err := a.store.TouchSession(ctx, s.ID, now); err != nil {
+		ip := ClientIP(ctx)
+		if err := a.store.TouchSession(ctx, s.ID, now, ip); err != nil {
 			a.log.WarnContext(ctx, "touch session", "err", err)
 		}
 		s.LastActivityAt = now
+		if ip != "" {
+			s.Props["last_activity_ip"] = ip
+		}
 	}
 	return s, nil
 }
