@@ -82,6 +82,7 @@ SQLite database and files in ./data unless configured otherwise.`,
 	}
 	root.AddCommand(serverCmd, versionCmd, newDBCmd(opts))
 	root.AddCommand(cli.Commands(&cli.Env{Load: opts.load, ConfigPath: func() string { return opts.configPath }, In: os.Stdin})...)
+	root.AddCommand(newManCmd(root))
 	return root
 }
 
