@@ -1,6 +1,8 @@
 # Parley — build, run and test. `make run` and `make test` are the README's two commands.
 GO      ?= go
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# One version for `parley version` and the package, always increasing along
+# history, shallow clones included (see scripts/version.sh).
+VERSION ?= $(shell scripts/version.sh)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
 .PHONY: all build run test test-race bench fuzz fmt vet clean services test-deps deb web test-web test-web-unit test-web-e2e chromium
@@ -78,8 +80,9 @@ services:
 test-deps:
 	@scripts/test-deps.sh
 
-# Debian package in dist/: binary, systemd unit, /etc/parley/config.json, parley user.
-DEB_VERSION ?= 0.1.0+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
+# Debian package in dist/: binary, manual pages, documentation, systemd unit,
+# /etc/parley/config.json, parley user. Its version is the binary's.
+DEB_VERSION ?= $(VERSION)
 deb: build
 	scripts/build-deb.sh $(DEB_VERSION) bin/parley
 

@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -42,15 +44,24 @@ type proc struct {
 	cmd  *exec.Cmd
 	base string
 	done chan error
+	mu   sync.Mutex // guards log
 	log  *bytes.Buffer
+}
+
+// logText is what the server has written to stderr so far.
+func (p *proc) logText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.log.String()
 }
 
 var listenRE = regexp.MustCompile(`msg="parley listening" addr=(\S+)`)
 
-func startProc(t *testing.T, b testdb.Backend) *proc {
+// startProc runs the binary on b; env entries override the test's defaults.
+func startProc(t *testing.T, b testdb.Backend, env ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(binary, "--listen", "127.0.0.1:0", "--data", b.DataDir, "--database", b.DSN)
-	cmd.Env = append(os.Environ(), "PARLEY_METRICS_LISTEN=", "PARLEY_RATE_LIMIT_ENABLED=false")
+	cmd.Env = append(append(os.Environ(), "PARLEY_METRICS_LISTEN=", "PARLEY_RATE_LIMIT_ENABLED=false"), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -60,13 +71,12 @@ func startProc(t *testing.T, b testdb.Backend) *proc {
 	}
 	p := &proc{cmd: cmd, done: make(chan error, 1), log: &bytes.Buffer{}}
 	addr := make(chan string, 1)
-	var mu sync.Mutex
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			mu.Lock()
+			p.mu.Lock()
 			p.log.WriteString(sc.Text() + "\n")
-			mu.Unlock()
+			p.mu.Unlock()
 			if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
 				addr <- m[1]
 			}
@@ -78,7 +88,7 @@ func startProc(t *testing.T, b testdb.Backend) *proc {
 		p.base = "http://" + a + "/api/v4"
 	case <-time.After(20 * time.Second):
 		cmd.Process.Kill()
-		t.Fatalf("server did not start:\n%s", p.log)
+		t.Fatalf("server did not start:\n%s", p.logText())
 	}
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
@@ -194,6 +204,27 @@ func TestInvalidSettingStopsStart(t *testing.T) {
 	out, err := exec.Command(binary, "--listen", "nonsense", "--data", t.TempDir()).CombinedOutput()
 	if err == nil || !bytes.Contains(out, []byte("listen")) || bytes.Count(out, []byte("\n")) != 1 {
 		t.Fatalf("want one line naming listen, got %v: %s", err, out)
+	}
+}
+
+// PARLEY_METRICS_LISTEN= (set, empty) turns metrics off; a taken metrics
+// address (Mattermost's 8067 during a migration) is named with the setting to change.
+func TestMetricsListen(t *testing.T) {
+	sqlite := func() testdb.Backend { return testdb.Backend{Name: "sqlite", DataDir: t.TempDir()} }
+	p := startProc(t, sqlite())
+	if strings.Contains(p.logText(), "metrics") {
+		t.Fatalf("PARLEY_METRICS_LISTEN= did not turn metrics off:\n%s", p.logText())
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	p = startProc(t, sqlite(), "PARLEY_METRICS_LISTEN="+taken.Addr().String())
+	for _, want := range []string{"metrics listener not started", "metrics_listen", "PARLEY_METRICS_LISTEN", "MM_METRICSSETTINGS_LISTENADDRESS"} {
+		if !strings.Contains(p.logText(), want) {
+			t.Errorf("log lacks %q:\n%s", want, p.logText())
+		}
 	}
 }
 

@@ -90,6 +90,7 @@ SQLite database and files in ./data unless configured otherwise. Without
 	}
 	root.AddCommand(serverCmd, versionCmd, newDBCmd(opts))
 	root.AddCommand(cli.Commands(&cli.Env{Load: opts.load, ConfigPath: opts.configFile, PackagedConfig: packagedConfig, In: os.Stdin})...)
+	root.AddCommand(newManCmd(root))
 	return root
 }
 
@@ -107,7 +108,7 @@ func (o *options) configFile() string {
 
 // load builds the configuration from file, environment and flags.
 func (o *options) load() (config.Config, error) {
-	cfg, err := config.Load(o.configFile(), os.Getenv)
+	cfg, err := config.Load(o.configFile(), config.Getenv)
 	if err != nil {
 		return cfg, err
 	}

@@ -110,7 +110,7 @@ const Prefix = "/api/v4"
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	c := &Context{h: h, w: w, r: r, ctx: app.WithClientIP(r.Context(), clientIP(r)), RequestID: model.NewID(), app: h.app}
+	c := h.newContext(w, r)
 	hdr := w.Header()
 	hdr.Set("X-Request-Id", c.RequestID)
 	hdr.Set("X-Version-Id", h.app.VersionID())
@@ -153,6 +153,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", c.status,
 		"dur", time.Since(start), "request_id", c.RequestID)
+}
+
+// newContext starts a request's Context, with the client's address resolved
+// once for the rate limit, the audit log and new sessions.
+func (h *Handler) newContext(w http.ResponseWriter, r *http.Request) *Context {
+	ctx := app.WithClientIP(r.Context(), clientIP(r, h.app.Config()))
+	return &Context{h: h, w: w, r: r, ctx: ctx, RequestID: model.NewID(), app: h.app}
 }
 
 // Context is one request on its way through a handler.

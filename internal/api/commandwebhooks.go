@@ -15,7 +15,7 @@ import (
 // lives outside /api/v4 and needs no session: the id is the secret.
 func (h *Handler) CommandWebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &Context{h: h, w: w, r: r, ctx: r.Context(), RequestID: model.NewID(), app: h.app}
+		c := h.newContext(w, r)
 		w.Header().Set("X-Request-Id", c.RequestID)
 		id := strings.TrimPrefix(r.URL.Path, "/hooks/commands/")
 		if !model.IsValidID(id) {

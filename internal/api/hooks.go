@@ -169,7 +169,7 @@ func (h *Handler) regenOutgoingToken(c *Context) error {
 // /api/v4 and needs no session: the hook id is the secret.
 func (h *Handler) IncomingWebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &Context{h: h, w: w, r: r, ctx: r.Context(), RequestID: model.NewID(), app: h.app}
+		c := h.newContext(w, r)
 		w.Header().Set("X-Request-Id", c.RequestID)
 		id := strings.TrimPrefix(r.URL.Path, "/hooks/")
 		if r.Method != http.MethodPost || !model.IsValidID(id) {

@@ -3,11 +3,16 @@ package api
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/config"
 )
 
 // limiter is a token bucket per user (or per address when anonymous).
@@ -58,7 +63,7 @@ func (c *Context) rateLimit() bool {
 	if !cfg.RateLimitEnabled {
 		return true
 	}
-	key := "ip:" + clientIP(c.r)
+	key := "ip:" + app.ClientIP(c.ctx)
 	if c.Session != nil {
 		key = "user:" + c.Session.UserID
 	}
@@ -83,12 +88,49 @@ func (c *Context) rateLimit() bool {
 	return false
 }
 
-// clientIP is the peer address. X-Forwarded-For is not trusted here: a proxy in
-// front should be the only peer, and then all anonymous traffic shares its bucket.
-func clientIP(r *http.Request) string {
+// clientIP is the address of the client: the peer, or, when the peer is one of
+// trusted_proxies, what the first of trusted_proxy_ip_header it sent names.
+// A list header (X-Forwarded-For) is read from the right, skipping trusted
+// proxies: the entries left of the last untrusted one are whatever the client
+// sent, so they are not believed (Mattermost takes the leftmost entry).
+func clientIP(r *http.Request, cfg *config.Config) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	headers := cfg.ProxyIPHeaders()
+	if len(headers) == 0 {
+		return host
+	}
+	trusted, _ := cfg.TrustedProxyPrefixes() // validated when loaded
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(peer) {
+		return host
+	}
+	for _, name := range headers {
+		entries := strings.Split(strings.Join(r.Header.Values(name), ","), ",")
+		found := ""
+		for i := len(entries) - 1; i >= 0; i-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(entries[i]))
+			if err != nil {
+				break
+			}
+			found = a.Unmap().String()
+			if !isTrusted(a) {
+				break
+			}
+		}
+		if found != "" {
+			return found
+		}
 	}
 	return host
 }

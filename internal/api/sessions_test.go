@@ -355,3 +355,50 @@ func TestPersonalAccessTokensDisabled(t *testing.T) {
 			"app.user_access_token.disabled")
 	}, func(c *config.Config) { c.EnableUserAccessTokens = false })
 }
+
+// Behind a trusted proxy the session keeps the address it logged in from
+// (props.ip) and the one of its last activity (props.last_activity_ip), and
+// audit entries of a signed-in user's actions carry the request's address.
+func TestSessionAndAuditAddresses(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		s.SignUp("admin")
+		admin := s.Anon()
+		admin.Header.Set("X-Forwarded-For", "203.0.113.1")
+		r := admin.Post("/users/login", map[string]string{"login_id": "admin", "password": "password-admin"}).Expect(http.StatusOK)
+		var u model.User
+		r.JSON(&u)
+		admin.Token, admin.UserID = r.Header.Get("Token"), u.ID
+		sessionOf := func() *model.Session {
+			t.Helper()
+			var ss []*model.Session
+			admin.Get("/users/me/sessions").Expect(http.StatusOK).JSON(&ss)
+			for _, x := range ss {
+				if x.Props["ip"] == "203.0.113.1" {
+					return x
+				}
+			}
+			t.Fatalf("no session with the login address: %+v", ss)
+			return nil
+		}
+		// A minute and more later, a request from elsewhere moves the last activity.
+		sess := sessionOf()
+		if err := s.Srv.App.Store().TouchSession(context.Background(), sess.ID, sess.LastActivityAt-120_000, ""); err != nil {
+			t.Fatal(err)
+		}
+		admin.Header.Set("X-Forwarded-For", "203.0.113.2")
+		admin.Get("/users/me").Expect(http.StatusOK)
+		if got := sessionOf().Props["last_activity_ip"]; got != "203.0.113.2" {
+			t.Fatalf("last_activity_ip %q", got)
+		}
+
+		admin.Header.Set("X-Forwarded-For", "203.0.113.3")
+		admin.Get("/users/" + admin.UserID + "/export").Expect(http.StatusOK)
+		var audits []model.Audit
+		admin.Get("/audits?action=" + model.AuditUserExport).Expect(http.StatusOK).JSON(&audits)
+		if len(audits) != 1 || audits[0].IPAddress != "203.0.113.3" {
+			t.Fatalf("export audit %+v, want ip 203.0.113.3", audits)
+		}
+	}, func(c *config.Config) {
+		c.TrustedProxyIPHeader, c.TrustedProxies = "X-Forwarded-For", "127.0.0.1"
+	})
+}

@@ -91,7 +91,7 @@ func (h *Handler) login(c *Context) error {
 	if err := c.decode(&req, "login_id"); err != nil {
 		return err
 	}
-	u, s, err := c.app.AuditLogin(c.ctx, req, c.r.UserAgent(), clientIP(c.r))
+	u, s, err := c.app.AuditLogin(c.ctx, req, c.r.UserAgent())
 	if h.metrics != nil {
 		h.metrics.Login(err == nil)
 	}

@@ -8,14 +8,6 @@ import (
 	"github.com/parley-chat/parley/internal/store"
 )
 
-type clientIPKey struct{}
-
-// WithClientIP tells the app the address a request came from, for the audit
-// log of the changes it makes.
-func WithClientIP(ctx context.Context, ip string) context.Context {
-	return context.WithValue(ctx, clientIPKey{}, ip)
-}
-
 // CommandLineSession is the system session of a command-line action by
 // operator ("cli:root@host"), who is recorded as the actor of its changes.
 func CommandLineSession(operator string) *model.Session {
@@ -32,15 +24,15 @@ func CommandLineSession(operator string) *model.Session {
 func (a *App) audit(ctx context.Context, s *model.Session, action, targetType, targetID string, success bool, details string) {
 	e := &model.Audit{ID: model.NewID(), CreateAt: model.Now(), Action: action, TargetType: targetType, TargetID: targetID,
 		Success: success, Details: details}
+	e.IPAddress = ClientIP(ctx)
 	if s != nil {
 		e.ActorID, e.SessionID = s.UserID, s.ID
 		if e.ActorID == "" {
 			e.ActorID = s.Props["actor"]
 		}
-		e.IPAddress = s.Props["ip"]
-	}
-	if ip, _ := ctx.Value(clientIPKey{}).(string); e.IPAddress == "" {
-		e.IPAddress = ip
+		if e.IPAddress == "" {
+			e.IPAddress = s.Props["ip"]
+		}
 	}
 	if err := a.store.SaveAudit(ctx, e); err != nil {
 		a.log.WarnContext(ctx, "audit log", "action", action, "err", err)
@@ -53,11 +45,25 @@ func (a *App) ConfigChanged(ctx context.Context, s *model.Session, key, value st
 	a.audit(ctx, s, model.AuditConfigChange, "config", key, true, key+"="+value)
 }
 
+type clientIPKey struct{}
+
+// WithClientIP carries the address of the client a request came from (as the
+// API resolved it, through trusted proxies) to the audit log and new sessions.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+// ClientIP is the address WithClientIP recorded; empty outside a request.
+func ClientIP(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
+}
+
 // AuditLogin logs in like Login and records the attempt, failed or not, with
-// the caller's address.
-func (a *App) AuditLogin(ctx context.Context, req LoginRequest, userAgent, ip string) (*model.User, *model.Session, error) {
+// the caller's address (ClientIP).
+func (a *App) AuditLogin(ctx context.Context, req LoginRequest, userAgent string) (*model.User, *model.Session, error) {
 	u, s, err := a.Login(ctx, req, userAgent)
-	who := &model.Session{Props: model.StringMap{"ip": ip}}
+	who := &model.Session{}
 	if err != nil {
 		target := req.ID
 		if target == "" {

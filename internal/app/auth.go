@@ -100,6 +100,9 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		Props: model.StringMap{"csrf": model.NewID(), "is_guest": "false", "platform": platform(userAgent),
 			"browser": userAgent, "os": ""},
 	}
+	if ip := ClientIP(ctx); ip != "" {
+		s.Props["ip"] = ip
+	}
 	if err := a.store.SaveSession(ctx, s); err != nil {
 		return nil, nil, model.ErrInternal(err)
 	}
@@ -154,10 +157,14 @@ func (a *App) SessionFromToken(ctx context.Context, token string) (*model.Sessio
 	}
 	// Touch at most once a minute so reads do not turn into writes.
 	if now := model.Now(); now-s.LastActivityAt > 60_000 {
-		if err := a.store.TouchSession(ctx, s.ID, now); err != nil {
+		ip := ClientIP(ctx)
+		if err := a.store.TouchSession(ctx, s.ID, now, ip); err != nil {
 			a.log.WarnContext(ctx, "touch session", "err", err)
 		}
 		s.LastActivityAt = now
+		if ip != "" {
+			s.Props["last_activity_ip"] = ip
+		}
 	}
 	return s, nil
 }

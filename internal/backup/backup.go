@@ -134,7 +134,7 @@ func Restore(cfg config.Config, in string) error {
 	if err != nil {
 		return fmt.Errorf("restore: %s is not a Parley backup: %w", in, err)
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return err
 	}
 	staging, err := os.MkdirTemp(cfg.DataDir, ".restore-")
@@ -159,7 +159,7 @@ func Restore(cfg config.Config, in string) error {
 		}
 		hasDB = hasDB || name == dbEntry
 		dst := filepath.Join(staging, name)
-		if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 			return err
 		}
 		out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -191,7 +191,7 @@ func Restore(cfg config.Config, in string) error {
 		if err := os.RemoveAll(cfg.FilesPath()); err != nil {
 			return err
 		}
-		if err := os.MkdirAll(filepath.Dir(cfg.FilesPath()), 0o750); err != nil {
+		if err := os.MkdirAll(filepath.Dir(cfg.FilesPath()), 0o700); err != nil {
 			return err
 		}
 		if err := os.Rename(staged, cfg.FilesPath()); err != nil {

@@ -183,7 +183,7 @@ func exportBulkCmd(env *Env) *cobra.Command {
 			out(cmd, "Nothing to export. Please specify the --all-teams flag to export all teams.")
 			return nil
 		}
-		fh, err := os.Create(args[0])
+		fh, err := os.OpenFile(args[0], os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
 			return err
 		}

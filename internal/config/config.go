@@ -22,17 +22,17 @@ import (
 type Config struct {
 	Listen    string `json:"listen" env:"PARLEY_LISTEN" mm:"MM_SERVICESETTINGS_LISTENADDRESS" restart:"true" help:"address to listen on"`
 	DataDir   string `json:"data_dir" env:"PARLEY_DATA" restart:"true" help:"directory for the SQLite database and files"`
-	FilesDir  string `json:"files_dir" env:"PARLEY_FILES_DIR" mm:"MM_FILESETTINGS_DIRECTORY" restart:"true" help:"directory for uploaded files; empty means <data_dir>/files"`
-	Database  string `json:"database" env:"PARLEY_DATABASE" mm:"MM_SQLSETTINGS_DATASOURCE" restart:"true" help:"data source: empty for SQLite in the data directory, or a postgres:// URL"`
-	SiteURL   string `json:"site_url" env:"PARLEY_SITE_URL" mm:"MM_SERVICESETTINGS_SITEURL" restart:"true" help:"public URL clients use, e.g. https://chat.example.com"`
+	FilesDir  string `json:"files_dir" empty:"ok" env:"PARLEY_FILES_DIR" mm:"MM_FILESETTINGS_DIRECTORY" restart:"true" help:"directory for uploaded files; empty means <data_dir>/files"`
+	Database  string `json:"database" empty:"ok" env:"PARLEY_DATABASE" mm:"MM_SQLSETTINGS_DATASOURCE" restart:"true" help:"data source: empty for SQLite in the data directory, or a postgres:// URL"`
+	SiteURL   string `json:"site_url" empty:"ok" env:"PARLEY_SITE_URL" mm:"MM_SERVICESETTINGS_SITEURL" restart:"true" help:"public URL clients use, e.g. https://chat.example.com"`
 	SiteName  string `json:"site_name" env:"PARLEY_SITE_NAME" mm:"MM_TEAMSETTINGS_SITENAME" help:"name shown to users"`
 	LogLevel  string `json:"log_level" env:"PARLEY_LOG_LEVEL" mm:"MM_LOGSETTINGS_CONSOLELEVEL" help:"debug, info, warn or error"`
 	LogFormat string `json:"log_format" env:"PARLEY_LOG_FORMAT" restart:"true" help:"text or json"`
 
-	TLSCertFile     string `json:"tls_cert_file" env:"PARLEY_TLS_CERT_FILE" mm:"MM_SERVICESETTINGS_TLSCERTFILE" restart:"true" help:"PEM certificate to serve HTTPS with (with tls_key_file)"`
-	TLSKeyFile      string `json:"tls_key_file" env:"PARLEY_TLS_KEY_FILE" mm:"MM_SERVICESETTINGS_TLSKEYFILE" restart:"true" help:"PEM private key for tls_cert_file"`
+	TLSCertFile     string `json:"tls_cert_file" empty:"ok" env:"PARLEY_TLS_CERT_FILE" mm:"MM_SERVICESETTINGS_TLSCERTFILE" restart:"true" help:"PEM certificate to serve HTTPS with (with tls_key_file)"`
+	TLSKeyFile      string `json:"tls_key_file" empty:"ok" env:"PARLEY_TLS_KEY_FILE" mm:"MM_SERVICESETTINGS_TLSKEYFILE" restart:"true" help:"PEM private key for tls_cert_file"`
 	TLSAutocert     bool   `json:"tls_autocert" env:"PARLEY_TLS_AUTOCERT" mm:"MM_SERVICESETTINGS_USELETSENCRYPT" restart:"true" help:"obtain certificates automatically (ACME) for the host of site_url; needs port 443 reachable"`
-	MetricsListen   string `json:"metrics_listen" env:"PARLEY_METRICS_LISTEN" mm:"MM_METRICSSETTINGS_LISTENADDRESS" restart:"true" help:"address of the Prometheus /metrics listener; empty turns it off"`
+	MetricsListen   string `json:"metrics_listen" empty:"ok" env:"PARLEY_METRICS_LISTEN" mm:"MM_METRICSSETTINGS_LISTENADDRESS" restart:"true" help:"address of the Prometheus /metrics listener; empty turns it off"`
 	ShutdownTimeout int    `json:"shutdown_timeout_seconds" env:"PARLEY_SHUTDOWN_TIMEOUT" help:"seconds a stop waits for requests in flight"`
 
 	EnableOpenServer       bool `json:"enable_open_server" env:"PARLEY_ENABLE_OPEN_SERVER" mm:"MM_TEAMSETTINGS_ENABLEOPENSERVER" help:"anyone may sign up without an invite"`
@@ -56,11 +56,13 @@ type Config struct {
 	RateLimitEnabled         bool   `json:"rate_limit_enabled" env:"PARLEY_RATE_LIMIT_ENABLED" mm:"MM_RATELIMITSETTINGS_ENABLE" help:"limit API requests per user (per address when anonymous), and user_typing per WebSocket connection"`
 	RateLimitPerSec          int    `json:"rate_limit_per_sec" env:"PARLEY_RATE_LIMIT_PER_SEC" mm:"MM_RATELIMITSETTINGS_PERSEC" help:"requests a second allowed on average"`
 	RateLimitBurst           int    `json:"rate_limit_burst" env:"PARLEY_RATE_LIMIT_BURST" mm:"MM_RATELIMITSETTINGS_MAXBURST" help:"requests allowed in a burst above the average"`
+	TrustedProxyIPHeader     string `json:"trusted_proxy_ip_header" empty:"ok" env:"PARLEY_TRUSTED_PROXY_IP_HEADER" mm:"MM_SERVICESETTINGS_TRUSTEDPROXYIPHEADER" help:"space- or comma-separated headers (X-Forwarded-For, X-Real-IP) that name the client's address when a request comes from a trusted_proxies peer; empty uses the peer address"`
+	TrustedProxies           string `json:"trusted_proxies" empty:"ok" env:"PARLEY_TRUSTED_PROXIES" help:"space- or comma-separated IPs and CIDRs of the reverse proxies whose trusted_proxy_ip_header is believed"`
 	SearchLanguage           string `json:"search_language" env:"PARLEY_SEARCH_LANGUAGE" help:"language message search stems words in: english or simple on SQLite; any text search configuration on PostgreSQL (german, french, ...)"`
 	UserStatusAwayTimeoutSec int    `json:"user_status_away_timeout" env:"PARLEY_USER_STATUS_AWAY_TIMEOUT" help:"seconds without activity before a connected user is shown away"`
 	EnableFileAttachments    bool   `json:"enable_file_attachments" env:"PARLEY_ENABLE_FILE_ATTACHMENTS" mm:"MM_FILESETTINGS_ENABLEFILEATTACHMENTS" help:"members may upload files and attach them to posts"`
 	MaxFileSize              int64  `json:"max_file_size" env:"PARLEY_MAX_FILE_SIZE" mm:"MM_FILESETTINGS_MAXFILESIZE" help:"largest uploaded file, in bytes"`
-	AllowedFileTypes         string `json:"allowed_file_types" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
+	AllowedFileTypes         string `json:"allowed_file_types" empty:"ok" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
 	MaxImagePixels           int64  `json:"max_image_pixels" env:"PARLEY_MAX_IMAGE_PIXELS" mm:"MM_FILESETTINGS_MAXIMAGERESOLUTION" help:"largest image (width × height) Parley decodes for thumbnails; larger images are refused"`
 	EnableCustomEmoji        bool   `json:"enable_custom_emoji" env:"PARLEY_ENABLE_CUSTOM_EMOJI" mm:"MM_SERVICESETTINGS_ENABLECUSTOMEMOJI" help:"members may add custom emoji"`
 
@@ -71,7 +73,7 @@ type Config struct {
 	EnablePostIconOverride         bool   `json:"enable_post_icon_override" env:"PARLEY_ENABLE_POST_ICON_OVERRIDE" mm:"MM_SERVICESETTINGS_ENABLEPOSTICONOVERRIDE" help:"integrations may post with another profile picture"`
 	EnableBotAccountCreation       bool   `json:"enable_bot_account_creation" env:"PARLEY_ENABLE_BOT_ACCOUNT_CREATION" mm:"MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION" help:"users may create bot accounts"`
 	EnableLinkPreviews             bool   `json:"enable_link_previews" env:"PARLEY_ENABLE_LINK_PREVIEWS" mm:"MM_SERVICESETTINGS_ENABLELINKPREVIEWS" help:"fetch OpenGraph previews of the first link in a post"`
-	AllowedInternalHosts           string `json:"allowed_internal_hosts" env:"PARLEY_ALLOWED_INTERNAL_HOSTS" mm:"MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS" help:"space- or comma-separated host names, IPs and CIDRs that webhooks, commands and link previews may reach although they are loopback or private"`
+	AllowedInternalHosts           string `json:"allowed_internal_hosts" empty:"ok" env:"PARLEY_ALLOWED_INTERNAL_HOSTS" mm:"MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS" help:"space- or comma-separated host names, IPs and CIDRs that webhooks, commands and link previews may reach although they are loopback or private"`
 	IntegrationTimeoutSec          int    `json:"integration_timeout_seconds" env:"PARLEY_INTEGRATION_TIMEOUT" mm:"MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT" help:"seconds an outgoing webhook, slash command or link preview request may take"`
 	PasswordRequireLowercase       bool   `json:"password_require_lowercase" env:"PARLEY_PASSWORD_REQUIRE_LOWERCASE" mm:"MM_PASSWORDSETTINGS_LOWERCASE" help:"passwords need a lowercase letter"`
 	PasswordRequireUppercase       bool   `json:"password_require_uppercase" env:"PARLEY_PASSWORD_REQUIRE_UPPERCASE" mm:"MM_PASSWORDSETTINGS_UPPERCASE" help:"passwords need an uppercase letter"`
@@ -98,6 +100,7 @@ func Default() Config {
 		RateLimitEnabled:       true,
 		RateLimitPerSec:        50,
 		RateLimitBurst:         200,
+		TrustedProxies:         "127.0.0.0/8 ::1",
 		EnableOpenServer:       true,
 		EnableUserCreation:     true,
 		EnableTeamCreation:     true,
@@ -162,6 +165,7 @@ type Setting struct {
 	Help    string
 	Kind    reflect.Kind
 	Restart bool // takes effect only at start; a reload keeps the running value
+	EmptyOK bool // empty has a meaning (off, none, the default path): a variable set to "" applies it
 }
 
 // Settings lists every setting in declaration order.
@@ -171,7 +175,7 @@ func Settings() []Setting {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		out = append(out, Setting{Key: f.Tag.Get("json"), Env: f.Tag.Get("env"), MM: f.Tag.Get("mm"), Help: f.Tag.Get("help"),
-			Kind: f.Type.Kind(), Restart: f.Tag.Get("restart") == "true"})
+			Kind: f.Type.Kind(), Restart: f.Tag.Get("restart") == "true", EmptyOK: f.Tag.Get("empty") == "ok"})
 	}
 	return out
 }
@@ -218,19 +222,44 @@ func (c *Config) Get(key string) (string, error) {
 	return "", fmt.Errorf("unknown setting %q", key)
 }
 
+// EmptyValue is what Getenv returns for a variable set to the empty string.
+// An environment value cannot hold NUL, so it never stands for a real value.
+const EmptyValue = "\x00"
+
+// Getenv is os.Getenv for Load, except that a variable set to "" reads as
+// EmptyValue: PARLEY_METRICS_LISTEN= then turns metrics off instead of being
+// taken for unset.
+func Getenv(name string) string {
+	if v, ok := os.LookupEnv(name); ok && v == "" {
+		return EmptyValue
+	}
+	return os.Getenv(name)
+}
+
 // applyEnv applies PARLEY_* variables, and Mattermost's MM_* names for the same
 // settings so existing unit and compose files keep working; PARLEY_* wins.
+// A variable set to "" (EmptyValue) empties the settings where empty has a
+// meaning (EmptyOK) and is ignored for the others.
 func (c *Config) applyEnv(getenv func(string) string) error {
 	for _, s := range Settings() {
-		name, val := s.Env, getenv(s.Env)
-		if val == "" && s.MM != "" {
-			name, val = s.MM, getenv(s.MM)
-			if s.Key == "log_level" {
-				val = strings.ToLower(val)
+		name, val, set := "", "", false
+		for _, n := range []string{s.Env, s.MM} {
+			if n == "" {
+				continue
+			}
+			if v := getenv(n); v == EmptyValue && s.EmptyOK {
+				name, set = n, true
+				break
+			} else if v != "" && v != EmptyValue {
+				name, val, set = n, v, true
+				break
 			}
 		}
-		if val == "" {
+		if !set {
 			continue
+		}
+		if s.Key == "log_level" && name == s.MM {
+			val = strings.ToLower(val)
 		}
 		if err := c.Set(s.Key, val); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
@@ -346,6 +375,14 @@ func (c *Config) Validate() error {
 	if c.IntegrationTimeoutSec < 1 || c.IntegrationTimeoutSec > 300 {
 		errs = append(errs, errors.New("integration_timeout_seconds: must be from 1 to 300"))
 	}
+	for _, h := range c.ProxyIPHeaders() {
+		if !headerName.MatchString(h) {
+			errs = append(errs, fmt.Errorf("trusted_proxy_ip_header: %q is not a header name", h))
+		}
+	}
+	if _, err := c.TrustedProxyPrefixes(); err != nil {
+		errs = append(errs, err)
+	}
 	for _, h := range c.InternalHosts() {
 		if strings.ContainsAny(h, "/") {
 			if _, err := netip.ParsePrefix(h); err != nil {
@@ -370,8 +407,33 @@ func (c *Config) FileTypes() []string {
 
 // InternalHosts splits allowed_internal_hosts into its entries.
 func (c *Config) InternalHosts() []string {
-	return strings.FieldsFunc(c.AllowedInternalHosts, func(r rune) bool { return r == ' ' || r == ',' })
+	return splitList(c.AllowedInternalHosts)
 }
+
+// ProxyIPHeaders splits trusted_proxy_ip_header into header names.
+func (c *Config) ProxyIPHeaders() []string { return splitList(c.TrustedProxyIPHeader) }
+
+// TrustedProxyPrefixes parses trusted_proxies; a plain address is a one-address prefix.
+func (c *Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, e := range splitList(c.TrustedProxies) {
+		if p, err := netip.ParsePrefix(e); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(e); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else {
+			return nil, fmt.Errorf("trusted_proxies: %q is neither an IP address nor a CIDR", e)
+		}
+	}
+	return out, nil
+}
+
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
+}
+
+// headerName is an HTTP header field name (an RFC 9110 token).
+var headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 
 // FilesPath is where uploaded files live.
 func (c *Config) FilesPath() string {

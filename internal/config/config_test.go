@@ -80,6 +80,8 @@ func TestInvalidSettingsAreNamed(t *testing.T) {
 		{env: map[string]string{"PARLEY_TLS_CERT_FILE": "/x.pem"}, want: "tls_key_file"},
 		{env: map[string]string{"PARLEY_LOG_FORMAT": "xml"}, want: "log_format"},
 		{env: map[string]string{"MM_SERVICESETTINGS_LISTENADDRESS": "nowhere"}, want: "listen"},
+		{env: map[string]string{"MM_SERVICESETTINGS_TRUSTEDPROXYIPHEADER": "X-Real-IP:"}, want: "trusted_proxy_ip_header"},
+		{env: map[string]string{"PARLEY_TRUSTED_PROXIES": "10.0.0.0/33"}, want: "trusted_proxies"},
 	}
 	for _, tc := range cases {
 		path := ""
@@ -141,5 +143,43 @@ func TestDocsListEverySetting(t *testing.T) {
 	}
 	if err := os.WriteFile(path, []byte(doc[:i+len(start)]+want+doc[j:]), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A variable set to "" empties the settings where empty means something and
+// is ignored (as unset) where empty is invalid.
+func TestEmptyEnvironmentValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.json")
+	os.WriteFile(path, []byte(`{"site_url": "https://chat.example.com", "allowed_file_types": "pdf"}`), 0o600)
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		ok   func(Config) bool
+	}{
+		{"metrics off", map[string]string{"PARLEY_METRICS_LISTEN": EmptyValue}, func(c Config) bool { return c.MetricsListen == "" }},
+		{"metrics off, Mattermost's name", map[string]string{"MM_METRICSSETTINGS_LISTENADDRESS": EmptyValue},
+			func(c Config) bool { return c.MetricsListen == "" }},
+		{"site_url from the file emptied", map[string]string{"PARLEY_SITE_URL": EmptyValue}, func(c Config) bool { return c.SiteURL == "" }},
+		{"empty PARLEY_ wins over MM_", map[string]string{"PARLEY_SITE_URL": EmptyValue, "MM_SERVICESETTINGS_SITEURL": "https://mm.example.com"},
+			func(c Config) bool { return c.SiteURL == "" }},
+		{"every file type", map[string]string{"PARLEY_ALLOWED_FILE_TYPES": EmptyValue}, func(c Config) bool { return len(c.FileTypes()) == 0 }},
+		{"empty listen ignored", map[string]string{"PARLEY_LISTEN": EmptyValue}, func(c Config) bool { return c.Listen == ":8065" }},
+		{"empty listen falls back to MM_", map[string]string{"PARLEY_LISTEN": EmptyValue, "MM_SERVICESETTINGS_LISTENADDRESS": ":9065"},
+			func(c Config) bool { return c.Listen == ":9065" }},
+		{"empty number ignored", map[string]string{"PARLEY_SESSION_LENGTH_DAYS": EmptyValue}, func(c Config) bool { return c.SessionLengthDays == 30 }},
+		{"empty boolean ignored", map[string]string{"PARLEY_RATE_LIMIT_ENABLED": EmptyValue}, func(c Config) bool { return c.RateLimitEnabled }},
+	} {
+		c, err := Load(path, env(tc.env))
+		if err != nil || !tc.ok(c) {
+			t.Errorf("%s: %v %+v", tc.name, err, c)
+		}
+	}
+}
+
+func TestGetenvTellsEmptyFromUnset(t *testing.T) {
+	t.Setenv("PARLEY_TEST_EMPTY", "")
+	t.Setenv("PARLEY_TEST_SET", "x")
+	if Getenv("PARLEY_TEST_EMPTY") != EmptyValue || Getenv("PARLEY_TEST_SET") != "x" || Getenv("PARLEY_TEST_UNSET_VARIABLE") != "" {
+		t.Fatal("Getenv does not tell a variable set to empty from an unset one")
 	}
 }

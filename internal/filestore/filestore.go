@@ -69,7 +69,7 @@ func (l *Local) Write(ctx context.Context, key string, r io.Reader) (n int64, er
 		return 0, err
 	}
 	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return 0, fmt.Errorf("filestore: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, ".upload-*")
@@ -90,9 +90,6 @@ func (l *Local) Write(ctx context.Context, key string, r io.Reader) (n int64, er
 		return n, fmt.Errorf("filestore: sync: %w", err)
 	}
 	if err = tmp.Close(); err != nil {
-		return n, fmt.Errorf("filestore: %w", err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o640); err != nil {
 		return n, fmt.Errorf("filestore: %w", err)
 	}
 	if err = os.Rename(tmp.Name(), p); err != nil {

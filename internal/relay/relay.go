@@ -50,7 +50,7 @@ type Listener struct {
 // receives on b. A stale socket left by a crashed server is replaced; a socket
 // another live server answers on is an error.
 func Listen(path string, b bus.Bus, log *slog.Logger) (*Listener, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("relay: create data directory: %w", err)
 	}
 	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {

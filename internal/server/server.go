@@ -170,7 +170,10 @@ func (s *Server) startMetrics() {
 	}
 	ln, err := net.Listen("tcp", s.metrics.Addr)
 	if err != nil {
-		s.log.Error("metrics listener not started", "addr", s.metrics.Addr, "err", err)
+		// 8067 is Mattermost's metrics port too, so this is what running both
+		// side by side during a migration looks like: name the setting to change.
+		s.log.Error("metrics listener not started: set metrics_listen (PARLEY_METRICS_LISTEN, MM_METRICSSETTINGS_LISTENADDRESS) "+
+			"to a free address, or to empty to turn metrics off", "addr", s.metrics.Addr, "err", err)
 		s.metrics = nil
 		return
 	}

@@ -53,7 +53,9 @@ type SessionStore interface {
 	DeleteSession(ctx context.Context, id string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
 	DeleteAllSessions(ctx context.Context) error
-	TouchSession(ctx context.Context, id string, at int64) error
+	// TouchSession records a session's last activity: when, and from where
+	// (props.last_activity_ip), as ip; an empty ip leaves the address alone.
+	TouchSession(ctx context.Context, id string, at int64, ip string) error
 	UpdateSessionDevice(ctx context.Context, id, deviceID string) error
 	UpdateSessionRoles(ctx context.Context, userID, roles string) error
 

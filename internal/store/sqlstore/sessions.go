@@ -68,8 +68,19 @@ func (s *SQLStore) DeleteAllSessions(ctx context.Context) error {
 	return err
 }
 
-func (s *SQLStore) TouchSession(ctx context.Context, id string, at int64) error {
-	_, err := s.exec(ctx, `UPDATE sessions SET last_activity_at = ? WHERE id = ?`, at, id)
+func (s *SQLStore) TouchSession(ctx context.Context, id string, at int64, ip string) error {
+	if ip == "" {
+		_, err := s.exec(ctx, `UPDATE sessions SET last_activity_at = ? WHERE id = ?`, at, id)
+		return err
+	}
+	// Props change nowhere else after the session is created, so rewriting
+	// them whole here loses nothing.
+	ses, err := s.GetSession(ctx, id)
+	if err != nil {
+		return err
+	}
+	ses.Props["last_activity_ip"] = ip
+	_, err = s.exec(ctx, `UPDATE sessions SET last_activity_at = ?, props = ? WHERE id = ?`, at, asJSON(ses.Props), id)
 	return err
 }
 

@@ -122,7 +122,7 @@ func Connect(ctx context.Context, dsn, dataDir string) (*SQLStore, error) {
 func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
 	if path == "" {
-		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("database: create data directory: %w", err)
 		}
 		path = filepath.Join(dataDir, "parley.db")
@@ -149,6 +149,9 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	// pragma also keeps temporary tables and indexes in memory.
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
+	if err := ownerOnly(path); err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("database: open sqlite %s: %w", path, err)
@@ -162,6 +165,24 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	s := &SQLStore{db: db, q: db, driver: DriverSQLite, path: path, stmts: &stmtCache{m: map[string]*sql.Stmt{}}}
 	s.group = newGroupCommit(s)
 	return s, nil
+}
+
+// ownerOnly creates the database file with mode 0600 if it is missing, and
+// restricts an existing one (and its -wal and -shm) to 0600: it holds session
+// tokens, and SQLite would create it 0644 less the umask. SQLite gives -wal and
+// -shm the database file's mode, so they are created owner-only too.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("database: create %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("database: restrict %s to its owner: %w", p, err)
+		}
+	}
+	return nil
 }
 
 func openPostgres(dsn string) (*SQLStore, error) {
