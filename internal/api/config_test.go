@@ -132,13 +132,18 @@ func TestConfigMmctlCommands(t *testing.T) {
 		// mmctl config set TeamSettings.SiteName "Acme Chat": GET, then PUT /config/patch with the whole object.
 		mmctlSet(t, cfg, "TeamSettings.SiteName", "Acme Chat")
 		mmctlSet(t, cfg, "PasswordSettings.MinimumLength", "12")
+		mmctlSet(t, cfg, "PasswordSettings.Symbol", "true")
+		mmctlSet(t, cfg, "ServiceSettings.EnableMultifactorAuthentication", "false")
 		var saved mmConfig
 		admin.Put("/config/patch", mmctlSend(cfg)).Expect(http.StatusOK).JSON(&saved)
 		if saved["TeamSettings"]["SiteName"] != "Acme Chat" || saved["SqlSettings"]["DataSource"] != config.FakeSetting {
 			t.Fatalf("config set answered %v %v", saved["TeamSettings"]["SiteName"], saved["SqlSettings"]["DataSource"])
 		}
-		if cc := clientConfig(t, admin); cc["SiteName"] != "Acme Chat" || cc["PasswordMinimumLength"] != "12" {
-			t.Errorf("not in force: %s %s", cc["SiteName"], cc["PasswordMinimumLength"])
+		// The client configuration is derived from the same settings.
+		if cc := clientConfig(t, admin); cc["SiteName"] != "Acme Chat" || cc["PasswordMinimumLength"] != "12" ||
+			cc["PasswordRequireSymbol"] != "true" || cc["EnableMultifactorAuthentication"] != "false" {
+			t.Errorf("not in force: %s %s %s %s", cc["SiteName"], cc["PasswordMinimumLength"], cc["PasswordRequireSymbol"],
+				cc["EnableMultifactorAuthentication"])
 		}
 		if s.Srv.App.Config().Database != s.Backend.DSN {
 			t.Errorf("the masked data source replaced the real one: %q", s.Srv.App.Config().Database)
