@@ -287,3 +287,53 @@ func TestConfigEnvironmentLocksSettings(t *testing.T) {
 		}
 	})
 }
+
+// A whole Mattermost config.json, sent as it is, is accepted: the settings
+// Parley maps are taken, the others kept and shown again, the secrets masked
+// and, sent back masked, kept.
+func TestConfigAcceptsMattermostConfigJSON(t *testing.T) {
+	fixture, err := os.ReadFile("../config/testdata/mattermost-config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		file := filepath.Join(s.Backend.DataDir, "config.json")
+		admin.Put("/config", fixture).Expect(http.StatusOK)
+		got := s.Srv.App.Config()
+		if got.SiteName != "Example Chat" || got.MaxUsersPerTeam != 250 || got.ShowEmailAddress || got.LogLevel != "debug" {
+			t.Errorf("in force: %q %d %v %s", got.SiteName, got.MaxUsersPerTeam, got.ShowEmailAddress, got.LogLevel)
+		}
+		if got.Database != s.Backend.DSN {
+			t.Errorf("restart-only database changed while running: %q", got.Database)
+		}
+		cfg := getMMConfig(t, admin)
+		if cfg["FeatureFlags"]["CustomFeature"] != true || cfg["AccessControlSettings"]["EnableChannelScopeAccessControl"] != true ||
+			cfg["LocalizationSettings"]["DefaultServerLocale"] != "de" || cfg["PluginSettings"]["Plugins"] == nil {
+			t.Errorf("settings Parley does not use were not kept: %v %v %v", cfg["FeatureFlags"], cfg["AccessControlSettings"],
+				cfg["LocalizationSettings"])
+		}
+		body := string(admin.Get("/config").Body)
+		for _, secret := range []string{"hunter2", "s3cret", "q1w2e3r4", "8k3xq9w1", "s0meG1phyK3y"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("GET /config shows %q", secret)
+			}
+		}
+		// The System Console sends back what it got, secrets masked.
+		admin.Put("/config", mmctlSend(cfg)).Expect(http.StatusOK)
+		saved, _ := os.ReadFile(file)
+		for _, secret := range []string{"hunter2", "s3cret@db.internal", "q1w2e3r4"} {
+			if !strings.Contains(string(saved), secret) {
+				t.Errorf("the file lost %q after a masked round trip:\n%s", secret, saved)
+			}
+		}
+		if strings.Contains(string(saved), config.FakeSetting) {
+			t.Errorf("the file holds the mask:\n%s", saved)
+		}
+		restarted, err := config.Source{Path: file}.Load()
+		if err != nil || restarted.Database != "postgres://mmuser:s3cret@db.internal:5432/mattermost?sslmode=require&connect_timeout=10" ||
+			restarted.SiteURL != "https://chat.example.com" || restarted.MetricsListen != "" {
+			t.Errorf("restart would run with %+v (%v)", restarted, err)
+		}
+	})
+}

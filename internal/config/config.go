@@ -56,7 +56,7 @@ type Config struct {
 	RateLimitPerSec          int    `json:"rate_limit_per_sec" env:"PARLEY_RATE_LIMIT_PER_SEC" mm:"MM_RATELIMITSETTINGS_PERSEC" help:"requests a second allowed on average"`
 	RateLimitBurst           int    `json:"rate_limit_burst" env:"PARLEY_RATE_LIMIT_BURST" mm:"MM_RATELIMITSETTINGS_MAXBURST" help:"requests allowed in a burst above the average"`
 	SearchLanguage           string `json:"search_language" env:"PARLEY_SEARCH_LANGUAGE" help:"language message search stems words in: english or simple on SQLite; any text search configuration on PostgreSQL (german, french, ...)"`
-	UserStatusAwayTimeoutSec int    `json:"user_status_away_timeout" env:"PARLEY_USER_STATUS_AWAY_TIMEOUT" help:"seconds without activity before a connected user is shown away"`
+	UserStatusAwayTimeoutSec int    `json:"user_status_away_timeout" env:"PARLEY_USER_STATUS_AWAY_TIMEOUT" mm:"MM_TEAMSETTINGS_USERSTATUSAWAYTIMEOUT" restart:"true" help:"seconds without activity before a connected user is shown away"`
 	EnableFileAttachments    bool   `json:"enable_file_attachments" env:"PARLEY_ENABLE_FILE_ATTACHMENTS" mm:"MM_FILESETTINGS_ENABLEFILEATTACHMENTS" help:"members may upload files and attach them to posts"`
 	MaxFileSize              int64  `json:"max_file_size" env:"PARLEY_MAX_FILE_SIZE" mm:"MM_FILESETTINGS_MAXFILESIZE" help:"largest uploaded file, in bytes"`
 	AllowedFileTypes         string `json:"allowed_file_types" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
