@@ -155,7 +155,11 @@ func TestConfigMmctlCommands(t *testing.T) {
 			"ServiceSettings": {"EnableGifPicker": false}}`), &cfg); err != nil {
 			t.Fatal(err)
 		}
+		before := admin.Get("/users/me").Header.Get("X-Version-Id")
 		admin.Put("/config/patch", mmctlSend(cfg)).Expect(http.StatusOK)
+		if after := admin.Get("/users/me").Header.Get("X-Version-Id"); after == before {
+			t.Errorf("X-Version-Id %s did not change with the client configuration", after)
+		}
 		cfg = getMMConfig(t, admin)
 		if cfg["PrivacySettings"]["ShowEmailAddress"] != false || cfg["TeamSettings"]["SiteName"] != "Acme Chat" {
 			t.Errorf("config patch: %v %v", cfg["PrivacySettings"]["ShowEmailAddress"], cfg["TeamSettings"]["SiteName"])

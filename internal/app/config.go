@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
@@ -22,6 +23,8 @@ type configStore struct {
 	stored config.Config
 	// level is the logger's level, changed with log_level.
 	level *slog.LevelVar
+	// version caches VersionID for the configuration in force.
+	version atomic.Pointer[versionID]
 }
 
 // SetConfigSource names where the settings came from, so the API can reload
