@@ -1,7 +1,10 @@
 package api
 
 import (
+	"encoding/json"
+
 	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/model"
 )
 
 // Configuration in Mattermost's shape, for the System Console and mmctl's
@@ -30,9 +33,15 @@ func (h *Handler) updateConfig(c *Context) error { return h.saveConfig(c, false)
 func (h *Handler) patchConfig(c *Context) error  { return h.saveConfig(c, true) }
 
 func (h *Handler) saveConfig(c *Context, patch bool) error {
-	var body config.Doc
-	if err := c.decode(&body, "config"); err != nil {
+	var raw map[string]json.RawMessage
+	if err := c.decode(&raw, "config"); err != nil {
 		return err
+	}
+	body, err := config.ParseDoc(raw)
+	if err != nil {
+		e := model.ErrInvalidBody("config")
+		e.DetailedError = err.Error()
+		return e
 	}
 	d, err := c.app.UpdateConfig(c.ctx, c.Session, body, patch)
 	if err != nil {

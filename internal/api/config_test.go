@@ -164,6 +164,7 @@ func TestConfigMmctlCommands(t *testing.T) {
 		if cfg["PrivacySettings"]["ShowEmailAddress"] != false || cfg["TeamSettings"]["SiteName"] != "Acme Chat" {
 			t.Errorf("config patch: %v %v", cfg["PrivacySettings"]["ShowEmailAddress"], cfg["TeamSettings"]["SiteName"])
 		}
+		admin.Put("/config/patch", map[string]any{"SomethingNew": 3, "AlsoNew": nil}).Expect(http.StatusOK)
 		if cfg["ServiceSettings"]["EnableGifPicker"] != false {
 			t.Errorf("a setting Parley does not use was not kept: %v", cfg["ServiceSettings"]["EnableGifPicker"])
 		}
@@ -221,6 +222,7 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 			{"not an object", admin, "PUT", "/config/patch", `{"TeamSettings": 3}`,
 				http.StatusBadRequest, "api.context.invalid_body_param.app_error"},
 			{"not json", admin, "PUT", "/config", `{`, http.StatusBadRequest, "api.context.invalid_body_param.app_error"},
+			{"not an object at all", admin, "PUT", "/config", `[1]`, http.StatusBadRequest, "api.context.invalid_body_param.app_error"},
 		})
 		r := admin.Put("/config/patch", patch("PasswordSettings", "MinimumLength", 2))
 		var e struct {

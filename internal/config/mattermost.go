@@ -344,6 +344,27 @@ func snake(s string) string {
 	return b.String()
 }
 
+// ParseDoc reads a configuration in Mattermost's shape as a client sends it.
+// A section Mattermost has must be an object (or null); any other key that
+// is not an object is ignored, as Mattermost's decoder ignores unknown fields.
+func ParseDoc(top map[string]json.RawMessage) (Doc, error) {
+	known := MattermostDefaults()
+	d := Doc{}
+	for k, v := range top {
+		var section map[string]json.RawMessage
+		if err := json.Unmarshal(v, &section); err != nil {
+			if _, ok := known[k]; ok {
+				return nil, fmt.Errorf("%s: not an object", k)
+			}
+			continue
+		}
+		if section != nil {
+			d[k] = section
+		}
+	}
+	return d, nil
+}
+
 // isSection tells a Mattermost section (ServiceSettings) from a Parley key
 // (site_url) at the top of a configuration file.
 func isSection(key string) bool {
@@ -360,17 +381,17 @@ func decodeFile(b []byte, c *Config) error {
 	if err := json.Unmarshal(b, &top); err != nil {
 		return err
 	}
-	mm, native := Doc{}, map[string]json.RawMessage{}
+	sections, native := map[string]json.RawMessage{}, map[string]json.RawMessage{}
 	for k, v := range top {
-		if !isSection(k) {
+		if isSection(k) {
+			sections[k] = v
+		} else {
 			native[k] = v
-			continue
 		}
-		var section map[string]json.RawMessage
-		if err := json.Unmarshal(v, &section); err != nil && !isNull(v) {
-			return fmt.Errorf("%s: not an object", k)
-		}
-		mm[k] = section
+	}
+	mm, err := ParseDoc(sections)
+	if err != nil {
+		return err
 	}
 	if err := c.SetMattermost(mm); err != nil {
 		return err
