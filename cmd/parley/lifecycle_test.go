@@ -331,6 +331,24 @@ func TestConfigAPISurvivesRestart(t *testing.T) {
 		if cc["SiteName"] != "Persisted" {
 			t.Errorf("after restart SiteName = %v", cc["SiteName"])
 		}
+		// SIGHUP reads the file again, through the same path as POST /config/reload.
+		file := filepath.Join(b.DataDir, "config.json")
+		raw, _ := os.ReadFile(file)
+		var m map[string]any
+		json.Unmarshal(raw, &m)
+		m["site_name"] = "Via HUP"
+		raw, _ = json.Marshal(m)
+		os.WriteFile(file, raw, 0o600)
+		p2.cmd.Process.Signal(syscall.SIGHUP)
+		for range 200 {
+			if _, cc, _ = p2.call(t, "GET", "/config/client?format=old", "", nil); cc["SiteName"] == "Via HUP" {
+				break
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		if cc["SiteName"] != "Via HUP" {
+			t.Errorf("after SIGHUP SiteName = %v", cc["SiteName"])
+		}
 		p2.cmd.Process.Signal(syscall.SIGTERM)
 		if err := <-p2.done; err != nil {
 			t.Fatalf("second stop: %v", err)
