@@ -333,3 +333,56 @@ func (p *proc) postN(t *testing.T, token, channelID string, n int) []string {
 	}
 	return ids
 }
+
+// Without --config, a setting changed through the API is written to
+// <data_dir>/config.json and the next start reads it; the flags' settings are
+// locked and listed by /config/environment.
+func TestConfigAPISurvivesRestart(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		p := startProc(t, b)
+		token, _ := setup(t, p)
+		_, env, _ := p.call(t, "GET", "/config/environment", token, nil)
+		if sec, _ := env["ServiceSettings"].(map[string]any); sec["ListenAddress"] != true {
+			t.Errorf("environment: %v", env)
+		}
+		st, saved, _ := p.call(t, "PUT", "/config/patch", token, map[string]any{
+			"TeamSettings": map[string]any{"SiteName": "Persisted"}, "ServiceSettings": map[string]any{"ListenAddress": ":1"}})
+		if st != http.StatusOK {
+			t.Fatalf("PUT /config/patch: %d %v", st, saved)
+		}
+		if _, err := os.Stat(filepath.Join(b.DataDir, "config.json")); err != nil {
+			t.Fatal(err)
+		}
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		if err := <-p.done; err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+		p2 := startProc(t, b)
+		_, cc, _ := p2.call(t, "GET", "/config/client?format=old", "", nil)
+		if cc["SiteName"] != "Persisted" {
+			t.Errorf("after restart SiteName = %v", cc["SiteName"])
+		}
+		// SIGHUP reads the file again, through the same path as POST /config/reload.
+		file := filepath.Join(b.DataDir, "config.json")
+		raw, _ := os.ReadFile(file)
+		var m map[string]any
+		json.Unmarshal(raw, &m)
+		m["site_name"] = "Via HUP"
+		raw, _ = json.Marshal(m)
+		os.WriteFile(file, raw, 0o600)
+		p2.cmd.Process.Signal(syscall.SIGHUP)
+		for range 200 {
+			if _, cc, _ = p2.call(t, "GET", "/config/client?format=old", "", nil); cc["SiteName"] == "Via HUP" {
+				break
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		if cc["SiteName"] != "Via HUP" {
+			t.Errorf("after SIGHUP SiteName = %v", cc["SiteName"])
+		}
+		p2.cmd.Process.Signal(syscall.SIGTERM)
+		if err := <-p2.done; err != nil {
+			t.Fatalf("second stop: %v", err)
+		}
+	})
+}

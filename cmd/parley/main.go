@@ -106,21 +106,17 @@ func (o *options) configFile() string {
 	return ""
 }
 
-// load builds the configuration from file, environment and flags.
-func (o *options) load() (config.Config, error) {
-	cfg, err := config.Load(o.configFile(), config.Getenv)
-	if err != nil {
-		return cfg, err
-	}
+// source is where the configuration comes from: file, environment and flags.
+func (o *options) source() config.Source {
+	flags := map[string]string{}
 	for key, v := range o.overrides {
-		if *v != "" {
-			if err := cfg.Set(key, *v); err != nil {
-				return cfg, err
-			}
-		}
+		flags[key] = *v
 	}
-	return cfg, cfg.Validate()
+	return config.Source{Path: o.configFile(), Getenv: config.Getenv, Flags: flags}
 }
+
+// load builds the configuration from file, environment and flags.
+func (o *options) load() (config.Config, error) { return o.source().Load() }
 
 // newLogger logs at the configured level; the level can change on reload.
 func newLogger(w io.Writer, cfg config.Config, level *slog.LevelVar) *slog.Logger {
@@ -153,19 +149,16 @@ func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
 		return fmt.Errorf("cannot start: %w", err)
 	}
 	srv.App.BuildNumber = version
+	srv.App.SetConfigSource(opts.source(), &level)
 	if err := srv.Start(cfg.Listen); err != nil {
 		return fmt.Errorf("cannot start: %w", err)
 	}
 	for reloading := true; reloading; {
 		select {
 		case <-hup:
-			next, err := opts.load()
-			if err != nil {
+			if err := srv.App.ReloadConfig(ctx, app.SystemSession()); err != nil {
 				log.Error("configuration not reloaded", "err", err)
-				continue
 			}
-			_ = level.UnmarshalText([]byte(next.LogLevel))
-			srv.Reload(next)
 		case <-ctx.Done():
 			reloading = false
 		}

@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +59,17 @@ func Start(t *testing.T, b testdb.Backend, opts ...func(*config.Config)) *Server
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}
+	// The settings are the server's configuration file, so that the
+	// configuration API reloads and saves them as it would in production.
+	cfgFile := filepath.Join(cfg.DataDir, "config.json")
+	js, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfgFile, js, 0o600); err != nil {
+		t.Fatalf("config file: %v", err)
+	}
+	srv.App.SetConfigSource(config.Source{Path: cfgFile}, nil)
 	if err := srv.Start(cfg.Listen); err != nil {
 		t.Fatalf("listen: %v", err)
 	}

@@ -41,6 +41,8 @@ type App struct {
 	imageSlots chan struct{}
 	// jobWake starts JobsLoop at once when this node queues a job.
 	jobWake chan struct{}
+	// conf is where the settings come from and go to (see config.go).
+	conf configStore
 }
 
 // New builds the app layer.
@@ -57,6 +59,7 @@ func New(s store.Store, b bus.Bus, cfg config.Config, log *slog.Logger) *App {
 		a.perms[name] = set
 	}
 	a.cfg.Store(&cfg)
+	a.conf.stored, a.conf.source = cfg, config.Source{Flags: map[string]string{"data_dir": cfg.DataDir}}
 	return a
 }
 

@@ -3,7 +3,6 @@
 package config
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -59,7 +58,7 @@ type Config struct {
 	TrustedProxyIPHeader     string `json:"trusted_proxy_ip_header" empty:"ok" env:"PARLEY_TRUSTED_PROXY_IP_HEADER" mm:"MM_SERVICESETTINGS_TRUSTEDPROXYIPHEADER" help:"space- or comma-separated headers (X-Forwarded-For, X-Real-IP) that name the client's address when a request comes from a trusted_proxies peer; empty uses the peer address"`
 	TrustedProxies           string `json:"trusted_proxies" empty:"ok" env:"PARLEY_TRUSTED_PROXIES" help:"space- or comma-separated IPs and CIDRs of the reverse proxies whose trusted_proxy_ip_header is believed"`
 	SearchLanguage           string `json:"search_language" env:"PARLEY_SEARCH_LANGUAGE" help:"language message search stems words in: english or simple on SQLite; any text search configuration on PostgreSQL (german, french, ...)"`
-	UserStatusAwayTimeoutSec int    `json:"user_status_away_timeout" env:"PARLEY_USER_STATUS_AWAY_TIMEOUT" help:"seconds without activity before a connected user is shown away"`
+	UserStatusAwayTimeoutSec int    `json:"user_status_away_timeout" env:"PARLEY_USER_STATUS_AWAY_TIMEOUT" mm:"MM_TEAMSETTINGS_USERSTATUSAWAYTIMEOUT" restart:"true" help:"seconds without activity before a connected user is shown away"`
 	EnableFileAttachments    bool   `json:"enable_file_attachments" env:"PARLEY_ENABLE_FILE_ATTACHMENTS" mm:"MM_FILESETTINGS_ENABLEFILEATTACHMENTS" help:"members may upload files and attach them to posts"`
 	MaxFileSize              int64  `json:"max_file_size" env:"PARLEY_MAX_FILE_SIZE" mm:"MM_FILESETTINGS_MAXFILESIZE" help:"largest uploaded file, in bytes"`
 	AllowedFileTypes         string `json:"allowed_file_types" empty:"ok" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
@@ -145,9 +144,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		if err != nil {
 			return c, fmt.Errorf("config file: %w", err)
 		}
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
+		if err := decodeFile(b, &c); err != nil {
 			return c, fmt.Errorf("config file %s: %w", path, err)
 		}
 	}

@@ -185,13 +185,6 @@ func (s *Server) startMetrics() {
 	s.log.Info("metrics listening", "addr", ln.Addr().String())
 }
 
-// Reload applies the settings that may change while running.
-func (s *Server) Reload(next config.Config) {
-	cur := *s.App.Config()
-	s.App.SetConfig(cur.Reloadable(next))
-	s.log.Info("configuration reloaded")
-}
-
 // Addr is the bound address (useful with port 0).
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
