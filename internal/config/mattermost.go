@@ -57,7 +57,10 @@ var replicaSettings = []string{"DataSourceReplicas", "DataSourceSearchReplicas"}
 type MattermostSetting struct {
 	Setting
 	Section, Name string
-	index         int
+	// List: Mattermost's value is a list of strings (TrustedProxyIPHeader)
+	// where Parley's is one space-separated string.
+	List  bool
+	index int
 }
 
 // Path is the dotted name mmctl uses, e.g. ServiceSettings.SiteURL.
@@ -68,7 +71,8 @@ func (m MattermostSetting) Path() string { return m.Section + "." + m.Name }
 // the one place the mapping is written.
 func MattermostSettings() []MattermostSetting {
 	byEnv := map[string][2]string{}
-	for section, settings := range MattermostDefaults() {
+	defaults := MattermostDefaults()
+	for section, settings := range defaults {
 		for name := range settings {
 			byEnv["MM_"+strings.ToUpper(section)+"_"+strings.ToUpper(name)] = [2]string{section, name}
 		}
@@ -76,7 +80,9 @@ func MattermostSettings() []MattermostSetting {
 	var out []MattermostSetting
 	for i, s := range Settings() {
 		if p, ok := byEnv[s.MM]; ok && s.MM != "" {
-			out = append(out, MattermostSetting{Setting: s, Section: p[0], Name: p[1], index: i})
+			def := defaults[p[0]][p[1]]
+			list := s.Kind == reflect.String && len(def) > 0 && def[0] == '['
+			out = append(out, MattermostSetting{Setting: s, Section: p[0], Name: p[1], List: list, index: i})
 		}
 	}
 	return out
@@ -111,6 +117,12 @@ func (c *Config) Mattermost(kept Doc) Doc {
 				continue
 			}
 		}
+		if m.List {
+			f = strings.FieldsFunc(f.(string), func(r rune) bool { return r == ' ' || r == ',' })
+			if f == nil {
+				f = []string{}
+			}
+		}
 		d[m.Section][m.Name] = mustJSON(f)
 	}
 	return d
@@ -133,6 +145,14 @@ func (c *Config) SetMattermost(d Doc) error {
 		}
 		if !ok || isNull(raw) {
 			continue
+		}
+		if m.List {
+			var list []string
+			if err := json.Unmarshal(raw, &list); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s is not a list of strings", m.Path(), raw))
+				continue
+			}
+			raw = mustJSON(strings.Join(list, " "))
 		}
 		if err := setJSON(v.Field(m.index), raw); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", m.Path(), err))

@@ -31,9 +31,36 @@ func TestEveryMattermostTagIsPlaced(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[reflect.Kind]string{reflect.String: "string", reflect.Bool: "bool", reflect.Int: "float64", reflect.Int64: "float64"}[s.Kind]
+		if m.List {
+			want = "[]interface {}"
+		}
 		if got := reflect.TypeOf(v).String(); got != want {
 			t.Errorf("%s: %s is %s in Mattermost's shape, Parley's is %s", s.Key, m.Path(), got, s.Kind)
 		}
+	}
+}
+
+// Mattermost's TrustedProxyIPHeader is a list; Parley's setting is one
+// space-separated string, and the two convert both ways.
+func TestListSettingRoundTrip(t *testing.T) {
+	c := Default()
+	d := Doc{"ServiceSettings": {"TrustedProxyIPHeader": json.RawMessage(`["X-Forwarded-For","X-Real-IP"]`)}}
+	if err := c.SetMattermost(d); err != nil {
+		t.Fatal(err)
+	}
+	if c.TrustedProxyIPHeader != "X-Forwarded-For X-Real-IP" {
+		t.Fatalf("trusted_proxy_ip_header = %q", c.TrustedProxyIPHeader)
+	}
+	if got := string(c.Mattermost(nil)["ServiceSettings"]["TrustedProxyIPHeader"]); got != `["X-Forwarded-For","X-Real-IP"]` {
+		t.Fatalf("rendered %s", got)
+	}
+	def := Default()
+	if got := string(def.Mattermost(nil)["ServiceSettings"]["TrustedProxyIPHeader"]); got != `[]` {
+		t.Fatalf("default rendered %s", got)
+	}
+	bad := Doc{"ServiceSettings": {"TrustedProxyIPHeader": json.RawMessage(`"X-Real-IP"`)}}
+	if err := c.SetMattermost(bad); err == nil || !strings.Contains(err.Error(), "ServiceSettings.TrustedProxyIPHeader") {
+		t.Fatalf("a string for a list: %v", err)
 	}
 }
 
@@ -58,7 +85,7 @@ func TestMattermostConfigFile(t *testing.T) {
 	want.EnableIncomingWebhooks, want.EnableOutgoingWebhooks, want.EnableCommands = true, true, true
 	want.RevokeSessionsOnPasswordChange, want.EnablePostUsernameOverride, want.EnablePostIconOverride = true, false, false
 	want.EnableCustomEmoji, want.EnableUserDeactivation, want.EnableAPIDeletion = true, false, false
-	want.IntegrationTimeoutSec = 30
+	want.IntegrationTimeoutSec, want.TrustedProxyIPHeader = 30, "X-Forwarded-For X-Real-IP"
 	if c != want {
 		for i, s := range Settings() {
 			if g, w := reflect.ValueOf(c).Field(i).Interface(), reflect.ValueOf(want).Field(i).Interface(); g != w {
