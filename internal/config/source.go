@@ -45,7 +45,10 @@ func (s Source) File() string {
 func (s Source) Load() (Config, error) {
 	path := s.File()
 	if s.Path == "" {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// An unreadable data directory is not this step's to report: the
+		// command line then names the account to run as, and the server
+		// fails to open its database with the same reason.
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 			path = ""
 		}
 	}

@@ -26,7 +26,7 @@ func TestEnforcedMFAKeepsSocketsClosed(t *testing.T) {
 		w := newWorld(t, s)
 		cfg := *s.Srv.App.Config()
 		cfg.EnforceMFA = true
-		s.Srv.Reload(cfg)
+		s.Srv.App.SetConfig(cfg)
 		const mfaRequired = "api.context.mfa_required.app_error"
 		checkError := func(t *testing.T, r *apitest.Response) {
 			t.Helper()

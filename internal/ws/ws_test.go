@@ -502,7 +502,7 @@ func TestTypingIsThrottledPerConnection(t *testing.T) {
 		b.hello()
 		cfg := *s.Srv.App.Config()
 		cfg.RateLimitEnabled, cfg.RateLimitPerSec, cfg.RateLimitBurst = true, 1, 3
-		s.Srv.Reload(cfg)
+		s.Srv.App.SetConfig(cfg)
 
 		const sent = 50
 		start := time.Now()
