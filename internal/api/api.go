@@ -99,7 +99,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &Context{h: h, w: w, r: r, ctx: r.Context(), RequestID: model.NewID(), app: h.app}
 	hdr := w.Header()
 	hdr.Set("X-Request-Id", c.RequestID)
-	hdr.Set("X-Version-Id", h.app.VersionID())
 	if r.Method == http.MethodGet {
 		hdr.Set("Expires", "0")
 	}

@@ -44,6 +44,9 @@ func (h *Handler) channelRoutes() {
 	h.put("/users/{user_id}/teams/{team_id}/channels/categories", h.updateSidebarCategories)
 	h.get("/users/{user_id}/teams/{team_id}/channels/categories/order", h.sidebarOrder)
 	h.get("/users/{user_id}/channels/{channel_id}/unread", h.channelUnread)
+	h.get("/users/{user_id}/channels", h.allUserChannels)
+	h.get("/users/{user_id}/channel_members", h.allUserChannelMembers)
+	h.get("/users/{user_id}/teams/{team_id}/threads", h.userThreads)
 }
 
 func (h *Handler) createChannel(c *Context) error {
@@ -516,6 +519,47 @@ func (h *Handler) userChannels(c *Context) error {
 		return err
 	}
 	return c.ok(cs)
+}
+
+func (h *Handler) allUserChannels(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	lastDeleteAt, err := c.int64Query("last_delete_at")
+	if err != nil {
+		return err
+	}
+	cs, err := c.app.AllChannelsForUser(c.ctx, c.Session, userID, c.boolQuery("include_deleted"), lastDeleteAt)
+	if err != nil {
+		return err
+	}
+	return c.ok(cs)
+}
+
+func (h *Handler) allUserChannelMembers(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	page, perPage := c.paging()
+	ms, err := c.app.AllChannelMembersForUser(c.ctx, c.Session, userID, page, perPage)
+	if err != nil {
+		return err
+	}
+	return c.ok(ms)
+}
+
+func (h *Handler) userThreads(c *Context) error {
+	userID, teamID, err := c.userTeamParams()
+	if err != nil {
+		return err
+	}
+	th, err := c.app.UserThreads(c.ctx, c.Session, userID, teamID)
+	if err != nil {
+		return err
+	}
+	return c.ok(th)
 }
 
 func (h *Handler) userChannelMembers(c *Context) error {

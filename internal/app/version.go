@@ -7,8 +7,10 @@ import (
 
 // VersionID is "<version>.<build>.<client config hash>.<licensed>", the form
 // clients expect in X-Version-Id and in the WebSocket hello's server_version.
+// Licensed is true because GET /license/client answers Parley's licence of
+// itself (see ClientLicense).
 func (a *App) VersionID() string {
 	cfg := a.Config()
 	sum := sha256.Sum256([]byte(cfg.SiteURL + cfg.SiteName + a.BuildNumber))
-	return MattermostVersion + "." + a.BuildNumber + "." + hex.EncodeToString(sum[:5]) + ".false"
+	return MattermostVersion + "." + a.BuildNumber + "." + hex.EncodeToString(sum[:5]) + ".true"
 }

@@ -73,6 +73,15 @@ type ChannelMember struct {
 	ExplicitRoles      string    `json:"explicit_roles"`
 }
 
+// ChannelMemberWithTeamData is a membership with the names of the channel's
+// team (empty for DMs and GMs), as GET /users/{id}/channel_members lists them.
+type ChannelMemberWithTeamData struct {
+	ChannelMember
+	TeamDisplayName string `json:"team_display_name"`
+	TeamName        string `json:"team_name"`
+	TeamUpdateAt    int64  `json:"team_update_at"`
+}
+
 // ChannelUnread is a channel's unread summary for one user; MsgCount is the unread count.
 type ChannelUnread struct {
 	TeamID             string `json:"team_id"`
@@ -196,4 +205,13 @@ func DirectChannelOtherUser(name, me string) string {
 		return b
 	}
 	return a
+}
+
+// Threads is the collapsed-threads list of GET /users/{id}/teams/{id}/threads.
+type Threads struct {
+	Total                     int64 `json:"total"`
+	TotalUnreadThreads        int64 `json:"total_unread_threads"`
+	TotalUnreadMentions       int64 `json:"total_unread_mentions"`
+	TotalUnreadUrgentMentions int64 `json:"total_unread_urgent_mentions"`
+	Threads                   []any `json:"threads"`
 }

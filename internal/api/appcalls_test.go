@@ -1,0 +1,161 @@
+package api_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/apitest"
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// getSite fetches a path of the site outside /api/v4.
+func getSite(t *testing.T, s *apitest.Server, path string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(s.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+func TestVersionHeaderOnEveryResponseAndProbes404(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		want := app.MattermostVersion + "."
+		cases := []struct {
+			path   string
+			status int
+			body   string // a substring the body must have
+		}{
+			{"/", 200, "<html"},
+			{"/staff/channels/town-square", 200, "<html"},
+			{"/plugins/com.mattermost.calls/version", 404, "404 page not found"},
+			{"/plugins/playbooks/api/v0/runs", 404, "404 page not found"},
+			{"/static/emoji/1f600.png", 404, "404 page not found"},
+			{"/static/plugins/com.mattermost.calls/remote_entry.js", 404, "404 page not found"},
+			{"/static", 404, "404 page not found"},
+			{"/api/v4/no/such/route", 404, `"api.context.404.app_error"`},
+			{"/api/v4/system/ping", 200, `"status":"OK"`},
+		}
+		for _, tc := range cases {
+			resp, body := getSite(t, s, tc.path)
+			if resp.StatusCode != tc.status || !strings.Contains(body, tc.body) {
+				t.Errorf("GET %s: %d %.120q, want %d with %q", tc.path, resp.StatusCode, body, tc.status, tc.body)
+			}
+			if v := resp.Header.Get("X-Version-Id"); !strings.HasPrefix(v, want) || !versionIDRE.MatchString(v) {
+				t.Errorf("GET %s: X-Version-Id %q", tc.path, v)
+			}
+		}
+		// Webhooks outside /api/v4 carry it too.
+		resp, err := http.Post(s.URL+"/hooks/"+model.NewID(), "application/json", strings.NewReader(`{"text":"x"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if !strings.HasPrefix(resp.Header.Get("X-Version-Id"), want) {
+			t.Errorf("webhook X-Version-Id %q", resp.Header.Get("X-Version-Id"))
+		}
+	})
+}
+
+func TestLoadTestStartupCalls(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		bob := s.SignUp("bob")
+		t1 := admin.CreateTeam("one", true)
+		t2 := admin.CreateTeam("two", true)
+		admin.AddToTeam(t1.ID, bob.UserID)
+		admin.AddToTeam(t2.ID, bob.UserID)
+		priv := admin.CreateChannel(t2.ID, "hidden", "P")
+		gone := admin.CreateChannel(t1.ID, "gone", "O")
+		bob.Post("/channels/"+gone.ID+"/members", map[string]string{"user_id": bob.UserID}).Expect(http.StatusCreated)
+		admin.Delete("/channels/" + gone.ID).Expect(http.StatusOK)
+		var dm model.Channel
+		bob.Post("/channels/direct", []string{bob.UserID, admin.UserID}).Expect(http.StatusCreated).JSON(&dm)
+
+		// Channels across all teams: two town squares, two off-topics, the DM.
+		var cs []model.Channel
+		bob.Get("/users/me/channels").Expect(http.StatusOK).JSON(&cs)
+		ids := strings.Join(channelIDs(cs), " ")
+		if len(cs) != 5 || !strings.Contains(ids, dm.ID) || strings.Contains(ids, priv.ID) || strings.Contains(ids, gone.ID) {
+			t.Errorf("bob's channels: %d %v", len(cs), ids)
+		}
+		bob.Get("/users/"+bob.UserID+"/channels?include_deleted=true").Expect(http.StatusOK).JSON(&cs)
+		if len(cs) != 6 {
+			t.Errorf("with deleted: %d channels", len(cs))
+		}
+		bob.Get("/users/me/channels?include_deleted=true&last_delete_at="+"99999999999999").Expect(http.StatusOK).JSON(&cs)
+		if len(cs) != 5 {
+			t.Errorf("deleted after a future time: %d channels", len(cs))
+		}
+
+		// Memberships with team data, paged.
+		var ms []map[string]any
+		bob.Get("/users/me/channel_members?page=0&per_page=200").Expect(http.StatusOK).JSON(&ms)
+		if len(ms) != 6 {
+			t.Fatalf("bob's memberships: %d", len(ms))
+		}
+		seenTeams := map[string]bool{}
+		for _, m := range ms {
+			for _, k := range []string{"channel_id", "user_id", "roles", "msg_count", "mention_count", "notify_props",
+				"team_display_name", "team_name", "team_update_at"} {
+				if _, ok := m[k]; !ok {
+					t.Fatalf("membership lacks %s: %v", k, m)
+				}
+			}
+			if m["channel_id"] == dm.ID && m["team_name"] != "" {
+				t.Errorf("DM membership with a team: %v", m)
+			}
+			seenTeams[m["team_name"].(string)] = true
+		}
+		if !seenTeams["one"] || !seenTeams["two"] || !seenTeams[""] {
+			t.Errorf("teams of memberships: %v", seenTeams)
+		}
+		var p0, p1, p3 []map[string]any
+		bob.Get("/users/me/channel_members?page=0&per_page=4").Expect(http.StatusOK).JSON(&p0)
+		bob.Get("/users/me/channel_members?page=1&per_page=4").Expect(http.StatusOK).JSON(&p1)
+		bob.Get("/users/me/channel_members?page=3&per_page=4").Expect(http.StatusOK).JSON(&p3)
+		if len(p0) != 4 || len(p1) != 2 || len(p3) != 0 || p0[3]["channel_id"] == p1[0]["channel_id"] {
+			t.Errorf("pages: %d %d %d", len(p0), len(p1), len(p3))
+		}
+		if r := bob.Get("/users/me/channel_members?per_page=0"); !isEmptyArray(r.Expect(http.StatusOK).Body) {
+			t.Errorf("per_page=0: %s", r.Body)
+		}
+		// An admin may list another user's; the user may not list the admin's.
+		admin.Get("/users/" + bob.UserID + "/channel_members").Expect(http.StatusOK)
+		admin.Get("/users/" + bob.UserID + "/channels").Expect(http.StatusOK)
+
+		// Threads: valid and empty.
+		th := rawJSON(t, bob.Get("/users/me/teams/"+t1.ID+"/threads").Expect(http.StatusOK).Body)
+		if string(th["threads"]) != "[]" || string(th["total"]) != "0" || string(th["total_unread_threads"]) != "0" ||
+			string(th["total_unread_mentions"]) != "0" {
+			t.Errorf("threads: %v", th)
+		}
+		outsider := s.SignUp("outsider")
+
+		// Client performance reports are accepted and dropped.
+		if r := bob.Post("/client_perf", map[string]any{"version": "0.1.0", "start": 1, "end": 2}); r.Status != 200 || len(r.Body) != 0 {
+			t.Errorf("client_perf: %d %q", r.Status, r.Body)
+		}
+
+		for _, tc := range []refusal{
+			{"another user's channels", bob, "GET", "/users/" + admin.UserID + "/channels", nil, 403, "api.context.permissions.app_error"},
+			{"another user's members", bob, "GET", "/users/" + admin.UserID + "/channel_members", nil, 403, "api.context.permissions.app_error"},
+			{"bad user id", bob, "GET", "/users/nobody/channel_members", nil, 400, "api.context.invalid_url_param.app_error"},
+			{"bad last_delete_at", bob, "GET", "/users/me/channels?include_deleted=true&last_delete_at=x", nil, 400, "api.context.invalid_url_param.app_error"},
+			{"threads of a team not joined", outsider, "GET", "/users/me/teams/" + t1.ID + "/threads", nil, 403, "api.context.permissions.app_error"},
+			{"another user's threads", bob, "GET", "/users/" + admin.UserID + "/teams/" + t1.ID + "/threads", nil, 403, "api.context.permissions.app_error"},
+			{"client_perf needs a session", s.Anon(), "POST", "/client_perf", map[string]any{}, 401, "api.context.session_expired.app_error"},
+			{"channels need a session", s.Anon(), "GET", "/users/" + bob.UserID + "/channels", nil, 401, "api.context.session_expired.app_error"},
+		} {
+			checkError(t, tc.name, tc.c.Do(tc.method, tc.path, tc.body), tc.status, tc.id)
+		}
+	})
+}
