@@ -3,6 +3,7 @@ package app
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 )
 
 // VersionID is "<version>.<build>.<client config hash>.<licensed>", the form
@@ -12,5 +13,7 @@ import (
 func (a *App) VersionID() string {
 	cfg := a.Config()
 	sum := sha256.Sum256([]byte(cfg.SiteURL + cfg.SiteName + a.BuildNumber))
-	return MattermostVersion + "." + a.BuildNumber + "." + hex.EncodeToString(sum[:5]) + ".true"
+	// A dot in the build (git describe's v1.4.0) would shift the fields apps split on.
+	build := strings.ReplaceAll(a.BuildNumber, ".", "_")
+	return MattermostVersion + "." + build + "." + hex.EncodeToString(sum[:5]) + ".true"
 }
