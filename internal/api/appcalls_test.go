@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/apitest"
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/model"
 )
 
@@ -87,11 +87,11 @@ func TestLoadTestStartupCalls(t *testing.T) {
 		if len(cs) != 5 || !strings.Contains(ids, dm.ID) || strings.Contains(ids, priv.ID) || strings.Contains(ids, gone.ID) {
 			t.Errorf("bob's channels: %d %v", len(cs), ids)
 		}
-		bob.Get("/users/"+bob.UserID+"/channels?include_deleted=true").Expect(http.StatusOK).JSON(&cs)
+		bob.Get("/users/" + bob.UserID + "/channels?include_deleted=true").Expect(http.StatusOK).JSON(&cs)
 		if len(cs) != 6 {
 			t.Errorf("with deleted: %d channels", len(cs))
 		}
-		bob.Get("/users/me/channels?include_deleted=true&last_delete_at="+"99999999999999").Expect(http.StatusOK).JSON(&cs)
+		bob.Get("/users/me/channels?include_deleted=true&last_delete_at=" + "99999999999999").Expect(http.StatusOK).JSON(&cs)
 		if len(cs) != 5 {
 			t.Errorf("deleted after a future time: %d channels", len(cs))
 		}
