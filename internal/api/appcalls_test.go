@@ -159,3 +159,66 @@ func TestLoadTestStartupCalls(t *testing.T) {
 		}
 	})
 }
+
+func TestStartupPingLicenseAndConfig(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		bob := s.SignUp("bob")
+		anon := s.Anon()
+		// No push: the app must not believe notifications reach the device.
+		var ping map[string]any
+		bob.Get("/system/ping?device_id=android_rn-v2:abc").Expect(http.StatusOK).JSON(&ping)
+		if ping["CanReceiveNotifications"] != "false" || ping["status"] != "OK" {
+			t.Errorf("ping with device: %v", ping)
+		}
+		var plain map[string]any
+		anon.Get("/system/ping").Expect(http.StatusOK).JSON(&plain)
+		if _, ok := plain["CanReceiveNotifications"]; ok {
+			t.Errorf("ping without device: %v", plain)
+		}
+
+		var cfg map[string]string
+		bob.Get("/config/client?format=old").Expect(http.StatusOK).JSON(&cfg)
+		for k, want := range map[string]string{
+			"Version": app.MattermostVersion, "PasswordEnableForgotLink": "false", "EnableMultifactorAuthentication": "true",
+			"FeatureFlagChannelBookmarks": "false", "ScheduledPosts": "false", "CollapsedThreads": "disabled",
+			"SendPushNotifications": "false",
+		} {
+			if cfg[k] != want {
+				t.Errorf("client config %s = %q, want %q", k, cfg[k], want)
+			}
+		}
+		anon.Get("/config/client?format=old").Expect(http.StatusOK).JSON(&cfg)
+		if cfg["PasswordEnableForgotLink"] != "false" {
+			t.Errorf("anonymous config PasswordEnableForgotLink = %q", cfg["PasswordEnableForgotLink"])
+		}
+
+		// What a licensed app then asks for: answered, empty.
+		team := bob.CreateTeam("crew", true)
+		var town model.Channel
+		bob.Get("/teams/" + team.ID + "/channels/name/town-square").Expect(http.StatusOK).JSON(&town)
+		if r := bob.Get("/license/load_metric"); string(rawJSON(t, r.Expect(http.StatusOK).Body)["load"]) != "0" {
+			t.Errorf("load metric: %s", r.Body)
+		}
+		for _, p := range []string{"/groups?q=x&filter_allow_reference=true&include_member_count=true", "/users/me/groups",
+			"/users/" + bob.UserID + "/groups?paginate=false"} {
+			if r := bob.Get(p); !isEmptyArray(r.Expect(http.StatusOK).Body) {
+				t.Errorf("%s: %s", p, r.Body)
+			}
+		}
+		for _, p := range []string{"/channels/" + town.ID + "/groups?paginate=false", "/teams/" + team.ID + "/groups?paginate=false"} {
+			g := rawJSON(t, bob.Get(p).Expect(http.StatusOK).Body)
+			if string(g["groups"]) != "[]" || string(g["total_group_count"]) != "0" {
+				t.Errorf("%s: %v", p, g)
+			}
+		}
+		eve := s.SignUp("eve")
+		for _, tc := range []refusal{
+			{"groups of a channel not readable", eve, "GET", "/channels/" + town.ID + "/groups", nil, 403, "api.context.permissions.app_error"},
+			{"groups of a team not joined", eve, "GET", "/teams/" + team.ID + "/groups", nil, 403, "api.context.permissions.app_error"},
+			{"another user's groups", eve, "GET", "/users/" + bob.UserID + "/groups", nil, 403, "api.context.permissions.app_error"},
+			{"load metric needs a session", anon, "GET", "/license/load_metric", nil, 401, "api.context.session_expired.app_error"},
+		} {
+			checkError(t, tc.name, tc.c.Do(tc.method, tc.path, tc.body), tc.status, tc.id)
+		}
+	})
+}

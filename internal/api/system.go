@@ -12,6 +12,8 @@ func (h *Handler) systemRoutes() {
 	h.get("/system/ping", h.ping, authOptional)
 	h.get("/config/client", h.clientConfig, authOptional)
 	h.get("/license/client", h.clientLicense, authOptional)
+	// No user limit: Mattermost's load metric is 0 then.
+	h.get("/license/load_metric", func(c *Context) error { return c.ok(map[string]int{"load": 0}) })
 	h.get("/system/timezones", h.timezones)
 	h.post("/logs", h.clientLog, authOptional)
 	// Client performance reports: Mattermost answers 200 with an empty body
@@ -23,7 +25,10 @@ func (h *Handler) systemRoutes() {
 	h.get("/plugins/statuses", func(c *Context) error { return c.ok([]any{}) })
 	h.get("/system/onboarding/complete", func(c *Context) error { return c.ok(false) })
 	h.get("/limits/server", h.serverLimits)
-	h.get("/users/me/groups", func(c *Context) error { return c.ok([]any{}) })
+	h.get("/groups", func(c *Context) error { return c.ok([]any{}) })
+	h.get("/users/{user_id}/groups", h.userGroups)
+	h.get("/channels/{channel_id}/groups", h.channelGroups)
+	h.get("/teams/{team_id}/groups", h.teamGroups)
 
 	h.post("/roles/names", h.rolesByNames, authTrusted)
 	h.get("/roles/name/{role_name:name}", h.roleByName)
@@ -34,6 +39,11 @@ func (h *Handler) ping(c *Context) error {
 	resp := map[string]string{"status": "OK", "AndroidLatestVersion": "", "AndroidMinVersion": "",
 		"DesktopLatestVersion": "", "DesktopMinVersion": "", "IosLatestVersion": "", "IosMinVersion": "",
 		"ActiveSearchBackend": "database"}
+	if c.query("device_id") != "" {
+		// What Mattermost answers when push notifications are not configured:
+		// Parley sends none, and the app must not believe it does.
+		resp["CanReceiveNotifications"] = "false"
+	}
 	if c.query("get_server_status") != "" {
 		dbStatus := "OK"
 		if err := c.app.Store().Ping(c.ctx); err != nil {
@@ -86,7 +96,8 @@ func (h *Handler) clientConfig(c *Context) error {
 		"EmailLoginButtonBorderColor": "#2389D7", "EmailLoginButtonTextColor": "#2389D7",
 		"EnableSignUpWithGitLab": "false", "EnableSignUpWithGoogle": "false", "EnableSignUpWithOffice365": "false",
 		"EnableSignUpWithOpenId": "false", "EnableLdap": "false", "EnableSaml": "false",
-		"EnableMultifactorAuthentication": "false", "EnforceMultifactorAuthentication": "false",
+		"EnableMultifactorAuthentication": b(cfg.EnableMFA), "EnforceMultifactorAuthentication": b(cfg.EnforceMFA),
+		"PasswordEnableForgotLink": "false", "ForgotPasswordLink": "",
 		"EnableGuestAccounts": "false", "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
 		"HelpLink": "", "ReportAProblemLink": "", "SupportEmail": "", "EnableAskCommunityLink": "false",
 		"DefaultClientLocale": "en", "AvailableLocales": "", "EnableCustomEmoji": b(cfg.EnableCustomEmoji), "AppDownloadLink": "",
@@ -118,9 +129,14 @@ func (h *Handler) clientConfig(c *Context) error {
 			"ExperimentalTownSquareIsReadOnly": "false", "EnableThemeSelection": "true", "DefaultTheme": "default",
 			"AllowCustomThemes": "true", "EnableMobileFileDownload": b(cfg.EnableFileAttachments), "EnableMobileFileUpload": b(cfg.EnableFileAttachments),
 			"CollapsedThreads": "disabled", "PostPriority": "false", "MaxPostSize": strconv.Itoa(model.MaxPostRunes),
-			"AllowPersistentNotifications":             "false",
-			"UniqueEmojiReactionLimitPerPost":          strconv.Itoa(app.MaxUniqueReactions),
-			"FeatureFlagCollapsedThreads":              "false",
+			"AllowPersistentNotifications":    "false",
+			"UniqueEmojiReactionLimitPerPost": strconv.Itoa(app.MaxUniqueReactions),
+			"FeatureFlagCollapsedThreads":     "false",
+			// Licensed apps turn these on unless told not to; Parley has neither.
+			"FeatureFlagChannelBookmarks":              "false",
+			"FeatureFlagCustomProfileAttributes":       "false",
+			"ScheduledPosts":                           "false",
+			"EnableCustomGroups":                       "false",
 			"EnableTeamCreation":                       b(cfg.EnableTeamCreation),
 			"ExperimentalEnableAuthenticationTransfer": "false",
 		}
@@ -135,7 +151,43 @@ func (h *Handler) clientLicense(c *Context) error {
 	if err := checkFormat(c, "license"); err != nil {
 		return err
 	}
-	return c.ok(map[string]string{"IsLicensed": "false"})
+	return c.ok(c.app.ClientLicense())
+}
+
+func (h *Handler) userGroups(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	gs, err := c.app.GroupsForUser(c.Session, userID)
+	if err != nil {
+		return err
+	}
+	return c.ok(gs)
+}
+
+func (h *Handler) channelGroups(c *Context) error {
+	id, err := c.idParam("channel_id")
+	if err != nil {
+		return err
+	}
+	gs, err := c.app.GroupsForChannel(c.ctx, c.Session, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(gs)
+}
+
+func (h *Handler) teamGroups(c *Context) error {
+	id, err := c.idParam("team_id")
+	if err != nil {
+		return err
+	}
+	gs, err := c.app.GroupsForTeam(c.ctx, c.Session, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(gs)
 }
 
 func (h *Handler) timezones(c *Context) error { return c.ok(supportedTimezones) }

@@ -3,6 +3,7 @@ package app
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 )
 
@@ -16,4 +17,28 @@ func (a *App) VersionID() string {
 	// A dot in the build (git describe's v1.4.0) would shift the fields apps split on.
 	build := strings.ReplaceAll(a.BuildNumber, ".", "_")
 	return MattermostVersion + "." + build + "." + hex.EncodeToString(sum[:5]) + ".true"
+}
+
+// ClientLicense is Parley's licence of itself, in the shape of Mattermost's
+// GET /license/client?format=old: licensed, with a feature set to true only
+// where Parley serves that feature, so that apps turn on what Parley offers
+// and leave off (and do not call) what it does not.
+func (a *App) ClientLicense() map[string]string {
+	cfg := a.Config()
+	on := map[string]bool{
+		"MFA":     cfg.EnableMFA,
+		"Cluster": true, // nodes share PostgreSQL and NATS
+		"Metrics": true, // Prometheus
+	}
+	lic := map[string]string{"IsLicensed": "true", "IsTrial": "false", "IsGovSku": "false",
+		"Id": "parley", "SkuName": "Parley", "SkuShortName": "parley",
+		"Name": "", "Email": "", "Company": ""}
+	for _, f := range []string{"LDAP", "LDAPGroups", "MFA", "GoogleOAuth", "Office365OAuth", "OpenId", "Compliance",
+		"Cluster", "Metrics", "MHPNS", "SAML", "Elasticsearch", "Announcement", "ThemeManagement", "EmailNotificationContents",
+		"DataRetention", "MessageExport", "CustomPermissionsSchemes", "CustomTermsOfService", "GuestAccounts",
+		"GuestAccountsPermissions", "IDLoadedPushNotifications", "LockTeammateNameDisplay", "EnterprisePlugins",
+		"AdvancedLogging", "Cloud", "SharedChannels", "RemoteClusterService", "OutgoingOAuthConnections"} {
+		lic[f] = strconv.FormatBool(on[f])
+	}
+	return lic
 }

@@ -215,3 +215,9 @@ type Threads struct {
 	TotalUnreadUrgentMentions int64 `json:"total_unread_urgent_mentions"`
 	Threads                   []any `json:"threads"`
 }
+
+// GroupsWithCount is Mattermost's answer for a channel's or team's groups.
+type GroupsWithCount struct {
+	Groups          []any `json:"groups"`
+	TotalGroupCount int64 `json:"total_group_count"`
+}
