@@ -1,13 +1,17 @@
 package api_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-chat/parley/internal/apitest"
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
 )
 
@@ -221,4 +225,89 @@ func TestStartupPingLicenseAndConfig(t *testing.T) {
 			checkError(t, tc.name, tc.c.Do(tc.method, tc.path, tc.body), tc.status, tc.id)
 		}
 	})
+}
+
+func TestCustomStatus(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		bob := s.SignUp("bob")
+		eve := s.SignUp("eve")
+		var cfg map[string]string
+		bob.Get("/config/client?format=old").Expect(http.StatusOK).JSON(&cfg)
+		if cfg["EnableCustomUserStatuses"] != "true" {
+			t.Errorf("EnableCustomUserStatuses = %q", cfg["EnableCustomUserStatuses"])
+		}
+		current := func(c *apitest.Client, id string) map[string]any {
+			t.Helper()
+			var u model.User
+			c.Get("/users/" + id).Expect(http.StatusOK).JSON(&u)
+			if u.Props[model.UserPropsKeyCustomStatus] == "" {
+				return nil
+			}
+			var cs map[string]any
+			if err := json.Unmarshal([]byte(u.Props[model.UserPropsKeyCustomStatus]), &cs); err != nil {
+				t.Fatalf("customStatus prop %q: %v", u.Props[model.UserPropsKeyCustomStatus], err)
+			}
+			return cs
+		}
+		recent := func() []model.CustomStatus {
+			t.Helper()
+			var p model.Preference
+			bob.Get("/users/me/preferences/custom_status/name/recent_custom_statuses").Expect(http.StatusOK).JSON(&p)
+			var rcs []model.CustomStatus
+			if err := json.Unmarshal([]byte(p.Value), &rcs); err != nil {
+				t.Fatalf("recent %q: %v", p.Value, err)
+			}
+			return rcs
+		}
+
+		bob.Put("/users/me/status/custom", map[string]any{"emoji": "calendar", "text": "In a meeting", "duration": "one_hour",
+			"expires_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}).Expect(http.StatusOK)
+		if cs := current(eve, bob.UserID); cs["emoji"] != "calendar" || cs["text"] != "In a meeting" || cs["duration"] != "one_hour" {
+			t.Errorf("custom status seen by another user: %v", cs)
+		}
+		// No emoji: the default; text trimmed to 100 runes; no expiry.
+		long := strings.Repeat("é", 120)
+		bob.Put("/users/"+bob.UserID+"/status/custom", map[string]any{"text": long}).Expect(http.StatusOK)
+		if cs := current(bob, bob.UserID); cs["emoji"] != "speech_balloon" || cs["text"] != strings.Repeat("é", 100) || cs["duration"] != "" {
+			t.Errorf("defaulted custom status: %v", cs)
+		}
+		for i := range 6 {
+			bob.Put("/users/me/status/custom", map[string]any{"emoji": "x", "text": "s" + strconv.Itoa(i)}).Expect(http.StatusOK)
+		}
+		// Same text again moves to the front instead of repeating.
+		bob.Put("/users/me/status/custom", map[string]any{"emoji": "y", "text": "s3"}).Expect(http.StatusOK)
+		rcs := recent()
+		if len(rcs) != 5 || rcs[0].Text != "s3" || rcs[0].Emoji != "y" || rcs[1].Text != "s5" || rcs[4].Text != "s1" {
+			t.Errorf("recent statuses: %+v", rcs)
+		}
+		bob.Post("/users/me/status/custom/recent/delete", rcs[1]).Expect(http.StatusOK)
+		if r := recent(); len(r) != 4 || r[1].Text != "s4" {
+			t.Errorf("after deleting one recent: %+v", r)
+		}
+		// An admin may clear someone's status.
+		admin.Delete("/users/" + bob.UserID + "/status/custom").Expect(http.StatusOK)
+		if cs := current(bob, bob.UserID); cs != nil {
+			t.Errorf("cleared status still there: %v", cs)
+		}
+
+		past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+		bad := "api.context.invalid_body_param.app_error"
+		expectRefused(t, bob, []string{"/users/me", "/users/me/preferences/custom_status"}, []refusal{
+			{"nothing to show", bob, "PUT", "/users/me/status/custom", map[string]any{"emoji": "", "text": ""}, 400, bad},
+			{"already expired", bob, "PUT", "/users/me/status/custom", map[string]any{"text": "x", "expires_at": past}, 400, bad},
+			{"unknown duration", bob, "PUT", "/users/me/status/custom", map[string]any{"text": "x", "duration": "forever"}, 400, bad},
+			{"not JSON", bob, "PUT", "/users/me/status/custom", "nope", 400, bad},
+			{"someone else's", eve, "PUT", "/users/" + bob.UserID + "/status/custom", map[string]any{"text": "x"}, 403, "api.context.permissions.app_error"},
+			{"clear someone else's", eve, "DELETE", "/users/" + bob.UserID + "/status/custom", nil, 403, "api.context.permissions.app_error"},
+			{"recent not there", bob, "POST", "/users/me/status/custom/recent/delete", map[string]any{"emoji": "x", "text": "never"}, 400,
+				"api.custom_status.recent_custom_statuses.delete.app_error"},
+			{"recent without text", bob, "DELETE", "/users/me/status/custom/recent", map[string]any{}, 400, bad},
+		})
+	})
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		bob := s.SignUp("bob")
+		checkError(t, "disabled", bob.Put("/users/me/status/custom", map[string]any{"text": "x"}), 501, "api.custom_status.disabled")
+		checkError(t, "disabled clear", bob.Delete("/users/me/status/custom"), 501, "api.custom_status.disabled")
+	}, func(c *config.Config) { c.EnableCustomUserStatuses = false })
 }

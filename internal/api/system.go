@@ -111,7 +111,7 @@ func (h *Handler) clientConfig(c *Context) error {
 	if c.Session != nil {
 		full := map[string]string{
 			"TeammateNameDisplay": "username", "LockTeammateNameDisplay": "false", "RestrictDirectMessage": "any",
-			"EnableUserDeactivation": b(cfg.EnableUserDeactivation), "EnableCustomUserStatuses": "false",
+			"EnableUserDeactivation": b(cfg.EnableUserDeactivation), "EnableCustomUserStatuses": b(cfg.EnableCustomUserStatuses),
 			"ExperimentalPrimaryTeam": "", "ExperimentalViewArchivedChannels": "true",
 			"EnableIncomingWebhooks": b(cfg.EnableIncomingWebhooks), "EnableOutgoingWebhooks": b(cfg.EnableOutgoingWebhooks),
 			"EnableCommands": b(cfg.EnableCommands), "EnablePostUsernameOverride": b(cfg.EnablePostUsernameOverride),
