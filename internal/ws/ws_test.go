@@ -10,8 +10,8 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/apitest"
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
 )
