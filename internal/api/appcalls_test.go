@@ -311,3 +311,137 @@ func TestCustomStatus(t *testing.T) {
 		checkError(t, "disabled clear", bob.Delete("/users/me/status/custom"), 501, "api.custom_status.disabled")
 	}, func(c *config.Config) { c.EnableCustomUserStatuses = false })
 }
+
+func TestSavedPostsUnreadAndPostInfo(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		bob := s.SignUp("bob")
+		eve := s.SignUp("eve")
+		team := admin.CreateTeam("crew", true)
+		other := admin.CreateTeam("other", true)
+		closed := admin.CreateTeam("closed", false)
+		admin.AddToTeam(team.ID, bob.UserID)
+		admin.AddToTeam(other.ID, bob.UserID)
+		pub := admin.CreateChannel(team.ID, "general", "O")
+		priv := admin.CreateChannel(team.ID, "inner", "P")
+		elsewhere := admin.CreateChannel(other.ID, "far", "O")
+		secret := admin.CreateChannel(closed.ID, "vault", "O")
+		for _, ch := range []*model.Channel{pub, priv, elsewhere} {
+			admin.Post("/channels/"+ch.ID+"/members", map[string]string{"user_id": bob.UserID}).Expect(http.StatusCreated)
+		}
+		p1 := admin.CreatePost(pub.ID, "first", "")
+		p2 := admin.CreatePost(priv.ID, "private one", "")
+		p3 := admin.CreatePost(elsewhere.ID, "far away", "")
+		p4 := admin.CreatePost(pub.ID, "deleted later", "")
+		var dm model.Channel
+		bob.Post("/channels/direct", []string{bob.UserID, admin.UserID}).Expect(http.StatusCreated).JSON(&dm)
+		p5 := admin.CreatePost(dm.ID, "direct", "")
+		flag := func(ids ...string) {
+			var prefs []model.Preference
+			for _, id := range ids {
+				prefs = append(prefs, model.Preference{UserID: bob.UserID, Category: "flagged_post", Name: id, Value: "true"})
+			}
+			bob.Put("/users/me/preferences", prefs).Expect(http.StatusOK)
+		}
+		flag(p1.ID, p2.ID, p3.ID, p4.ID, p5.ID)
+		admin.Delete("/posts/" + p4.ID).Expect(http.StatusOK)
+		// Removed from the private channel: its saved post is no longer shown.
+		admin.Delete("/channels/" + priv.ID + "/members/" + bob.UserID).Expect(http.StatusOK)
+
+		saved := func(q string) []string {
+			t.Helper()
+			var l model.PostList
+			bob.Get("/users/me/posts/flagged" + q).Expect(http.StatusOK).JSON(&l)
+			for _, id := range l.Order {
+				if l.Posts[id] == nil {
+					t.Fatalf("order without post: %v", l.Order)
+				}
+			}
+			return l.Order
+		}
+		if got := strings.Join(saved(""), ","); got != p5.ID+","+p3.ID+","+p1.ID {
+			t.Errorf("saved posts = %s, want p5,p3,p1", got)
+		}
+		if got := strings.Join(saved("?team_id="+team.ID), ","); got != p5.ID+","+p1.ID {
+			t.Errorf("saved posts in team = %s, want p5 (DM) and p1", got)
+		}
+		if got := strings.Join(saved("?channel_id="+elsewhere.ID), ","); got != p3.ID {
+			t.Errorf("saved posts in channel = %s", got)
+		}
+		if got := saved("?page=1&per_page=2"); len(got) != 1 || got[0] != p1.ID {
+			t.Errorf("second page = %v", got)
+		}
+		if got := saved("?per_page=0"); len(got) != 0 {
+			t.Errorf("per_page=0: %v", got)
+		}
+		if r := eve.Get("/users/me/posts/flagged"); string(rawJSON(t, r.Expect(http.StatusOK).Body)["order"]) != "[]" {
+			t.Errorf("nothing saved: %s", r.Body)
+		}
+
+		// Mark unread from a post: it and what follows are unread again; the
+		// mention among them counts.
+		q1 := admin.CreatePost(pub.ID, "hello @bob", "")
+		admin.CreatePost(pub.ID, "reply", q1.ID)
+		admin.CreatePost(pub.ID, "more", "")
+		bob.Post("/channels/members/me/view", map[string]string{"channel_id": pub.ID}).Expect(http.StatusOK)
+		var before model.ChannelMember
+		bob.Get("/channels/" + pub.ID + "/members/me").Expect(http.StatusOK).JSON(&before)
+		r := bob.Post("/users/me/posts/"+q1.ID+"/set_unread", map[string]bool{"collapsed_threads_supported": true}).Expect(http.StatusOK)
+		var at model.ChannelUnreadAt
+		r.JSON(&at)
+		raw := rawJSON(t, r.Body)
+		for _, k := range []string{"team_id", "user_id", "channel_id", "msg_count", "mention_count", "mention_count_root",
+			"urgent_mention_count", "msg_count_root", "last_viewed_at", "notify_props"} {
+			if _, ok := raw[k]; !ok {
+				t.Errorf("ChannelUnreadAt lacks %s: %s", k, r.Body)
+			}
+		}
+		if at.ChannelID != pub.ID || at.TeamID != team.ID || at.UserID != bob.UserID || at.LastViewedAt != q1.CreateAt-1 ||
+			at.MsgCount != before.MsgCount-3 || at.MsgCountRoot != before.MsgCountRoot-2 || at.MentionCount != 1 || at.MentionCountRoot != 1 {
+			t.Errorf("set_unread = %+v (member before %+v)", at, before)
+		}
+		var un model.ChannelUnread
+		bob.Get("/users/me/channels/" + pub.ID + "/unread").Expect(http.StatusOK).JSON(&un)
+		if un.MsgCount != 3 || un.MentionCount != 1 {
+			t.Errorf("unread after set_unread: %+v", un)
+		}
+
+		// Post info: where the post is and whether the caller is in it.
+		info := func(c *apitest.Client, id string) model.PostInfo {
+			t.Helper()
+			var pi model.PostInfo
+			c.Get("/posts/" + id + "/info").Expect(http.StatusOK).JSON(&pi)
+			return pi
+		}
+		carol := s.SignUp("carol")
+		admin.AddToTeam(team.ID, carol.UserID)
+		if pi := info(carol, p1.ID); pi.ChannelID != pub.ID || pi.ChannelType != "O" || pi.ChannelDisplayName != "general" ||
+			pi.HasJoinedChannel || pi.TeamID != team.ID || pi.TeamType != "O" || pi.TeamDisplayName != team.DisplayName || !pi.HasJoinedTeam {
+			t.Errorf("post info, team member not in channel: %+v", pi)
+		}
+		if pi := info(eve, p1.ID); pi.HasJoinedTeam || pi.HasJoinedChannel || pi.TeamID != team.ID {
+			t.Errorf("post info, open team not joined: %+v", pi)
+		}
+		if pi := info(bob, p5.ID); !pi.HasJoinedChannel || pi.TeamID != "" || pi.ChannelType != "D" {
+			t.Errorf("post info, DM: %+v", pi)
+		}
+
+		notFound := "app.post.get.app_error"
+		sp := admin.CreatePost(secret.ID, "in a closed team", "")
+		for _, tc := range []refusal{
+			{"info of a private channel not joined", carol, "GET", "/posts/" + p2.ID + "/info", nil, 404, notFound},
+			{"info of a DM of others", carol, "GET", "/posts/" + p5.ID + "/info", nil, 404, notFound},
+			{"info in an invite-only team not joined", bob, "GET", "/posts/" + sp.ID + "/info", nil, 404, notFound},
+			{"info of a deleted post", bob, "GET", "/posts/" + p4.ID + "/info", nil, 404, notFound},
+			{"info of no post", bob, "GET", "/posts/" + model.NewID() + "/info", nil, 404, notFound},
+			{"someone else's saved posts", eve, "GET", "/users/" + bob.UserID + "/posts/flagged", nil, 403, "api.context.permissions.app_error"},
+			{"saved posts, bad team id", bob, "GET", "/users/me/posts/flagged?team_id=x", nil, 400, "api.context.invalid_url_param.app_error"},
+			{"set_unread for someone else", eve, "POST", "/users/" + bob.UserID + "/posts/" + q1.ID + "/set_unread", nil, 403, "api.context.permissions.app_error"},
+			{"set_unread in a channel not readable", carol, "POST", "/users/me/posts/" + p2.ID + "/set_unread", nil, 403, "api.context.permissions.app_error"},
+			{"set_unread in a public channel not joined", carol, "POST", "/users/me/posts/" + p1.ID + "/set_unread", nil, 404, "app.channel.get_member.missing.app_error"},
+		} {
+			checkError(t, tc.name, tc.c.Do(tc.method, tc.path, tc.body), tc.status, tc.id)
+		}
+		admin.Get("/posts/" + p2.ID + "/info").Expect(http.StatusOK)
+	})
+}

@@ -19,6 +19,9 @@ func (h *Handler) postRoutes() {
 	h.post("/posts/{post_id}/unpin", h.unpin)
 	h.get("/channels/{channel_id}/posts", h.channelPosts)
 	h.get("/users/{user_id}/channels/{channel_id}/posts/unread", h.postsAroundUnread)
+	h.get("/users/{user_id}/posts/flagged", h.flaggedPosts)
+	h.post("/users/{user_id}/posts/{post_id}/set_unread", h.setUnread)
+	h.get("/posts/{post_id}/info", h.postInfo)
 
 	h.post("/posts/{post_id}/actions/{action_id:name}", h.doPostAction)
 	h.post("/reactions", h.saveReaction)
@@ -281,4 +284,64 @@ func (h *Handler) doPostAction(c *Context) error {
 		return err
 	}
 	return c.ok(resp)
+}
+
+// optionalID reads an id query parameter that may be absent.
+func (c *Context) optionalID(name string) (string, error) {
+	v := c.query(name)
+	if v != "" && !model.IsValidID(v) {
+		return "", model.ErrInvalidURLParam(name)
+	}
+	return v, nil
+}
+
+func (h *Handler) flaggedPosts(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	teamID, err := c.optionalID("team_id")
+	if err != nil {
+		return err
+	}
+	channelID, err := c.optionalID("channel_id")
+	if err != nil {
+		return err
+	}
+	page, perPage := c.paging()
+	l, err := c.app.FlaggedPosts(c.ctx, c.Session, userID, teamID, channelID, page, perPage)
+	if err != nil {
+		return err
+	}
+	return c.ok(l)
+}
+
+func (h *Handler) setUnread(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	postID, err := c.idParam("post_id")
+	if err != nil {
+		return err
+	}
+	// The body ({"collapsed_threads_supported": true}) only matters with
+	// collapsed threads, which are off.
+	out, err := c.app.MarkUnreadFromPost(c.ctx, c.Session, userID, postID)
+	if err != nil {
+		return err
+	}
+	return c.ok(out)
+}
+
+func (h *Handler) postInfo(c *Context) error {
+	postID, err := c.idParam("post_id")
+	if err != nil {
+		return err
+	}
+	info, err := c.app.PostInfo(c.ctx, c.Session, postID)
+	if err != nil {
+		return err
+	}
+	return c.ok(info)
 }

@@ -221,3 +221,35 @@ type GroupsWithCount struct {
 	Groups          []any `json:"groups"`
 	TotalGroupCount int64 `json:"total_group_count"`
 }
+
+// UnreadCounts is what a member has not read after marking a post unread.
+type UnreadCounts struct {
+	Posts, Roots, Mentions, MentionsRoot int64
+}
+
+// ChannelUnreadAt is a member's unread state after POST …/set_unread.
+type ChannelUnreadAt struct {
+	TeamID             string    `json:"team_id"`
+	UserID             string    `json:"user_id"`
+	ChannelID          string    `json:"channel_id"`
+	MsgCount           int64     `json:"msg_count"`
+	MentionCount       int64     `json:"mention_count"`
+	MentionCountRoot   int64     `json:"mention_count_root"`
+	UrgentMentionCount int64     `json:"urgent_mention_count"`
+	MsgCountRoot       int64     `json:"msg_count_root"`
+	LastViewedAt       int64     `json:"last_viewed_at"`
+	NotifyProps        StringMap `json:"notify_props"`
+}
+
+// PostInfo tells where a post is and whether the caller is in that channel
+// and team, for permalinks into channels not joined.
+type PostInfo struct {
+	ChannelID          string `json:"channel_id"`
+	ChannelType        string `json:"channel_type"`
+	ChannelDisplayName string `json:"channel_display_name"`
+	HasJoinedChannel   bool   `json:"has_joined_channel"`
+	TeamID             string `json:"team_id"`
+	TeamType           string `json:"team_type"`
+	TeamDisplayName    string `json:"team_display_name"`
+	HasJoinedTeam      bool   `json:"has_joined_team"`
+}

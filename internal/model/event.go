@@ -11,6 +11,7 @@ const (
 	EventReactionRemoved      = "reaction_removed"
 	EventTyping               = "typing"
 	EventChannelViewed        = "channel_viewed"
+	EventPostUnread           = "post_unread"
 	EventChannelCreated       = "channel_created"
 	EventChannelUpdated       = "channel_updated"
 	EventChannelDeleted       = "channel_deleted"

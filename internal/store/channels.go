@@ -31,6 +31,9 @@ type ChannelStore interface {
 	// ListChannelMembersWithTeamData pages through all the user's memberships, by channel id.
 	ListChannelMembersWithTeamData(ctx context.Context, userID string, p Page) ([]*model.ChannelMemberWithTeamData, error)
 	DeleteChannelMember(ctx context.Context, channelID, userID string) error
+	// MarkUnread sets a member back to having read up to lastViewedAt, with
+	// unread posts (roots) unread after it and the given mention counts.
+	MarkUnread(ctx context.Context, channelID, userID string, lastViewedAt int64, u model.UnreadCounts, at int64) error
 	// DeleteTeamChannelMembers removes the user from every channel of a team.
 	DeleteTeamChannelMembers(ctx context.Context, teamID, userID string) error
 	CountChannelMembers(ctx context.Context, channelID string) (int64, error)

@@ -280,6 +280,15 @@ func (s *SQLStore) ViewChannel(ctx context.Context, channelID, userID string, at
 	return lastPostAt, err
 }
 
+func (s *SQLStore) MarkUnread(ctx context.Context, channelID, userID string, lastViewedAt int64, u model.UnreadCounts, at int64) error {
+	return s.execOne(ctx, `UPDATE channel_members SET last_viewed_at = ?,
+		msg_count = (SELECT total_msg_count FROM channels WHERE id = ?) - ?,
+		msg_count_root = (SELECT total_msg_count_root FROM channels WHERE id = ?) - ?,
+		mention_count = ?, mention_count_root = ?, urgent_mention_count = 0, last_update_at = ?
+		WHERE channel_id = ? AND user_id = ?`, lastViewedAt, channelID, u.Posts, channelID, u.Roots, u.Mentions, u.MentionsRoot,
+		at, channelID, userID)
+}
+
 func (s *SQLStore) IncrementMentions(ctx context.Context, channelID string, userIDs []string, isRoot bool) error {
 	if len(userIDs) == 0 {
 		return nil
