@@ -445,3 +445,96 @@ func TestSavedPostsUnreadAndPostInfo(t *testing.T) {
 		admin.Get("/posts/" + p2.ID + "/info").Expect(http.StatusOK)
 	})
 }
+
+func TestFileSearch(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		bob := s.SignUp("bob")
+		eve := s.SignUp("eve")
+		team := admin.CreateTeam("crew", true)
+		other := admin.CreateTeam("other", true)
+		admin.AddToTeam(team.ID, bob.UserID)
+		admin.AddToTeam(other.ID, bob.UserID)
+		admin.AddToTeam(team.ID, eve.UserID)
+		pub := admin.CreateChannel(team.ID, "general", "O")
+		priv := admin.CreateChannel(team.ID, "inner", "P")
+		far := admin.CreateChannel(other.ID, "far", "O")
+		for _, ch := range []*model.Channel{pub, far} {
+			admin.Post("/channels/"+ch.ID+"/members", map[string]string{"user_id": bob.UserID}).Expect(http.StatusCreated)
+		}
+		attach := func(c *apitest.Client, ch *model.Channel, name string) string {
+			t.Helper()
+			var up struct {
+				FileInfos []model.FileInfo `json:"file_infos"`
+			}
+			c.Upload(ch.ID, apitest.FilePart{Name: name, Data: []byte("data of " + name)}).Expect(http.StatusCreated).JSON(&up)
+			c.Post("/posts", map[string]any{"channel_id": ch.ID, "message": "file", "file_ids": []string{up.FileInfos[0].ID}}).
+				Expect(http.StatusCreated)
+			return up.FileInfos[0].ID
+		}
+		report := attach(admin, pub, "Quarterly-Report.pdf")
+		notes := attach(bob, pub, "meeting notes.txt")
+		farReport := attach(admin, far, "report-far.pdf")
+		attach(admin, priv, "report-secret.pdf")
+		// Uploaded but never posted: not searchable.
+		admin.Upload(pub.ID, apitest.FilePart{Name: "report-draft.pdf", Data: []byte("x")}).Expect(http.StatusCreated)
+
+		find := func(c *apitest.Client, path string, body map[string]any) []string {
+			t.Helper()
+			r := c.Post(path, body).Expect(http.StatusOK)
+			raw := rawJSON(t, r.Body)
+			for _, k := range []string{"order", "file_infos", "next_file_info_id", "prev_file_info_id"} {
+				if _, ok := raw[k]; !ok {
+					t.Fatalf("file search answer lacks %s: %s", k, r.Body)
+				}
+			}
+			var l model.FileInfoList
+			r.JSON(&l)
+			for _, id := range l.Order {
+				if l.FileInfos[id] == nil {
+					t.Fatalf("order without file info: %s", r.Body)
+				}
+			}
+			return l.Order
+		}
+		teamPath := "/teams/" + team.ID + "/files/search"
+		if got := find(bob, teamPath, map[string]any{"terms": "report"}); len(got) != 1 || got[0] != report {
+			t.Errorf("team search for report = %v, want only the general channel's", got)
+		}
+		if got := find(bob, "/files/search", map[string]any{"terms": "REPORT"}); len(got) != 2 || got[0] != farReport || got[1] != report {
+			t.Errorf("all-teams search = %v", got)
+		}
+		if got := find(bob, "/files/search", map[string]any{"terms": "ext:txt"}); len(got) != 1 || got[0] != notes {
+			t.Errorf("ext:txt = %v", got)
+		}
+		if got := find(bob, "/files/search", map[string]any{"terms": "report -far"}); len(got) != 1 || got[0] != report {
+			t.Errorf("report -far = %v", got)
+		}
+		if got := find(bob, "/files/search", map[string]any{"terms": "report in:far"}); len(got) != 1 || got[0] != farReport {
+			t.Errorf("report in:far = %v", got)
+		}
+		if got := find(bob, "/files/search", map[string]any{"terms": "from:bob"}); len(got) != 1 || got[0] != notes {
+			t.Errorf("from:bob = %v", got)
+		}
+		if got := find(bob, "/files/search", map[string]any{"terms": "notes quarterly", "is_or_search": true}); len(got) != 2 {
+			t.Errorf("or search = %v", got)
+		}
+		if got := find(bob, "/files/search", map[string]any{"terms": "report", "per_page": 1, "page": 1}); len(got) != 1 || got[0] != report {
+			t.Errorf("second page = %v", got)
+		}
+		if got := find(eve, "/files/search", map[string]any{"terms": "report"}); len(got) != 0 {
+			t.Errorf("eve, in no channel with files, finds %v", got)
+		}
+		if got := find(admin, teamPath, map[string]any{"terms": "secret"}); len(got) != 1 {
+			t.Errorf("the member of the private channel finds %v", got)
+		}
+		for _, tc := range []refusal{
+			{"no terms", bob, "POST", teamPath, map[string]any{}, 400, "api.context.invalid_body_param.app_error"},
+			{"empty terms", bob, "POST", "/files/search", map[string]any{"terms": " "}, 400, "api.context.invalid_body_param.app_error"},
+			{"team not joined", s.SignUp("zed"), "POST", teamPath, map[string]any{"terms": "report"}, 403, "api.context.permissions.app_error"},
+			{"no session", s.Anon(), "POST", "/files/search", map[string]any{"terms": "report"}, 401, "api.context.session_expired.app_error"},
+		} {
+			checkError(t, tc.name, tc.c.Do(tc.method, tc.path, tc.body), tc.status, tc.id)
+		}
+	})
+}

@@ -190,6 +190,7 @@ var mustReveal = []string{
 	"POST /posts/ids", "POST /channels/search", "GET /users/{user_id}/teams/{team_id}/channels",
 	"POST /teams/{team_id}/channels/search", "GET /uploads/{upload_id}", "GET /users/{user_id}/uploads",
 	"GET /users/{user_id}/posts/flagged", "GET /posts/{post_id}/info", "GET /users/{user_id}/channels",
+	"POST /teams/{team_id}/files/search", "POST /files/search",
 }
 
 // positiveControl runs the owner, who may see everything, through the read
