@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -305,11 +307,13 @@ func TestCustomStatus(t *testing.T) {
 			{"recent without text", bob, "DELETE", "/users/me/status/custom/recent", map[string]any{}, 400, bad},
 		})
 	})
-	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
-		bob := s.SignUp("bob")
-		checkError(t, "disabled", bob.Put("/users/me/status/custom", map[string]any{"text": "x"}), 501, "api.custom_status.disabled")
-		checkError(t, "disabled clear", bob.Delete("/users/me/status/custom"), 501, "api.custom_status.disabled")
-	}, func(c *config.Config) { c.EnableCustomUserStatuses = false })
+	t.Run("disabled", func(t *testing.T) {
+		apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+			bob := s.SignUp("bob")
+			checkError(t, "disabled", bob.Put("/users/me/status/custom", map[string]any{"text": "x"}), 501, "api.custom_status.disabled")
+			checkError(t, "disabled clear", bob.Delete("/users/me/status/custom"), 501, "api.custom_status.disabled")
+		}, func(c *config.Config) { c.EnableCustomUserStatuses = false })
+	})
 }
 
 func TestSavedPostsUnreadAndPostInfo(t *testing.T) {
@@ -536,5 +540,66 @@ func TestFileSearch(t *testing.T) {
 		} {
 			checkError(t, tc.name, tc.c.Do(tc.method, tc.path, tc.body), tc.status, tc.id)
 		}
+	})
+}
+
+func TestRedirectLocation(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/short":
+			http.Redirect(w, r, "https://example.com/long/path", http.StatusMovedPermanently)
+		case "/hop":
+			http.Redirect(w, r, "/short", http.StatusFound)
+		default:
+			w.WriteHeader(http.StatusOK)
+		}
+	}))
+	defer target.Close()
+	loc := func(t *testing.T, c *apitest.Client, u string) string {
+		t.Helper()
+		var m map[string]string
+		c.Get("/redirect_location?url=" + url.QueryEscape(u)).Expect(http.StatusOK).JSON(&m)
+		v, ok := m["location"]
+		if !ok {
+			t.Fatalf("no location key: %v", m)
+		}
+		return v
+	}
+	// Subtests with their own names: a second Each in one test would name its
+	// SQLite directory …sqlite#01, and the # cuts the database URI short.
+	t.Run("allowed", func(t *testing.T) {
+		apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+			bob := s.SignUp("bob")
+			if got := loc(t, bob, target.URL+"/short"); got != "https://example.com/long/path" {
+				t.Errorf("short link: %q", got)
+			}
+			// One hop only: the first Location, not followed.
+			if got := loc(t, bob, target.URL+"/hop"); got != "/short" {
+				t.Errorf("two hops: %q", got)
+			}
+			if got := loc(t, bob, target.URL+"/plain"); got != "" {
+				t.Errorf("no redirect: %q", got)
+			}
+			if got := loc(t, bob, "file:///etc/passwd"); got != "" {
+				t.Errorf("file URL: %q", got)
+			}
+			checkError(t, "no url", bob.Get("/redirect_location"), 400, "api.context.invalid_body_param.app_error")
+			checkError(t, "no session", s.Anon().Get("/redirect_location?url=x"), 401, "api.context.session_expired.app_error")
+		}, func(c *config.Config) { c.AllowedInternalHosts = "127.0.0.1" })
+	})
+	t.Run("guarded", func(t *testing.T) {
+		apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+			// Internal addresses are refused by the guard: the answer tells nothing.
+			if got := loc(t, s.SignUp("bob"), target.URL+"/short"); got != "" {
+				t.Errorf("internal address answered %q", got)
+			}
+		})
+	})
+	t.Run("previews off", func(t *testing.T) {
+		apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+			if got := loc(t, s.SignUp("bob"), target.URL+"/short"); got != "" {
+				t.Errorf("link previews off answered %q", got)
+			}
+		}, func(c *config.Config) { c.AllowedInternalHosts = "127.0.0.1"; c.EnableLinkPreviews = false })
 	})
 }

@@ -15,6 +15,7 @@ func (h *Handler) systemRoutes() {
 	// No user limit: Mattermost's load metric is 0 then.
 	h.get("/license/load_metric", func(c *Context) error { return c.ok(map[string]int{"load": 0}) })
 	h.get("/system/timezones", h.timezones)
+	h.get("/redirect_location", h.redirectLocation, authTrusted)
 	h.post("/logs", h.clientLog, authOptional)
 	// Client performance reports: Mattermost answers 200 with an empty body
 	// when client metrics are off, as they are on Parley.
@@ -188,6 +189,14 @@ func (h *Handler) teamGroups(c *Context) error {
 		return err
 	}
 	return c.ok(gs)
+}
+
+func (h *Handler) redirectLocation(c *Context) error {
+	u := c.query("url")
+	if u == "" {
+		return model.ErrInvalidBody("url")
+	}
+	return c.ok(map[string]string{"location": c.app.RedirectLocation(c.ctx, u)})
 }
 
 func (h *Handler) timezones(c *Context) error { return c.ok(supportedTimezones) }
