@@ -603,3 +603,40 @@ func TestRedirectLocation(t *testing.T) {
 		}, func(c *config.Config) { c.AllowedInternalHosts = "127.0.0.1"; c.EnableLinkPreviews = false })
 	})
 }
+
+func TestUsersInChannelAdminsFirst(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		zed := s.SignUp("zed") // first account: system admin, creates the channel, is its admin
+		amy := s.SignUp("amy")
+		bea := s.SignUp("bea")
+		team := zed.CreateTeam("crew", true)
+		zed.AddToTeam(team.ID, amy.UserID)
+		zed.AddToTeam(team.ID, bea.UserID)
+		ch := zed.CreateChannel(team.ID, "room", "O")
+		for _, c := range []*apitest.Client{amy, bea} {
+			zed.Post("/channels/"+ch.ID+"/members", map[string]string{"user_id": c.UserID}).Expect(http.StatusCreated)
+		}
+		names := func(q string) string {
+			t.Helper()
+			var us []model.User
+			amy.Get("/users?in_channel=" + ch.ID + q).Expect(http.StatusOK).JSON(&us)
+			var out []string
+			for _, u := range us {
+				out = append(out, u.Username)
+			}
+			return strings.Join(out, ",")
+		}
+		if got := names("&sort=admin"); got != "zed,amy,bea" {
+			t.Errorf("sort=admin: %s", got)
+		}
+		zed.Put("/channels/"+ch.ID+"/members/"+bea.UserID+"/schemeRoles", map[string]bool{"scheme_admin": true, "scheme_user": true}).
+			Expect(http.StatusOK)
+		if got := names("&sort=admin"); got != "bea,zed,amy" {
+			t.Errorf("sort=admin with two admins: %s", got)
+		}
+		if got := names(""); got != "amy,bea,zed" {
+			t.Errorf("default sort: %s", got)
+		}
+		checkError(t, "admin sort needs a channel", amy.Get("/users?in_team="+team.ID+"&sort=admin"), 400, "api.context.invalid_url_param.app_error")
+	})
+}

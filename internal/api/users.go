@@ -276,6 +276,10 @@ func (c *Context) listFilter() (store.UserFilter, error) {
 			return f, model.ErrInvalidURLParam("sort")
 		}
 		f.Sort = ""
+	case "admin":
+		if f.InChannel == "" {
+			return f, model.ErrInvalidURLParam("sort")
+		}
 	default:
 		return f, model.ErrInvalidURLParam("sort")
 	}
