@@ -1,6 +1,11 @@
 package api_test
 
 import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -639,4 +644,99 @@ func TestUsersInChannelAdminsFirst(t *testing.T) {
 		}
 		checkError(t, "admin sort needs a channel", amy.Get("/users?in_team="+team.ID+"&sort=admin"), 400, "api.context.invalid_url_param.app_error")
 	})
+}
+
+// A slash command gives its integration a trigger id; the integration opens a
+// dialog with it, the user's clients are told, and the user's answer goes to
+// the dialog's URL, whose field errors come back.
+func TestInteractiveDialogs(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := newChannelWorld(t, s)
+		events := make(chan *model.Event, 16)
+		unsub := s.Srv.App.Bus().Subscribe(func(ev *model.Event) {
+			if ev.Event == model.EventOpenDialog {
+				events <- ev
+			}
+		})
+		t.Cleanup(unsub)
+		rec, srv := newRecorder(t, func(r *http.Request) (int, string, string) {
+			if r.URL.Path == "/submit" {
+				return 200, "application/json", `{"errors":{"size":"too big"}}`
+			}
+			return 200, "application/json", `{"text":"opening"}`
+		})
+		w.admin.Post("/commands", map[string]any{"team_id": w.team.ID, "trigger": "ask", "method": "P", "url": srv.URL + "/cmd"}).
+			Expect(http.StatusCreated)
+		w.bob.Post("/commands/execute", map[string]string{"channel_id": w.public.ID, "team_id": w.team.ID, "command": "/ask"}).
+			Expect(http.StatusOK)
+		trigger := rec.forms[0].Get("trigger_id")
+		if trigger == "" {
+			t.Fatal("command call without trigger_id")
+		}
+		dialog := map[string]any{"callback_id": "cb1", "title": "Order", "elements": []map[string]any{
+			{"display_name": "Size", "name": "size", "type": "text"}}, "state": "st"}
+		anon := s.Anon()
+		anon.Post("/actions/dialogs/open", map[string]any{"trigger_id": trigger, "url": srv.URL + "/submit", "dialog": dialog}).
+			Expect(http.StatusOK)
+		select {
+		case ev := <-events:
+			js, _ := ev.Data["dialog"].(string)
+			var got model.OpenDialogRequest
+			if ev.Broadcast.UserID != w.bob.UserID || json.Unmarshal([]byte(js), &got) != nil || got.URL != srv.URL+"/submit" ||
+				got.Dialog["title"] != "Order" || got.TriggerID == "" || got.TriggerID == trigger {
+				t.Fatalf("open_dialog: %+v %s", ev.Broadcast, js)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no open_dialog event")
+		}
+
+		r := w.bob.Post("/actions/dialogs/submit", map[string]any{"url": srv.URL + "/submit", "callback_id": "cb1", "state": "st",
+			"channel_id": w.public.ID, "team_id": w.team.ID, "submission": map[string]any{"size": "XXL"}, "user_id": w.carol.UserID}).
+			Expect(http.StatusOK)
+		var resp model.SubmitDialogResponse
+		r.JSON(&resp)
+		if resp.Errors["size"] != "too big" {
+			t.Errorf("submit answer: %s", r.Body)
+		}
+		sent := rec.jsons[len(rec.jsons)-1]
+		sub, _ := sent["submission"].(map[string]any)
+		if sent["type"] != "dialog_submission" || sent["user_id"] != w.bob.UserID || sent["callback_id"] != "cb1" ||
+			sent["channel_id"] != w.public.ID || sub["size"] != "XXL" || sent["url"] != nil {
+			t.Errorf("sent to the integration: %v", sent)
+		}
+
+		forged := base64.RawURLEncoding.EncodeToString([]byte(model.NewID() + ":" + w.carol.UserID + ":" +
+			strconv.FormatInt(model.Now(), 10) + ":AAAA"))
+		for _, tc := range []refusal{
+			{"forged trigger id", anon, "POST", "/actions/dialogs/open", map[string]any{"trigger_id": forged, "url": srv.URL, "dialog": dialog},
+				400, "interactive_message.decode_trigger_id.verify_signature_failed"},
+			{"garbage trigger id", anon, "POST", "/actions/dialogs/open", map[string]any{"trigger_id": "!!", "url": srv.URL, "dialog": dialog},
+				400, "interactive_message.decode_trigger_id.base64_decode_failed"},
+			{"open without url", anon, "POST", "/actions/dialogs/open", map[string]any{"trigger_id": trigger, "dialog": dialog},
+				400, "api.context.invalid_body_param.app_error"},
+			{"submit without url", w.bob, "POST", "/actions/dialogs/submit", map[string]any{"channel_id": w.public.ID, "team_id": w.team.ID},
+				400, "api.context.invalid_body_param.app_error"},
+			{"submit in a channel not readable", w.carol, "POST", "/actions/dialogs/submit", map[string]any{"url": srv.URL + "/submit",
+				"channel_id": w.private.ID, "team_id": w.team.ID}, 403, "api.context.permissions.app_error"},
+			{"submit without session", anon, "POST", "/actions/dialogs/submit", map[string]any{"url": srv.URL + "/submit"},
+				401, "api.context.session_expired.app_error"},
+			{"submit to an integration that fails", w.bob, "POST", "/actions/dialogs/submit", map[string]any{"url": "http://127.0.0.1:1/x",
+				"channel_id": w.public.ID, "team_id": w.team.ID}, 400, "api.post.do_action.action_integration.app_error"},
+		} {
+			checkError(t, tc.name, tc.c.Do(tc.method, tc.path, tc.body), tc.status, tc.id)
+		}
+		// A trigger id lasts as long as an integration call may: one signed
+		// with the server's key a minute ago has expired.
+		hexKey, err := s.Srv.App.Store().GetSystem(context.Background(), "trigger_id_secret")
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _ := hex.DecodeString(hexKey)
+		payload := model.NewID() + ":" + w.bob.UserID + ":" + strconv.FormatInt(model.Now()-60_000, 10)
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(payload))
+		old := base64.RawURLEncoding.EncodeToString([]byte(payload + ":" + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))))
+		checkError(t, "expired trigger id", anon.Post("/actions/dialogs/open", map[string]any{"trigger_id": old,
+			"url": srv.URL, "dialog": dialog}), 400, "interactive_message.decode_trigger_id.expired")
+	}, func(c *config.Config) { integrationConfig(c); c.IntegrationTimeoutSec = 30 })
 }

@@ -24,6 +24,10 @@ func (h *Handler) postRoutes() {
 	h.get("/posts/{post_id}/info", h.postInfo)
 
 	h.post("/posts/{post_id}/actions/{action_id:name}", h.doPostAction)
+	// The trigger id, signed by Parley, is what authenticates an integration
+	// opening a dialog, as in Mattermost.
+	h.post("/actions/dialogs/open", h.openDialog, authOptional)
+	h.post("/actions/dialogs/submit", h.submitDialog)
 	h.post("/reactions", h.saveReaction)
 	h.get("/posts/{post_id}/reactions", h.reactions)
 	h.post("/posts/ids/reactions", h.reactionsForPosts)
@@ -344,4 +348,27 @@ func (h *Handler) postInfo(c *Context) error {
 		return err
 	}
 	return c.ok(info)
+}
+
+func (h *Handler) openDialog(c *Context) error {
+	var req model.OpenDialogRequest
+	if err := c.decode(&req, "dialog"); err != nil {
+		return err
+	}
+	if err := c.app.OpenDialog(c.ctx, &req); err != nil {
+		return err
+	}
+	return c.statusOK()
+}
+
+func (h *Handler) submitDialog(c *Context) error {
+	var req model.SubmitDialogRequest
+	if err := c.decode(&req, "dialog"); err != nil {
+		return err
+	}
+	out, err := c.app.SubmitDialog(c.ctx, c.Session, &req)
+	if err != nil {
+		return err
+	}
+	return c.ok(out)
 }

@@ -12,6 +12,7 @@ const (
 	EventTyping               = "typing"
 	EventChannelViewed        = "channel_viewed"
 	EventPostUnread           = "post_unread"
+	EventOpenDialog           = "open_dialog"
 	EventChannelCreated       = "channel_created"
 	EventChannelUpdated       = "channel_updated"
 	EventChannelDeleted       = "channel_deleted"
