@@ -740,3 +740,65 @@ func TestInteractiveDialogs(t *testing.T) {
 			"url": srv.URL, "dialog": dialog}), 400, "interactive_message.decode_trigger_id.expired")
 	}, func(c *config.Config) { integrationConfig(c); c.IntegrationTimeoutSec = 30 })
 }
+
+func TestGroupMessageToPrivateChannel(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := newChannelWorld(t, s) // the GM is bob, dave and admin, all in staff
+		solo := w.admin.CreateTeam("solo", true)
+		w.admin.AddToTeam(solo.ID, w.bob.UserID)
+		w.bob.CreatePost(w.gm.ID, "before the conversion", "")
+
+		var teams []model.Team
+		w.bob.Get("/channels/" + w.gm.ID + "/common_teams").Expect(http.StatusOK).JSON(&teams)
+		if len(teams) != 1 || teams[0].ID != w.team.ID {
+			t.Fatalf("common teams: %+v", teams)
+		}
+		var dmTeams []model.Team
+		w.bob.Get("/channels/" + w.dm.ID + "/common_teams").Expect(http.StatusOK).JSON(&dmTeams)
+		if len(dmTeams) != 1 {
+			t.Errorf("DM common teams: %+v", dmTeams)
+		}
+		path := "/channels/" + w.gm.ID + "/convert_to_channel?team-id=" + w.team.ID
+		body := func(team, name string) map[string]string {
+			return map[string]string{"channel_id": w.gm.ID, "team_id": team, "display_name": "Project X", "name": name}
+		}
+		expectRefused(t, w.bob, []string{"/channels/" + w.gm.ID}, []refusal{
+			{"team not common", w.bob, "POST", path, body(solo.ID, "project-x"), 400, "app.channel.group_message_conversion.incorrect_team"},
+			{"not a member", w.carol, "POST", path, body(w.team.ID, "project-x"), 403, "api.context.permissions.app_error"},
+			{"ids differ", w.bob, "POST", path, map[string]string{"channel_id": w.dm.ID, "team_id": w.team.ID, "name": "x-y"}, 400,
+				"api.context.invalid_body_param.app_error"},
+			{"name taken", w.bob, "POST", path, body(w.team.ID, "general-talk"), 400, "store.sql_channel.update.exists.app_error"},
+			{"bad name", w.bob, "POST", path, body(w.team.ID, "no spaces here"), 400, "model.channel.is_valid.name.app_error"},
+			{"a DM", w.bob, "POST", "/channels/" + w.dm.ID + "/convert_to_channel", map[string]string{"channel_id": w.dm.ID,
+				"team_id": w.team.ID, "name": "dm-x", "display_name": "DM"}, 404, "app.channel.group_message_conversion.original_channel_not_gm"},
+			{"common teams of a public channel", w.bob, "GET", "/channels/" + w.public.ID + "/common_teams", nil, 400,
+				"app.channel.get_common_teams.incorrect_channel_type"},
+			{"common teams, not a member", w.carol, "GET", "/channels/" + w.gm.ID + "/common_teams", nil, 403, "api.context.permissions.app_error"},
+		})
+
+		var ch model.Channel
+		w.bob.Post(path, body(w.team.ID, "Project-X")).Expect(http.StatusOK).JSON(&ch)
+		if ch.ID != w.gm.ID || ch.Type != "P" || ch.TeamID != w.team.ID || ch.Name != "project-x" || ch.DisplayName != "Project X" {
+			t.Fatalf("converted: %+v", ch)
+		}
+		var got model.Channel
+		w.dave.Get("/teams/" + w.team.ID + "/channels/name/project-x").Expect(http.StatusOK).JSON(&got)
+		if got.ID != w.gm.ID {
+			t.Errorf("by name: %+v", got)
+		}
+		var m model.ChannelMember
+		w.bob.Get("/channels/" + ch.ID + "/members/me").Expect(http.StatusOK).JSON(&m)
+		if !m.SchemeAdmin {
+			t.Errorf("converter is not the channel admin: %+v", m)
+		}
+		posts := channelMessages(t, w.dave, ch.ID)
+		last := posts[len(posts)-1]
+		if len(posts) != 2 || posts[0].Message != "before the conversion" || last.Type != "system_gm_to_channel" ||
+			last.Props["convertedByUserId"] != w.bob.UserID || !strings.Contains(last.Message, "bob created this channel") {
+			t.Errorf("posts after conversion: %d, last %+v", len(posts), last)
+		}
+		checkError(t, "carol still cannot read it", w.carol.Get("/channels/"+ch.ID), 403, "api.context.permissions.app_error")
+		checkError(t, "converting twice", w.bob.Post(path, body(w.team.ID, "project-y")), 400,
+			"app.channel.get_common_teams.incorrect_channel_type")
+	})
+}

@@ -14,6 +14,8 @@ func (h *Handler) channelRoutes() {
 	h.put("/channels/{channel_id}/patch", h.patchChannel)
 	h.put("/channels/{channel_id}/privacy", h.channelPrivacy)
 	h.post("/channels/{channel_id}/restore", h.restoreChannel)
+	h.get("/channels/{channel_id}/common_teams", h.commonTeams)
+	h.post("/channels/{channel_id}/convert_to_channel", h.convertGroupMessage)
 	h.get("/channels/{channel_id}/stats", h.channelStats)
 	h.get("/channels/{channel_id}/pinned", h.pinnedPosts)
 	h.get("/channels/{channel_id}/timezones", func(c *Context) error { return c.ok([]string{}) })
@@ -519,6 +521,34 @@ func (h *Handler) userChannels(c *Context) error {
 		return err
 	}
 	return c.ok(cs)
+}
+
+func (h *Handler) commonTeams(c *Context) error {
+	id, err := c.idParam("channel_id")
+	if err != nil {
+		return err
+	}
+	ts, err := c.app.CommonTeams(c.ctx, c.Session, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(ts)
+}
+
+func (h *Handler) convertGroupMessage(c *Context) error {
+	id, err := c.idParam("channel_id")
+	if err != nil {
+		return err
+	}
+	var req model.GroupMessageConversion
+	if err := c.decode(&req, "body"); err != nil {
+		return err
+	}
+	ch, err := c.app.ConvertGroupMessage(c.ctx, c.Session, id, &req)
+	if err != nil {
+		return err
+	}
+	return c.ok(ch)
 }
 
 func (h *Handler) allUserChannels(c *Context) error {

@@ -253,3 +253,11 @@ type PostInfo struct {
 	TeamDisplayName    string `json:"team_display_name"`
 	HasJoinedTeam      bool   `json:"has_joined_team"`
 }
+
+// GroupMessageConversion is the body of POST /channels/{id}/convert_to_channel.
+type GroupMessageConversion struct {
+	ChannelID   string `json:"channel_id"`
+	TeamID      string `json:"team_id"`
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+}
