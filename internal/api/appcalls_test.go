@@ -151,6 +151,13 @@ func TestLoadTestStartupCalls(t *testing.T) {
 		}
 		outsider := s.SignUp("outsider")
 
+		// Nothing to test without push or email; the answer is Mattermost's.
+		if r := bob.Post("/notifications/test", nil); r.Status != 200 || string(rawJSON(t, r.Body)["status"]) != `"OK"` {
+			t.Errorf("notifications/test: %d %s", r.Status, r.Body)
+		}
+		checkError(t, "notifications/test needs a session", s.Anon().Post("/notifications/test", nil), 401,
+			"api.context.session_expired.app_error")
+
 		// Client performance reports are accepted and dropped.
 		if r := bob.Post("/client_perf", map[string]any{"version": "0.1.0", "start": 1, "end": 2}); r.Status != 200 || len(r.Body) != 0 {
 			t.Errorf("client_perf: %d %q", r.Status, r.Body)
