@@ -53,6 +53,8 @@ func TestVersionHeaderOnEveryResponseAndProbes404(t *testing.T) {
 			{"/static/plugins/com.mattermost.calls/remote_entry.js", 404, "404 page not found"},
 			{"/static", 404, "404 page not found"},
 			{"/api/v4/no/such/route", 404, `"api.context.404.app_error"`},
+			{"/api/v3/users/me", 404, `"api.context.404.app_error"`},
+			{"/api/v4", 404, `"api.context.404.app_error"`},
 			{"/api/v4/system/ping", 200, `"status":"OK"`},
 		}
 		for _, tc := range cases {

@@ -247,13 +247,15 @@ func clientProbe(p string) bool {
 func webHandler(dist fs.FS) http.Handler {
 	files := http.FileServerFS(dist)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		// Other methods, and API paths outside /api/v4 (/api/v3/…), get
+		// Mattermost's JSON 404 rather than the web client.
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || p == "api" || strings.HasPrefix(p, "api/") {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusNotFound)
 			_, _ = w.Write([]byte(`{"id":"api.context.404.app_error","message":"Sorry, we could not find the page.","detailed_error":"","status_code":404}`))
 			return
 		}
-		p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 		if clientProbe(p) {
 			// Apps count any 2xx from a plugin path as the plugin being
 			// enabled; Mattermost answers its plain 404 there.
