@@ -138,6 +138,11 @@ func TestLoadTestStartupCalls(t *testing.T) {
 		if len(p0) != 4 || len(p1) != 2 || len(p3) != 0 || p0[3]["channel_id"] == p1[0]["channel_id"] {
 			t.Errorf("pages: %d %d %d", len(p0), len(p1), len(p3))
 		}
+		var all []map[string]any
+		bob.Get("/users/me/channel_members?page=-1&per_page=2").Expect(http.StatusOK).JSON(&all)
+		if len(all) != 6 {
+			t.Errorf("page=-1: %d memberships, want all 6", len(all))
+		}
 		if r := bob.Get("/users/me/channel_members?per_page=0"); !isEmptyArray(r.Expect(http.StatusOK).Body) {
 			t.Errorf("per_page=0: %s", r.Body)
 		}

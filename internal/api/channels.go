@@ -573,6 +573,9 @@ func (h *Handler) allUserChannelMembers(c *Context) error {
 		return err
 	}
 	page, perPage := c.paging()
+	if c.query("page") == "-1" {
+		page = -1 // Mattermost's "all of them", as the web app asks at start-up
+	}
 	ms, err := c.app.AllChannelMembersForUser(c.ctx, c.Session, userID, page, perPage)
 	if err != nil {
 		return err

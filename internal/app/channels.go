@@ -286,15 +286,19 @@ func (a *App) AllChannelsForUser(ctx context.Context, s *model.Session, userID s
 }
 
 // AllChannelMembersForUser pages through the user's memberships in every
-// team, each with its team's names.
+// team, each with its team's names; page -1 is all of them.
 func (a *App) AllChannelMembersForUser(ctx context.Context, s *model.Session, userID string, page, perPage int) ([]*model.ChannelMemberWithTeamData, error) {
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return nil, model.ErrForbidden()
 	}
-	if perPage <= 0 {
+	p := store.Page{Offset: page * perPage, Limit: perPage}
+	switch {
+	case page == -1:
+		p = store.Page{}
+	case perPage <= 0:
 		return []*model.ChannelMemberWithTeamData{}, nil
 	}
-	ms, err := a.store.ListChannelMembersWithTeamData(ctx, userID, store.Page{Offset: page * perPage, Limit: perPage})
+	ms, err := a.store.ListChannelMembersWithTeamData(ctx, userID, p)
 	return ms, storeErr(err, nil)
 }
 
