@@ -114,7 +114,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := h.newContext(w, r)
 	hdr := w.Header()
 	hdr.Set("X-Request-Id", c.RequestID)
-	hdr.Set("X-Version-Id", h.app.VersionID())
 	if r.Method == http.MethodGet {
 		hdr.Set("Expires", "0")
 	}

@@ -14,6 +14,8 @@ func (h *Handler) channelRoutes() {
 	h.put("/channels/{channel_id}/patch", h.patchChannel)
 	h.put("/channels/{channel_id}/privacy", h.channelPrivacy)
 	h.post("/channels/{channel_id}/restore", h.restoreChannel)
+	h.get("/channels/{channel_id}/common_teams", h.commonTeams)
+	h.post("/channels/{channel_id}/convert_to_channel", h.convertGroupMessage)
 	h.get("/channels/{channel_id}/stats", h.channelStats)
 	h.get("/channels/{channel_id}/pinned", h.pinnedPosts)
 	h.get("/channels/{channel_id}/timezones", func(c *Context) error { return c.ok([]string{}) })
@@ -44,6 +46,9 @@ func (h *Handler) channelRoutes() {
 	h.put("/users/{user_id}/teams/{team_id}/channels/categories", h.updateSidebarCategories)
 	h.get("/users/{user_id}/teams/{team_id}/channels/categories/order", h.sidebarOrder)
 	h.get("/users/{user_id}/channels/{channel_id}/unread", h.channelUnread)
+	h.get("/users/{user_id}/channels", h.allUserChannels)
+	h.get("/users/{user_id}/channel_members", h.allUserChannelMembers)
+	h.get("/users/{user_id}/teams/{team_id}/threads", h.userThreads)
 }
 
 func (h *Handler) createChannel(c *Context) error {
@@ -516,6 +521,78 @@ func (h *Handler) userChannels(c *Context) error {
 		return err
 	}
 	return c.ok(cs)
+}
+
+func (h *Handler) commonTeams(c *Context) error {
+	id, err := c.idParam("channel_id")
+	if err != nil {
+		return err
+	}
+	ts, err := c.app.CommonTeams(c.ctx, c.Session, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(ts)
+}
+
+func (h *Handler) convertGroupMessage(c *Context) error {
+	id, err := c.idParam("channel_id")
+	if err != nil {
+		return err
+	}
+	var req model.GroupMessageConversion
+	if err := c.decode(&req, "body"); err != nil {
+		return err
+	}
+	ch, err := c.app.ConvertGroupMessage(c.ctx, c.Session, id, &req)
+	if err != nil {
+		return err
+	}
+	return c.ok(ch)
+}
+
+func (h *Handler) allUserChannels(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	lastDeleteAt, err := c.int64Query("last_delete_at")
+	if err != nil {
+		return err
+	}
+	cs, err := c.app.AllChannelsForUser(c.ctx, c.Session, userID, c.boolQuery("include_deleted"), lastDeleteAt)
+	if err != nil {
+		return err
+	}
+	return c.ok(cs)
+}
+
+func (h *Handler) allUserChannelMembers(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	page, perPage := c.paging()
+	if c.query("page") == "-1" {
+		page = -1 // Mattermost's "all of them", as the web app asks at start-up
+	}
+	ms, err := c.app.AllChannelMembersForUser(c.ctx, c.Session, userID, page, perPage)
+	if err != nil {
+		return err
+	}
+	return c.ok(ms)
+}
+
+func (h *Handler) userThreads(c *Context) error {
+	userID, teamID, err := c.userTeamParams()
+	if err != nil {
+		return err
+	}
+	th, err := c.app.UserThreads(c.ctx, c.Session, userID, teamID)
+	if err != nil {
+		return err
+	}
+	return c.ok(th)
 }
 
 func (h *Handler) userChannelMembers(c *Context) error {

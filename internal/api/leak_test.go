@@ -46,7 +46,6 @@ var leakExempt = map[string]string{
 	"GET /system/onboarding/complete":           "static false",
 	"GET /users/{user_id}/terms_of_service":     "always 404",
 	"PUT /system/notices/view":                  "answers StatusOK only",
-	"GET /users/me/groups":                      "static empty list",
 	"GET /users/{user_id}/image/default":        "generated initials image of a user, no channel data",
 	"GET /users/{user_id}/image":                "profile image bytes, no channel data",
 	"GET /emoji/{emoji_id}/image":               "custom emoji are server-wide and public to users",
@@ -113,6 +112,8 @@ func newLeakWorld(t *testing.T, s *apitest.Server) *leakWorld {
 	w.reply = o.CreatePost(ch.ID, secretMark+" reply", root.ID)
 	o.Post("/reactions", map[string]string{"user_id": o.UserID, "post_id": root.ID, "emoji_name": "zzz"}).Expect(http.StatusOK)
 	o.Post("/posts/"+root.ID+"/pin", nil).Expect(http.StatusOK)
+	o.Put("/users/me/preferences", []model.Preference{{UserID: o.UserID, Category: "flagged_post", Name: root.ID, Value: "true"}}).
+		Expect(http.StatusOK)
 
 	// The removed member read the channel and then was removed a moment ago.
 	clients["removed"].Post("/channels/members/me/view", map[string]string{"channel_id": ch.ID}).Expect(http.StatusOK)
@@ -188,6 +189,8 @@ var mustReveal = []string{
 	"GET /teams/{team_id}/channels/name/{channel_name:name}", "POST /teams/{team_id}/posts/search",
 	"POST /posts/ids", "POST /channels/search", "GET /users/{user_id}/teams/{team_id}/channels",
 	"POST /teams/{team_id}/channels/search", "GET /uploads/{upload_id}", "GET /users/{user_id}/uploads",
+	"GET /users/{user_id}/posts/flagged", "GET /posts/{post_id}/info", "GET /users/{user_id}/channels",
+	"POST /teams/{team_id}/files/search", "POST /files/search",
 }
 
 // positiveControl runs the owner, who may see everything, through the read

@@ -19,8 +19,15 @@ func (h *Handler) postRoutes() {
 	h.post("/posts/{post_id}/unpin", h.unpin)
 	h.get("/channels/{channel_id}/posts", h.channelPosts)
 	h.get("/users/{user_id}/channels/{channel_id}/posts/unread", h.postsAroundUnread)
+	h.get("/users/{user_id}/posts/flagged", h.flaggedPosts)
+	h.post("/users/{user_id}/posts/{post_id}/set_unread", h.setUnread)
+	h.get("/posts/{post_id}/info", h.postInfo)
 
 	h.post("/posts/{post_id}/actions/{action_id:name}", h.doPostAction)
+	// The trigger id, signed by Parley, is what authenticates an integration
+	// opening a dialog, as in Mattermost.
+	h.post("/actions/dialogs/open", h.openDialog, authOptional)
+	h.post("/actions/dialogs/submit", h.submitDialog)
 	h.post("/reactions", h.saveReaction)
 	h.get("/posts/{post_id}/reactions", h.reactions)
 	h.post("/posts/ids/reactions", h.reactionsForPosts)
@@ -282,4 +289,87 @@ func (h *Handler) doPostAction(c *Context) error {
 		return err
 	}
 	return c.ok(resp)
+}
+
+// optionalID reads an id query parameter that may be absent.
+func (c *Context) optionalID(name string) (string, error) {
+	v := c.query(name)
+	if v != "" && !model.IsValidID(v) {
+		return "", model.ErrInvalidURLParam(name)
+	}
+	return v, nil
+}
+
+func (h *Handler) flaggedPosts(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	teamID, err := c.optionalID("team_id")
+	if err != nil {
+		return err
+	}
+	channelID, err := c.optionalID("channel_id")
+	if err != nil {
+		return err
+	}
+	page, perPage := c.paging()
+	l, err := c.app.FlaggedPosts(c.ctx, c.Session, userID, teamID, channelID, page, perPage)
+	if err != nil {
+		return err
+	}
+	return c.ok(l)
+}
+
+func (h *Handler) setUnread(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	postID, err := c.idParam("post_id")
+	if err != nil {
+		return err
+	}
+	// The body ({"collapsed_threads_supported": true}) only matters with
+	// collapsed threads, which are off.
+	out, err := c.app.MarkUnreadFromPost(c.ctx, c.Session, userID, postID)
+	if err != nil {
+		return err
+	}
+	return c.ok(out)
+}
+
+func (h *Handler) postInfo(c *Context) error {
+	postID, err := c.idParam("post_id")
+	if err != nil {
+		return err
+	}
+	info, err := c.app.PostInfo(c.ctx, c.Session, postID)
+	if err != nil {
+		return err
+	}
+	return c.ok(info)
+}
+
+func (h *Handler) openDialog(c *Context) error {
+	var req model.OpenDialogRequest
+	if err := c.decode(&req, "dialog"); err != nil {
+		return err
+	}
+	if err := c.app.OpenDialog(c.ctx, &req); err != nil {
+		return err
+	}
+	return c.statusOK()
+}
+
+func (h *Handler) submitDialog(c *Context) error {
+	var req model.SubmitDialogRequest
+	if err := c.decode(&req, "dialog"); err != nil {
+		return err
+	}
+	out, err := c.app.SubmitDialog(c.ctx, c.Session, &req)
+	if err != nil {
+		return err
+	}
+	return c.ok(out)
 }

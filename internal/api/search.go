@@ -8,6 +8,8 @@ func (h *Handler) searchRoutes() {
 	h.post("/teams/{team_id}/posts/search", h.searchTeamPosts)
 	h.post("/posts/search", h.searchAllPosts)
 	h.post("/channels/search", h.searchAllChannels)
+	h.post("/teams/{team_id}/files/search", h.searchTeamFiles)
+	h.post("/files/search", func(c *Context) error { return h.searchFiles(c, "") })
 }
 
 func (h *Handler) searchTeamPosts(c *Context) error {
@@ -26,6 +28,26 @@ func (h *Handler) searchPosts(c *Context, teamID string) error {
 		return err
 	}
 	out, err := c.app.SearchPosts(c.ctx, c.Session, teamID, &p)
+	if err != nil {
+		return err
+	}
+	return c.ok(out)
+}
+
+func (h *Handler) searchTeamFiles(c *Context) error {
+	id, err := c.idParam("team_id")
+	if err != nil {
+		return err
+	}
+	return h.searchFiles(c, id)
+}
+
+func (h *Handler) searchFiles(c *Context, teamID string) error {
+	var p model.SearchParams
+	if err := c.decode(&p, "terms"); err != nil {
+		return err
+	}
+	out, err := c.app.SearchFiles(c.ctx, c.Session, teamID, &p)
 	if err != nil {
 		return err
 	}

@@ -13,15 +13,28 @@ func (h *Handler) systemRoutes() {
 	h.get("/system/ping", h.ping, authOptional)
 	h.get("/config/client", h.clientConfig, authOptional)
 	h.get("/license/client", h.clientLicense, authOptional)
+	// No user limit: Mattermost's load metric is 0 then.
+	h.get("/license/load_metric", func(c *Context) error { return c.ok(map[string]int{"load": 0}) })
 	h.get("/system/timezones", h.timezones)
+	h.get("/redirect_location", h.redirectLocation, authTrusted)
+	// Mattermost answers OK and has its system bot send a test message, which
+	// reaches the device only through push or email. Parley has neither, so
+	// there is nothing to send; the answer is the same.
+	h.post("/notifications/test", func(c *Context) error { return c.statusOK() })
 	h.post("/logs", h.clientLog, authOptional)
+	// Client performance reports: Mattermost answers 200 with an empty body
+	// when client metrics are off, as they are on Parley.
+	h.post("/client_perf", func(c *Context) error { c.status = http.StatusOK; return nil }, authTrusted)
 	h.get("/system/notices/{team_id}", func(c *Context) error { return c.ok([]any{}) })
 	h.put("/system/notices/view", func(c *Context) error { return c.statusOK() })
 	h.get("/plugins/webapp", func(c *Context) error { return c.ok([]any{}) })
 	h.get("/plugins/statuses", func(c *Context) error { return c.ok([]any{}) })
 	h.get("/system/onboarding/complete", func(c *Context) error { return c.ok(false) })
 	h.get("/limits/server", h.serverLimits)
-	h.get("/users/me/groups", func(c *Context) error { return c.ok([]any{}) })
+	h.get("/groups", func(c *Context) error { return c.ok([]any{}) })
+	h.get("/users/{user_id}/groups", h.userGroups)
+	h.get("/channels/{channel_id}/groups", h.channelGroups)
+	h.get("/teams/{team_id}/groups", h.teamGroups)
 
 	h.post("/roles/names", h.rolesByNames, authTrusted)
 	h.get("/roles/name/{role_name:name}", h.roleByName)
@@ -32,6 +45,11 @@ func (h *Handler) ping(c *Context) error {
 	resp := map[string]string{"status": "OK", "AndroidLatestVersion": "", "AndroidMinVersion": "",
 		"DesktopLatestVersion": "", "DesktopMinVersion": "", "IosLatestVersion": "", "IosMinVersion": "",
 		"ActiveSearchBackend": "database"}
+	if c.query("device_id") != "" {
+		// What Mattermost answers when push notifications are not configured:
+		// Parley sends none, and the app must not believe it does.
+		resp["CanReceiveNotifications"] = "false"
+	}
 	if c.query("get_server_status") != "" {
 		dbStatus := "OK"
 		if err := c.app.Store().Ping(c.ctx); err != nil {
@@ -85,6 +103,7 @@ func (h *Handler) clientConfig(c *Context) error {
 		"EnableSignUpWithGitLab": "false", "EnableSignUpWithGoogle": "false", "EnableSignUpWithOffice365": "false",
 		"EnableSignUpWithOpenId": "false", "EnableLdap": "false", "EnableSaml": "false",
 		"EnableMultifactorAuthentication": b(cfg.EnableMFA), "EnforceMultifactorAuthentication": b(cfg.EnforceMFA),
+		"PasswordEnableForgotLink": "false", "ForgotPasswordLink": "",
 		"EnableGuestAccounts": "false", "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
 		"HelpLink": "", "ReportAProblemLink": "", "SupportEmail": "", "EnableAskCommunityLink": "false",
 		"DefaultClientLocale": "en", "AvailableLocales": "", "EnableCustomEmoji": b(cfg.EnableCustomEmoji), "AppDownloadLink": "",
@@ -99,7 +118,7 @@ func (h *Handler) clientConfig(c *Context) error {
 	if c.Session != nil {
 		full := map[string]string{
 			"TeammateNameDisplay": "username", "LockTeammateNameDisplay": "false", "RestrictDirectMessage": "any",
-			"EnableUserDeactivation": b(cfg.EnableUserDeactivation), "EnableCustomUserStatuses": "false",
+			"EnableUserDeactivation": b(cfg.EnableUserDeactivation), "EnableCustomUserStatuses": b(cfg.EnableCustomUserStatuses),
 			"ExperimentalPrimaryTeam": "", "ExperimentalViewArchivedChannels": "true",
 			"EnableIncomingWebhooks": b(cfg.EnableIncomingWebhooks), "EnableOutgoingWebhooks": b(cfg.EnableOutgoingWebhooks),
 			"EnableCommands": b(cfg.EnableCommands), "EnablePostUsernameOverride": b(cfg.EnablePostUsernameOverride),
@@ -117,9 +136,14 @@ func (h *Handler) clientConfig(c *Context) error {
 			"ExperimentalTownSquareIsReadOnly": "false", "EnableThemeSelection": "true", "DefaultTheme": "default",
 			"AllowCustomThemes": "true", "EnableMobileFileDownload": b(cfg.EnableFileAttachments), "EnableMobileFileUpload": b(cfg.EnableFileAttachments),
 			"CollapsedThreads": "disabled", "PostPriority": "false", "MaxPostSize": strconv.Itoa(model.MaxPostRunes),
-			"AllowPersistentNotifications":             "false",
-			"UniqueEmojiReactionLimitPerPost":          strconv.Itoa(app.MaxUniqueReactions),
-			"FeatureFlagCollapsedThreads":              "false",
+			"AllowPersistentNotifications":    "false",
+			"UniqueEmojiReactionLimitPerPost": strconv.Itoa(app.MaxUniqueReactions),
+			"FeatureFlagCollapsedThreads":     "false",
+			// Licensed apps turn these on unless told not to; Parley has neither.
+			"FeatureFlagChannelBookmarks":              "false",
+			"FeatureFlagCustomProfileAttributes":       "false",
+			"ScheduledPosts":                           "false",
+			"EnableCustomGroups":                       "false",
 			"EnableTeamCreation":                       b(cfg.EnableTeamCreation),
 			"ExperimentalEnableAuthenticationTransfer": "false",
 			// The rest of what Mattermost's GenerateClientConfig gives a
@@ -137,7 +161,7 @@ func (h *Handler) clientConfig(c *Context) error {
 			"LdapPositionAttributeSet": "false", "SamlFirstNameAttributeSet": "false", "SamlLastNameAttributeSet": "false",
 			"SamlNicknameAttributeSet": "false", "SamlPositionAttributeSet": "false", "EnableBanner": "false",
 			"BannerText": "", "BannerColor": "", "BannerTextColor": "", "AllowBannerDismissal": "false", "AllowedThemes": "",
-			"CustomUrlSchemes": "", "ExperimentalSharedChannels": "false", "EnableCustomGroups": "false",
+			"CustomUrlSchemes": "", "ExperimentalSharedChannels": "false",
 			"InsightsEnabled": "false", "AllowPersistentNotificationsForGuests": "false", "AllowSyncedDrafts": "false",
 			"DelayChannelAutocomplete": "false",
 		}
@@ -161,7 +185,51 @@ func (h *Handler) clientLicense(c *Context) error {
 	if err := checkFormat(c, "license"); err != nil {
 		return err
 	}
-	return c.ok(map[string]string{"IsLicensed": "false"})
+	return c.ok(c.app.ClientLicense())
+}
+
+func (h *Handler) userGroups(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	gs, err := c.app.GroupsForUser(c.Session, userID)
+	if err != nil {
+		return err
+	}
+	return c.ok(gs)
+}
+
+func (h *Handler) channelGroups(c *Context) error {
+	id, err := c.idParam("channel_id")
+	if err != nil {
+		return err
+	}
+	gs, err := c.app.GroupsForChannel(c.ctx, c.Session, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(gs)
+}
+
+func (h *Handler) teamGroups(c *Context) error {
+	id, err := c.idParam("team_id")
+	if err != nil {
+		return err
+	}
+	gs, err := c.app.GroupsForTeam(c.ctx, c.Session, id)
+	if err != nil {
+		return err
+	}
+	return c.ok(gs)
+}
+
+func (h *Handler) redirectLocation(c *Context) error {
+	u := c.query("url")
+	if u == "" {
+		return model.ErrInvalidBody("url")
+	}
+	return c.ok(map[string]string{"location": c.app.RedirectLocation(c.ctx, u)})
 }
 
 func (h *Handler) timezones(c *Context) error { return c.ok(supportedTimezones) }

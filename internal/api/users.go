@@ -65,6 +65,11 @@ func (h *Handler) userRoutes() {
 
 	h.get("/users/{user_id}/status", h.getStatus)
 	h.put("/users/{user_id}/status", h.setStatus)
+	h.put("/users/{user_id}/status/custom", h.setCustomStatus)
+	h.delete("/users/{user_id}/status/custom", h.removeCustomStatus)
+	// Mattermost serves both; apps use the POST.
+	h.post("/users/{user_id}/status/custom/recent/delete", h.removeRecentCustomStatus)
+	h.delete("/users/{user_id}/status/custom/recent", h.removeRecentCustomStatus)
 	h.post("/users/status/ids", h.statusesByIDs)
 
 	h.get("/users/{user_id}/preferences", h.getPreferences)
@@ -271,6 +276,10 @@ func (c *Context) listFilter() (store.UserFilter, error) {
 			return f, model.ErrInvalidURLParam("sort")
 		}
 		f.Sort = ""
+	case "admin":
+		if f.InChannel == "" {
+			return f, model.ErrInvalidURLParam("sort")
+		}
 	default:
 		return f, model.ErrInvalidURLParam("sort")
 	}
@@ -887,6 +896,61 @@ func (h *Handler) deletePreferences(c *Context) error {
 		return err
 	}
 	if err := c.app.DeletePreferences(c.ctx, c.Session, id, ps); err != nil {
+		return err
+	}
+	return c.statusOK()
+}
+
+// customStatusBody decodes a custom status; a body that is not one is left
+// nil, for the app to refuse with Mattermost's order of checks.
+func (c *Context) customStatusBody(param string) (*model.CustomStatus, error) {
+	var cs model.CustomStatus
+	if err := c.decode(&cs, param); err != nil {
+		var ae *model.AppError
+		if errors.As(err, &ae) && ae.StatusCode == http.StatusRequestEntityTooLarge {
+			return nil, err
+		}
+		return nil, nil
+	}
+	return &cs, nil
+}
+
+func (h *Handler) setCustomStatus(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	cs, err := c.customStatusBody("custom_status")
+	if err != nil {
+		return err
+	}
+	if err := c.app.SetCustomStatus(c.ctx, c.Session, userID, cs); err != nil {
+		return err
+	}
+	return c.statusOK()
+}
+
+func (h *Handler) removeCustomStatus(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	if err := c.app.RemoveCustomStatus(c.ctx, c.Session, userID); err != nil {
+		return err
+	}
+	return c.statusOK()
+}
+
+func (h *Handler) removeRecentCustomStatus(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	cs, err := c.customStatusBody("recent_custom_status")
+	if err != nil {
+		return err
+	}
+	if err := c.app.RemoveRecentCustomStatus(c.ctx, c.Session, userID, cs); err != nil {
 		return err
 	}
 	return c.statusOK()

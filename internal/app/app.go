@@ -17,9 +17,11 @@ import (
 	"github.com/parley-chat/parley/internal/store"
 )
 
-// MattermostVersion is the server version Parley reports, so that official
-// clients enable the features whose API Parley implements.
-const MattermostVersion = "10.11.0"
+// MattermostVersion is the server version Parley reports (X-Version-Id, the
+// client config, the WebSocket hello), the one place it is set. Official apps
+// refuse servers below 9.11 and warn below 10.11; Parley follows Mattermost's
+// newest release line so that they neither block nor warn.
+const MattermostVersion = "11.7.0"
 
 // App is the rules layer over one store and one bus.
 type App struct {

@@ -277,6 +277,32 @@ func (a *App) ChannelsForUser(ctx context.Context, s *model.Session, userID, tea
 	return cs, storeErr(err, nil)
 }
 
+// AllChannelsForUser lists the user's channels across all teams, DMs and GMs included.
+func (a *App) AllChannelsForUser(ctx context.Context, s *model.Session, userID string, includeDeleted bool, lastDeleteAt int64) ([]*model.Channel, error) {
+	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
+		return nil, model.ErrForbidden()
+	}
+	cs, err := a.store.ListAllChannelsForUser(ctx, userID, includeDeleted, lastDeleteAt)
+	return cs, storeErr(err, nil)
+}
+
+// AllChannelMembersForUser pages through the user's memberships in every
+// team, each with its team's names; page -1 is all of them.
+func (a *App) AllChannelMembersForUser(ctx context.Context, s *model.Session, userID string, page, perPage int) ([]*model.ChannelMemberWithTeamData, error) {
+	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
+		return nil, model.ErrForbidden()
+	}
+	p := store.Page{Offset: page * perPage, Limit: perPage}
+	switch {
+	case page == -1:
+		p = store.Page{}
+	case perPage <= 0:
+		return []*model.ChannelMemberWithTeamData{}, nil
+	}
+	ms, err := a.store.ListChannelMembersWithTeamData(ctx, userID, p)
+	return ms, storeErr(err, nil)
+}
+
 // ChannelMembersForUser lists the user's memberships in a team, DMs and GMs included.
 func (a *App) ChannelMembersForUser(ctx context.Context, s *model.Session, userID, teamID string) ([]*model.ChannelMember, error) {
 	if !a.IsSelfOr(s, userID, model.PermManageSystem) || !a.HasTeamPermission(ctx, s, teamID, model.PermViewTeam) {

@@ -356,7 +356,11 @@ func (a *App) callCustomCommand(ctx context.Context, cc *commandCall) (*model.Co
 	form.Set("user_name", cc.user.Username)
 	form.Set("command", "/"+c.Trigger)
 	form.Set("text", cc.text)
-	form.Set("trigger_id", model.NewID())
+	trigger, err := a.newTriggerID(ctx, cc.user.ID)
+	if err != nil {
+		return nil, err
+	}
+	form.Set("trigger_id", trigger)
 	hookID, err := a.newCommandWebhook(ctx, cc)
 	if err != nil {
 		return nil, err

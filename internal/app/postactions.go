@@ -82,8 +82,12 @@ func (a *App) DoPostAction(ctx context.Context, s *model.Session, postID, action
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound())
 	}
+	trigger, err := a.newTriggerID(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
 	req := &model.PostActionRequest{UserID: u.ID, UserName: u.Username, ChannelID: ch.ID, ChannelName: ch.Name,
-		TeamID: ch.TeamID, PostID: p.ID, TriggerID: model.NewID(), Type: str(action["type"]),
+		TeamID: ch.TeamID, PostID: p.ID, TriggerID: trigger, Type: str(action["type"]),
 		DataSource: str(action["data_source"]), Context: map[string]any{}}
 	if c, ok := integ["context"].(map[string]any); ok {
 		req.Context = c

@@ -15,8 +15,15 @@ func errPostNotFound() *model.AppError { return model.ErrNotFound("app.post.get.
 // systemPost stores a system message in ch inside tx and counts it like any
 // post, except join and leave messages, which are not counted.
 func (a *App) systemPost(ctx context.Context, tx store.Store, ch *model.Channel, userID, typ string, props map[string]any) (*model.Post, error) {
+	return a.systemMessage(ctx, tx, ch, userID, typ, "", props)
+}
+
+// systemMessage is systemPost with a message for clients that do not build
+// one from the props.
+func (a *App) systemMessage(ctx context.Context, tx store.Store, ch *model.Channel, userID, typ, msg string, props map[string]any) (*model.Post, error) {
 	now := model.Now()
-	p := &model.Post{ID: model.NewID(), CreateAt: now, UpdateAt: now, UserID: userID, ChannelID: ch.ID, Type: typ, Props: props}
+	p := &model.Post{ID: model.NewID(), CreateAt: now, UpdateAt: now, UserID: userID, ChannelID: ch.ID, Type: typ,
+		Message: msg, Props: props}
 	p.PreCommit()
 	if err := tx.SavePost(ctx, p); err != nil {
 		return nil, model.ErrInternal(err)

@@ -193,3 +193,76 @@ func (a *App) SearchAllChannels(ctx context.Context, s *model.Session, q *model.
 	}
 	return cs, total, nil
 }
+
+// extFilter takes Mattermost's ext: and -ext: filters out of a file search's
+// terms, which the post search syntax does not know.
+func extFilter(terms string) (rest string, exts, notExts []string) {
+	var keep []string
+	for _, tok := range strings.Fields(terms) {
+		neg := strings.HasPrefix(tok, "-")
+		if v, ok := strings.CutPrefix(strings.ToLower(strings.TrimPrefix(tok, "-")), "ext:"); ok {
+			if v = strings.TrimPrefix(strings.Trim(v, `"`), "."); v != "" {
+				if neg {
+					notExts = append(notExts, v)
+				} else {
+					exts = append(exts, v)
+				}
+			}
+			continue
+		}
+		keep = append(keep, tok)
+	}
+	return strings.Join(keep, " "), exts, notExts
+}
+
+// SearchFiles finds attached files by name in the channels the caller is a
+// member of (in one team, with DMs and GMs, or in all), with the post search's
+// filters (from:, in:, on:, before:, after:, -excluded) and ext:.
+func (a *App) SearchFiles(ctx context.Context, s *model.Session, teamID string, p *model.SearchParams) (*model.FileInfoList, error) {
+	if teamID != "" && !a.HasTeamPermission(ctx, s, teamID, model.PermViewTeam) {
+		return nil, model.ErrForbidden()
+	}
+	if p.Terms == nil || strings.TrimSpace(*p.Terms) == "" {
+		return nil, model.ErrInvalidBody("terms")
+	}
+	terms, exts, notExts := extFilter(*p.Terms)
+	q, err := search.Parse(terms)
+	switch {
+	case errors.Is(err, search.ErrTooLong):
+		return nil, errSearch("terms_too_long.app_error", "Search terms may be at most 4096 bytes long.")
+	case errors.Is(err, search.ErrTooManyTerms) || len(exts)+len(notExts) > search.MaxTerms:
+		return nil, errSearch("too_many_terms.app_error", "A search may have at most 32 words, phrases and filters.")
+	case err != nil:
+		return nil, model.ErrInternal(err)
+	}
+	out := model.NewFileInfoList()
+	if q.IsEmpty() && len(exts) == 0 && len(notExts) == 0 {
+		return out, nil
+	}
+	perPage := p.PerPage
+	if perPage <= 0 {
+		perPage = searchDefaultPerPage
+	}
+	perPage = min(perPage, searchMaxPerPage)
+	fq := &store.FileSearch{PostSearch: store.PostSearch{UserID: s.UserID, TeamID: teamID,
+		IncludeDeletedChannels: p.IncludeDeletedChannels, Or: p.IsOrSearch, Terms: q.Terms, Excluded: q.Excluded,
+		FromUsernames: q.From, ExcludedUsernames: q.NotFrom, InChannels: a.searchChannelNames(ctx, s, q.In),
+		ExcludedChannels: a.searchChannelNames(ctx, s, q.NotIn),
+		Page:             store.Page{Offset: max(p.Page, 0) * perPage, Limit: perPage}}, Extensions: exts}
+	for _, e := range notExts {
+		// A file's extension is never "", so this reads as: not this one.
+		fq.Excluded = append(fq.Excluded, search.Term{Kind: search.Word, Text: "." + e})
+	}
+	if err := searchDates(&fq.PostSearch, q, p.TimeZoneOffset); err != nil {
+		return nil, err
+	}
+	fs, err := a.store.SearchFiles(ctx, fq)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	for _, f := range fs {
+		out.Order = append(out.Order, f.ID)
+		out.FileInfos[f.ID] = f
+	}
+	return out, nil
+}

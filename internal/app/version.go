@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
+	"strings"
 
 	"github.com/parley-chat/parley/internal/config"
 )
@@ -17,8 +19,10 @@ type versionID struct {
 
 // VersionID is "<version>.<build>.<client config hash>.<licensed>", the form
 // clients expect in X-Version-Id and in the WebSocket hello's server_version.
-// The hash covers every setting in force, so a change through the
-// configuration API makes open clients fetch the client configuration again;
+// Licensed is true because GET /license/client answers Parley's licence of
+// itself (see ClientLicense). The hash covers every setting in force, so a
+// change through the configuration API makes open clients fetch the client
+// configuration again;
 // it is computed once per configuration, not per request. The data source
 // is left out: the header is public and must say nothing of its password.
 func (a *App) VersionID() string {
@@ -30,7 +34,33 @@ func (a *App) VersionID() string {
 	public.Database = ""
 	js, _ := json.Marshal(public)
 	sum := sha256.Sum256(append(js, a.BuildNumber...))
-	id := MattermostVersion + "." + a.BuildNumber + "." + hex.EncodeToString(sum[:5]) + ".false"
+	// A dot in the build (git describe's v1.4.0) would shift the fields apps split on.
+	build := strings.ReplaceAll(a.BuildNumber, ".", "_")
+	id := MattermostVersion + "." + build + "." + hex.EncodeToString(sum[:5]) + ".true"
 	a.conf.version.Store(&versionID{cfg: cfg, build: a.BuildNumber, id: id})
 	return id
+}
+
+// ClientLicense is Parley's licence of itself, in the shape of Mattermost's
+// GET /license/client?format=old: licensed, with a feature set to true only
+// where Parley serves that feature, so that apps turn on what Parley offers
+// and leave off (and do not call) what it does not.
+func (a *App) ClientLicense() map[string]string {
+	cfg := a.Config()
+	on := map[string]bool{
+		"MFA":     cfg.EnableMFA,
+		"Cluster": true, // nodes share PostgreSQL and NATS
+		"Metrics": true, // Prometheus
+	}
+	lic := map[string]string{"IsLicensed": "true", "IsTrial": "false", "IsGovSku": "false",
+		"Id": "parley", "SkuName": "Parley", "SkuShortName": "parley",
+		"Name": "", "Email": "", "Company": ""}
+	for _, f := range []string{"LDAP", "LDAPGroups", "MFA", "GoogleOAuth", "Office365OAuth", "OpenId", "Compliance",
+		"Cluster", "Metrics", "MHPNS", "SAML", "Elasticsearch", "Announcement", "ThemeManagement", "EmailNotificationContents",
+		"DataRetention", "MessageExport", "CustomPermissionsSchemes", "CustomTermsOfService", "GuestAccounts",
+		"GuestAccountsPermissions", "IDLoadedPushNotifications", "LockTeammateNameDisplay", "EnterprisePlugins",
+		"AdvancedLogging", "Cloud", "SharedChannels", "RemoteClusterService", "OutgoingOAuthConnections"} {
+		lic[f] = strconv.FormatBool(on[f])
+	}
+	return lic
 }

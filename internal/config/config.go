@@ -64,6 +64,7 @@ type Config struct {
 	AllowedFileTypes         string `json:"allowed_file_types" empty:"ok" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
 	MaxImagePixels           int64  `json:"max_image_pixels" env:"PARLEY_MAX_IMAGE_PIXELS" mm:"MM_FILESETTINGS_MAXIMAGERESOLUTION" help:"largest image (width × height) Parley decodes for thumbnails; larger images are refused"`
 	EnableCustomEmoji        bool   `json:"enable_custom_emoji" env:"PARLEY_ENABLE_CUSTOM_EMOJI" mm:"MM_SERVICESETTINGS_ENABLECUSTOMEMOJI" help:"members may add custom emoji"`
+	EnableCustomUserStatuses bool   `json:"enable_custom_user_statuses" env:"PARLEY_ENABLE_CUSTOM_USER_STATUSES" mm:"MM_TEAMSETTINGS_ENABLECUSTOMUSERSTATUSES" help:"members may set a custom status (emoji and text, with an expiry)"`
 
 	EnableIncomingWebhooks         bool   `json:"enable_incoming_webhooks" env:"PARLEY_ENABLE_INCOMING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS" help:"accept posts through incoming webhooks (POST /hooks/{id})"`
 	EnableOutgoingWebhooks         bool   `json:"enable_outgoing_webhooks" env:"PARLEY_ENABLE_OUTGOING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS" help:"call outgoing webhooks on their trigger words"`
@@ -120,6 +121,7 @@ func Default() Config {
 		MaxFileSize:              100 << 20,
 		MaxImagePixels:           50_000_000,
 		EnableCustomEmoji:        true,
+		EnableCustomUserStatuses: true,
 		EnableIncomingWebhooks:   true,
 		EnableOutgoingWebhooks:   true,
 		EnableCommands:           true,

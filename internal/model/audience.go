@@ -80,6 +80,13 @@ func AudienceOf(event string) (a Audience, ok bool) {
 		return Audience{Scopes: ScopeChannel, Droppable: true}, true
 	case EventChannelViewed:
 		return Audience{Scopes: ScopeUser, Droppable: true}, true
+	case EventOpenDialog:
+		// The user the trigger id was given to.
+		return Audience{Scopes: ScopeUser}, true
+	case EventPostUnread:
+		// To the user; the broadcast also names the channel and team, which
+		// the apps read.
+		return Audience{Scopes: ScopeUser}, true
 	case EventStatusChange:
 		return Audience{Scopes: ScopeUser, Droppable: true}, true
 	case EventChannelCreated, EventChannelMemberUpdated, EventAddedToTeam, EventMemberRoleUpdated,

@@ -73,6 +73,15 @@ type ChannelMember struct {
 	ExplicitRoles      string    `json:"explicit_roles"`
 }
 
+// ChannelMemberWithTeamData is a membership with the names of the channel's
+// team (empty for DMs and GMs), as GET /users/{id}/channel_members lists them.
+type ChannelMemberWithTeamData struct {
+	ChannelMember
+	TeamDisplayName string `json:"team_display_name"`
+	TeamName        string `json:"team_name"`
+	TeamUpdateAt    int64  `json:"team_update_at"`
+}
+
 // ChannelUnread is a channel's unread summary for one user; MsgCount is the unread count.
 type ChannelUnread struct {
 	TeamID             string `json:"team_id"`
@@ -210,4 +219,59 @@ func DirectChannelOtherUser(name, me string) string {
 		return b
 	}
 	return a
+}
+
+// Threads is the collapsed-threads list of GET /users/{id}/teams/{id}/threads.
+type Threads struct {
+	Total                     int64 `json:"total"`
+	TotalUnreadThreads        int64 `json:"total_unread_threads"`
+	TotalUnreadMentions       int64 `json:"total_unread_mentions"`
+	TotalUnreadUrgentMentions int64 `json:"total_unread_urgent_mentions"`
+	Threads                   []any `json:"threads"`
+}
+
+// GroupsWithCount is Mattermost's answer for a channel's or team's groups.
+type GroupsWithCount struct {
+	Groups          []any `json:"groups"`
+	TotalGroupCount int64 `json:"total_group_count"`
+}
+
+// UnreadCounts is what a member has not read after marking a post unread.
+type UnreadCounts struct {
+	Posts, Roots, Mentions, MentionsRoot int64
+}
+
+// ChannelUnreadAt is a member's unread state after POST …/set_unread.
+type ChannelUnreadAt struct {
+	TeamID             string    `json:"team_id"`
+	UserID             string    `json:"user_id"`
+	ChannelID          string    `json:"channel_id"`
+	MsgCount           int64     `json:"msg_count"`
+	MentionCount       int64     `json:"mention_count"`
+	MentionCountRoot   int64     `json:"mention_count_root"`
+	UrgentMentionCount int64     `json:"urgent_mention_count"`
+	MsgCountRoot       int64     `json:"msg_count_root"`
+	LastViewedAt       int64     `json:"last_viewed_at"`
+	NotifyProps        StringMap `json:"notify_props"`
+}
+
+// PostInfo tells where a post is and whether the caller is in that channel
+// and team, for permalinks into channels not joined.
+type PostInfo struct {
+	ChannelID          string `json:"channel_id"`
+	ChannelType        string `json:"channel_type"`
+	ChannelDisplayName string `json:"channel_display_name"`
+	HasJoinedChannel   bool   `json:"has_joined_channel"`
+	TeamID             string `json:"team_id"`
+	TeamType           string `json:"team_type"`
+	TeamDisplayName    string `json:"team_display_name"`
+	HasJoinedTeam      bool   `json:"has_joined_team"`
+}
+
+// GroupMessageConversion is the body of POST /channels/{id}/convert_to_channel.
+type GroupMessageConversion struct {
+	ChannelID   string `json:"channel_id"`
+	TeamID      string `json:"team_id"`
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
 }

@@ -11,6 +11,8 @@ const (
 	EventReactionRemoved      = "reaction_removed"
 	EventTyping               = "typing"
 	EventChannelViewed        = "channel_viewed"
+	EventPostUnread           = "post_unread"
+	EventOpenDialog           = "open_dialog"
 	EventChannelCreated       = "channel_created"
 	EventChannelUpdated       = "channel_updated"
 	EventChannelDeleted       = "channel_deleted"

@@ -37,8 +37,10 @@ func (f *FileInfo) IsImage() bool { return f.HasPreviewImage }
 type FileInfoList struct {
 	Order      []string             `json:"order"`
 	FileInfos  map[string]*FileInfo `json:"file_infos"`
-	NextFileID string               `json:"next_file_id"`
-	PrevFileID string               `json:"prev_file_id"`
+	NextFileID string               `json:"next_file_info_id"`
+	PrevFileID string               `json:"prev_file_info_id"`
+	// FirstInaccessibleFileTime is always 0: Parley limits no history.
+	FirstInaccessibleFileTime int64 `json:"first_inaccessible_file_time"`
 }
 
 // NewFileInfoList returns an empty list that encodes with [] and {}, never null.

@@ -464,3 +464,31 @@ type PostActionAPIResponse struct {
 	TriggerID    string `json:"trigger_id"`
 	GotoLocation string `json:"goto_location,omitempty"`
 }
+
+// OpenDialogRequest is what an integration sends to POST /actions/dialogs/open.
+type OpenDialogRequest struct {
+	TriggerID string         `json:"trigger_id"`
+	URL       string         `json:"url"`
+	Dialog    map[string]any `json:"dialog"`
+}
+
+// SubmitDialogRequest is a user's answer to a dialog, as the client sends it
+// and as it goes on to the dialog's URL.
+type SubmitDialogRequest struct {
+	Type       string         `json:"type"`
+	URL        string         `json:"url,omitempty"`
+	CallbackID string         `json:"callback_id"`
+	State      string         `json:"state"`
+	UserID     string         `json:"user_id"`
+	ChannelID  string         `json:"channel_id"`
+	TeamID     string         `json:"team_id"`
+	Submission map[string]any `json:"submission"`
+	Cancelled  bool           `json:"cancelled"`
+}
+
+// SubmitDialogResponse is the integration's answer: a general error and
+// errors per field, shown in the dialog.
+type SubmitDialogResponse struct {
+	Error  string            `json:"error,omitempty"`
+	Errors map[string]string `json:"errors,omitempty"`
+}

@@ -25,6 +25,7 @@ const (
 	PostTypePurposeChange   = "system_purpose_change"
 	PostTypeChannelDeleted  = "system_channel_deleted"
 	PostTypeChannelRestored = "system_channel_restored"
+	PostTypeGMConverted     = "system_gm_to_channel"
 	PostTypeMe              = "me"
 )
 

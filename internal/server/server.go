@@ -81,7 +81,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
 	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
 	s := &Server{App: a, Hub: hub, Metrics: m, store: st, bus: b, log: log, cfg: cfg,
-		http: &http.Server{Handler: securityHeaders(mux, tlsOn), ReadHeaderTimeout: 10 * time.Second,
+		http: &http.Server{Handler: securityHeaders(versionHeader(mux, a), tlsOn), ReadHeaderTimeout: 10 * time.Second,
 			IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}
 	if cfg.MetricsListen != "" {
@@ -111,6 +111,16 @@ func securityHeaders(next http.Handler, tls bool) http.Handler {
 		if tls {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// versionHeader puts X-Version-Id on every response (API, web client, static
+// files, errors): clients read the server version from whichever answer they
+// get first.
+func versionHeader(next http.Handler, a *app.App) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Version-Id", a.VersionID())
 		next.ServeHTTP(w, r)
 	})
 }
@@ -219,16 +229,35 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // webHandler serves the single-page client: real files as they are, any other
 // path (a deep link such as /team/channels/town-square) as index.html.
+// clientProbe tells the paths outside /api/v4 that clients probe for plugins
+// and server-side static files, which Parley does not have.
+func clientProbe(p string) bool {
+	for _, prefix := range []string{"plugins", "static"} {
+		if p == prefix || strings.HasPrefix(p, prefix+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 func webHandler(dist fs.FS) http.Handler {
 	files := http.FileServerFS(dist)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		// Other methods, and API paths outside /api/v4 (/api/v3/…), get
+		// Mattermost's JSON 404 rather than the web client.
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || p == "api" || strings.HasPrefix(p, "api/") {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusNotFound)
 			_, _ = w.Write([]byte(`{"id":"api.context.404.app_error","message":"Sorry, we could not find the page.","detailed_error":"","status_code":404}`))
 			return
 		}
-		p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if clientProbe(p) {
+			// Apps count any 2xx from a plugin path as the plugin being
+			// enabled; Mattermost answers its plain 404 there.
+			http.NotFound(w, r)
+			return
+		}
 		if p != "" {
 			if st, err := fs.Stat(dist, p); err == nil && !st.IsDir() {
 				if strings.HasPrefix(p, "assets/") {

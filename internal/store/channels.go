@@ -17,6 +17,8 @@ type ChannelStore interface {
 	ListPrivateChannels(ctx context.Context, teamID string, p Page) ([]*model.Channel, error)
 	// ListChannelsForUser lists the user's channels in a team plus all their DMs and GMs.
 	ListChannelsForUser(ctx context.Context, userID, teamID string, includeDeleted bool, lastDeleteAt int64) ([]*model.Channel, error)
+	// ListAllChannelsForUser lists the user's channels in every team, DMs and GMs included.
+	ListAllChannelsForUser(ctx context.Context, userID string, includeDeleted bool, lastDeleteAt int64) ([]*model.Channel, error)
 	SearchChannels(ctx context.Context, teamID, term string, archived bool, limit int) ([]*model.Channel, error)
 	DeleteChannelPermanently(ctx context.Context, id string) error
 
@@ -26,7 +28,12 @@ type ChannelStore interface {
 	GetChannelMembersByIDs(ctx context.Context, channelID string, userIDs []string) ([]*model.ChannelMember, error)
 	// ListChannelMembersForUser lists the user's memberships in a team, plus DMs and GMs.
 	ListChannelMembersForUser(ctx context.Context, userID, teamID string) ([]*model.ChannelMember, error)
+	// ListChannelMembersWithTeamData pages through all the user's memberships, by channel id.
+	ListChannelMembersWithTeamData(ctx context.Context, userID string, p Page) ([]*model.ChannelMemberWithTeamData, error)
 	DeleteChannelMember(ctx context.Context, channelID, userID string) error
+	// MarkUnread sets a member back to having read up to lastViewedAt, with
+	// unread posts (roots) unread after it and the given mention counts.
+	MarkUnread(ctx context.Context, channelID, userID string, lastViewedAt int64, u model.UnreadCounts, at int64) error
 	// DeleteTeamChannelMembers removes the user from every channel of a team.
 	DeleteTeamChannelMembers(ctx context.Context, teamID, userID string) error
 	CountChannelMembers(ctx context.Context, channelID string) (int64, error)

@@ -26,6 +26,11 @@ type PostStore interface {
 	// Threads returns the live roots and replies of several threads at once.
 	Threads(ctx context.Context, rootIDs []string) ([]*model.Post, error)
 	PinnedPosts(ctx context.Context, channelID string) ([]*model.Post, error)
+	// PostsFrom returns a channel's live posts created at or after createAt.
+	PostsFrom(ctx context.Context, channelID string, createAt int64) ([]*model.Post, error)
+	// FlaggedPosts pages through the live posts a user flagged (saved), newest
+	// first, optionally only in one team (with DMs and GMs) or one channel.
+	FlaggedPosts(ctx context.Context, userID, teamID, channelID string, p Page) ([]*model.Post, error)
 	CountPinnedPosts(ctx context.Context, channelID string) (int64, error)
 	// DeletePost soft-deletes a post and, for a root, its replies.
 	DeletePost(ctx context.Context, id string, at int64, deleteBy string) error

@@ -7,6 +7,14 @@ import (
 	"github.com/parley-chat/parley/internal/search"
 )
 
+// FileSearch looks for files by name with a post search's filters: each
+// term is a case-insensitive part of the name; Extensions (lower case, no
+// dot) narrow the files when not empty.
+type FileSearch struct {
+	PostSearch
+	Extensions []string
+}
+
 // PostSearch is a resolved search: names are ids, dates are milliseconds.
 type PostSearch struct {
 	// UserID is the searcher: only channels they are a member of are searched.
@@ -33,6 +41,8 @@ type PostSearch struct {
 type SearchStore interface {
 	// SearchPosts returns matching live, non-system posts, newest first.
 	SearchPosts(ctx context.Context, q *PostSearch) ([]*model.Post, error)
+	// SearchFiles returns matching live attached files, newest first.
+	SearchFiles(ctx context.Context, q *FileSearch) ([]*model.FileInfo, error)
 	// ConfigureSearch sets the language the word index stems in, rebuilding the
 	// index when it changes. An unknown language is an error naming it.
 	ConfigureSearch(ctx context.Context, language string) error

@@ -18,7 +18,7 @@ type UserFilter struct {
 	Term         string // prefix of username, names, nickname (and email when SearchEmail)
 	SearchEmail  bool
 	SkipFullName bool   // Term does not match first and last names
-	Sort         string // "" (username), "create_at", "last_activity_at"
+	Sort         string // "" (username), "create_at", "last_activity_at", "admin" (InChannel's admins first)
 	Since        int64  // update_at > Since
 }
 

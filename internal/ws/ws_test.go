@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/parley-chat/parley/internal/apitest"
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
 )
@@ -45,7 +46,7 @@ func TestHandshake(t *testing.T) {
 		if f.Broadcast.UserID != alice.UserID || !model.IsValidID(c.connID) {
 			t.Fatalf("hello: %s", f.raw)
 		}
-		if v, _ := f.Data["server_version"].(string); !strings.HasPrefix(v, "10.") || strings.Count(v, ".") < 5 {
+		if v, _ := f.Data["server_version"].(string); !strings.HasPrefix(v, app.MattermostVersion+".") || strings.Count(v, ".") < 5 {
 			t.Fatalf("server_version %q", v)
 		}
 		if r := c.send("ping", nil); r.Status != "OK" || r.Data == nil {

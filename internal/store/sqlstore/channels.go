@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -82,9 +83,17 @@ func (s *SQLStore) ListPrivateChannels(ctx context.Context, teamID string, p sto
 }
 
 func (s *SQLStore) ListChannelsForUser(ctx context.Context, userID, teamID string, includeDeleted bool, lastDeleteAt int64) ([]*model.Channel, error) {
-	q := `SELECT ` + channelCols + ` FROM channels WHERE id IN (SELECT channel_id FROM channel_members WHERE user_id = ?)
-		AND (team_id = ? OR team_id = '')`
-	a := []any{userID, teamID}
+	return s.userChannels(ctx, userID, ` AND (team_id = ? OR team_id = '')`, []any{teamID}, includeDeleted, lastDeleteAt)
+}
+
+func (s *SQLStore) ListAllChannelsForUser(ctx context.Context, userID string, includeDeleted bool, lastDeleteAt int64) ([]*model.Channel, error) {
+	return s.userChannels(ctx, userID, "", nil, includeDeleted, lastDeleteAt)
+}
+
+// userChannels lists the channels userID is a member of, narrowed by where.
+func (s *SQLStore) userChannels(ctx context.Context, userID, where string, whereArgs []any, includeDeleted bool, lastDeleteAt int64) ([]*model.Channel, error) {
+	q := `SELECT ` + channelCols + ` FROM channels WHERE id IN (SELECT channel_id FROM channel_members WHERE user_id = ?)` + where
+	a := append([]any{userID}, whereArgs...)
 	if !includeDeleted {
 		q += ` AND delete_at = 0`
 	} else if lastDeleteAt > 0 {
@@ -176,6 +185,39 @@ func (s *SQLStore) ListChannelMembersForUser(ctx context.Context, userID, teamID
 		(SELECT id FROM channels WHERE team_id = ? OR team_id = '') ORDER BY channel_id`, userID, teamID)
 }
 
+func (s *SQLStore) ListChannelMembersWithTeamData(ctx context.Context, userID string, p store.Page) ([]*model.ChannelMemberWithTeamData, error) {
+	cols := strings.Split(channelMemberCols, ",")
+	for i, c := range cols {
+		cols[i] = "cm." + strings.TrimSpace(c)
+	}
+	rows, err := s.query(ctx, `SELECT `+strings.Join(cols, ", ")+`, COALESCE(t.display_name, ''), COALESCE(t.name, ''),
+		COALESCE(t.update_at, 0) FROM channel_members cm JOIN channels c ON c.id = cm.channel_id
+		LEFT JOIN teams t ON t.id = c.team_id WHERE cm.user_id = ? ORDER BY cm.channel_id`+limitOffset(p), userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*model.ChannelMemberWithTeamData{}
+	for rows.Next() {
+		var d model.ChannelMemberWithTeamData
+		m, err := scanChannelMember(scanWith{rows, []any{&d.TeamDisplayName, &d.TeamName, &d.TeamUpdateAt}})
+		if err != nil {
+			return nil, err
+		}
+		d.ChannelMember = *m
+		out = append(out, &d)
+	}
+	return out, rows.Err()
+}
+
+// scanWith scans extra columns after those a scan function knows.
+type scanWith struct {
+	r     scanner
+	extra []any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.r.Scan(append(dest, s.extra...)...) }
+
 func (s *SQLStore) DeleteChannelMember(ctx context.Context, channelID, userID string) error {
 	return s.execOne(ctx, `DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?`, channelID, userID)
 }
@@ -242,6 +284,15 @@ func (s *SQLStore) ViewChannel(ctx context.Context, channelID, userID string, at
 		mention_count = 0, mention_count_root = 0, urgent_mention_count = 0, last_update_at = ?
 		WHERE channel_id = ? AND user_id = ?`, lastPostAt, lastPostAt, channelID, channelID, at, channelID, userID)
 	return lastPostAt, err
+}
+
+func (s *SQLStore) MarkUnread(ctx context.Context, channelID, userID string, lastViewedAt int64, u model.UnreadCounts, at int64) error {
+	return s.execOne(ctx, `UPDATE channel_members SET last_viewed_at = ?,
+		msg_count = (SELECT total_msg_count FROM channels WHERE id = ?) - ?,
+		msg_count_root = (SELECT total_msg_count_root FROM channels WHERE id = ?) - ?,
+		mention_count = ?, mention_count_root = ?, urgent_mention_count = 0, last_update_at = ?
+		WHERE channel_id = ? AND user_id = ?`, lastViewedAt, channelID, u.Posts, channelID, u.Roots, u.Mentions, u.MentionsRoot,
+		at, channelID, userID)
 }
 
 func (s *SQLStore) IncrementMentions(ctx context.Context, channelID string, userIDs []string, isRoot bool) error {

@@ -228,3 +228,42 @@ func (s *SQLStore) DeleteEmoji(ctx context.Context, id string, at int64) error {
 		return err
 	})
 }
+
+func (s *SQLStore) SearchFiles(ctx context.Context, q *store.FileSearch) ([]*model.FileInfo, error) {
+	channels, a := searchChannels(&q.PostSearch)
+	where := []string{`channel_id IN (` + channels + `)`, `post_id <> ''`, `delete_at = 0`}
+	add := func(cond string, v ...any) { where, a = append(where, cond), append(a, v...) }
+	var names []string
+	var nameArgs []any
+	for _, t := range q.Terms {
+		names, nameArgs = append(names, `LOWER(name) LIKE ? ESCAPE '\'`), append(nameArgs, "%"+likePrefix(t.Text))
+	}
+	if len(names) > 0 {
+		op := " AND "
+		if q.Or {
+			op = " OR "
+		}
+		add(`(`+strings.Join(names, op)+`)`, nameArgs...)
+	}
+	for _, t := range q.Excluded {
+		add(`LOWER(name) NOT LIKE ? ESCAPE '\'`, "%"+likePrefix(t.Text))
+	}
+	if len(q.Extensions) > 0 {
+		add(`LOWER(extension) IN (`+in(len(q.Extensions))+`)`, args(nil, q.Extensions)...)
+	}
+	if len(q.FromUsernames) > 0 {
+		add(`user_id IN (SELECT id FROM users WHERE username IN (`+in(len(q.FromUsernames))+`))`, args(nil, q.FromUsernames)...)
+	}
+	if len(q.ExcludedUsernames) > 0 {
+		add(`user_id NOT IN (SELECT id FROM users WHERE username IN (`+in(len(q.ExcludedUsernames))+`))`,
+			args(nil, q.ExcludedUsernames)...)
+	}
+	if q.After > 0 {
+		add(`create_at > ?`, q.After)
+	}
+	if q.Before > 0 {
+		add(`create_at < ?`, q.Before)
+	}
+	return s.fileInfos(ctx, `SELECT `+fileCols+` FROM file_infos WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY create_at DESC, id DESC`+limitOffset(q.Page), a...)
+}

@@ -130,6 +130,26 @@ func (s *SQLStore) PinnedPosts(ctx context.Context, channelID string) ([]*model.
 		ORDER BY create_at DESC, id DESC`, channelID)
 }
 
+func (s *SQLStore) PostsFrom(ctx context.Context, channelID string, createAt int64) ([]*model.Post, error) {
+	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND delete_at = 0 AND create_at >= ?
+		ORDER BY create_at, id`, channelID, createAt)
+}
+
+func (s *SQLStore) FlaggedPosts(ctx context.Context, userID, teamID, channelID string, p store.Page) ([]*model.Post, error) {
+	q := `SELECT ` + postCols + ` FROM posts WHERE id IN (SELECT name FROM preferences
+		WHERE user_id = ? AND category = 'flagged_post' AND value = 'true') AND delete_at = 0`
+	a := []any{userID}
+	switch {
+	case channelID != "":
+		q += ` AND channel_id = ?`
+		a = append(a, channelID)
+	case teamID != "":
+		q += ` AND channel_id IN (SELECT id FROM channels WHERE team_id = ? OR team_id = '')`
+		a = append(a, teamID)
+	}
+	return s.posts(ctx, q+` ORDER BY create_at DESC, id DESC`+limitOffset(p), a...)
+}
+
 func (s *SQLStore) CountPinnedPosts(ctx context.Context, channelID string) (int64, error) {
 	var n int64
 	err := s.queryRow(ctx, `SELECT COUNT(*) FROM posts WHERE channel_id = ? AND is_pinned = TRUE AND delete_at = 0`, channelID).Scan(&n)

@@ -242,22 +242,7 @@ func (s *SQLStore) SearchPosts(ctx context.Context, q *store.PostSearch) ([]*mod
 	// channel filters narrow this list; names are matched here rather than
 	// resolved by the app, so a name shared by several teams or by a channel the
 	// user is not in cannot widen the results.
-	chans := []string{`cm.user_id = ?`}
-	chanArgs := []any{q.UserID}
-	if q.TeamID != "" {
-		chans, chanArgs = append(chans, `(c.team_id = ? OR c.team_id = '')`), append(chanArgs, q.TeamID)
-	}
-	if !q.IncludeDeletedChannels {
-		chans = append(chans, `c.delete_at = 0`)
-	}
-	if len(q.InChannels) > 0 {
-		chans, chanArgs = append(chans, `c.name IN (`+in(len(q.InChannels))+`)`), args(chanArgs, q.InChannels)
-	}
-	if len(q.ExcludedChannels) > 0 {
-		chans, chanArgs = append(chans, `c.name NOT IN (`+in(len(q.ExcludedChannels))+`)`), args(chanArgs, q.ExcludedChannels)
-	}
-	channels := `SELECT cm.channel_id FROM channel_members cm JOIN channels c ON c.id = cm.channel_id WHERE ` +
-		strings.Join(chans, " AND ")
+	channels, chanArgs := searchChannels(q)
 	switch {
 	case s.driver == DriverPostgres && len(q.Terms) > 0:
 		// An expression on channel_id keeps PostgreSQL from AND-ing the text
@@ -289,6 +274,26 @@ func (s *SQLStore) SearchPosts(ctx context.Context, q *store.PostSearch) ([]*mod
 	}
 	return s.posts(ctx, `SELECT `+postColsP+` FROM posts p
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY p.create_at DESC, p.id DESC`+limitOffset(q.Page), a...)
+}
+
+// searchChannels is the subquery of the channels a search looks in.
+func searchChannels(q *store.PostSearch) (string, []any) {
+	chans := []string{`cm.user_id = ?`}
+	chanArgs := []any{q.UserID}
+	if q.TeamID != "" {
+		chans, chanArgs = append(chans, `(c.team_id = ? OR c.team_id = '')`), append(chanArgs, q.TeamID)
+	}
+	if !q.IncludeDeletedChannels {
+		chans = append(chans, `c.delete_at = 0`)
+	}
+	if len(q.InChannels) > 0 {
+		chans, chanArgs = append(chans, `c.name IN (`+in(len(q.InChannels))+`)`), args(chanArgs, q.InChannels)
+	}
+	if len(q.ExcludedChannels) > 0 {
+		chans, chanArgs = append(chans, `c.name NOT IN (`+in(len(q.ExcludedChannels))+`)`), args(chanArgs, q.ExcludedChannels)
+	}
+	return `SELECT cm.channel_id FROM channel_members cm JOIN channels c ON c.id = cm.channel_id WHERE ` +
+		strings.Join(chans, " AND "), chanArgs
 }
 
 var languageName = regexp.MustCompile(`^[a-z_]+$`)

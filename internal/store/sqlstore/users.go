@@ -172,6 +172,9 @@ func (s *SQLStore) ListUsers(ctx context.Context, f store.UserFilter, p store.Pa
 		q += ` ORDER BY create_at DESC, id`
 	case "last_activity_at":
 		q += ` ORDER BY last_activity_at DESC, username`
+	case "admin":
+		q += ` ORDER BY (SELECT scheme_admin FROM channel_members WHERE channel_id = ? AND user_id = users.id) DESC, username`
+		a = append(a, f.InChannel)
 	default:
 		q += ` ORDER BY username`
 	}
