@@ -90,6 +90,10 @@ func TestBulkBadInput(t *testing.T) {
 			"user.username", "app.import.validate_user_import_data.duplicate.error", 9},
 		{"bad team name", `{"type":"team","team":{"name":"api-team","display_name":"X","type":"O"}}`,
 			"team.name", "app.import.validate_team_import_data.name_invalid.error", 9},
+		{"username digit first", `{"type":"user","user":{"username":"1dan","email":"dan@example.com"}}`,
+			"user.username", "app.import.validate_user_import_data.username_invalid.error", 9},
+		{"email with a display name", `{"type":"user","user":{"username":"dan","email":"Dan <dan@example.com>"}}`,
+			"user.email", "app.import.validate_user_import_data.email_invalid.error", 9},
 		// U+0000: PostgreSQL refuses it, SQLite would store it; both report the line.
 		{"NUL in message", `{"type":"post","post":{"team":"parley-demo","channel":"dev","user":"bob","message":"a\u0000b","create_at":1}}`,
 			"post.message", "app.import.bulk_import.json_decode.error", 9},

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -68,4 +69,26 @@ func FuzzNULField(f *testing.F) {
 			t.Fatalf("%s: NULField found=%v, encoding says %v", b, got, want)
 		}
 	})
+}
+
+func TestUsernameAndEmailRules(t *testing.T) {
+	for s, want := range map[string]bool{
+		"alice": true, "a": true, "a.b-c_d": true, "a1": true, "z-": true,
+		".": false, "..": false, "-": false, "_": false, "1": false, ".hidden": false, "1abc": false, "-x": false,
+		"": false, "all": false, "here": false, "Alice": false, "a b": false, "a\x00": false,
+	} {
+		if got := IsValidUsername(s); got != want {
+			t.Errorf("IsValidUsername(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for s, want := range map[string]bool{
+		"a@example.com": true, "first.last+tag@sub.example.org": true, "a@b": true,
+		"": false, "a": false, "a@": false, "@b": false, "a@b@c": false, "a b@c.d": false, "Bob <b@c.d>": false, "<b@c.d>": false,
+		"a\x00@b.c": false, "a@b.c\n": false, "a@b.c\x00": false, "\"a b\"@c.d": false,
+		strings.Repeat("a", 120) + "@example.com": false,
+	} {
+		if got := IsValidEmail(s); got != want {
+			t.Errorf("IsValidEmail(%q) = %v, want %v", s, got, want)
+		}
+	}
 }
