@@ -89,14 +89,9 @@ func errDuplicateEmoji() *model.AppError {
 		"Unable to create emoji. Another emoji with the same name already exists.")
 }
 
-// emojiImage scales an upload, one image decode at a time like file previews.
+// emojiImage scales an upload within the decode budget, like file previews.
 func (a *App) emojiImage(ctx context.Context, image []byte) ([]byte, error) {
-	release, err := a.imageSlot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	data, _, err := imaging.Emoji(image, EmojiSide, a.Config().MaxImagePixels)
+	data, _, err := a.images.Emoji(ctx, image, EmojiSide, a.Config().MaxImagePixels)
 	switch {
 	case errors.Is(err, imaging.ErrTooManyPixels):
 		return nil, model.NewAppError(http.StatusBadRequest, "api.emoji.upload.large_image.too_large.app_error",

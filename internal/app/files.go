@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"slices"
@@ -237,18 +238,6 @@ func (a *App) uploadReadError(err error) error {
 	return errReadUpload("Unable to read the uploaded file: the request was cut short or malformed.").Wrap(err)
 }
 
-// imageSlot waits for one of the image slots (decoding an image takes memory
-// in proportion to its pixels, so only a few run at once) and returns the
-// function that gives it back.
-func (a *App) imageSlot(ctx context.Context) (release func(), err error) {
-	select {
-	case a.imageSlots <- struct{}{}:
-		return func() { <-a.imageSlots }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
 // removeBytes deletes stored objects now, outside any purge queue (nothing in
 // the database points at them).
 func (a *App) removeBytes(ctx context.Context, prefix string) {
@@ -308,17 +297,13 @@ func typeAllowed(allowed []string, ext, mimeType string) bool {
 // makePreviews decodes an image just stored and writes its thumbnail and
 // preview. Refuses images too large to decode safely and damaged ones.
 func (a *App) makePreviews(ctx context.Context, f *model.FileInfo) error {
-	release, err := a.imageSlot(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
 	obj, err := a.files.Open(ctx, fileKey(f.ID, "original"))
 	if err != nil {
 		return model.ErrInternal(err)
 	}
 	defer obj.Close()
-	img, err := imaging.Decode(obj, a.Config().MaxImagePixels)
+	img, err := a.images.Decode(ctx, obj, a.Config().MaxImagePixels,
+		imaging.Box{W: ThumbnailWidth, H: ThumbnailHeight}, imaging.Box{W: PreviewWidth, H: math.MaxInt32})
 	switch {
 	case errors.Is(err, imaging.ErrTooManyPixels):
 		return model.NewAppError(http.StatusBadRequest, "api.file.upload_file.large_image_detailed.app_error",
@@ -330,6 +315,7 @@ func (a *App) makePreviews(ctx context.Context, f *model.FileInfo) error {
 	case err != nil:
 		return model.ErrInternal(err)
 	}
+	defer img.Release()
 	f.Width, f.Height = img.Width, img.Height
 	for _, v := range []struct {
 		key  string
