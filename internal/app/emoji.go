@@ -74,7 +74,7 @@ func (a *App) CreateEmoji(ctx context.Context, s *model.Session, e *model.Emoji,
 	now := model.Now()
 	out := &model.Emoji{ID: model.NewID(), CreateAt: now, UpdateAt: now, CreatorID: s.UserID, Name: e.Name}
 	if _, err := a.files.Write(ctx, emojiKey(out.ID), bytes.NewReader(data)); err != nil {
-		return nil, model.ErrInternal(err)
+		return nil, errStorage(err)
 	}
 	if err := a.store.SaveEmoji(ctx, out); err != nil {
 		a.removeBytes(ctx, emojiDir(out.ID))

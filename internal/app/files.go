@@ -212,7 +212,7 @@ func (a *App) writeUpload(ctx context.Context, userID, channelID string, u *File
 	case ur.readErr != nil:
 		return nil, a.uploadReadError(ur.readErr)
 	case err != nil:
-		return nil, model.ErrInternal(err)
+		return nil, errStorage(err)
 	}
 	ok := false
 	defer func() {
@@ -228,6 +228,21 @@ func (a *App) writeUpload(ctx context.Context, userID, channelID string, u *File
 	ok = true
 	return f, nil
 }
+
+// errStorage answers a failed write to the file store with Mattermost's id
+// for it; a full disk or quota says so, with 507 rather than a bare 500.
+func errStorage(err error) *model.AppError {
+	if errors.Is(err, filestore.ErrFull) {
+		return model.NewAppError(http.StatusInsufficientStorage, "api.file.write_file.app_error",
+			"Unable to store the file: the file store is full.").Wrap(err)
+	}
+	return model.NewAppError(http.StatusInternalServerError, "api.file.write_file.app_error",
+		"Unable to store the file in the file store.").Wrap(err)
+}
+
+// FileStoreStatus checks that the file store takes writes now, for the
+// ping's filestore_status.
+func (a *App) FileStoreStatus(ctx context.Context) error { return a.files.Check(ctx) }
 
 func (a *App) uploadReadError(err error) error {
 	var tooBig *http.MaxBytesError
@@ -326,7 +341,7 @@ func (a *App) makePreviews(ctx context.Context, f *model.FileInfo) error {
 			return model.ErrInternal(err)
 		}
 		if _, err := a.files.Write(ctx, fileKey(f.ID, v.key), &buf); err != nil {
-			return model.ErrInternal(err)
+			return errStorage(err)
 		}
 	}
 	f.HasPreviewImage = true

@@ -99,7 +99,7 @@ func (a *App) SetProfileImage(ctx context.Context, s *model.Session, userID stri
 	}
 	at, key, err := a.writeProfileImage(ctx, u, img)
 	if err != nil {
-		return model.ErrInternal(err)
+		return errStorage(err)
 	}
 	return a.movePicture(ctx, u, at, key)
 }
