@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -172,4 +173,36 @@ func TestBulkFileErrors(t *testing.T) {
 	if _, err := a.ImportBulk(context.Background(), &model.Session{UserID: "u", Roles: "system_user"}, src, app.ImportOptions{}); err == nil {
 		t.Fatal("non-admin import allowed")
 	}
+}
+
+// TestBulkBatchBytes: batches end at a byte budget, not only at a line count,
+// so a few huge lines are applied in several transactions; a bad line then
+// holds back only its own batch, not every post before it.
+func TestBulkBatchBytes(t *testing.T) {
+	head := referenceExample[:8] // version … users
+	long := strings.Repeat("x", 16000)
+	var replies []string
+	for j := range 40 {
+		replies = append(replies, `{"user":"bob","message":"`+long+`","create_at":`+strconv.Itoa(1700000100000+j)+`}`)
+	}
+	big := func(i int) string {
+		return `{"type":"post","post":{"team":"parley-demo","channel":"dev","user":"bob","message":"big ` + strconv.Itoa(i) +
+			`","create_at":` + strconv.Itoa(1700000000000+i) + `,"replies":[` + strings.Join(replies, ",") + `]}}`
+	}
+	lines := append([]string{}, head...)
+	for i := range 8 { // 8 × 640 KB: more than one batch's 4 MB
+		lines = append(lines, big(i))
+	}
+	lines = append(lines, `{"type":"post","post":{"team":"parley-demo","channel":"nowhere","user":"bob","message":"x","create_at":1}}`)
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		a := newApp(t, b)
+		rep := importFile(t, a, writeFile(t, lines), true)
+		if rep.ErrorCount != 1 || rep.Errors[0].Line != 17 {
+			t.Fatalf("errors: %v", errs(rep))
+		}
+		if rep.Imported["posts"] < 6 || rep.Imported["replies"] != 40*rep.Imported["posts"] {
+			t.Fatalf("imported %v: the posts before the bad line's batch were not written in batches of their own (%s)",
+				rep.Imported, rep.NotImported)
+		}
+	})
 }
