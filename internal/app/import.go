@@ -27,8 +27,9 @@ import (
 // A count alone does not bound a batch: one line may be 16 MB of replies, so
 // a hundred lines reached 2.7 GB and held SQLite's writer for a minute while
 // other users' posts waited. A batch therefore also ends at importBatchBytes
-// of JSONL, and that byte budget adapts so that one batch's transaction holds
-// the writer for about importWriterHold: after each batch it is rescaled by
+// of JSONL, and on SQLite that byte budget adapts so that one batch's
+// transaction holds the writer for about importWriterHold (PostgreSQL's
+// writers do not wait for each other): after each batch it is rescaled by
 // how long the batch took (between importMinBatchBytes and
 // importBatchBytes). One line is the smallest batch, as it is all or nothing.
 const (
@@ -564,7 +565,10 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 	for _, bl := range b {
 		size += bl.size
 	}
-	im.tuneBatch(size, time.Since(held))
+	if im.serial {
+		// Only SQLite's one writer makes a long batch everyone's wait.
+		im.tuneBatch(size, time.Since(held))
+	}
 	im.commit(im)
 	if b[0].l.Type == bulk.TypePost || b[0].l.Type == bulk.TypeDirectPost {
 		im.analyze(ctx)
