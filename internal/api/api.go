@@ -135,7 +135,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		pattern = ep.pattern
 		c.params = params
 		c.etag = ep.etag
-		err := c.authenticate(ep.access)
+		var err error
+		if name := nulInURL(r, params); name != "" {
+			err = model.ErrNULInURL(name)
+		} else {
+			err = c.authenticate(ep.access)
+		}
 		if err == nil {
 			err = c.checkMFASetup(r.Method, ep.pattern)
 		}

@@ -39,6 +39,10 @@ func (h *Handler) CommandWebhookHandler() http.Handler {
 				"Unable to parse the command response.").Wrap(err))
 			return
 		}
+		if f := model.NULField(&resp); f != "" {
+			c.writeError(model.ErrNULInBody(f))
+			return
+		}
 		if err := h.app.ExecuteCommandWebhook(c.ctx, id, &resp); err != nil {
 			c.writeError(err)
 			return

@@ -58,6 +58,9 @@ func (h *Handler) createEmoji(c *Context) error {
 			if err := json.NewDecoder(io.LimitReader(part, 16<<10)).Decode(e); err != nil {
 				return model.ErrInvalidBody("emoji")
 			}
+			if f := model.NULField(e); f != "" {
+				return model.ErrNULInBody("emoji." + f)
+			}
 		}
 	}
 	if len(image) == 0 {

@@ -376,7 +376,7 @@ func TestFilesHostileNames(t *testing.T) {
 		for name, want := range map[string]string{
 			"../../../../etc/passwd":        "passwd",
 			`C:\Windows\system32\evil.bat`:  "evil.bat",
-			"re\x00port\r\n.txt":            "report.txt",
+			"re\x01port\r\n.txt":            "report.txt",
 			"..":                            "file",
 			".hidden\u202egnp.exe":          "hiddengnp.exe",
 			`quote".txt`:                    "quote.txt",

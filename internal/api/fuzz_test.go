@@ -52,7 +52,7 @@ func FuzzDecode(f *testing.F) {
 	cfg.MaxRequestBodyKB = 1
 	a := app.New(nil, nil, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, seed := range []string{`{"login_id":"a","password":"b"}`, `{"login_id":1}`, `[]`, `null`, ``, `{}{}`, `{"a":`,
-		`{"login_id":"` + strings.Repeat("x", 2000) + `"}`, `"str"`, "\xff", `{"login_id":"a"} `, `{"props":{"a":"b"}}`} {
+		`{"login_id":"` + strings.Repeat("x", 2000) + `"}`, `"str"`, "\xff", `{"login_id":"a"} `, `{"props":{"a":"b"}}`, `{"login_id":"a\u0000"}`} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
@@ -61,6 +61,9 @@ func FuzzDecode(f *testing.F) {
 		var v app.LoginRequest
 		err := c.decode(&v, "login_id")
 		if err == nil {
+			if f := model.NULField(&v); f != "" {
+				t.Fatalf("decode %q: accepted U+0000 in %s", body, f)
+			}
 			return
 		}
 		var ae *model.AppError

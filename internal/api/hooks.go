@@ -203,6 +203,9 @@ func (h *Handler) executeIncoming(c *Context, id string) error {
 		return model.NewAppError(http.StatusBadRequest, "model.incoming_hook.parse_data.app_error",
 			"Unable to parse incoming data.").Wrap(err)
 	}
+	if f := model.NULField(req); f != "" {
+		return model.ErrNULInBody(f)
+	}
 	return c.app.ExecuteIncomingWebhook(c.ctx, id, req)
 }
 

@@ -88,7 +88,42 @@ func (c *Context) decode(v any, param string) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return model.ErrInvalidBody(param)
 	}
+	if f := model.NULField(v); f != "" {
+		return model.ErrNULInBody(nulPath(param, f))
+	}
 	return nil
+}
+
+// nulPath names a body field for an error: the body's name, then the path
+// inside it when the body is an object.
+func nulPath(param, field string) string {
+	switch {
+	case field == "body":
+		return param
+	case strings.HasPrefix(field, "["):
+		return param + field
+	}
+	return field
+}
+
+// nulInURL names the first path or query parameter holding U+0000, or "".
+func nulInURL(r *http.Request, params map[string]string) string {
+	for k, v := range params {
+		if strings.IndexByte(v, 0) >= 0 {
+			return k
+		}
+	}
+	for k, vs := range r.URL.Query() {
+		if strings.IndexByte(k, 0) >= 0 {
+			return strings.ReplaceAll(k, "\x00", `\u0000`)
+		}
+		for _, v := range vs {
+			if strings.IndexByte(v, 0) >= 0 {
+				return k
+			}
+		}
+	}
+	return ""
 }
 
 // decodeIDs reads a JSON array of ids, each of which must be valid.

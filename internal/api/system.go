@@ -56,10 +56,16 @@ func (h *Handler) ping(c *Context) error {
 			dbStatus = "UNHEALTHY"
 			resp["status"] = "UNHEALTHY"
 		}
+		fsStatus := "OK"
+		if err := c.app.FileStoreStatus(c.ctx); err != nil {
+			c.h.log.WarnContext(c.ctx, "file store check failed", "err", err)
+			fsStatus = "UNHEALTHY"
+			resp["status"] = "UNHEALTHY"
+		}
 		resp["database_status"] = dbStatus
-		resp["filestore_status"] = "OK"
+		resp["filestore_status"] = fsStatus
 		c.w.Header().Set("database_status", dbStatus)
-		c.w.Header().Set("filestore_status", "OK")
+		c.w.Header().Set("filestore_status", fsStatus)
 		if resp["status"] != "OK" && !isTrue(c.query("use_rest_semantics")) {
 			return c.writeJSON(http.StatusInternalServerError, resp)
 		}

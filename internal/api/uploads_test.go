@@ -98,7 +98,7 @@ func TestResumableAttachmentUpload(t *testing.T) {
 
 		// A session with a hostile name; user_id in the body is ignored.
 		var us model.UploadSession
-		create(bob, map[string]any{"channel_id": ch.ID, "filename": "../../etc/\x00pass\u202ewd.png", "file_size": size,
+		create(bob, map[string]any{"channel_id": ch.ID, "filename": "../../etc/\x01pass\u202ewd.png", "file_size": size,
 			"user_id": admin.UserID}).Expect(http.StatusCreated).JSON(&us)
 		if us.Filename != "passwd.png" || us.UserID != bob.UserID || us.Type != model.UploadTypeAttachment ||
 			us.FileOffset != 0 || us.FileSize != size || us.ChannelID != ch.ID || us.CreateAt == 0 {

@@ -167,7 +167,7 @@ func (h *Handler) userByUsername(c *Context) error {
 
 func (h *Handler) userByEmail(c *Context) error {
 	email := c.param("email")
-	if !strings.Contains(email, "@") {
+	if !model.IsValidEmail(strings.ToLower(email)) {
 		return model.ErrInvalidURLParam("email")
 	}
 	u, err := c.app.GetUserByEmail(c.ctx, c.Session, email)

@@ -13,6 +13,7 @@ import (
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/filestore"
+	"github.com/parley-chat/parley/internal/imaging"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
 )
@@ -37,10 +38,10 @@ type App struct {
 	out outbound
 	// BuildNumber identifies this build in X-Version-Id and the client config.
 	BuildNumber string
-	// files holds uploaded bytes; imageSlots bounds how many images are
-	// decoded at once, since each may take tens of megabytes.
-	files      filestore.Backend
-	imageSlots chan struct{}
+	// files holds uploaded bytes; images decodes them within one memory
+	// budget, since each may take hundreds of megabytes.
+	files  filestore.Backend
+	images *imaging.Decoder
 	// jobWake starts JobsLoop at once when this node queues a job.
 	jobWake chan struct{}
 	// conf is where the settings come from and go to (see config.go).
@@ -50,7 +51,8 @@ type App struct {
 // New builds the app layer.
 func New(s store.Store, b bus.Bus, cfg config.Config, log *slog.Logger) *App {
 	a := &App{store: s, bus: b, log: log, roles: model.BuiltInRoles(), BuildNumber: "dev",
-		files: filestore.NewLocal(cfg.FilesPath()), imageSlots: make(chan struct{}, 2),
+		files:   filestore.NewLocal(cfg.FilesPath()),
+		images:  imaging.NewDecoder(cfg.MaxImageDecodeMB<<20, cfg.ImageDecoderConcurrency()),
 		jobWake: make(chan struct{}, 1)}
 	a.perms = make(map[string]map[string]bool, len(a.roles))
 	for name, r := range a.roles {

@@ -412,6 +412,10 @@ func (a *App) callCustomCommand(ctx context.Context, cc *commandCall) (*model.Co
 	} else {
 		out.Text = string(resp.Body)
 	}
+	if f := model.NULField(out); f != "" {
+		return nil, model.WithNULDetail(model.NewAppError(http.StatusInternalServerError, "api.command.execute_command.failed.app_error",
+			"Command with a trigger of '/"+c.Trigger+"' failed."), f)
+	}
 	return out, nil
 }
 

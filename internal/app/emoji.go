@@ -74,7 +74,7 @@ func (a *App) CreateEmoji(ctx context.Context, s *model.Session, e *model.Emoji,
 	now := model.Now()
 	out := &model.Emoji{ID: model.NewID(), CreateAt: now, UpdateAt: now, CreatorID: s.UserID, Name: e.Name}
 	if _, err := a.files.Write(ctx, emojiKey(out.ID), bytes.NewReader(data)); err != nil {
-		return nil, model.ErrInternal(err)
+		return nil, errStorage(err)
 	}
 	if err := a.store.SaveEmoji(ctx, out); err != nil {
 		a.removeBytes(ctx, emojiDir(out.ID))
@@ -90,14 +90,9 @@ func errDuplicateEmoji() *model.AppError {
 		"Unable to create emoji. Another emoji with the same name already exists.")
 }
 
-// emojiImage scales an upload, one image decode at a time like file previews.
+// emojiImage scales an upload within the decode budget, like file previews.
 func (a *App) emojiImage(ctx context.Context, image []byte) ([]byte, error) {
-	release, err := a.imageSlot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	data, _, err := imaging.Emoji(image, EmojiSide, a.Config().MaxImagePixels)
+	data, _, err := a.images.Emoji(ctx, image, EmojiSide, a.Config().MaxImagePixels)
 	switch {
 	case errors.Is(err, imaging.ErrTooManyPixels):
 		return nil, model.NewAppError(http.StatusBadRequest, "api.emoji.upload.large_image.too_large.app_error",

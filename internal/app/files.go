@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"slices"
@@ -211,7 +212,7 @@ func (a *App) writeUpload(ctx context.Context, userID, channelID string, u *File
 	case ur.readErr != nil:
 		return nil, a.uploadReadError(ur.readErr)
 	case err != nil:
-		return nil, model.ErrInternal(err)
+		return nil, errStorage(err)
 	}
 	ok := false
 	defer func() {
@@ -228,6 +229,21 @@ func (a *App) writeUpload(ctx context.Context, userID, channelID string, u *File
 	return f, nil
 }
 
+// errStorage answers a failed write to the file store with Mattermost's id
+// for it; a full disk or quota says so, with 507 rather than a bare 500.
+func errStorage(err error) *model.AppError {
+	if errors.Is(err, filestore.ErrFull) {
+		return model.NewAppError(http.StatusInsufficientStorage, "api.file.write_file.app_error",
+			"Unable to store the file: the file store is full.").Wrap(err)
+	}
+	return model.NewAppError(http.StatusInternalServerError, "api.file.write_file.app_error",
+		"Unable to store the file in the file store.").Wrap(err)
+}
+
+// FileStoreStatus checks that the file store takes writes now, for the
+// ping's filestore_status.
+func (a *App) FileStoreStatus(ctx context.Context) error { return a.files.Check(ctx) }
+
 func (a *App) uploadReadError(err error) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -235,18 +251,6 @@ func (a *App) uploadReadError(err error) error {
 			"The request is larger than the maximum upload size.")
 	}
 	return errReadUpload("Unable to read the uploaded file: the request was cut short or malformed.").Wrap(err)
-}
-
-// imageSlot waits for one of the image slots (decoding an image takes memory
-// in proportion to its pixels, so only a few run at once) and returns the
-// function that gives it back.
-func (a *App) imageSlot(ctx context.Context) (release func(), err error) {
-	select {
-	case a.imageSlots <- struct{}{}:
-		return func() { <-a.imageSlots }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
 
 // removeBytes deletes stored objects now, outside any purge queue (nothing in
@@ -308,17 +312,13 @@ func typeAllowed(allowed []string, ext, mimeType string) bool {
 // makePreviews decodes an image just stored and writes its thumbnail and
 // preview. Refuses images too large to decode safely and damaged ones.
 func (a *App) makePreviews(ctx context.Context, f *model.FileInfo) error {
-	release, err := a.imageSlot(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
 	obj, err := a.files.Open(ctx, fileKey(f.ID, "original"))
 	if err != nil {
 		return model.ErrInternal(err)
 	}
 	defer obj.Close()
-	img, err := imaging.Decode(obj, a.Config().MaxImagePixels)
+	img, err := a.images.Decode(ctx, obj, a.Config().MaxImagePixels,
+		imaging.Box{W: ThumbnailWidth, H: ThumbnailHeight}, imaging.Box{W: PreviewWidth, H: math.MaxInt32})
 	switch {
 	case errors.Is(err, imaging.ErrTooManyPixels):
 		return model.NewAppError(http.StatusBadRequest, "api.file.upload_file.large_image_detailed.app_error",
@@ -330,6 +330,7 @@ func (a *App) makePreviews(ctx context.Context, f *model.FileInfo) error {
 	case err != nil:
 		return model.ErrInternal(err)
 	}
+	defer img.Release()
 	f.Width, f.Height = img.Width, img.Height
 	for _, v := range []struct {
 		key  string
@@ -340,7 +341,7 @@ func (a *App) makePreviews(ctx context.Context, f *model.FileInfo) error {
 			return model.ErrInternal(err)
 		}
 		if _, err := a.files.Write(ctx, fileKey(f.ID, v.key), &buf); err != nil {
-			return model.ErrInternal(err)
+			return errStorage(err)
 		}
 	}
 	f.HasPreviewImage = true

@@ -23,10 +23,22 @@ import (
 // the fixed costs are a small part of it. Other objects carry memberships and
 // preferences, and users may carry a password to hash, so their batches are
 // smaller.
+//
+// A count alone does not bound a batch: one line may be 16 MB of replies, so
+// a hundred lines reached 2.7 GB and held SQLite's writer for a minute while
+// other users' posts waited. A batch therefore also ends at importBatchBytes
+// of JSONL, and on SQLite that byte budget adapts so that one batch's
+// transaction holds the writer for about importWriterHold (PostgreSQL's
+// writers do not wait for each other): after each batch it is rescaled by
+// how long the batch took (between importMinBatchBytes and
+// importBatchBytes). One line is the smallest batch, as it is all or nothing.
 const (
-	importPostBatch  = 5000
-	importOtherBatch = 100
-	maxReportedErrs  = 1000
+	importPostBatch     = 5000
+	importOtherBatch    = 100
+	importBatchBytes    = 4 << 20
+	importMinBatchBytes = 16 << 10
+	importWriterHold    = 250 * time.Millisecond
+	maxReportedErrs     = 1000
 )
 
 // ImportOptions steer a bulk import.
@@ -98,6 +110,21 @@ type importRun struct {
 	// statistics are refreshed next; it doubles each time (analyzeMu).
 	analyzeMu sync.Mutex
 	analyzeAt int64
+	// batchBytes is the JSONL bytes a batch gathers before it is applied; it
+	// adapts to how long batches hold the writer (see importWriterHold).
+	batchBytes atomic.Int64
+}
+
+// tuneBatch rescales the batch byte budget after a batch of size bytes held
+// the writer for took.
+func (run *importRun) tuneBatch(size int64, took time.Duration) {
+	if took <= 0 || size <= 0 {
+		return
+	}
+	next := int64(float64(size) * float64(importWriterHold) / float64(took))
+	// Grow gently, shrink at once: one slow batch is what the live server feels.
+	next = min(next, 2*run.batchBytes.Load())
+	run.batchBytes.Store(min(max(next, importMinBatchBytes), importBatchBytes))
 }
 
 // postsWritten is how many posts, replies and direct posts the committed
@@ -185,6 +212,7 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 	im := &importRun{a: a, src: src, teams: map[string]string{}, chans: map[string]*model.Channel{}, users: map[string]string{},
 		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: s.UserID,
 		postIDs: model.NewIDSeq(), analyzeAt: firstAnalyze}
+	im.batchBytes.Store(importBatchBytes)
 	for _, k := range importKinds {
 		im.counts[k] = &atomic.Int64{}
 	}
@@ -220,12 +248,13 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 		return failure != nil
 	}
 	var batch []*bulkLine
+	var batchSize int64
 	flush := func() {
 		if len(batch) == 0 {
 			return
 		}
 		b := batch
-		batch = nil
+		batch, batchSize = nil, 0
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
@@ -300,12 +329,13 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 				break
 			}
 		}
-		batch = append(batch, &bulkLine{l: l, n: n})
+		batch = append(batch, &bulkLine{l: l, n: n, size: int64(len(raw))})
+		batchSize += int64(len(raw))
 		size := importOtherBatch
 		if l.Type == bulk.TypePost || l.Type == bulk.TypeDirectPost {
 			size = importPostBatch
 		}
-		if len(batch) >= size {
+		if len(batch) >= size || batchSize >= im.batchBytes.Load() {
 			flush()
 		}
 	}
@@ -380,8 +410,9 @@ func bodies(l *bulk.Line) []*bulk.PostBody {
 }
 
 type bulkLine struct {
-	l *bulk.Line
-	n int
+	l    *bulk.Line
+	n    int
+	size int64 // bytes of JSONL
 }
 
 type countingReader struct {
@@ -498,6 +529,7 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 		return nil
 	}
 	var lineErr *bulk.Error
+	held := time.Now()
 	err := im.a.store.Tx(ctx, func(tx store.Store) error {
 		var e *bulk.Error
 		switch b[0].l.Type {
@@ -528,6 +560,14 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 		}
 		return &bulk.Error{Line: b[0].n, ID: "app.import.bulk_import.save_failed.error",
 			Message: fmt.Sprintf("the batch of lines %d–%d could not be written: %v", b[0].n, b[len(b)-1].n, err)}
+	}
+	var size int64
+	for _, bl := range b {
+		size += bl.size
+	}
+	if im.serial {
+		// Only SQLite's one writer makes a long batch everyone's wait.
+		im.tuneBatch(size, time.Since(held))
 	}
 	im.commit(im)
 	if b[0].l.Type == bulk.TypePost || b[0].l.Type == bulk.TypeDirectPost {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,6 +98,19 @@ func TestBulkBadInput(t *testing.T) {
 			"user.teams[0].roles", "app.import.validate_user_teams_import_data.invalid_roles.error", 9},
 		{"channel guest", `{"type":"user","user":{"username":"gus","email":"gus@example.com","teams":[{"name":"parley-demo","channels":[{"name":"dev","roles":"channel_user channel_guest"}]}]}}`,
 			"user.teams[0].channels[0].roles", "app.import.validate_user_channels_import_data.invalid_roles.error", 9},
+		{"username digit first", `{"type":"user","user":{"username":"1dan","email":"dan@example.com"}}`,
+			"user.username", "app.import.validate_user_import_data.username_invalid.error", 9},
+		{"email with a display name", `{"type":"user","user":{"username":"dan","email":"Dan <dan@example.com>"}}`,
+			"user.email", "app.import.validate_user_import_data.email_invalid.error", 9},
+		// U+0000: PostgreSQL refuses it, SQLite would store it; both report the line.
+		{"NUL in message", `{"type":"post","post":{"team":"parley-demo","channel":"dev","user":"bob","message":"a\u0000b","create_at":1}}`,
+			"post.message", "app.import.bulk_import.json_decode.error", 9},
+		{"NUL in reply", `{"type":"post","post":{"team":"parley-demo","channel":"dev","user":"bob","message":"m","create_at":1,"replies":[{"user":"bob","message":"\u0000","create_at":2}]}}`,
+			"post.replies[0].message", "app.import.bulk_import.json_decode.error", 9},
+		{"NUL in props", `{"type":"post","post":{"team":"parley-demo","channel":"dev","user":"bob","message":"m","create_at":1,"props":{"attachments":[{"text":"\u0000"}]}}}`,
+			"post.props.attachments[0].text", "app.import.bulk_import.json_decode.error", 9},
+		{"NUL in nickname", `{"type":"user","user":{"username":"dan","email":"dan@example.com","nickname":"d\u0000"}}`,
+			"user.nickname", "app.import.bulk_import.json_decode.error", 9},
 	}
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		for _, c := range cases {
@@ -115,9 +129,10 @@ func TestBulkBadInput(t *testing.T) {
 					}
 				}
 				// The users block before a bad post line is written, nothing
-				// after it; a bad user line holds back its whole batch.
+				// after it; a bad user line holds back its whole batch, and
+				// a line that does not decode ends the import where it stands.
 				want := int64(3)
-				if strings.HasPrefix(c.line, `{"type":"user"`) {
+				if strings.HasPrefix(c.line, `{"type":"user"`) && c.id != "app.import.bulk_import.json_decode.error" {
 					want = 0
 				}
 				if n, _ := a.Store().CountUsers(context.Background(), true); n != want {
@@ -165,4 +180,36 @@ func TestBulkFileErrors(t *testing.T) {
 	if _, err := a.ImportBulk(context.Background(), &model.Session{UserID: "u", Roles: "system_user"}, src, app.ImportOptions{}); err == nil {
 		t.Fatal("non-admin import allowed")
 	}
+}
+
+// TestBulkBatchBytes: batches end at a byte budget, not only at a line count,
+// so a few huge lines are applied in several transactions; a bad line then
+// holds back only its own batch, not every post before it.
+func TestBulkBatchBytes(t *testing.T) {
+	head := referenceExample[:8] // version … users
+	long := strings.Repeat("x", 16000)
+	var replies []string
+	for j := range 40 {
+		replies = append(replies, `{"user":"bob","message":"`+long+`","create_at":`+strconv.Itoa(1700000100000+j)+`}`)
+	}
+	big := func(i int) string {
+		return `{"type":"post","post":{"team":"parley-demo","channel":"dev","user":"bob","message":"big ` + strconv.Itoa(i) +
+			`","create_at":` + strconv.Itoa(1700000000000+i) + `,"replies":[` + strings.Join(replies, ",") + `]}}`
+	}
+	lines := append([]string{}, head...)
+	for i := range 8 { // 8 × 640 KB: more than one batch's 4 MB
+		lines = append(lines, big(i))
+	}
+	lines = append(lines, `{"type":"post","post":{"team":"parley-demo","channel":"nowhere","user":"bob","message":"x","create_at":1}}`)
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		a := newApp(t, b)
+		rep := importFile(t, a, writeFile(t, lines), true)
+		if rep.ErrorCount != 1 || rep.Errors[0].Line != 17 {
+			t.Fatalf("errors: %v", errs(rep))
+		}
+		if rep.Imported["posts"] < 6 || rep.Imported["replies"] != 40*rep.Imported["posts"] {
+			t.Fatalf("imported %v: the posts before the bad line's batch were not written in batches of their own (%s)",
+				rep.Imported, rep.NotImported)
+		}
+	})
 }

@@ -120,6 +120,10 @@ func (a *App) DoPostAction(ctx context.Context, s *model.Session, postID, action
 			return nil, model.NewAppError(http.StatusBadRequest, "api.post.do_action.action_integration.app_error",
 				"Action integration error.").Wrap(err)
 		}
+		if f := model.NULField(&ans); f != "" {
+			return nil, model.WithNULDetail(model.NewAppError(http.StatusBadRequest, "api.post.do_action.action_integration.app_error",
+				"Action integration error."), f)
+		}
 	}
 	if ans.Update != nil {
 		if err := a.updateFromAction(ctx, p, ans.Update); err != nil {

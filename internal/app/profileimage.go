@@ -39,12 +39,7 @@ func (a *App) profileImageBytes(ctx context.Context, data []byte) ([]byte, error
 		return nil, model.NewAppError(http.StatusBadRequest, "api.user.upload_profile_user.decode.app_error",
 			"The profile image must be a JPEG, PNG, GIF or WebP image.")
 	}
-	release, err := a.imageSlot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	out, err := imaging.Avatar(bytes.NewReader(data), ProfileImageSide, a.Config().MaxImagePixels)
+	out, err := a.images.Avatar(ctx, bytes.NewReader(data), ProfileImageSide, a.Config().MaxImagePixels)
 	switch {
 	case errors.Is(err, imaging.ErrTooManyPixels):
 		return nil, model.NewAppError(http.StatusBadRequest, "api.file.upload_file.large_image_detailed.app_error",
@@ -104,7 +99,7 @@ func (a *App) SetProfileImage(ctx context.Context, s *model.Session, userID stri
 	}
 	at, key, err := a.writeProfileImage(ctx, u, img)
 	if err != nil {
-		return model.ErrInternal(err)
+		return errStorage(err)
 	}
 	return a.movePicture(ctx, u, at, key)
 }

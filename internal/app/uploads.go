@@ -188,7 +188,7 @@ func (a *App) UploadData(ctx context.Context, s *model.Session, id string, body 
 	case ur.readErr != nil:
 		return nil, a.uploadReadError(ur.readErr)
 	case err != nil:
-		return nil, model.ErrInternal(fmt.Errorf("store upload chunk: %w", err))
+		return nil, errStorage(fmt.Errorf("store upload chunk: %w", err))
 	}
 	offset := us.FileOffset
 	if n == 0 {

@@ -562,6 +562,10 @@ func (a *App) callOutgoing(ctx context.Context, h *model.OutgoingWebhook, callba
 		a.log.WarnContext(ctx, "outgoing webhook reply is not JSON", "hook_id", h.ID, "url", callback)
 		return
 	}
+	if f := model.NULField(&reply); f != "" {
+		a.log.WarnContext(ctx, "outgoing webhook reply refused: U+0000 in a field", "hook_id", h.ID, "field", f)
+		return
+	}
 	if _, hasText := present["text"]; !hasText && len(reply.Attachments) == 0 {
 		return
 	}

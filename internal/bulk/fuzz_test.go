@@ -3,6 +3,8 @@ package bulk
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/parley-chat/parley/internal/model"
 )
 
 // FuzzDecode feeds arbitrary lines to the parser and the checks: they must
@@ -20,6 +22,7 @@ func FuzzDecode(f *testing.F) {
 		`{"type":"scheme","scheme":{"name":"s","scope":"team"}}`,
 		`{"type":"emoji","emoji":{"name":"e","image":"../x"}}`,
 		`{"type":"post"}`, `{"type":"x"}`, `{`, `[]`, `null`, ``,
+		`{"type":"post","post":{"team":"eng","channel":"dev","user":"ann","message":"a\u0000","create_at":1}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -30,6 +33,9 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("error of type %T", err)
 			}
 			return
+		}
+		if f := model.NULField(l); f != "" {
+			t.Fatalf("decoded a line with U+0000 in %s", f)
 		}
 		_ = CheckLine(l, 1)
 		_ = NewChecker(nil).Check(l, 1)

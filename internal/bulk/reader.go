@@ -11,6 +11,8 @@ import (
 	"os"
 	"path"
 	"strings"
+
+	"github.com/parley-chat/parley/internal/model"
 )
 
 // MaxLineSize is the longest line accepted, as Mattermost's scanner buffer.
@@ -52,6 +54,11 @@ func Decode(b []byte, line int) (*Line, error) {
 	}
 	if dec.More() {
 		return nil, lineErr(line, "", "app.import.bulk_import.json_decode.error", "malformed JSON: more than one object on the line")
+	}
+	if f := model.NULField(&l); f != "" {
+		// PostgreSQL refuses U+0000 in text; SQLite would keep it and break a later move.
+		return nil, lineErr(line, f, "app.import.bulk_import.json_decode.error",
+			"the value holds the character U+0000 (NUL), which is not allowed in text")
 	}
 	var missing bool
 	switch l.Type {

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/parley-chat/parley/internal/model"
 )
 
 // SlackImportUser owns the Slack bots and authors bot messages whose bot is
@@ -142,7 +144,8 @@ func SlackText(s string, users, channels map[string]string) string {
 
 func slackUsername(name string) string {
 	n := strings.Trim(nameCleanRE.ReplaceAllString(strings.ToLower(name), "-"), "-.")
-	if n == "" || reservedUser[n] {
+	if !model.IsValidUsername(n[:min(len(n), 64)]) {
+		// Empty, reserved, or not starting with a letter ("1password").
 		n = "slack-" + n
 	}
 	return n[:min(len(n), 64)]

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/parley-chat/parley/internal/model"
 )
 
 // Limits of the format, as Mattermost's validators apply them.
@@ -25,13 +27,11 @@ const (
 var (
 	teamNameRE    = regexp.MustCompile(`^[a-z0-9]+([a-z\-0-9]+|(__)?)[a-z0-9]+$`)
 	channelNameRE = regexp.MustCompile(`^[a-z0-9]+([a-z\-\_0-9]+|(__)?)[a-z0-9]*$`)
-	usernameRE    = regexp.MustCompile(`^[a-z0-9.\-_]+$`)
 	schemeNameRE  = regexp.MustCompile(`^[a-z0-9_]{2,64}$`)
 	emojiNameRE   = regexp.MustCompile(`^[a-zA-Z0-9_+\-]+$`)
 	// reservedTeam is model.reservedTeamNames (Mattermost's reservedName).
 	reservedTeam = []string{"admin", "api", "channel", "claim", "error", "files", "help", "landing", "login", "mfa",
 		"oauth", "plug", "plugins", "post", "signup", "boards", "playbooks"}
-	reservedUser  = map[string]bool{"all": true, "channel": true, "matterbot": true, "system": true}
 	authServices  = map[string]bool{"": true, "email": true, "gitlab": true, "ldap": true, "saml": true, "google": true, "office365": true}
 	emailInterval = map[string]bool{"immediately": true, "fifteen": true, "hour": true, "30": true, "900": true, "3600": true}
 )
@@ -176,11 +176,6 @@ func ValidChannelName(name string) bool {
 		!strings.HasSuffix(name, "-") && !strings.HasSuffix(name, "_")
 }
 
-// ValidUsername applies the username rule.
-func ValidUsername(name string) bool {
-	return name != "" && len(name) <= 64 && usernameRE.MatchString(name) && !reservedUser[name]
-}
-
 func checkTeam(p *problems, t *Team) {
 	const pre = "app.import.validate_team_import_data."
 	if t.Name == nil {
@@ -282,13 +277,15 @@ func checkUser(p *problems, u *User) {
 	const pre = "app.import.validate_user_import_data."
 	if u.Username == nil {
 		p.add("user.username", pre+"username_missing.error", "username is required")
-	} else if !ValidUsername(*u.Username) {
-		p.add("user.username", pre+"username_invalid.error", "username %q must be 1–64 characters of a-z, 0-9, ., - and _ and not a reserved word", *u.Username)
+	} else if !model.IsValidUsername(*u.Username) {
+		p.add("user.username", pre+"username_invalid.error", "username %q must be 1–64 characters of a-z, 0-9, ., - and _, start with a letter and not be a reserved word", *u.Username)
 	}
 	if u.Email == nil {
 		p.add("user.email", pre+"email_missing.error", "email is required")
-	} else if len(*u.Email) == 0 || len(*u.Email) > 128 || !strings.Contains(*u.Email, "@") {
+	} else if len(*u.Email) == 0 || len(*u.Email) > model.MaxEmailBytes {
 		p.add("user.email", pre+"email_length.error", "email must be an address of 1–128 characters")
+	} else if !model.IsValidEmail(strings.ToLower(*u.Email)) {
+		p.add("user.email", pre+"email_invalid.error", "email %q is not a valid address", *u.Email)
 	}
 	if u.AuthData != nil && u.Password != nil {
 		p.add("user.password", pre+"auth_data_and_password.error", "password and auth_data are mutually exclusive")
@@ -411,7 +408,7 @@ func validTheme(s string) bool {
 
 func checkBot(p *problems, b *Bot) {
 	const pre = "app.import.validate_bot_import_data."
-	if b.Username == nil || !ValidUsername(*b.Username) {
+	if b.Username == nil || !model.IsValidUsername(*b.Username) {
 		p.add("bot.username", pre+"username_invalid.error", "username is required and must be valid")
 	}
 	if b.Owner == nil || *b.Owner == "" {

@@ -180,7 +180,7 @@ func userEmailCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !strings.Contains(args[1], "@") || strings.ContainsAny(args[1], " \t") {
+			if !model.IsValidEmail(strings.ToLower(args[1])) {
 				return errors.New("Invalid email: '" + args[1] + "'")
 			}
 			if _, err := a.PatchUser(ctx, session(), u.ID, &model.UserPatch{Email: &args[1]}); err != nil {

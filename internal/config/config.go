@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -63,6 +64,8 @@ type Config struct {
 	MaxFileSize              int64  `json:"max_file_size" env:"PARLEY_MAX_FILE_SIZE" mm:"MM_FILESETTINGS_MAXFILESIZE" help:"largest uploaded file, in bytes"`
 	AllowedFileTypes         string `json:"allowed_file_types" empty:"ok" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
 	MaxImagePixels           int64  `json:"max_image_pixels" env:"PARLEY_MAX_IMAGE_PIXELS" mm:"MM_FILESETTINGS_MAXIMAGERESOLUTION" help:"largest image (width × height) Parley decodes for thumbnails; larger images are refused"`
+	MaxImageDecodeMB         int64  `json:"max_image_decode_mb" env:"PARLEY_MAX_IMAGE_DECODE_MB" help:"memory, in MiB, all image decodes together may hold (pixels and scaled copies); decodes wait for their share, read at start"`
+	MaxImageDecoders         int    `json:"max_image_decoder_concurrency" env:"PARLEY_MAX_IMAGE_DECODER_CONCURRENCY" mm:"MM_FILESETTINGS_MAXIMAGEDECODERCONCURRENCY" help:"images decoded at once; -1 means one per CPU, read at start"`
 	EnableCustomEmoji        bool   `json:"enable_custom_emoji" env:"PARLEY_ENABLE_CUSTOM_EMOJI" mm:"MM_SERVICESETTINGS_ENABLECUSTOMEMOJI" help:"members may add custom emoji"`
 	EnableCustomUserStatuses bool   `json:"enable_custom_user_statuses" env:"PARLEY_ENABLE_CUSTOM_USER_STATUSES" mm:"MM_TEAMSETTINGS_ENABLECUSTOMUSERSTATUSES" help:"members may set a custom status (emoji and text, with an expiry)"`
 
@@ -119,7 +122,9 @@ func Default() Config {
 		UserStatusAwayTimeoutSec: 300,
 		EnableFileAttachments:    true,
 		MaxFileSize:              100 << 20,
-		MaxImagePixels:           50_000_000,
+		MaxImagePixels:           7680 * 4320, // Mattermost's default: 8K, 33 megapixels
+		MaxImageDecodeMB:         256,
+		MaxImageDecoders:         -1,
 		EnableCustomEmoji:        true,
 		EnableCustomUserStatuses: true,
 		EnableIncomingWebhooks:   true,
@@ -366,6 +371,12 @@ func (c *Config) Validate() error {
 	if c.MaxImagePixels < 1 {
 		errs = append(errs, errors.New("max_image_pixels: must be at least 1"))
 	}
+	if c.MaxImageDecodeMB < 1 {
+		errs = append(errs, errors.New("max_image_decode_mb: must be at least 1"))
+	}
+	if c.MaxImageDecoders == 0 || c.MaxImageDecoders < -1 {
+		errs = append(errs, errors.New("max_image_decoder_concurrency: must be -1 (one per CPU) or at least 1"))
+	}
 	for _, t := range c.FileTypes() {
 		if strings.ContainsAny(t, " ;") || strings.HasPrefix(t, "/") || strings.HasSuffix(t, "/") {
 			errs = append(errs, fmt.Errorf("allowed_file_types: %q is neither an extension nor a MIME type", t))
@@ -456,4 +467,12 @@ func (c *Config) SitePath() string {
 		return ""
 	}
 	return strings.TrimSuffix(u.Path, "/")
+}
+
+// ImageDecoderConcurrency is how many images may be decoded at once.
+func (c *Config) ImageDecoderConcurrency() int {
+	if c.MaxImageDecoders < 1 {
+		return runtime.NumCPU()
+	}
+	return c.MaxImageDecoders
 }

@@ -13,11 +13,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
 // ErrNotFound means no object has the key.
 var ErrNotFound = errors.New("file not found")
+
+// ErrFull means the store has no room left (a full disk or an exhausted
+// quota); errors of Write match it with errors.Is.
+var ErrFull = errors.New("file store is full")
 
 // Object is stored bytes opened for reading. Seek makes Range requests work
 // (http.ServeContent).
@@ -37,6 +42,9 @@ type Backend interface {
 	// RemoveAll removes every object whose key is prefix or starts with
 	// prefix + "/". Nothing to remove is not an error.
 	RemoveAll(ctx context.Context, prefix string) error
+	// Check writes, reads back and removes a small object, telling whether
+	// the store can take uploads now (a full disk fails it).
+	Check(ctx context.Context) error
 }
 
 // Local keeps objects as files under a directory, one file per key.
@@ -45,7 +53,7 @@ type Local struct {
 }
 
 // NewLocal stores objects under dir (created on first write).
-func NewLocal(dir string) *Local { return &Local{root: dir} }
+func NewLocal(dir string) *Local { return &Local{root: filepath.Clean(dir)} }
 
 // path maps a key to a file under the root, refusing keys that could leave it.
 func (l *Local) path(key string) (string, error) {
@@ -62,19 +70,33 @@ func (l *Local) path(key string) (string, error) {
 
 // Write goes to a temporary file in the target directory, is synced, then
 // renamed into place and the directory synced, so a crash leaves either the
-// whole object or none.
+// whole object or none. On error the directories it created are removed too.
 func (l *Local) Write(ctx context.Context, key string, r io.Reader) (n int64, err error) {
 	p, err := l.path(key)
 	if err != nil {
 		return 0, err
 	}
 	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return 0, fmt.Errorf("filestore: %w", err)
+	var tmp *os.File
+	// A concurrent RemoveAll may prune a parent between MkdirAll and
+	// CreateTemp; one retry covers that.
+	for range 2 {
+		created, mkErr := l.mkdirAll(dir)
+		if mkErr != nil {
+			return 0, storeErr(mkErr)
+		}
+		defer func() {
+			if err != nil {
+				l.prune(created)
+			}
+		}()
+		tmp, err = os.CreateTemp(dir, ".upload-*")
+		if !errors.Is(err, os.ErrNotExist) {
+			break
+		}
 	}
-	tmp, err := os.CreateTemp(dir, ".upload-*")
 	if err != nil {
-		return 0, fmt.Errorf("filestore: %w", err)
+		return 0, storeErr(err)
 	}
 	defer func() {
 		if err != nil {
@@ -84,18 +106,66 @@ func (l *Local) Write(ctx context.Context, key string, r io.Reader) (n int64, er
 	}()
 	n, err = io.Copy(tmp, ctxReader{ctx, r})
 	if err != nil {
-		return n, err
+		return n, storeErr(err)
 	}
 	if err = tmp.Sync(); err != nil {
-		return n, fmt.Errorf("filestore: sync: %w", err)
+		return n, storeErr(fmt.Errorf("sync: %w", err))
 	}
 	if err = tmp.Close(); err != nil {
-		return n, fmt.Errorf("filestore: %w", err)
+		return n, storeErr(err)
 	}
 	if err = os.Rename(tmp.Name(), p); err != nil {
-		return n, fmt.Errorf("filestore: %w", err)
+		return n, storeErr(err)
 	}
-	return n, syncDir(dir)
+	if err = syncDir(dir); err != nil {
+		os.Remove(p)
+		return n, err
+	}
+	return n, nil
+}
+
+// mkdirAll creates dir and its missing parents under the root, returning the
+// outermost one it created ("" if none).
+func (l *Local) mkdirAll(dir string) (created string, err error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		}
+		created = d
+		if d == l.root || filepath.Dir(d) == d {
+			break
+		}
+	}
+	return created, os.MkdirAll(dir, 0o700)
+}
+
+// prune removes the empty directories under top that a failed write made,
+// from the deepest up; a directory another write has filled stays.
+func (l *Local) prune(top string) {
+	if top == "" {
+		return
+	}
+	var dirs []string
+	_ = filepath.WalkDir(top, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			dirs = append(dirs, p)
+		}
+		return nil
+	})
+	for i := len(dirs) - 1; i >= 0; i-- {
+		os.Remove(dirs[i]) // fails, harmlessly, on a directory that is not empty
+	}
+}
+
+// storeErr wraps a file system error, marking a full disk or quota ErrFull.
+func storeErr(err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("filestore: %w: %w", ErrFull, err)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("filestore: %w", err)
 }
 
 func syncDir(dir string) error {
@@ -151,6 +221,8 @@ func (l *Local) Open(_ context.Context, key string) (Object, error) {
 	return localObject{f, info}, nil
 }
 
+// RemoveAll also removes the parent directories it leaves empty (f/ab of
+// f/ab/<id>), so deleted files leave no directories behind.
 func (l *Local) RemoveAll(_ context.Context, prefix string) error {
 	p, err := l.path(prefix)
 	if err != nil {
@@ -158,6 +230,38 @@ func (l *Local) RemoveAll(_ context.Context, prefix string) error {
 	}
 	if err := os.RemoveAll(p); err != nil {
 		return fmt.Errorf("filestore: %w", err)
+	}
+	for d := filepath.Dir(p); d != l.root && strings.HasPrefix(d, l.root+string(filepath.Separator)); d = filepath.Dir(d) {
+		if os.Remove(d) != nil {
+			break
+		}
+	}
+	return nil
+}
+
+// checkKey is the object Check writes, outside the keys the app uses.
+const checkKey = "check/probe"
+
+// Check writes a probe through Write (a full disk fails it with ErrFull),
+// reads it back and removes it, as Mattermost's TestFileStoreConnection
+// does for the ping's filestore_status.
+func (l *Local) Check(ctx context.Context) error {
+	const probe = "parley file store check"
+	if _, err := l.Write(ctx, checkKey, strings.NewReader(probe)); err != nil {
+		return err
+	}
+	defer l.RemoveAll(context.WithoutCancel(ctx), "check")
+	o, err := l.Open(ctx, checkKey)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	b, err := io.ReadAll(o)
+	if err != nil {
+		return fmt.Errorf("filestore: %w", err)
+	}
+	if string(b) != probe {
+		return errors.New("filestore: the probe read back differs")
 	}
 	return nil
 }

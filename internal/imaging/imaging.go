@@ -2,11 +2,15 @@
 // standard library decoders plus golang.org/x/image (WebP, scaling), so the
 // binary needs no cgo. Every decode is preceded by a look at the declared
 // dimensions, so a small file that would expand into gigabytes of pixels (a
-// decompression bomb) is refused before any pixel memory is allocated.
+// decompression bomb) is refused before any pixel memory is allocated, and
+// the memory of every decode comes out of one budget (Decoder).
 package imaging
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -16,9 +20,11 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"sync"
 
 	xdraw "golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // registers the WebP decoder with package image
+	"golang.org/x/sync/semaphore"
 )
 
 var (
@@ -65,34 +71,169 @@ type Image struct {
 	orient int
 	// Width and Height are as displayed (after orientation).
 	Width, Height int
+	release       func()
 }
 
-// Decode reads the first frame of a JPEG, PNG, GIF or WebP image from rs. The
-// declared size is checked against maxPixels before decoding.
-func Decode(rs io.ReadSeeker, maxPixels int64) (*Image, error) {
-	orient := Orientation(io.LimitReader(rs, 256<<10))
-	if _, err := rs.Seek(0, io.SeekStart); err != nil {
+// Decoder decodes images within a memory budget. A decoded image takes
+// width × height × bytes per pixel however small its file (a 190 KB PNG of
+// 7000×7000 is 196 MB of pixels), so every decode first reads the declared
+// dimensions, refuses more than the caller's pixel limit, then reserves what the pixels and
+// the scaled copies will take from a budget shared by every decode of the
+// process, waiting while the budget is spent. One Decoder belongs to the app.
+type Decoder struct {
+	budget int64
+	mem    *semaphore.Weighted
+	slots  *semaphore.Weighted
+}
+
+// NewDecoder makes a decoder of budgetBytes of pixel memory and concurrency
+// decodes at once across all callers.
+func NewDecoder(budgetBytes int64, concurrency int) *Decoder {
+	return &Decoder{budget: budgetBytes,
+		mem: semaphore.NewWeighted(budgetBytes), slots: semaphore.NewWeighted(int64(max(concurrency, 1)))}
+}
+
+// reserve waits for a decode slot and n bytes of the budget; an image that
+// needs more than the whole budget waits for all of it and runs alone.
+func (d *Decoder) reserve(ctx context.Context, n int64) (release func(), err error) {
+	n = min(max(n, 1), d.budget)
+	if err := d.slots.Acquire(ctx, 1); err != nil {
 		return nil, err
 	}
-	cfg, _, err := image.DecodeConfig(rs)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+	if err := d.mem.Acquire(ctx, n); err != nil {
+		d.slots.Release(1)
+		return nil, err
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-		return nil, ErrTooManyPixels
+	return sync.OnceFunc(func() { d.mem.Release(n); d.slots.Release(1) }), nil
+}
+
+// Box is a size scaled copies are made to fit in.
+type Box struct{ W, H int }
+
+// Decode reads the first frame of a JPEG, PNG, GIF or WebP image from rs,
+// holding budget for the frame and for one scaled copy into each box until
+// Release. The declared size is checked against maxPixels before decoding.
+func (d *Decoder) Decode(ctx context.Context, rs io.ReadSeeker, maxPixels int64, boxes ...Box) (*Image, error) {
+	orient := Orientation(io.LimitReader(rs, 256<<10))
+	cfg, format, err := header(rs, maxPixels)
+	if err != nil {
+		return nil, err
+	}
+	cost := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel, format, rs)
+	for _, b := range boxes {
+		cost += fitCost(cfg.Width, cfg.Height, b.W, b.H, orient)
+	}
+	release, err := d.reserve(ctx, cost)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		release()
 		return nil, err
 	}
 	img, _, err := image.Decode(rs)
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
-	out := &Image{img: img, orient: orient, Width: img.Bounds().Dx(), Height: img.Bounds().Dy()}
+	out := &Image{img: img, orient: orient, Width: img.Bounds().Dx(), Height: img.Bounds().Dy(), release: release}
 	if orient >= 5 {
 		out.Width, out.Height = out.Height, out.Width
 	}
 	return out, nil
+}
+
+// header reads the declared dimensions and refuses too many pixels.
+func header(rs io.ReadSeeker, maxPixels int64) (image.Config, string, error) {
+	if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		return image.Config{}, "", err
+	}
+	cfg, format, err := image.DecodeConfig(rs)
+	if err != nil {
+		return cfg, "", fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
+		return cfg, "", ErrTooManyPixels
+	}
+	return cfg, format, nil
+}
+
+// Release gives the image's memory back to the budget; the image must not be
+// used after.
+func (m *Image) Release() {
+	m.img = nil
+	m.release()
+}
+
+// bytesPerPixel is what the decoder of a format allocates per pixel for a
+// colour model. A progressive JPEG also keeps every DCT coefficient (two
+// bytes for each of up to three components) until the last scan.
+func bytesPerPixel(cm color.Model, format string, rs io.ReadSeeker) int64 {
+	var n int64
+	switch cm {
+	case color.GrayModel, color.AlphaModel:
+		n = 1
+	case color.Gray16Model, color.Alpha16Model:
+		n = 2
+	case color.RGBA64Model, color.NRGBA64Model:
+		n = 8
+	case color.YCbCrModel:
+		n = 3
+	default: // RGBA, NRGBA, CMYK, NYCbCrA, and paletted images, drawn into RGBA by the caller
+		n = 4
+	}
+	if format == "jpeg" && progressiveJPEG(rs) {
+		n += 6
+	}
+	return n
+}
+
+// progressiveJPEG walks the JPEG markers up to the first frame header and
+// tells whether it is progressive (SOF2).
+func progressiveJPEG(rs io.ReadSeeker) bool {
+	if _, err := rs.Seek(2, io.SeekStart); err != nil {
+		return true
+	}
+	br := bufio.NewReader(rs)
+	for range 256 {
+		var m [4]byte
+		if _, err := io.ReadFull(br, m[:]); err != nil || m[0] != 0xff {
+			return true // unreadable: count the worst case
+		}
+		switch m[1] {
+		case 0xc2, 0xc6, 0xca, 0xce:
+			return true
+		case 0xc0, 0xc1, 0xc3, 0xc5, 0xc7, 0xc9, 0xcb, 0xcd, 0xcf, 0xda:
+			return false
+		}
+		if _, err := br.Discard(int(binary.BigEndian.Uint16(m[2:])) - 2); err != nil {
+			return true
+		}
+	}
+	return true
+}
+
+// fitCost is what Fit into maxW×maxH allocates (see scale): the RGBA target,
+// the half-way copy of a big reduction, CatmullRom's row buffer, and the
+// rotated copy.
+func fitCost(w, h, maxW, maxH, orient int) int64 {
+	if orient >= 5 {
+		w, h = h, w
+	}
+	tw, th := fit(w, h, maxW, maxH)
+	n := int64(tw) * int64(th) * 4
+	cost := n
+	if w > 2*tw && h > 2*th {
+		cost += 4 * n
+		h = 2 * th
+	}
+	if t := kernelTmp(tw, h); t <= maxKernelTmp {
+		cost += t
+	}
+	if orient > 1 {
+		cost += n
+	}
+	return cost
 }
 
 // fit returns the largest size within maxW×maxH with the aspect of w×h, never
@@ -123,15 +264,27 @@ func (m *Image) Fit(maxW, maxH int) image.Image {
 
 // scale draws src over all of dst. A big reduction first goes through a cheap
 // filter to twice the target size so the high-quality one sees few pixels.
+// CatmullRom keeps a float64 RGBA row buffer of target width × source height
+// (32 bytes each: 236 MB for a 1920-wide preview from 3840 rows), so above
+// maxKernelTmp the second step is the cheap filter too.
 func scale(dst draw.Image, src image.Image, op draw.Op) {
 	db, sb := dst.Bounds(), src.Bounds()
-	if sb.Dx() > 4*db.Dx() && sb.Dy() > 4*db.Dy() {
+	if sb.Dx() > 2*db.Dx() && sb.Dy() > 2*db.Dy() {
 		mid := image.NewRGBA(image.Rect(0, 0, 2*db.Dx(), 2*db.Dy()))
 		xdraw.ApproxBiLinear.Scale(mid, mid.Bounds(), src, sb, draw.Src, nil)
 		src, sb = mid, mid.Bounds()
 	}
+	if kernelTmp(db.Dx(), sb.Dy()) > maxKernelTmp {
+		xdraw.ApproxBiLinear.Scale(dst, db, src, sb, op, nil)
+		return
+	}
 	xdraw.CatmullRom.Scale(dst, db, src, sb, op, nil)
 }
+
+// maxKernelTmp bounds CatmullRom's row buffer.
+const maxKernelTmp = 16 << 20
+
+func kernelTmp(dw, sh int) int64 { return 32 * int64(dw) * int64(sh) }
 
 // EncodeJPEG writes img as a JPEG of good quality.
 func EncodeJPEG(w io.Writer, img image.Image) error {
@@ -179,7 +332,7 @@ func orient(img *image.RGBA, o int) image.Image {
 // fits side×side: a PNG, or a GIF when the upload is an animated GIF, each of
 // whose frames is scaled. The result is always re-encoded, so whatever else the
 // upload carried is dropped.
-func Emoji(data []byte, side int, maxPixels int64) (out []byte, contentType string, err error) {
+func (d *Decoder) Emoji(ctx context.Context, data []byte, side int, maxPixels int64) (out []byte, contentType string, err error) {
 	switch Format(data) {
 	case "gif":
 		frames, pixels, err := gifFrames(data)
@@ -190,16 +343,17 @@ func Emoji(data []byte, side int, maxPixels int64) (out []byte, contentType stri
 			return nil, "", ErrTooManyPixels
 		}
 		if frames > 1 {
-			return animatedEmoji(data, side, maxPixels)
+			return d.animatedEmoji(ctx, data, side, maxPixels, frames, pixels)
 		}
 	case "jpeg", "png":
 	default:
 		return nil, "", ErrDamaged
 	}
-	m, err := Decode(bytes.NewReader(data), maxPixels)
+	m, err := d.Decode(ctx, bytes.NewReader(data), maxPixels, Box{side, side})
 	if err != nil {
 		return nil, "", err
 	}
+	defer m.Release()
 	tw, th := fit(m.Width, m.Height, side, side)
 	if m.orient >= 5 {
 		tw, th = th, tw
@@ -213,19 +367,23 @@ func Emoji(data []byte, side int, maxPixels int64) (out []byte, contentType stri
 	return buf.Bytes(), "image/png", nil
 }
 
-func animatedEmoji(data []byte, side int, maxPixels int64) ([]byte, string, error) {
-	cfg, err := gif.DecodeConfig(bytes.NewReader(data))
+// animatedEmoji holds budget for every frame as decoded (a byte a pixel), the
+// canvas and its saved copy, and the scaled frames.
+func (d *Decoder) animatedEmoji(ctx context.Context, data []byte, side int, maxPixels int64, frames int, pixels int64) ([]byte, string, error) {
+	cfg, _, err := header(bytes.NewReader(data), maxPixels)
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: %v", ErrDamaged, err)
+		return nil, "", err
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-		return nil, "", ErrTooManyPixels
+	tw, th := fit(cfg.Width, cfg.Height, side, side)
+	release, err := d.reserve(ctx, pixels+8*int64(cfg.Width)*int64(cfg.Height)+5*int64(frames)*int64(tw)*int64(th))
+	if err != nil {
+		return nil, "", err
 	}
+	defer release()
 	g, err := gif.DecodeAll(bytes.NewReader(data))
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
-	tw, th := fit(cfg.Width, cfg.Height, side, side)
 	canvas := image.NewRGBA(image.Rect(0, 0, cfg.Width, cfg.Height))
 	out := &gif.GIF{LoopCount: g.LoopCount, Config: image.Config{Width: tw, Height: th}}
 	rect := image.Rect(0, 0, tw, th)
@@ -346,11 +504,12 @@ func gifFrames(data []byte) (frames int, pixels int64, err error) {
 // GIF or WebP) into a side×side PNG: the largest centred square, scaled, with
 // the EXIF orientation applied. Re-encoding drops whatever else the upload
 // carried (metadata, trailing data).
-func Avatar(rs io.ReadSeeker, side int, maxPixels int64) ([]byte, error) {
-	m, err := Decode(rs, maxPixels)
+func (d *Decoder) Avatar(ctx context.Context, rs io.ReadSeeker, side int, maxPixels int64) ([]byte, error) {
+	m, err := d.Decode(ctx, rs, maxPixels, Box{side, side})
 	if err != nil {
 		return nil, err
 	}
+	defer m.Release()
 	// A centred square of the stored image is the centred square of the
 	// displayed one whatever the orientation, so the crop happens before it.
 	b := m.img.Bounds()

@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"image"
@@ -91,13 +92,13 @@ func TestDecodeRefusesBombAndDamage(t *testing.T) {
 	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1000, 1000))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Decode(bytes.NewReader(buf.Bytes()), 999_999); !errors.Is(err, ErrTooManyPixels) {
+	if _, err := testDecoder.Decode(context.Background(), bytes.NewReader(buf.Bytes()), 999_999); !errors.Is(err, ErrTooManyPixels) {
 		t.Fatalf("bomb: %v", err)
 	}
-	if _, err := Decode(bytes.NewReader(buf.Bytes()[:buf.Len()/2]), 1e7); !errors.Is(err, ErrDamaged) {
+	if _, err := testDecoder.Decode(context.Background(), bytes.NewReader(buf.Bytes()[:buf.Len()/2]), 1e7); !errors.Is(err, ErrDamaged) {
 		t.Fatalf("truncated: %v", err)
 	}
-	m, err := Decode(bytes.NewReader(buf.Bytes()), 1e7)
+	m, err := testDecoder.Decode(context.Background(), bytes.NewReader(buf.Bytes()), 1e7)
 	if err != nil || m.Width != 1000 {
 		t.Fatalf("decode: %v", err)
 	}
@@ -137,7 +138,7 @@ func animated(t *testing.T, w, h, frames int) []byte {
 }
 
 func TestEmojiKeepsAnimation(t *testing.T) {
-	out, ct, err := Emoji(animated(t, 300, 200, 3), 128, 1e7)
+	out, ct, err := testDecoder.Emoji(context.Background(), animated(t, 300, 200, 3), 128, 1e7)
 	if err != nil || ct != "image/gif" {
 		t.Fatalf("emoji: %v %s", err, ct)
 	}
@@ -152,24 +153,24 @@ func TestEmojiKeepsAnimation(t *testing.T) {
 	if err != nil || frames != 4 || pixels != 400 {
 		t.Fatalf("gifFrames: %d %d %v", frames, pixels, err)
 	}
-	if _, _, err := Emoji(animated(t, 100, 100, 20), 128, 100*100*19); !errors.Is(err, ErrTooManyPixels) {
+	if _, _, err := testDecoder.Emoji(context.Background(), animated(t, 100, 100, 20), 128, 100*100*19); !errors.Is(err, ErrTooManyPixels) {
 		t.Fatalf("all frames count: %v", err)
 	}
-	if _, _, err := Emoji(animated(t, 10, 10, 2)[:30], 128, 1e7); !errors.Is(err, ErrDamaged) {
+	if _, _, err := testDecoder.Emoji(context.Background(), animated(t, 10, 10, 2)[:30], 128, 1e7); !errors.Is(err, ErrDamaged) {
 		t.Fatalf("truncated gif: %v", err)
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, marked(20, 10)); err != nil {
 		t.Fatal(err)
 	}
-	out, ct, err = Emoji(buf.Bytes(), 128, 1e7)
+	out, ct, err = testDecoder.Emoji(context.Background(), buf.Bytes(), 128, 1e7)
 	if err != nil || ct != "image/png" {
 		t.Fatalf("png emoji: %v", err)
 	}
 	if cfg, err := png.DecodeConfig(bytes.NewReader(out)); err != nil || cfg.Width != 20 {
 		t.Fatalf("small emoji resized: %v %v", cfg, err)
 	}
-	if _, _, err := Emoji([]byte("<svg/>"), 128, 1e7); !errors.Is(err, ErrDamaged) {
+	if _, _, err := testDecoder.Emoji(context.Background(), []byte("<svg/>"), 128, 1e7); !errors.Is(err, ErrDamaged) {
 		t.Fatalf("svg accepted: %v", err)
 	}
 }
@@ -207,7 +208,7 @@ func TestAvatar(t *testing.T) {
 	if err := png.Encode(&in, src); err != nil {
 		t.Fatal(err)
 	}
-	out, err := Avatar(bytes.NewReader(in.Bytes()), 64, 1<<20)
+	out, err := testDecoder.Avatar(context.Background(), bytes.NewReader(in.Bytes()), 64, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +221,88 @@ func TestAvatar(t *testing.T) {
 			t.Errorf("pixel %v is not the middle's green: %v", p, m.At(p.X, p.Y))
 		}
 	}
-	again, err := Avatar(bytes.NewReader(out), 64, 1<<20)
+	again, err := testDecoder.Avatar(context.Background(), bytes.NewReader(out), 64, 1<<20)
 	if err != nil || !bytes.Equal(again, out) {
 		t.Errorf("avatar of an avatar differs (err %v)", err)
 	}
-	if _, err := Avatar(bytes.NewReader(in.Bytes()), 64, 100*100); !errors.Is(err, ErrTooManyPixels) {
+	if _, err := testDecoder.Avatar(context.Background(), bytes.NewReader(in.Bytes()), 64, 100*100); !errors.Is(err, ErrTooManyPixels) {
 		t.Errorf("over max pixels: %v", err)
+	}
+}
+
+var testDecoder = NewDecoder(64<<20, 2)
+
+// TestDecoderBudget: a decode holds width × height × bytes per pixel plus its
+// scaled copies from the shared budget until Release, and gives it all back
+// when it fails.
+func TestDecoderBudget(t *testing.T) {
+	var gray, rgba bytes.Buffer
+	if err := png.Encode(&gray, image.NewGray(image.Rect(0, 0, 1000, 800))); err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(&rgba, image.NewNRGBA(image.Rect(0, 0, 1000, 800))); err != nil {
+		t.Fatal(err)
+	}
+	const budget = 64 << 20
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		data []byte
+		box  Box
+		want int64
+	}{
+		// pixels + target, half-way copy (4× the target) and CatmullRom's 32 bytes × target width × rows
+		{"gray, thumbnail", gray.Bytes(), Box{120, 100}, 1000*800 + 5*120*96*4 + 32*120*192},
+		{"rgba, half size", rgba.Bytes(), Box{500, 400}, 1000*800*4 + 500*400*4 + 32*500*800},
+		{"rgba, tiny", rgba.Bytes(), Box{100, 80}, 1000*800*4 + 5*100*80*4 + 32*100*160},
+	} {
+		d := NewDecoder(budget, 4)
+		m, err := d.Decode(ctx, bytes.NewReader(tc.data), 1e7, tc.box)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.mem.TryAcquire(budget - tc.want) {
+			t.Fatalf("%s: holds more than %d bytes", tc.name, tc.want)
+		}
+		if d.mem.TryAcquire(1) {
+			t.Fatalf("%s: holds less than %d bytes", tc.name, tc.want)
+		}
+		d.mem.Release(budget - tc.want)
+		m.Release()
+		if !d.mem.TryAcquire(budget) {
+			t.Fatalf("%s: budget not given back", tc.name)
+		}
+	}
+	// A failed decode gives its share back; an image over the whole budget
+	// takes all of it.
+	d := NewDecoder(1<<20, 1)
+	if _, err := d.Decode(ctx, bytes.NewReader(rgba.Bytes()[:rgba.Len()/2]), 1e7); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("truncated: %v", err)
+	}
+	m, err := d.Decode(ctx, bytes.NewReader(rgba.Bytes()), 1e7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.mem.TryAcquire(1) || d.slots.TryAcquire(1) {
+		t.Fatal("an image over the budget left room for another")
+	}
+	m.Release()
+	if !d.mem.TryAcquire(1<<20) || !d.slots.TryAcquire(1) {
+		t.Fatal("budget not given back")
+	}
+}
+
+func TestProgressiveJPEG(t *testing.T) {
+	var baseline bytes.Buffer
+	if err := jpeg.Encode(&baseline, image.NewRGBA(image.Rect(0, 0, 16, 16)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if progressiveJPEG(bytes.NewReader(baseline.Bytes())) {
+		t.Fatal("baseline JPEG taken for progressive")
+	}
+	// SOI, an APP0 segment, then SOF2.
+	prog := []byte("\xff\xd8\xff\xe0\x00\x04ab\xff\xc2\x00\x11")
+	if !progressiveJPEG(bytes.NewReader(prog)) {
+		t.Fatal("progressive JPEG not seen")
 	}
 }

@@ -17,7 +17,7 @@ func FuzzNames(f *testing.F) {
 		if IsValidUsername(s) {
 			if len(s) > 64 || strings.ToLower(s) != s || strings.ContainsFunc(s, func(r rune) bool {
 				return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_", r))
-			}) || reservedUsernames[s] {
+			}) || reservedUsernames[s] || s[0] < 'a' || s[0] > 'z' {
 				t.Fatalf("username %q accepted", s)
 			}
 		}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"net/http"
+	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
@@ -88,10 +89,26 @@ func ErrGuestRole(role string) *AppError {
 }
 
 var (
-	usernameRE        = regexp.MustCompile(`^[a-z0-9.\-_]+$`)
+	// A letter first, as Mattermost's clients require: names like ".", "..",
+	// "-" or ".hidden" would otherwise become paths, flags and mentions.
+	usernameRE        = regexp.MustCompile(`^[a-z][a-z0-9.\-_]*$`)
 	reservedUsernames = map[string]bool{"all": true, "channel": true, "matterbot": true, "system": true, "here": true}
-	emailRE           = regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)
 )
+
+// MaxEmailBytes is the longest address an account may have.
+const MaxEmailBytes = 128
+
+// IsValidEmail applies Mattermost's address rule (model.IsValidEmail): one
+// plain RFC 5322 address, no display name or angle brackets, and nothing that
+// is not printable (a NUL or a newline inside would pass a looser check). The
+// API, the CLI and the importer all call it.
+func IsValidEmail(s string) bool {
+	if s == "" || len(s) > MaxEmailBytes || strings.ContainsFunc(s, func(r rune) bool { return r < 0x21 || r == 0x7f }) {
+		return false
+	}
+	addr, err := mail.ParseAddress(s)
+	return err == nil && addr.Name == "" && addr.Address == s
+}
 
 // DefaultUserNotifyProps are the notify props of a new account.
 func DefaultUserNotifyProps(username string) StringMap {
@@ -113,7 +130,8 @@ func DefaultTimezone() StringMap {
 	return StringMap{"useAutomaticTimezone": "true", "automaticTimezone": "", "manualTimezone": ""}
 }
 
-// IsValidUsername applies the server's username rule.
+// IsValidUsername applies the username rule: 1–64 characters of a-z, 0-9,
+// ".", "-" and "_", starting with a letter, not a reserved word.
 func IsValidUsername(s string) bool {
 	return s != "" && len(s) <= 64 && usernameRE.MatchString(s) && !reservedUsernames[s]
 }
@@ -146,7 +164,7 @@ func (u *User) IsValid() *AppError {
 	switch {
 	case !IsValidUsername(u.Username):
 		return userInvalid("username")
-	case len(u.Email) > 128 || !emailRE.MatchString(u.Email):
+	case !IsValidEmail(u.Email):
 		return userInvalid("email")
 	case utf8.RuneCountInString(u.Nickname) > 64:
 		return userInvalid("nickname")
