@@ -782,7 +782,7 @@ func TestGroupMessageToPrivateChannel(t *testing.T) {
 			{"ids differ", w.bob, "POST", path, map[string]string{"channel_id": w.dm.ID, "team_id": w.team.ID, "name": "x-y"}, 400,
 				"api.context.invalid_body_param.app_error"},
 			{"name taken", w.bob, "POST", path, body(w.team.ID, "general-talk"), 400, "store.sql_channel.update.exists.app_error"},
-			{"bad name", w.bob, "POST", path, body(w.team.ID, "no spaces here"), 400, "model.channel.is_valid.name.app_error"},
+			{"bad name", w.bob, "POST", path, body(w.team.ID, "no spaces here"), 400, "model.channel.is_valid.1_or_more.app_error"},
 			{"a DM", w.bob, "POST", "/channels/" + w.dm.ID + "/convert_to_channel", map[string]string{"channel_id": w.dm.ID,
 				"team_id": w.team.ID, "name": "dm-x", "display_name": "DM"}, 404, "app.channel.group_message_conversion.original_channel_not_gm"},
 			{"common teams of a public channel", w.bob, "GET", "/channels/" + w.public.ID + "/common_teams", nil, 400,

@@ -230,14 +230,24 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // webHandler serves the single-page client: real files as they are, any other
 // path (a deep link such as /team/channels/town-square) as index.html.
 // clientProbe tells the paths outside /api/v4 that clients probe for plugins
-// and server-side static files, which Parley does not have.
+// and server-side static files, which Parley does not have. "plugins" is a
+// reserved team name; "static" is not (as in Mattermost), so the pages of a
+// team named static (/static, /static/channels/…, /static/messages/@…,
+// /static/pl/…, /static/threads) are the web client's.
 func clientProbe(p string) bool {
-	for _, prefix := range []string{"plugins", "static"} {
-		if p == prefix || strings.HasPrefix(p, prefix+"/") {
-			return true
-		}
+	if p == "plugins" || strings.HasPrefix(p, "plugins/") {
+		return true
 	}
-	return false
+	rest, ok := strings.CutPrefix(p, "static/")
+	if !ok {
+		return false
+	}
+	page, _, _ := strings.Cut(rest, "/")
+	switch page {
+	case "channels", "messages", "pl", "threads":
+		return false
+	}
+	return true
 }
 
 func webHandler(dist fs.FS) http.Handler {

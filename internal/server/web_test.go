@@ -27,6 +27,11 @@ func TestWebHandlerServesTheSinglePageApp(t *testing.T) {
 		// Team pages of teams named like server paths (hooks, static, messages).
 		{"GET", "/hooks/channels/town-square", 200, "id=root", "no-cache"},
 		{"GET", "/static/channels/town-square", 200, "id=root", "no-cache"},
+		{"GET", "/static/pl/abc123", 200, "id=root", "no-cache"},
+		// What clients probe for plugins and server static files is not a page.
+		{"GET", "/static/emoji/1f600.png", 404, "404 page not found", ""},
+		{"GET", "/static/plugins/x/remote_entry.js", 404, "404 page not found", ""},
+		{"GET", "/plugins/com.mattermost.calls/version", 404, "404 page not found", ""},
 		{"GET", "/messages/messages/@bob", 200, "id=root", "no-cache"},
 		{"GET", "/assets/index-abc.js", 200, "console.log", "public, max-age=31536000, immutable"},
 		{"GET", "/assets/missing.js", 200, "id=root", "no-cache"},
