@@ -306,8 +306,9 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 					from = batch[0].n
 				} else {
 					flush()
-					wg.Wait()
 				}
+				// The batches before it commit before the cancel stops the rest.
+				wg.Wait()
 				fail(errs[0], from)
 				break
 			}
@@ -550,6 +551,9 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 	})
 	if lineErr != nil || err != nil {
 		im.discardWritten(ctx)
+	}
+	if lineErr != nil && ctx.Err() != nil {
+		return nil // stopped by another batch's failure, which is the one reported
 	}
 	if lineErr != nil {
 		return lineErr
