@@ -119,6 +119,13 @@ func Connect(ctx context.Context, dsn, dataDir string) (*SQLStore, error) {
 	return s, nil
 }
 
+// uriPath escapes what a SQLite URI reads as syntax: a '#' or '?' in a data
+// directory's path would otherwise cut the file name short (two directories
+// "a#1" and "a#2" would share the database "a").
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
 func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
 	if path == "" {
@@ -152,7 +159,7 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	if err := ownerOnly(path); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("database: open sqlite %s: %w", path, err)
 	}

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -69,6 +71,29 @@ func TestOpenRejectsUnknownDataSource(t *testing.T) {
 	_, err := Open(context.Background(), "mysql://x", t.TempDir(), nil)
 	if err == nil || !strings.Contains(err.Error(), "unsupported data source") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// A data directory whose path holds URI syntax keeps its own database.
+func TestSQLitePathWithURISyntax(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	for _, name := range []string{"a#1", "a#2", "b?x=1", "c%20d"} {
+		dir := filepath.Join(root, name)
+		s, err := Open(ctx, "", dir, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := s.SaveUser(ctx, newUser("u"+strings.NewReplacer("#", "", "?", "", "=", "", "%", "").Replace(name))); err != nil {
+			t.Fatalf("%s: save: %v", name, err)
+		}
+		s.Close()
+		if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "a")); err == nil {
+		t.Fatal("a database outside the data directories was created")
 	}
 }
 
