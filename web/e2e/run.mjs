@@ -51,7 +51,7 @@ let server
 let serverLog = ''
 async function startServer() {
   server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PARLEY_ALLOWED_INTERNAL_HOSTS: '127.0.0.1' } })
+    env: { ...process.env, PARLEY_ALLOWED_INTERNAL_HOSTS: '127.0.0.1', PARLEY_ENABLE_API_DELETION: 'true' } })
   server.stdout.on('data', (d) => (serverLog += d))
   server.stderr.on('data', (d) => (serverLog += d))
   for (let i = 0; ; i++) {
@@ -172,6 +172,11 @@ try {
     await b.getByLabel('Username').fill('bob')
     await b.getByLabel('Password').fill('secret123')
     await b.getByRole('button', { name: 'Create account' }).click()
+    // The Join button sits beside the team's name, not over it.
+    const name = await b.locator('.team-list li b').filter({ hasText: 'Staff' }).boundingBox()
+    const join = await b.getByRole('button', { name: 'Join' }).boundingBox()
+    if (!name || !join || join.x < name.x + name.width) throw new Error(`Join button covers the team name: ${JSON.stringify({ name, join })}`)
+    await shot(b, '02a-join-team')
     await b.getByRole('button', { name: 'Join' }).click()
     await b.waitForURL('**/staff/channels/town-square')
   })
@@ -340,6 +345,11 @@ try {
     const img = p.locator('.file-image img')
     await img.waitFor()
     await b.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle())
+    // The list stayed at the bottom when the image loaded: the newest post is above the composer.
+    await b.waitForFunction(() => {
+      const last = [...document.querySelectorAll('.channel .post')].pop(), box = document.querySelector('.channel .composer')
+      return last && box && last.getBoundingClientRect().bottom <= box.getBoundingClientRect().top + 1
+    }, null, { timeout: 3000 }).catch(() => { throw new Error('the newest post sits under the composer after its image loaded') })
     await p.locator('.file-card[data-file-name="report.pdf"]').getByText(/PDF ·/).waitFor()
     await shot(b, '17-files')
     await p.getByRole('button', { name: 'Open image gradient.png' }).click()
@@ -637,6 +647,38 @@ try {
     await a.getByText('You are viewing an archived channel with a deactivated user.', { exact: false }).waitFor()
     if (await a.locator('.channel #composer').count()) throw new Error('the DM composer is still there')
     await shot(a, '27-dm-deactivated')
+  })
+
+  await check('deleted for good: a channel leaves its viewers to Town Square; an erased user\'s DM and posts', async () => {
+    const HA = await apiLogin('alice')
+    const meB = await (await fetch(`${base}/api/v4/users/me`, { headers: await apiLogin('bob') })).json()
+    const team = await (await fetch(`${base}/api/v4/teams/name/staff`, { headers: HA })).json()
+    const doomed = await (await postRetry(`${base}/api/v4/channels`, { method: 'POST', headers: HA, body: JSON.stringify({ team_id: team.id, name: 'doomed', display_name: 'Doomed', type: 'O' }) })).json()
+    await postRetry(`${base}/api/v4/channels/${doomed.id}/members`, { method: 'POST', headers: HA, body: JSON.stringify({ user_id: meB.id }) })
+    await postRetry(`${base}/api/v4/posts`, { method: 'POST', headers: HA, body: JSON.stringify({ channel_id: doomed.id, message: 'soon gone' }) })
+    await b.goto(`${base}/staff/channels/doomed`)
+    await postEl(b, 'soon gone').waitFor()
+    const r = await fetch(`${base}/api/v4/channels/${doomed.id}?permanent=true`, { method: 'DELETE', headers: HA })
+    if (!r.ok) throw new Error(`permanent delete: ${r.status} ${await r.text()}`)
+    await b.waitForURL('**/channels/town-square')
+    await b.getByRole('status').filter({ hasText: 'The channel Doomed was deleted.' }).waitFor()
+    if (await postEl(b, 'soon gone').count()) throw new Error('the deleted channel\'s post is still shown')
+    await shot(b, '28-channel-deleted')
+    // An erased user (anonymised): the DM is "Deleted user" without a box, their posts "(message deleted)".
+    const dave = await (await postRetry(`${base}/api/v4/users`, { method: 'POST', body: JSON.stringify({ username: 'dave', email: 'dave@example.com', password: 'secret123' }) })).json()
+    await postRetry(`${base}/api/v4/teams/${team.id}/members`, { method: 'POST', headers: HA, body: JSON.stringify({ team_id: team.id, user_id: dave.id }) })
+    const HD = await apiLogin('dave')
+    const meA = await (await fetch(`${base}/api/v4/users/me`, { headers: HA })).json()
+    const dm = await (await postRetry(`${base}/api/v4/channels/direct`, { method: 'POST', headers: HD, body: JSON.stringify([dave.id, meA.id]) })).json()
+    await postRetry(`${base}/api/v4/posts`, { method: 'POST', headers: HD, body: JSON.stringify({ channel_id: dm.id, message: 'words of dave' }) })
+    const e = await fetch(`${base}/api/v4/users/${dave.id}?permanent=true&anonymize=true`, { method: 'DELETE', headers: HA })
+    if (!e.ok) throw new Error(`erase: ${e.status} ${await e.text()}`)
+    await a.goto(`${base}/staff/channels/${dm.name}`)
+    await a.locator('#channel-title').filter({ hasText: 'Deleted user' }).waitFor()
+    await a.locator('.channel .deleted-text').filter({ hasText: '(message deleted)' }).waitFor()
+    await a.getByText('You are viewing an archived channel with a deactivated user.', { exact: false }).waitFor()
+    if (await a.locator('.channel #composer').count()) throw new Error('the DM composer is still there')
+    await shot(a, '29-dm-erased')
   })
 
   await check('admin deactivates a user in the console and the user is logged out', async () => {
