@@ -53,8 +53,10 @@ export function Popup({ anchor, onClose, align = 'left', className = 'menu', rol
     window.addEventListener('resize', place)
     return () => window.removeEventListener('resize', place)
   }, [])
-  useEffect(() => { // a menu takes the focus so the keyboard can use it
-    if (role === 'menu') ref.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus({ preventScroll: true })
+  useEffect(() => { // a menu takes the focus so the keyboard can use it, and gives it back to its button
+    const el = ref.current
+    if (role === 'menu') el?.querySelector<HTMLElement>('[role=menuitem]')?.focus({ preventScroll: true })
+    return () => { if (el?.contains(document.activeElement)) anchor.current?.focus({ preventScroll: true }) }
   }, [])
   return createPortal(<div ref={ref} className={`${className} popup`} role={role} aria-label={label} onClick={onClick}
     style={{ top: pos?.top ?? 0, left: pos?.left ?? 0, visibility: pos ? 'visible' : 'hidden' }}
