@@ -15,7 +15,7 @@ import { parseSlash, gotoTarget } from './lib/integrations'
 import type { FileInfo } from './lib/files'
 
 const s = getState
-const rawFetch = (url: string, options: any): Promise<unknown> => (client as any).doFetch(url, options)
+export const rawFetch = (url: string, options: any): Promise<unknown> => (client as any).doFetch(url, options)
 
 // ---------- boot, auth ----------
 
@@ -85,6 +85,45 @@ export async function logout() {
   stopLive()
   resetState()
   navigate('/login')
+}
+
+/** A short notice at the bottom of the screen. */
+export function showToast(text: string, ms = 6000) {
+  setState({ toast: text })
+  setTimeout(() => { if (s().toast === text) setState({ toast: undefined }) }, ms)
+}
+
+function setChannelDeleteAt(channelId: string, deleteAt: number) {
+  const ch = s().channels[channelId]
+  if (ch) setState((st) => ({ channels: { ...st.channels, [channelId]: { ...ch, delete_at: deleteAt } } }))
+}
+
+/**
+ * channel_deleted: an archived channel stays open read-only when the server
+ * lets archived channels be viewed; a channel deleted for good (or not
+ * viewable) is dropped, and whoever had it open goes to Town Square.
+ */
+export async function onChannelDeleted(channelId: string, deleteAt: number, permanent: boolean) {
+  const ch = s().channels[channelId]
+  if (!ch) return
+  let viewable = !permanent && s().config.ExperimentalViewArchivedChannels !== 'false'
+  if (viewable) {
+    setChannelDeleteAt(channelId, deleteAt)
+    viewable = await client.getChannel(channelId).then((c) => { setState((st) => ({ channels: upsert(st.channels, [c as Ch]) })); return true }, () => false)
+  }
+  if (viewable) return
+  const wasOpen = s().currentChannelId === channelId
+  setState((st) => {
+    const channels = { ...st.channels }, members = { ...st.members }, channelPosts = { ...st.channelPosts }
+    delete channels[channelId]; delete members[channelId]; delete channelPosts[channelId]
+    const rhsGone = st.rhsRootId && st.posts[st.rhsRootId]?.channel_id === channelId
+    return { channels, members, channelPosts, rhsRootId: rhsGone ? undefined : st.rhsRootId, currentChannelId: wasOpen ? undefined : st.currentChannelId }
+  })
+  const team = s().teams[s().currentTeamId || '']
+  if (wasOpen && team) {
+    showToast(`The channel ${ch.display_name || ch.name} was ${permanent ? 'deleted' : 'archived'}.`)
+    navigate(`/${team.name}/channels/town-square`, true)
+  }
 }
 
 /** Any 401 means the session is gone: back to the login page. */
@@ -159,6 +198,11 @@ export async function loadTeamChannels(teamId: string, force = false) {
 function refreshChannels() {
   const team = s().currentTeamId
   if (team) loadTeamChannels(team, true).catch(() => {})
+}
+
+/** Authors, and the users a system message names by id (old posts carry no usernames). */
+function postUserIds(posts: Post[]): string[] {
+  return posts.flatMap((p) => [p.user_id, p.props?.userId, p.props?.addedUserId, p.props?.removedUserId].filter((x): x is string => typeof x === 'string'))
 }
 
 export async function ensureUsers(ids: string[]) {
@@ -273,7 +317,7 @@ function mergePosts(list: PostList | { posts: Record<string, Post>; order: strin
     for (const d of deleted) removePostFrom(d, nextPosts, cp, threads)
     return { posts: nextPosts, channelPosts: cp, threads }
   })
-  ensureUsers(posts.map((p) => p.user_id))
+  ensureUsers(postUserIds(posts))
 }
 
 function insertSorted(order: string[], p: Post, posts: Record<string, Post>): string[] {
@@ -377,7 +421,8 @@ let viewTimer: number | undefined
 export function markViewed(channelId: string) {
   const st = s()
   const m = st.members[channelId]
-  if (m) setState({ members: { ...st.members, [channelId]: applyViewed(st.channels[channelId], m) } })
+  if (!m) return
+  setState({ members: { ...st.members, [channelId]: applyViewed(st.channels[channelId], m) } })
   clearTimeout(viewTimer)
   viewTimer = window.setTimeout(() => {
     rawFetch(`${client.getChannelsRoute()}/members/me/view`, {
@@ -461,7 +506,7 @@ function addLivePost(p: Post, mentioned: boolean, own = false) {
     }
     return { posts, channelPosts: cp, threads, channels, members }
   })
-  ensureUsers([p.user_id])
+  ensureUsers(postUserIds([p]))
   if (!own) {
     const cur = s().currentChannelId
     if (cur === p.channel_id && document.hasFocus()) markViewed(cur)
@@ -587,7 +632,7 @@ export async function searchPosts(terms: string) {
       for (const p of posts) if (!next[p.id] || next[p.id].update_at < p.update_at) next[p.id] = p
       return { posts: next, rhsSearch: { terms, loading: false, order: r.order, matches: r.matches } }
     })
-    ensureUsers(posts.map((p) => p.user_id))
+    ensureUsers(postUserIds(posts))
     const missing = [...new Set(posts.map((p) => p.channel_id))].filter((id) => !s().channels[id])
     for (const id of missing) client.getChannel(id).then((ch) => setState((st) => ({ channels: upsert(st.channels, [ch as Ch]) })), () => {})
   } catch (e) {
@@ -766,8 +811,12 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
       }
       break
     case 'status_change': setState((st) => ({ statuses: { ...st.statuses, [d.user_id]: d.status } })); break
-    case 'channel_created': case 'direct_added': case 'group_added': case 'user_added': case 'channel_updated':
-    case 'channel_deleted': case 'channel_restored': case 'channel_converted':
+    case 'channel_deleted': onChannelDeleted(d.channel_id, d.delete_at || Date.now(), !!d.permanent); break
+    case 'channel_restored':
+      setChannelDeleteAt(d.channel_id, 0)
+      refreshChannels()
+      break
+    case 'channel_created': case 'direct_added': case 'group_added': case 'user_added': case 'channel_updated': case 'channel_converted':
       refreshChannels()
       break
     case 'user_removed':

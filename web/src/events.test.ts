@@ -118,4 +118,22 @@ describe('websocket events', () => {
     A.handleEvent(ev('user_updated', { user: { ...me, delete_at: 9 } }, ''))
     expect(S.getState().me).toBeUndefined()
   })
+
+  it('channel_deleted: an archived channel stays readable; one deleted for good is dropped', async () => {
+    S.setState((st) => ({
+      channels: { ...st.channels, c3: { id: 'c3', type: 'O', name: 'gone', team_id: 't', total_msg_count: 0 } as any, c4: { id: 'c4', type: 'O', name: 'old', team_id: 't', total_msg_count: 0 } as any },
+      members: { ...st.members, c3: { channel_id: 'c3', user_id: 'me' } as any, c4: { channel_id: 'c4', user_id: 'me' } as any },
+      config: { ...st.config, ExperimentalViewArchivedChannels: 'true' },
+    }))
+    await A.onChannelDeleted('c4', 1234, false)
+    expect(S.getState().channels.c4.delete_at).toBe(1234)
+    await A.onChannelDeleted('c3', 1234, true)
+    expect(S.getState().channels.c3).toBeUndefined()
+    expect(S.getState().members.c3).toBeUndefined()
+  })
+
+  it('a DM with an erased user (not returned by the server) is titled "Deleted user"', () => {
+    const dm = { id: 'd1', type: 'D', name: 'me__gone', display_name: '', team_id: '', total_msg_count: 0 } as any
+    expect(S.channelTitle(dm)).toBe('Deleted user')
+  })
 })

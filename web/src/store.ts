@@ -4,6 +4,7 @@ import type { UserProfile } from '@mattermost/types/users'
 import type { Team, TeamMembership } from '@mattermost/types/teams'
 import type { Channel, ChannelMembership } from '@mattermost/types/channels'
 import type { Post } from '@mattermost/types/posts'
+import type { ConfirmRequest } from './components/Confirm'
 
 export type Ch = Channel & { total_msg_count: number; total_msg_count_root?: number }
 export type Mem = ChannelMembership & { msg_count_root?: number; mention_count_root?: number }
@@ -42,6 +43,7 @@ export interface State {
   highlightId?: string
   editingId?: string
   modal?: string
+  confirm?: ConfirmRequest
   customEmoji: Record<string, { id: string; name: string }> // by name
   rhsSearch?: SearchState
   preview?: { fileIds: string[]; index: number; infos: Record<string, any> }
@@ -111,7 +113,7 @@ export function channelTitle(ch: Ch | undefined, s: State = state): string {
   if (ch.type === 'D') {
     const other = ch.name.split('__').find((id) => id !== s.me?.id) ?? s.me?.id
     const u = other ? s.users[other] : undefined
-    return u ? u.username + (other === s.me?.id ? ' (you)' : '') : ch.display_name || 'Direct message'
+    return u ? u.username + (other === s.me?.id ? ' (you)' : '') : 'Deleted user' // an erased user is not returned by the server
   }
   return ch.display_name || ch.name
 }

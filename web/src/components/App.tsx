@@ -6,6 +6,7 @@ import { CreateTeam, SelectTeam } from './Teams'
 import { TeamView } from './TeamView'
 import { Console } from './Console'
 import { isAdmin } from '../actions'
+import { ConfirmDialog } from './Confirm'
 
 export function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, true), [to])
@@ -67,6 +68,7 @@ export function App() {
   }
   return <>
     {page}
+    <ConfirmDialog />
     {toast && <div className="toast" role="status" onClick={() => setState({ toast: undefined })}>{toast}</div>}
   </>
 }

@@ -1,21 +1,23 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
 import { client } from '../api'
 import { loadOlder, loadNewer, loadLatest, toggleFavorite, toggleMute, leaveChannel } from '../actions'
 import { SearchBox } from './SearchPanel'
-import { useStore, channelTitle, getState, setState } from '../store'
+import { useStore, channelTitle, getState, setState, dmPartner, type Ch, type State } from '../store'
 import { navigate } from '../router'
 import { dayLabel } from '../lib/time'
 import { buildRows, type Row } from '../lib/rows'
 import { PostItem } from './PostItem'
 import { Composer, TypingLine } from './Composer'
 import { openModal } from './Modals'
+import { Popup } from './Popup'
 
 export function ChannelView({ channelId, teamName, onMenu }: { channelId: string; teamName: string; onMenu: () => void }) {
   const ch = useStore((s) => s.channels[channelId])
   const st = useStore((s) => s)
   const [stats, setStats] = useState<{ member_count: number; pinnedpost_count?: number } | null>(null)
   const [menu, setMenu] = useState(false)
+  const menuRef = useRef<HTMLButtonElement>(null)
   // Member count: refreshed when someone joins or leaves (a system post arrives).
   const sysPosts = useStore((s) => (s.channelPosts[channelId]?.order || []).filter((id) => s.posts[id]?.type?.startsWith('system_')).length)
   useEffect(() => {
@@ -41,18 +43,37 @@ export function ChannelView({ channelId, teamName, onMenu }: { channelId: string
       <SearchBox />
       <button className="icon" aria-label="Pinned messages" title="Pinned messages" onClick={() => openModal('pinned')}>📌{stats?.pinnedpost_count ? <small>{stats.pinnedpost_count}</small> : null}</button>
       <div className="menu-wrap">
-        <button className="icon" aria-label="Channel menu" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>⋯</button>
-        {menu && <div className="menu right" role="menu" onClick={() => setMenu(false)}>
+        <button ref={menuRef} className="icon" aria-label="Channel menu" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>⋯</button>
+        {menu && <Popup anchor={menuRef} align="right" label="Channel menu" onClose={() => setMenu(false)} onClick={() => setMenu(false)}>
           <button role="menuitem" onClick={() => toggleMute(channelId)}>{muted ? 'Unmute channel' : 'Mute channel'}</button>
           <button role="menuitem" onClick={() => toggleFavorite(channelId)}>{fav ? 'Remove from favorites' : 'Add to favorites'}</button>
           {ch.type !== 'D' && ch.type !== 'G' && ch.name !== 'town-square' && <button role="menuitem" onClick={async () => { await leaveChannel(channelId); navigate(`/${teamName}/channels/town-square`) }}>Leave channel</button>}
-        </div>}
+        </Popup>}
       </div>
     </header>
     <PostList channelId={channelId} teamName={teamName} />
     <TypingLine channelId={channelId} rootId="" />
-    <Composer channelId={channelId} rootId="" placeholder={`Write to ${ch.type === 'D' ? '@' : ch.type === 'G' ? '' : '~'}${title}`} />
+    {readOnlyReason(ch, st) ? <ReadOnlyNotice channelId={channelId} teamName={teamName} />
+      : <Composer channelId={channelId} rootId="" placeholder={`Write to ${ch.type === 'D' ? '@' : ch.type === 'G' ? '' : '~'}${title}`} />}
   </section>
+}
+
+/** Why nothing can be posted in a channel: it is archived, or it is a DM with a deactivated or erased user. */
+export function readOnlyReason(ch: Ch, st: State): 'archived' | 'deactivated' | '' {
+  if (ch.delete_at) return 'archived'
+  const partner = dmPartner(ch, st)
+  if (partner && partner !== st.me?.id && (!st.users[partner] || st.users[partner].delete_at)) return 'deactivated'
+  return ''
+}
+
+/** Mattermost's notice in place of the message box. */
+export function ReadOnlyNotice({ channelId, teamName }: { channelId: string; teamName: string }) {
+  const why = useStore((s) => (s.channels[channelId] ? readOnlyReason(s.channels[channelId], s) : ''))
+  return <div className="archived-notice" role="status">
+    {why === 'deactivated' ? <p>You are viewing an archived channel with a <b>deactivated user</b>. New messages cannot be posted.</p>
+      : <p>You are viewing an <b>archived channel</b>. New messages cannot be posted.</p>}
+    <button className="primary" onClick={() => navigate(`/${teamName}/channels/town-square`)}>Close channel</button>
+  </div>
 }
 
 const START = 1_000_000
@@ -67,7 +88,31 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
   const firstIndex = useRef(START)
   const prevFirstPost = useRef<{ key: string; idx: number } | null>(null)
   const ref = useRef<VirtuosoHandle>(null)
+  // Whether the reader is at the bottom, from the last scroll (growth below the view does not
+  // scroll, so an image that loads late does not count as the reader having scrolled up).
   const atBottom = useRef(true)
+  const scroller = useRef<HTMLElement | null>(null)
+  const [scrollEl, setScrollEl] = useState<HTMLElement | null>(null)
+  const setScroller = useCallback((el: HTMLElement | Window | null) => { // stable: Virtuoso calls a new one on every render
+    const h = el instanceof HTMLElement ? el : null
+    scroller.current = h
+    setScrollEl(h)
+  }, [])
+  const stickToBottom = () => {
+    const el = scroller.current
+    if (!el || !atBottom.current || getState().channelPosts[channelId]?.atNewest === false) return
+    el.scrollTop = el.scrollHeight
+    ref.current?.scrollToIndex({ index: 'LAST', align: 'end' })
+  }
+  useEffect(() => {
+    const el = scrollEl
+    if (!el) return
+    const onScroll = () => { atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80 }
+    const onLoad = (e: Event) => { if ((e.target as HTMLElement).tagName === 'IMG') requestAnimationFrame(stickToBottom) }
+    el.addEventListener('scroll', onScroll, { passive: true })
+    el.addEventListener('load', onLoad, true) // load does not bubble: listen in the capture phase
+    return () => { el.removeEventListener('scroll', onScroll); el.removeEventListener('load', onLoad, true) }
+  }, [scrollEl])
   // Older rows were prepended: shift firstItemIndex so the view stays put.
   const firstPostIdx = rows.findIndex((r) => r.kind === 'post')
   if (prevFirstPost.current && firstPostIdx >= 0 && rows[firstPostIdx].key !== prevFirstPost.current.key) {
@@ -106,9 +151,9 @@ function PostList({ channelId, teamName }: { channelId: string; teamName: string
     alignToBottom
     followOutput={(atBottom) => (atBottom || lastIsMine(rows, me) ? 'auto' : false)}
     atBottomThreshold={80} // near the bottom counts: late-measured rows (code, images) leave it a few pixels short
-    atBottomStateChange={(b) => { atBottom.current = b }}
+    scrollerRef={setScroller}
     // A post at the bottom grew (reactions, a link preview, an image): stay at the bottom.
-    totalListHeightChanged={() => { if (atBottom.current && cp.atNewest !== false) ref.current?.scrollToIndex({ index: 'LAST', align: 'end' }) }}
+    totalListHeightChanged={stickToBottom}
     startReached={() => loadOlder(channelId)}
     endReached={() => loadNewer(channelId)}
     increaseViewportBy={{ top: 600, bottom: 300 }}

@@ -6,6 +6,8 @@ import { client, errMessage } from '../api'
 import { navigate } from '../router'
 import { useStore } from '../store'
 import { lastTeamPath } from './App'
+import { confirmDialog } from './Confirm'
+import { rawFetch } from '../actions'
 
 export function Console({ section }: { section: string }) {
   const link = (id: string, label: string) => <a href={`/admin_console/${id}`} aria-current={section === id ? 'page' : undefined}
@@ -51,7 +53,7 @@ function Teams() {
         <td><b>{t.display_name}</b></td><td>/{t.name}</td><td>{t.allow_open_invite ? 'Anyone' : 'Invited people'}</td>
         <td><div className="actions">
           <button onClick={() => act(`${t.display_name}: ${t.allow_open_invite ? 'invite only' : 'open'}`, () => client.patchTeam({ id: t.id, allow_open_invite: !t.allow_open_invite } as any))}>{t.allow_open_invite ? 'Make invite-only' : 'Open to all'}</button>
-          <button onClick={() => { if (confirm(`Archive ${t.display_name}?`)) act(`${t.display_name} archived`, () => client.deleteTeam(t.id)) }}>Archive</button>
+          <button onClick={async () => { if (await confirmDialog({ title: 'Archive team', message: `Archive ${t.display_name}? Its members lose access to it.`, confirm: 'Archive', danger: true })) act(`${t.display_name} archived`, () => client.deleteTeam(t.id)) }}>Archive</button>
         </div></td>
       </tr>)}</tbody>
     </table>}
@@ -67,8 +69,11 @@ function Channels() {
   const [msg, err, tick, act] = useAct()
   useEffect(() => {
     if (!teamId) return
-    Promise.all([client.getChannels(teamId, 0, 200), client.getArchivedChannels(teamId, 0, 200).catch(() => [])])
-      .then(([a, b]) => setChans([...a, ...b])).catch(() => setChans([]))
+    // Public, private (GET /teams/{id}/channels/private, for admins) and archived, each once.
+    const priv = (rawFetch(`${client.getTeamRoute(teamId)}/channels/private?page=0&per_page=200`, { method: 'get' }) as Promise<Channel[]>).catch(() => [])
+    Promise.all([client.getChannels(teamId, 0, 200), priv, client.getArchivedChannels(teamId, 0, 200).catch(() => [])])
+      .then((lists) => setChans([...new Map(lists.flat().map((c) => [c.id, c])).values()].sort((a, b) => a.display_name.localeCompare(b.display_name))))
+      .catch(() => setChans([]))
   }, [teamId, tick])
   return <>
     <h2>Channels</h2>

@@ -10,23 +10,26 @@ import { navigate } from '../router'
 import { slugify } from './Teams'
 import { Settings } from './Settings'
 import { renderMarkdown } from '../lib/markdown'
+import { useDismiss } from './Popup'
 
 export function openModal(name: string) { setState({ modal: name }) }
 const close = () => setState({ modal: undefined })
 
-export function Modal({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
+export function Modal({ title, children, wide, onClose = close }: { title: string; children: ReactNode; wide?: boolean; onClose?: () => void }) {
   const ref = useRef<HTMLDivElement>(null)
+  useDismiss([ref], onClose)
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null
     const el = ref.current!
-    const first = el.querySelector<HTMLElement>('input, button, textarea, select, [tabindex]')
+    // The first field takes the focus (typing goes to the search box), else the first button after the title's close button.
+    const first = el.querySelector<HTMLElement>('input:not([type=radio]):not([type=checkbox]), textarea, select, [data-autofocus]')
+      || el.querySelector<HTMLElement>(':scope > :not(header) button, :scope > :not(header) [tabindex]') || el.querySelector<HTMLElement>('button')
     first?.focus()
     return () => prev?.focus?.()
   }, [])
-  return <div className="modal-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) close() }}>
+  return <div className="modal-backdrop">
     <div ref={ref} className={`modal${wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-label={title}
       onKeyDown={(e) => {
-        if (e.key === 'Escape') { e.stopPropagation(); close() }
         if (e.key === 'Tab') { // keep focus inside
           const f = [...ref.current!.querySelectorAll<HTMLElement>('input, button, textarea, select, a[href]')].filter((x) => !x.hasAttribute('disabled'))
           if (!f.length) return
@@ -34,7 +37,7 @@ export function Modal({ title, children, wide }: { title: string; children: Reac
           else if (!e.shiftKey && document.activeElement === f[f.length - 1]) { e.preventDefault(); f[0].focus() }
         }
       }}>
-      <header><h2>{title}</h2><button className="icon" aria-label="Close" onClick={close}>✕</button></header>
+      <header><h2>{title}</h2><button className="icon" aria-label="Close" onClick={onClose}>✕</button></header>
       {children}
     </div>
   </div>
@@ -81,18 +84,30 @@ function Browse({ team }: { team: Team }) {
   const [chans, setChans] = useState<Channel[] | null>(null)
   const [q, setQ] = useState('')
   const [err, setErr] = useState('')
-  useEffect(() => { client.getChannels(team.id, 0, 200).then(setChans).catch((e) => setErr(errMessage(e))) }, [team.id])
+  const [kind, setKind] = useState<'public' | 'archived'>('public') // Mattermost's "Archived channels" filter
+  useEffect(() => {
+    setChans(null)
+    const list = kind === 'archived' ? client.getArchivedChannels(team.id, 0, 200) : client.getChannels(team.id, 0, 200)
+    list.then(setChans).catch((e) => setErr(errMessage(e)))
+  }, [team.id, kind])
   const list = (chans || []).filter((c) => !q || c.display_name.toLowerCase().includes(q.toLowerCase()))
+  const view = (c: Channel) => { close(); navigate(`/${team.name}/channels/${c.name}`) }
   return <Modal title="Browse channels" wide>
-    <input placeholder="Search channels" aria-label="Search channels" value={q} onChange={(e) => setQ(e.target.value)} />
+    <div className="browse-filter">
+      <input placeholder="Search channels" aria-label="Search channels" value={q} onChange={(e) => setQ(e.target.value)} />
+      <select aria-label="Channel type" value={kind} onChange={(e) => setKind(e.target.value as 'public' | 'archived')}>
+        <option value="public">Public channels</option>
+        <option value="archived">Archived channels</option>
+      </select>
+    </div>
     {err && <p className="error">{err}</p>}
     {chans === null ? <p>Loading…</p> : <ul className="browse-list">
       {list.map((c) => <li key={c.id}>
-        <span className="grow"><b># {c.display_name}</b>{c.purpose && <small>{c.purpose}</small>}</span>
-        {members[c.id] ? <button onClick={() => { close(); navigate(`/${team.name}/channels/${c.name}`) }}>View</button>
-          : <button className="primary" onClick={async () => { try { await joinChannel(c.id); close(); navigate(`/${team.name}/channels/${c.name}`) } catch (e) { setErr(errMessage(e)) } }}>Join</button>}
+        <span className="grow"><b>{c.delete_at ? '🗄 ' : c.type === 'P' ? '🔒 ' : '# '}{c.display_name}</b>{c.purpose && <small>{c.purpose}</small>}</span>
+        {members[c.id] || c.delete_at ? <button onClick={() => view(c)}>View</button>
+          : <button className="primary" onClick={async () => { try { await joinChannel(c.id); view(c) } catch (e) { setErr(errMessage(e)) } }}>Join</button>}
       </li>)}
-      {list.length === 0 && <li>No channels found.</li>}
+      {list.length === 0 && <li>{kind === 'archived' ? 'No archived channels.' : 'No channels found.'}</li>}
     </ul>}
     <p><button className="link" onClick={() => openModal('create')}>Create a new channel</button></p>
   </Modal>

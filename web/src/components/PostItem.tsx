@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react'
+import { memo, useEffect, useMemo, useRef, useState, type RefObject } from 'react'
 import type { Post } from '@mattermost/types/posts'
 import { useStore, getState, setState } from '../store'
 import { renderMarkdown, isJumboEmoji } from '../lib/markdown'
@@ -9,21 +9,13 @@ import { FileList, Attachments, LinkPreviewCard } from './PostExtras'
 import { deletePost, editPost, isAdmin, openThread, togglePin, toggleReaction, sendPost } from '../actions'
 import { navigate } from '../router'
 import { Avatar } from './Avatar'
+import { systemText, isEmptyPost, DELETED } from '../lib/system'
+import { Popup } from './Popup'
+import { confirmDialog } from './Confirm'
 
-function systemText(p: Post, username?: string): string {
-  const u = (p.props?.username as string) || username || 'someone'
-  switch (p.type as string) {
-    case 'system_join_team': return `@${u} joined the team.`
-    case 'system_leave_team': return `@${u} left the team.`
-    case 'system_join_channel': return `@${u} joined the channel.`
-    case 'system_leave_channel': return `@${u} left the channel.`
-    case 'system_add_to_channel': return `@${(p.props?.addedUsername as string) || 'someone'} was added to the channel by @${u}.`
-    case 'system_remove_from_channel': return `@${(p.props?.removedUsername as string) || 'someone'} was removed from the channel.`
-    case 'system_header_change': return `@${u} updated the channel header.`
-    case 'system_purpose_change': return `@${u} updated the channel purpose.`
-    case 'system_displayname_change': return `@${u} renamed the channel.`
-    default: return p.message
-  }
+/** Mattermost's "Confirm Post Delete" dialog, then the delete. */
+export async function confirmDeletePost(id: string) {
+  if (await confirmDialog({ title: 'Confirm Post Delete', message: 'Are you sure you want to delete this message?', confirm: 'Delete', danger: true })) await deletePost(id)
 }
 
 export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, highlighted }: { id: string; cont: boolean; teamName: string; inThread?: boolean; highlighted?: boolean }) {
@@ -34,9 +26,15 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
   const [picker, setPicker] = useState(false)
   const [menu, setMenu] = useState(false)
   const bodyRef = useRef<HTMLDivElement>(null)
+  const moreRef = useRef<HTMLButtonElement>(null)
+  const pickRef = useRef<HTMLButtonElement>(null)
+  const addRef = useRef<HTMLButtonElement>(null)
+  const pickFrom = useRef<HTMLElement | null>(null)
   const config = useStore((s) => s.config)
   const emojiCount = useStore((s) => Object.keys(s.customEmoji).length)
   const isSystem = !!p?.type && p.type.startsWith('system_') && p.type !== 'system_ephemeral'
+  // A string, so the post re-renders when a user it names by id is loaded.
+  const sysText = useStore((s) => (p && isSystem ? systemText(p, (uid) => s.users[uid]?.username) : ''))
   const html = useMemo(() => (p && !isSystem ? renderMarkdown(p.message, { me: me.username, teamName }) : ''), [p?.message, isSystem, me.username, teamName, emojiCount])
   useEffect(() => {
     if (bodyRef.current?.querySelector('pre code[class*="language-"]')) {
@@ -48,7 +46,7 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
   const pending = !!p.pending_post_id && p.id === p.pending_post_id
   const failed = (p as any).failed
   if (isSystem) {
-    return <div className="post system" data-post-id={p.id}><span className="sys-text">{systemText(p, author?.username)}</span><time dateTime={new Date(p.create_at).toISOString()}>{timeLabel(p.create_at)}</time></div>
+    return <div className="post system" data-post-id={p.id}><span className="sys-text">{sysText}</span><time dateTime={new Date(p.create_at).toISOString()}>{timeLabel(p.create_at)}</time></div>
   }
   const mine = p.user_id === me.id
   const canEdit = mine
@@ -82,6 +80,7 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
       {cont && p.is_pinned && <span className="pinned-tag">📌 Pinned</span>}
       {editing ? <EditBox post={p} /> :
         <div ref={bodyRef} className={`body md${isJumboEmoji(p.message) ? ' jumbo' : ''}`} onClick={onBodyClick} dangerouslySetInnerHTML={{ __html: p.edit_at ? withEdited(html) : html }} />}
+      {!editing && isEmptyPost(p) && <p className="deleted-text">{DELETED}</p>}
       {attachments && <Attachments raw={attachments} teamName={teamName} postId={p.id} />}
       {!attachments && <LinkPreviewCard post={p} />}
       {files.length > 0 && <FileList files={files} />}
@@ -93,22 +92,22 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
           return <button key={name} className={`reaction${on ? ' on' : ''}`} aria-pressed={on} title={`${names} reacted with :${name}:`}
             aria-label={`${name} reaction by ${names}`} onClick={() => toggleReaction(p.id, name)}><EmojiGlyph name={name} /> <span>{users.length}</span></button>
         })}
-        <button className="reaction add" aria-label="Add reaction" onClick={() => setPicker(true)}>☺+</button>
+        <button ref={addRef} className="reaction add" aria-label="Add reaction" onClick={() => { pickFrom.current = addRef.current; setPicker(!picker) }}>☺+</button>
       </div>}
       {!inThread && !p.root_id && (p.reply_count || 0) > 0 && <button className="replies" onClick={() => openThread(p.id)}>💬 {p.reply_count} {p.reply_count === 1 ? 'reply' : 'replies'}</button>}
     </div>
     {!pending && !ephemeral && <div className="post-actions" role="toolbar" aria-label="Message actions">
-      <button className="icon" aria-label="Add reaction" title="Add reaction" onClick={() => setPicker(!picker)}>☺</button>
+      <button ref={pickRef} className="icon" aria-label="Add reaction" title="Add reaction" onClick={() => { pickFrom.current = pickRef.current; setPicker(!picker) }}>☺</button>
       {!inThread && <button className="icon" aria-label="Reply" title="Reply" onClick={() => openThread(p.root_id || p.id)}>↩</button>}
-      <button className="icon" aria-label="More actions" aria-haspopup="menu" aria-expanded={menu} title="More" onClick={() => setMenu(!menu)}>⋯</button>
-      {menu && <div className="menu right" role="menu" onClick={() => setMenu(false)}>
+      <button ref={moreRef} className="icon" aria-label="More actions" aria-haspopup="menu" aria-expanded={menu} title="More" onClick={() => setMenu(!menu)}>⋯</button>
+      {menu && <Popup anchor={moreRef} align="right" label="Message actions" onClose={() => setMenu(false)} onClick={() => setMenu(false)}>
         {canEdit && <button role="menuitem" onClick={() => setState({ editingId: p.id })}>Edit</button>}
         <button role="menuitem" onClick={() => togglePin(p.id)}>{p.is_pinned ? 'Unpin' : 'Pin to channel'}</button>
         <button role="menuitem" onClick={() => { navigator.clipboard?.writeText(link).catch(() => {}); setState({ toast: 'Link copied' }); setTimeout(() => setState({ toast: undefined }), 1500) }}>Copy link</button>
-        {canDelete && <button role="menuitem" className="danger" onClick={() => { if (confirm('Delete this message?')) deletePost(p.id) }}>Delete</button>}
-      </div>}
+        {canDelete && <button role="menuitem" className="danger" onClick={() => confirmDeletePost(p.id)}>Delete</button>}
+      </Popup>}
     </div>}
-    {picker && <EmojiPicker onPick={(n) => { toggleReaction(p.id, n); setPicker(false) }} onClose={() => setPicker(false)} />}
+    {picker && <EmojiPicker anchor={pickFrom} onPick={(n) => { toggleReaction(p.id, n); setPicker(false) }} onClose={() => setPicker(false)} />}
   </article>
 })
 
@@ -146,7 +145,7 @@ function EditBox({ post }: { post: Post }) {
   const done = () => { setState({ editingId: undefined }); document.getElementById('composer')?.focus() }
   const save = async () => {
     const m = text.trim()
-    if (!m) { if (confirm('Delete this message?')) await deletePost(post.id); done(); return }
+    if (!m) { done(); confirmDeletePost(post.id); return }
     if (m !== post.message) await editPost(post.id, m)
     done()
   }
@@ -170,16 +169,16 @@ export function EmojiGlyph({ name }: { name: string }) {
   return <>{`:${name}:`}</>
 }
 
-export function EmojiPicker({ onPick, onClose }: { onPick: (name: string) => void; onClose: () => void }) {
+export function EmojiPicker({ anchor, onPick, onClose }: { anchor: RefObject<HTMLElement | null>; onPick: (name: string) => void; onClose: () => void }) {
   const [q, setQ] = useState('')
   const custom = Object.keys(useStore((s) => s.customEmoji)).sort()
   const all = [...Object.keys(EMOJI), ...custom]
   const names = q ? all.filter((n) => n.includes(q.toLowerCase())).slice(0, 64)
     : [...QUICK_EMOJI, ...custom, ...Object.keys(EMOJI).filter((n) => !QUICK_EMOJI.includes(n))].slice(0, 64)
-  return <div className="emoji-picker" role="dialog" aria-label="Pick a reaction" onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose() } }}>
+  return <Popup anchor={anchor} align="right" className="emoji-picker" role="dialog" label="Pick a reaction" onClose={onClose}>
     <input aria-label="Search emoji" placeholder="Search emoji" value={q} onChange={(e) => setQ(e.target.value)} autoFocus />
     <div className="emoji-grid">
       {names.map((n) => <button key={n} title={`:${n}:`} aria-label={n} onClick={() => onPick(n)}><EmojiGlyph name={n} /></button>)}
     </div>
-  </div>
+  </Popup>
 }

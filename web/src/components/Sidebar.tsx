@@ -1,15 +1,17 @@
 import type { Team } from '@mattermost/types/teams'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { useStore, setState, channelTitle, dmPartner, type Ch, type State } from '../store'
 import { navigate } from '../router'
 import { channelUnread } from '../lib/unread'
 import { isAdmin, logout, openChannel } from '../actions'
 import { openModal } from './Modals'
 import { Avatar } from './Avatar'
+import { Popup } from './Popup'
 
 export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => void }) {
   const st = useStore((s) => s)
   const [menu, setMenu] = useState(false)
+  const meRef = useRef<HTMLButtonElement>(null)
   const mine = Object.values(st.channels).filter((c) => st.members[c.id] && !c.delete_at && (c.team_id === team.id || c.type === 'D' || c.type === 'G'))
   const byName = (a: Ch, b: Ch) => channelTitle(a, st).localeCompare(channelTitle(b, st))
   const favs = mine.filter((c) => st.favorites[c.id]).sort(byName)
@@ -34,16 +36,16 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
       <header className="sidebar-head">
         <div className="grow">
           <h2 className="team-name">{team.display_name}</h2>
-          <button className="me-btn" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+          <button ref={meRef} className="me-btn" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>
             <Avatar userId={st.me!.id} size={20} /> @{st.me!.username} <span aria-hidden="true">▾</span>
           </button>
-          {menu && <div className="menu" role="menu" onClick={() => setMenu(false)}>
+          {menu && <Popup anchor={meRef} label="Account menu" onClose={() => setMenu(false)} onClick={() => setMenu(false)}>
             <button role="menuitem" onClick={() => openModal('settings')}>Account settings</button>
             {isAdmin(st.me) && <button role="menuitem" onClick={() => navigate('/admin_console/users')}>System console</button>}
             <button role="menuitem" onClick={() => navigate('/select_team')}>Join another team</button>
             <button role="menuitem" onClick={() => navigate('/create_team')}>Create a team</button>
             <button role="menuitem" onClick={logout}>Log out</button>
-          </div>}
+          </Popup>}
         </div>
         <SocketDot state={st.socket} />
       </header>

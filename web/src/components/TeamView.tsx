@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react'
 import type { Route } from '../router'
 import { navigate } from '../router'
-import { getState, setState, useStore, channelTitle, type Ch } from '../store'
+import { getState, setState, useStore, channelTitle, upsert, type Ch } from '../store'
 import { client, errMessage } from '../api'
-import { joinChannel, loadTeamChannels, openChannel, openDM, joinTeam, jumpToPost } from '../actions'
+import { joinChannel, loadTeamChannels, openChannel, openDM, joinTeam, jumpToPost, showToast } from '../actions'
 import { totals, tabTitle } from '../lib/unread'
 import { Sidebar } from './Sidebar'
 import { ChannelView } from './ChannelView'
@@ -76,14 +76,20 @@ async function resolve(route: TeamRoute, teamId: string, teamName: string) {
     return
   }
   if (route.kind === 'channel') {
-    let ch = Object.values(st.channels).find((c) => c.name === route.channel && mine(c))
+    let ch = Object.values(st.channels).find((c) => c.name === route.channel && (mine(c) || (!!c.delete_at && c.team_id === teamId)))
     if (!ch) {
-      const found = await client.getChannelByNameAndTeamName(teamName, route.channel).catch(() => null)
+      // Archived channels stay readable (include_deleted): they open read-only, without joining.
+      const found = await client.getChannelByNameAndTeamName(teamName, route.channel, true).catch(() => null)
       if (!found) {
-        if (route.channel !== 'town-square') { navigate(`/${teamName}/channels/town-square`, true); return }
+        if (route.channel !== 'town-square') {
+          showToast(`Channel not found: “${route.channel}” is private or does not exist.`)
+          navigate(`/${teamName}/channels/town-square`, true)
+          return
+        }
         throw new Error('Channel not found')
       }
-      await joinChannel(found.id)
+      if (found.delete_at) setState((s) => ({ channels: upsert(s.channels, [found as Ch]) }))
+      else await joinChannel(found.id)
       ch = getState().channels[found.id]
     }
     localStorage.setItem(`parley.lastChannel.${teamName}`, route.channel)

@@ -3,6 +3,7 @@ import { useStore, setState, channelTitle } from '../store'
 import { continues } from '../lib/time'
 import { PostItem } from './PostItem'
 import { Composer, TypingLine } from './Composer'
+import { readOnlyReason, ReadOnlyNotice } from './ChannelView'
 
 export function ThreadPanel({ rootId, teamName }: { rootId: string; teamName: string }) {
   const root = useStore((s) => s.posts[rootId])
@@ -29,7 +30,8 @@ export function ThreadPanel({ rootId, teamName }: { rootId: string; teamName: st
     </div>
     {root && <>
       <TypingLine channelId={root.channel_id} rootId={rootId} />
-      <Composer key={rootId} channelId={root.channel_id} rootId={rootId} placeholder="Reply…" />
+      {ch && readOnlyReason(ch, st) ? <ReadOnlyNotice channelId={ch.id} teamName={teamName} />
+        : <Composer key={rootId} channelId={root.channel_id} rootId={rootId} placeholder="Reply…" />}
     </>}
   </aside>
 }
