@@ -70,6 +70,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.jobRoutes()
 	h.mfaRoutes()
 	h.featureRoutes()
+	h.draftRoutes()
 	return h
 }
 

@@ -9,23 +9,13 @@ import (
 )
 
 // featureRoutes answer the calls the Mattermost mobile app makes for features
-// Parley does not have (push, synced drafts, bookmarks, scheduled posts, post
+// Parley does not have (push, bookmarks, scheduled posts, post
 // acknowledgements, data retention, terms of service, public links, custom
 // profile attributes): each with
 // the refusal an unlicensed Mattermost server gives, which the app handles,
 // rather than the 404 of an unknown route.
 func (h *Handler) featureRoutes() {
 	h.post("/notifications/ack", h.pushAck)
-
-	for _, r := range []struct{ method, path string }{
-		{"GET", "/users/{user_id}/teams/{team_id}/drafts"},
-		{"POST", "/drafts"},
-		{"DELETE", "/users/{user_id}/channels/{channel_id}/drafts"},
-		{"DELETE", "/users/{user_id}/channels/{channel_id}/drafts/{thread_id}"},
-	} {
-		h.add(r.method, r.path, refuse(http.StatusNotImplemented, "api.drafts.disabled.app_error",
-			"Cannot perform action. Synced drafts are disabled."), nil)
-	}
 
 	for _, r := range []struct{ method, path string }{
 		{"GET", "/channels/{channel_id}/bookmarks"},

@@ -102,15 +102,16 @@ var mobileCalls = []mobileCall{
 	{"GET", "/users/{user_id}/teams/{team_id}/threads/{thread_id}", "n/a: CollapsedThreads is disabled in the client config"},
 	{"PUT", "/users/{user_id}/teams/{team_id}/threads/read", "n/a: CollapsedThreads is disabled in the client config"},
 	{"PUT", "/users/{user_id}/teams/{team_id}/threads/{thread_id}/following", "n/a: CollapsedThreads is disabled in the client config"},
-	// scheduled posts and drafts
+	// scheduled posts
 	{"POST", "/posts/schedule", "400 api.scheduled_posts.license_error"},
 	{"PUT", "/posts/schedule/{scheduled_post_id}", "400 api.scheduled_posts.license_error"},
 	{"DELETE", "/posts/schedule/{scheduled_post_id}", "400 api.scheduled_posts.license_error"},
 	{"GET", "/posts/scheduled/team/{team_id}", "400 api.scheduled_posts.license_error"},
-	{"GET", "/users/me/teams/{team_id}/drafts", "501 api.drafts.disabled.app_error"},
-	{"POST", "/drafts", "501 api.drafts.disabled.app_error"},
-	{"DELETE", "/users/me/channels/{channel_id}/drafts", "501 api.drafts.disabled.app_error"},
-	{"DELETE", "/users/me/channels/{channel_id}/drafts/{post_id}", "501 api.drafts.disabled.app_error"},
+	// drafts
+	{"GET", "/users/me/teams/{team_id}/drafts", ""},
+	{"POST", "/drafts", ""},
+	{"DELETE", "/users/me/channels/{channel_id}/drafts", ""},
+	{"DELETE", "/users/me/channels/{channel_id}/drafts/{post_id}", ""},
 	// files
 	{"POST", "/files", ""},
 	{"GET", "/files/{file_id}", ""},
@@ -317,15 +318,8 @@ func TestFeatureRefusals(t *testing.T) {
 		c.Post("/users/me/terms_of_service", "[").
 			ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
 
-		// A session comes first, as on Mattermost.
-		s.Anon().Post("/drafts", map[string]string{"channel_id": model.NewID()}).
-			ExpectError(http.StatusUnauthorized, "api.context.session_expired.app_error")
-
 		var cfg map[string]string
 		c.Get("/config/client?format=old").Expect(http.StatusOK).JSON(&cfg)
-		if cfg["AllowSyncedDrafts"] != "false" {
-			t.Errorf("AllowSyncedDrafts = %q; the app would sync drafts to a server that refuses them", cfg["AllowSyncedDrafts"])
-		}
 		var load map[string]int
 		c.Get("/license/load_metric").Expect(http.StatusOK).JSON(&load)
 		if v, ok := load["load"]; !ok || v != 0 {

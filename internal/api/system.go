@@ -116,7 +116,7 @@ func (h *Handler) clientConfig(c *Context) error {
 			"AllowCustomThemes": "true", "EnableMobileFileDownload": b(cfg.EnableFileAttachments), "EnableMobileFileUpload": b(cfg.EnableFileAttachments),
 			"CollapsedThreads": "disabled", "PostPriority": "false", "MaxPostSize": strconv.Itoa(model.MaxPostRunes),
 			"AllowPersistentNotifications":             "false",
-			"AllowSyncedDrafts":                        "false",
+			"AllowSyncedDrafts":                        b(cfg.AllowSyncedDrafts),
 			"UniqueEmojiReactionLimitPerPost":          strconv.Itoa(app.MaxUniqueReactions),
 			"FeatureFlagCollapsedThreads":              "false",
 			"EnableTeamCreation":                       b(cfg.EnableTeamCreation),

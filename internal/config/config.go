@@ -63,6 +63,7 @@ type Config struct {
 	AllowedFileTypes         string `json:"allowed_file_types" env:"PARLEY_ALLOWED_FILE_TYPES" help:"comma-separated extensions (pdf) or MIME types (image/png, image/*) uploads may have; empty allows every type"`
 	MaxImagePixels           int64  `json:"max_image_pixels" env:"PARLEY_MAX_IMAGE_PIXELS" mm:"MM_FILESETTINGS_MAXIMAGERESOLUTION" help:"largest image (width × height) Parley decodes for thumbnails; larger images are refused"`
 	EnableCustomEmoji        bool   `json:"enable_custom_emoji" env:"PARLEY_ENABLE_CUSTOM_EMOJI" mm:"MM_SERVICESETTINGS_ENABLECUSTOMEMOJI" help:"members may add custom emoji"`
+	AllowSyncedDrafts        bool   `json:"allow_synced_drafts" env:"PARLEY_ALLOW_SYNCED_DRAFTS" mm:"MM_SERVICESETTINGS_ALLOWSYNCEDDRAFTS" help:"keep unsent messages on the server so a user's other devices show them; off, the drafts routes answer 501"`
 
 	EnableIncomingWebhooks         bool   `json:"enable_incoming_webhooks" env:"PARLEY_ENABLE_INCOMING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS" help:"accept posts through incoming webhooks (POST /hooks/{id})"`
 	EnableOutgoingWebhooks         bool   `json:"enable_outgoing_webhooks" env:"PARLEY_ENABLE_OUTGOING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS" help:"call outgoing webhooks on their trigger words"`
@@ -122,6 +123,7 @@ func Default() Config {
 		EnableOutgoingWebhooks:   true,
 		EnableCommands:           true,
 		EnableLinkPreviews:       true,
+		AllowSyncedDrafts:        true,
 		IntegrationTimeoutSec:    30,
 
 		LoginLockoutMinutes:            30,
