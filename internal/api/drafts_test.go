@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -60,6 +63,32 @@ func TestDrafts(t *testing.T) {
 		alice.Get("/users/me/teams/" + other.ID + "/drafts").Expect(http.StatusOK).JSON(&elsewhere)
 		if len(elsewhere) != 1 || elsewhere[0].ChannelID != dm.ID {
 			t.Errorf("drafts in another team: %+v", elsewhere)
+		}
+
+		// The author's data export has them all.
+		resp := alice.Get("/users/me/export").Expect(http.StatusOK)
+		zr, err := zip.NewReader(bytes.NewReader(resp.Body), int64(len(resp.Body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		exported := -1
+		for _, f := range zr.File {
+			if !strings.HasSuffix(f.Name, ".json") {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var e struct{ Drafts []model.Draft }
+			if err := json.NewDecoder(rc).Decode(&e); err != nil {
+				t.Fatal(err)
+			}
+			rc.Close()
+			exported = len(e.Drafts)
+		}
+		if exported != 4 {
+			t.Errorf("export has %d drafts, want 4", exported)
 		}
 
 		// Drafts are their author's alone.

@@ -93,4 +93,6 @@ type DraftStore interface {
 	// newest first.
 	DraftsForUser(ctx context.Context, userID, teamID string) ([]*model.Draft, error)
 	DeleteDraft(ctx context.Context, userID, channelID, rootID string) error
+	// UserDrafts are all of a user's drafts, for their data export.
+	UserDrafts(ctx context.Context, userID string) ([]*model.Draft, error)
 }

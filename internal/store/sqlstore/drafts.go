@@ -46,11 +46,20 @@ func (s *SQLStore) GetDraft(ctx context.Context, userID, channelID, rootID strin
 }
 
 func (s *SQLStore) DraftsForUser(ctx context.Context, userID, teamID string) ([]*model.Draft, error) {
-	rows, err := s.query(ctx, `SELECT `+draftColumns+` FROM drafts d
+	return s.drafts(ctx, `SELECT `+draftColumns+` FROM drafts d
 		JOIN channels c ON c.id = d.channel_id
 		JOIN channel_members m ON m.channel_id = d.channel_id AND m.user_id = d.user_id
 		WHERE d.user_id = ? AND (c.team_id = ? OR c.team_id = '') AND c.delete_at = 0
 		ORDER BY d.update_at DESC, d.channel_id, d.root_id`, userID, teamID)
+}
+
+func (s *SQLStore) UserDrafts(ctx context.Context, userID string) ([]*model.Draft, error) {
+	return s.drafts(ctx, `SELECT `+draftColumns+` FROM drafts d WHERE d.user_id = ?
+		ORDER BY d.update_at DESC, d.channel_id, d.root_id`, userID)
+}
+
+func (s *SQLStore) drafts(ctx context.Context, q string, args ...any) ([]*model.Draft, error) {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
