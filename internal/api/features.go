@@ -11,9 +11,9 @@ import (
 // featureRoutes answer the calls the Mattermost mobile app makes for features
 // Parley does not have (push, bookmarks, scheduled posts, post
 // acknowledgements, data retention, terms of service, public links, custom
-// profile attributes): each with
-// the refusal an unlicensed Mattermost server gives, which the app handles,
-// rather than the 404 of an unknown route.
+// profile attributes, groups) as an unlicensed Mattermost server does: with
+// the refusal the app handles rather than the 404 of an unknown route, or an
+// empty answer.
 func (h *Handler) featureRoutes() {
 	h.post("/notifications/ack", h.pushAck)
 
