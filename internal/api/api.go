@@ -84,6 +84,8 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.jobRoutes()
 	h.mfaRoutes()
 	h.configRoutes()
+	h.featureRoutes()
+	h.draftRoutes()
 	return h
 }
 

@@ -45,6 +45,7 @@ func (h *Handler) channelRoutes() {
 	h.get("/users/{user_id}/teams/{team_id}/channels/categories", h.sidebarCategories)
 	h.put("/users/{user_id}/teams/{team_id}/channels/categories", h.updateSidebarCategories)
 	h.get("/users/{user_id}/teams/{team_id}/channels/categories/order", h.sidebarOrder)
+	h.get("/users/{user_id}/teams/{team_id}/channels/categories/{category_id:name}", h.sidebarCategory)
 	h.get("/users/{user_id}/channels/{channel_id}/unread", h.channelUnread)
 	h.get("/users/{user_id}/channels", h.allUserChannels)
 	h.get("/users/{user_id}/channel_members", h.allUserChannelMembers)
@@ -629,6 +630,18 @@ func (h *Handler) sidebarOrder(c *Context) error {
 		return err
 	}
 	return c.ok(cats.Order)
+}
+
+func (h *Handler) sidebarCategory(c *Context) error {
+	userID, teamID, err := c.userTeamParams()
+	if err != nil {
+		return err
+	}
+	cat, err := c.app.SidebarCategory(c.ctx, c.Session, userID, teamID, c.param("category_id"))
+	if err != nil {
+		return err
+	}
+	return c.ok(cat)
 }
 
 func (h *Handler) updateSidebarCategories(c *Context) error {

@@ -145,6 +145,7 @@ func (h *Handler) clientConfig(c *Context) error {
 			"AllowPersistentNotifications":    "false",
 			"UniqueEmojiReactionLimitPerPost": strconv.Itoa(app.MaxUniqueReactions),
 			"FeatureFlagCollapsedThreads":     "false",
+			"AllowSyncedDrafts":               b(cfg.AllowSyncedDrafts),
 			// Licensed apps turn these on unless told not to; Parley has neither.
 			"FeatureFlagChannelBookmarks":              "false",
 			"FeatureFlagCustomProfileAttributes":       "false",
@@ -168,7 +169,7 @@ func (h *Handler) clientConfig(c *Context) error {
 			"SamlNicknameAttributeSet": "false", "SamlPositionAttributeSet": "false", "EnableBanner": "false",
 			"BannerText": "", "BannerColor": "", "BannerTextColor": "", "AllowBannerDismissal": "false", "AllowedThemes": "",
 			"CustomUrlSchemes": "", "ExperimentalSharedChannels": "false",
-			"InsightsEnabled": "false", "AllowPersistentNotificationsForGuests": "false", "AllowSyncedDrafts": "false",
+			"InsightsEnabled": "false", "AllowPersistentNotificationsForGuests": "false",
 			"DelayChannelAutocomplete": "false",
 		}
 		for k, v := range full {

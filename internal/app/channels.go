@@ -1001,3 +1001,18 @@ func (a *App) UpdateSidebarCategories(ctx context.Context, s *model.Session, use
 	}
 	return cats, nil
 }
+
+// SidebarCategory is one category of the default sidebar, by the id
+// SidebarCategories gives it.
+func (a *App) SidebarCategory(ctx context.Context, s *model.Session, userID, teamID, categoryID string) (*model.SidebarCategory, error) {
+	cats, err := a.SidebarCategories(ctx, s, userID, teamID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cats.Categories {
+		if c.ID == categoryID {
+			return c, nil
+		}
+	}
+	return nil, model.ErrNotFound("app.channel.sidebar_categories.app_error", "category")
+}

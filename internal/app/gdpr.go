@@ -23,7 +23,7 @@ import (
 const placeholderKey = "AnonymizedPlaceholderUserId"
 
 // PermanentDeleteUser erases an account and its content in one transaction:
-// posts, reactions, sessions, tokens, preferences, memberships and status.
+// posts, reactions, sessions, tokens, preferences, drafts, memberships and status.
 // With anonymize, the user's posts stay for others' thread context, emptied and
 // attributed to a placeholder account. Audit entries about the user lose their
 // details; the record that an erasure happened stays.
@@ -206,6 +206,7 @@ type UserExport struct {
 	Posts              []*model.Post               `json:"posts"`
 	Reactions          []*model.Reaction           `json:"reactions"`
 	Preferences        []model.Preference          `json:"preferences"`
+	Drafts             []*model.Draft              `json:"drafts"`
 	AuditEntries       []*model.Audit              `json:"audit_entries"`
 	// Files lists the user's uploads; WriteZip adds their bytes under files/.
 	Files []*model.FileInfo `json:"files"`
@@ -299,6 +300,9 @@ func (a *App) ExportUser(ctx context.Context, s *model.Session, userID string) (
 	if e.Preferences, err = a.store.GetPreferences(ctx, userID, ""); err != nil {
 		return nil, model.ErrInternal(err)
 	}
+	if e.Drafts, err = a.store.UserDrafts(ctx, userID); err != nil {
+		return nil, model.ErrInternal(err)
+	}
 	if e.AuditEntries, err = a.store.ListAudits(ctx, store.AuditFilter{UserID: userID}); err != nil {
 		return nil, model.ErrInternal(err)
 	}
@@ -387,6 +391,10 @@ func (e *UserExport) writeSummary(w io.Writer) error {
 	fmt.Fprintf(&b, "\n## Preferences (%d)\n\n", len(e.Preferences))
 	for _, x := range e.Preferences {
 		fmt.Fprintf(&b, "- %s / %s = %s\n", x.Category, x.Name, mdCell(x.Value))
+	}
+	fmt.Fprintf(&b, "\n## Unsent drafts (%d)\n\n", len(e.Drafts))
+	for _, x := range e.Drafts {
+		fmt.Fprintf(&b, "- %s in %s: %s\n", when(x.UpdateAt), x.ChannelID, mdCell(x.Message))
 	}
 	fmt.Fprintf(&b, "\n## Audit log entries (%d)\n\n", len(e.AuditEntries))
 	for _, x := range e.AuditEntries {

@@ -68,6 +68,7 @@ type Config struct {
 	MaxImageDecoders         int    `json:"max_image_decoder_concurrency" env:"PARLEY_MAX_IMAGE_DECODER_CONCURRENCY" mm:"MM_FILESETTINGS_MAXIMAGEDECODERCONCURRENCY" help:"images decoded at once; -1 means one per CPU, read at start"`
 	EnableCustomEmoji        bool   `json:"enable_custom_emoji" env:"PARLEY_ENABLE_CUSTOM_EMOJI" mm:"MM_SERVICESETTINGS_ENABLECUSTOMEMOJI" help:"members may add custom emoji"`
 	EnableCustomUserStatuses bool   `json:"enable_custom_user_statuses" env:"PARLEY_ENABLE_CUSTOM_USER_STATUSES" mm:"MM_TEAMSETTINGS_ENABLECUSTOMUSERSTATUSES" help:"members may set a custom status (emoji and text, with an expiry)"`
+	AllowSyncedDrafts        bool   `json:"allow_synced_drafts" env:"PARLEY_ALLOW_SYNCED_DRAFTS" mm:"MM_SERVICESETTINGS_ALLOWSYNCEDDRAFTS" help:"keep unsent messages on the server so a user's other devices show them; off, the drafts routes answer 501"`
 
 	EnableIncomingWebhooks         bool   `json:"enable_incoming_webhooks" env:"PARLEY_ENABLE_INCOMING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS" help:"accept posts through incoming webhooks (POST /hooks/{id})"`
 	EnableOutgoingWebhooks         bool   `json:"enable_outgoing_webhooks" env:"PARLEY_ENABLE_OUTGOING_WEBHOOKS" mm:"MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS" help:"call outgoing webhooks on their trigger words"`
@@ -131,6 +132,7 @@ func Default() Config {
 		EnableOutgoingWebhooks:   true,
 		EnableCommands:           true,
 		EnableLinkPreviews:       true,
+		AllowSyncedDrafts:        true,
 		IntegrationTimeoutSec:    30,
 
 		LoginLockoutMinutes:            30,

@@ -90,7 +90,8 @@ func AudienceOf(event string) (a Audience, ok bool) {
 	case EventStatusChange:
 		return Audience{Scopes: ScopeUser, Droppable: true}, true
 	case EventChannelCreated, EventChannelMemberUpdated, EventAddedToTeam, EventMemberRoleUpdated,
-		EventUserRoleUpdated, EventPreferencesChanged, EventPreferencesDeleted:
+		EventUserRoleUpdated, EventPreferencesChanged, EventPreferencesDeleted,
+		EventDraftCreated, EventDraftUpdated, EventDraftDeleted:
 		return Audience{Scopes: ScopeUser}, true
 	case EventChannelUpdated, EventDirectAdded, EventGroupAdded:
 		return Audience{Scopes: ScopeChannel}, true

@@ -36,6 +36,9 @@ const (
 	EventUserRoleUpdated      = "user_role_updated"
 	EventHello                = "hello"
 	EventEmojiAdded           = "emoji_added"
+	EventDraftCreated         = "draft_created"
+	EventDraftUpdated         = "draft_updated"
+	EventDraftDeleted         = "draft_deleted"
 
 	// EventSessionRevoked is internal: it tells every node's hub to close the
 	// sockets of ended sessions and is never sent to a client. Data: user_id

@@ -84,3 +84,17 @@ type PreferenceStore interface {
 	GetPreference(ctx context.Context, userID, category, name string) (*model.Preference, error)
 	DeletePreferences(ctx context.Context, userID string, prefs []model.Preference) error
 }
+
+// DraftStore keeps users' unsent messages.
+type DraftStore interface {
+	// UpsertDraft saves d, keeping the create_at of an existing draft.
+	UpsertDraft(ctx context.Context, d *model.Draft) (*model.Draft, error)
+	GetDraft(ctx context.Context, userID, channelID, rootID string) (*model.Draft, error)
+	// DraftsForUser are the user's drafts in channels of teamID and in their
+	// direct and group messages, of channels they are still a member of,
+	// newest first.
+	DraftsForUser(ctx context.Context, userID, teamID string) ([]*model.Draft, error)
+	DeleteDraft(ctx context.Context, userID, channelID, rootID string) error
+	// UserDrafts are all of a user's drafts, for their data export.
+	UserDrafts(ctx context.Context, userID string) ([]*model.Draft, error)
+}

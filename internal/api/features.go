@@ -1,0 +1,102 @@
+package api
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// featureRoutes answer the calls the Mattermost mobile app makes for features
+// Parley does not have (push, bookmarks, scheduled posts, post
+// acknowledgements, data retention, terms of service, public links, custom
+// profile attributes, groups) as an unlicensed Mattermost server does: with
+// the refusal the app handles rather than the 404 of an unknown route, or an
+// empty answer.
+func (h *Handler) featureRoutes() {
+	h.post("/notifications/ack", h.pushAck)
+
+	for _, r := range []struct{ method, path string }{
+		{"GET", "/channels/{channel_id}/bookmarks"},
+		{"POST", "/channels/{channel_id}/bookmarks"},
+		{"PATCH", "/channels/{channel_id}/bookmarks/{bookmark_id}"},
+		{"POST", "/channels/{channel_id}/bookmarks/{bookmark_id}/sort_order"},
+		{"DELETE", "/channels/{channel_id}/bookmarks/{bookmark_id}"},
+	} {
+		h.add(r.method, r.path, refuse(http.StatusNotImplemented, "api.channel.bookmark.channel_bookmark.license.error",
+			"Your license does not support channel bookmarks."), nil)
+	}
+
+	for _, r := range []struct{ method, path string }{
+		{"POST", "/posts/schedule"},
+		{"PUT", "/posts/schedule/{scheduled_post_id}"},
+		{"DELETE", "/posts/schedule/{scheduled_post_id}"},
+		{"GET", "/posts/scheduled/team/{team_id}"},
+	} {
+		h.add(r.method, r.path, refuse(http.StatusBadRequest, "api.scheduled_posts.license_error",
+			"Scheduled posts require a license."), nil)
+	}
+
+	// Mattermost answers these with model.NoTranslation and the reason in
+	// the detail; the message carries the reason here.
+	ack := refuse(http.StatusNotImplemented, "<untranslated>", "feature is not available for the current license")
+	h.post("/users/{user_id}/posts/{post_id}/ack", ack)
+	h.delete("/users/{user_id}/posts/{post_id}/ack", ack)
+
+	retention := refuse(http.StatusNotImplemented, "ent.data_retention.generic.license.error",
+		"License does not support Data Retention.")
+	h.get("/data_retention/policy", retention)
+	h.get("/users/{user_id}/data_retention/team_policies", retention)
+	h.get("/users/{user_id}/data_retention/channel_policies", retention)
+
+	h.get("/terms_of_service", noTermsOfService)
+	h.post("/users/{user_id}/terms_of_service", func(c *Context) error {
+		var body struct {
+			ID       string `json:"termsOfServiceId"`
+			Accepted bool   `json:"accepted"`
+		}
+		if err := c.decode(&body, "terms_of_service"); err != nil {
+			return err
+		}
+		return noTermsOfService(c)
+	})
+
+	h.get("/files/{file_id}/link", refuse(http.StatusForbidden, "api.file.get_public_link.disabled.app_error",
+		"Public links have been disabled."))
+	h.get("/custom_profile_attributes/fields", refuse(http.StatusForbidden, "api.custom_profile_attributes.license_error",
+		"Your license does not support custom profile attributes."))
+	// The licence metric and the group lists are served in system.go.
+}
+
+// refuse is a handler that always answers one Mattermost error.
+func refuse(status int, id, message string) handlerFunc {
+	return func(*Context) error { return model.NewAppError(status, id, message) }
+}
+
+func noTermsOfService(*Context) error {
+	return model.NewAppError(http.StatusNotFound, "app.terms_of_service.get.no_rows.app_error",
+		"No terms of service found.")
+}
+
+// pushAck is POST /notifications/ack: Parley sends no push notifications,
+// so after the body is read it answers what Mattermost answers with
+// EmailSettings.SendPushNotifications off.
+func (h *Handler) pushAck(c *Context) error {
+	var ack struct {
+		ID         string `json:"id"`
+		Platform   string `json:"platform"`
+		ServerID   string `json:"server_id"`
+		Type       string `json:"type"`
+		PostID     string `json:"post_id"`
+		IsIDLoaded bool   `json:"is_id_loaded"`
+		ReceivedAt int64  `json:"received_at"`
+	}
+	limit := int64(c.app.Config().MaxRequestBodyKB) * 1024
+	if err := json.NewDecoder(io.LimitReader(c.r.Body, limit)).Decode(&ack); err != nil {
+		return model.NewAppError(http.StatusBadRequest, "api.push_notifications_ack.message.parse.app_error",
+			"Error parsing the push notification acknowledgement message.").Wrap(err)
+	}
+	return model.NewAppError(http.StatusNotImplemented, "api.push_notification.disabled.app_error",
+		"Push notifications are disabled on this server.")
+}
