@@ -41,13 +41,15 @@ type App struct {
 	imageSlots chan struct{}
 	// jobWake starts JobsLoop at once when this node queues a job.
 	jobWake chan struct{}
+	// mailWake starts MailLoop at once when this node queues mail.
+	mailWake chan struct{}
 }
 
 // New builds the app layer.
 func New(s store.Store, b bus.Bus, cfg config.Config, log *slog.Logger) *App {
 	a := &App{store: s, bus: b, log: log, roles: model.BuiltInRoles(), BuildNumber: "dev",
 		files: filestore.NewLocal(cfg.FilesPath()), imageSlots: make(chan struct{}, 2),
-		jobWake: make(chan struct{}, 1)}
+		jobWake: make(chan struct{}, 1), mailWake: make(chan struct{}, 1)}
 	a.perms = make(map[string]map[string]bool, len(a.roles))
 	for name, r := range a.roles {
 		set := make(map[string]bool, len(r.Permissions))

@@ -36,6 +36,7 @@ type Store interface {
 	JobStore
 	SecurityStore
 	UploadStore
+	MailStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error
