@@ -69,6 +69,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.botRoutes()
 	h.jobRoutes()
 	h.mfaRoutes()
+	h.recoveryRoutes()
 	return h
 }
 

@@ -62,7 +62,15 @@ func (a *App) enqueueMail(ctx context.Context, tx store.Store, to, subject, text
 func (a *App) MailLoop(ctx context.Context) {
 	t := time.NewTicker(mailPoll)
 	defer t.Stop()
+	var swept time.Time
 	for {
+		if now := time.Now(); now.Sub(swept) > time.Hour {
+			// No token outlives the longest lifetime; the old rows are dead weight.
+			if err := a.store.DeleteTokensBefore(ctx, now.UnixMilli()-model.VerifyEmailExpiryTime); err != nil {
+				a.log.ErrorContext(ctx, "delete expired tokens", "err", err)
+			}
+			swept = now
+		}
 		if a.Config().MailEnabled() {
 			if _, err := a.SendDueMail(ctx, time.Now()); err != nil {
 				a.log.ErrorContext(ctx, "send queued mail", "err", err)

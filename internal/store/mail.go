@@ -30,6 +30,8 @@ type MailStore interface {
 	// DeleteUserTokens removes the user's tokens of a type: a new reset link
 	// voids older ones.
 	DeleteUserTokens(ctx context.Context, userID, typ string) error
+	// VerifyEmail marks the user's address verified if it is still email.
+	VerifyEmail(ctx context.Context, userID, email string, at int64) error
 	// DeleteTokensBefore removes tokens created before a time.
 	DeleteTokensBefore(ctx context.Context, before int64) error
 }

@@ -94,3 +94,7 @@ func (s *SQLStore) DeleteTokensBefore(ctx context.Context, before int64) error {
 	_, err := s.exec(ctx, `DELETE FROM tokens WHERE create_at < ?`, before)
 	return err
 }
+
+func (s *SQLStore) VerifyEmail(ctx context.Context, userID, email string, at int64) error {
+	return s.execOne(ctx, `UPDATE users SET email_verified = ?, update_at = ? WHERE id = ? AND email = ?`, true, at, userID, email)
+}
