@@ -94,8 +94,8 @@ type Config struct {
 	SendEmailNotifications            bool   `json:"send_email_notifications" env:"PARLEY_SEND_EMAIL_NOTIFICATIONS" mm:"MM_EMAILSETTINGS_SENDEMAILNOTIFICATIONS" help:"mail members about mentions and direct messages while they are away"`
 	RequireEmailVerification          bool   `json:"require_email_verification" env:"PARLEY_REQUIRE_EMAIL_VERIFICATION" mm:"MM_EMAILSETTINGS_REQUIREEMAILVERIFICATION" help:"new accounts must confirm their address by mail before they can log in"`
 	EnableSignUpWithEmail             bool   `json:"enable_sign_up_with_email" env:"PARLEY_ENABLE_SIGN_UP_WITH_EMAIL" mm:"MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL" help:"accounts may be created with an email address and password"`
-	EnableEmailBatching               bool   `json:"enable_email_batching" env:"PARLEY_ENABLE_EMAIL_BATCHING" mm:"MM_EMAILSETTINGS_ENABLEEMAILBATCHING" help:"collect notification mail to one member into one message per email_batching_interval"`
-	EmailBatchingInterval             int    `json:"email_batching_interval" env:"PARLEY_EMAIL_BATCHING_INTERVAL" mm:"MM_EMAILSETTINGS_EMAILBATCHINGINTERVAL" help:"seconds notification mail is collected for when batching"`
+	EnableEmailBatching               bool   `json:"enable_email_batching" env:"PARLEY_ENABLE_EMAIL_BATCHING" mm:"MM_EMAILSETTINGS_ENABLEEMAILBATCHING" help:"accepted for Mattermost compatibility; Parley sends notification mail at once, without batching"`
+	EmailBatchingInterval             int    `json:"email_batching_interval" env:"PARLEY_EMAIL_BATCHING_INTERVAL" mm:"MM_EMAILSETTINGS_EMAILBATCHINGINTERVAL" help:"accepted for Mattermost compatibility; no effect"`
 
 	ExportRetentionDays int `json:"export_retention_days" env:"PARLEY_EXPORT_RETENTION_DAYS" mm:"MM_EXPORTSETTINGS_RETENTIONDAYS" help:"days a finished bulk export stays in <data_dir>/export before it is removed; 0 keeps exports until deleted"`
 	ImportRetentionDays int `json:"import_retention_days" env:"PARLEY_IMPORT_RETENTION_DAYS" mm:"MM_IMPORTSETTINGS_RETENTIONDAYS" help:"days an uploaded import file stays in <data_dir>/import before it is removed; 0 keeps imports until deleted"`
