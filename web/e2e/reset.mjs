@@ -1,7 +1,8 @@
-// End-to-end test of password reset in the browser: a real Parley sending
-// through a real SMTP server (mailpit, built by scripts/test-deps.sh), driven
-// through Debian's Chromium. The user asks for a link on the login page, the
-// test reads the mail from mailpit's HTTP API, follows the link, sets a new
+// End-to-end test of address verification and password reset in the browser:
+// a real Parley sending through a real SMTP server (mailpit, built by
+// scripts/test-deps.sh), driven through Debian's Chromium. The user follows
+// the verification link mailed at sign-up, asks for a reset link on the login
+// page, follows it from the mail (read through mailpit's HTTP API), sets a new
 // password and logs in with it.
 // Usage: node e2e/reset.mjs [path/to/parley]  (default ../bin/parley)
 import { spawn } from 'node:child_process'
@@ -47,7 +48,7 @@ const mailLog = run(mailpit, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `12
   '--database', join(data, 'mailpit.db'), '--quiet', '--smtp-disable-rdns'])
 const parleyLog = run(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], {
   PARLEY_SMTP_SERVER: '127.0.0.1', PARLEY_SMTP_PORT: String(smtpPort), PARLEY_FEEDBACK_EMAIL: 'parley@example.com',
-  PARLEY_SITE_URL: base,
+  PARLEY_SITE_URL: base, PARLEY_REQUIRE_EMAIL_VERIFICATION: 'true',
 })
 let browser
 let failed = false
@@ -64,6 +65,16 @@ try {
   })
   const page = await browser.newPage()
   page.setDefaultTimeout(15000)
+  const mailTo = (subject) => until(`the mail "${subject}"`, async () => {
+    const list = await (await fetch(`${mailApi}/messages`)).json()
+    const m = list.messages?.find((m) => m.Subject.includes(subject) && m.To?.some((t) => t.Address === 'alice@example.com'))
+    return m && (await fetch(`${mailApi}/message/${m.ID}`)).json()
+  })
+  const verify = (await mailTo('Email Verification')).Text.match(/https?:\/\/\S+\/do_verify_email\?\S+/)?.[0]
+  if (!verify) throw new Error('no verification link')
+  await page.goto(verify)
+  await page.getByRole('status').filter({ hasText: 'Your address is verified' }).waitFor()
+  await page.screenshot({ path: join(shots, 'reset-00-verified.png') })
   await page.goto(base + '/login')
   await page.getByRole('link', { name: 'Forgot password?' }).click()
   await page.getByLabel('Email').fill('alice@example.com')
@@ -71,11 +82,7 @@ try {
   await page.getByRole('status').filter({ hasText: 'a mail with a reset link is on its way' }).waitFor()
   await page.screenshot({ path: join(shots, 'reset-01-sent.png') })
 
-  const msg = await until('the reset mail', async () => {
-    const list = await (await fetch(`${mailApi}/messages`)).json()
-    return list.messages?.find((m) => m.To?.some((t) => t.Address === 'alice@example.com'))
-  })
-  const full = await (await fetch(`${mailApi}/message/${msg.ID}`)).json()
+  const full = await mailTo('Reset your password')
   const link = full.Text.match(/https?:\/\/\S+\/reset_password_complete\?token=[0-9a-f]{64}/)?.[0]
   if (!link) throw new Error(`no reset link in ${JSON.stringify(full.Text)}`)
   await page.goto(link)
@@ -91,7 +98,7 @@ try {
   await page.getByRole('button', { name: 'Log in' }).click()
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   await page.screenshot({ path: join(shots, 'reset-03-logged-in.png') })
-  console.log('ok   password reset through the browser')
+  console.log('ok   address verification and password reset through the browser')
 } catch (e) {
   failed = true
   console.log(`FAIL password reset through the browser: ${e.stack}`)

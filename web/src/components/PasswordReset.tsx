@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { client, errMessage } from '../api'
 import { navigate } from '../router'
 import { useStore } from '../store'
@@ -70,6 +70,26 @@ export function ResetPasswordComplete() {
           {!token && <p className="error" role="alert">This link has no token; ask for a new one.</p>}
           <ToLogin />
         </>}
+    </form>
+  </main>
+}
+
+// VerifyEmail is where the address verification mail lands:
+// /do_verify_email?token=…&email=…, as Mattermost's. It confirms once, on load.
+export function VerifyEmail() {
+  const token = new URLSearchParams(location.search).get('token') || ''
+  const [state, setState] = useState<'busy' | 'done' | string>('busy')
+  useEffect(() => {
+    client.verifyUserEmail(token).then(() => setState('done'), (x) => setState(errMessage(x)))
+  }, [token])
+  return <main className="auth">
+    <Brand />
+    <form aria-label="Verify email" onSubmit={(e) => e.preventDefault()}>
+      <h2>Verify your email</h2>
+      {state === 'busy' && <p aria-busy="true">Checking the link…</p>}
+      {state === 'done' && <p className="notice" role="status">Your address is verified. You can log in now.</p>}
+      {state !== 'busy' && state !== 'done' && <p className="error" role="alert">{state}</p>}
+      <ToLogin text="Log in" />
     </form>
   </main>
 }
