@@ -46,8 +46,8 @@ test-web: test-web-unit test-web-e2e
 test-web-unit: web/node_modules/.package-lock.json
 	cd web && npx tsc --noEmit && npx vitest run
 
-test-web-e2e: build chromium
-	cd web && node e2e/run.mjs ../bin/parley
+test-web-e2e: build chromium test-deps
+	cd web && node e2e/run.mjs ../bin/parley && node e2e/reset.mjs ../bin/parley
 
 # Builds and starts Parley on its embedded defaults: SQLite in ./data, http://localhost:8065.
 run: build

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite uses when they are missing:
-# lintian (the package test) and nginx (the reverse-proxy test, which starts its
-# own nginx; the package's service is kept from starting). Runs apt-get only
-# when something is missing.
+# Installs what the test suite uses when it is missing: mailpit (the SMTP
+# server the mail tests deliver to, built from the Go module proxy into the
+# cache directory internal/mailtest looks in) and the Debian packages lintian
+# (the package test) and nginx (the reverse-proxy test, which starts its own
+# nginx; the package's service is kept from starting). Runs apt-get only when
+# something is missing.
 set -euo pipefail
+mailpit_version=v1.27.11 # internal/mailtest.Version
+mailpit_dir="${XDG_CACHE_HOME:-$HOME/.cache}/parley/mailpit-$mailpit_version"
+if [ -z "${PARLEY_MAILPIT:-}" ] && [ ! -x "$mailpit_dir/mailpit" ]; then
+  echo "test-deps: building mailpit $mailpit_version" >&2
+  GOBIN="$mailpit_dir" go install "github.com/axllent/mailpit@$mailpit_version"
+fi
 missing=()
 command -v lintian >/dev/null 2>&1 || missing+=(lintian)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)

@@ -154,7 +154,7 @@ var mobileCalls = []mobileCall{
 	{"POST", "/users/{user_id}/demote", "n/a: in the client, called nowhere in the app"},
 	{"POST", "/users/login/type", "n/a: called only when the client config has EnableGuestMagicLink true"},
 	{"POST", "/users/login/sso/code-exchange", "n/a: called only after SSO, which Parley does not offer"},
-	{"POST", "/users/password/reset/send", "n/a: not served (Parley sends no email): the forgot-password screen gets the unknown-route 404"},
+	{"POST", "/users/password/reset/send", "n/a: served with SMTP set (docs/notifications.md); without it the client config hides the forgot-password link (PasswordEnableForgotLink false)"},
 	{"GET", "/terms_of_service", "404 app.terms_of_service.get.no_rows.app_error"},
 	{"POST", "/users/me/terms_of_service", "404 app.terms_of_service.get.no_rows.app_error"},
 	{"GET", "/custom_profile_attributes/fields", "403 api.custom_profile_attributes.license_error"},

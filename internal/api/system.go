@@ -109,7 +109,7 @@ func (h *Handler) clientConfig(c *Context) error {
 		"EnableSignUpWithGitLab": "false", "EnableSignUpWithGoogle": "false", "EnableSignUpWithOffice365": "false",
 		"EnableSignUpWithOpenId": "false", "EnableLdap": "false", "EnableSaml": "false",
 		"EnableMultifactorAuthentication": b(cfg.EnableMFA), "EnforceMultifactorAuthentication": b(cfg.EnforceMFA),
-		"PasswordEnableForgotLink": "false", "ForgotPasswordLink": "",
+		"ForgotPasswordLink":  "",
 		"EnableGuestAccounts": "false", "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
 		"HelpLink": "", "ReportAProblemLink": "", "SupportEmail": "", "EnableAskCommunityLink": "false",
 		"DefaultClientLocale": "en", "AvailableLocales": "", "EnableCustomEmoji": b(cfg.EnableCustomEmoji), "AppDownloadLink": "",
@@ -119,7 +119,7 @@ func (h *Handler) clientConfig(c *Context) error {
 		"PasswordRequireSymbol": b(cfg.PasswordRequireSymbol),
 		"EnableCustomBrand":     "false", "CustomBrandText": "", "CustomDescriptionText": "",
 		"EnableBotAccountCreation": b(cfg.EnableBotAccountCreation), "EnableFile": "false", "FileLevel": "ERROR", "CWSUrl": "",
-		"NoAccounts": b(n == 0),
+		"NoAccounts": b(n == 0), "PasswordEnableForgotLink": b(cfg.MailEnabled()),
 	}
 	if c.Session != nil {
 		full := map[string]string{
@@ -133,8 +133,9 @@ func (h *Handler) clientConfig(c *Context) error {
 			"EnableDeveloper": "false", "PostEditTimeLimit": strconv.Itoa(cfg.PostEditTimeLimitSec),
 			"EnableTutorial": "false", "EnableSVGs": "false", "EnableLatex": "false",
 			"ExtendSessionLengthWithActivity": "false", "ExperimentalTimezone": "true",
-			"SendEmailNotifications": "false", "SendPushNotifications": "false", "RequireEmailVerification": "false",
-			"ShowEmailAddress": b(cfg.ShowEmailAddress), "ShowFullName": b(cfg.ShowFullName),
+			"SendEmailNotifications": b(cfg.SendEmailNotifications), "SendPushNotifications": "false",
+			"RequireEmailVerification": b(cfg.RequireEmailVerification),
+			"ShowEmailAddress":         b(cfg.ShowEmailAddress), "ShowFullName": b(cfg.ShowFullName),
 			"EnableFileAttachments": b(cfg.EnableFileAttachments), "EnablePublicLink": "false", "EnableEmojiPicker": "true",
 			"EnableGifPicker": "false", "MaxFileSize": strconv.FormatInt(cfg.MaxFileSize, 10), "MaxNotificationsPerChannel": "1000",
 			"EnableConfirmNotificationsToChannel": "true", "TimeBetweenUserTypingUpdatesMilliseconds": "5000",

@@ -46,6 +46,8 @@ type App struct {
 	jobWake chan struct{}
 	// conf is where the settings come from and go to (see config.go).
 	conf configStore
+	// mailWake starts MailLoop at once when this node queues mail.
+	mailWake chan struct{}
 }
 
 // New builds the app layer.
@@ -53,7 +55,7 @@ func New(s store.Store, b bus.Bus, cfg config.Config, log *slog.Logger) *App {
 	a := &App{store: s, bus: b, log: log, roles: model.BuiltInRoles(), BuildNumber: "dev",
 		files:   filestore.NewLocal(cfg.FilesPath()),
 		images:  imaging.NewDecoder(cfg.MaxImageDecodeMB<<20, cfg.ImageDecoderConcurrency()),
-		jobWake: make(chan struct{}, 1)}
+		jobWake: make(chan struct{}, 1), mailWake: make(chan struct{}, 1)}
 	a.perms = make(map[string]map[string]bool, len(a.roles))
 	for name, r := range a.roles {
 		set := make(map[string]bool, len(r.Permissions))

@@ -83,6 +83,10 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.inactive.app_error",
 			"Login failed because your account has been deactivated. Please contact an administrator.")
 	}
+	if a.Config().RequireEmailVerification && !u.EmailVerified {
+		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.not_verified.app_error",
+			"Login failed because email address has not been verified.")
+	}
 	if err := a.checkMFA(ctx, u, req.Token, counted); err != nil {
 		return nil, nil, err
 	}

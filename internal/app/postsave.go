@@ -23,6 +23,7 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 		return nil, err
 	}
 	mentions := mentionedUsers(p, ch, targets)
+	mails := a.notificationMails(p, ch, sender, targets, mentions)
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if err := tx.SavePost(ctx, p); err != nil {
 			return model.ErrInternal(err)
@@ -40,6 +41,11 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 		}
 		if err := tx.IncrementMentions(ctx, ch.ID, mentions, p.RootID == ""); err != nil {
 			return model.ErrInternal(err)
+		}
+		for _, m := range mails {
+			if err := a.enqueueMail(ctx, tx, m.to, m.subject, m.text, m.html); err != nil {
+				return model.ErrInternal(err)
+			}
 		}
 		// Posting marks the channel read for the poster.
 		if _, err := tx.ViewChannel(ctx, ch.ID, sender.ID, now); err != nil && !errors.Is(err, store.ErrNotFound) {

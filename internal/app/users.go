@@ -124,6 +124,12 @@ func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, i
 	}
 	a.audit(ctx, s, model.AuditUserCreate, "user", nu.ID, true, "username="+nu.Username)
 	a.publish(ctx, model.NewEvent(model.EventNewUser, model.Broadcast{}, map[string]any{"user_id": nu.ID}))
+	if cfg.RequireEmailVerification && cfg.MailEnabled() && !nu.EmailVerified && nu.AuthService == "" {
+		// The account stands either way; a lost mail can be asked for again.
+		if err := a.issueVerifyEmail(ctx, nu, cfg.SiteURL); err != nil {
+			a.log.WarnContext(ctx, "queue verification mail", "user", nu.ID, "err", err)
+		}
+	}
 	a.sanitize(&model.Session{UserID: nu.ID}, nu)
 	return nu, nil
 }

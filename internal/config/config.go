@@ -87,6 +87,22 @@ type Config struct {
 	EnableMFA                      bool   `json:"enable_mfa" env:"PARLEY_ENABLE_MFA" mm:"MM_SERVICESETTINGS_ENABLEMULTIFACTORAUTHENTICATION" help:"users may turn on multi-factor authentication (TOTP)"`
 	EnforceMFA                     bool   `json:"enforce_mfa" env:"PARLEY_ENFORCE_MFA" mm:"MM_SERVICESETTINGS_ENFORCEMULTIFACTORAUTHENTICATION" help:"every user must set up multi-factor authentication before using the API"`
 
+	SMTPServer                        string `json:"smtp_server" env:"PARLEY_SMTP_SERVER" mm:"MM_EMAILSETTINGS_SMTPSERVER" help:"host of the SMTP server mail is sent through; empty sends no mail"`
+	SMTPPort                          string `json:"smtp_port" env:"PARLEY_SMTP_PORT" mm:"MM_EMAILSETTINGS_SMTPPORT" help:"port of the SMTP server"`
+	SMTPConnectionSecurity            string `json:"smtp_connection_security" env:"PARLEY_SMTP_CONNECTION_SECURITY" mm:"MM_EMAILSETTINGS_CONNECTIONSECURITY" help:"empty (plain), TLS (implicit TLS, usually port 465) or STARTTLS"`
+	EnableSMTPAuth                    bool   `json:"enable_smtp_auth" env:"PARLEY_ENABLE_SMTP_AUTH" mm:"MM_EMAILSETTINGS_ENABLESMTPAUTH" help:"log in to the SMTP server with smtp_username and smtp_password (PLAIN)"`
+	SMTPUsername                      string `json:"smtp_username" env:"PARLEY_SMTP_USERNAME" mm:"MM_EMAILSETTINGS_SMTPUSERNAME" help:"SMTP login name"`
+	SMTPPassword                      string `json:"smtp_password" env:"PARLEY_SMTP_PASSWORD" mm:"MM_EMAILSETTINGS_SMTPPASSWORD" help:"SMTP password"`
+	SkipServerCertificateVerification bool   `json:"smtp_skip_server_certificate_verification" env:"PARLEY_SMTP_SKIP_SERVER_CERTIFICATE_VERIFICATION" mm:"MM_EMAILSETTINGS_SKIPSERVERCERTIFICATEVERIFICATION" help:"accept any certificate from the SMTP server (testing only)"`
+	FeedbackName                      string `json:"feedback_name" env:"PARLEY_FEEDBACK_NAME" mm:"MM_EMAILSETTINGS_FEEDBACKNAME" help:"sender name of notification mail"`
+	FeedbackEmail                     string `json:"feedback_email" env:"PARLEY_FEEDBACK_EMAIL" mm:"MM_EMAILSETTINGS_FEEDBACKEMAIL" help:"sender address of notification mail"`
+	ReplyToAddress                    string `json:"reply_to_address" env:"PARLEY_REPLY_TO_ADDRESS" mm:"MM_EMAILSETTINGS_REPLYTOADDRESS" help:"Reply-To address of notification mail; empty: none"`
+	SendEmailNotifications            bool   `json:"send_email_notifications" env:"PARLEY_SEND_EMAIL_NOTIFICATIONS" mm:"MM_EMAILSETTINGS_SENDEMAILNOTIFICATIONS" help:"mail members about mentions and direct messages while they are away"`
+	RequireEmailVerification          bool   `json:"require_email_verification" env:"PARLEY_REQUIRE_EMAIL_VERIFICATION" mm:"MM_EMAILSETTINGS_REQUIREEMAILVERIFICATION" help:"new accounts must confirm their address by mail before they can log in"`
+	EnableSignUpWithEmail             bool   `json:"enable_sign_up_with_email" env:"PARLEY_ENABLE_SIGN_UP_WITH_EMAIL" mm:"MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL" help:"accounts may be created with an email address and password"`
+	EnableEmailBatching               bool   `json:"enable_email_batching" env:"PARLEY_ENABLE_EMAIL_BATCHING" mm:"MM_EMAILSETTINGS_ENABLEEMAILBATCHING" help:"accepted for Mattermost compatibility; Parley sends notification mail at once, without batching"`
+	EmailBatchingInterval             int    `json:"email_batching_interval" env:"PARLEY_EMAIL_BATCHING_INTERVAL" mm:"MM_EMAILSETTINGS_EMAILBATCHINGINTERVAL" help:"accepted for Mattermost compatibility; no effect"`
+
 	ExportRetentionDays int `json:"export_retention_days" env:"PARLEY_EXPORT_RETENTION_DAYS" mm:"MM_EXPORTSETTINGS_RETENTIONDAYS" help:"days a finished bulk export stays in <data_dir>/export before it is removed; 0 keeps exports until deleted"`
 	ImportRetentionDays int `json:"import_retention_days" env:"PARLEY_IMPORT_RETENTION_DAYS" mm:"MM_IMPORTSETTINGS_RETENTIONDAYS" help:"days an uploaded import file stays in <data_dir>/import before it is removed; 0 keeps imports until deleted"`
 }
@@ -138,6 +154,11 @@ func Default() Config {
 		LoginLockoutMinutes:            30,
 		RevokeSessionsOnPasswordChange: true,
 		EnableMFA:                      true,
+
+		SMTPPort:              "10025",
+		FeedbackName:          "Parley",
+		EnableSignUpWithEmail: true,
+		EmailBatchingInterval: 30,
 
 		ExportRetentionDays: 30,
 		ImportRetentionDays: 30,
@@ -335,6 +356,19 @@ func (c *Config) Validate() error {
 	if c.EnforceMFA && !c.EnableMFA {
 		errs = append(errs, errors.New("enforce_mfa: needs enable_mfa"))
 	}
+	switch c.SMTPConnectionSecurity {
+	case "", "TLS", "STARTTLS":
+	default:
+		errs = append(errs, fmt.Errorf("smtp_connection_security: %q is not empty, TLS or STARTTLS", c.SMTPConnectionSecurity))
+	}
+	if c.SMTPServer != "" {
+		if n, err := strconv.Atoi(c.SMTPPort); err != nil || n < 1 || n > 65535 {
+			errs = append(errs, fmt.Errorf("smtp_port: %q is not a port from 1 to 65535", c.SMTPPort))
+		}
+	}
+	if c.EmailBatchingInterval < 1 {
+		errs = append(errs, errors.New("email_batching_interval: must be at least 1"))
+	}
 	if c.ShutdownTimeout < 1 {
 		errs = append(errs, errors.New("shutdown_timeout_seconds: must be at least 1"))
 	}
@@ -478,3 +512,7 @@ func (c *Config) ImageDecoderConcurrency() int {
 	}
 	return c.MaxImageDecoders
 }
+
+// MailEnabled reports whether an SMTP server is set, so that mail can be sent
+// at all.
+func (c *Config) MailEnabled() bool { return c.SMTPServer != "" }

@@ -37,6 +37,7 @@ type Store interface {
 	SecurityStore
 	UploadStore
 	DraftStore
+	MailStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

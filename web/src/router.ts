@@ -16,6 +16,7 @@ export function usePath(): string {
 
 export type Route =
   | { kind: 'login' } | { kind: 'signup' } | { kind: 'select_team' } | { kind: 'create_team' }
+  | { kind: 'reset_password' } | { kind: 'reset_password_complete' } | { kind: 'do_verify_email' }
   | { kind: 'console'; section: string } | { kind: 'root' }
   | { kind: 'channel'; team: string; channel: string }
   | { kind: 'dm'; team: string; username: string }
@@ -28,6 +29,9 @@ export function parseRoute(path: string): Route {
   switch (p[0]) {
     case 'login': return { kind: 'login' }
     case 'signup_user_complete': case 'signup': return { kind: 'signup' }
+    case 'reset_password': return { kind: 'reset_password' }
+    case 'reset_password_complete': return { kind: 'reset_password_complete' }
+    case 'do_verify_email': return { kind: 'do_verify_email' }
     case 'select_team': return { kind: 'select_team' }
     case 'create_team': return { kind: 'create_team' }
     case 'admin_console': return { kind: 'console', section: p[1] || 'users' }

@@ -2,6 +2,7 @@ import { useEffect, type ReactNode } from 'react'
 import { useStore, setState } from '../store'
 import { navigate, parseRoute, usePath } from '../router'
 import { Login, Signup } from './Auth'
+import { ForgotPassword, ResetPasswordComplete, VerifyEmail } from './PasswordReset'
 import { CreateTeam, SelectTeam } from './Teams'
 import { TeamView } from './TeamView'
 import { Console } from './Console'
@@ -45,6 +46,9 @@ export function App() {
   let page: ReactNode
   if (!me) {
     if (r.kind === 'signup') page = <Signup />
+    else if (r.kind === 'reset_password') page = <ForgotPassword />
+    else if (r.kind === 'reset_password_complete') page = <ResetPasswordComplete />
+    else if (r.kind === 'do_verify_email') page = <VerifyEmail />
     else {
       if (r.kind !== 'login' && r.kind !== 'root') sessionStorage.setItem('parley.redirect', path)
       page = r.kind === 'login' ? <Login /> : <Redirect to="/login" />
@@ -59,7 +63,7 @@ export function App() {
       return firstTeam ? `/${firstTeam.name}` : '/select_team'
     }
     switch (r.kind) {
-      case 'login': case 'signup': case 'root': page = <Redirect to={home()} />; break
+      case 'login': case 'signup': case 'root': case 'reset_password': case 'reset_password_complete': case 'do_verify_email': page = <Redirect to={home()} />; break
       case 'select_team': page = <SelectTeam />; break
       case 'create_team': page = <CreateTeam />; break
       case 'console': page = isAdmin(me) ? <Console section={r.section} /> : <Redirect to={home()} />; break

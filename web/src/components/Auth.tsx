@@ -11,6 +11,7 @@ function Brand() {
 
 export function Login() {
   const noAccounts = useStore((s) => s.config.NoAccounts === 'true')
+  const forgotLink = useStore((s) => s.config.PasswordEnableForgotLink === 'true')
   const [id, setId] = useState('')
   const [pw, setPw] = useState('')
   const [err, setErr] = useState('')
@@ -29,6 +30,7 @@ export function Login() {
       <label>Password<input name="password" type="password" autoComplete="current-password" value={pw} onChange={(e) => setPw(e.target.value)} required /></label>
       {err && <p className="error" role="alert">{err}</p>}
       <button className="primary" disabled={busy}>{busy ? 'Logging in…' : 'Log in'}</button>
+      {forgotLink && <p className="alt"><a href="/reset_password" onClick={(e) => { e.preventDefault(); navigate('/reset_password') }}>Forgot password?</a></p>}
       <p className="alt">No account? <a href="/signup_user_complete" onClick={(e) => { e.preventDefault(); navigate('/signup_user_complete') }}>Create one</a></p>
     </form>
   </main>

@@ -1,0 +1,134 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/mail"
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+// Outgoing mail is a row in mail_queue, written in the transaction of the
+// change it reports; MailLoop on every node sends what is due. A message is
+// claimed by switching it to sent in one conditional write before the SMTP
+// conversation, so two nodes never both send it; a failed delivery puts it
+// back with a later attempt. The price of never sending twice: a node that
+// dies in the middle of a delivery loses that one message.
+const (
+	// mailPoll is how often a node looks for mail queued elsewhere or due
+	// for a retry; mail queued through this node goes at once.
+	mailPoll = 5 * time.Second
+	// mailBatch bounds the messages one pass reads.
+	mailBatch = 50
+	// mailRetryFirst doubles after each failed attempt, up to mailRetryMax.
+	mailRetryFirst = 30 * time.Second
+	mailRetryMax   = time.Hour
+	// mailAttempts is how often a message is tried before it is given up
+	// on: about a day of retries, enough to outlast an SMTP outage.
+	mailAttempts = 30
+)
+
+// mailSettings is how mail is sent under cfg.
+func mailSettings(cfg *config.Config) mail.Settings {
+	return mail.Settings{Host: cfg.SMTPServer, Port: cfg.SMTPPort, Security: cfg.SMTPConnectionSecurity,
+		Auth: cfg.EnableSMTPAuth, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+		SkipVerify: cfg.SkipServerCertificateVerification, FromName: cfg.FeedbackName,
+		FromAddress: cfg.FeedbackEmail, ReplyTo: cfg.ReplyToAddress}
+}
+
+// enqueueMail queues a message in tx (the caller's transaction, or the
+// store) and wakes the sender once it is committed.
+func (a *App) enqueueMail(ctx context.Context, tx store.Store, to, subject, text, html string) error {
+	now := model.Now()
+	m := &model.QueuedMail{ID: model.NewID(), CreateAt: now, To: to, Subject: subject, Text: text, HTML: html,
+		Status: model.MailPending, NextAttemptAt: now, UpdateAt: now}
+	if err := tx.EnqueueMail(ctx, m); err != nil {
+		return fmt.Errorf("queue mail: %w", err)
+	}
+	tx.AfterCommit(func() {
+		select {
+		case a.mailWake <- struct{}{}:
+		default:
+		}
+	})
+	return nil
+}
+
+// MailLoop sends queued mail until ctx ends.
+func (a *App) MailLoop(ctx context.Context) {
+	t := time.NewTicker(mailPoll)
+	defer t.Stop()
+	var swept time.Time
+	for {
+		if now := time.Now(); now.Sub(swept) > time.Hour {
+			// No token outlives the longest lifetime; the old rows are dead weight.
+			if err := a.store.DeleteTokensBefore(ctx, now.UnixMilli()-model.VerifyEmailExpiryTime); err != nil {
+				a.log.ErrorContext(ctx, "delete expired tokens", "err", err)
+			}
+			swept = now
+		}
+		if a.Config().MailEnabled() {
+			if _, err := a.SendDueMail(ctx, time.Now()); err != nil {
+				a.log.ErrorContext(ctx, "send queued mail", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.mailWake:
+		case <-t.C:
+		}
+	}
+}
+
+// SendDueMail sends the messages due at now and reports how many went out.
+// It stops between messages when ctx ends; a delivery under way finishes,
+// since its message is already marked sent.
+func (a *App) SendDueMail(ctx context.Context, now time.Time) (int, error) {
+	due, err := a.store.DueMail(ctx, now.UnixMilli(), mailBatch)
+	if err != nil {
+		return 0, fmt.Errorf("list due mail: %w", err)
+	}
+	sent := 0
+	for _, m := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		won, err := a.store.ClaimMail(ctx, m.ID, now.UnixMilli())
+		if err != nil {
+			return sent, fmt.Errorf("claim mail %s: %w", m.ID, err)
+		}
+		if !won {
+			continue // another node has it
+		}
+		err = mail.Send(context.WithoutCancel(ctx), mailSettings(a.Config()),
+			mail.Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML})
+		if err == nil {
+			sent++
+			continue
+		}
+		attempts := m.Attempts + 1
+		next := now.Add(mailBackoff(attempts)).UnixMilli()
+		if errors.Is(err, mail.ErrInvalid) || attempts >= mailAttempts {
+			next = 0
+		}
+		a.log.WarnContext(ctx, "mail not delivered", "mail", m.ID, "attempts", attempts, "retry", next != 0, "err", err)
+		if err := a.store.RetryMail(context.WithoutCancel(ctx), m.ID, next, model.Now(), err.Error()); err != nil {
+			return sent, fmt.Errorf("requeue mail %s: %w", m.ID, err)
+		}
+	}
+	return sent, nil
+}
+
+// mailBackoff is the wait after the n-th failed attempt.
+func mailBackoff(n int) time.Duration {
+	d := mailRetryFirst
+	for i := 1; i < n && d < mailRetryMax; i++ {
+		d *= 2
+	}
+	return min(d, mailRetryMax)
+}

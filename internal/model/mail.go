@@ -1,0 +1,51 @@
+package model
+
+// Status of a queued mail.
+const (
+	MailPending = "pending" // waiting for its next attempt
+	MailSent    = "sent"    // claimed for sending; never sent again
+	MailFailed  = "failed"  // given up on
+)
+
+// QueuedMail is one outgoing message in the database queue.
+type QueuedMail struct {
+	ID            string
+	CreateAt      int64
+	To            string
+	Subject       string
+	Text          string
+	HTML          string
+	Status        string
+	Attempts      int
+	NextAttemptAt int64
+	UpdateAt      int64
+	LastError     string
+}
+
+// Token types, as Mattermost names them.
+const (
+	TokenTypePasswordRecovery = "password_recovery"
+	TokenTypeVerifyEmail      = "verify_email"
+)
+
+// Token lifetimes, as Mattermost's (model.PasswordRecoverExpiryTime and
+// model.MaxTokenExipryTime), in milliseconds.
+const (
+	PasswordRecoverExpiryTime = 1000 * 60 * 60 * 24
+	VerifyEmailExpiryTime     = 1000 * 60 * 60 * 48
+)
+
+// TokenSize is the length of a token handed out in a link (Mattermost's).
+const TokenSize = 64
+
+// Token is a single-use secret sent by mail. Only its hash is stored: someone
+// who reads the database cannot use a pending token.
+type Token struct {
+	Hash     string
+	Type     string
+	CreateAt int64
+	UserID   string
+	// Email is the address the token was sent to; it must still be the
+	// user's when the token is used.
+	Email string
+}

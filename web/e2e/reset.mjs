@@ -1,0 +1,110 @@
+// End-to-end test of address verification and password reset in the browser:
+// a real Parley sending through a real SMTP server (mailpit, built by
+// scripts/test-deps.sh), driven through Debian's Chromium. The user follows
+// the verification link mailed at sign-up, asks for a reset link on the login
+// page, follows it from the mail (read through mailpit's HTTP API), sets a new
+// password and logs in with it.
+// Usage: node e2e/reset.mjs [path/to/parley]  (default ../bin/parley)
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createServer } from 'node:net'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const bin = process.argv[2] || join(here, '../../bin/parley')
+const shots = join(here, '../test-results')
+mkdirSync(shots, { recursive: true })
+const mailpit = process.env.PARLEY_MAILPIT ||
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'parley', 'mailpit-v1.27.11', 'mailpit')
+if (!existsSync(mailpit)) throw new Error(`no mailpit at ${mailpit}: run scripts/test-deps.sh`)
+
+function freePort() {
+  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
+}
+async function until(what, fn, tries = 150) {
+  for (let i = 0; ; i++) {
+    try { const v = await fn(); if (v) return v } catch { /* not yet */ }
+    if (i >= tries) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+const [port, smtpPort, mailApiPort] = [await freePort(), await freePort(), await freePort()]
+const data = mkdtempSync(join(tmpdir(), 'parley-e2e-reset-'))
+const base = `http://127.0.0.1:${port}`
+const mailApi = `http://127.0.0.1:${mailApiPort}/api/v1`
+const procs = []
+function run(cmd, args, env) {
+  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  let out = ''
+  p.stdout.on('data', (d) => (out += d)); p.stderr.on('data', (d) => (out += d))
+  procs.push(p)
+  return () => out
+}
+const mailLog = run(mailpit, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${mailApiPort}`,
+  '--database', join(data, 'mailpit.db'), '--quiet', '--smtp-disable-rdns'])
+const parleyLog = run(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], {
+  PARLEY_SMTP_SERVER: '127.0.0.1', PARLEY_SMTP_PORT: String(smtpPort), PARLEY_FEEDBACK_EMAIL: 'parley@example.com',
+  PARLEY_SITE_URL: base, PARLEY_REQUIRE_EMAIL_VERIFICATION: 'true',
+})
+let browser
+let failed = false
+try {
+  await until('mailpit', async () => (await fetch(`${mailApi}/messages`)).ok).catch((e) => { throw new Error(`${e.message}\n${mailLog()}`) })
+  await until('parley', async () => (await fetch(`${base}/api/v4/system/ping`)).ok).catch((e) => { throw new Error(`${e.message}\n${parleyLog()}`) })
+  const signup = await fetch(`${base}/api/v4/users`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'alice', email: 'alice@example.com', password: 'old-password-1' }) })
+  if (signup.status !== 201) throw new Error(`sign-up: ${signup.status}`)
+
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  const page = await browser.newPage()
+  page.setDefaultTimeout(15000)
+  const mailTo = (subject) => until(`the mail "${subject}"`, async () => {
+    const list = await (await fetch(`${mailApi}/messages`)).json()
+    const m = list.messages?.find((m) => m.Subject.includes(subject) && m.To?.some((t) => t.Address === 'alice@example.com'))
+    return m && (await fetch(`${mailApi}/message/${m.ID}`)).json()
+  })
+  const verify = (await mailTo('Email Verification')).Text.match(/https?:\/\/\S+\/do_verify_email\?\S+/)?.[0]
+  if (!verify) throw new Error('no verification link')
+  await page.goto(verify)
+  await page.getByRole('status').filter({ hasText: 'Your address is verified' }).waitFor()
+  await page.screenshot({ path: join(shots, 'reset-00-verified.png') })
+  await page.goto(base + '/login')
+  await page.getByRole('link', { name: 'Forgot password?' }).click()
+  await page.getByLabel('Email').fill('alice@example.com')
+  await page.getByRole('button', { name: 'Send reset link' }).click()
+  await page.getByRole('status').filter({ hasText: 'a mail with a reset link is on its way' }).waitFor()
+  await page.screenshot({ path: join(shots, 'reset-01-sent.png') })
+
+  const full = await mailTo('Reset your password')
+  const link = full.Text.match(/https?:\/\/\S+\/reset_password_complete\?token=[0-9a-f]{64}/)?.[0]
+  if (!link) throw new Error(`no reset link in ${JSON.stringify(full.Text)}`)
+  await page.goto(link)
+  await page.getByLabel('New password', { exact: true }).fill('new-password-2')
+  await page.getByLabel('Repeat it').fill('new-password-2')
+  await page.getByRole('button', { name: 'Change password' }).click()
+  await page.getByRole('status').filter({ hasText: 'Your password is changed' }).waitFor()
+  await page.screenshot({ path: join(shots, 'reset-02-changed.png') })
+
+  await page.getByRole('link', { name: 'Log in' }).click()
+  await page.getByLabel('Email or username').fill('alice')
+  await page.getByLabel('Password', { exact: true }).fill('new-password-2')
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+  await page.screenshot({ path: join(shots, 'reset-03-logged-in.png') })
+  console.log('ok   address verification and password reset through the browser')
+} catch (e) {
+  failed = true
+  console.log(`FAIL password reset through the browser: ${e.stack}`)
+} finally {
+  await browser?.close()
+  for (const p of procs) p.kill('SIGTERM')
+  rmSync(data, { recursive: true, force: true })
+}
+process.exit(failed ? 1 : 0)
