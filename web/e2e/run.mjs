@@ -368,7 +368,7 @@ try {
     fd.append('image', new Blob([png(64, 64)], { type: 'image/png' }), 'parrot.png')
     fd.append('emoji', JSON.stringify({ name: 'partyparrot', creator_id: (await (await fetch(`${base}/api/v4/users/me`, { headers: H })).json()).id }))
     const r = await fetch(`${base}/api/v4/emoji`, { method: 'POST', headers: H, body: fd })
-    if (r.status !== 201) throw new Error(`create emoji: ${r.status} ${await r.text()}`)
+    if (r.status !== 200) throw new Error(`create emoji: ${r.status} ${await r.text()}`)
     await b.waitForFunction(() => !!window.parley?.getState().customEmoji.partyparrot)
     await b.locator('#composer').fill('so good :partypa')
     await b.locator('.autocomplete').getByText(':partyparrot:').click()
