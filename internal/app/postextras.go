@@ -22,15 +22,9 @@ func (a *App) FlaggedPosts(ctx context.Context, s *model.Session, userID, teamID
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	readable := map[string]bool{}
+	readable := a.channelReader(ctx, s)
 	for _, p := range posts {
-		ok, seen := readable[p.ChannelID]
-		if !seen {
-			ch, err := a.store.GetChannel(ctx, p.ChannelID)
-			ok = err == nil && a.CanReadChannel(ctx, s, ch)
-			readable[p.ChannelID] = ok
-		}
-		if ok {
+		if readable(p.ChannelID) {
 			l.Add(p)
 		}
 	}

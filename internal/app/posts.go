@@ -198,15 +198,9 @@ func (a *App) GetPostsByIDs(ctx context.Context, s *model.Session, ids []string)
 		return nil, model.ErrInternal(err)
 	}
 	l := model.NewPostList()
-	readable := map[string]bool{}
+	readable := a.channelReader(ctx, s)
 	for _, p := range ps {
-		ok, seen := readable[p.ChannelID]
-		if !seen {
-			ch, err := a.store.GetChannel(ctx, p.ChannelID)
-			ok = err == nil && a.CanReadChannel(ctx, s, ch)
-			readable[p.ChannelID] = ok
-		}
-		if ok && p.DeleteAt == 0 {
+		if readable(p.ChannelID) && p.DeleteAt == 0 {
 			l.Add(p)
 		}
 	}
@@ -218,6 +212,21 @@ func (a *App) GetPostsByIDs(ctx context.Context, s *model.Session, ids []string)
 		out = append(out, l.Posts[id])
 	}
 	return out, nil
+}
+
+// channelReader tells whether s may read a channel, looking each channel up
+// once however many posts of it are checked.
+func (a *App) channelReader(ctx context.Context, s *model.Session) func(channelID string) bool {
+	readable := map[string]bool{}
+	return func(channelID string) bool {
+		ok, seen := readable[channelID]
+		if !seen {
+			ch, err := a.store.GetChannel(ctx, channelID)
+			ok = err == nil && a.CanReadChannel(ctx, s, ch)
+			readable[channelID] = ok
+		}
+		return ok
+	}
 }
 
 // ChannelPostsQuery selects a window of a channel's posts.

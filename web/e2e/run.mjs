@@ -592,7 +592,9 @@ try {
     await a.keyboard.press('Escape')
     await a.getByRole('dialog', { name: 'Switch channel' }).waitFor({ state: 'detached' })
     await post(a, '- [ ] write the tests\n- [x] read the issue')
-    const box = await a.locator('.post .body input[type=checkbox]').last().boundingBox()
+    const checkbox = a.locator('.post .body input[type=checkbox]').last()
+    await checkbox.waitFor() // the post may render a moment after it is sent
+    const box = await checkbox.boundingBox()
     if (!box || box.width > 30) throw new Error(`task checkbox is ${box?.width} px wide`)
     await shot(a, '23-task-list')
   })
