@@ -86,6 +86,10 @@ func TestMattermostConfigFile(t *testing.T) {
 	want.RevokeSessionsOnPasswordChange, want.EnablePostUsernameOverride, want.EnablePostIconOverride = true, false, false
 	want.EnableCustomEmoji, want.EnableUserDeactivation, want.EnableAPIDeletion = true, false, false
 	want.IntegrationTimeoutSec, want.TrustedProxyIPHeader = 30, "X-Forwarded-For X-Real-IP"
+	want.SMTPServer, want.SMTPPort, want.SMTPConnectionSecurity = "smtp.example.com", "587", "STARTTLS"
+	want.EnableSMTPAuth, want.SMTPUsername, want.SMTPPassword = true, "mattermost@example.com", "hunter2"
+	want.FeedbackName, want.FeedbackEmail, want.ReplyToAddress = "", "no-reply@example.com", "no-reply@example.com"
+	want.SendEmailNotifications = true
 	if c != want {
 		for i, s := range Settings() {
 			if g, w := reflect.ValueOf(c).Field(i).Interface(), reflect.ValueOf(want).Field(i).Interface(); g != w {

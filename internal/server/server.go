@@ -233,10 +233,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // clientProbe tells the paths outside /api/v4 that clients probe for plugins
 // and server-side static files, which Parley does not have. "plugins" is a
 // reserved team name; "static" is not (as in Mattermost), so the pages of a
-// team named static (/static, /static/channels/…, /static/messages/@…,
-// /static/pl/…, /static/threads) are the web client's.
+// team named static (/static/channels/…, /static/messages/@…, /static/pl/…,
+// /static/threads) are the web client's, while /static itself is a probe.
 func clientProbe(p string) bool {
-	if p == "plugins" || strings.HasPrefix(p, "plugins/") {
+	if p == "plugins" || strings.HasPrefix(p, "plugins/") || p == "static" {
 		return true
 	}
 	rest, ok := strings.CutPrefix(p, "static/")
