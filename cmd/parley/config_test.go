@@ -107,3 +107,26 @@ func TestCommandRefusesMissingDatabase(t *testing.T) {
 		t.Fatalf("user create after db migrate: %v %s", err, errOut)
 	}
 }
+
+// Without a configuration file named, config set writes <data_dir>/config.json:
+// the file the server reads and its configuration API writes.
+func TestConfigSetWithoutConfigUsesDataDir(t *testing.T) {
+	t.Setenv("PARLEY_CONFIG", "")
+	t.Chdir(t.TempDir())
+	dir := migratedDir(t)
+	nowhere := filepath.Join(t.TempDir(), "config.json")
+	if _, errOut, err := runInProcess(t, nowhere, "--data", dir, "config", "set", "site_name", "Chat Here"); err != nil {
+		t.Fatalf("config set: %v %s", err, errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	if err != nil || !strings.Contains(string(b), `"Chat Here"`) {
+		t.Fatalf("data directory's config.json: %v %s", err, b)
+	}
+	if out, _, err := runInProcess(t, nowhere, "--data", dir, "config", "get", "site_name"); err != nil || !strings.Contains(out, "Chat Here") {
+		t.Fatalf("config get after set: %v %q", err, out)
+	}
+	_, errOut, err := runInProcess(t, nowhere, "--data", filepath.Join(dir, "missing"), "config", "set", "site_name", "X")
+	if err == nil || !strings.Contains(errOut, "--config") {
+		t.Fatalf("config set without a data directory: %v %q", err, errOut)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -88,14 +89,26 @@ func configSetCmd(env *Env) *cobra.Command {
 		Use:   "set [setting] [value]",
 		Short: "Change one setting in the configuration file",
 		Long: `Change one setting in the configuration file named by --config (or
-PARLEY_CONFIG), creating the file if needed. The whole configuration is checked
-before anything is written. A running server reads the file when it starts.`,
-		Example: "  parley --config /etc/parley/config.json config set max_users_per_team 200",
+PARLEY_CONFIG), else /etc/parley/config.json when it exists, else
+<data_dir>/config.json — the file the server reads and the configuration API
+writes when it was started without --config. The file is created if needed;
+the whole configuration is checked before anything is written. A running server
+reads the file when it starts, or at once on SIGHUP or POST /api/v4/config/reload.`,
+		Example: "  parley --config /etc/parley/config.json config set max_users_per_team 200\n  parley --data /srv/parley config set site_name Chat",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := env.ConfigPath()
 			if path == "" {
-				return errors.New("no configuration file: give --config FILE or set PARLEY_CONFIG")
+				// Written as the data directory's owner, so that the server
+				// can read it (root is switched to that account).
+				cur, err := env.loadAsOwner()
+				if err != nil {
+					return err
+				}
+				if _, err := os.Stat(cur.DataDir); err != nil {
+					return fmt.Errorf("no configuration file: give --config FILE or set PARLEY_CONFIG, or point --data at the server's data directory (%s: %w)", cur.DataDir, err)
+				}
+				path = filepath.Join(cur.DataDir, "config.json")
 			}
 			key, value := args[0], args[1]
 			cfg, err := config.Load("", func(string) string { return "" })
