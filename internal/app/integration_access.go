@@ -64,37 +64,34 @@ func (c *creatorChecks) reason(ctx context.Context, userID, teamID string) (stri
 // markIncoming, markOutgoing and markCommands set DisabledReason on what is
 // shown to the people who manage integrations.
 func (a *App) markIncoming(ctx context.Context, hs ...*model.IncomingWebhook) error {
-	c := a.newCreatorChecks()
-	for _, h := range hs {
-		why, err := c.reason(ctx, h.UserID, h.TeamID)
-		if err != nil {
-			return model.ErrInternal(err)
-		}
-		h.DisabledReason = why
-	}
-	return nil
+	return markDisabled(ctx, a, hs, func(h *model.IncomingWebhook) (string, string, *string) {
+		return h.UserID, h.TeamID, &h.DisabledReason
+	})
 }
 
 func (a *App) markOutgoing(ctx context.Context, hs ...*model.OutgoingWebhook) error {
-	c := a.newCreatorChecks()
-	for _, h := range hs {
-		why, err := c.reason(ctx, h.CreatorID, h.TeamID)
-		if err != nil {
-			return model.ErrInternal(err)
-		}
-		h.DisabledReason = why
-	}
-	return nil
+	return markDisabled(ctx, a, hs, func(h *model.OutgoingWebhook) (string, string, *string) {
+		return h.CreatorID, h.TeamID, &h.DisabledReason
+	})
 }
 
 func (a *App) markCommands(ctx context.Context, cs ...*model.Command) error {
+	return markDisabled(ctx, a, cs, func(c *model.Command) (string, string, *string) {
+		return c.CreatorID, c.TeamID, &c.DisabledReason
+	})
+}
+
+// markDisabled sets each integration's disabled reason from its creator's
+// access to its team (fields gives creator, team and where the reason goes).
+func markDisabled[T any](ctx context.Context, a *App, items []T, fields func(T) (creatorID, teamID string, reason *string)) error {
 	c := a.newCreatorChecks()
-	for _, cmd := range cs {
-		why, err := c.reason(ctx, cmd.CreatorID, cmd.TeamID)
+	for _, it := range items {
+		creatorID, teamID, reason := fields(it)
+		why, err := c.reason(ctx, creatorID, teamID)
 		if err != nil {
 			return model.ErrInternal(err)
 		}
-		cmd.DisabledReason = why
+		*reason = why
 	}
 	return nil
 }

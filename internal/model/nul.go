@@ -15,23 +15,30 @@ import (
 // parameters, bulk-import lines, integration replies) refuses it the same way
 // on both stores, before anything is written.
 func NULField(v any) string {
-	path, _ := nulIn(reflect.ValueOf(v), "")
+	path, found := nulIn(reflect.ValueOf(v))
+	if !found {
+		return ""
+	}
+	if path == "" {
+		return "body"
+	}
 	return path
 }
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
 
-func nulIn(v reflect.Value, path string) (string, bool) {
+// nulIn reports whether v holds U+0000 and where, relative to v ("" for v
+// itself). The path is built only on the way back from a find: every request
+// body is walked, and almost none holds the character.
+func nulIn(v reflect.Value) (string, bool) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return "", false
 		}
-		return nulIn(v.Elem(), path)
+		return nulIn(v.Elem())
 	case reflect.String:
-		if strings.IndexByte(v.String(), 0) >= 0 {
-			return rootIfEmpty(path), true
-		}
+		return "", strings.IndexByte(v.String(), 0) >= 0
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
@@ -43,27 +50,32 @@ func nulIn(v reflect.Value, path string) (string, bool) {
 			if tag == "-" {
 				continue
 			}
-			name, _, _ := strings.Cut(tag, ",")
-			p := path
-			if !f.Anonymous || name != "" {
+			if r, ok := nulIn(v.Field(i)); ok {
+				name, _, _ := strings.Cut(tag, ",")
+				if f.Anonymous && name == "" {
+					return r, true // an embedded struct's fields are the outer's
+				}
 				if name == "" {
 					name = f.Name
 				}
-				p = joinPath(path, name)
-			}
-			if r, ok := nulIn(v.Field(i), p); ok {
-				return r, true
+				return under(name, r), true
 			}
 		}
 	case reflect.Map:
 		for it := v.MapRange(); it.Next(); {
-			k := fmt.Sprint(it.Key().Interface())
-			kp := joinPath(path, strings.ReplaceAll(k, "\x00", `\u0000`))
-			if strings.IndexByte(k, 0) >= 0 {
-				return kp, true
+			key := it.Key()
+			k := ""
+			if key.Kind() == reflect.String {
+				k = key.String()
 			}
-			if r, ok := nulIn(it.Value(), kp); ok {
-				return r, true
+			if strings.IndexByte(k, 0) >= 0 {
+				return strings.ReplaceAll(k, "\x00", `\u0000`), true
+			}
+			if r, ok := nulIn(it.Value()); ok {
+				if key.Kind() != reflect.String {
+					k = fmt.Sprint(key.Interface())
+				}
+				return under(k, r), true
 			}
 		}
 	case reflect.Slice, reflect.Array:
@@ -72,32 +84,30 @@ func nulIn(v reflect.Value, path string) (string, bool) {
 			if json.Unmarshal(v.Bytes(), &x) != nil {
 				return "", false
 			}
-			return nulIn(reflect.ValueOf(x), path)
+			return nulIn(reflect.ValueOf(x))
 		}
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			return "", false // bytes, not text
 		}
 		for i := range v.Len() {
-			if r, ok := nulIn(v.Index(i), path+"["+strconv.Itoa(i)+"]"); ok {
-				return r, true
+			if r, ok := nulIn(v.Index(i)); ok {
+				return under("["+strconv.Itoa(i)+"]", r), true
 			}
 		}
 	}
 	return "", false
 }
 
-func joinPath(path, name string) string {
-	if path == "" {
-		return name
+// under puts the path rel below seg: "attachments" and "[0].text" make
+// "attachments[0].text".
+func under(seg, rel string) string {
+	switch {
+	case rel == "":
+		return seg
+	case rel[0] == '[':
+		return seg + rel
 	}
-	return path + "." + name
-}
-
-func rootIfEmpty(path string) string {
-	if path == "" {
-		return "body"
-	}
-	return path
+	return seg + "." + rel
 }
 
 // nulDetail is the detailed_error of a refusal for U+0000.
