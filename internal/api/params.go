@@ -143,7 +143,7 @@ func (c *Context) decodeIDs(param string, maxLen int) ([]string, error) {
 	return ids, nil
 }
 
-// requireSelf answers 403 unless the path user is the session user.
+// selfOnly answers 403 unless the path user is the session user.
 func (c *Context) selfOnly(userID string) error {
 	if userID != c.Session.UserID {
 		return model.ErrForbidden()
