@@ -143,12 +143,4 @@ func (c *Context) decodeIDs(param string, maxLen int) ([]string, error) {
 	return ids, nil
 }
 
-// requireSelf answers 403 unless the path user is the session user.
-func (c *Context) selfOnly(userID string) error {
-	if userID != c.Session.UserID {
-		return model.ErrForbidden()
-	}
-	return nil
-}
-
 func isTrue(s string) bool { return strings.EqualFold(s, "true") || s == "1" }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"regexp"
 	"strings"
 )
@@ -118,9 +117,4 @@ func moreSpecific(a, b []bool) bool {
 		}
 	}
 	return false
-}
-
-// handlerFor is used by ServeHTTP.
-func (r *router) handlerFor(req *http.Request, prefix string) (*endpoint, map[string]string) {
-	return r.match(req.Method, strings.TrimPrefix(req.URL.Path, prefix))
 }

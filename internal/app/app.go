@@ -75,7 +75,8 @@ func (a *App) Config() *config.Config { return a.cfg.Load() }
 // SetConfig replaces the settings in force.
 func (a *App) SetConfig(c config.Config) { a.cfg.Store(&c) }
 
-// Store exposes storage to tools that run beside the app (CLI, importer).
+// Store exposes storage to what runs beside the app: the WebSocket hub's
+// membership cache, the health check and tests.
 func (a *App) Store() store.Store { return a.store }
 
 // Bus exposes the event bus to the WebSocket layer.

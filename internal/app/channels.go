@@ -782,10 +782,8 @@ func (a *App) RemoveChannelMember(ctx context.Context, s *model.Session, channel
 			if userID != s.UserID {
 				typ, props, poster = model.PostTypeRemoveFromChan, map[string]any{"removedUserId": userID, "removedUsername": u.Username}, s.UserID
 			}
-			if poster != "" {
-				if _, err := a.systemPost(ctx, tx, ch, poster, typ, props); err != nil {
-					return err
-				}
+			if _, err := a.systemPost(ctx, tx, ch, poster, typ, props); err != nil {
+				return err
 			}
 		}
 		return storeErr(tx.DeleteChannelMember(ctx, channelID, userID), errChannelMemberNotFound())

@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 	"time"
@@ -113,6 +114,9 @@ func (a *App) exportBulk(ctx context.Context, s *model.Session, out io.Writer, o
 	if err := bw.Flush(); err != nil {
 		return nil, model.ErrInternal(err)
 	}
+	if e.authorlessPosts > 0 {
+		rep.Skipped = append(rep.Skipped, fmt.Sprintf("posts without an author (system messages of command-line actions): %d", e.authorlessPosts))
+	}
 	delete(rep.Exported, "version")
 	rep.Took = time.Since(start)
 	return rep, nil
@@ -126,6 +130,8 @@ type exporter struct {
 	teamNames map[string]string // team id → name
 	rep       *ExportReport
 	opt       *exportOptions
+	// authorlessPosts counts the posts left out for having no author.
+	authorlessPosts int
 }
 
 // addFile queues a stored object for data/ and returns its path there.
@@ -470,10 +476,15 @@ func (e *exporter) posts(ctx context.Context, c *model.Channel, members []string
 			return err
 		}
 		for _, p := range roots {
+			if e.authorless(p, len(byRoot[p.ID])) {
+				continue
+			}
 			body := e.body(p, reactions[p.ID], flagged[p.ID], files[p.ID])
 			var reps []bulk.PostBody
 			for _, r := range byRoot[p.ID] {
-				reps = append(reps, e.body(r, reactions[r.ID], flagged[r.ID], files[r.ID]))
+				if !e.authorless(r, 0) {
+					reps = append(reps, e.body(r, reactions[r.ID], flagged[r.ID], files[r.ID]))
+				}
 			}
 			var l *bulk.Line
 			if members != nil {
@@ -502,6 +513,18 @@ func (e *exporter) posts(ctx context.Context, c *model.Channel, members []string
 		last := roots[len(roots)-1]
 		afterAt, afterID = last.CreateAt, last.ID
 	}
+}
+
+// authorless reports whether p has no author the export names, and counts
+// it (with its n replies) as left out: system messages made from the command
+// line by earlier versions have an empty author, and a post line without
+// a user is refused by every importer.
+func (e *exporter) authorless(p *model.Post, n int) bool {
+	if e.usernames[p.UserID] != "" {
+		return false
+	}
+	e.authorlessPosts += 1 + n
+	return true
 }
 
 // files loads the live files of the posts that have any, when the export

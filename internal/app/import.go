@@ -73,8 +73,10 @@ type ImportReport struct {
 	Errors     []*bulk.Error `json:"errors,omitempty"`
 	ErrorCount int           `json:"error_count"`
 	// NotImported says which lines were left out after an error, in apply mode.
-	NotImported string        `json:"not_imported,omitempty"`
-	Took        time.Duration `json:"took"`
+	NotImported string `json:"not_imported,omitempty"`
+	// Batches is how many transactions wrote the import.
+	Batches int64         `json:"batches"`
+	Took    time.Duration `json:"took"`
 }
 
 func (r *ImportReport) addErr(errs ...*bulk.Error) {
@@ -113,6 +115,8 @@ type importRun struct {
 	// batchBytes is the JSONL bytes a batch gathers before it is applied; it
 	// adapts to how long batches hold the writer (see importWriterHold).
 	batchBytes atomic.Int64
+	// batches counts the committed transactions.
+	batches atomic.Int64
 }
 
 // tuneBatch rescales the batch byte budget after a batch of size bytes held
@@ -174,6 +178,7 @@ func (im *importer) skip(what string, n int) { im.skipped[what] += n }
 
 // commit adds a batch's counts to the run's totals.
 func (run *importRun) commit(im *importer) {
+	run.batches.Add(1)
 	for k, n := range im.counts {
 		run.counts[k].Add(int64(n))
 	}
@@ -197,20 +202,49 @@ func (run *importRun) skip(what string, n int) {
 var importKinds = []string{"teams", "channels", "users", "bots", "posts", "replies", "reactions", "flags",
 	"direct_channels", "direct_posts", "preferences", "team_memberships", "channel_memberships", "attachments", "emoji"}
 
-// ImportBulk checks (and with opt.Apply, imports) a bulk-import file. It
-// reads the file once, as a stream: lines of one type are gathered into
-// batches, each applied in one transaction by one of the workers; when the
-// type changes, all batches of the previous type finish first, because a line
-// may only use objects of earlier blocks. In check mode every problem is
-// reported; in apply mode the run stops at the first one, and the batch that
-// holds it is not written.
+// ImportBulk checks (and with opt.Apply, imports) a bulk-import file. An
+// import is all or nothing for every rule a line can break: the whole file is
+// checked first, as in check mode, and nothing is written unless it has no
+// problem. Then it is read again, as a stream: lines of one type are gathered
+// into batches, each applied in one transaction by one of the workers; when
+// the type changes, all batches of the previous type finish first, because a
+// line may only use objects of earlier blocks. Should a batch still fail to
+// be written (the database, a file that cannot be read), the run stops there:
+// the report says from which line nothing was imported, and running the
+// import again continues, as an import updates what it finds.
 func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source, opt ImportOptions) (*ImportReport, error) {
 	if !a.IsAdmin(s) {
 		return nil, model.ErrForbidden()
 	}
+	if !opt.Apply {
+		return a.importBulk(ctx, src, opt, s.UserID)
+	}
+	start := time.Now()
+	check := opt
+	check.Apply = false
+	rep, err := a.importBulk(ctx, src, check, s.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if rep.ErrorCount > 0 {
+		rep.NotImported = "every line (the whole file is checked before anything is written)"
+		return rep, nil
+	}
+	if err := src.Rewind(); err != nil {
+		return nil, model.ErrInternal(fmt.Errorf("rewind the import file: %w", err))
+	}
+	rep, err = a.importBulk(ctx, src, opt, s.UserID)
+	if rep != nil {
+		rep.Took = time.Since(start)
+	}
+	return rep, err
+}
+
+// importBulk is one pass over the file: a check, or an import.
+func (a *App) importBulk(ctx context.Context, src *bulk.Source, opt ImportOptions, creatorID string) (*ImportReport, error) {
 	start := time.Now()
 	im := &importRun{a: a, src: src, teams: map[string]string{}, chans: map[string]*model.Channel{}, users: map[string]string{},
-		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: s.UserID,
+		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: creatorID,
 		postIDs: model.NewIDSeq(), analyzeAt: firstAnalyze}
 	im.batchBytes.Store(importBatchBytes)
 	for _, k := range importKinds {
@@ -361,6 +395,7 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 			return nil, model.ErrInternal(err)
 		}
 	}
+	rep.Batches = im.batches.Load()
 	for k, c := range im.counts {
 		if v := c.Load(); v > 0 {
 			rep.Imported[k] = v

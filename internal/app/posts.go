@@ -19,8 +19,13 @@ func (a *App) systemPost(ctx context.Context, tx store.Store, ch *model.Channel,
 }
 
 // systemMessage is systemPost with a message for clients that do not build
-// one from the props.
+// one from the props. An action without a user (the command line) posts
+// nothing, as in Mattermost: a post needs an author, and one without would
+// be exported in a form no importer accepts.
 func (a *App) systemMessage(ctx context.Context, tx store.Store, ch *model.Channel, userID, typ, msg string, props map[string]any) (*model.Post, error) {
+	if userID == "" {
+		return nil, nil
+	}
 	now := model.Now()
 	p := &model.Post{ID: model.NewID(), CreateAt: now, UpdateAt: now, UserID: userID, ChannelID: ch.ID, Type: typ,
 		Message: msg, Props: props}

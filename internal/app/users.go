@@ -469,7 +469,7 @@ func (a *App) UpdateUserRoles(ctx context.Context, s *model.Session, userID, rol
 	return nil
 }
 
-// UserTeamsVisible reports whether the caller may list another user's teams.
+// canReadUserTeams reports whether the caller may list another user's teams.
 func (a *App) canReadUserTeams(s *model.Session, userID string) bool {
 	return a.IsSelfOr(s, userID, model.PermReadOtherUsersTeams)
 }

@@ -138,9 +138,11 @@ type Source struct {
 	// Size is the JSONL's uncompressed size in bytes, for progress (0 if unknown).
 	Size  int64
 	jsonl io.ReadCloser
-	zip   *zip.ReadCloser
-	files map[string]*zip.File
-	dir   string
+	// jsonlEntry is the JSONL's entry in a zip, opened again by Rewind.
+	jsonlEntry *zip.File
+	zip        *zip.ReadCloser
+	files      map[string]*zip.File
+	dir        string
 }
 
 // Open opens a JSONL file or a zip holding one (the first *.jsonl entry) and
@@ -180,7 +182,7 @@ func Open(name, importPath string) (*Source, error) {
 				zr.Close()
 				return nil, &Error{Field: "zip", ID: "app.import.bulk_import.zip.error", Message: "cannot read " + zf.Name + ": " + err.Error()}
 			}
-			src.jsonl = rc
+			src.jsonl, src.jsonlEntry = rc, zf
 			continue
 		}
 		if rest, ok := strings.CutPrefix(zf.Name, "data/"); ok && !zf.FileInfo().IsDir() {
@@ -196,6 +198,26 @@ func Open(name, importPath string) (*Source, error) {
 
 // Reader is the JSONL stream.
 func (s *Source) Reader() io.Reader { return s.jsonl }
+
+// Rewind starts the JSONL stream again from its first line, for a second
+// pass over the file.
+func (s *Source) Rewind() error {
+	if s.jsonlEntry == nil {
+		seeker, ok := s.jsonl.(io.Seeker)
+		if !ok {
+			return fmt.Errorf("%s cannot be read twice", s.Name)
+		}
+		_, err := seeker.Seek(0, io.SeekStart)
+		return err
+	}
+	rc, err := s.jsonlEntry.Open()
+	if err != nil {
+		return err
+	}
+	s.jsonl.Close()
+	s.jsonl = rc
+	return nil
+}
 
 // IsZip reports whether the source is a zip archive.
 func (s *Source) IsZip() bool { return s.zip != nil }

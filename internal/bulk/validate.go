@@ -13,9 +13,8 @@ import (
 
 // Limits of the format, as Mattermost's validators apply them.
 const (
-	MaxMessageRunes    = 16383
+	MaxMessageRunes    = model.MaxPostRunes
 	MaxPropsRunes      = 8000
-	MaxEmojiNameRunes  = 64
 	MaxChannelHeader   = 1024
 	MaxChannelPurpose  = 250
 	MaxDisplayName     = 64
@@ -25,13 +24,7 @@ const (
 )
 
 var (
-	teamNameRE    = regexp.MustCompile(`^[a-z0-9]+([a-z\-0-9]+|(__)?)[a-z0-9]+$`)
-	channelNameRE = regexp.MustCompile(`^[a-z0-9]+([a-z\-\_0-9]+|(__)?)[a-z0-9]*$`)
 	schemeNameRE  = regexp.MustCompile(`^[a-z0-9_]{2,64}$`)
-	emojiNameRE   = regexp.MustCompile(`^[a-zA-Z0-9_+\-]+$`)
-	// reservedTeam is model.reservedTeamNames (Mattermost's reservedName).
-	reservedTeam = []string{"admin", "api", "channel", "claim", "error", "files", "help", "landing", "login", "mfa",
-		"oauth", "plug", "plugins", "post", "signup", "boards", "playbooks"}
 	authServices  = map[string]bool{"": true, "email": true, "gitlab": true, "ldap": true, "saml": true, "google": true, "office365": true}
 	emailInterval = map[string]bool{"immediately": true, "fifteen": true, "hour": true, "30": true, "900": true, "3600": true}
 )
@@ -147,8 +140,8 @@ func checkEmoji(p *problems, e *Emoji) {
 	const pre = "app.import.validate_emoji_import_data."
 	if e.Name == nil || *e.Name == "" {
 		p.add("emoji.name", pre+"empty.error", "name is required")
-	} else if len(*e.Name) > MaxEmojiNameRunes || !emojiNameRE.MatchString(*e.Name) || strings.ToLower(*e.Name) != *e.Name {
-		p.add("emoji.name", pre+"name_invalid.error", "name must be up to 64 characters of a-z, 0-9, _, + and -")
+	} else if ae := model.ValidateEmojiName(*e.Name); ae != nil {
+		p.add("emoji.name", pre+"name_invalid.error", "%s", ae.Message)
 	}
 	if e.Image == nil || *e.Image == "" {
 		p.add("emoji.image", pre+"image_missing.error", "image is required")
@@ -157,30 +150,11 @@ func checkEmoji(p *problems, e *Emoji) {
 	}
 }
 
-// ValidTeamName applies the team URL rule.
-func ValidTeamName(name string) bool {
-	if len(name) < 2 || len(name) > 64 || !teamNameRE.MatchString(name) {
-		return false
-	}
-	for _, w := range reservedTeam {
-		if strings.HasPrefix(name, w) {
-			return false
-		}
-	}
-	return true
-}
-
-// ValidChannelName applies the channel name rule.
-func ValidChannelName(name string) bool {
-	return len(name) >= 2 && len(name) <= 64 && channelNameRE.MatchString(name) &&
-		!strings.HasSuffix(name, "-") && !strings.HasSuffix(name, "_")
-}
-
 func checkTeam(p *problems, t *Team) {
 	const pre = "app.import.validate_team_import_data."
 	if t.Name == nil {
 		p.add("team.name", pre+"name_missing.error", "name is required")
-	} else if !ValidTeamName(*t.Name) {
+	} else if !model.IsValidTeamName(*t.Name) {
 		p.add("team.name", pre+"name_invalid.error", "name %q must be 2–64 lowercase letters, digits and dashes, start and end alphanumeric, not start with a reserved word", *t.Name)
 	}
 	if t.DisplayName == nil {
@@ -208,8 +182,8 @@ func checkChannel(p *problems, c *Channel) {
 	}
 	if c.Name == nil {
 		p.add("channel.name", pre+"name_missing.error", "name is required")
-	} else if !ValidChannelName(*c.Name) {
-		p.add("channel.name", pre+"name_invalid.error", "name %q must be 2–64 lowercase letters, digits, - and _, starting and ending alphanumeric", *c.Name)
+	} else if !model.IsValidOpenOrPrivateChannelName(*c.Name) {
+		p.add("channel.name", pre+"name_invalid.error", "name %q must be 1–64 lowercase letters, digits, - and _, starting with a letter or digit", *c.Name)
 	}
 	if c.DisplayName == nil {
 		p.add("channel.display_name", pre+"display_name_missing.error", "display_name is required")
@@ -460,8 +434,8 @@ func checkBody(p *problems, field, pre string, b *PostBody, parentCreateAt int64
 			}
 			if r.EmojiName == nil {
 				p.add(rf+".emoji_name", rpre+"emoji_name_missing.error", "emoji_name is required")
-			} else if runes(r.EmojiName) > MaxEmojiNameRunes || !emojiNameRE.MatchString(*r.EmojiName) {
-				p.add(rf+".emoji_name", rpre+"emoji_name_length.error", "emoji_name must be up to 64 characters of a-z, 0-9, _, + and -")
+			} else if !model.IsValidEmojiName(*r.EmojiName) {
+				p.add(rf+".emoji_name", rpre+"emoji_name_length.error", "emoji_name must be 1–64 characters of a-z, A-Z, 0-9, _, + and -")
 			}
 			if r.CreateAt == nil {
 				p.add(rf+".create_at", rpre+"create_at_missing.error", "create_at is required")

@@ -158,6 +158,13 @@ func IsValidChannelName(name string) bool {
 	return len(name) >= 1 && len(name) <= 64 && channelNameRE.MatchString(name)
 }
 
+// IsValidOpenOrPrivateChannelName is the name rule of Channel.IsValid for a
+// public or private channel: the identifier rule, and not the shape of a DM's
+// or group message's name.
+func IsValidOpenOrPrivateChannelName(name string) bool {
+	return IsValidChannelName(name) && !looksLikeDMOrGM(name)
+}
+
 // looksLikeDMOrGM reports whether a name has the shape of a DM's (two ids)
 // or a group message's name.
 func looksLikeDMOrGM(name string) bool {

@@ -79,7 +79,7 @@ const (
 var (
 	teamNameRE = regexp.MustCompile(`^[a-z0-9]+([a-z\-0-9]+|(__)?)[a-z0-9]+$`)
 	// reservedTeamNames is Mattermost's model.reservedName, exactly: a team
-	// name may not start with one of them (internal/bulk keeps the same list).
+	// name may not start with one of them.
 	reservedTeamNames = []string{"admin", "api", "channel", "claim", "error", "files", "help", "landing", "login",
 		"mfa", "oauth", "plug", "plugins", "post", "signup", "boards", "playbooks"}
 )
@@ -94,6 +94,12 @@ func IsReservedTeamName(name string) bool {
 		}
 	}
 	return false
+}
+
+// IsValidTeamName applies the team URL rule of Team.IsValid, so that the
+// importer accepts exactly the names the API does.
+func IsValidTeamName(name string) bool {
+	return len(name) >= 2 && len(name) <= 64 && !IsReservedTeamName(name) && teamNameRE.MatchString(name)
 }
 
 func teamInvalid(field, msg string) *AppError {

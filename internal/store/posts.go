@@ -34,7 +34,7 @@ type PostStore interface {
 	CountPinnedPosts(ctx context.Context, channelID string) (int64, error)
 	// DeletePost soft-deletes a post and, for a root, its replies.
 	DeletePost(ctx context.Context, id string, at int64, deleteBy string) error
-	// IncrementReplyCount updates a root after a reply arrives or goes.
+	// UpdateThreadStats recomputes a root's reply count and last reply time after a reply arrives or goes.
 	UpdateThreadStats(ctx context.Context, rootID string, at int64) error
 	// SetHasReactions updates the flag and update_at.
 	SetHasReactions(ctx context.Context, postID string, has bool, at int64) error

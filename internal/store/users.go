@@ -66,7 +66,7 @@ type SessionStore interface {
 	SearchAccessTokens(ctx context.Context, term string) ([]*model.UserAccessToken, error)
 	SetAccessTokenActive(ctx context.Context, id string, active bool) error
 	DeleteAccessToken(ctx context.Context, id string) error
-	// DeleteSessionsByProp removes sessions whose props[key]==value (the PAT sessions of a token).
+	// DeleteSessionsByAccessToken removes the sessions of a personal access token.
 	DeleteSessionsByAccessToken(ctx context.Context, tokenID string) error
 }
 

@@ -103,7 +103,6 @@ type Hub struct {
 // userState is what the hub knows of one connected user.
 type userState struct {
 	conns        []*conn // attached and detached (still collecting events)
-	attached     int
 	lastActivity time.Time
 	away         bool        // set away by the hub, not yet active again
 	offline      *time.Timer // pending offline after the last socket closed

@@ -28,6 +28,11 @@ import (
 	"github.com/parley-chat/parley/internal/store"
 )
 
+// migrationFiles are numbered once for both dialects: a number lives in
+// common/ or in both postgres/ and sqlite/ (00002), or only in sqlite/
+// (00013); 00010 was never released and is left out, as renumbering would
+// make databases that ran a later migration skip or repeat one.
+//
 //go:embed migrations
 var migrationFiles embed.FS
 
