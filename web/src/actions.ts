@@ -2,6 +2,7 @@
 // through here; the WebSocket (or, while it is unavailable, polling) keeps the
 // store current.
 import type { Post, PostList } from '@mattermost/types/posts'
+import { prefMap, prefId, type Pref } from './lib/prefs'
 import type { UserProfile } from '@mattermost/types/users'
 import type { Reaction } from '@mattermost/types/reactions'
 import { client, ws, wsUrl, hasSessionCookie, errStatus } from './api'
@@ -42,6 +43,7 @@ export async function loadMe() {
   setState({
     me, users: upsert(s().users, [me]), teams: upsert(s().teams, teams), myTeamIds: teams.map((t) => t.id),
     teamMembers: Object.fromEntries(teamMembers.map((m) => [m.team_id, m])), favorites,
+    prefs: prefMap((prefs as unknown as Pref[]) || []),
   })
   refreshTeamUnreads()
   loadCustomEmoji()
@@ -839,10 +841,14 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
     case 'preferences_changed': case 'preference_changed': {
       const prefs = d.preferences ? parse<any[]>(d.preferences) : [parse<any>(d.preference)]
       for (const p of prefs) if (p.category === 'favorite_channel') setState((st) => ({ favorites: { ...st.favorites, [p.name]: p.value === 'true' } }))
+      setState((st) => ({ prefs: prefMap(prefs, st.prefs) }))
       break
     }
     case 'preferences_deleted':
-      for (const p of parse<any[]>(d.preferences)) if (p.category === 'favorite_channel') setState((st) => ({ favorites: { ...st.favorites, [p.name]: false } }))
+      for (const p of parse<any[]>(d.preferences)) {
+        if (p.category === 'favorite_channel') setState((st) => ({ favorites: { ...st.favorites, [p.name]: false } }))
+        else setState((st) => { const prefs = { ...st.prefs }; delete prefs[prefId(p.category, p.name)]; return { prefs } })
+      }
       break
   }
 }
