@@ -36,9 +36,9 @@ export function ChannelView({ channelId, teamName, onMenu }: { channelId: string
           <button className={`icon star${fav ? ' on' : ''}`} aria-pressed={fav} aria-label={fav ? 'Remove from favorites' : 'Add to favorites'} title="Favorite" onClick={() => toggleFavorite(channelId)}>{fav ? '★' : '☆'}</button>
         </h1>
         <p className="purpose">
-          {stats && ch.type !== 'D' && <button className="count link" title="Members" aria-label={`${stats.member_count} members`} onClick={() => openModal('members')}>👤 {stats.member_count}</button>}
+          {stats && ch.type !== 'D' && <button className="count link" title="Members" aria-label={`${stats.member_count} member${stats.member_count === 1 ? '' : 's'}`} onClick={() => openModal('members')}>👤 {stats.member_count}</button>}
           {muted && <span className="muted-tag">muted</span>}
-          {ch.purpose || ch.header}
+          {ch.header || ch.purpose}
         </p>
       </div>
       <SearchBox />

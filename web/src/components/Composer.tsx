@@ -206,7 +206,7 @@ export function Composer({ channelId, rootId, placeholder }: { channelId: string
       <button className="icon attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>📎</button>
     </>}
     <textarea ref={ref} id={rootId ? `reply-${rootId}` : 'composer'} className="composer-input" rows={1} value={text} placeholder={placeholder}
-      aria-label={placeholder} aria-autocomplete="list" aria-controls={items.length ? listId : undefined} aria-expanded={items.length > 0}
+      aria-label={placeholder} aria-autocomplete="list" aria-controls={items.length ? listId : undefined}
       onChange={(e) => { setText(e.target.value); suggest(e.target.value, e.target.selectionStart); if (e.target.value) sendTyping(channelId, rootId) }}
       onKeyDown={onKeyDown} onBlur={() => setTimeout(() => setItems([]), 150)}
       onPaste={(e) => { if (e.clipboardData.files.length) { e.preventDefault(); addFiles(e.clipboardData.files) } }} />

@@ -57,7 +57,7 @@ export function ConsoleSettings({ page }: { page: string }) {
           <div>
             <Input f={f} id={id} value={value(f)} disabled={locked} onChange={(v) => change(f, v)} />
             {f.help && <small className="hint" id={`${id}-help`}>{f.help}</small>}
-            {locked && <span className="env-locked">Set by the environment variable MM_{f.section.toUpperCase()}_{f.name.toUpperCase()}: it cannot be changed here.</span>}
+            {locked && <span className="env-locked">Set by an environment variable (MM_{f.section.toUpperCase()}_{f.name.toUpperCase()} or its PARLEY_ name, or a command-line flag): it cannot be changed here.</span>}
           </div>
         </div>
       })}

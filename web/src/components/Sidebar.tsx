@@ -36,7 +36,7 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
           {other && u?.mentions ? <span className="badge">{u.mentions}</span> : null}
         </a>
       })}
-      <button className="team-btn add" title="Join or create a team" aria-label="Join or create a team" onClick={() => navigate('/select_team')}>+</button>
+      <span role="listitem"><button className="team-btn add" title="Join or create a team" aria-label="Join or create a team" onClick={() => navigate('/select_team')}>+</button></span>
     </div>
     <div className="sidebar-main">
       <header className="sidebar-head">
