@@ -196,6 +196,16 @@ export async function loadTeamChannels(teamId: string, force = false) {
   }
 }
 
+/** Removed from a channel (by someone else, or by leaving in another tab): it leaves the sidebar, and whoever had it open goes to Town Square. */
+function onRemovedFromChannel(channelId: string, removerId?: string) {
+  const ch = s().channels[channelId]
+  setState((st) => { const members = { ...st.members }; delete members[channelId]; return { members } })
+  if (s().currentChannelId !== channelId || !ch || ch.type === 'D' || ch.type === 'G') return
+  const team = s().teams[ch.team_id]?.name
+  if (removerId && removerId !== s().me?.id) showToast(`You were removed from ${ch.display_name}.`)
+  if (team) navigate(`/${team}/channels/town-square`, true)
+}
+
 /** Background refresh of the current team's channels: never throws. */
 function refreshChannels() {
   const team = s().currentTeamId
@@ -822,7 +832,10 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
       refreshChannels()
       break
     case 'user_removed':
-      if ((d.user_id || msg.broadcast?.user_id) === me.id) refreshChannels()
+      if ((d.user_id || msg.broadcast?.user_id) === me.id) {
+        if (d.channel_id) onRemovedFromChannel(d.channel_id, d.remover_id)
+        refreshChannels()
+      }
       break
     case 'channel_member_updated': {
       const m = parse<Mem>(d.channelMember)

@@ -20,8 +20,13 @@ function putMe(u: UserProfile) {
 export async function savePref(key: PrefKey, value: string) {
   const me = getState().me!.id
   const [category, name] = PREF[key]
-  await client.savePreferences(me, [{ user_id: me, category, name, value }])
-  setState((s) => ({ prefs: { ...s.prefs, [`${category}:${name}`]: value } }))
+  const id = `${category}:${name}`
+  const before = getState().prefs[id]
+  setState((s) => ({ prefs: { ...s.prefs, [id]: value } })) // shown at once; put back if the server refuses
+  try { await client.savePreferences(me, [{ user_id: me, category, name, value }]) } catch (e) {
+    setState((s) => { const prefs = { ...s.prefs }; if (before === undefined) delete prefs[id]; else prefs[id] = before; return { prefs } })
+    throw e
+  }
 }
 
 /** A form's status line: what was saved, or what the server said. */
@@ -174,7 +179,11 @@ function Notifications() {
   const [status, run] = useStatus()
   const [keys, setKeys] = useState(np.mention_keys || '')
   const [perm, setPerm] = useState(typeof Notification !== 'undefined' ? Notification.permission : 'denied')
-  const set = (patch: Record<string, string>) => run(async () => putMe(await client.patchMe({ notify_props: { ...np, ...patch } as any })))
+  const set = (patch: Record<string, string>) => run(async () => {
+    const before = getState().me!
+    putMe({ ...before, notify_props: { ...before.notify_props, ...patch } as any }) // shown at once; put back if the server refuses
+    try { putMe(await client.patchMe({ notify_props: { ...np, ...patch } as any })) } catch (e) { putMe(before); throw e }
+  })
   return <>
     <h3>Notifications</h3>
     {radios('desktop', np.desktop || 'mention', [['all', 'All new messages'], ['mention', 'Mentions, direct messages and keywords'], ['none', 'Nothing']], (v) => set({ desktop: v }), 'Desktop notifications for')}
@@ -206,7 +215,7 @@ function Display() {
   const [status, run] = useStatus()
   const [zones, setZones] = useState<string[]>([])
   const tz = (me.timezone || {}) as Record<string, string>
-  const auto = tz.useAutomaticTimezone !== 'false'
+  const [auto, setAuto] = useState(tz.useAutomaticTimezone !== 'false') // shown at once, saved in the background
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone
   useEffect(() => { (rawFetch(`${client.getBaseRoute()}/system/timezones`, { method: 'get' }) as Promise<string[]>).then(setZones).catch(() => setZones([])) }, [])
   const setTheme = (t: State['theme']) => { localStorage.setItem('parley.theme', t); setState({ theme: t }) }
@@ -220,11 +229,11 @@ function Display() {
     {radios('crt', prefValue(prefs, 'collapsedThreads'), [['on', 'On: replies stay in the thread'], ['off', 'Off']], pref('collapsedThreads'), 'Collapsed reply threads')}
     <p className="hint">This client always collapses reply threads; the setting is kept for the other Mattermost clients.</p>
     <fieldset className="radios"><legend>Timezone</legend>
-      <label className="check"><input type="checkbox" checked={auto} onChange={(e) => setTz({ useAutomaticTimezone: String(e.target.checked) })} /> Automatic ({browserZone})</label>
-      {!auto && <label>Timezone<select value={tz.manualTimezone || ''} onChange={(e) => setTz({ manualTimezone: e.target.value })}>
+      <label className="check"><input type="checkbox" checked={auto} onChange={(e) => { setAuto(e.target.checked); setTz({ useAutomaticTimezone: String(e.target.checked) }) }} /> Automatic ({browserZone})</label>
+      {!auto && <><label htmlFor="manual-timezone">Timezone</label><select id="manual-timezone" value={tz.manualTimezone || ''} onChange={(e) => setTz({ useAutomaticTimezone: 'false', manualTimezone: e.target.value })}>
         <option value="">Choose…</option>
         {zones.map((z) => <option key={z} value={z}>{z}</option>)}
-      </select></label>}
+      </select></>}
     </fieldset>
     <label>Language<select value={me.locale || 'en'} onChange={(e) => run(async () => putMe(await client.patchMe({ locale: e.target.value })))}>
       {LOCALES.map(([v, l]) => <option key={v} value={v} lang={v}>{l}</option>)}

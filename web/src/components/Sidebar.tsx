@@ -95,7 +95,6 @@ function Section({ title, items, st, team, actions, onNavigate }: { title: strin
         return <li key={c.id}>
           <a href={`/${team.name}/channels/${c.name}`} className={`ch${active ? ' active' : ''}${u.unread ? ' unread' : ''}${u.muted ? ' muted' : ''}`}
             aria-current={active ? 'page' : undefined} data-channel={c.name}
-            aria-label={`${name}${c.type === 'P' ? ' (private)' : ''}${u.mentions ? `, ${u.mentions} mention${u.mentions > 1 ? 's' : ''}` : u.unread ? ', unread' : ''}`}
             onClick={(e) => {
               e.preventDefault()
               // Open at once (render from the store), then update the address.
@@ -106,7 +105,10 @@ function Section({ title, items, st, team, actions, onNavigate }: { title: strin
             }}>
             <span className="ch-icon" aria-hidden="true">{partner ? <Presence status={st.statuses[partner]} /> : c.type === 'P' ? '🔒' : c.type === 'G' ? '👥' : '#'}</span>
             <span className="ch-name">{name}</span>
-            {u.mentions > 0 && <span className="badge" aria-hidden="true">{u.mentions}</span>}
+            {/* The accessible name is the visible text plus words for the icon and the badge (no aria-label, so the two never differ). */}
+            {c.type === 'P' && <span className="sr-only"> (private)</span>}
+            {u.mentions > 0 ? <><span className="sr-only">, </span><span className="badge">{u.mentions}</span><span className="sr-only"> mention{u.mentions > 1 ? 's' : ''}</span></>
+              : u.unread && <span className="sr-only">, unread</span>}
           </a>
         </li>
       })}
