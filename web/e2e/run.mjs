@@ -833,7 +833,7 @@ try {
     await dlg.getByLabel('Show first and last name').check()
     await dlg.getByLabel('Language').selectOption('de')
     await dlg.getByLabel('Automatic', { exact: false }).uncheck()
-    await dlg.getByLabel('Timezone', { exact: true }).selectOption('Europe/Berlin')
+    await dlg.getByLabel('Manual timezone').selectOption('Europe/Berlin')
     await shot(a, '36-settings-display')
     await dlg.getByRole('tab', { name: 'Notifications' }).click()
     await dlg.locator('fieldset').filter({ hasText: 'Email notifications' }).getByLabel('Never').check()

@@ -230,7 +230,7 @@ function Display() {
     <p className="hint">This client always collapses reply threads; the setting is kept for the other Mattermost clients.</p>
     <fieldset className="radios"><legend>Timezone</legend>
       <label className="check"><input type="checkbox" checked={auto} onChange={(e) => { setAuto(e.target.checked); setTz({ useAutomaticTimezone: String(e.target.checked) }) }} /> Automatic ({browserZone})</label>
-      {!auto && <><label htmlFor="manual-timezone">Timezone</label><select id="manual-timezone" value={tz.manualTimezone || ''} onChange={(e) => setTz({ useAutomaticTimezone: 'false', manualTimezone: e.target.value })}>
+      {!auto && <><label htmlFor="manual-timezone">Manual timezone</label><select id="manual-timezone" value={tz.manualTimezone || ''} onChange={(e) => setTz({ useAutomaticTimezone: 'false', manualTimezone: e.target.value })}>
         <option value="">Choose…</option>
         {zones.map((z) => <option key={z} value={z}>{z}</option>)}
       </select></>}
