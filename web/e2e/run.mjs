@@ -509,6 +509,14 @@ try {
     await m.locator('.nav-open').waitFor()
     await m.waitForTimeout(400) // the drawer slides in
     await shot(m, '13-phone-sidebar')
+    // Account settings on a phone: the sections become a row above the panel, inside the screen.
+    await m.locator('.me-btn').click()
+    await m.getByRole('menuitem', { name: 'Account settings' }).click()
+    const dlg = m.getByRole('dialog', { name: 'Account settings' })
+    await dlg.getByRole('tab', { name: 'Notifications' }).click()
+    const wide = await dlg.evaluate((el) => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > innerWidth)
+    if (wide) throw new Error('account settings overflow a phone screen')
+    await shot(m, '13b-phone-settings')
     await ctx.close()
   })
 

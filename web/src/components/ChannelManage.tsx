@@ -236,10 +236,12 @@ export function ChannelNotifyModal() {
   const np = (m.notify_props || {}) as Record<string, string>
   async function set(key: string, value: string) {
     setErr('')
+    const put = (v: string) => setState((s) => ({ members: { ...s.members, [channelId]: { ...s.members[channelId], notify_props: { ...s.members[channelId].notify_props, [key]: v } } as any } }))
+    const before = np[key]
+    put(value) // shown at once; put back if the server refuses
     try {
       await client.updateChannelNotifyProps({ channel_id: channelId, user_id: getState().me!.id, [key]: value } as any)
-      setState((s) => ({ members: { ...s.members, [channelId]: { ...s.members[channelId], notify_props: { ...s.members[channelId].notify_props, [key]: value } } as any } }))
-    } catch (e) { setErr(errMessage(e)) }
+    } catch (e) { put(before); setErr(errMessage(e)) }
   }
   return <Modal title={`Notification preferences for ${channelTitle(ch)}`}>
     {CHANNEL_NOTIFY.map(([key, legend, opts]) => <fieldset key={key} className="radios"><legend>{legend}</legend>
