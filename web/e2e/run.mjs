@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
 import { createServer as createHttpServer } from 'node:http'
 import { gzipSync, deflateSync } from 'node:zlib'
+import { createHmac } from 'node:crypto'
+import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -113,6 +115,31 @@ function png(w, h) {
   }
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
 }
+// axe-core, injected into the page: no serious or critical violation is allowed on the main screens.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const axeReport = []
+async function axe(page, screen) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ content: axeSource })
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] })
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`)
+  })
+  axeReport.push(`${screen}: ${found.length ? found.length + ' serious/critical' : 'none serious or critical'}`)
+  // Reported at the end with the others (one run shows every screen's findings), and the run fails.
+  if (found.length) { failed = true; results.push(`FAIL axe on ${screen}:\n  ${found.join('\n  ')}`); log(`axe on ${screen}:\n  ${found.join('\n  ')}`) }
+}
+// RFC 6238 TOTP (30 s, 6 digits, SHA-1), as an authenticator app computes it from the MFA secret.
+function totp(secret, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0')
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)))
+  const counter = Buffer.alloc(8); counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)))
+  const h = createHmac('sha1', key).update(counter).digest()
+  const o = h[h.length - 1] & 0xf
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0')
+}
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
 // The server rate-limits each user (50 requests a second by default): wait and retry on 429.
 async function postRetry(url, init) {
@@ -128,8 +155,9 @@ async function apiLogin(user) {
 }
 
 try {
-  const ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  const ctxB = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  // bypassCSP: only so that axe-core can be injected into the page (the server's CSP forbids inline scripts).
+  const ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true })
+  const ctxB = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true })
   const a = await ctxA.newPage()
   const b = await ctxB.newPage()
   dumpPages.push(a, b)
@@ -152,6 +180,7 @@ try {
       const nav = performance.getEntriesByType('navigation')[0]
       return { js: res.map((r) => ({ name: r.name.split('/').pop(), bytes: r.encodedBodySize })), domContentLoaded: Math.round(nav.domContentLoadedEventEnd) }
     })
+    await axe(a, 'login')
     await a.getByText('Create the first one').click()
     await a.getByLabel('Email').fill('alice@example.com')
     await a.getByLabel('Username').fill('alice')
@@ -480,6 +509,14 @@ try {
     await m.locator('.nav-open').waitFor()
     await m.waitForTimeout(400) // the drawer slides in
     await shot(m, '13-phone-sidebar')
+    // Account settings on a phone: the sections become a row above the panel, inside the screen.
+    await m.locator('.me-btn').click()
+    await m.getByRole('menuitem', { name: 'Account settings' }).click()
+    const dlg = m.getByRole('dialog', { name: 'Account settings' })
+    await dlg.getByRole('tab', { name: 'Notifications' }).click()
+    const wide = await dlg.evaluate((el) => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > innerWidth)
+    if (wide) throw new Error('account settings overflow a phone screen')
+    await shot(m, '13b-phone-settings')
     await ctx.close()
   })
 
@@ -491,9 +528,11 @@ try {
     await dlg.getByLabel('Last name').fill('Liddell')
     await dlg.getByRole('button', { name: 'Save profile' }).click()
     await dlg.getByText('Profile saved.').waitFor()
+    await dlg.getByRole('tab', { name: 'Display' }).click()
     await dlg.getByLabel('Dark').check()
     await a.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
     await shot(a, '13a-settings-dark')
+    await axe(a, 'account settings (dark)')
     await dlg.getByLabel('Follow the system').check()
     await a.keyboard.press('Escape')
     await dlg.waitFor({ state: 'detached' })
@@ -683,12 +722,230 @@ try {
     await shot(a, '29-dm-erased')
   })
 
+  await check('channel management: members from the count, add and remove, /invite, rename, header, purpose, private, archive, unarchive, leave, delete', async () => {
+    const HA = await apiLogin('alice')
+    const team = await (await fetch(`${base}/api/v4/teams/name/staff`, { headers: HA })).json()
+    await postRetry(`${base}/api/v4/channels`, { method: 'POST', headers: HA, body: JSON.stringify({ team_id: team.id, name: 'project-x', display_name: 'Project X', type: 'O' }) })
+    await a.goto(`${base}/staff/channels/project-x`)
+    await a.locator('#channel-title').getByText('Project X').waitFor()
+    await axe(a, 'channel view')
+    // The member count opens the member list.
+    await a.getByRole('button', { name: '1 member', exact: true }).click()
+    let dlg = a.getByRole('dialog', { name: 'Project X members' })
+    await dlg.locator('li[data-username="alice"]').waitFor()
+    await dlg.getByRole('button', { name: 'Add members' }).click()
+    dlg = a.getByRole('dialog', { name: 'Add people to Project X' })
+    await dlg.getByLabel('Search for people').fill('bo')
+    await dlg.getByRole('button', { name: /@bob/ }).click()
+    await shot(a, '30-add-members')
+    await dlg.getByRole('button', { name: 'Add', exact: true }).click()
+    await dlg.waitFor({ state: 'detached' })
+    await b.locator('a.ch[data-channel="project-x"]').waitFor() // live for bob
+    await a.locator('.post.system').filter({ hasText: '@bob added to the channel by @alice.' }).waitFor()
+    await a.getByRole('button', { name: '2 members', exact: true }).click()
+    dlg = a.getByRole('dialog', { name: 'Project X members' })
+    await dlg.locator('li[data-username="bob"]').waitFor()
+    await shot(a, '31-members')
+    await axe(a, 'member list')
+    await dlg.getByRole('button', { name: 'Remove @bob from the channel' }).click()
+    await dlg.locator('li[data-username="bob"]').waitFor({ state: 'detached' })
+    await a.keyboard.press('Escape')
+    await b.locator('a.ch[data-channel="project-x"]').waitFor({ state: 'detached' })
+    // "/invite @bob": typed out in full, the first Enter runs the command.
+    await a.locator('#composer').pressSequentially('/invite @bob', { delay: 15 })
+    await a.locator('.autocomplete li').filter({ hasText: '@bob' }).waitFor()
+    await a.locator('#composer').press('Enter')
+    await b.locator('a.ch[data-channel="project-x"]').waitFor()
+    await a.waitForFunction(() => document.querySelector('#composer').value === '') // one Enter: added, and the box emptied
+    const menu = async (item) => {
+      await a.getByRole('button', { name: 'Channel menu' }).click()
+      await a.getByRole('menu', { name: 'Channel menu' }).getByRole('menuitem', { name: item }).click()
+    }
+    await menu('Rename channel')
+    dlg = a.getByRole('dialog', { name: 'Rename channel' })
+    await dlg.getByLabel('Display name').fill('Project Y')
+    await dlg.getByLabel('URL').fill('project-y')
+    await dlg.getByRole('button', { name: 'Save' }).click()
+    await a.waitForURL('**/channels/project-y')
+    await b.locator('a.ch[data-channel="project-y"]').getByText('Project Y').waitFor()
+    await menu('Edit channel header')
+    dlg = a.getByRole('dialog', { name: 'Edit header for Project Y' })
+    await dlg.getByLabel('Header').fill('Plans for the next release')
+    await dlg.getByRole('button', { name: 'Save' }).click()
+    await a.locator('.channel-head .purpose').getByText('Plans for the next release').waitFor()
+    await menu('Edit channel purpose')
+    dlg = a.getByRole('dialog', { name: 'Edit purpose for Project Y' })
+    await dlg.getByLabel('Purpose').fill('Where project Y is planned')
+    await dlg.getByRole('button', { name: 'Save' }).click()
+    await dlg.waitFor({ state: 'detached' })
+    const ch = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/project-y`, { headers: HA })).json()
+    if (ch.header !== 'Plans for the next release' || ch.purpose !== 'Where project Y is planned') throw new Error(`header/purpose not saved: ${JSON.stringify([ch.header, ch.purpose])}`)
+    await menu('Convert to private channel')
+    await a.getByRole('dialog', { name: /Convert Project Y to a private channel/ }).getByRole('button', { name: 'Yes, convert to private channel' }).click()
+    await a.locator('#channel-title').getByText('🔒', { exact: false }).waitFor()
+    await b.goto(`${base}/staff/channels/project-y`)
+    await b.locator('#channel-title').getByText('🔒', { exact: false }).waitFor()
+    await shot(b, '32-private')
+    await menu('Archive channel')
+    await a.getByRole('dialog', { name: 'Archive channel' }).getByRole('button', { name: 'Archive' }).click()
+    await a.getByText('You are viewing an archived channel.', { exact: false }).waitFor()
+    await b.getByText('You are viewing an archived channel.', { exact: false }).waitFor()
+    await menu('Unarchive channel')
+    await a.locator('.channel #composer').waitFor()
+    await b.goto(`${base}/staff/channels/project-y`)
+    await b.locator('.channel #composer').waitFor()
+    // bob leaves from the menu; alice (a system admin) deletes the channel for good.
+    await b.getByRole('button', { name: 'Channel menu' }).click()
+    const bm = b.getByRole('menu', { name: 'Channel menu' })
+    if (await bm.getByRole('menuitem', { name: 'Delete channel' }).count()) throw new Error('a member is offered Delete channel')
+    await bm.getByRole('menuitem', { name: 'Leave channel' }).click()
+    await b.waitForURL('**/channels/town-square')
+    await b.locator('a.ch[data-channel="project-y"]').waitFor({ state: 'detached' })
+    await menu('Delete channel')
+    await shot(a, '33-delete-channel')
+    await a.getByRole('dialog', { name: 'Delete channel' }).getByRole('button', { name: 'Delete for good' }).click()
+    await a.waitForURL('**/channels/town-square')
+    const gone = await fetch(`${base}/api/v4/teams/name/staff/channels/name/project-y?include_deleted=true`, { headers: HA })
+    if (gone.status !== 404) throw new Error(`deleted channel still answers ${gone.status}`)
+  })
+
+  await check('notification preferences per channel (notify_props of the membership)', async () => {
+    await b.getByRole('button', { name: 'Channel menu' }).click()
+    await b.getByRole('menu', { name: 'Channel menu' }).getByRole('menuitem', { name: 'Notification preferences' }).click()
+    const dlg = b.getByRole('dialog', { name: 'Notification preferences for Town Square' })
+    await dlg.locator('fieldset').filter({ hasText: 'Desktop notifications' }).getByLabel('Nothing').check()
+    await dlg.locator('fieldset').filter({ hasText: 'Email notifications' }).getByLabel('Off').check()
+    await shot(b, '34-channel-notify')
+    await axe(b, 'channel notification preferences')
+    await dlg.getByRole('button', { name: 'Done' }).click()
+    const HB = await apiLogin('bob')
+    const me = await (await fetch(`${base}/api/v4/users/me`, { headers: HB })).json()
+    const ts = await (await fetch(`${base}/api/v4/teams/name/staff/channels/name/town-square`, { headers: HB })).json()
+    const m = await (await fetch(`${base}/api/v4/channels/${ts.id}/members/${me.id}`, { headers: HB })).json()
+    if (m.notify_props.desktop !== 'none' || m.notify_props.email !== 'false') throw new Error(`notify_props: ${JSON.stringify(m.notify_props)}`)
+  })
+
+  await check('account settings: picture, position, clock, teammate names, language, timezone, notifications, sidebar, sessions, MFA with QR', async () => {
+    await a.locator('.me-btn').click()
+    await a.getByRole('menuitem', { name: 'Account settings' }).click()
+    const dlg = a.getByRole('dialog', { name: 'Account settings' })
+    await dlg.getByLabel('Position').fill('Chief planner')
+    await dlg.getByRole('button', { name: 'Save profile' }).click()
+    await dlg.getByText('Profile saved.').waitFor()
+    await dlg.locator('input.picture-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png(96, 96) })
+    await dlg.getByText('Profile picture updated.').waitFor()
+    await dlg.locator('.picture-row .avatar img').waitFor()
+    await shot(a, '35-settings-profile')
+    await dlg.getByRole('tab', { name: 'Display' }).click()
+    await dlg.getByLabel('24-hour clock', { exact: false }).check()
+    await dlg.getByLabel('Show first and last name').check()
+    await dlg.getByLabel('Language').selectOption('de')
+    await dlg.getByLabel('Automatic', { exact: false }).uncheck()
+    await dlg.getByLabel('Manual timezone').selectOption('Europe/Berlin')
+    await shot(a, '36-settings-display')
+    await dlg.getByRole('tab', { name: 'Notifications' }).click()
+    await dlg.locator('fieldset').filter({ hasText: 'Email notifications' }).getByLabel('Never').check()
+    await dlg.locator('fieldset').filter({ hasText: 'Mobile push' }).getByLabel('Nothing').check()
+    await dlg.getByText('Saved.').waitFor()
+    await axe(a, 'account settings (notifications)')
+    await dlg.getByRole('tab', { name: 'Sidebar' }).click()
+    await dlg.locator('fieldset').filter({ hasText: 'direct messages to show' }).getByLabel('10', { exact: true }).check()
+    await dlg.getByText('Saved.').waitFor()
+    await dlg.getByRole('tab', { name: 'Security' }).click()
+    await dlg.locator('table.sessions tbody tr').first().waitFor()
+    await dlg.getByRole('button', { name: 'Set up MFA' }).click()
+    await dlg.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor()
+    const secret = await dlg.locator('.mfa code').textContent()
+    await shot(a, '37-settings-mfa')
+    await axe(a, 'account settings (security)')
+    const HA = await apiLogin('alice') // logged in before MFA is on: with it, a login needs a code
+    await dlg.getByLabel('Code').fill(totp(secret))
+    await dlg.getByRole('button', { name: 'Activate' }).click()
+    await dlg.getByText('Multi-factor authentication is on.').waitFor()
+    let me = await (await fetch(`${base}/api/v4/users/me`, { headers: HA })).json()
+    if (!me.mfa_active) throw new Error('mfa_active is not set')
+    await dlg.getByRole('button', { name: 'Remove MFA' }).click()
+    await dlg.getByText('Multi-factor authentication is off.').waitFor()
+    me = await (await fetch(`${base}/api/v4/users/me`, { headers: await apiLogin('alice') })).json()
+    const prefs = await (await fetch(`${base}/api/v4/users/me/preferences`, { headers: HA })).json()
+    const pref = (c, n) => prefs.find((p) => p.category === c && p.name === n)?.value
+    const want = { position: 'Chief planner', locale: 'de', tz: 'Europe/Berlin', email: 'false', push: 'none', clock: 'true', names: 'full_name', dms: '10', pic: true }
+    const got = { position: me.position, locale: me.locale, tz: me.timezone?.manualTimezone, email: me.notify_props.email, push: me.notify_props.push,
+      clock: pref('display_settings', 'use_military_time'), names: pref('display_settings', 'name_format'), dms: pref('sidebar_settings', 'limit_visible_dms_gms'), pic: me.last_picture_update > 0 }
+    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`saved settings: ${JSON.stringify(got)}`)
+    await a.keyboard.press('Escape')
+    await dlg.waitFor({ state: 'detached' })
+    // The clock and the name display apply to the messages at once.
+    await post(a, 'a message at a 24-hour time')
+    const p = a.locator('.post').filter({ hasText: 'a message at a 24-hour time' })
+    await p.locator('.author').getByText('Alice Liddell').waitFor()
+    const t = await p.locator('.post-head time').textContent()
+    if (/AM|PM/i.test(t)) throw new Error(`12-hour time with use_military_time on: ${t}`)
+    await b.locator('.post').filter({ hasText: 'a message at a 24-hour time' }).locator('.avatar img').first().waitFor() // alice's picture for bob
+    await shot(b, '38-picture-for-bob')
+  })
+
+  await check('custom emoji: add with an image, seen live by the other user, delete', async () => {
+    await a.locator('.me-btn').click()
+    await a.getByRole('menuitem', { name: 'Custom emoji' }).click()
+    const dlg = a.getByRole('dialog', { name: 'Custom emoji' })
+    await dlg.getByLabel('Name').fill('e2e_logo')
+    await dlg.getByLabel('Image').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png(32, 32) })
+    await dlg.getByRole('button', { name: 'Add emoji' }).click()
+    await dlg.getByText(':e2e_logo: added.').waitFor()
+    await dlg.locator('tr[data-emoji="e2e_logo"]').getByText('@alice').waitFor()
+    await b.waitForFunction(() => !!window.parley.getState().customEmoji.e2e_logo)
+    await dlg.getByLabel('Name').fill('Bad Name')
+    await dlg.getByRole('button', { name: 'Add emoji' }).click()
+    await dlg.getByRole('alert').getByText('Use lowercase letters', { exact: false }).waitFor()
+    await shot(a, '39-custom-emoji')
+    await axe(a, 'custom emoji')
+    await dlg.getByRole('button', { name: 'Delete :e2e_logo:' }).click()
+    await a.getByRole('dialog', { name: 'Delete custom emoji' }).getByRole('button', { name: 'Delete' }).click()
+    await dlg.locator('tr[data-emoji="e2e_logo"]').waitFor({ state: 'detached' })
+    const r = await fetch(`${base}/api/v4/emoji/name/e2e_logo`, { headers: await apiLogin('alice') })
+    if (r.status !== 404) throw new Error(`deleted emoji answers ${r.status}`)
+    await a.keyboard.press('Escape')
+  })
+
+  await check('system console: settings pages on /api/v4/config, environment-locked settings read-only', async () => {
+    await a.goto(base + '/admin_console/site')
+    const form = a.getByRole('form', { name: 'Site configuration' })
+    await form.getByLabel('Site name').fill('Parley E2E')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await a.getByText('Settings saved.').waitFor()
+    const cc = await (await fetch(`${base}/api/v4/config/client?format=old`)).json()
+    if (cc.SiteName !== 'Parley E2E') throw new Error(`SiteName after save: ${cc.SiteName}`)
+    await shot(a, '40-console-site')
+    await axe(a, 'system console (site)')
+    for (const [link, title] of [['Users and teams', 'Users and teams'], ['Authentication', 'Authentication'], ['Email', 'Email'], ['Notifications', 'Notifications'],
+      ['Threads', 'Threads'], ['File storage', 'File storage'], ['Rate limiting', 'Rate limiting'], ['Data retention policies', 'Data retention policies'], ['Compliance', 'Compliance']]) {
+      await a.getByRole('navigation', { name: 'System console' }).getByRole('link', { name: link, exact: true }).click()
+      await a.getByRole('form', { name: title }).locator('.setting-row').first().waitFor()
+    }
+    await a.getByRole('link', { name: 'Rate limiting' }).click()
+    const rl = a.getByRole('form', { name: 'Rate limiting' })
+    await rl.getByLabel('Maximum burst size').fill('120')
+    await rl.getByRole('button', { name: 'Save' }).click()
+    await a.getByText('Settings saved.').waitFor()
+    const cfg = await (await fetch(`${base}/api/v4/config`, { headers: await apiLogin('alice') })).json()
+    if (cfg.RateLimitSettings.MaxBurst !== 120) throw new Error(`MaxBurst after save: ${cfg.RateLimitSettings.MaxBurst}`)
+    // PARLEY_ENABLE_API_DELETION is set for this server: shown, but not editable.
+    await a.getByRole('link', { name: 'Users and teams' }).click()
+    const row = a.locator('.setting-row[data-setting="ServiceSettings.EnableAPIUserDeletion"]')
+    await row.getByText('Set by an environment variable', { exact: false }).waitFor()
+    if (!(await row.getByLabel('True').isDisabled())) throw new Error('an environment-locked setting is editable')
+    await shot(a, '41-console-env-locked')
+    await axe(a, 'system console (users and teams)')
+  })
+
   await check('admin deactivates a user in the console and the user is logged out', async () => {
     await a.goto(base + '/admin_console/users')
     const row = a.locator('tr[data-username="bob"]')
     await row.getByRole('button', { name: 'Deactivate' }).click()
     await row.getByText('Deactivated').waitFor()
     await shot(a, '14-console')
+    await axe(a, 'system console (users)')
     await a.getByRole('link', { name: 'Channels' }).click()
     await a.locator('tr').filter({ hasText: 'secret plans' }).getByText('Private').waitFor() // private channels are listed
     const row2 = a.locator('tr').filter({ hasText: 'Design Review' })
@@ -704,7 +961,9 @@ try {
   const dist = join(here, '../dist/assets')
   const js = readdirSync(dist).filter((f) => f.startsWith('index-') && f.endsWith('.js'))
   const gz = js.reduce((n, f) => n + gzipSync(readFileSync(join(dist, f))).length, 0)
+  log(`accessibility (axe-core): ${axeReport.join('; ')}`)
   log(`initial JS: ${js.join(', ')}: ${(gz / 1024).toFixed(1)} KB gzipped; first load DOMContentLoaded ${firstLoad?.domContentLoaded} ms`)
+  if (gz >= 200 * 1024) { failed = true; results.push(`FAIL initial JS is ${(gz / 1024).toFixed(1)} KB gzipped, over 200 KB`) }
 } catch (e) {
   failed = true
 } finally {

@@ -2,6 +2,7 @@
 // through here; the WebSocket (or, while it is unavailable, polling) keeps the
 // store current.
 import type { Post, PostList } from '@mattermost/types/posts'
+import { prefMap, prefId, type Pref } from './lib/prefs'
 import type { UserProfile } from '@mattermost/types/users'
 import type { Reaction } from '@mattermost/types/reactions'
 import { client, ws, wsUrl, hasSessionCookie, errStatus } from './api'
@@ -42,6 +43,7 @@ export async function loadMe() {
   setState({
     me, users: upsert(s().users, [me]), teams: upsert(s().teams, teams), myTeamIds: teams.map((t) => t.id),
     teamMembers: Object.fromEntries(teamMembers.map((m) => [m.team_id, m])), favorites,
+    prefs: prefMap((prefs as unknown as Pref[]) || []),
   })
   refreshTeamUnreads()
   loadCustomEmoji()
@@ -192,6 +194,16 @@ export async function loadTeamChannels(teamId: string, force = false) {
     loadedTeams.delete(teamId)
     if (!onApiError(e)) throw e
   }
+}
+
+/** Removed from a channel (by someone else, or by leaving in another tab): it leaves the sidebar, and whoever had it open goes to Town Square. */
+function onRemovedFromChannel(channelId: string, removerId?: string) {
+  const ch = s().channels[channelId]
+  setState((st) => { const members = { ...st.members }; delete members[channelId]; return { members } })
+  if (s().currentChannelId !== channelId || !ch || ch.type === 'D' || ch.type === 'G') return
+  const team = s().teams[ch.team_id]?.name
+  if (removerId && removerId !== s().me?.id) showToast(`You were removed from ${ch.display_name}.`)
+  if (team) navigate(`/${team}/channels/town-square`, true)
 }
 
 /** Background refresh of the current team's channels: never throws. */
@@ -820,7 +832,10 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
       refreshChannels()
       break
     case 'user_removed':
-      if ((d.user_id || msg.broadcast?.user_id) === me.id) refreshChannels()
+      if ((d.user_id || msg.broadcast?.user_id) === me.id) {
+        if (d.channel_id) onRemovedFromChannel(d.channel_id, d.remover_id)
+        refreshChannels()
+      }
       break
     case 'channel_member_updated': {
       const m = parse<Mem>(d.channelMember)
@@ -839,10 +854,14 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
     case 'preferences_changed': case 'preference_changed': {
       const prefs = d.preferences ? parse<any[]>(d.preferences) : [parse<any>(d.preference)]
       for (const p of prefs) if (p.category === 'favorite_channel') setState((st) => ({ favorites: { ...st.favorites, [p.name]: p.value === 'true' } }))
+      setState((st) => ({ prefs: prefMap(prefs, st.prefs) }))
       break
     }
     case 'preferences_deleted':
-      for (const p of parse<any[]>(d.preferences)) if (p.category === 'favorite_channel') setState((st) => ({ favorites: { ...st.favorites, [p.name]: false } }))
+      for (const p of parse<any[]>(d.preferences)) {
+        if (p.category === 'favorite_channel') setState((st) => ({ favorites: { ...st.favorites, [p.name]: false } }))
+        else setState((st) => { const prefs = { ...st.prefs }; delete prefs[prefId(p.category, p.name)]; return { prefs } })
+      }
       break
   }
 }

@@ -29,6 +29,7 @@ export interface State {
   channels: Record<string, Ch>
   members: Record<string, Mem>
   favorites: Record<string, boolean>
+  prefs: Record<string, string> // other preferences, "category:name" → value (lib/prefs)
   users: Record<string, UserProfile>
   statuses: Record<string, string>
   posts: Record<string, Post>
@@ -59,7 +60,7 @@ export interface SearchState {
 
 const initial: State = {
   booted: false, config: {}, teams: {}, myTeamIds: [], teamMembers: {}, teamUnread: {}, channels: {},
-  members: {}, favorites: {}, users: {}, statuses: {}, posts: {}, channelPosts: {}, threads: {}, typing: {},
+  members: {}, favorites: {}, prefs: {}, users: {}, statuses: {}, posts: {}, channelPosts: {}, threads: {}, typing: {},
   newLineAt: {}, customEmoji: {}, socket: 'closed', theme: (localStorage.getItem('parley.theme') as State['theme']) || 'system',
 }
 

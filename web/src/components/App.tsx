@@ -1,13 +1,15 @@
-import { useEffect, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, type ReactNode } from 'react'
 import { useStore, setState } from '../store'
 import { navigate, parseRoute, usePath } from '../router'
 import { Login, Signup } from './Auth'
 import { ForgotPassword, ResetPasswordComplete, VerifyEmail } from './PasswordReset'
 import { CreateTeam, SelectTeam } from './Teams'
 import { TeamView } from './TeamView'
-import { Console } from './Console'
 import { isAdmin } from '../actions'
 import { ConfirmDialog } from './Confirm'
+
+// The system console is for admins only: loaded when opened.
+const Console = lazy(() => import('./Console').then((m) => ({ default: m.Console })))
 
 export function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, true), [to])
@@ -66,7 +68,7 @@ export function App() {
       case 'login': case 'signup': case 'root': case 'reset_password': case 'reset_password_complete': case 'do_verify_email': page = <Redirect to={home()} />; break
       case 'select_team': page = <SelectTeam />; break
       case 'create_team': page = <CreateTeam />; break
-      case 'console': page = isAdmin(me) ? <Console section={r.section} /> : <Redirect to={home()} />; break
+      case 'console': page = isAdmin(me) ? <Suspense fallback={<div className="splash">Loading…</div>}><Console section={r.section} /></Suspense> : <Redirect to={home()} />; break
       default: page = <TeamView route={r} />
     }
   }

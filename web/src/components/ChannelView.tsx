@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
 import { client } from '../api'
-import { loadOlder, loadNewer, loadLatest, toggleFavorite, toggleMute, leaveChannel } from '../actions'
+import { loadOlder, loadNewer, loadLatest, toggleFavorite, toggleMute } from '../actions'
+import { ChannelManageItems } from './ChannelManage'
 import { SearchBox } from './SearchPanel'
 import { useStore, channelTitle, getState, setState, dmPartner, type Ch, type State } from '../store'
 import { navigate } from '../router'
@@ -35,9 +36,9 @@ export function ChannelView({ channelId, teamName, onMenu }: { channelId: string
           <button className={`icon star${fav ? ' on' : ''}`} aria-pressed={fav} aria-label={fav ? 'Remove from favorites' : 'Add to favorites'} title="Favorite" onClick={() => toggleFavorite(channelId)}>{fav ? '★' : '☆'}</button>
         </h1>
         <p className="purpose">
-          {stats && ch.type !== 'D' && <span className="count" title="Members">👤 {stats.member_count}</span>}
+          {stats && ch.type !== 'D' && <button className="count link" title="Members" aria-label={`${stats.member_count} member${stats.member_count === 1 ? '' : 's'}`} onClick={() => openModal('members')}>👤 {stats.member_count}</button>}
           {muted && <span className="muted-tag">muted</span>}
-          {ch.purpose || ch.header}
+          {ch.header || ch.purpose}
         </p>
       </div>
       <SearchBox />
@@ -47,7 +48,7 @@ export function ChannelView({ channelId, teamName, onMenu }: { channelId: string
         {menu && <Popup anchor={menuRef} align="right" label="Channel menu" onClose={() => setMenu(false)} onClick={() => setMenu(false)}>
           <button role="menuitem" onClick={() => toggleMute(channelId)}>{muted ? 'Unmute channel' : 'Mute channel'}</button>
           <button role="menuitem" onClick={() => toggleFavorite(channelId)}>{fav ? 'Remove from favorites' : 'Add to favorites'}</button>
-          {ch.type !== 'D' && ch.type !== 'G' && ch.name !== 'town-square' && <button role="menuitem" onClick={async () => { await leaveChannel(channelId); navigate(`/${teamName}/channels/town-square`) }}>Leave channel</button>}
+          <ChannelManageItems ch={ch} teamName={teamName} />
         </Popup>}
       </div>
     </header>

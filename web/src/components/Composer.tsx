@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { client } from '../api'
 import { sendPost, sendTyping, runCommand, teamCommands } from '../actions'
 import { getState, setState, useStore } from '../store'
-import { activeToken } from '../lib/mentions'
+import { activeToken, typedOut } from '../lib/mentions'
 import { searchAllEmoji, emojiChar } from '../lib/emoji'
 import { uploadFile, uploadRefusal, formatSize, fileKind, type FileInfo } from '../lib/files'
 import { parseSlash, suggestCommands } from '../lib/integrations'
@@ -160,8 +160,9 @@ export function Composer({ channelId, rootId, placeholder }: { channelId: string
     if (items.length) {
       if (e.key === 'ArrowDown') { e.preventDefault(); setSel((sel + 1) % items.length); return }
       if (e.key === 'ArrowUp') { e.preventDefault(); setSel((sel - 1 + items.length) % items.length); return }
-      // Enter on a suggestion that is already typed out ("/echo") sends instead.
-      const typed = e.key === 'Enter' && items[sel].value.trim() === text.trim()
+      // Enter on a suggestion that is already typed out ("/echo", or "/invite @bob" with "@bob"
+      // suggested) sends instead of accepting it again.
+      const typed = e.key === 'Enter' && typedOut(text, e.currentTarget.selectionStart, items[sel].value)
       if ((e.key === 'Enter' && !typed) || e.key === 'Tab') { e.preventDefault(); accept(items[sel]); return }
       if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setItems([]); return }
     }
@@ -205,7 +206,7 @@ export function Composer({ channelId, rootId, placeholder }: { channelId: string
       <button className="icon attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>📎</button>
     </>}
     <textarea ref={ref} id={rootId ? `reply-${rootId}` : 'composer'} className="composer-input" rows={1} value={text} placeholder={placeholder}
-      aria-label={placeholder} aria-autocomplete="list" aria-controls={items.length ? listId : undefined} aria-expanded={items.length > 0}
+      aria-label={placeholder} aria-autocomplete="list" aria-controls={items.length ? listId : undefined}
       onChange={(e) => { setText(e.target.value); suggest(e.target.value, e.target.selectionStart); if (e.target.value) sendTyping(channelId, rootId) }}
       onKeyDown={onKeyDown} onBlur={() => setTimeout(() => setItems([]), 150)}
       onPaste={(e) => { if (e.clipboardData.files.length) { e.preventDefault(); addFiles(e.clipboardData.files) } }} />

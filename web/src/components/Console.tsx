@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { Fragment, useEffect, useState } from 'react'
 import type { UserProfile } from '@mattermost/types/users'
 import type { Team } from '@mattermost/types/teams'
 import type { Channel } from '@mattermost/types/channels'
@@ -8,6 +8,8 @@ import { useStore } from '../store'
 import { lastTeamPath } from './App'
 import { confirmDialog } from './Confirm'
 import { rawFetch } from '../actions'
+import { CONSOLE_PAGES } from '../lib/consolepages'
+import { ConsoleSettings } from './ConsoleSettings'
 
 export function Console({ section }: { section: string }) {
   const link = (id: string, label: string) => <a href={`/admin_console/${id}`} aria-current={section === id ? 'page' : undefined}
@@ -15,13 +17,17 @@ export function Console({ section }: { section: string }) {
   return <div className="console">
     <nav className="console-nav" aria-label="System console">
       <h1>System console</h1>
+      <span className="nav-group" aria-hidden="true">User management</span>
       {link('users', 'Users')}
       {link('teams', 'Teams')}
       {link('channels', 'Channels')}
+      <span className="nav-group" aria-hidden="true">Settings</span>
+      {CONSOLE_PAGES.map((p) => <Fragment key={p.id}>{link(p.id, p.title)}</Fragment>)}
       <button className="link" onClick={() => navigate(lastTeamPath())}>← Back to chat</button>
     </nav>
     <main className="console-main">
-      {section === 'teams' ? <Teams /> : section === 'channels' ? <Channels /> : <Users />}
+      {CONSOLE_PAGES.some((p) => p.id === section) ? <ConsoleSettings page={section} />
+        : section === 'teams' ? <Teams /> : section === 'channels' ? <Channels /> : <Users />}
     </main>
   </div>
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import type { Team } from '@mattermost/types/teams'
 import type { Channel } from '@mattermost/types/channels'
 import type { UserProfile } from '@mattermost/types/users'
@@ -8,7 +8,11 @@ import { createChannel, joinChannel, openDM } from '../actions'
 import { getState, setState, useStore, channelTitle } from '../store'
 import { navigate } from '../router'
 import { slugify } from './Teams'
-import { Settings } from './Settings'
+import { MembersModal, AddMembersModal, EditChannelModal, ChannelNotifyModal } from './ChannelManage'
+
+// Account settings and custom emoji load on first use (they are not needed for the first paint).
+const Settings = lazy(() => import('./Settings').then((m) => ({ default: m.Settings })))
+const EmojiManager = lazy(() => import('./EmojiManager').then((m) => ({ default: m.EmojiManager })))
 import { renderMarkdown } from '../lib/markdown'
 import { useDismiss } from './Popup'
 
@@ -50,7 +54,14 @@ export function Modals({ team }: { team: Team }) {
     case 'browse': return <Browse team={team} />
     case 'create': return <CreateChannel team={team} />
     case 'dm': return <NewDM team={team} />
-    case 'settings': return <Settings />
+    case 'settings': return <Suspense fallback={null}><Settings /></Suspense>
+    case 'emoji': return <Suspense fallback={null}><EmojiManager /></Suspense>
+    case 'members': return <MembersModal />
+    case 'channelNotify': return <ChannelNotifyModal />
+    case 'addMembers': return <AddMembersModal />
+    case 'rename': return <EditChannelModal key="rename" what="rename" />
+    case 'editHeader': return <EditChannelModal key="header" what="header" />
+    case 'editPurpose': return <EditChannelModal key="purpose" what="purpose" />
     case 'pinned': return <Pinned team={team} />
     default: return null
   }

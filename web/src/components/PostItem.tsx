@@ -1,4 +1,5 @@
 import { memo, useEffect, useMemo, useRef, useState, type RefObject } from 'react'
+import { prefValue, teammateName } from '../lib/prefs'
 import type { Post } from '@mattermost/types/posts'
 import { useStore, getState, setState } from '../store'
 import { renderMarkdown, isJumboEmoji } from '../lib/markdown'
@@ -31,6 +32,8 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
   const addRef = useRef<HTMLButtonElement>(null)
   const pickFrom = useRef<HTMLElement | null>(null)
   const config = useStore((s) => s.config)
+  const military = useStore((s) => prefValue(s.prefs, 'militaryTime') === 'true')
+  const nameFormat = useStore((s) => prefValue(s.prefs, 'nameFormat'))
   const emojiCount = useStore((s) => Object.keys(s.customEmoji).length)
   const isSystem = !!p?.type && p.type.startsWith('system_') && p.type !== 'system_ephemeral'
   // A string, so the post re-renders when a user it names by id is loaded.
@@ -46,7 +49,7 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
   const pending = !!p.pending_post_id && p.id === p.pending_post_id
   const failed = (p as any).failed
   if (isSystem) {
-    return <div className="post system" data-post-id={p.id}><span className="sys-text">{sysText}</span><time dateTime={new Date(p.create_at).toISOString()}>{timeLabel(p.create_at)}</time></div>
+    return <div className="post system" data-post-id={p.id}><span className="sys-text">{sysText}</span><time dateTime={new Date(p.create_at).toISOString()}>{timeLabel(p.create_at, military)}</time></div>
   }
   const mine = p.user_id === me.id
   const canEdit = mine
@@ -59,12 +62,13 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
   const when = new Date(p.create_at)
   const ephemeral = p.type === 'system_ephemeral'
   const by = byline(p, author, config)
+  if (!by.webhook && author) by.name = teammateName(author, nameFormat)
   const files = ((p.metadata as any)?.files || []) as any[]
   const attachments = (p.props as any)?.attachments
   return <article className={`post${cont ? ' cont' : ''}${mentionMe ? ' mentioned' : ''}${pending ? ' pending' : ''}${highlighted ? ' highlight' : ''}${ephemeral ? ' ephemeral' : ''}`}
-    data-post-id={p.id} aria-label={`${author?.username || 'someone'} at ${timeLabel(p.create_at)}`} tabIndex={-1}>
+    data-post-id={p.id} aria-label={`${author?.username || 'someone'} at ${timeLabel(p.create_at, military)}`} tabIndex={-1}>
     <div className="gutter">
-      {cont ? <time className="hover-time" dateTime={when.toISOString()}>{timeLabel(p.create_at)}</time>
+      {cont ? <time className="hover-time" dateTime={when.toISOString()}>{timeLabel(p.create_at, military)}</time>
         : by.iconUrl ? <img className="avatar avatar-img" src={by.iconUrl} alt="" width={36} height={36} referrerPolicy="no-referrer" />
           : ephemeral ? <span className="avatar avatar-system" aria-hidden="true">P</span> : <Avatar userId={p.user_id} />}
     </div>
@@ -73,7 +77,7 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
         <span className="author">{ephemeral && !by.webhook ? 'System' : by.name}</span>
         {(by.bot || ephemeral) && <span className="bot-badge" title={by.webhook ? 'Posted by an integration' : 'Bot account'}>BOT</span>}
         <a className="time" href={`/${teamName}/pl/${p.id}`} title={`${dayLabel(p.create_at)} ${when.toLocaleString()}`}
-          onClick={(e) => { e.preventDefault(); navigate(`/${teamName}/pl/${p.id}`) }}><time dateTime={when.toISOString()}>{timeLabel(p.create_at)}</time></a>
+          onClick={(e) => { e.preventDefault(); navigate(`/${teamName}/pl/${p.id}`) }}><time dateTime={when.toISOString()}>{timeLabel(p.create_at, military)}</time></a>
         {p.is_pinned && <span className="pinned-tag">📌 Pinned</span>}
         {ephemeral && <span className="ephemeral-tag">(Only visible to you)</span>}
       </div>}

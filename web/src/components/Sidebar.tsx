@@ -3,6 +3,7 @@ import { useRef, useState } from 'react'
 import { useStore, setState, channelTitle, dmPartner, type Ch, type State } from '../store'
 import { navigate } from '../router'
 import { channelUnread } from '../lib/unread'
+import { prefValue } from '../lib/prefs'
 import { isAdmin, logout, openChannel } from '../actions'
 import { openModal } from './Modals'
 import { Avatar } from './Avatar'
@@ -14,9 +15,14 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
   const meRef = useRef<HTMLButtonElement>(null)
   const mine = Object.values(st.channels).filter((c) => st.members[c.id] && !c.delete_at && (c.team_id === team.id || c.type === 'D' || c.type === 'G'))
   const byName = (a: Ch, b: Ch) => channelTitle(a, st).localeCompare(channelTitle(b, st))
-  const favs = mine.filter((c) => st.favorites[c.id]).sort(byName)
-  const chans = mine.filter((c) => !st.favorites[c.id] && (c.type === 'O' || c.type === 'P')).sort(byName)
-  const dms = mine.filter((c) => !st.favorites[c.id] && (c.type === 'D' || c.type === 'G')).sort((a, b) => (b.last_post_at || 0) - (a.last_post_at || 0)).slice(0, 40)
+  // Sidebar settings: unread channels grouped on top, and how many DMs to list.
+  const unreadOnTop = prefValue(st.prefs, 'unreadSection') === 'true'
+  const isUnread = (c: Ch) => unreadOnTop && c.id !== st.currentChannelId && channelUnread(c, st.members[c.id]).unread
+  const unreads = mine.filter(isUnread).sort(byName)
+  const rest = mine.filter((c) => !isUnread(c))
+  const favs = rest.filter((c) => st.favorites[c.id]).sort(byName)
+  const chans = rest.filter((c) => !st.favorites[c.id] && (c.type === 'O' || c.type === 'P')).sort(byName)
+  const dms = rest.filter((c) => !st.favorites[c.id] && (c.type === 'D' || c.type === 'G')).sort((a, b) => (b.last_post_at || 0) - (a.last_post_at || 0)).slice(0, Number(prefValue(st.prefs, 'visibleDms')) || 40)
   const teams = st.myTeamIds.map((id) => st.teams[id]).filter(Boolean).sort((a, b) => a.display_name.localeCompare(b.display_name))
   return <nav className="sidebar" aria-label="Channels">
     <div className="teambar" role="list" aria-label="Teams">
@@ -30,7 +36,7 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
           {other && u?.mentions ? <span className="badge">{u.mentions}</span> : null}
         </a>
       })}
-      <button className="team-btn add" title="Join or create a team" aria-label="Join or create a team" onClick={() => navigate('/select_team')}>+</button>
+      <span role="listitem"><button className="team-btn add" title="Join or create a team" aria-label="Join or create a team" onClick={() => navigate('/select_team')}>+</button></span>
     </div>
     <div className="sidebar-main">
       <header className="sidebar-head">
@@ -41,6 +47,7 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
           </button>
           {menu && <Popup anchor={meRef} label="Account menu" onClose={() => setMenu(false)} onClick={() => setMenu(false)}>
             <button role="menuitem" onClick={() => openModal('settings')}>Account settings</button>
+            {st.config.EnableCustomEmoji !== 'false' && <button role="menuitem" onClick={() => openModal('emoji')}>Custom emoji</button>}
             {isAdmin(st.me) && <button role="menuitem" onClick={() => navigate('/admin_console/users')}>System console</button>}
             <button role="menuitem" onClick={() => navigate('/select_team')}>Join another team</button>
             <button role="menuitem" onClick={() => navigate('/create_team')}>Create a team</button>
@@ -51,6 +58,7 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
       </header>
       <button className="switcher-btn" onClick={() => openModal('switcher')}>Find channel <kbd>Ctrl K</kbd></button>
       <div className="sections">
+        {unreads.length > 0 && <Section title="Unreads" items={unreads} st={st} team={team} onNavigate={onNavigate} />}
         {favs.length > 0 && <Section title="Favorites" items={favs} st={st} team={team} onNavigate={onNavigate} />}
         <Section title="Channels" items={chans} st={st} team={team} onNavigate={onNavigate}
           actions={<>
@@ -87,7 +95,6 @@ function Section({ title, items, st, team, actions, onNavigate }: { title: strin
         return <li key={c.id}>
           <a href={`/${team.name}/channels/${c.name}`} className={`ch${active ? ' active' : ''}${u.unread ? ' unread' : ''}${u.muted ? ' muted' : ''}`}
             aria-current={active ? 'page' : undefined} data-channel={c.name}
-            aria-label={`${name}${c.type === 'P' ? ' (private)' : ''}${u.mentions ? `, ${u.mentions} mention${u.mentions > 1 ? 's' : ''}` : u.unread ? ', unread' : ''}`}
             onClick={(e) => {
               e.preventDefault()
               // Open at once (render from the store), then update the address.
@@ -98,7 +105,10 @@ function Section({ title, items, st, team, actions, onNavigate }: { title: strin
             }}>
             <span className="ch-icon" aria-hidden="true">{partner ? <Presence status={st.statuses[partner]} /> : c.type === 'P' ? '🔒' : c.type === 'G' ? '👥' : '#'}</span>
             <span className="ch-name">{name}</span>
-            {u.mentions > 0 && <span className="badge" aria-hidden="true">{u.mentions}</span>}
+            {/* The accessible name is the visible text plus words for the icon and the badge (no aria-label, so the two never differ). */}
+            {c.type === 'P' && <span className="sr-only"> (private)</span>}
+            {u.mentions > 0 ? <><span className="sr-only">, </span><span className="badge">{u.mentions}</span><span className="sr-only"> mention{u.mentions > 1 ? 's' : ''}</span></>
+              : u.unread && <span className="sr-only">, unread</span>}
           </a>
         </li>
       })}

@@ -55,3 +55,11 @@ export function activeToken(text: string, caret: number): { trigger: '@' | '~' |
   if (trigger === ':' && m[3].length < 2) return null
   return { trigger, term: m[3], start: caret - m[3].length - 1 }
 }
+
+/** Whether the word at the caret is already the suggestion (so Enter has nothing left to complete). */
+export function typedOut(text: string, caret: number, suggestion: string): boolean {
+  const want = suggestion.trim()
+  if (text.trim() === want) return true
+  const tok = activeToken(text, caret)
+  return !!tok && text.slice(tok.start, caret).trim().toLowerCase() === want.toLowerCase()
+}

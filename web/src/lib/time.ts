@@ -12,8 +12,9 @@ export function dayLabel(ts: number, now = Date.now()): string {
   return d.toLocaleDateString(undefined, opts)
 }
 
-export function timeLabel(ts: number): string {
-  return new Date(ts).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' })
+/** A post's time; `military` is Mattermost's 24-hour clock setting. */
+export function timeLabel(ts: number, military = false): string {
+  return new Date(ts).toLocaleTimeString(undefined, military ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { hour: 'numeric', minute: '2-digit', hour12: true })
 }
 
 type Groupable = { user_id: string; create_at: number; type?: string; props?: Record<string, unknown> | null }
