@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
@@ -45,15 +46,7 @@ func (a *App) ClusterStatus(ctx context.Context, s *model.Session) ([]bus.NodeIn
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	slices.SortFunc(nodes, func(x, y bus.NodeInfo) int {
-		switch {
-		case x.Hostname < y.Hostname:
-			return -1
-		case x.Hostname > y.Hostname:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(nodes, func(x, y bus.NodeInfo) int { return strings.Compare(x.ID, y.ID) })
 	if nodes == nil {
 		nodes = []bus.NodeInfo{}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -210,3 +211,26 @@ func (b *NATS) Node() string { return b.opts.Node }
 
 // Cluster is the cluster's name.
 func (b *NATS) Cluster() string { return b.opts.Cluster }
+
+// ReadNodes lists the nodes of a cluster from outside it (the command line):
+// it reads the node bucket and creates nothing.
+func ReadNodes(ctx context.Context, url, cluster string) ([]NodeInfo, error) {
+	nc, err := nats.Connect(url, nats.Name("parley cluster status"))
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", url, err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("JetStream: %w", err)
+	}
+	kv, err := js.KeyValue(ctx, nodesBucket(cluster))
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bucket %s: %w", nodesBucket(cluster), err)
+	}
+	b := &NATS{nodes: kv}
+	return b.Nodes(ctx)
+}

@@ -494,6 +494,41 @@ func TestClusterThreeNodes(t *testing.T) {
 		users["frank"].On(n1.srv).CreatePost(ch.ID, "welcome back", "")
 		s.waitPosted(t, "welcome back")
 	})
+
+	t.Run("parley cluster status", func(t *testing.T) {
+		cmd := exec.Command(c.bin, "cluster", "status")
+		cmd.Env = append(c.env, "PARLEY_DATA="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("cluster status: %v\n%s", err, out)
+		}
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if len(lines) != 4 || !strings.HasPrefix(lines[0], "NODE") || !strings.HasPrefix(lines[1], "node1 ") ||
+			!strings.HasPrefix(lines[3], "node3 ") || strings.Count(string(out), " yes ") != 1 {
+			t.Fatalf("cluster status printed:\n%s", out)
+		}
+	})
+
+	t.Run("the leader dies, another node takes over the jobs", func(t *testing.T) {
+		leader := func(n *testNode) string {
+			var st []map[string]any
+			admin.On(n.srv).Get("/cluster/status").Expect(http.StatusOK).JSON(&st)
+			for _, x := range st {
+				if x["leader"] == true && x["id"] != "node1" {
+					return x["id"].(string)
+				}
+			}
+			return ""
+		}
+		c.kill("node1")
+		deadline := time.Now().Add(12 * time.Second)
+		for leader(n2) == "" {
+			if time.Now().After(deadline) {
+				t.Fatal("no node took the leader lease over from the killed node1")
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	})
 }
 
 // postRaw posts msg, reporting whether it was acknowledged (201).
