@@ -367,6 +367,25 @@ func TestClusterThreeNodes(t *testing.T) {
 		}
 	})
 
+	t.Run("a configuration saved on one node is in force on every node", func(t *testing.T) {
+		admin.On(n2.srv).Put("/config/patch", map[string]any{"TeamSettings": map[string]any{"SiteName": "Clustered"}}).
+			Expect(http.StatusOK)
+		for _, n := range []*testNode{n1, n3} {
+			deadline := time.Now().Add(2 * time.Second)
+			for {
+				var cc map[string]string
+				n.srv.Anon().Get("/config/client?format=old").Expect(http.StatusOK).JSON(&cc)
+				if cc["SiteName"] == "Clustered" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: SiteName %q 2 s after the change on node2", n.name, cc["SiteName"])
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+	})
+
 	t.Run("a killed node's clients resume on another with every post once", func(t *testing.T) {
 		// Listeners on node3, which dies; posters post through every node
 		// and move to another when theirs fails.
