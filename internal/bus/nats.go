@@ -178,3 +178,41 @@ func (b *NATS) Abandon() {
 	b.joined.Store(false)
 	b.nc.Close()
 }
+
+// presenceWait is how long a node waits for another to say it holds a
+// socket of a user; no answer means none does.
+const presenceWait = 300 * time.Millisecond
+
+// Presence lets a node ask the others whether a user is connected to them
+// before showing the user offline; the cluster bus implements it.
+type Presence interface {
+	// ServePresence answers the other nodes' questions with holds.
+	ServePresence(holds func(userID string) bool) error
+	// ConnectedElsewhere reports whether another node holds a socket of the user.
+	ConnectedElsewhere(ctx context.Context, userID string) bool
+}
+
+func (b *NATS) ServePresence(holds func(userID string) bool) error {
+	_, err := b.nc.Subscribe(b.presenceSubject(), func(m *nats.Msg) {
+		// Only a node that holds a socket answers: the asker takes the first answer.
+		if m.Header.Get("Parley-Node") != b.opts.Node && holds(string(m.Data)) {
+			_ = m.Respond([]byte("1"))
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: presence: %w", err)
+	}
+	return nil
+}
+
+func (b *NATS) ConnectedElsewhere(ctx context.Context, userID string) bool {
+	ctx, cancel := context.WithTimeout(ctx, presenceWait)
+	defer cancel()
+	m := nats.NewMsg(b.presenceSubject())
+	m.Header.Set("Parley-Node", b.opts.Node)
+	m.Data = []byte(userID)
+	_, err := b.nc.RequestMsgWithContext(ctx, m)
+	return err == nil
+}
+
+func (b *NATS) presenceSubject() string { return "parley." + b.opts.Cluster + ".presence" }

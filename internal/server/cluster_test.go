@@ -325,6 +325,15 @@ func TestClusterThreeNodes(t *testing.T) {
 	}
 	users["alice"].On(n2.srv).Get("/cluster/status").ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
 
+	// Presence: a user with sockets on node1 and node2 closes the one on
+	// node1; checked once node1's 10 s before showing them offline have
+	// passed (below), the other subtests running meanwhile.
+	henry := n1.srv.SignUp("henry")
+	henry1 := connect(t, n1, henry.Token)
+	connect(t, n2, henry.Token)
+	_ = henry1.c.CloseNow()
+	henryLeft := time.Now()
+
 	t.Run("delivery across nodes", func(t *testing.T) {
 		a := connect(t, n2, users["alice"].Token)
 		b := connect(t, n3, users["bob"].Token)
@@ -512,6 +521,15 @@ func TestClusterThreeNodes(t *testing.T) {
 		s := connect(t, n3, users["erin"].Token)
 		users["frank"].On(n1.srv).CreatePost(ch.ID, "welcome back", "")
 		s.waitPosted(t, "welcome back")
+	})
+
+	t.Run("a user connected to another node stays online", func(t *testing.T) {
+		time.Sleep(time.Until(henryLeft.Add(11 * time.Second)))
+		var st model.Status
+		henry.On(n3.srv).Get("/users/" + henry.UserID + "/status").Expect(http.StatusOK).JSON(&st)
+		if st.Status != model.StatusOnline {
+			t.Fatalf("status %q while a socket on node2 is open, want online", st.Status)
+		}
 	})
 
 	t.Run("parley cluster status", func(t *testing.T) {

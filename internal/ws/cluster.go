@@ -276,3 +276,12 @@ func (h *Hub) Connections() int {
 	}
 	return n
 }
+
+// holds reports whether a socket of the user is attached here, for the
+// other nodes of a cluster.
+func (h *Hub) holds(userID string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	u := h.users[userID]
+	return u != nil && u.hasSocket()
+}

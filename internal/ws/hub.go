@@ -81,6 +81,8 @@ type Hub struct {
 	// connection can then be resumed on any node (see cluster.go).
 	replay bus.Replay
 	node   string
+	// presence asks the other nodes of a cluster about a user's sockets (nil alone).
+	presence bus.Presence
 	// lastSeq is the stream sequence of the last event the dispatcher took up.
 	lastSeq atomic.Uint64
 
@@ -127,6 +129,13 @@ func NewHub(a *app.App, log *slog.Logger, opts Options) *Hub {
 	if r, ok := a.Bus().(bus.Replay); ok {
 		h.replay = r
 		h.node = a.Config().Node()
+	}
+	if p, ok := a.Bus().(bus.Presence); ok {
+		if err := p.ServePresence(h.holds); err != nil {
+			log.Warn("websocket presence across the cluster unavailable", "err", err)
+		} else {
+			h.presence = p
+		}
 	}
 	h.unsub = a.Bus().Subscribe(h.events.push)
 	h.wg.Add(2)

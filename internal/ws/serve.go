@@ -228,6 +228,9 @@ func (h *Hub) goOffline(userID string) {
 	if h.ctx.Err() != nil {
 		return
 	}
+	if h.presence != nil && h.presence.ConnectedElsewhere(h.ctx, userID) {
+		return // the node holding the user's socket shows them offline when it closes
+	}
 	if err := h.app.SetAutoStatus(h.ctx, userID, model.StatusOffline); err != nil {
 		h.log.Warn("set status offline", "user_id", userID, "err", err)
 	}
