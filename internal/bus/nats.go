@@ -173,12 +173,6 @@ func (b *NATS) Close() error {
 	return nil
 }
 
-// Abandon drops the connection at once, as a crash would: for tests.
-func (b *NATS) Abandon() {
-	b.joined.Store(false)
-	b.nc.Close()
-}
-
 // presenceWait is how long a node waits for another to say it holds a
 // socket of a user; no answer means none does.
 const presenceWait = 300 * time.Millisecond

@@ -158,11 +158,10 @@ type NodeInfo struct {
 	IPAddress     string `json:"ipaddress"`
 	Hostname      string `json:"hostname"`
 	// Parley's additions, for operators.
-	Leader     bool   `json:"leader"`
-	WebSockets int    `json:"websocket_connections"`
-	LastSeenAt int64  `json:"last_seen_at"`
-	StartedAt  int64  `json:"started_at"`
-	EventsSeen uint64 `json:"events_seen"`
+	Leader     bool  `json:"leader"`
+	WebSockets int   `json:"websocket_connections"`
+	LastSeenAt int64 `json:"last_seen_at"`
+	StartedAt  int64 `json:"started_at"`
 }
 
 // Heartbeat lists this node in the cluster for a while (nodeTTL).

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	natsgo "github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/parley-chat/parley/internal/apitest"
 	"github.com/parley-chat/parley/internal/model"
@@ -95,8 +97,9 @@ func newTestCluster(t *testing.T) *testCluster {
 	nats := natsURL(t)
 	db := testdb.Postgres(t)
 	c := &testCluster{t: t, bin: buildParley(t), files: t.TempDir(), nodes: map[string]*testNode{}}
+	cluster := "test" + strings.ToLower(model.NewID()[:10])
 	c.env = append(os.Environ(), "PARLEY_DATABASE="+db.DSN, "PARLEY_CLUSTER_NATS_URL="+nats,
-		"PARLEY_CLUSTER_NAME=test"+strings.ToLower(model.NewID()[:10]), "MM_FILESETTINGS_DIRECTORY="+c.files,
+		"PARLEY_CLUSTER_NAME="+cluster, "MM_FILESETTINGS_DIRECTORY="+c.files,
 		"PARLEY_METRICS_LISTEN=", "PARLEY_RATE_LIMIT_ENABLED=false", "PARLEY_LOG_LEVEL=info")
 	t.Cleanup(func() {
 		for _, n := range c.nodes {
@@ -107,6 +110,16 @@ func newTestCluster(t *testing.T) *testCluster {
 			if t.Failed() {
 				t.Logf("log of %s:\n%s", n.name, n.log.String())
 			}
+		}
+		// The streams and buckets of this cluster, left on the shared NATS.
+		if nc, err := natsgo.Connect(nats); err == nil {
+			if js, err := jetstream.New(nc); err == nil {
+				for _, k := range []string{"EVENTS", "REPLAY"} {
+					_ = js.DeleteStream(context.Background(), "PARLEY_"+cluster+"_"+k)
+				}
+				_ = js.DeleteKeyValue(context.Background(), "PARLEY_"+cluster+"_NODES")
+			}
+			nc.Close()
 		}
 	})
 	return c
