@@ -11,6 +11,7 @@ import (
 
 func (h *Handler) systemRoutes() {
 	h.get("/system/ping", h.ping, authOptional)
+	h.get("/cluster/status", h.clusterStatus)
 	h.get("/config/client", h.clientConfig, authOptional)
 	h.get("/license/client", h.clientLicense, authOptional)
 	// No user limit: Mattermost's load metric is 0 then.
@@ -41,7 +42,22 @@ func (h *Handler) systemRoutes() {
 	h.get("/roles/{role_id}", h.roleByID)
 }
 
+// clusterStatus lists the cluster's nodes (Mattermost's ClusterInfo).
+func (h *Handler) clusterStatus(c *Context) error {
+	nodes, err := c.app.ClusterStatus(c.ctx, c.Session)
+	if err != nil {
+		return err
+	}
+	return c.ok(nodes)
+}
+
 func (h *Handler) ping(c *Context) error {
+	if !c.app.ClusterJoined() {
+		// A load balancer must not send clients to a node that is not (or no
+		// longer) part of the cluster: its events would reach no one.
+		return c.writeJSON(http.StatusServiceUnavailable, map[string]string{"status": "UNHEALTHY",
+			"cluster_status": "UNHEALTHY"})
+	}
 	resp := map[string]string{"status": "OK", "AndroidLatestVersion": "", "AndroidMinVersion": "",
 		"DesktopLatestVersion": "", "DesktopMinVersion": "", "IosLatestVersion": "", "IosMinVersion": "",
 		"ActiveSearchBackend": "database"}

@@ -251,3 +251,15 @@ func (c *Client) CreatePost(channelID, message, rootID string) *model.Post {
 		Expect(http.StatusCreated).JSON(&p)
 	return &p
 }
+
+// Remote is a server running elsewhere (another process) at url, such as a
+// node of a cluster a test started.
+func Remote(t *testing.T, url string) *Server { return &Server{t: t, URL: url} }
+
+// On is c calling another server (another node of the same cluster) with
+// the same session.
+func (c *Client) On(s *Server) *Client {
+	d := *c
+	d.s, d.Header = s, c.Header.Clone()
+	return &d
+}

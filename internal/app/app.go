@@ -48,6 +48,8 @@ type App struct {
 	conf configStore
 	// mailWake starts MailLoop at once when this node queues mail.
 	mailWake chan struct{}
+	// cluster is the cluster this node is part of; nil alone.
+	cluster Cluster
 }
 
 // New builds the app layer.

@@ -152,6 +152,7 @@ func (a *App) UpdateConfig(ctx context.Context, s *model.Session, body config.Do
 	a.applyConfig(next)
 	a.audit(ctx, s, model.AuditConfigChange, "config", "", true, strings.Join(changed, ","))
 	a.log.InfoContext(ctx, "configuration saved", "file", a.conf.source.File(), "changed", changed)
+	a.publishConfig(ctx, next.Mattermost(kept))
 	out := next.Mattermost(kept)
 	config.Mask(out)
 	return out, nil

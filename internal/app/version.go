@@ -32,6 +32,9 @@ func (a *App) VersionID() string {
 	}
 	public := *cfg
 	public.Database = ""
+	// Every node of a cluster gives the same id, so that a client moving to
+	// another node does not take it for a configuration change.
+	public.NodeName = ""
 	js, _ := json.Marshal(public)
 	sum := sha256.Sum256(append(js, a.BuildNumber...))
 	// A dot in the build (git describe's v1.4.0) would shift the fields apps split on.

@@ -157,6 +157,8 @@ func TestEveryCommandReports(t *testing.T) {
 		{"team", "delete", "spare2", "--confirm"},
 		{"sampledata", "--users", "2", "--teams", "1", "--channels-per-team", "1", "--posts-per-channel", "1",
 			"--direct-channels", "0", "--group-channels", "0", "--team-memberships", "1", "--channel-memberships", "1"},
+		{"cluster", "status"},
+		{"cluster", "status", "--json"},
 		{"backup", "--out", backupFile},
 		{"restore", backupFile, "--confirm"},
 	}

@@ -105,6 +105,13 @@ type Config struct {
 
 	ExportRetentionDays int `json:"export_retention_days" env:"PARLEY_EXPORT_RETENTION_DAYS" mm:"MM_EXPORTSETTINGS_RETENTIONDAYS" help:"days a finished bulk export stays in <data_dir>/export before it is removed; 0 keeps exports until deleted"`
 	ImportRetentionDays int `json:"import_retention_days" env:"PARLEY_IMPORT_RETENTION_DAYS" mm:"MM_IMPORTSETTINGS_RETENTIONDAYS" help:"days an uploaded import file stays in <data_dir>/import before it is removed; 0 keeps imports until deleted"`
+
+	// High availability (docs/cluster.md): several nodes on one PostgreSQL
+	// database, one NATS server with JetStream and shared file storage.
+	ClusterNATSURL string `json:"cluster_nats_url" empty:"ok" env:"PARLEY_CLUSTER_NATS_URL" restart:"true" help:"NATS server (with JetStream) the nodes of a cluster share, e.g. nats://nats:4222; set, it turns cluster mode on (needs PostgreSQL)"`
+	ClusterEnable  bool   `json:"cluster_enable" env:"PARLEY_CLUSTER_ENABLE" mm:"MM_CLUSTERSETTINGS_ENABLE" restart:"true" help:"Mattermost's cluster switch: accepted, and refused without cluster_nats_url; cluster_nats_url alone turns cluster mode on"`
+	ClusterName    string `json:"cluster_name" empty:"ok" env:"PARLEY_CLUSTER_NAME" mm:"MM_CLUSTERSETTINGS_CLUSTERNAME" restart:"true" help:"nodes with the same name form one cluster; it is part of every NATS stream and bucket name, so clusters on one NATS never see each other; empty means parley"`
+	NodeName       string `json:"node_name" empty:"ok" env:"PARLEY_NODE_NAME" mm:"MM_CLUSTERSETTINGS_OVERRIDEHOSTNAME" restart:"true" help:"this node's name in the cluster (unique per node); empty uses the host name"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -353,6 +360,7 @@ func (c *Config) Validate() error {
 	if c.LoginLockoutMinutes < 0 {
 		errs = append(errs, errors.New("login_lockout_minutes: must not be negative"))
 	}
+	errs = append(errs, c.validateCluster()...)
 	if c.EnforceMFA && !c.EnableMFA {
 		errs = append(errs, errors.New("enforce_mfa: needs enable_mfa"))
 	}
@@ -516,3 +524,60 @@ func (c *Config) ImageDecoderConcurrency() int {
 // MailEnabled reports whether an SMTP server is set, so that mail can be sent
 // at all.
 func (c *Config) MailEnabled() bool { return c.SMTPServer != "" }
+
+// clusterName is what may stand in a NATS stream or bucket name.
+var clusterName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// nodeName is what may stand in a NATS key-value key.
+var nodeName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
+
+// Clustered reports whether this node runs in a cluster.
+func (c *Config) Clustered() bool { return c.ClusterNATSURL != "" }
+
+// Postgres reports whether the database is PostgreSQL.
+func (c *Config) Postgres() bool {
+	return strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://")
+}
+
+func (c *Config) validateCluster() []error {
+	var errs []error
+	if c.ClusterEnable && c.ClusterNATSURL == "" {
+		errs = append(errs, errors.New("cluster_enable: cluster mode needs cluster_nats_url (PARLEY_CLUSTER_NATS_URL)"))
+	}
+	if c.ClusterName != "" && !clusterName.MatchString(c.ClusterName) {
+		errs = append(errs, fmt.Errorf("cluster_name: %q must be 1 to 64 letters, digits, - or _", c.ClusterName))
+	}
+	if c.NodeName != "" && !nodeName.MatchString(c.NodeName) {
+		errs = append(errs, fmt.Errorf("node_name: %q must be 1 to 128 letters, digits, ., - or _", c.NodeName))
+	}
+	if !c.Clustered() {
+		return errs
+	}
+	if u, err := url.Parse(c.ClusterNATSURL); err != nil || (u.Scheme != "nats" && u.Scheme != "tls") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("cluster_nats_url: %q is not a nats:// or tls:// URL", c.ClusterNATSURL))
+	}
+	if !c.Postgres() {
+		errs = append(errs, errors.New("cluster_nats_url: cluster mode needs PostgreSQL (database = postgres://...); "+
+			"SQLite is a file of one node and cannot be shared"))
+	}
+	return errs
+}
+
+// Cluster is the cluster's name.
+func (c *Config) Cluster() string {
+	if c.ClusterName == "" {
+		return "parley"
+	}
+	return c.ClusterName
+}
+
+// Node is this node's name in the cluster.
+func (c *Config) Node() string {
+	if c.NodeName != "" {
+		return c.NodeName
+	}
+	if h, err := os.Hostname(); err == nil && nodeName.MatchString(h) {
+		return h
+	}
+	return "node"
+}

@@ -88,6 +88,27 @@ func (m *Metrics) RegisterDB(db *sql.DB) {
 		func() float64 { return db.Stats().WaitDuration.Seconds() }))
 }
 
+// ClusterNode is what a node of a cluster reports of itself.
+type ClusterNode interface {
+	Joined() bool // connected to the cluster's bus
+	Leader() bool // holds the leader lease: runs the background jobs
+}
+
+// RegisterCluster exports a cluster node's state.
+func (m *Metrics) RegisterCluster(n ClusterNode) {
+	b := func(v bool) float64 {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parley_cluster_joined",
+		Help: "1 while this node is connected to the cluster's NATS."}, func() float64 { return b(n.Joined()) }))
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parley_cluster_leader",
+		Help: "1 while this node holds the cluster's leader lease and runs the background jobs."},
+		func() float64 { return b(n.Leader()) }))
+}
+
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})

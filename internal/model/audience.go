@@ -121,6 +121,8 @@ func AudienceOf(event string) (a Audience, ok bool) {
 		return Audience{Scopes: ScopeAll}, true
 	case EventSessionRevoked:
 		return Audience{Scopes: ScopeUser | ScopeAll, Internal: true}, true
+	case EventConnectionResumed, EventConfigChanged:
+		return Audience{Scopes: ScopeAll, Internal: true}, true
 	case EventEphemeralMessage:
 		// A command's answer for the one user who ran it.
 		return Audience{Scopes: ScopeUser}, true

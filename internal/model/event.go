@@ -45,6 +45,12 @@ const (
 	// ("" for everyone), and optionally session_id, except_session_id or
 	// access_token_id to narrow it.
 	EventSessionRevoked = "session_revoked"
+	// EventConnectionResumed is internal: a node took over a WebSocket
+	// connection (data: connection_id, node); the node that held it forgets it.
+	EventConnectionResumed = "connection_resumed"
+	// EventConfigChanged is internal: a node saved the configuration (data:
+	// node, config — Mattermost's shape); the other nodes apply it too.
+	EventConfigChanged = "config_changed"
 )
 
 // Broadcast says who receives an event. Exactly one of UserID, ChannelID, TeamID
@@ -63,6 +69,9 @@ type Event struct {
 	Event     string         `json:"event"`
 	Data      map[string]any `json:"data"`
 	Broadcast Broadcast      `json:"broadcast"`
+	// StreamSeq is the event's place in the cluster's event stream (0 on one
+	// node): what a resume on another node counts from.
+	StreamSeq uint64 `json:"-"`
 }
 
 // NewEvent builds an event for the given audience.

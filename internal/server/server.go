@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/acme/autocert"
@@ -47,6 +48,8 @@ type Server struct {
 	relay *relay.Listener
 	// stopJobs ends the background jobs (retention).
 	stopJobs context.CancelFunc
+	// node is this server's part in a cluster; nil alone.
+	node *node
 }
 
 // New opens storage (migrating it) and builds the node; Start begins serving.
@@ -62,7 +65,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		st.Close()
 		return nil, err
 	}
-	b := bus.NewLocal()
+	var b bus.Bus = bus.NewLocal()
+	var nb *bus.NATS
+	if cfg.Clustered() {
+		if nb, err = dialCluster(ctx, cfg, log); err != nil {
+			st.Close()
+			return nil, err
+		}
+		b = nb
+	}
 	a := app.New(st, b, cfg, log)
 	apiHandler := api.New(a, log)
 	apiHandler.SetMetrics(m)
@@ -70,6 +81,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	wsOpts.AwayTimeout = a.AwayTimeout()
 	wsOpts.Metrics = m
 	hub := ws.NewHub(a, log, wsOpts)
+	if nb != nil {
+		a.SetCluster(nb)
+	}
 	apiHandler.SetWebSocket(hub)
 	a.SetIntegrationMetrics(m)
 	mux := http.NewServeMux()
@@ -84,6 +98,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		http: &http.Server{Handler: securityHeaders(versionHeader(mux, a), tlsOn), ReadHeaderTimeout: 10 * time.Second,
 			IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}
+	if nb != nil {
+		s.node = &node{bus: nb, app: a, hub: hub, db: st.DB(), log: log, started: time.Now().UnixMilli(),
+			schema: func(ctx context.Context) (int64, error) { v, _, err := st.SchemaVersion(ctx); return v, err }}
+		m.RegisterCluster(s.node)
+	}
 	if cfg.MetricsListen != "" {
 		mm := http.NewServeMux()
 		mm.Handle("/metrics", m.Handler())
@@ -160,9 +179,11 @@ func (s *Server) Start(addr string) error {
 	}
 	jobs, stop := context.WithCancel(context.Background())
 	s.stopJobs = stop
-	go s.App.RetentionLoop(jobs, time.Hour)
-	go s.App.JobsLoop(jobs)
-	go s.App.MailLoop(jobs)
+	if s.node != nil {
+		s.node.run(jobs, s.runJobs)
+	} else {
+		go s.runJobs(jobs)
+	}
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "err", err)
@@ -171,6 +192,17 @@ func (s *Server) Start(addr string) error {
 	s.startMetrics()
 	s.log.Info("parley listening", "addr", ln.Addr().String(), "scheme", scheme, "database", s.store.DriverName())
 	return nil
+}
+
+// runJobs runs the background jobs (retention, queued jobs, mail) until ctx
+// ends: on every single node, and on the leader of a cluster.
+func (s *Server) runJobs(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); s.App.RetentionLoop(ctx, time.Hour) }()
+	go func() { defer wg.Done(); s.App.JobsLoop(ctx) }()
+	go func() { defer wg.Done(); s.App.MailLoop(ctx) }()
+	wg.Wait()
 }
 
 // startMetrics serves /metrics on its own listener. Chat matters more than its
@@ -212,6 +244,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	if s.stopJobs != nil {
 		s.stopJobs()
+	}
+	if s.node != nil {
+		s.node.stop()
 	}
 	s.App.Close()
 	if s.relay != nil {

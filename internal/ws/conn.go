@@ -11,20 +11,27 @@ import (
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
 
+	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/model"
 )
 
 // encoded is an event serialised once for all receivers: the JSON object
 // without its closing brace, ending in `"seq":`. Each connection appends its
 // own number and the brace when it writes the frame.
-type encoded struct{ prefix []byte }
+// In a cluster it also knows its place in the event stream, for the replay
+// records.
+type encoded struct {
+	prefix   []byte
+	sseq     uint64
+	redacted bool // the copy without the admins' data
+}
 
 func encodeEvent(ev *model.Event) (*encoded, error) {
 	b, err := json.Marshal(ev)
 	if err != nil {
 		return nil, fmt.Errorf("marshal %s: %w", ev.Event, err)
 	}
-	return &encoded{prefix: append(b[:len(b)-1], `,"seq":`...)}, nil
+	return &encoded{prefix: append(b[:len(b)-1], `,"seq":`...), sseq: ev.StreamSeq}, nil
 }
 
 // frame appends the event with its seq to buf.
@@ -55,6 +62,11 @@ type conn struct {
 	ringHead int
 	queue    []sent // waiting for the writer
 	detached time.Time
+	// after: events up to this stream sequence were counted when the
+	// connection was resumed from another node's records; later copies from
+	// this node's dispatcher are not sent again.
+	after uint64
+	noted time.Time // last replay record (cluster)
 
 	typingMu sync.Mutex
 	typing   *rate.Limiter // user_typing broadcasts; nil until the first
@@ -97,6 +109,9 @@ func (c *conn) enqueue(ev *encoded, droppable bool, now int64) {
 		}
 		return
 	}
+	if ev.sseq != 0 && ev.sseq <= c.after {
+		return
+	}
 	if droppable && (c.sock == nil || len(c.queue) > c.hub.opts.SendQueue/2) {
 		if c.sock != nil && c.hub.opts.Metrics != nil {
 			c.hub.opts.Metrics.EventDropped("backed_up")
@@ -120,10 +135,16 @@ func (c *conn) enqueue(ev *encoded, droppable bool, now int64) {
 	c.sock.signal(c)
 }
 
-// record gives ev the next seq and keeps it in the replay ring.
+// record gives ev the next seq and keeps it in the replay ring, and in a
+// cluster notes the delivery for the other nodes.
 func (c *conn) record(ev *encoded) {
 	e := sent{ev, c.nextSeq}
 	c.nextSeq++
+	if r := c.hub.replay; r != nil && ev.sseq != 0 {
+		c.noted = time.Now()
+		r.Record(bus.ReplayRecord{Conn: c.id, User: c.userID, Node: c.hub.node, Seq: e.seq, StreamSeq: ev.sseq,
+			Redacted: ev.redacted})
+	}
 	if len(c.ring) < c.hub.opts.ReplayBuffer {
 		c.ring = append(c.ring, e)
 		return

@@ -7,11 +7,13 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
 )
@@ -75,6 +77,14 @@ type Hub struct {
 	opts Options
 	// hostname names this node in hello.
 	hostname string
+	// replay is the cluster-wide record of deliveries (nil on one node): a
+	// connection can then be resumed on any node (see cluster.go).
+	replay bus.Replay
+	node   string
+	// presence asks the other nodes of a cluster about a user's sockets (nil alone).
+	presence bus.Presence
+	// lastSeq is the stream sequence of the last event the dispatcher took up.
+	lastSeq atomic.Uint64
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -115,6 +125,17 @@ const maxPooledPending = 256
 func NewHub(a *app.App, log *slog.Logger, opts Options) *Hub {
 	h := newHub(log, opts)
 	h.app, h.st = a, a.Store()
+	if r, ok := a.Bus().(bus.Replay); ok {
+		h.replay = r
+		h.node = a.Config().Node()
+	}
+	if p, ok := a.Bus().(bus.Presence); ok {
+		if err := p.ServePresence(h.holds); err != nil {
+			log.Warn("websocket presence across the cluster unavailable", "err", err)
+		} else {
+			h.presence = p
+		}
+	}
 	h.unsub = a.Bus().Subscribe(h.events.push)
 	h.wg.Add(2)
 	go h.dispatch()
@@ -207,16 +228,25 @@ func (h *Hub) enter() bool {
 func (h *Hub) dispatch() {
 	defer h.wg.Done()
 	for {
-		ev, ok := h.events.pop()
+		it, ok := h.events.pop()
 		if !ok {
 			return
 		}
-		h.deliver(ev)
+		if it.run != nil {
+			it.run()
+			continue
+		}
+		h.deliver(it.ev)
 	}
 }
 
 // deliver sends one event to every connection whose user may see it now.
 func (h *Hub) deliver(ev *model.Event) {
+	if ev.StreamSeq != 0 {
+		// Before any connection is looked at: one made from now on counts
+		// this event as seen (see freshLocked).
+		h.lastSeq.Store(ev.StreamSeq)
+	}
 	aud, ok := model.AudienceOf(ev.Event)
 	if !ok {
 		h.log.Error("websocket event without a declared audience; not delivered", "event", ev.Event)
@@ -316,6 +346,7 @@ func (h *Hub) redaction(ev *model.Event, aud model.Audience) (*encoded, *memberS
 	if err != nil {
 		return nil, nil, err
 	}
+	enc.redacted = true
 	admins, err := h.cache.systemAdmins(h.ctx, h.st)
 	if err != nil {
 		h.log.Warn("websocket: system admins lookup failed; sending everyone the redacted event", "event", ev.Event,
@@ -369,35 +400,49 @@ func (h *Hub) allowFunc(ev *model.Event, aud model.Audience, scope model.Scope) 
 // a commit, the transaction's caller), which a slow dispatcher must not stall.
 type eventQueue struct {
 	mu     sync.Mutex
-	items  []*model.Event
+	items  []queued
 	wake   chan struct{}
 	closed bool
 }
 
+// queued is an event to deliver, or work that must run between two events
+// (a resume that counts what a connection missed up to the last one).
+type queued struct {
+	ev  *model.Event
+	run func()
+}
+
 func (q *eventQueue) init() { q.wake = make(chan struct{}, 1) }
 
-func (q *eventQueue) push(ev *model.Event) {
+func (q *eventQueue) push(ev *model.Event) { q.add(queued{ev: ev}) }
+
+// do runs fn on the dispatch goroutine; false once the queue is closed.
+func (q *eventQueue) do(fn func()) bool { return q.add(queued{run: fn}) }
+
+func (q *eventQueue) add(it queued) bool {
 	q.mu.Lock()
-	if !q.closed {
-		q.items = append(q.items, ev)
+	ok := !q.closed
+	if ok {
+		q.items = append(q.items, it)
 	}
 	q.mu.Unlock()
 	select {
 	case q.wake <- struct{}{}:
 	default:
 	}
+	return ok
 }
 
-func (q *eventQueue) pop() (*model.Event, bool) {
+func (q *eventQueue) pop() (queued, bool) {
 	for {
 		q.mu.Lock()
 		if q.closed {
 			q.mu.Unlock()
-			return nil, false
+			return queued{}, false
 		}
 		if len(q.items) > 0 {
 			ev := q.items[0]
-			q.items[0] = nil
+			q.items[0] = queued{}
 			q.items = q.items[1:]
 			q.mu.Unlock()
 			return ev, true

@@ -8,8 +8,11 @@ import (
 // internal carries out an internal event. It runs on the dispatch goroutine, so
 // every event published after a revocation finds the revoked sockets gone.
 func (h *Hub) internal(ev *model.Event) {
-	if ev.Event == model.EventSessionRevoked {
+	switch ev.Event {
+	case model.EventSessionRevoked:
 		h.revoke(app.RevocationOf(ev))
+	case model.EventConnectionResumed:
+		h.taken(ev)
 	}
 }
 

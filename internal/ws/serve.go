@@ -12,6 +12,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/model"
 )
 
@@ -80,8 +81,17 @@ var errBadSequence = errors.New("invalid sequence_number")
 // hello. The client's status becomes online.
 func (h *Hub) attach(s *socket, sess *model.Session, resumeID, resumeSeq string) (*conn, error) {
 	h.mu.Lock()
-	c, err := h.resumeLocked(s, sess, resumeID, resumeSeq)
-	if err != nil {
+	var c *conn
+	var err error
+	if h.replay != nil && resumeID != "" && h.conns[resumeID] == nil {
+		// Perhaps a connection another node served, which died or which the
+		// client left: that takes the cluster's records, read unlocked.
+		h.mu.Unlock()
+		if c, err = h.resumeRemote(s, sess, resumeID, resumeSeq); err != nil {
+			return nil, err
+		}
+		h.mu.Lock()
+	} else if c, err = h.resumeLocked(s, sess, resumeID, resumeSeq); err != nil {
 		h.mu.Unlock()
 		return nil, err
 	}
@@ -141,6 +151,13 @@ func (h *Hub) freshLocked(s *socket, sess *model.Session) (*conn, error) {
 	}
 	c.record(hello)
 	c.queue = append(c.queue, c.ring[0])
+	if h.replay != nil {
+		c.noted = time.Now()
+		// Known to the cluster from hello on, so that it can be resumed on
+		// another node even before its first event.
+		h.replay.Record(bus.ReplayRecord{Conn: c.id, User: c.userID, Node: h.node, StreamSeq: h.lastSeq.Load(),
+			Checkpoint: true})
+	}
 	h.conns[c.id] = c
 	u := h.users[sess.UserID]
 	if u == nil {
@@ -211,6 +228,9 @@ func (h *Hub) goOffline(userID string) {
 	if h.ctx.Err() != nil {
 		return
 	}
+	if h.presence != nil && h.presence.ConnectedElsewhere(h.ctx, userID) {
+		return // the node holding the user's socket shows them offline when it closes
+	}
 	if err := h.app.SetAutoStatus(h.ctx, userID, model.StatusOffline); err != nil {
 		h.log.Warn("set status offline", "user_id", userID, "err", err)
 	}
@@ -243,6 +263,7 @@ func (h *Hub) sweep() {
 		case <-h.ctx.Done():
 			return
 		case now := <-t.C:
+			h.checkpoint()
 			var away []string
 			h.mu.Lock()
 			for _, c := range h.conns {
