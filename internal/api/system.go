@@ -45,10 +45,10 @@ func (h *Handler) ping(c *Context) error {
 	resp := map[string]string{"status": "OK", "AndroidLatestVersion": "", "AndroidMinVersion": "",
 		"DesktopLatestVersion": "", "DesktopMinVersion": "", "IosLatestVersion": "", "IosMinVersion": "",
 		"ActiveSearchBackend": "database"}
-	if c.query("device_id") != "" {
-		// What Mattermost answers when push notifications are not configured:
-		// Parley sends none, and the app must not believe it does.
-		resp["CanReceiveNotifications"] = "false"
+	if d := c.query("device_id"); d != "" {
+		// A test push through the proxy, as Mattermost sends: "false" when
+		// push is off, so the app does not believe notifications arrive.
+		resp["CanReceiveNotifications"] = c.app.TestPush(c.ctx, d)
 	}
 	if c.query("get_server_status") != "" {
 		dbStatus := "OK"
@@ -133,7 +133,7 @@ func (h *Handler) clientConfig(c *Context) error {
 			"EnableDeveloper": "false", "PostEditTimeLimit": strconv.Itoa(cfg.PostEditTimeLimitSec),
 			"EnableTutorial": "false", "EnableSVGs": "false", "EnableLatex": "false",
 			"ExtendSessionLengthWithActivity": "false", "ExperimentalTimezone": "true",
-			"SendEmailNotifications": b(cfg.SendEmailNotifications), "SendPushNotifications": "false",
+			"SendEmailNotifications": b(cfg.SendEmailNotifications), "SendPushNotifications": b(cfg.PushEnabled()),
 			"RequireEmailVerification": b(cfg.RequireEmailVerification),
 			"ShowEmailAddress":         b(cfg.ShowEmailAddress), "ShowFullName": b(cfg.ShowFullName),
 			"EnableFileAttachments": b(cfg.EnableFileAttachments), "EnablePublicLink": "false", "EnableEmojiPicker": "true",

@@ -72,6 +72,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	hub := ws.NewHub(a, log, wsOpts)
 	apiHandler.SetWebSocket(hub)
 	a.SetIntegrationMetrics(m)
+	a.SetNotificationMetrics(m)
 	mux := http.NewServeMux()
 	prefix := cfg.SitePath()
 	mux.Handle(prefix+api.Prefix+"/", http.StripPrefix(prefix, apiHandler))
@@ -163,6 +164,7 @@ func (s *Server) Start(addr string) error {
 	go s.App.RetentionLoop(jobs, time.Hour)
 	go s.App.JobsLoop(jobs)
 	go s.App.MailLoop(jobs)
+	go s.App.PushLoop(jobs)
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "err", err)
