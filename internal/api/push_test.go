@@ -71,6 +71,15 @@ func TestPushNotifications(t *testing.T) {
 			t.Errorf("clear push: %+v", c)
 		}
 
+		// Marking the mention unread again updates the badge on the phone, silently.
+		web.Post("/users/me/posts/"+p.ID+"/set_unread", map[string]bool{}).Expect(http.StatusOK)
+		b := pp.WaitFor(t, "bob-phone", 4)[3]
+		if b.Type != "update_badge" || b.Badge != 2 || b.Sound != "none" || b.ContentAvailable != 1 || b.ChannelID != "" {
+			t.Errorf("badge push: %+v", b)
+		}
+		web.Post("/channels/members/"+bob.UserID+"/view", map[string]string{"channel_id": ch.ID}).Expect(http.StatusOK)
+		pp.WaitFor(t, "bob-phone", 5)
+
 		// A web request marks Bob online: no push while he is.
 		web.Header.Set("X-Requested-With", "XMLHttpRequest")
 		web.Get("/users/me").Expect(http.StatusOK)
@@ -92,8 +101,8 @@ func TestPushNotifications(t *testing.T) {
 		ann.Post("/channels/direct", []string{ann.UserID, carol.UserID}).Expect(http.StatusCreated).JSON(&cdm)
 		ann.CreatePost(cdm.ID, "@carol ping", "")
 		pp.WaitFor(t, "carol-phone", 1)
-		if n := len(pp.WaitFor(t, "bob-phone", 3)); n != 3 {
-			t.Errorf("%d pushes to bob, want 3", n)
+		if n := len(pp.WaitFor(t, "bob-phone", 5)); n != 5 {
+			t.Errorf("%d pushes to bob, want 5", n)
 		}
 		if n := len(pp.WaitFor(t, "carol-phone", 1)); n != 1 {
 			t.Errorf("%d pushes to carol, want 1", n)

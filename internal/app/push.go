@@ -312,13 +312,31 @@ func (a *App) enqueuePushes(ctx context.Context, tx store.Store, pushes []*model
 // clear, with the new badge), as Mattermost does when a channel with
 // mentions is viewed elsewhere; the session that read them gets none.
 func (a *App) clearPushes(ctx context.Context, userID, exceptSession string, channelIDs []string) {
-	if len(channelIDs) == 0 || !a.Config().PushEnabled() {
+	msgs := make([]*model.PushNotification, 0, len(channelIDs))
+	for _, id := range channelIDs {
+		msgs = append(msgs, &model.PushNotification{Type: model.PushTypeClear, Version: model.PushMessageV2,
+			ChannelID: id, ContentAvailable: 1})
+	}
+	a.devicePushes(ctx, userID, exceptSession, msgs)
+}
+
+// updateBadge sends the user's devices their new badge silently (type
+// update_badge), as Mattermost does when a channel is marked unread.
+func (a *App) updateBadge(ctx context.Context, userID string) {
+	a.devicePushes(ctx, userID, "", []*model.PushNotification{{Type: model.PushTypeUpdateBadge,
+		Version: model.PushMessageV2, Sound: "none", ContentAvailable: 1}})
+}
+
+// devicePushes queues msgs to each device session of the user but one.
+// They follow a change already committed, so a failure is logged only.
+func (a *App) devicePushes(ctx context.Context, userID, exceptSession string, msgs []*model.PushNotification) {
+	if len(msgs) == 0 || !a.Config().PushEnabled() {
 		return
 	}
 	now := model.Now()
 	sessions, err := a.store.DeviceSessions(ctx, []string{userID}, now)
 	if err != nil {
-		a.log.WarnContext(ctx, "push clear: list devices", "err", err)
+		a.log.WarnContext(ctx, "push: list devices", "err", err)
 		return
 	}
 	var pushes []*model.QueuedPush
@@ -326,18 +344,17 @@ func (a *App) clearPushes(ctx context.Context, userID, exceptSession string, cha
 		if s.ID == exceptSession {
 			continue
 		}
-		for _, id := range channelIDs {
-			q, err := newQueuedPush(s, &model.PushNotification{Type: model.PushTypeClear, Version: model.PushMessageV2,
-				ChannelID: id, ContentAvailable: 1}, now)
+		for _, msg := range msgs {
+			q, err := newQueuedPush(s, msg, now)
 			if err != nil {
-				a.log.WarnContext(ctx, "push clear", "err", err)
+				a.log.WarnContext(ctx, "push", "type", msg.Type, "err", err)
 				return
 			}
 			pushes = append(pushes, q)
 		}
 	}
 	if err := a.enqueuePushes(ctx, a.store, pushes); err != nil {
-		a.log.WarnContext(ctx, "push clear", "err", err)
+		a.log.WarnContext(ctx, "push", "err", err)
 	}
 }
 
