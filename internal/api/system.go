@@ -103,7 +103,7 @@ func (h *Handler) clientConfig(c *Context) error {
 		"EnableUserCreation": b(cfg.EnableUserCreation), "EnableOpenServer": b(cfg.EnableOpenServer),
 		"AndroidLatestVersion": "", "AndroidMinVersion": "", "DesktopLatestVersion": "", "DesktopMinVersion": "",
 		"IosLatestVersion": "", "IosMinVersion": "", "EnableDiagnostics": "false", "DiagnosticsEnabled": "false",
-		"DiagnosticId": "", "TelemetryId": "", "EnableSignUpWithEmail": b(cfg.EnableUserCreation),
+		"DiagnosticId": "", "TelemetryId": "", "EnableSignUpWithEmail": b(cfg.EnableSignUpWithEmail),
 		"EnableSignInWithEmail": "true", "EnableSignInWithUsername": "true", "EmailLoginButtonColor": "#0000",
 		"EmailLoginButtonBorderColor": "#2389D7", "EmailLoginButtonTextColor": "#2389D7",
 		"EnableSignUpWithGitLab": "false", "EnableSignUpWithGoogle": "false", "EnableSignUpWithOffice365": "false",

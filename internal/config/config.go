@@ -99,7 +99,7 @@ type Config struct {
 	ReplyToAddress                    string `json:"reply_to_address" env:"PARLEY_REPLY_TO_ADDRESS" mm:"MM_EMAILSETTINGS_REPLYTOADDRESS" help:"Reply-To address of notification mail; empty: none"`
 	SendEmailNotifications            bool   `json:"send_email_notifications" env:"PARLEY_SEND_EMAIL_NOTIFICATIONS" mm:"MM_EMAILSETTINGS_SENDEMAILNOTIFICATIONS" help:"mail members about mentions and direct messages while they are away"`
 	RequireEmailVerification          bool   `json:"require_email_verification" env:"PARLEY_REQUIRE_EMAIL_VERIFICATION" mm:"MM_EMAILSETTINGS_REQUIREEMAILVERIFICATION" help:"new accounts must confirm their address by mail before they can log in"`
-	EnableSignUpWithEmail             bool   `json:"enable_sign_up_with_email" env:"PARLEY_ENABLE_SIGN_UP_WITH_EMAIL" mm:"MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL" help:"accounts may be created with an email address and password"`
+	EnableSignUpWithEmail             bool   `json:"enable_sign_up_with_email" env:"PARLEY_ENABLE_SIGN_UP_WITH_EMAIL" mm:"MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL" help:"users may sign up with an email address and password (enable_user_creation must be on too); admins always may create accounts"`
 	EnableEmailBatching               bool   `json:"enable_email_batching" env:"PARLEY_ENABLE_EMAIL_BATCHING" mm:"MM_EMAILSETTINGS_ENABLEEMAILBATCHING" help:"accepted for Mattermost compatibility; Parley sends notification mail at once, without batching"`
 	EmailBatchingInterval             int    `json:"email_batching_interval" env:"PARLEY_EMAIL_BATCHING_INTERVAL" mm:"MM_EMAILSETTINGS_EMAILBATCHINGINTERVAL" help:"accepted for Mattermost compatibility; no effect"`
 
