@@ -230,6 +230,9 @@ func (c *Context) authenticate(acc access) error {
 	if fromCookie && acc != authTrusted && c.r.Method != http.MethodGet && !c.csrfOK() {
 		return model.ErrSessionExpired()
 	}
+	if c.r.Header.Get("X-Requested-With") == "XMLHttpRequest" && !s.Local {
+		c.app.WebRequest(c.ctx, s.UserID)
+	}
 	return nil
 }
 

@@ -9,7 +9,7 @@ import (
 )
 
 // featureRoutes answer the calls the Mattermost mobile app makes for features
-// Parley does not have (push, bookmarks, scheduled posts, post
+// Parley does not have (bookmarks, scheduled posts, post
 // acknowledgements, data retention, terms of service, public links, custom
 // profile attributes, groups) as an unlicensed Mattermost server does: with
 // the refusal the app handles rather than the 404 of an unknown route, or an
@@ -79,24 +79,25 @@ func noTermsOfService(*Context) error {
 		"No terms of service found.")
 }
 
-// pushAck is POST /notifications/ack: Parley sends no push notifications,
-// so after the body is read it answers what Mattermost answers with
-// EmailSettings.SendPushNotifications off.
+// pushAck is POST /notifications/ack: the app's receipt of a push, forwarded
+// to the push proxy; for an id_loaded push it answers the notification's
+// content (see app.PushAck).
 func (h *Handler) pushAck(c *Context) error {
-	var ack struct {
-		ID         string `json:"id"`
-		Platform   string `json:"platform"`
-		ServerID   string `json:"server_id"`
-		Type       string `json:"type"`
-		PostID     string `json:"post_id"`
-		IsIDLoaded bool   `json:"is_id_loaded"`
-		ReceivedAt int64  `json:"received_at"`
-	}
+	var ack model.PushNotificationAck
 	limit := int64(c.app.Config().MaxRequestBodyKB) * 1024
 	if err := json.NewDecoder(io.LimitReader(c.r.Body, limit)).Decode(&ack); err != nil {
 		return model.NewAppError(http.StatusBadRequest, "api.push_notifications_ack.message.parse.app_error",
 			"Error parsing the push notification acknowledgement message.").Wrap(err)
 	}
-	return model.NewAppError(http.StatusNotImplemented, "api.push_notification.disabled.app_error",
-		"Push notifications are disabled on this server.")
+	msg, err := c.app.PushAck(c.ctx, c.Session, &ack)
+	if err != nil {
+		return err
+	}
+	if msg != nil {
+		return c.ok(msg)
+	}
+	if ack.IsIDLoaded {
+		return nil
+	}
+	return c.statusOK()
 }

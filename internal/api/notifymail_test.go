@@ -48,6 +48,13 @@ func TestNotificationMail(t *testing.T) {
 		carol := s.SignUp("carol")
 		ann.AddToTeam(team.ID, carol.UserID)
 		carol.Post("/channels/"+ch.ID+"/members", map[string]string{"user_id": carol.UserID}).Expect(http.StatusCreated)
+		// Dave muted the channel: no mail for him there.
+		dave := s.SignUp("dave")
+		ann.AddToTeam(team.ID, dave.UserID)
+		dave.Post("/channels/"+ch.ID+"/members", map[string]string{"user_id": dave.UserID}).Expect(http.StatusCreated)
+		dave.Put("/channels/"+ch.ID+"/members/"+dave.UserID+"/notify_props",
+			map[string]string{"mark_unread": "mention"}).Expect(http.StatusOK)
+		ann.CreatePost(ch.ID, "@dave muted", "")
 		ann.CreatePost(ch.ID, "@carol welcome", "")
 		mp.WaitFor(t, "carol@example.com", 1)
 		if n := len(mp.Messages(t)); n != 3 {

@@ -61,10 +61,10 @@ func (h *Handler) ping(c *Context) error {
 	resp := map[string]string{"status": "OK", "AndroidLatestVersion": "", "AndroidMinVersion": "",
 		"DesktopLatestVersion": "", "DesktopMinVersion": "", "IosLatestVersion": "", "IosMinVersion": "",
 		"ActiveSearchBackend": "database"}
-	if c.query("device_id") != "" {
-		// What Mattermost answers when push notifications are not configured:
-		// Parley sends none, and the app must not believe it does.
-		resp["CanReceiveNotifications"] = "false"
+	if d := c.query("device_id"); d != "" {
+		// A test push through the proxy, as Mattermost sends: "false" when
+		// push is off, so the app does not believe notifications arrive.
+		resp["CanReceiveNotifications"] = c.app.TestPush(c.ctx, d)
 	}
 	if c.query("get_server_status") != "" {
 		dbStatus := "OK"
@@ -119,7 +119,7 @@ func (h *Handler) clientConfig(c *Context) error {
 		"EnableUserCreation": b(cfg.EnableUserCreation), "EnableOpenServer": b(cfg.EnableOpenServer),
 		"AndroidLatestVersion": "", "AndroidMinVersion": "", "DesktopLatestVersion": "", "DesktopMinVersion": "",
 		"IosLatestVersion": "", "IosMinVersion": "", "EnableDiagnostics": "false", "DiagnosticsEnabled": "false",
-		"DiagnosticId": "", "TelemetryId": "", "EnableSignUpWithEmail": b(cfg.EnableUserCreation),
+		"DiagnosticId": "", "TelemetryId": "", "EnableSignUpWithEmail": b(cfg.EnableSignUpWithEmail),
 		"EnableSignInWithEmail": "true", "EnableSignInWithUsername": "true", "EmailLoginButtonColor": "#0000",
 		"EmailLoginButtonBorderColor": "#2389D7", "EmailLoginButtonTextColor": "#2389D7",
 		"EnableSignUpWithGitLab": "false", "EnableSignUpWithGoogle": "false", "EnableSignUpWithOffice365": "false",
@@ -149,7 +149,7 @@ func (h *Handler) clientConfig(c *Context) error {
 			"EnableDeveloper": "false", "PostEditTimeLimit": strconv.Itoa(cfg.PostEditTimeLimitSec),
 			"EnableTutorial": "false", "EnableSVGs": "false", "EnableLatex": "false",
 			"ExtendSessionLengthWithActivity": "false", "ExperimentalTimezone": "true",
-			"SendEmailNotifications": b(cfg.SendEmailNotifications), "SendPushNotifications": "false",
+			"SendEmailNotifications": b(cfg.SendEmailNotifications), "SendPushNotifications": b(cfg.PushEnabled()),
 			"RequireEmailVerification": b(cfg.RequireEmailVerification),
 			"ShowEmailAddress":         b(cfg.ShowEmailAddress), "ShowFullName": b(cfg.ShowFullName),
 			"EnableFileAttachments": b(cfg.EnableFileAttachments), "EnablePublicLink": "false", "EnableEmojiPicker": "true",

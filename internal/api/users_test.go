@@ -107,6 +107,22 @@ func TestCreateUserDisabled(t *testing.T) {
 	}, func(c *config.Config) { c.EnableUserCreation = false })
 }
 
+// enable_sign_up_with_email off refuses sign-up as Mattermost does, and the
+// client config says so; an admin still creates accounts.
+func TestSignUpWithEmailDisabled(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		body := map[string]string{"username": "eve", "email": "eve@example.com", "password": "password-eve"}
+		s.Anon().Post("/users", body).ExpectError(http.StatusNotImplemented, "api.user.create_user.signup_email_disabled.app_error")
+		var cfg map[string]string
+		s.Anon().Get("/config/client?format=old").Expect(http.StatusOK).JSON(&cfg)
+		if cfg["EnableSignUpWithEmail"] != "false" || cfg["EnableUserCreation"] != "true" {
+			t.Errorf("client config: EnableSignUpWithEmail %q, EnableUserCreation %q", cfg["EnableSignUpWithEmail"], cfg["EnableUserCreation"])
+		}
+		admin.Post("/users", body).Expect(http.StatusCreated)
+	}, func(c *config.Config) { c.EnableSignUpWithEmail = false })
+}
+
 func TestGetUsers(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		admin := s.SignUp("admin")

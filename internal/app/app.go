@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 
@@ -50,6 +51,18 @@ type App struct {
 	mailWake chan struct{}
 	// cluster is the cluster this node is part of; nil alone.
 	cluster Cluster
+	// Push notifications (push.go): pushWake starts PushLoop at once,
+	// pushClient talks to the push proxy, notify holds the metrics and the
+	// server id pushes carry.
+	// webSeen: user id → when a web request last marked them online (presence.go).
+	webSeen    sync.Map
+	pushWake   chan struct{}
+	pushClient *http.Client
+	notify     struct {
+		mu       sync.Mutex
+		metrics  NotificationMetrics
+		serverID atomic.Pointer[string]
+	}
 }
 
 // New builds the app layer.
@@ -57,7 +70,8 @@ func New(s store.Store, b bus.Bus, cfg config.Config, log *slog.Logger) *App {
 	a := &App{store: s, bus: b, log: log, roles: model.BuiltInRoles(), BuildNumber: "dev",
 		files:   filestore.NewLocal(cfg.FilesPath()),
 		images:  imaging.NewDecoder(cfg.MaxImageDecodeMB<<20, cfg.ImageDecoderConcurrency()),
-		jobWake: make(chan struct{}, 1), mailWake: make(chan struct{}, 1)}
+		jobWake: make(chan struct{}, 1), mailWake: make(chan struct{}, 1),
+		pushWake: make(chan struct{}, 1), pushClient: &http.Client{Timeout: pushTimeout}}
 	a.perms = make(map[string]map[string]bool, len(a.roles))
 	for name, r := range a.roles {
 		set := make(map[string]bool, len(r.Permissions))

@@ -264,7 +264,13 @@ func (a *App) AttachDevice(ctx context.Context, s *model.Session, deviceID strin
 	if deviceID == "" {
 		return model.ErrInvalidBody("device_id")
 	}
-	return storeErr(a.store.UpdateSessionDevice(ctx, s.ID, deviceID), model.ErrSessionExpired())
+	return a.store.Tx(ctx, func(tx store.Store) error {
+		if err := tx.UpdateSessionDevice(ctx, s.ID, deviceID); err != nil {
+			return storeErr(err, model.ErrSessionExpired())
+		}
+		// The phone logged in again: its older session must not get its pushes too.
+		return storeErr(tx.ClearDeviceElsewhere(ctx, s.UserID, deviceID, s.ID), nil)
+	})
 }
 
 // CreateAccessToken makes a personal access token for userID.

@@ -895,9 +895,17 @@ func (a *App) ViewChannels(ctx context.Context, s *model.Session, userID string,
 	}
 	out := map[string]int64{}
 	now := model.Now()
+	push := a.Config().PushEnabled()
+	var cleared []string
 	for _, id := range ids {
 		if id == "" {
 			continue
+		}
+		if push {
+			// Only a channel with mentions put something on the phones.
+			if m, err := a.store.GetChannelMember(ctx, id, userID); err == nil && m.MentionCount > 0 {
+				cleared = append(cleared, id)
+			}
 		}
 		at, err := a.store.ViewChannel(ctx, id, userID, now)
 		if errors.Is(err, store.ErrNotFound) {
@@ -910,6 +918,7 @@ func (a *App) ViewChannels(ctx context.Context, s *model.Session, userID string,
 		a.publish(ctx, model.NewEvent(model.EventChannelViewed, model.Broadcast{UserID: userID},
 			map[string]any{"channel_id": id}))
 	}
+	a.clearPushes(ctx, userID, s.ID, cleared)
 	return out, nil
 }
 

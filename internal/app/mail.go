@@ -50,6 +50,7 @@ func (a *App) enqueueMail(ctx context.Context, tx store.Store, to, subject, text
 		return fmt.Errorf("queue mail: %w", err)
 	}
 	tx.AfterCommit(func() {
+		a.countNotification("mail", "queued")
 		select {
 		case a.mailWake <- struct{}{}:
 		default:
@@ -109,10 +110,12 @@ func (a *App) SendDueMail(ctx context.Context, now time.Time) (int, error) {
 			mail.Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML})
 		if err == nil {
 			sent++
+			a.countNotification("mail", "sent")
 			continue
 		}
+		a.countNotification("mail", "failed")
 		attempts := m.Attempts + 1
-		next := now.Add(mailBackoff(attempts)).UnixMilli()
+		next := now.Add(backoff(mailRetryFirst, mailRetryMax, attempts)).UnixMilli()
 		if errors.Is(err, mail.ErrInvalid) || attempts >= mailAttempts {
 			next = 0
 		}
@@ -122,13 +125,4 @@ func (a *App) SendDueMail(ctx context.Context, now time.Time) (int, error) {
 		}
 	}
 	return sent, nil
-}
-
-// mailBackoff is the wait after the n-th failed attempt.
-func mailBackoff(n int) time.Duration {
-	d := mailRetryFirst
-	for i := 1; i < n && d < mailRetryMax; i++ {
-		d *= 2
-	}
-	return min(d, mailRetryMax)
 }

@@ -17,7 +17,8 @@ type notifyMail struct {
 
 // notificationMails are the mails a post sends at once (no batching): to
 // each member it mentions (every DM is one) who is not online, whose email
-// notifications are on for the channel (its member setting, else the user's),
+// notifications are on for the channel (its member setting, else the user's)
+// and who has not muted it,
 // while send_email_notifications and an SMTP server are set.
 func (a *App) notificationMails(p *model.Post, ch *model.Channel, sender *model.User, targets []mentionTarget, mentions []string) []notifyMail {
 	cfg := a.Config()
@@ -39,7 +40,12 @@ func (a *App) notificationMails(p *model.Post, ch *model.Channel, sender *model.
 	return out
 }
 
+// wantsEmail: never for a muted channel (as Mattermost), else the member's
+// email prop when set, else the user's.
 func wantsEmail(u *model.User, m *model.ChannelMember) bool {
+	if m.NotifyProps["mark_unread"] == "mention" {
+		return false
+	}
 	if v := m.NotifyProps["email"]; v == "true" || v == "false" {
 		return v == "true"
 	}

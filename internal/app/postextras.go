@@ -82,6 +82,7 @@ func (a *App) MarkUnreadFromPost(ctx context.Context, s *model.Session, userID, 
 		map[string]any{"msg_count": out.MsgCount, "msg_count_root": out.MsgCountRoot, "mention_count": out.MentionCount,
 			"mention_count_root": out.MentionCountRoot, "urgent_mention_count": out.UrgentMentionCount,
 			"last_viewed_at": out.LastViewedAt, "post_id": post.ID}))
+	a.updateBadge(ctx, userID)
 	return out, nil
 }
 

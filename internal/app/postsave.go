@@ -24,6 +24,10 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 	}
 	mentions := mentionedUsers(p, ch, targets)
 	mails := a.notificationMails(p, ch, sender, targets, mentions)
+	pushes, err := a.notificationPushes(ctx, p, ch, sender, targets, mentions)
+	if err != nil {
+		return nil, err
+	}
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		if err := tx.SavePost(ctx, p); err != nil {
 			return model.ErrInternal(err)
@@ -46,6 +50,9 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 			if err := a.enqueueMail(ctx, tx, m.to, m.subject, m.text, m.html); err != nil {
 				return model.ErrInternal(err)
 			}
+		}
+		if err := a.enqueuePushes(ctx, tx, pushes); err != nil {
+			return model.ErrInternal(err)
 		}
 		// Posting marks the channel read for the poster.
 		if _, err := tx.ViewChannel(ctx, ch.ID, sender.ID, now); err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -27,6 +27,25 @@ func (a *App) SetAutoStatus(ctx context.Context, userID, status string) error {
 	return a.saveStatus(ctx, &model.Status{UserID: userID, Status: status, LastActivityAt: now})
 }
 
+// webOnlineEvery is how often requests of one user re-mark them online; in
+// between, a request costs no database read.
+const webOnlineEvery = 10 * time.Second
+
+// WebRequest marks the user online for a request a client made on its own
+// behalf (X-Requested-With: XMLHttpRequest), as Mattermost does: someone
+// using the web or desktop app is online, and gets no mail or push for what
+// they can see. A status set by hand stays.
+func (a *App) WebRequest(ctx context.Context, userID string) {
+	now := time.Now().UnixMilli()
+	if last, ok := a.webSeen.Load(userID); ok && now-last.(int64) < webOnlineEvery.Milliseconds() {
+		return
+	}
+	a.webSeen.Store(userID, now)
+	if err := a.SetAutoStatus(ctx, userID, model.StatusOnline); err != nil {
+		a.log.WarnContext(ctx, "mark online", "user_id", userID, "err", err)
+	}
+}
+
 // StatusMap returns user id → status for the given users (offline when unknown),
 // the reply shape of the get_statuses WebSocket actions.
 func (a *App) StatusMap(ctx context.Context, ids []string) (map[string]string, error) {

@@ -70,7 +70,8 @@ func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, i
 	}
 	first := count == 0
 	if !first && !admin {
-		if !cfg.EnableUserCreation {
+		// Mattermost's IsUserSignUpAllowed: both switches must be on.
+		if !cfg.EnableUserCreation || !cfg.EnableSignUpWithEmail {
 			return nil, model.NewAppError(http.StatusNotImplemented, "api.user.create_user.signup_email_disabled.app_error",
 				"User sign-up with email is disabled.")
 		}

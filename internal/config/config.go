@@ -99,9 +99,14 @@ type Config struct {
 	ReplyToAddress                    string `json:"reply_to_address" env:"PARLEY_REPLY_TO_ADDRESS" mm:"MM_EMAILSETTINGS_REPLYTOADDRESS" help:"Reply-To address of notification mail; empty: none"`
 	SendEmailNotifications            bool   `json:"send_email_notifications" env:"PARLEY_SEND_EMAIL_NOTIFICATIONS" mm:"MM_EMAILSETTINGS_SENDEMAILNOTIFICATIONS" help:"mail members about mentions and direct messages while they are away"`
 	RequireEmailVerification          bool   `json:"require_email_verification" env:"PARLEY_REQUIRE_EMAIL_VERIFICATION" mm:"MM_EMAILSETTINGS_REQUIREEMAILVERIFICATION" help:"new accounts must confirm their address by mail before they can log in"`
-	EnableSignUpWithEmail             bool   `json:"enable_sign_up_with_email" env:"PARLEY_ENABLE_SIGN_UP_WITH_EMAIL" mm:"MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL" help:"accounts may be created with an email address and password"`
+	EnableSignUpWithEmail             bool   `json:"enable_sign_up_with_email" env:"PARLEY_ENABLE_SIGN_UP_WITH_EMAIL" mm:"MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL" help:"users may sign up with an email address and password (enable_user_creation must be on too); admins always may create accounts"`
 	EnableEmailBatching               bool   `json:"enable_email_batching" env:"PARLEY_ENABLE_EMAIL_BATCHING" mm:"MM_EMAILSETTINGS_ENABLEEMAILBATCHING" help:"accepted for Mattermost compatibility; Parley sends notification mail at once, without batching"`
 	EmailBatchingInterval             int    `json:"email_batching_interval" env:"PARLEY_EMAIL_BATCHING_INTERVAL" mm:"MM_EMAILSETTINGS_EMAILBATCHINGINTERVAL" help:"accepted for Mattermost compatibility; no effect"`
+
+	// Push notifications to the official mobile apps, through a push proxy.
+	SendPushNotifications    bool   `json:"send_push_notifications" env:"PARLEY_SEND_PUSH_NOTIFICATIONS" mm:"MM_EMAILSETTINGS_SENDPUSHNOTIFICATIONS" help:"push mentions and direct messages to the mobile apps of members who are away (needs push_notification_server)"`
+	PushNotificationServer   string `json:"push_notification_server" env:"PARLEY_PUSH_NOTIFICATION_SERVER" mm:"MM_EMAILSETTINGS_PUSHNOTIFICATIONSERVER" help:"URL of the push proxy (Mattermost's hosted one or your own mattermost-push-proxy); empty sends no push"`
+	PushNotificationContents string `json:"push_notification_contents" env:"PARLEY_PUSH_NOTIFICATION_CONTENTS" mm:"MM_EMAILSETTINGS_PUSHNOTIFICATIONCONTENTS" help:"what a push shows: generic_no_channel, generic (sender and channel), full (the message too) or id_loaded (nothing; the app fetches the post)"`
 
 	ExportRetentionDays int `json:"export_retention_days" env:"PARLEY_EXPORT_RETENTION_DAYS" mm:"MM_EXPORTSETTINGS_RETENTIONDAYS" help:"days a finished bulk export stays in <data_dir>/export before it is removed; 0 keeps exports until deleted"`
 	ImportRetentionDays int `json:"import_retention_days" env:"PARLEY_IMPORT_RETENTION_DAYS" mm:"MM_IMPORTSETTINGS_RETENTIONDAYS" help:"days an uploaded import file stays in <data_dir>/import before it is removed; 0 keeps imports until deleted"`
@@ -166,6 +171,9 @@ func Default() Config {
 		FeedbackName:          "Parley",
 		EnableSignUpWithEmail: true,
 		EmailBatchingInterval: 30,
+
+		SendPushNotifications:    true,
+		PushNotificationContents: "full",
 
 		ExportRetentionDays: 30,
 		ImportRetentionDays: 30,
@@ -372,6 +380,16 @@ func (c *Config) Validate() error {
 	if c.SMTPServer != "" {
 		if n, err := strconv.Atoi(c.SMTPPort); err != nil || n < 1 || n > 65535 {
 			errs = append(errs, fmt.Errorf("smtp_port: %q is not a port from 1 to 65535", c.SMTPPort))
+		}
+	}
+	switch c.PushNotificationContents {
+	case "generic_no_channel", "generic", "full", "id_loaded":
+	default:
+		errs = append(errs, fmt.Errorf("push_notification_contents: %q is not generic_no_channel, generic, full or id_loaded", c.PushNotificationContents))
+	}
+	if c.PushNotificationServer != "" {
+		if u, err := url.Parse(c.PushNotificationServer); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("push_notification_server: %q is not an http(s) URL", c.PushNotificationServer))
 		}
 	}
 	if c.EmailBatchingInterval < 1 {
@@ -581,3 +599,7 @@ func (c *Config) Node() string {
 	}
 	return "node"
 }
+
+// PushEnabled reports whether push notifications go out: switched on and a
+// push proxy named.
+func (c *Config) PushEnabled() bool { return c.SendPushNotifications && c.PushNotificationServer != "" }

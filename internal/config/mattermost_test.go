@@ -90,6 +90,7 @@ func TestMattermostConfigFile(t *testing.T) {
 	want.EnableSMTPAuth, want.SMTPUsername, want.SMTPPassword = true, "mattermost@example.com", "hunter2"
 	want.FeedbackName, want.FeedbackEmail, want.ReplyToAddress = "", "no-reply@example.com", "no-reply@example.com"
 	want.SendEmailNotifications = true
+	want.PushNotificationServer = "https://push.mattermost.com"
 	if c != want {
 		for i, s := range Settings() {
 			if g, w := reflect.ValueOf(c).Field(i).Interface(), reflect.ValueOf(want).Field(i).Interface(); g != w {

@@ -32,6 +32,7 @@ type Metrics struct {
 	wsEventsDrop *prometheus.CounterVec
 	integReqs    *prometheus.HistogramVec
 	integDropped *prometheus.CounterVec
+	notify       *prometheus.CounterVec
 }
 
 // New registers every collector, plus Go runtime and process metrics.
@@ -68,10 +69,12 @@ func New() *Metrics {
 			Buckets: prometheus.DefBuckets}, []string{"kind", "success"}),
 		integDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_integration_dropped_total",
 			Help: "Integration work dropped because the outbound queue was full."}, []string{"kind"}),
+		notify: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_notifications_total",
+			Help: "Notification mail and push: queued, sent, and failed delivery attempts."}, []string{"kind", "outcome"}),
 	}
 	reg.MustRegister(m.httpRequests, m.httpErrors, m.httpDuration, m.apiTime, m.dbStoreTime, m.postsCreated,
 		m.loginsTotal, m.loginsFailed, m.rateLimited, m.websockets, m.wsEventsSent, m.wsEventsDrop,
-		m.integReqs, m.integDropped,
+		m.integReqs, m.integDropped, m.notify,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -152,3 +155,6 @@ func (m *Metrics) IntegrationRequest(kind string, ok bool, d time.Duration) {
 
 // IntegrationDropped records integration work refused by a full queue.
 func (m *Metrics) IntegrationDropped(kind string) { m.integDropped.WithLabelValues(kind).Inc() }
+
+// Notification records one mail or push (kind) queued, sent or failed once.
+func (m *Metrics) Notification(kind, outcome string) { m.notify.WithLabelValues(kind, outcome).Inc() }

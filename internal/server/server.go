@@ -86,6 +86,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	}
 	apiHandler.SetWebSocket(hub)
 	a.SetIntegrationMetrics(m)
+	a.SetNotificationMetrics(m)
 	mux := http.NewServeMux()
 	prefix := cfg.SitePath()
 	mux.Handle(prefix+api.Prefix+"/", http.StripPrefix(prefix, apiHandler))
@@ -198,10 +199,11 @@ func (s *Server) Start(addr string) error {
 // ends: on every single node, and on the leader of a cluster.
 func (s *Server) runJobs(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); s.App.RetentionLoop(ctx, time.Hour) }()
 	go func() { defer wg.Done(); s.App.JobsLoop(ctx) }()
 	go func() { defer wg.Done(); s.App.MailLoop(ctx) }()
+	go func() { defer wg.Done(); s.App.PushLoop(ctx) }()
 	wg.Wait()
 }
 
