@@ -162,6 +162,7 @@ func (s *Server) Start(addr string) error {
 	s.stopJobs = stop
 	go s.App.RetentionLoop(jobs, time.Hour)
 	go s.App.JobsLoop(jobs)
+	go s.App.MessageExportLoop(jobs, time.Minute)
 	go s.App.MailLoop(jobs)
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
