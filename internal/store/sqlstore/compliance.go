@@ -60,18 +60,27 @@ func (s *SQLStore) ChannelMemberHistory(ctx context.Context, channelID string, f
 	return out, rows.Err()
 }
 
-// exportRange selects the posts and versions of a time range; its four
-// placeholders take from, to, from, to.
-const exportRange = `SELECT id, channel_id, user_id, root_id, '' AS original_id, create_at, update_at, edit_at, delete_at,
-		message, type, props, file_ids FROM posts WHERE update_at > ? AND update_at <= ? AND type NOT LIKE 'system\_%' ESCAPE '\'
+// exportRange selects the posts and versions of a time range, of one
+// channel when byChannel (the condition sits in each branch, where the
+// (channel_id, update_at) indexes serve it); its placeholders take from, to
+// and, when byChannel, the channel id, once per branch.
+func exportRange(byChannel bool) string {
+	ch := ""
+	if byChannel {
+		ch = ` AND channel_id = ?`
+	}
+	return `SELECT id, channel_id, user_id, root_id, '' AS original_id, create_at, update_at, edit_at, delete_at,
+		message, type, props, file_ids FROM posts WHERE update_at > ? AND update_at <= ?` + ch + `
+		AND type NOT LIKE 'system\_%' ESCAPE '\'
 	UNION ALL
 	SELECT id, channel_id, user_id, root_id, post_id, create_at, edit_at, 0, edit_at,
-		message, type, props, file_ids FROM post_versions WHERE edit_at > ? AND edit_at <= ?`
+		message, type, props, file_ids FROM post_versions WHERE edit_at > ? AND edit_at <= ?` + ch
+}
 
 func (s *SQLStore) ExportChannels(ctx context.Context, from, to int64) ([]*store.ExportChannel, error) {
 	rows, err := s.query(ctx, `SELECT c.id, c.name, c.display_name, c.type, COALESCE(t.id, ''), COALESCE(t.name, ''),
 		COALESCE(t.display_name, '') FROM channels c LEFT JOIN teams t ON t.id = c.team_id
-		WHERE c.id IN (SELECT channel_id FROM (`+exportRange+`) r)
+		WHERE c.id IN (SELECT channel_id FROM (`+exportRange(false)+`) r)
 		OR c.id IN (SELECT channel_id FROM channel_member_history
 			WHERE (join_time > ? AND join_time <= ?) OR (leave_time > ? AND leave_time <= ?))
 		ORDER BY c.id`, from, to, from, to, from, to, from, to)
@@ -93,10 +102,10 @@ func (s *SQLStore) ExportChannels(ctx context.Context, from, to int64) ([]*store
 func (s *SQLStore) ExportPosts(ctx context.Context, channelID string, from, to int64, after store.ExportCursor, limit int) ([]*store.ExportPost, error) {
 	rows, err := s.query(ctx, `SELECT p.id, p.user_id, p.root_id, p.original_id, p.message, p.type, p.create_at, p.update_at,
 		p.edit_at, p.delete_at, p.props, p.file_ids, COALESCE(u.email, ''), COALESCE(u.username, ''), COALESCE(u.is_bot, FALSE)
-		FROM (`+exportRange+`) p LEFT JOIN users u ON u.id = p.user_id
-		WHERE p.channel_id = ? AND (p.update_at > ? OR (p.update_at = ? AND p.id > ?))
+		FROM (`+exportRange(true)+`) p LEFT JOIN users u ON u.id = p.user_id
+		WHERE p.update_at > ? OR (p.update_at = ? AND p.id > ?)
 		ORDER BY p.update_at, p.id LIMIT ?`,
-		from, to, from, to, channelID, after.UpdateAt, after.UpdateAt, after.ID, limit)
+		from, to, channelID, from, to, channelID, after.UpdateAt, after.UpdateAt, after.ID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +124,8 @@ func (s *SQLStore) ExportPosts(ctx context.Context, channelID string, from, to i
 
 func (s *SQLStore) ExportAuthors(ctx context.Context, channelID string, from, to int64) ([]*model.ChannelMemberHistoryResult, error) {
 	rows, err := s.query(ctx, `SELECT a.user_id, COALESCE(u.email, ''), COALESCE(u.username, ''), COALESCE(u.is_bot, FALSE),
-		COALESCE(u.delete_at, 0) FROM (SELECT DISTINCT user_id FROM (`+exportRange+`) r WHERE channel_id = ?) a
-		LEFT JOIN users u ON u.id = a.user_id ORDER BY a.user_id`, from, to, from, to, channelID)
+		COALESCE(u.delete_at, 0) FROM (SELECT DISTINCT user_id FROM (`+exportRange(true)+`) r) a
+		LEFT JOIN users u ON u.id = a.user_id ORDER BY a.user_id`, from, to, channelID, from, to, channelID)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +143,7 @@ func (s *SQLStore) ExportAuthors(ctx context.Context, channelID string, from, to
 
 func (s *SQLStore) CountExportPosts(ctx context.Context, from, to int64) (int64, error) {
 	var n int64
-	err := s.queryRow(ctx, `SELECT COUNT(*) FROM (`+exportRange+`) r`, from, to, from, to).Scan(&n)
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM (`+exportRange(false)+`) r`, from, to, from, to).Scan(&n)
 	return n, mapErr(err)
 }
 
