@@ -16,6 +16,7 @@ func (h *Handler) jobRoutes() {
 	h.get("/jobs/{job_id}", h.getJob)
 	h.get("/jobs/type/{job_type:name}", h.jobsByType)
 	h.post("/jobs/{job_id}/cancel", h.cancelJob)
+	h.get("/jobs/{job_id}/download", h.downloadJob)
 	h.get("/imports", h.listImports)
 	h.post("/imports", h.uploadImport)
 	h.delete("/imports/{import_name:any}", h.deleteImport)
@@ -69,6 +70,27 @@ func (h *Handler) cancelJob(c *Context) error {
 		return err
 	}
 	return c.statusOK()
+}
+
+// downloadJob serves a finished message_export job's zip.
+func (h *Handler) downloadJob(c *Context) error {
+	id, err := c.idParam("job_id")
+	if err != nil {
+		return err
+	}
+	f, name, err := c.app.OpenJobDownload(c.ctx, c.Session, id)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	c.w.Header().Set("Content-Type", "application/zip")
+	c.w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	http.ServeContent(c.w, c.r, "", st.ModTime(), f)
+	return nil
 }
 
 func (h *Handler) listImports(c *Context) error {

@@ -21,7 +21,8 @@ import (
 	"github.com/parley-chat/parley/internal/store"
 )
 
-// Background jobs: import_process and export_process, as API v4 has them.
+// Background jobs: import_process, export_process and message_export
+// (compliance_jobs.go), as API v4 has them.
 // A job is a row; JobsLoop on every node picks pending jobs, claims one with
 // a conditional update (so one node runs it) and runs it, recording progress
 // about once a second. A cancel request is a status the runner notices at its
@@ -54,8 +55,9 @@ func validFileName(n string) bool {
 }
 
 // CreateJob queues an import_process job (data.import_file: a zip uploaded
-// to the import directory) or an export_process job
-// (data.include_attachments, "true" unless "false").
+// to the import directory), an export_process job
+// (data.include_attachments, "true" unless "false") or a message_export job
+// (see validateMessageExportJob).
 func (a *App) CreateJob(ctx context.Context, s *model.Session, typ string, data model.StringMap) (*model.Job, error) {
 	if !a.IsAdmin(s) {
 		return nil, model.ErrForbidden()
@@ -75,9 +77,13 @@ func (a *App) CreateJob(ctx context.Context, s *model.Session, typ string, data 
 				"The import file "+strconv.Quote(name)+" has not been uploaded.")
 		}
 	case model.JobTypeExportProcess:
+	case model.JobTypeMessageExport:
+		if err := a.validateMessageExportJob(data); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, model.NewAppError(http.StatusBadRequest, "app.job.create.type.app_error",
-			"Unknown job type: Parley runs import_process and export_process jobs.")
+			"Unknown job type: Parley runs import_process, export_process and message_export jobs.")
 	}
 	j := &model.Job{ID: model.NewID(), Type: typ, CreateAt: model.Now(), Status: model.JobStatusPending, Data: data}
 	if err := a.store.SaveJob(ctx, j); err != nil {
@@ -228,6 +234,8 @@ func (a *App) runJob(ctx context.Context, j *model.Job) {
 		err = a.runImportJob(jctx, j, &progress)
 	case model.JobTypeExportProcess:
 		err = a.runExportJob(jctx, j, &progress)
+	case model.JobTypeMessageExport:
+		err = a.runMessageExportJob(jctx, j, &progress)
 	}
 	close(done)
 	<-beatDone

@@ -467,7 +467,11 @@ func (a *App) PatchPost(ctx context.Context, s *model.Session, id string, patch 
 			"Post edit is only allowed for the configured time limit. Please ask your System Administrator for details.")
 	}
 	now := model.Now()
+	var replaced *model.PostVersion
 	if patch.Message != nil && *patch.Message != p.Message {
+		// Kept for compliance exports, which show what an edit replaced.
+		replaced = &model.PostVersion{ID: model.NewID(), PostID: p.ID, ChannelID: p.ChannelID, UserID: p.UserID, RootID: p.RootID,
+			CreateAt: p.CreateAt, EditAt: now, Message: p.Message, Type: p.Type, Props: p.Props, FileIDs: p.FileIDs}
 		p.Message = *patch.Message
 		p.EditAt = now
 	}
@@ -497,6 +501,11 @@ func (a *App) PatchPost(ctx context.Context, s *model.Session, id string, patch 
 		if patch.FileIDs != nil {
 			if err := setPostFiles(ctx, tx, p, s.UserID, fileIDs, now); err != nil {
 				return err
+			}
+		}
+		if replaced != nil {
+			if err := tx.SavePostVersion(ctx, replaced); err != nil {
+				return model.ErrInternal(err)
 			}
 		}
 		return storeErr(tx.UpdatePost(ctx, p), errPostNotFound())

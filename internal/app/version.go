@@ -54,6 +54,8 @@ func (a *App) ClientLicense() map[string]string {
 		"MFA":     cfg.EnableMFA,
 		"Cluster": true, // nodes share PostgreSQL and NATS
 		"Metrics": true, // Prometheus
+		// Compliance exports (docs/compliance.md).
+		"MessageExport": true,
 	}
 	lic := map[string]string{"IsLicensed": "true", "IsTrial": "false", "IsGovSku": "false",
 		"Id": "parley", "SkuName": "Parley", "SkuShortName": "parley",

@@ -21,8 +21,9 @@ func importCmd(env *Env) *cobra.Command {
 }
 
 func exportCmd(env *Env) *cobra.Command {
-	c := &cobra.Command{Use: "export", Short: "Export data in the Mattermost bulk format"}
+	c := &cobra.Command{Use: "export", Short: "Export data in the Mattermost bulk format, or as a compliance export"}
 	c.AddCommand(exportBulkCmd(env))
+	c.AddCommand(complianceExportCmds(env)...)
 	return c
 }
 

@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is every setting. The json name is the key in the file; env names the
@@ -117,6 +118,14 @@ type Config struct {
 	ClusterEnable  bool   `json:"cluster_enable" env:"PARLEY_CLUSTER_ENABLE" mm:"MM_CLUSTERSETTINGS_ENABLE" restart:"true" help:"Mattermost's cluster switch: accepted, and refused without cluster_nats_url; cluster_nats_url alone turns cluster mode on"`
 	ClusterName    string `json:"cluster_name" empty:"ok" env:"PARLEY_CLUSTER_NAME" mm:"MM_CLUSTERSETTINGS_CLUSTERNAME" restart:"true" help:"nodes with the same name form one cluster; it is part of every NATS stream and bucket name, so clusters on one NATS never see each other; empty means parley"`
 	NodeName       string `json:"node_name" empty:"ok" env:"PARLEY_NODE_NAME" mm:"MM_CLUSTERSETTINGS_OVERRIDEHOSTNAME" restart:"true" help:"this node's name in the cluster (unique per node); empty uses the host name"`
+
+	// Compliance export (docs/compliance.md), Mattermost's MessageExportSettings.
+	MessageExportEnable                bool   `json:"message_export_enable" env:"PARLEY_MESSAGE_EXPORT_ENABLE" mm:"MM_MESSAGEEXPORTSETTINGS_ENABLEEXPORT" help:"run a compliance export every day at message_export_daily_run_time"`
+	MessageExportFormat                string `json:"message_export_format" env:"PARLEY_MESSAGE_EXPORT_FORMAT" mm:"MM_MESSAGEEXPORTSETTINGS_EXPORTFORMAT" help:"format of the daily compliance export: csv, actiance or globalrelay-zip"`
+	MessageExportDailyRunTime          string `json:"message_export_daily_run_time" env:"PARLEY_MESSAGE_EXPORT_DAILY_RUN_TIME" mm:"MM_MESSAGEEXPORTSETTINGS_DAILYRUNTIME" help:"time of day (HH:MM, server local time) the daily compliance export starts"`
+	MessageExportFromTimestamp         int64  `json:"message_export_from_timestamp" env:"PARLEY_MESSAGE_EXPORT_FROM_TIMESTAMP" mm:"MM_MESSAGEEXPORTSETTINGS_EXPORTFROMTIMESTAMP" help:"Unix milliseconds the first compliance export starts from; later ones start where the previous one ended"`
+	MessageExportBatchSize             int    `json:"message_export_batch_size" env:"PARLEY_MESSAGE_EXPORT_BATCH_SIZE" mm:"MM_MESSAGEEXPORTSETTINGS_BATCHSIZE" help:"posts a compliance export reads from the database at a time"`
+	MessageExportDownloadExportResults bool   `json:"message_export_download_export_results" env:"PARLEY_MESSAGE_EXPORT_DOWNLOAD_EXPORT_RESULTS" mm:"MM_MESSAGEEXPORTSETTINGS_DOWNLOADEXPORTRESULTS" help:"let system admins download a finished compliance export through GET /api/v4/jobs/{id}/download"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -177,6 +186,10 @@ func Default() Config {
 
 		ExportRetentionDays: 30,
 		ImportRetentionDays: 30,
+
+		MessageExportFormat:       "actiance",
+		MessageExportDailyRunTime: "01:00",
+		MessageExportBatchSize:    10000,
 	}
 }
 
@@ -364,6 +377,20 @@ func (c *Config) Validate() error {
 	}
 	if c.ImportRetentionDays < 0 {
 		errs = append(errs, errors.New("import_retention_days: must not be negative"))
+	}
+	switch c.MessageExportFormat {
+	case "csv", "actiance", "globalrelay-zip":
+	default:
+		errs = append(errs, fmt.Errorf("message_export_format: %q is not csv, actiance or globalrelay-zip", c.MessageExportFormat))
+	}
+	if _, err := time.Parse("15:04", c.MessageExportDailyRunTime); err != nil {
+		errs = append(errs, fmt.Errorf("message_export_daily_run_time: %q is not a time of day HH:MM", c.MessageExportDailyRunTime))
+	}
+	if c.MessageExportBatchSize < 1 {
+		errs = append(errs, errors.New("message_export_batch_size: must be at least 1"))
+	}
+	if c.MessageExportFromTimestamp < 0 {
+		errs = append(errs, errors.New("message_export_from_timestamp: must not be negative"))
 	}
 	if c.LoginLockoutMinutes < 0 {
 		errs = append(errs, errors.New("login_lockout_minutes: must not be negative"))

@@ -48,6 +48,7 @@ const (
 	AuditEmojiDelete         = "emoji.delete"
 	AuditRetentionRun        = "retention.run"
 	AuditRetentionPolicy     = "retention.policy"
+	AuditComplianceExport    = "compliance.export"
 )
 
 // Retention scopes.

@@ -17,6 +17,8 @@ type Job struct {
 const (
 	JobTypeImportProcess = "import_process"
 	JobTypeExportProcess = "export_process"
+	// JobTypeMessageExport is the compliance export (MessageExportSettings).
+	JobTypeMessageExport = "message_export"
 
 	JobStatusPending         = "pending"
 	JobStatusInProgress      = "in_progress"

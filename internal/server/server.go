@@ -199,9 +199,10 @@ func (s *Server) Start(addr string) error {
 // ends: on every single node, and on the leader of a cluster.
 func (s *Server) runJobs(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(4)
+	wg.Add(5)
 	go func() { defer wg.Done(); s.App.RetentionLoop(ctx, time.Hour) }()
 	go func() { defer wg.Done(); s.App.JobsLoop(ctx) }()
+	go func() { defer wg.Done(); s.App.MessageExportLoop(ctx, time.Minute) }()
 	go func() { defer wg.Done(); s.App.MailLoop(ctx) }()
 	go func() { defer wg.Done(); s.App.PushLoop(ctx) }()
 	wg.Wait()

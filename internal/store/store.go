@@ -39,6 +39,7 @@ type Store interface {
 	DraftStore
 	MailStore
 	PushStore
+	ComplianceStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

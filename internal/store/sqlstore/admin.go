@@ -23,8 +23,13 @@ func (s *SQLStore) ListAllTeams(ctx context.Context) ([]*model.Team, error) {
 }
 
 func (s *SQLStore) DeleteChannelMembers(ctx context.Context, channelID string) error {
-	_, err := s.exec(ctx, `DELETE FROM channel_members WHERE channel_id = ?`, channelID)
-	return err
+	return s.inTxn(ctx, func(tx *SQLStore) error {
+		if err := tx.closeStays(ctx, `channel_id = ?`, channelID); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `DELETE FROM channel_members WHERE channel_id = ?`, channelID)
+		return err
+	})
 }
 
 // purgeChannel removes a channel and everything in it or pointing at it: posts,
@@ -38,7 +43,9 @@ func (s *SQLStore) purgeChannel(ctx context.Context, id string) error {
 		`DELETE FROM preferences WHERE category = 'flagged_post' AND name IN (SELECT id FROM posts WHERE channel_id = ?)`,
 		`DELETE FROM reactions WHERE post_id IN (SELECT id FROM posts WHERE channel_id = ?)`,
 		`DELETE FROM posts WHERE channel_id = ?`,
+		`DELETE FROM post_versions WHERE channel_id = ?`,
 		`DELETE FROM channel_members WHERE channel_id = ?`,
+		`DELETE FROM channel_member_history WHERE channel_id = ?`,
 	} {
 		if _, err := s.exec(ctx, q, id); err != nil {
 			return err
@@ -128,6 +135,8 @@ func (s *SQLStore) PurgeUser(ctx context.Context, userID, anonymizeAs string) er
 			`DELETE FROM user_access_tokens WHERE user_id = ?`,
 			`DELETE FROM team_members WHERE user_id = ?`,
 			`DELETE FROM channel_members WHERE user_id = ?`,
+			`DELETE FROM channel_member_history WHERE user_id = ?`,
+			`DELETE FROM post_versions WHERE user_id = ?`,
 			`DELETE FROM statuses WHERE user_id = ?`,
 			`DELETE FROM upload_sessions WHERE user_id = ?`,
 			`DELETE FROM drafts WHERE user_id = ?`,
@@ -365,6 +374,7 @@ func (s *SQLStore) DeletePostsPermanently(ctx context.Context, ids []string) err
 		for _, q := range []string{
 			`DELETE FROM preferences WHERE category = 'flagged_post' AND name IN ` + list,
 			`DELETE FROM reactions WHERE post_id IN ` + list,
+			`DELETE FROM post_versions WHERE post_id IN ` + list,
 			`DELETE FROM posts WHERE id IN ` + list,
 		} {
 			if _, err := tx.exec(ctx, q, args(nil, ids)...); err != nil {

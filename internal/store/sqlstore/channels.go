@@ -151,16 +151,28 @@ func (s *SQLStore) channelMembers(ctx context.Context, q string, a ...any) ([]*m
 	return out, rows.Err()
 }
 
+// SaveChannelMember also opens a channel_member_history stay when the row is
+// new, in the same transaction: recording joins here rather than in each
+// caller is what makes every way in (API, CLI, import, group conversion)
+// appear in compliance exports.
 func (s *SQLStore) SaveChannelMember(ctx context.Context, m *model.ChannelMember) error {
-	_, err := s.exec(ctx, `INSERT INTO channel_members (`+channelMemberCols+`) VALUES (`+in(14)+`)
+	return s.inTxn(ctx, func(tx *SQLStore) error {
+		if _, err := tx.exec(ctx, `INSERT INTO channel_member_history (channel_id, user_id, join_time)
+			SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM channel_members WHERE channel_id = ? AND user_id = ?)
+			ON CONFLICT (channel_id, user_id, join_time) DO NOTHING`,
+			m.ChannelID, m.UserID, historyTime(m.LastUpdateAt), m.ChannelID, m.UserID); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `INSERT INTO channel_members (`+channelMemberCols+`) VALUES (`+in(14)+`)
 		ON CONFLICT (channel_id, user_id) DO UPDATE SET last_viewed_at = excluded.last_viewed_at, msg_count = excluded.msg_count,
 		mention_count = excluded.mention_count, mention_count_root = excluded.mention_count_root,
 		urgent_mention_count = excluded.urgent_mention_count, msg_count_root = excluded.msg_count_root,
 		notify_props = excluded.notify_props, last_update_at = excluded.last_update_at, scheme_guest = excluded.scheme_guest,
 		scheme_user = excluded.scheme_user, scheme_admin = excluded.scheme_admin, explicit_roles = excluded.explicit_roles`,
-		m.ChannelID, m.UserID, m.LastViewedAt, m.MsgCount, m.MentionCount, m.MentionCountRoot, m.UrgentMentionCount,
-		m.MsgCountRoot, asJSON(m.NotifyProps), m.LastUpdateAt, m.SchemeGuest, m.SchemeUser, m.SchemeAdmin, m.ExplicitRoles)
-	return err
+			m.ChannelID, m.UserID, m.LastViewedAt, m.MsgCount, m.MentionCount, m.MentionCountRoot, m.UrgentMentionCount,
+			m.MsgCountRoot, asJSON(m.NotifyProps), m.LastUpdateAt, m.SchemeGuest, m.SchemeUser, m.SchemeAdmin, m.ExplicitRoles)
+		return err
+	})
 }
 
 func (s *SQLStore) GetChannelMember(ctx context.Context, channelID, userID string) (*model.ChannelMember, error) {
@@ -218,14 +230,42 @@ type scanWith struct {
 
 func (s scanWith) Scan(dest ...any) error { return s.r.Scan(append(dest, s.extra...)...) }
 
+// The deletes of memberships close the open channel_member_history stays
+// they end, in the same transaction (see SaveChannelMember).
 func (s *SQLStore) DeleteChannelMember(ctx context.Context, channelID, userID string) error {
-	return s.execOne(ctx, `DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?`, channelID, userID)
+	return s.inTxn(ctx, func(tx *SQLStore) error {
+		if err := tx.execOne(ctx, `DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?`, channelID, userID); err != nil {
+			return err
+		}
+		return tx.closeStays(ctx, `channel_id = ? AND user_id = ?`, channelID, userID)
+	})
 }
 
 func (s *SQLStore) DeleteTeamChannelMembers(ctx context.Context, teamID, userID string) error {
-	_, err := s.exec(ctx, `DELETE FROM channel_members WHERE user_id = ? AND channel_id IN (SELECT id FROM channels WHERE team_id = ?)`,
-		userID, teamID)
+	return s.inTxn(ctx, func(tx *SQLStore) error {
+		where := `user_id = ? AND channel_id IN (SELECT id FROM channels WHERE team_id = ?)`
+		if err := tx.closeStays(ctx, where, userID, teamID); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `DELETE FROM channel_members WHERE `+where, userID, teamID)
+		return err
+	})
+}
+
+// closeStays sets leave_time on the open stays the condition selects.
+func (s *SQLStore) closeStays(ctx context.Context, where string, a ...any) error {
+	_, err := s.exec(ctx, `UPDATE channel_member_history SET leave_time = ? WHERE leave_time IS NULL AND `+where,
+		append([]any{model.Now()}, a...)...)
 	return err
+}
+
+// historyTime is when a stay starts: the membership's own time when the
+// caller set one, now otherwise.
+func historyTime(at int64) int64 {
+	if at > 0 {
+		return at
+	}
+	return model.Now()
 }
 
 func (s *SQLStore) CountChannelMembers(ctx context.Context, channelID string) (int64, error) {

@@ -1,0 +1,132 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+	"github.com/parley-chat/parley/internal/testdb"
+)
+
+// A compliance export of PARLEY_COMPLIANCE_BIG posts (1,000,000 with =1)
+// in 100 channels keeps its heap bounded by one page, not by the posts:
+// the peak heap, sampled every 10 ms, must stay under 64 MiB. Gated: filling
+// the database takes minutes. Figures: docs/performance.md.
+func TestComplianceExportBig(t *testing.T) {
+	n := 0
+	switch v := os.Getenv("PARLEY_COMPLIANCE_BIG"); v {
+	case "":
+		t.Skip("set PARLEY_COMPLIANCE_BIG=1 (1,000,000 posts) or a post count")
+	case "1":
+		n = 1_000_000
+	default:
+		if _, err := fmt.Sscan(v, &n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := testdb.Backend{Name: "sqlite", DataDir: t.TempDir()}
+	a := newApp(t, b)
+	ctx := context.Background()
+	st := a.Store()
+	u := &model.User{ID: model.NewID(), CreateAt: 1, UpdateAt: 1, Username: "ann", Email: "ann@example.com", Roles: model.RoleSystemUser}
+	u.PreSave()
+	team := &model.Team{ID: model.NewID(), Name: "staff", DisplayName: "Staff", Type: "O", InviteID: model.NewID()}
+	if err := st.SaveUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	var chs []string
+	for i := range 100 {
+		ch := &model.Channel{ID: model.NewID(), TeamID: team.ID, Type: "O", Name: fmt.Sprintf("c%d", i), DisplayName: fmt.Sprintf("C%d", i)}
+		if err := st.SaveChannel(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
+			NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: 1}); err != nil {
+			t.Fatal(err)
+		}
+		chs = append(chs, ch.ID)
+	}
+	fill := time.Now()
+	const batch = 5000
+	for i := 0; i < n; i += batch {
+		err := st.Tx(ctx, func(tx store.Store) error {
+			for j := i; j < min(i+batch, n); j++ {
+				at := int64(1_000_000 + j)
+				p := &model.Post{ID: model.NewID(), CreateAt: at, UpdateAt: at, UserID: u.ID, ChannelID: chs[j%len(chs)],
+					Message: fmt.Sprintf("message number %d, long enough to look like a sentence people write", j),
+					Props:   map[string]any{}, FileIDs: []string{}}
+				if err := tx.SavePost(ctx, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("filled %d posts in %s", n, time.Since(fill).Round(time.Second))
+
+	for _, format := range []string{model.ComplianceExportCSV, model.ComplianceExportActiance, model.ComplianceExportGlobalRelay} {
+		runtime.GC()
+		var base runtime.MemStats
+		runtime.ReadMemStats(&base)
+		var peak atomic.Uint64
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			tk := time.NewTicker(10 * time.Millisecond)
+			defer tk.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tk.C:
+					var m runtime.MemStats
+					runtime.ReadMemStats(&m)
+					if m.HeapAlloc > peak.Load() {
+						peak.Store(m.HeapAlloc)
+					}
+				}
+			}
+		}()
+		cw := &countingWriter{}
+		start := time.Now()
+		rep, err := a.ComplianceExport(ctx, app.SystemSession(), cw, app.ComplianceExportOptions{Format: format, From: 0,
+			To: model.Now(), BatchSize: 10000})
+		took := time.Since(start)
+		close(stop)
+		<-done
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Posts != int64(n) {
+			t.Errorf("%s: %d posts exported, want %d", format, rep.Posts, n)
+		}
+		mib := float64(peak.Load()) / (1 << 20)
+		t.Logf("%s: %d posts, %.0f MiB written, %s (%.0f posts/s), peak heap %.1f MiB (%.1f MiB before)", format, rep.Posts,
+			float64(cw.n)/(1<<20), took.Round(time.Millisecond), float64(rep.Posts)/took.Seconds(), mib,
+			float64(base.HeapAlloc)/(1<<20))
+		if mib > 64 {
+			t.Errorf("%s: peak heap %.1f MiB, over 64 MiB", format, mib)
+		}
+	}
+}
+
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+var _ io.Writer = (*countingWriter)(nil)
