@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -890,8 +891,11 @@ func (a *App) UpdateChannelMemberNotifyProps(ctx context.Context, s *model.Sessi
 	return a.saveChannelMember(ctx, m)
 }
 
-// ViewChannels marks channels read for the user; it returns channel id → last_viewed_at.
-func (a *App) ViewChannels(ctx context.Context, s *model.Session, userID string, ids ...string) (map[string]int64, error) {
+// ViewChannels marks channels read for the user; it returns channel id →
+// last_viewed_at. A client that does not show collapsed threads
+// (crtSupported false), or a user who has them off, reads the channels'
+// threads too.
+func (a *App) ViewChannels(ctx context.Context, s *model.Session, userID string, crtSupported bool, ids ...string) (map[string]int64, error) {
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return nil, model.ErrForbidden()
 	}
@@ -911,6 +915,9 @@ func (a *App) ViewChannels(ctx context.Context, s *model.Session, userID string,
 		out[id] = at
 		a.publish(ctx, model.NewEvent(model.EventChannelViewed, model.Broadcast{UserID: userID},
 			map[string]any{"channel_id": id}))
+	}
+	if len(out) > 0 && (!crtSupported || !a.CRTEnabled(ctx, userID)) {
+		a.markChannelThreadsRead(ctx, userID, slices.Collect(maps.Keys(out)), now)
 	}
 	return out, nil
 }

@@ -103,6 +103,10 @@ type Config struct {
 	EnableEmailBatching               bool   `json:"enable_email_batching" env:"PARLEY_ENABLE_EMAIL_BATCHING" mm:"MM_EMAILSETTINGS_ENABLEEMAILBATCHING" help:"accepted for Mattermost compatibility; Parley sends notification mail at once, without batching"`
 	EmailBatchingInterval             int    `json:"email_batching_interval" env:"PARLEY_EMAIL_BATCHING_INTERVAL" mm:"MM_EMAILSETTINGS_EMAILBATCHINGINTERVAL" help:"accepted for Mattermost compatibility; no effect"`
 
+	// Collapsed reply threads.
+	CollapsedThreads string `json:"collapsed_threads" env:"PARLEY_COLLAPSED_THREADS" mm:"MM_SERVICESETTINGS_COLLAPSEDTHREADS" help:"collapsed reply threads: disabled, default_off (users may turn them on), default_on (users may turn them off) or always_on"`
+	ThreadAutoFollow bool   `json:"thread_auto_follow" env:"PARLEY_THREAD_AUTO_FOLLOW" mm:"MM_SERVICESETTINGS_THREADAUTOFOLLOW" help:"the author of a thread's root, its repliers and those mentioned in it follow the thread; needed by collapsed_threads"`
+
 	ExportRetentionDays int `json:"export_retention_days" env:"PARLEY_EXPORT_RETENTION_DAYS" mm:"MM_EXPORTSETTINGS_RETENTIONDAYS" help:"days a finished bulk export stays in <data_dir>/export before it is removed; 0 keeps exports until deleted"`
 	ImportRetentionDays int `json:"import_retention_days" env:"PARLEY_IMPORT_RETENTION_DAYS" mm:"MM_IMPORTSETTINGS_RETENTIONDAYS" help:"days an uploaded import file stays in <data_dir>/import before it is removed; 0 keeps imports until deleted"`
 }
@@ -162,6 +166,9 @@ func Default() Config {
 
 		ExportRetentionDays: 30,
 		ImportRetentionDays: 30,
+
+		CollapsedThreads: CollapsedThreadsDefaultOn,
+		ThreadAutoFollow: true,
 	}
 }
 
@@ -366,6 +373,14 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("smtp_port: %q is not a port from 1 to 65535", c.SMTPPort))
 		}
 	}
+	switch c.CollapsedThreads {
+	case CollapsedThreadsDisabled, CollapsedThreadsDefaultOff, CollapsedThreadsDefaultOn, CollapsedThreadsAlwaysOn:
+		if c.CollapsedThreads != CollapsedThreadsDisabled && !c.ThreadAutoFollow {
+			errs = append(errs, errors.New("collapsed_threads: needs thread_auto_follow unless disabled"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("collapsed_threads: %q is not disabled, default_off, default_on or always_on", c.CollapsedThreads))
+	}
 	if c.EmailBatchingInterval < 1 {
 		errs = append(errs, errors.New("email_batching_interval: must be at least 1"))
 	}
@@ -512,6 +527,14 @@ func (c *Config) ImageDecoderConcurrency() int {
 	}
 	return c.MaxImageDecoders
 }
+
+// The values of collapsed_threads, Mattermost's ServiceSettings.CollapsedThreads.
+const (
+	CollapsedThreadsDisabled   = "disabled"
+	CollapsedThreadsDefaultOff = "default_off"
+	CollapsedThreadsDefaultOn  = "default_on"
+	CollapsedThreadsAlwaysOn   = "always_on"
+)
 
 // MailEnabled reports whether an SMTP server is set, so that mail can be sent
 // at all.

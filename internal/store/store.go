@@ -38,6 +38,7 @@ type Store interface {
 	UploadStore
 	DraftStore
 	MailStore
+	ThreadStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error
