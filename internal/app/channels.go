@@ -3,8 +3,8 @@ package app
 import (
 	"context"
 	"errors"
-	"net/http"
 	"maps"
+	"net/http"
 	"slices"
 	"sort"
 	"strings"
