@@ -102,11 +102,11 @@ func TestCollapsedThreadsAPI(t *testing.T) {
 		if asAdmin.TotalUnreadMentions != 1 {
 			t.Fatalf("carol's threads seen by the admin: %+v", asAdmin)
 		}
-		w.carol.Get("/users/me/teams/" + w.team.ID + "/threads/" + w.reply.ID).
+		w.carol.Get("/users/me/teams/"+w.team.ID+"/threads/"+w.reply.ID).
 			ExpectError(http.StatusNotFound, "app.user.get_threads_for_user.not_found")
 		w.carol.Put("/users/me/teams/"+w.team.ID+"/threads/"+w.root.ID+"/read/soon", nil).
 			ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
-		w.carol.Get("/users/me/teams/" + w.team.ID + "/threads?per_page=x").
+		w.carol.Get("/users/me/teams/"+w.team.ID+"/threads?per_page=x").
 			ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
 
 		// Channel counters: the reply counts in msg_count, not in the root ones.
