@@ -195,7 +195,7 @@ func (run *importRun) skip(what string, n int) {
 }
 
 var importKinds = []string{"teams", "channels", "users", "bots", "posts", "replies", "reactions", "flags",
-	"direct_channels", "direct_posts", "preferences", "team_memberships", "channel_memberships", "attachments", "emoji"}
+	"direct_channels", "direct_posts", "preferences", "team_memberships", "channel_memberships", "attachments", "emoji", "thread_followers"}
 
 // ImportBulk checks (and with opt.Apply, imports) a bulk-import file. It
 // reads the file once, as a stream: lines of one type are gathered into

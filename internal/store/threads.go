@@ -62,6 +62,12 @@ type ThreadStore interface {
 	TeamThreadTotals(ctx context.Context, userID string) (map[string]model.ThreadTotals, error)
 	// ThreadFollowers returns the ids of the users following a thread.
 	ThreadFollowers(ctx context.Context, rootID string) ([]string, error)
+	// SaveThreadMembership writes a membership as given (bulk import); the
+	// thread's last reply time is read from its root, which must be stored.
+	SaveThreadMembership(ctx context.Context, m *model.ThreadMembership, channelID, teamID string) error
+	// ThreadMemberships maps roots to the memberships of their followers,
+	// ordered by user id (bulk export).
+	ThreadMemberships(ctx context.Context, rootIDs []string) (map[string][]*model.ThreadMembership, error)
 	// ThreadParticipants returns, per root, the authors of its live replies
 	// in the order they first replied.
 	ThreadParticipants(ctx context.Context, rootIDs []string) (map[string][]string, error)

@@ -218,3 +218,33 @@ func (s *SQLStore) ThreadParticipants(ctx context.Context, rootIDs []string) (ma
 	}
 	return out, rows.Err()
 }
+
+func (s *SQLStore) SaveThreadMembership(ctx context.Context, m *model.ThreadMembership, channelID, teamID string) error {
+	_, err := s.exec(ctx, `INSERT INTO thread_memberships (post_id, user_id, channel_id, team_id, following, last_viewed,
+		last_updated, last_reply_at, unread_mentions) VALUES (?, ?, ?, ?, ?, ?, ?, `+threadLastReply+`, ?)
+		ON CONFLICT (post_id, user_id) DO UPDATE SET following = excluded.following, last_viewed = excluded.last_viewed,
+		last_updated = excluded.last_updated, unread_mentions = excluded.unread_mentions`,
+		m.PostID, m.UserID, channelID, teamID, m.Following, m.LastViewed, m.LastUpdated, m.PostID, m.UnreadMentions)
+	return mapErr(err)
+}
+
+func (s *SQLStore) ThreadMemberships(ctx context.Context, rootIDs []string) (map[string][]*model.ThreadMembership, error) {
+	out := map[string][]*model.ThreadMembership{}
+	if len(rootIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.query(ctx, `SELECT `+threadMemberCols+` FROM thread_memberships tm
+		WHERE tm.post_id IN (`+in(len(rootIDs))+`) AND tm.following = TRUE ORDER BY tm.post_id, tm.user_id`, args(nil, rootIDs)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m := &model.ThreadMembership{}
+		if err := rows.Scan(&m.PostID, &m.UserID, &m.Following, &m.LastViewed, &m.LastUpdated, &m.UnreadMentions); err != nil {
+			return nil, err
+		}
+		out[m.PostID] = append(out[m.PostID], m)
+	}
+	return out, rows.Err()
+}
