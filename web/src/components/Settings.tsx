@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { client, errMessage } from '../api'
 import { getState, setState, useStore, type State } from '../store'
 import { Modal } from './Modals'
+import { CrtSetting } from './ThreadsView'
 
 export function Settings() {
   const me = useStore((s) => s.me!)
@@ -55,6 +56,7 @@ export function Settings() {
     <fieldset className="radios"><legend>Theme</legend>
       {(['system', 'light', 'dark'] as const).map((t) => <label key={t} className="check"><input type="radio" name="theme" checked={theme === t} onChange={() => setTheme(t)} /> {t === 'system' ? 'Follow the system' : t === 'light' ? 'Light' : 'Dark'}</label>)}
     </fieldset>
+    <CrtSetting />
     <h3>Notifications</h3>
     <fieldset className="radios"><legend>Desktop notifications for</legend>
       {([['all', 'All new messages'], ['mention', 'Mentions and direct messages'], ['none', 'Nothing']] as const).map(([v, l]) =>

@@ -7,6 +7,8 @@ import { isAdmin, logout, openChannel } from '../actions'
 import { openModal } from './Modals'
 import { Avatar } from './Avatar'
 import { Popup } from './Popup'
+import { ThreadsButton } from './ThreadsView'
+import { crtEnabled } from '../lib/crt'
 
 export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => void }) {
   const st = useStore((s) => s)
@@ -50,6 +52,7 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
         <SocketDot state={st.socket} />
       </header>
       <button className="switcher-btn" onClick={() => openModal('switcher')}>Find channel <kbd>Ctrl K</kbd></button>
+      <ThreadsButton teamId={team.id} />
       <div className="sections">
         {favs.length > 0 && <Section title="Favorites" items={favs} st={st} team={team} onNavigate={onNavigate} />}
         <Section title="Channels" items={chans} st={st} team={team} onNavigate={onNavigate}
@@ -79,7 +82,7 @@ function Section({ title, items, st, team, actions, onNavigate }: { title: strin
     </div>
     <ul>
       {items.map((c) => {
-        const u = channelUnread(c, st.members[c.id])
+        const u = channelUnread(c, st.members[c.id], crtEnabled(st.config))
         if (collapsed && !u.unread && c.id !== st.currentChannelId) return null
         const active = c.id === st.currentChannelId
         const partner = dmPartner(c, st)
