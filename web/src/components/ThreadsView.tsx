@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { client, errMessage } from '../api'
-import { openThread } from '../actions'
+import { openThread, rawFetch } from '../actions'
 import { useStore } from '../store'
 import { crtEnabled } from '../lib/crt'
 
@@ -14,12 +14,8 @@ type ThreadList = { total: number; total_unread_threads: number; total_unread_me
 
 const base = (teamId: string) => `${client.getBaseRoute()}/users/me/teams/${teamId}/threads`
 
-async function call<T>(method: string, url: string): Promise<T> {
-  const r = await fetch(url, { method, credentials: 'include', headers: { 'X-Requested-With': 'XMLHttpRequest' } })
-  const body = await r.json()
-  if (!r.ok) throw new Error(body?.message || r.statusText)
-  return body as T
-}
+// Through the client, which sends the session's CSRF token.
+const call = <T,>(method: string, url: string): Promise<T> => rawFetch(url, { method }) as Promise<T>
 
 /** The preference that turns collapsed threads on or off for the user. */
 export function useCrtPref(): [string | undefined, (v: 'on' | 'off') => Promise<void>] {
