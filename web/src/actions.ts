@@ -35,9 +35,6 @@ export async function loadMe() {
     client.getMe(), client.getMyTeams(), client.getMyTeamMembers(),
     client.getMyPreferences().catch(() => [] as any),
   ])
-  // Logged in, the client config says more (CollapsedThreads among others).
-  rawFetch(`${client.getBaseRoute()}/config/client?format=old`, { method: 'get' })
-    .then((cfg) => setState({ config: cfg as Record<string, string> }), () => {})
   const favorites: Record<string, boolean> = {}
   for (const p of (prefs as unknown as { category: string; name: string; value: string }[]) || []) {
     if (p.category === 'favorite_channel' && p.value === 'true') favorites[p.name] = true

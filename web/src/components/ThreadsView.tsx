@@ -17,6 +17,19 @@ const base = (teamId: string) => `${client.getBaseRoute()}/users/me/teams/${team
 // Through the client, which sends the session's CSRF token.
 const call = <T,>(method: string, url: string): Promise<T> => rawFetch(url, { method }) as Promise<T>
 
+/** The client config as a session sees it: the store's may be the one
+ * fetched before login, which does not say CollapsedThreads. */
+export function useSessionConfig(): Record<string, string> {
+  const stored = useStore((s) => s.config)
+  const me = useStore((s) => s.me)
+  const [fetched, setFetched] = useState<Record<string, string>>()
+  useEffect(() => {
+    if (!me || stored.CollapsedThreads) return
+    call<Record<string, string>>('GET', `${client.getBaseRoute()}/config/client?format=old`).then(setFetched, () => {})
+  }, [me?.id, stored.CollapsedThreads])
+  return stored.CollapsedThreads ? stored : fetched || stored
+}
+
 /** The preference that turns collapsed threads on or off for the user. */
 export function useCrtPref(): [string | undefined, (v: 'on' | 'off') => Promise<void>] {
   const me = useStore((s) => s.me)
@@ -35,7 +48,7 @@ export function useCrtPref(): [string | undefined, (v: 'on' | 'off') => Promise<
 /** The Threads button of the sidebar: followed threads of the team, with
  * unread and mention badges, follow/unfollow and mark read. */
 export function ThreadsButton({ teamId }: { teamId: string }) {
-  const config = useStore((s) => s.config)
+  const config = useSessionConfig()
   const [pref] = useCrtPref()
   const [open, setOpen] = useState(false)
   const [list, setList] = useState<ThreadList>()
@@ -73,7 +86,7 @@ export function ThreadsButton({ teamId }: { teamId: string }) {
 
 /** The account setting: collapsed reply threads on or off, where the server lets users choose. */
 export function CrtSetting() {
-  const config = useStore((s) => s.config)
+  const config = useSessionConfig()
   const [pref, save] = useCrtPref()
   const [err, setErr] = useState('')
   if (config.CollapsedThreads !== 'default_on' && config.CollapsedThreads !== 'default_off') return null

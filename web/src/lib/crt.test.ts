@@ -9,7 +9,7 @@ describe('collapsed reply threads', () => {
     expect(crtEnabled({ CollapsedThreads: 'default_on' }, 'off')).toBe(false)
     expect(crtEnabled({ CollapsedThreads: 'default_off' })).toBe(false)
     expect(crtEnabled({ CollapsedThreads: 'default_off' }, 'on')).toBe(true)
-    expect(crtEnabled({})).toBe(false)
+    expect(crtEnabled({})).toBe(true)
     expect(crtChoosable({ CollapsedThreads: 'always_on' })).toBe(false)
     expect(crtChoosable({ CollapsedThreads: 'default_off' })).toBe(true)
   })

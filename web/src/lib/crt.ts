@@ -1,12 +1,14 @@
 /** Collapsed reply threads: on for the user when the server's CollapsedThreads
- * allows it and their display_settings/collapsed_reply_threads preference
+ * (default_on when the config does not say) allows it and their display_settings/collapsed_reply_threads preference
  * (where the server lets them choose) does not say otherwise. */
 export function crtEnabled(config: Record<string, string>, pref?: string): boolean {
   switch (config.CollapsedThreads) {
     case 'always_on': return true
     case 'default_off': return pref === 'on'
     case 'default_on': return pref !== 'off'
-    default: return false
+    case 'disabled': return false
+    // Not said (the config fetched before login): as the server's default.
+    default: return pref !== 'off'
   }
 }
 
