@@ -86,6 +86,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.configRoutes()
 	h.featureRoutes()
 	h.draftRoutes()
+	h.threadRoutes()
 	h.recoveryRoutes()
 	return h
 }

@@ -49,7 +49,6 @@ func (h *Handler) channelRoutes() {
 	h.get("/users/{user_id}/channels/{channel_id}/unread", h.channelUnread)
 	h.get("/users/{user_id}/channels", h.allUserChannels)
 	h.get("/users/{user_id}/channel_members", h.allUserChannelMembers)
-	h.get("/users/{user_id}/teams/{team_id}/threads", h.userThreads)
 }
 
 func (h *Handler) createChannel(c *Context) error {
@@ -389,6 +388,9 @@ func (h *Handler) viewChannel(c *Context) error {
 	var body struct {
 		ChannelID     string `json:"channel_id"`
 		PrevChannelID string `json:"prev_channel_id"`
+		// Clients that show collapsed threads say so; the others read the
+		// channel's threads with the channel.
+		CollapsedThreadsSupported bool `json:"collapsed_threads_supported"`
 	}
 	if err := c.decode(&body, "channel_view"); err != nil {
 		return err
@@ -399,7 +401,7 @@ func (h *Handler) viewChannel(c *Context) error {
 	if body.PrevChannelID != "" && !model.IsValidID(body.PrevChannelID) {
 		return model.ErrInvalidBody("channel_view.prev_channel_id")
 	}
-	times, err := c.app.ViewChannels(c.ctx, c.Session, userID, body.ChannelID, body.PrevChannelID)
+	times, err := c.app.ViewChannels(c.ctx, c.Session, userID, body.CollapsedThreadsSupported, body.ChannelID, body.PrevChannelID)
 	if err != nil {
 		return err
 	}
@@ -582,18 +584,6 @@ func (h *Handler) allUserChannelMembers(c *Context) error {
 		return err
 	}
 	return c.ok(ms)
-}
-
-func (h *Handler) userThreads(c *Context) error {
-	userID, teamID, err := c.userTeamParams()
-	if err != nil {
-		return err
-	}
-	th, err := c.app.UserThreads(c.ctx, c.Session, userID, teamID)
-	if err != nil {
-		return err
-	}
-	return c.ok(th)
 }
 
 func (h *Handler) userChannelMembers(c *Context) error {

@@ -99,9 +99,9 @@ var mobileCalls = []mobileCall{
 	{"DELETE", "/posts/{post_id}/burn", "n/a: called only for burn-on-read posts, which Parley never creates"},
 	{"GET", "/posts/{post_id}/reveal", "n/a: called only for burn-on-read posts, which Parley never creates"},
 	{"GET", "/users/{user_id}/teams/{team_id}/threads", ""},
-	{"GET", "/users/{user_id}/teams/{team_id}/threads/{thread_id}", "n/a: CollapsedThreads is disabled in the client config"},
-	{"PUT", "/users/{user_id}/teams/{team_id}/threads/read", "n/a: CollapsedThreads is disabled in the client config"},
-	{"PUT", "/users/{user_id}/teams/{team_id}/threads/{thread_id}/following", "n/a: CollapsedThreads is disabled in the client config"},
+	{"GET", "/users/{user_id}/teams/{team_id}/threads/{thread_id}", ""},
+	{"PUT", "/users/{user_id}/teams/{team_id}/threads/read", ""},
+	{"PUT", "/users/{user_id}/teams/{team_id}/threads/{thread_id}/following", ""},
 	// scheduled posts
 	{"POST", "/posts/schedule", "400 api.scheduled_posts.license_error"},
 	{"PUT", "/posts/schedule/{scheduled_post_id}", "400 api.scheduled_posts.license_error"},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
 )
 
@@ -158,10 +159,10 @@ func (h *Handler) clientConfig(c *Context) error {
 			"EnableUserTypingMessages": "true", "EnableChannelViewedMessages": "true", "EnableEmailInvitations": "false",
 			"ExperimentalTownSquareIsReadOnly": "false", "EnableThemeSelection": "true", "DefaultTheme": "default",
 			"AllowCustomThemes": "true", "EnableMobileFileDownload": b(cfg.EnableFileAttachments), "EnableMobileFileUpload": b(cfg.EnableFileAttachments),
-			"CollapsedThreads": "disabled", "PostPriority": "false", "MaxPostSize": strconv.Itoa(model.MaxPostRunes),
+			"CollapsedThreads": cfg.CollapsedThreads, "ThreadAutoFollow": b(cfg.ThreadAutoFollow), "PostPriority": "false", "MaxPostSize": strconv.Itoa(model.MaxPostRunes),
 			"AllowPersistentNotifications":    "false",
 			"UniqueEmojiReactionLimitPerPost": strconv.Itoa(app.MaxUniqueReactions),
-			"FeatureFlagCollapsedThreads":     "false",
+			"FeatureFlagCollapsedThreads":     b(cfg.CollapsedThreads != config.CollapsedThreadsDisabled),
 			"AllowSyncedDrafts":               b(cfg.AllowSyncedDrafts),
 			// Licensed apps turn these on unless told not to; Parley has neither.
 			"FeatureFlagChannelBookmarks":              "false",

@@ -466,7 +466,7 @@ func (h *Handler) userTeamUnreads(c *Context) error {
 	if exclude != "" && !model.IsValidID(exclude) {
 		return model.ErrInvalidURLParam("exclude_team")
 	}
-	us, err := c.app.TeamUnreads(c.ctx, c.Session, id, exclude)
+	us, err := c.app.TeamUnreads(c.ctx, c.Session, id, exclude, c.boolQuery("include_collapsed_threads"))
 	if err != nil {
 		return err
 	}

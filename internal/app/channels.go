@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -888,8 +889,11 @@ func (a *App) UpdateChannelMemberNotifyProps(ctx context.Context, s *model.Sessi
 	return a.saveChannelMember(ctx, m)
 }
 
-// ViewChannels marks channels read for the user; it returns channel id → last_viewed_at.
-func (a *App) ViewChannels(ctx context.Context, s *model.Session, userID string, ids ...string) (map[string]int64, error) {
+// ViewChannels marks channels read for the user; it returns channel id →
+// last_viewed_at. A client that does not show collapsed threads
+// (crtSupported false), or a user who has them off, reads the channels'
+// threads too.
+func (a *App) ViewChannels(ctx context.Context, s *model.Session, userID string, crtSupported bool, ids ...string) (map[string]int64, error) {
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return nil, model.ErrForbidden()
 	}
@@ -919,6 +923,9 @@ func (a *App) ViewChannels(ctx context.Context, s *model.Session, userID string,
 			map[string]any{"channel_id": id}))
 	}
 	a.clearPushes(ctx, userID, s.ID, cleared)
+	if len(out) > 0 && (!crtSupported || !a.CRTEnabled(ctx, userID)) {
+		a.markChannelThreadsRead(ctx, userID, slices.Collect(maps.Keys(out)), now)
+	}
 	return out, nil
 }
 

@@ -475,11 +475,24 @@ func (e *exporter) posts(ctx context.Context, c *model.Channel, members []string
 		if err != nil {
 			return err
 		}
+		followers, err := e.st.ThreadMemberships(ctx, ids)
+		if err != nil {
+			return err
+		}
 		for _, p := range roots {
 			if e.authorless(p, len(byRoot[p.ID])) {
 				continue
 			}
 			body := e.body(p, reactions[p.ID], flagged[p.ID], files[p.ID])
+			if fs := followers[p.ID]; len(fs) > 0 {
+				tf := make([]bulk.ThreadFollower, 0, len(fs))
+				for _, m := range fs {
+					tf = append(tf, bulk.ThreadFollower{User: bulk.Ptr(e.usernames[m.UserID]), LastViewed: bulk.Ptr(m.LastViewed),
+						UnreadMentions: bulk.Ptr(m.UnreadMentions)})
+				}
+				body.ThreadFollowers = &tf
+				e.rep.Exported["thread_followers"] += len(tf)
+			}
 			var reps []bulk.PostBody
 			for _, r := range byRoot[p.ID] {
 				if !e.authorless(r, 0) {

@@ -118,7 +118,7 @@ func BenchmarkUnreads(b *testing.B) {
 		ctx := context.Background()
 		b.Run("team-unreads", func(b *testing.B) {
 			for b.Loop() {
-				if _, err := w.a.TeamUnreads(ctx, w.sess, w.sess.UserID, ""); err != nil {
+				if _, err := w.a.TeamUnreads(ctx, w.sess, w.sess.UserID, "", false); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -200,7 +200,7 @@ func (run *importRun) skip(what string, n int) {
 }
 
 var importKinds = []string{"teams", "channels", "users", "bots", "posts", "replies", "reactions", "flags",
-	"direct_channels", "direct_posts", "preferences", "team_memberships", "channel_memberships", "attachments", "emoji"}
+	"direct_channels", "direct_posts", "preferences", "team_memberships", "channel_memberships", "attachments", "emoji", "thread_followers"}
 
 // ImportBulk checks (and with opt.Apply, imports) a bulk-import file. An
 // import is all or nothing for every rule a line can break: the whole file is

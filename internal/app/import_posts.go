@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/parley-chat/parley/internal/bulk"
@@ -96,6 +97,7 @@ type postWriter struct {
 	files     []*model.FileInfo
 	prefs     []model.Preference
 	threads   []string // existing roots that got new replies
+	followers []importedFollower
 	counts    map[string]int
 }
 
@@ -137,7 +139,36 @@ func (w *postWriter) add(ctx context.Context, tx store.Store, pp *preparedPost, 
 	if newReplies > 0 && !isNew {
 		w.threads = append(w.threads, root.ID)
 	}
+	if pp.root.ThreadFollowers != nil {
+		for i, f := range *pp.root.ThreadFollowers {
+			uid, err := w.im.userID(ctx, tx, *f.User)
+			if err != nil {
+				return notFound(pp.bl, fmt.Sprintf("%s.thread_followers[%d].user", pp.field, i),
+					"app.import.import_post.user_not_found.error", "user "+*f.User)
+			}
+			m := &model.ThreadMembership{PostID: root.ID, UserID: uid, Following: true, LastUpdated: w.now}
+			set(&m.LastViewed, f.LastViewed)
+			set(&m.UnreadMentions, f.UnreadMentions)
+			if !isNew {
+				old, err := tx.GetThreadMembership(ctx, root.ID, uid)
+				if err == nil && old.Following && old.LastViewed == m.LastViewed && old.UnreadMentions == m.UnreadMentions {
+					continue // imported before: nothing changes
+				}
+				if err != nil && !errors.Is(err, store.ErrNotFound) {
+					return internalErr(pp.bl, fmt.Sprintf("%s.thread_followers[%d]", pp.field, i), err)
+				}
+			}
+			w.followers = append(w.followers, importedFollower{m: m, channelID: pp.channel.ID, teamID: pp.channel.TeamID})
+		}
+	}
 	return nil
+}
+
+// importedFollower is a thread_followers entry of a root post, written once
+// the root is stored.
+type importedFollower struct {
+	m                 *model.ThreadMembership
+	channelID, teamID string
 }
 
 // post prepares one post or reply: a new row, or the update of a stored one.
@@ -236,6 +267,14 @@ func (w *postWriter) flush(ctx context.Context, tx store.Store, first *bulkLine)
 		if err := tx.UpdateThreadStats(ctx, id, w.now); err != nil {
 			return internalErr(first, "", err)
 		}
+	}
+	for _, f := range w.followers {
+		if err := tx.SaveThreadMembership(ctx, f.m, f.channelID, f.teamID); err != nil {
+			return internalErr(first, "", err)
+		}
+	}
+	if len(w.followers) > 0 {
+		w.im.count("thread_followers", len(w.followers))
 	}
 	for _, f := range w.files {
 		if err := tx.SaveFileInfo(ctx, f); err != nil {

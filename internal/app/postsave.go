@@ -42,6 +42,9 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 			if err := tx.UpdateThreadStats(ctx, root.ID, now); err != nil {
 				return model.ErrInternal(err)
 			}
+			if err := a.followReply(ctx, tx, p, root, ch, mentions); err != nil {
+				return model.ErrInternal(err)
+			}
 		}
 		if err := tx.IncrementMentions(ctx, ch.ID, mentions, p.RootID == ""); err != nil {
 			return model.ErrInternal(err)
@@ -71,6 +74,9 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 		return nil, err
 	}
 	a.publish(ctx, postedEvent(out, ch, "@"+sender.Username, mentions))
+	if root != nil {
+		a.publishThreadUpdated(ctx, root.ID, ch, mentions, sender.ID)
+	}
 	a.afterPost(ctx, out, ch, sender, fireHooks)
 	return out, nil
 }

@@ -578,8 +578,10 @@ func (a *App) saveTeamMemberRoles(ctx context.Context, m *model.TeamMember) erro
 	return nil
 }
 
-// TeamUnreads sums the unread counts of the user's channels per team.
-func (a *App) TeamUnreads(ctx context.Context, s *model.Session, userID, excludeTeam string) ([]*model.TeamUnread, error) {
+// TeamUnreads sums the unread counts of the user's channels per team; with
+// threads (include_collapsed_threads), also the unread followed threads of
+// the team's channels and their mentions.
+func (a *App) TeamUnreads(ctx context.Context, s *model.Session, userID, excludeTeam string, threads bool) ([]*model.TeamUnread, error) {
 	if !a.IsSelfOr(s, userID, model.PermManageSystem) {
 		return nil, model.ErrForbidden()
 	}
@@ -597,6 +599,15 @@ func (a *App) TeamUnreads(ctx context.Context, s *model.Session, userID, exclude
 			return nil, err
 		}
 		out = append(out, u)
+	}
+	if threads {
+		totals, err := a.store.TeamThreadTotals(ctx, userID)
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+		for _, u := range out {
+			u.ThreadCount, u.ThreadMentionCount = totals[u.TeamID].TotalUnreadThreads, totals[u.TeamID].TotalUnreadMentions
+		}
 	}
 	return out, nil
 }

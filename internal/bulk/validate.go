@@ -453,6 +453,18 @@ func checkBody(p *problems, field, pre string, b *PostBody, parentCreateAt int64
 			}
 		}
 	}
+	if b.ThreadFollowers != nil {
+		for i, f := range *b.ThreadFollowers {
+			ff := fmt.Sprintf("%s.thread_followers[%d]", field, i)
+			const fpre = "app.import.validate_thread_follower_data."
+			if f.User == nil || *f.User == "" {
+				p.add(ff+".user", fpre+"user_missing.error", "user is required")
+			}
+			if (f.LastViewed != nil && *f.LastViewed < 0) || (f.UnreadMentions != nil && *f.UnreadMentions < 0) {
+				p.add(ff, fpre+"negative.error", "last_viewed and unread_mentions must not be negative")
+			}
+		}
+	}
 	if b.Attachments != nil {
 		for i, a := range *b.Attachments {
 			if a.Path == nil || *a.Path == "" || strings.Contains(*a.Path, "..") {

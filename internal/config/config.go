@@ -108,6 +108,9 @@ type Config struct {
 	SendPushNotifications    bool   `json:"send_push_notifications" env:"PARLEY_SEND_PUSH_NOTIFICATIONS" mm:"MM_EMAILSETTINGS_SENDPUSHNOTIFICATIONS" help:"push mentions and direct messages to the mobile apps of members who are away (needs push_notification_server)"`
 	PushNotificationServer   string `json:"push_notification_server" env:"PARLEY_PUSH_NOTIFICATION_SERVER" mm:"MM_EMAILSETTINGS_PUSHNOTIFICATIONSERVER" help:"URL of the push proxy (Mattermost's hosted one or your own mattermost-push-proxy); empty sends no push"`
 	PushNotificationContents string `json:"push_notification_contents" env:"PARLEY_PUSH_NOTIFICATION_CONTENTS" mm:"MM_EMAILSETTINGS_PUSHNOTIFICATIONCONTENTS" help:"what a push shows: generic_no_channel, generic (sender and channel), full (the message too) or id_loaded (nothing; the app fetches the post)"`
+	// Collapsed reply threads.
+	CollapsedThreads string `json:"collapsed_threads" env:"PARLEY_COLLAPSED_THREADS" mm:"MM_SERVICESETTINGS_COLLAPSEDTHREADS" help:"collapsed reply threads: disabled, default_off (users may turn them on), default_on (users may turn them off) or always_on"`
+	ThreadAutoFollow bool   `json:"thread_auto_follow" env:"PARLEY_THREAD_AUTO_FOLLOW" mm:"MM_SERVICESETTINGS_THREADAUTOFOLLOW" help:"the author of a thread's root, its repliers and those mentioned in it follow the thread; needed by collapsed_threads"`
 
 	ExportRetentionDays int `json:"export_retention_days" env:"PARLEY_EXPORT_RETENTION_DAYS" mm:"MM_EXPORTSETTINGS_RETENTIONDAYS" help:"days a finished bulk export stays in <data_dir>/export before it is removed; 0 keeps exports until deleted"`
 	ImportRetentionDays int `json:"import_retention_days" env:"PARLEY_IMPORT_RETENTION_DAYS" mm:"MM_IMPORTSETTINGS_RETENTIONDAYS" help:"days an uploaded import file stays in <data_dir>/import before it is removed; 0 keeps imports until deleted"`
@@ -190,6 +193,8 @@ func Default() Config {
 		MessageExportFormat:       "actiance",
 		MessageExportDailyRunTime: "01:00",
 		MessageExportBatchSize:    10000,
+		CollapsedThreads:          CollapsedThreadsDefaultOn,
+		ThreadAutoFollow:          true,
 	}
 }
 
@@ -419,6 +424,14 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("push_notification_server: %q is not an http(s) URL", c.PushNotificationServer))
 		}
 	}
+	switch c.CollapsedThreads {
+	case CollapsedThreadsDisabled, CollapsedThreadsDefaultOff, CollapsedThreadsDefaultOn, CollapsedThreadsAlwaysOn:
+		if c.CollapsedThreads != CollapsedThreadsDisabled && !c.ThreadAutoFollow {
+			errs = append(errs, errors.New("collapsed_threads: needs thread_auto_follow unless disabled"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("collapsed_threads: %q is not disabled, default_off, default_on or always_on", c.CollapsedThreads))
+	}
 	if c.EmailBatchingInterval < 1 {
 		errs = append(errs, errors.New("email_batching_interval: must be at least 1"))
 	}
@@ -565,6 +578,14 @@ func (c *Config) ImageDecoderConcurrency() int {
 	}
 	return c.MaxImageDecoders
 }
+
+// The values of collapsed_threads, Mattermost's ServiceSettings.CollapsedThreads.
+const (
+	CollapsedThreadsDisabled   = "disabled"
+	CollapsedThreadsDefaultOff = "default_off"
+	CollapsedThreadsDefaultOn  = "default_on"
+	CollapsedThreadsAlwaysOn   = "always_on"
+)
 
 // MailEnabled reports whether an SMTP server is set, so that mail can be sent
 // at all.

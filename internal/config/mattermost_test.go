@@ -89,7 +89,7 @@ func TestMattermostConfigFile(t *testing.T) {
 	want.SMTPServer, want.SMTPPort, want.SMTPConnectionSecurity = "smtp.example.com", "587", "STARTTLS"
 	want.EnableSMTPAuth, want.SMTPUsername, want.SMTPPassword = true, "mattermost@example.com", "hunter2"
 	want.FeedbackName, want.FeedbackEmail, want.ReplyToAddress = "", "no-reply@example.com", "no-reply@example.com"
-	want.SendEmailNotifications = true
+	want.SendEmailNotifications, want.CollapsedThreads = true, "always_on"
 	want.PushNotificationServer = "https://push.mattermost.com"
 	if c != want {
 		for i, s := range Settings() {

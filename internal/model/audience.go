@@ -93,6 +93,10 @@ func AudienceOf(event string) (a Audience, ok bool) {
 		EventUserRoleUpdated, EventPreferencesChanged, EventPreferencesDeleted,
 		EventDraftCreated, EventDraftUpdated, EventDraftDeleted:
 		return Audience{Scopes: ScopeUser}, true
+	case EventThreadUpdated, EventThreadReadChanged, EventThreadFollowChanged:
+		// To the one follower the counts are about; the broadcast also names
+		// the team (and, for a viewed channel, the channel), which the apps read.
+		return Audience{Scopes: ScopeUser}, true
 	case EventChannelUpdated, EventDirectAdded, EventGroupAdded:
 		return Audience{Scopes: ScopeChannel}, true
 	case EventChannelDeleted:

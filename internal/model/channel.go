@@ -228,15 +228,6 @@ func DirectChannelOtherUser(name, me string) string {
 	return a
 }
 
-// Threads is the collapsed-threads list of GET /users/{id}/teams/{id}/threads.
-type Threads struct {
-	Total                     int64 `json:"total"`
-	TotalUnreadThreads        int64 `json:"total_unread_threads"`
-	TotalUnreadMentions       int64 `json:"total_unread_mentions"`
-	TotalUnreadUrgentMentions int64 `json:"total_unread_urgent_mentions"`
-	Threads                   []any `json:"threads"`
-}
-
 // GroupsWithCount is Mattermost's answer for a channel's or team's groups.
 type GroupsWithCount struct {
 	Groups          []any `json:"groups"`

@@ -39,6 +39,9 @@ const (
 	EventDraftCreated         = "draft_created"
 	EventDraftUpdated         = "draft_updated"
 	EventDraftDeleted         = "draft_deleted"
+	EventThreadUpdated        = "thread_updated"
+	EventThreadReadChanged    = "thread_read_changed"
+	EventThreadFollowChanged  = "thread_follow_changed"
 
 	// EventSessionRevoked is internal: it tells every node's hub to close the
 	// sockets of ended sessions and is never sent to a client. Data: user_id

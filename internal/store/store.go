@@ -40,6 +40,7 @@ type Store interface {
 	MailStore
 	PushStore
 	ComplianceStore
+	ThreadStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

@@ -269,6 +269,18 @@ try {
     await shot(a, '07-thread')
   })
 
+  await check('Threads view: unread badge, mark read, unfollow', async () => {
+    await a.locator('#threads-btn').click()
+    const item = a.locator('.threads-view .thread-item').filter({ hasText: 'are you there?' })
+    await item.getByLabel('1 new replies').waitFor()
+    await shot(a, '07b-threads-view')
+    await item.getByRole('button', { name: 'Mark read' }).click()
+    await item.getByLabel('1 new replies').waitFor({ state: 'detached' })
+    await item.getByRole('button', { name: 'Unfollow' }).click()
+    await item.waitFor({ state: 'detached' })
+    await a.locator('#threads-btn').click()
+  })
+
   await check('reactions toggle and show live', async () => {
     const p = a.locator('.post').filter({ hasText: 'Thanks alice' }).first()
     await p.hover()

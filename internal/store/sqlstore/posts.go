@@ -169,6 +169,12 @@ func (s *SQLStore) UpdateThreadStats(ctx context.Context, rootID string, at int6
 		reply_count = (SELECT COUNT(*) FROM posts r WHERE r.root_id = ? AND r.delete_at = 0),
 		last_reply_at = (SELECT COALESCE(MAX(r.create_at), 0) FROM posts r WHERE r.root_id = ? AND r.delete_at = 0),
 		update_at = ? WHERE id = ?`, rootID, rootID, at, rootID)
+	if err != nil {
+		return err
+	}
+	// Thread lists are ordered by the copy of last_reply_at in the memberships.
+	_, err = s.exec(ctx, `UPDATE thread_memberships SET last_reply_at = (SELECT last_reply_at FROM posts WHERE id = ?)
+		WHERE post_id = ?`, rootID, rootID)
 	return err
 }
 

@@ -8,6 +8,7 @@ import { rawFetch } from '../actions'
 import { PREF, prefValue, type PrefKey } from '../lib/prefs'
 import { Modal } from './Modals'
 import { Avatar } from './Avatar'
+import { CrtSetting } from './ThreadsView'
 
 const TABS = [['profile', 'Profile'], ['security', 'Security'], ['notifications', 'Notifications'], ['display', 'Display'], ['sidebar', 'Sidebar']] as const
 type Tab = typeof TABS[number][0]
@@ -226,8 +227,7 @@ function Display() {
     {radios('theme', theme, [['system', 'Follow the system'], ['light', 'Light'], ['dark', 'Dark']], (v) => setTheme(v as State['theme']), 'Theme')}
     {radios('clock', prefValue(prefs, 'militaryTime'), [['false', '12-hour clock (example: 4:00 PM)'], ['true', '24-hour clock (example: 16:00)']], pref('militaryTime'), 'Clock display')}
     {radios('name_format', prefValue(prefs, 'nameFormat'), [['username', 'Show username'], ['nickname_full_name', 'Show nickname if one exists, otherwise first and last name'], ['full_name', 'Show first and last name']], pref('nameFormat'), 'Teammate name display')}
-    {radios('crt', prefValue(prefs, 'collapsedThreads'), [['on', 'On: replies stay in the thread'], ['off', 'Off']], pref('collapsedThreads'), 'Collapsed reply threads')}
-    <p className="hint">This client always collapses reply threads; the setting is kept for the other Mattermost clients.</p>
+    <CrtSetting />
     <fieldset className="radios"><legend>Timezone</legend>
       <label className="check"><input type="checkbox" checked={auto} onChange={(e) => { setAuto(e.target.checked); setTz({ useAutomaticTimezone: String(e.target.checked) }) }} /> Automatic ({browserZone})</label>
       {!auto && <><label htmlFor="manual-timezone">Manual timezone</label><select id="manual-timezone" value={tz.manualTimezone || ''} onChange={(e) => setTz({ useAutomaticTimezone: 'false', manualTimezone: e.target.value })}>

@@ -8,6 +8,8 @@ import { isAdmin, logout, openChannel } from '../actions'
 import { openModal } from './Modals'
 import { Avatar } from './Avatar'
 import { Popup } from './Popup'
+import { ThreadsButton } from './ThreadsView'
+import { crtEnabled } from '../lib/crt'
 
 export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => void }) {
   const st = useStore((s) => s)
@@ -57,6 +59,7 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
         <SocketDot state={st.socket} />
       </header>
       <button className="switcher-btn" onClick={() => openModal('switcher')}>Find channel <kbd>Ctrl K</kbd></button>
+      <ThreadsButton teamId={team.id} />
       <div className="sections">
         {unreads.length > 0 && <Section title="Unreads" items={unreads} st={st} team={team} onNavigate={onNavigate} />}
         {favs.length > 0 && <Section title="Favorites" items={favs} st={st} team={team} onNavigate={onNavigate} />}
@@ -87,7 +90,7 @@ function Section({ title, items, st, team, actions, onNavigate }: { title: strin
     </div>
     <ul>
       {items.map((c) => {
-        const u = channelUnread(c, st.members[c.id])
+        const u = channelUnread(c, st.members[c.id], crtEnabled(st.config))
         if (collapsed && !u.unread && c.id !== st.currentChannelId) return null
         const active = c.id === st.currentChannelId
         const partner = dmPartner(c, st)

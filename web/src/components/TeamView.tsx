@@ -5,6 +5,7 @@ import { getState, setState, useStore, channelTitle, upsert, type Ch } from '../
 import { client, errMessage } from '../api'
 import { joinChannel, loadTeamChannels, openChannel, openDM, joinTeam, jumpToPost, showToast } from '../actions'
 import { totals, tabTitle } from '../lib/unread'
+import { crtEnabled } from '../lib/crt'
 import { Sidebar } from './Sidebar'
 import { ChannelView } from './ChannelView'
 import { ThreadPanel } from './ThreadPanel'
@@ -119,7 +120,7 @@ function useTitle(teamName?: string) {
   const ch = st.currentChannelId ? st.channels[st.currentChannelId] : undefined
   const site = st.config.SiteName || 'Parley'
   const teamChannels = Object.values(st.channels).filter((c) => st.members[c.id] && (c.team_id === st.currentTeamId || !c.team_id))
-  const t = totals(teamChannels, st.members)
+  const t = totals(teamChannels, st.members, crtEnabled(st.config))
   const otherTeams = Object.entries(st.teamUnread).some(([id, u]) => id !== st.currentTeamId && (u.msgs > 0 || u.mentions > 0))
   const base = ch ? `${channelTitle(ch, st)} - ${teamName} ${site}` : site
   const title = tabTitle(base, t, otherTeams)
