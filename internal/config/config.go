@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -105,6 +106,37 @@ type Config struct {
 
 	ExportRetentionDays int `json:"export_retention_days" env:"PARLEY_EXPORT_RETENTION_DAYS" mm:"MM_EXPORTSETTINGS_RETENTIONDAYS" help:"days a finished bulk export stays in <data_dir>/export before it is removed; 0 keeps exports until deleted"`
 	ImportRetentionDays int `json:"import_retention_days" env:"PARLEY_IMPORT_RETENTION_DAYS" mm:"MM_IMPORTSETTINGS_RETENTIONDAYS" help:"days an uploaded import file stays in <data_dir>/import before it is removed; 0 keeps imports until deleted"`
+
+	// Identity: LDAP / Active Directory login and sync, guest accounts (docs/identity.md).
+	LdapEnable                      bool   `json:"ldap_enable" env:"PARLEY_LDAP_ENABLE" mm:"MM_LDAPSETTINGS_ENABLE" help:"users may log in with their directory (LDAP or Active Directory) account"`
+	LdapEnableSync                  bool   `json:"ldap_enable_sync" env:"PARLEY_LDAP_ENABLE_SYNC" mm:"MM_LDAPSETTINGS_ENABLESYNC" help:"copy directory attributes to Parley every ldap_sync_interval_minutes and deactivate users gone from the directory"`
+	LdapServer                      string `json:"ldap_server" env:"PARLEY_LDAP_SERVER" mm:"MM_LDAPSETTINGS_LDAPSERVER" help:"host name or IP of the LDAP server"`
+	LdapPort                        int    `json:"ldap_port" env:"PARLEY_LDAP_PORT" mm:"MM_LDAPSETTINGS_LDAPPORT" help:"port of the LDAP server (389, or 636 with TLS)"`
+	LdapConnectionSecurity          string `json:"ldap_connection_security" empty:"ok" env:"PARLEY_LDAP_CONNECTION_SECURITY" mm:"MM_LDAPSETTINGS_CONNECTIONSECURITY" help:"empty (plain), TLS (ldaps) or STARTTLS"`
+	LdapSkipCertificateVerification bool   `json:"ldap_skip_certificate_verification" env:"PARLEY_LDAP_SKIP_CERTIFICATE_VERIFICATION" mm:"MM_LDAPSETTINGS_SKIPCERTIFICATEVERIFICATION" help:"accept any certificate from the LDAP server (testing only)"`
+	LdapBaseDN                      string `json:"ldap_base_dn" env:"PARLEY_LDAP_BASE_DN" mm:"MM_LDAPSETTINGS_BASEDN" help:"where user searches start, e.g. ou=people,dc=example,dc=com"`
+	LdapBindUsername                string `json:"ldap_bind_username" empty:"ok" env:"PARLEY_LDAP_BIND_USERNAME" mm:"MM_LDAPSETTINGS_BINDUSERNAME" help:"DN Parley binds as to search; empty binds anonymously"`
+	LdapBindPassword                string `json:"ldap_bind_password" empty:"ok" env:"PARLEY_LDAP_BIND_PASSWORD" mm:"MM_LDAPSETTINGS_BINDPASSWORD" help:"password of ldap_bind_username"`
+	LdapUserFilter                  string `json:"ldap_user_filter" empty:"ok" env:"PARLEY_LDAP_USER_FILTER" mm:"MM_LDAPSETTINGS_USERFILTER" help:"LDAP filter a user must match to log in, e.g. (objectClass=inetOrgPerson)"`
+	LdapGuestFilter                 string `json:"ldap_guest_filter" empty:"ok" env:"PARLEY_LDAP_GUEST_FILTER" mm:"MM_LDAPSETTINGS_GUESTFILTER" help:"LDAP filter of the users who are guests (needs guest_accounts_enable)"`
+	LdapEnableAdminFilter           bool   `json:"ldap_enable_admin_filter" env:"PARLEY_LDAP_ENABLE_ADMIN_FILTER" mm:"MM_LDAPSETTINGS_ENABLEADMINFILTER" help:"users matching ldap_admin_filter are system admins"`
+	LdapAdminFilter                 string `json:"ldap_admin_filter" empty:"ok" env:"PARLEY_LDAP_ADMIN_FILTER" mm:"MM_LDAPSETTINGS_ADMINFILTER" help:"LDAP filter of the users who are system admins"`
+	LdapIDAttribute                 string `json:"ldap_id_attribute" env:"PARLEY_LDAP_ID_ATTRIBUTE" mm:"MM_LDAPSETTINGS_IDATTRIBUTE" help:"attribute that identifies a user for good (objectGUID, entryUUID, uid)"`
+	LdapUsernameAttribute           string `json:"ldap_username_attribute" env:"PARLEY_LDAP_USERNAME_ATTRIBUTE" mm:"MM_LDAPSETTINGS_USERNAMEATTRIBUTE" help:"attribute that gives the Parley username"`
+	LdapLoginIDAttribute            string `json:"ldap_login_id_attribute" env:"PARLEY_LDAP_LOGIN_ID_ATTRIBUTE" mm:"MM_LDAPSETTINGS_LOGINIDATTRIBUTE" help:"attribute users log in with (uid, sAMAccountName, mail)"`
+	LdapEmailAttribute              string `json:"ldap_email_attribute" env:"PARLEY_LDAP_EMAIL_ATTRIBUTE" mm:"MM_LDAPSETTINGS_EMAILATTRIBUTE" help:"attribute that gives the email address"`
+	LdapFirstNameAttribute          string `json:"ldap_first_name_attribute" empty:"ok" env:"PARLEY_LDAP_FIRST_NAME_ATTRIBUTE" mm:"MM_LDAPSETTINGS_FIRSTNAMEATTRIBUTE" help:"attribute that gives the first name; set, users cannot change it"`
+	LdapLastNameAttribute           string `json:"ldap_last_name_attribute" empty:"ok" env:"PARLEY_LDAP_LAST_NAME_ATTRIBUTE" mm:"MM_LDAPSETTINGS_LASTNAMEATTRIBUTE" help:"attribute that gives the last name; set, users cannot change it"`
+	LdapNicknameAttribute           string `json:"ldap_nickname_attribute" empty:"ok" env:"PARLEY_LDAP_NICKNAME_ATTRIBUTE" mm:"MM_LDAPSETTINGS_NICKNAMEATTRIBUTE" help:"attribute that gives the nickname; set, users cannot change it"`
+	LdapPositionAttribute           string `json:"ldap_position_attribute" empty:"ok" env:"PARLEY_LDAP_POSITION_ATTRIBUTE" mm:"MM_LDAPSETTINGS_POSITIONATTRIBUTE" help:"attribute that gives the position; set, users cannot change it"`
+	LdapLoginFieldName              string `json:"ldap_login_field_name" empty:"ok" env:"PARLEY_LDAP_LOGIN_FIELD_NAME" mm:"MM_LDAPSETTINGS_LOGINFIELDNAME" help:"placeholder of the login field on the login page, e.g. AD username"`
+	LdapSyncIntervalMinutes         int    `json:"ldap_sync_interval_minutes" env:"PARLEY_LDAP_SYNC_INTERVAL_MINUTES" mm:"MM_LDAPSETTINGS_SYNCINTERVALMINUTES" help:"minutes between directory syncs (with ldap_enable_sync)"`
+	LdapQueryTimeout                int    `json:"ldap_query_timeout" env:"PARLEY_LDAP_QUERY_TIMEOUT" mm:"MM_LDAPSETTINGS_QUERYTIMEOUT" help:"seconds an LDAP query may take"`
+	LdapMaxPageSize                 int    `json:"ldap_max_page_size" env:"PARLEY_LDAP_MAX_PAGE_SIZE" mm:"MM_LDAPSETTINGS_MAXPAGESIZE" help:"entries per page of a sync search; 0 asks for all at once"`
+	GuestAccountsEnable             bool   `json:"guest_accounts_enable" env:"PARLEY_GUEST_ACCOUNTS_ENABLE" mm:"MM_GUESTACCOUNTSSETTINGS_ENABLE" help:"allow guest accounts, who see only the channels they are added to"`
+	GuestAccountsAllowEmailAccounts bool   `json:"guest_accounts_allow_email_accounts" env:"PARLEY_GUEST_ACCOUNTS_ALLOW_EMAIL_ACCOUNTS" mm:"MM_GUESTACCOUNTSSETTINGS_ALLOWEMAILACCOUNTS" help:"guests may log in with email and password (not only LDAP/SSO)"`
+	GuestAccountsRestrictDomains    string `json:"guest_accounts_restrict_creation_to_domains" empty:"ok" env:"PARLEY_GUEST_ACCOUNTS_RESTRICT_CREATION_TO_DOMAINS" mm:"MM_GUESTACCOUNTSSETTINGS_RESTRICTCREATIONTODOMAINS" help:"comma-separated email domains guests must have; empty allows any"`
+	GuestAccountsEnforceMFA         bool   `json:"guest_accounts_enforce_mfa" env:"PARLEY_GUEST_ACCOUNTS_ENFORCE_MFA" mm:"MM_GUESTACCOUNTSSETTINGS_ENFORCEMULTIFACTORAUTHENTICATION" help:"guests must set up multi-factor authentication"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -162,6 +194,11 @@ func Default() Config {
 
 		ExportRetentionDays: 30,
 		ImportRetentionDays: 30,
+
+		LdapPort:                        389,
+		LdapSyncIntervalMinutes:         60,
+		LdapQueryTimeout:                60,
+		GuestAccountsAllowEmailAccounts: true,
 	}
 }
 
@@ -369,6 +406,7 @@ func (c *Config) Validate() error {
 	if c.EmailBatchingInterval < 1 {
 		errs = append(errs, errors.New("email_batching_interval: must be at least 1"))
 	}
+	errs = append(errs, c.validateLdap()...)
 	if c.ShutdownTimeout < 1 {
 		errs = append(errs, errors.New("shutdown_timeout_seconds: must be at least 1"))
 	}
@@ -516,3 +554,61 @@ func (c *Config) ImageDecoderConcurrency() int {
 // MailEnabled reports whether an SMTP server is set, so that mail can be sent
 // at all.
 func (c *Config) MailEnabled() bool { return c.SMTPServer != "" }
+
+func (c *Config) validateLdap() []error {
+	var errs []error
+	switch c.LdapConnectionSecurity {
+	case "", "TLS", "STARTTLS":
+	default:
+		errs = append(errs, fmt.Errorf("ldap_connection_security: %q is not empty, TLS or STARTTLS", c.LdapConnectionSecurity))
+	}
+	if c.LdapPort < 1 || c.LdapPort > 65535 {
+		errs = append(errs, errors.New("ldap_port: must be from 1 to 65535"))
+	}
+	if c.LdapSyncIntervalMinutes < 1 {
+		errs = append(errs, errors.New("ldap_sync_interval_minutes: must be at least 1"))
+	}
+	if c.LdapQueryTimeout < 1 {
+		errs = append(errs, errors.New("ldap_query_timeout: must be at least 1"))
+	}
+	if c.LdapMaxPageSize < 0 {
+		errs = append(errs, errors.New("ldap_max_page_size: must not be negative"))
+	}
+	if c.LdapEnable && (c.LdapServer == "" || c.LdapBaseDN == "" || c.LdapIDAttribute == "" ||
+		c.LdapUsernameAttribute == "" || c.LdapLoginIDAttribute == "" || c.LdapEmailAttribute == "") {
+		errs = append(errs, errors.New("ldap_enable: needs ldap_server, ldap_base_dn and the id, username, login id and email attributes"))
+	}
+	return errs
+}
+
+// GuestDomains splits guest_accounts_restrict_creation_to_domains into
+// lower-case domains.
+func (c *Config) GuestDomains() []string {
+	var out []string
+	for _, d := range splitList(c.GuestAccountsRestrictDomains) {
+		out = append(out, strings.ToLower(strings.TrimPrefix(d, "@")))
+	}
+	return out
+}
+
+// UnknownMattermostEnv lists the MM_* variables of environ (KEY=value
+// entries, as os.Environ gives) that name no Parley setting, sorted, so the
+// server can warn about them: a Mattermost setting carried over in a unit or
+// compose file would otherwise be ignored without a word.
+func UnknownMattermostEnv(environ []string) []string {
+	known := map[string]bool{}
+	for _, s := range Settings() {
+		if s.MM != "" {
+			known[s.MM] = true
+		}
+	}
+	var out []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "MM_") && !known[name] {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
