@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
 )
 
@@ -107,7 +108,7 @@ func (h *Handler) clientConfig(c *Context) error {
 		"EnableSignInWithEmail": "true", "EnableSignInWithUsername": "true", "EmailLoginButtonColor": "#0000",
 		"EmailLoginButtonBorderColor": "#2389D7", "EmailLoginButtonTextColor": "#2389D7",
 		"EnableSignUpWithGitLab": "false", "EnableSignUpWithGoogle": "false", "EnableSignUpWithOffice365": "false",
-		"EnableSignUpWithOpenId": "false", "EnableLdap": "false", "EnableSaml": "false",
+		"EnableSignUpWithOpenId": "false", "EnableLdap": b(cfg.LdapEnable), "LdapLoginFieldName": cfg.LdapLoginFieldName, "EnableSaml": "false",
 		"EnableMultifactorAuthentication": b(cfg.EnableMFA), "EnforceMultifactorAuthentication": b(cfg.EnforceMFA),
 		"ForgotPasswordLink":  "",
 		"EnableGuestAccounts": "false", "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
@@ -164,9 +165,9 @@ func (h *Handler) clientConfig(c *Context) error {
 			"EnableInlineLatex": "false", "ManagedResourcePaths": "", "ExperimentalEnableAutomaticReplies": "false",
 			"EnableEmailBatching": "false", "EnablePreviewModeBanner": "false", "EmailNotificationContentsType": "full",
 			"GfycatApiKey": "", "GfycatApiSecret": "", "RunJobs": "true", "CWSURL": "", "CWSMock": "false",
-			"DisableRefetchingOnBrowserFocus": "false", "EnableCompliance": "false", "LdapNicknameAttributeSet": "false",
-			"LdapFirstNameAttributeSet": "false", "LdapLastNameAttributeSet": "false", "LdapPictureAttributeSet": "false",
-			"LdapPositionAttributeSet": "false", "SamlFirstNameAttributeSet": "false", "SamlLastNameAttributeSet": "false",
+			"DisableRefetchingOnBrowserFocus": "false", "EnableCompliance": "false", "LdapNicknameAttributeSet": b(ldapSet(cfg, cfg.LdapNicknameAttribute)),
+			"LdapFirstNameAttributeSet": b(ldapSet(cfg, cfg.LdapFirstNameAttribute)), "LdapLastNameAttributeSet": b(ldapSet(cfg, cfg.LdapLastNameAttribute)),
+			"LdapPictureAttributeSet": "false", "LdapPositionAttributeSet": b(ldapSet(cfg, cfg.LdapPositionAttribute)), "SamlFirstNameAttributeSet": "false", "SamlLastNameAttributeSet": "false",
 			"SamlNicknameAttributeSet": "false", "SamlPositionAttributeSet": "false", "EnableBanner": "false",
 			"BannerText": "", "BannerColor": "", "BannerTextColor": "", "AllowBannerDismissal": "false", "AllowedThemes": "",
 			"CustomUrlSchemes": "", "ExperimentalSharedChannels": "false",
@@ -179,6 +180,10 @@ func (h *Handler) clientConfig(c *Context) error {
 	}
 	return c.ok(m)
 }
+
+// ldapSet is the client config's Ldap*AttributeSet: the web app greys out
+// the profile fields the directory owns.
+func ldapSet(cfg *config.Config, attr string) bool { return cfg.LdapEnable && attr != "" }
 
 // sqlDriverName is the client config's SQLDriverName: Mattermost's name for
 // PostgreSQL, else SQLite's driver name.

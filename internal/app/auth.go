@@ -43,15 +43,31 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		return nil, nil, model.NewAppError(http.StatusBadRequest, "api.user.login.blank_pwd.app_error",
 			"Password field must not be blank")
 	}
+	cfg := a.Config()
+	ldapOnly := req.LDAPOnly == "true"
+	if ldapOnly && !cfg.LdapEnable {
+		return nil, nil, model.NewAppError(http.StatusNotImplemented, "api.user.login_ldap.disabled.app_error",
+			"LDAP not enabled on this server")
+	}
 	var u *model.User
 	var err error
 	switch {
+	case ldapOnly:
+		err = store.ErrNotFound
 	case req.ID != "":
 		u, err = a.store.GetUser(ctx, req.ID)
 	case strings.Contains(req.LoginID, "@"):
 		u, err = a.store.GetUserByEmail(ctx, req.LoginID)
 	default:
 		u, err = a.store.GetUserByUsername(ctx, req.LoginID)
+	}
+	if cfg.LdapEnable && (errors.Is(err, store.ErrNotFound) || (err == nil && u.AuthService == AuthServiceLDAP)) {
+		// The directory checks the password of its users, and of login ids
+		// Parley does not know yet: their first login creates the account.
+		if u, err = a.ldapAuthenticate(ctx, req.LoginID, u, req.Password); err != nil {
+			return nil, nil, err
+		}
+		return a.finishLogin(ctx, u, req, userAgent, 0)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the time a real check would, so timing does not reveal accounts.
@@ -79,6 +95,12 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		}
 		return nil, nil, errInvalidCredentials()
 	}
+	return a.finishLogin(ctx, u, req, userAgent, counted)
+}
+
+// finishLogin opens the session of a user whose credentials were checked;
+// counted is the failed-login count the MFA check adds to.
+func (a *App) finishLogin(ctx context.Context, u *model.User, req LoginRequest, userAgent string, counted int) (*model.User, *model.Session, error) {
 	if u.DeleteAt > 0 {
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.inactive.app_error",
 			"Login failed because your account has been deactivated. Please contact an administrator.")
@@ -95,7 +117,9 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 			return nil, nil, model.ErrInternal(err)
 		}
 	}
-	a.upgradePasswordHash(ctx, u, req.Password)
+	if u.AuthService == "" {
+		a.upgradePasswordHash(ctx, u, req.Password)
+	}
 	now := model.Now()
 	s := &model.Session{
 		ID: model.NewID(), Token: model.NewID(), CreateAt: now, LastActivityAt: now, UserID: u.ID,

@@ -75,9 +75,13 @@ func (a *App) CreateJob(ctx context.Context, s *model.Session, typ string, data 
 				"The import file "+strconv.Quote(name)+" has not been uploaded.")
 		}
 	case model.JobTypeExportProcess:
+	case model.JobTypeLdapSync:
+		if !a.Config().LdapEnable {
+			return nil, errLdapDisabled()
+		}
 	default:
 		return nil, model.NewAppError(http.StatusBadRequest, "app.job.create.type.app_error",
-			"Unknown job type: Parley runs import_process and export_process jobs.")
+			"Unknown job type: Parley runs import_process, export_process and ldap_sync jobs.")
 	}
 	j := &model.Job{ID: model.NewID(), Type: typ, CreateAt: model.Now(), Status: model.JobStatusPending, Data: data}
 	if err := a.store.SaveJob(ctx, j); err != nil {
@@ -228,6 +232,8 @@ func (a *App) runJob(ctx context.Context, j *model.Job) {
 		err = a.runImportJob(jctx, j, &progress)
 	case model.JobTypeExportProcess:
 		err = a.runExportJob(jctx, j, &progress)
+	case model.JobTypeLdapSync:
+		err = a.runLdapSyncJob(jctx, j)
 	}
 	close(done)
 	<-beatDone

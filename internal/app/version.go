@@ -49,6 +49,7 @@ func (a *App) ClientLicense() map[string]string {
 	cfg := a.Config()
 	on := map[string]bool{
 		"MFA":     cfg.EnableMFA,
+		"LDAP":    cfg.LdapEnable,
 		"Cluster": true, // nodes share PostgreSQL and NATS
 		"Metrics": true, // Prometheus
 	}

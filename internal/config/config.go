@@ -118,7 +118,7 @@ type Config struct {
 	LdapBindUsername                string `json:"ldap_bind_username" empty:"ok" env:"PARLEY_LDAP_BIND_USERNAME" mm:"MM_LDAPSETTINGS_BINDUSERNAME" help:"DN Parley binds as to search; empty binds anonymously"`
 	LdapBindPassword                string `json:"ldap_bind_password" empty:"ok" env:"PARLEY_LDAP_BIND_PASSWORD" mm:"MM_LDAPSETTINGS_BINDPASSWORD" help:"password of ldap_bind_username"`
 	LdapUserFilter                  string `json:"ldap_user_filter" empty:"ok" env:"PARLEY_LDAP_USER_FILTER" mm:"MM_LDAPSETTINGS_USERFILTER" help:"LDAP filter a user must match to log in, e.g. (objectClass=inetOrgPerson)"`
-	LdapGuestFilter                 string `json:"ldap_guest_filter" empty:"ok" env:"PARLEY_LDAP_GUEST_FILTER" mm:"MM_LDAPSETTINGS_GUESTFILTER" help:"LDAP filter of the users who are guests (needs guest_accounts_enable)"`
+	LdapGuestFilter                 string `json:"ldap_guest_filter" empty:"ok" env:"PARLEY_LDAP_GUEST_FILTER" mm:"MM_LDAPSETTINGS_GUESTFILTER" help:"LDAP filter of the users who are guests; accepted for Mattermost compatibility, no effect until Parley has guest accounts"`
 	LdapEnableAdminFilter           bool   `json:"ldap_enable_admin_filter" env:"PARLEY_LDAP_ENABLE_ADMIN_FILTER" mm:"MM_LDAPSETTINGS_ENABLEADMINFILTER" help:"users matching ldap_admin_filter are system admins"`
 	LdapAdminFilter                 string `json:"ldap_admin_filter" empty:"ok" env:"PARLEY_LDAP_ADMIN_FILTER" mm:"MM_LDAPSETTINGS_ADMINFILTER" help:"LDAP filter of the users who are system admins"`
 	LdapIDAttribute                 string `json:"ldap_id_attribute" env:"PARLEY_LDAP_ID_ATTRIBUTE" mm:"MM_LDAPSETTINGS_IDATTRIBUTE" help:"attribute that identifies a user for good (objectGUID, entryUUID, uid)"`
@@ -133,10 +133,10 @@ type Config struct {
 	LdapSyncIntervalMinutes         int    `json:"ldap_sync_interval_minutes" env:"PARLEY_LDAP_SYNC_INTERVAL_MINUTES" mm:"MM_LDAPSETTINGS_SYNCINTERVALMINUTES" help:"minutes between directory syncs (with ldap_enable_sync)"`
 	LdapQueryTimeout                int    `json:"ldap_query_timeout" env:"PARLEY_LDAP_QUERY_TIMEOUT" mm:"MM_LDAPSETTINGS_QUERYTIMEOUT" help:"seconds an LDAP query may take"`
 	LdapMaxPageSize                 int    `json:"ldap_max_page_size" env:"PARLEY_LDAP_MAX_PAGE_SIZE" mm:"MM_LDAPSETTINGS_MAXPAGESIZE" help:"entries per page of a sync search; 0 asks for all at once"`
-	GuestAccountsEnable             bool   `json:"guest_accounts_enable" env:"PARLEY_GUEST_ACCOUNTS_ENABLE" mm:"MM_GUESTACCOUNTSSETTINGS_ENABLE" help:"allow guest accounts, who see only the channels they are added to"`
-	GuestAccountsAllowEmailAccounts bool   `json:"guest_accounts_allow_email_accounts" env:"PARLEY_GUEST_ACCOUNTS_ALLOW_EMAIL_ACCOUNTS" mm:"MM_GUESTACCOUNTSSETTINGS_ALLOWEMAILACCOUNTS" help:"guests may log in with email and password (not only LDAP/SSO)"`
-	GuestAccountsRestrictDomains    string `json:"guest_accounts_restrict_creation_to_domains" empty:"ok" env:"PARLEY_GUEST_ACCOUNTS_RESTRICT_CREATION_TO_DOMAINS" mm:"MM_GUESTACCOUNTSSETTINGS_RESTRICTCREATIONTODOMAINS" help:"comma-separated email domains guests must have; empty allows any"`
-	GuestAccountsEnforceMFA         bool   `json:"guest_accounts_enforce_mfa" env:"PARLEY_GUEST_ACCOUNTS_ENFORCE_MFA" mm:"MM_GUESTACCOUNTSSETTINGS_ENFORCEMULTIFACTORAUTHENTICATION" help:"guests must set up multi-factor authentication"`
+	GuestAccountsEnable             bool   `json:"guest_accounts_enable" env:"PARLEY_GUEST_ACCOUNTS_ENABLE" mm:"MM_GUESTACCOUNTSSETTINGS_ENABLE" help:"allow guest accounts; accepted for Mattermost compatibility, no effect until Parley has guest accounts"`
+	GuestAccountsAllowEmailAccounts bool   `json:"guest_accounts_allow_email_accounts" env:"PARLEY_GUEST_ACCOUNTS_ALLOW_EMAIL_ACCOUNTS" mm:"MM_GUESTACCOUNTSSETTINGS_ALLOWEMAILACCOUNTS" help:"guests may log in with email and password; accepted for Mattermost compatibility, no effect until Parley has guest accounts"`
+	GuestAccountsRestrictDomains    string `json:"guest_accounts_restrict_creation_to_domains" empty:"ok" env:"PARLEY_GUEST_ACCOUNTS_RESTRICT_CREATION_TO_DOMAINS" mm:"MM_GUESTACCOUNTSSETTINGS_RESTRICTCREATIONTODOMAINS" help:"comma-separated email domains guests must have; accepted for Mattermost compatibility, no effect until Parley has guest accounts"`
+	GuestAccountsEnforceMFA         bool   `json:"guest_accounts_enforce_mfa" env:"PARLEY_GUEST_ACCOUNTS_ENFORCE_MFA" mm:"MM_GUESTACCOUNTSSETTINGS_ENFORCEMULTIFACTORAUTHENTICATION" help:"guests must set up multi-factor authentication; accepted for Mattermost compatibility, no effect until Parley has guest accounts"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -579,16 +579,6 @@ func (c *Config) validateLdap() []error {
 		errs = append(errs, errors.New("ldap_enable: needs ldap_server, ldap_base_dn and the id, username, login id and email attributes"))
 	}
 	return errs
-}
-
-// GuestDomains splits guest_accounts_restrict_creation_to_domains into
-// lower-case domains.
-func (c *Config) GuestDomains() []string {
-	var out []string
-	for _, d := range splitList(c.GuestAccountsRestrictDomains) {
-		out = append(out, strings.ToLower(strings.TrimPrefix(d, "@")))
-	}
-	return out
 }
 
 // UnknownMattermostEnv lists the MM_* variables of environ (KEY=value

@@ -17,6 +17,7 @@ type Job struct {
 const (
 	JobTypeImportProcess = "import_process"
 	JobTypeExportProcess = "export_process"
+	JobTypeLdapSync      = "ldap_sync"
 
 	JobStatusPending         = "pending"
 	JobStatusInProgress      = "in_progress"

@@ -163,6 +163,7 @@ func (s *Server) Start(addr string) error {
 	go s.App.RetentionLoop(jobs, time.Hour)
 	go s.App.JobsLoop(jobs)
 	go s.App.MailLoop(jobs)
+	go s.App.LdapSyncLoop(jobs)
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "err", err)
