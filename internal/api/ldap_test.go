@@ -179,3 +179,34 @@ func TestLdapSync(t *testing.T) {
 			ExpectError(http.StatusUnauthorized, "api.user.login.invalid_credentials_email_username")
 	})
 }
+
+// TestLdapGuestFilter: with guest accounts on, the users GuestFilter matches
+// log in as guests, and a sync promotes one the filter no longer matches.
+func TestLdapGuestFilter(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		gina := ldaptest.User{UID: "gina", Password: "gina-pw", Mail: "gina@example.com", GivenName: "Gina",
+			Surname: "Guest", Title: "Contractor", EmployeeNumber: "1003"}
+		dir := ldaptest.Start(t, ldapAlice, gina)
+		s := apitest.Start(t, b, ldapConfig(dir), guestsOn, func(c *config.Config) { c.LdapGuestFilter = "(title=Contractor)" })
+		admin := s.SignUp("admin")
+		g := ldapLogin(t, s, map[string]string{"login_id": "gina", "password": "gina-pw", "ldap_only": "true"})
+		a := ldapLogin(t, s, map[string]string{"login_id": "alice", "password": "alice-pw", "ldap_only": "true"})
+		if g.User.Roles != model.RoleSystemGuest || a.User.Roles != model.RoleSystemUser {
+			t.Fatalf("roles after first login: gina %q, alice %q", g.User.Roles, a.User.Roles)
+		}
+		dir.Replace(t, gina.DN(), "title", "Engineer")
+		admin.Post("/ldap/sync", nil).Expect(http.StatusOK)
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			var u model.User
+			admin.Get("/users/" + g.UserID).Expect(http.StatusOK).JSON(&u)
+			if u.Roles == model.RoleSystemUser {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("gina still %q 30 s after the sync", u.Roles)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+}

@@ -111,7 +111,7 @@ func (h *Handler) clientConfig(c *Context) error {
 		"EnableSignUpWithOpenId": "false", "EnableLdap": b(cfg.LdapEnable), "LdapLoginFieldName": cfg.LdapLoginFieldName, "EnableSaml": "false",
 		"EnableMultifactorAuthentication": b(cfg.EnableMFA), "EnforceMultifactorAuthentication": b(cfg.EnforceMFA),
 		"ForgotPasswordLink":  "",
-		"EnableGuestAccounts": "false", "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
+		"EnableGuestAccounts": b(cfg.GuestAccountsEnable), "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
 		"HelpLink": "", "ReportAProblemLink": "", "SupportEmail": "", "EnableAskCommunityLink": "false",
 		"DefaultClientLocale": "en", "AvailableLocales": "", "EnableCustomEmoji": b(cfg.EnableCustomEmoji), "AppDownloadLink": "",
 		"AndroidAppDownloadLink": "", "IosAppDownloadLink": "", "HasImageProxy": "false", "PluginsEnabled": "false",

@@ -105,6 +105,14 @@ func (a *App) finishLogin(ctx context.Context, u *model.User, req LoginRequest, 
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.inactive.app_error",
 			"Login failed because your account has been deactivated. Please contact an administrator.")
 	}
+	if u.IsGuest() && !a.Config().GuestAccountsEnable {
+		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.guest_accounts.disabled.error",
+			"Login failed because guest accounts are disabled.")
+	}
+	if u.IsGuest() && u.AuthService == "" && !a.Config().GuestAccountsAllowEmailAccounts {
+		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.guest_accounts.email_disabled.error",
+			"Login failed because guests may not log in with email and password.")
+	}
 	if a.Config().RequireEmailVerification && !u.EmailVerified {
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.not_verified.app_error",
 			"Login failed because email address has not been verified.")
@@ -125,7 +133,7 @@ func (a *App) finishLogin(ctx context.Context, u *model.User, req LoginRequest, 
 		ID: model.NewID(), Token: model.NewID(), CreateAt: now, LastActivityAt: now, UserID: u.ID,
 		DeviceID: req.DeviceID, Roles: u.Roles,
 		ExpiresAt: now + int64(a.Config().SessionLengthDays)*int64(24*time.Hour/time.Millisecond),
-		Props: model.StringMap{"csrf": model.NewID(), "is_guest": "false", "platform": platform(userAgent),
+		Props: model.StringMap{"csrf": model.NewID(), "is_guest": strconv.FormatBool(u.IsGuest()), "platform": platform(userAgent),
 			"browser": userAgent, "os": ""},
 	}
 	if ip := ClientIP(ctx); ip != "" {
@@ -219,7 +227,7 @@ func (a *App) accessTokenSession(ctx context.Context, token string) (*model.Sess
 	now := model.Now()
 	s := &model.Session{ID: model.NewID(), Token: token, CreateAt: now, LastActivityAt: now, UserID: u.ID,
 		Roles: u.Roles, Props: model.StringMap{"type": "UserAccessToken", "user_access_token_id": t.ID,
-			"is_bot": strconv.FormatBool(u.IsBot), "is_guest": "false"}}
+			"is_bot": strconv.FormatBool(u.IsBot), "is_guest": strconv.FormatBool(u.IsGuest())}}
 	if err := a.store.SaveSession(ctx, s); err != nil {
 		// Another request for the same token created it first.
 		if errors.Is(err, store.ErrConflict) {

@@ -26,7 +26,7 @@ const AuthServiceLDAP = "ldap"
 type ldapEntry struct {
 	DN, ID, Username, LoginID, Email        string
 	FirstName, LastName, Nickname, Position string
-	Admin                                   bool
+	Admin, Guest                            bool
 }
 
 func errLdapDisabled() *model.AppError {
@@ -151,12 +151,16 @@ func (a *App) ldapEntries(conn *ldap.Conn, cfg *config.Config, extra string) ([]
 	if err != nil {
 		return nil, err
 	}
+	guests, err := marked(cfg.GuestAccountsEnable, cfg.LdapGuestFilter)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]ldapEntry, 0, len(raw))
 	for _, e := range raw {
 		le := ldapEntry{DN: e.DN, ID: e.GetAttributeValue(cfg.LdapIDAttribute),
 			Username: strings.ToLower(e.GetAttributeValue(cfg.LdapUsernameAttribute)),
 			LoginID:  e.GetAttributeValue(cfg.LdapLoginIDAttribute), Email: strings.ToLower(e.GetAttributeValue(cfg.LdapEmailAttribute)),
-			Admin: admins[e.DN]}
+			Admin: admins[e.DN], Guest: guests[e.DN] && !admins[e.DN]}
 		get := func(attr string) string {
 			if attr == "" {
 				return ""
@@ -216,8 +220,11 @@ func (a *App) ldapAuthenticate(ctx context.Context, loginID string, known *model
 
 // ldapRoles is the system roles an entry gives.
 func ldapRoles(e ldapEntry) string {
-	if e.Admin {
+	switch {
+	case e.Admin:
 		return model.RoleSystemAdmin + " " + model.RoleSystemUser
+	case e.Guest:
+		return model.RoleSystemGuest
 	}
 	return model.RoleSystemUser
 }
@@ -257,26 +264,34 @@ func (a *App) applyLdapEntry(ctx context.Context, u *model.User, e ldapEntry, re
 		}
 	}
 	// The admin filter decides only when it is in use, so a role given in
-	// Parley survives while it is off.
-	if cfg.LdapEnableAdminFilter && cfg.LdapAdminFilter != "" {
+	// Parley survives while it is off; the guest filter's changes go through
+	// demotion and promotion below, which also turn the memberships over.
+	guestFilter := cfg.GuestAccountsEnable && cfg.LdapGuestFilter != ""
+	if cfg.LdapEnableAdminFilter && cfg.LdapAdminFilter != "" && !u.IsGuest() && !e.Guest {
 		u.Roles = ldapRoles(e)
 	}
 	if reactivate {
 		u.DeleteAt = 0
 	}
-	if u.Username == before.Username && u.Email == before.Email && u.FirstName == before.FirstName && u.LastName == before.LastName &&
-		u.Nickname == before.Nickname && u.Position == before.Position && u.Roles == before.Roles && u.DeleteAt == before.DeleteAt &&
-		u.EmailVerified == before.EmailVerified {
-		return u, nil
+	if u.Username != before.Username || u.Email != before.Email || u.FirstName != before.FirstName || u.LastName != before.LastName ||
+		u.Nickname != before.Nickname || u.Position != before.Position || u.Roles != before.Roles || u.DeleteAt != before.DeleteAt ||
+		u.EmailVerified != before.EmailVerified {
+		if appErr := u.IsValid(); appErr != nil {
+			return nil, appErr
+		}
+		u.UpdateAt = model.Now()
+		if err := a.store.UpdateUser(ctx, u); err != nil {
+			return nil, userConflict(err)
+		}
+		a.publishUserUpdated(ctx, u)
 	}
-	if appErr := u.IsValid(); appErr != nil {
-		return nil, appErr
+	if guestFilter && u.IsGuest() != e.Guest && !u.IsSystemAdmin() {
+		if err := a.setGuest(ctx, SystemSession(), u.ID, e.Guest); err != nil {
+			return nil, err
+		}
+		nu, err := a.store.GetUser(ctx, u.ID)
+		return nu, storeErr(err, errUserNotFound())
 	}
-	u.UpdateAt = model.Now()
-	if err := a.store.UpdateUser(ctx, u); err != nil {
-		return nil, userConflict(err)
-	}
-	a.publishUserUpdated(ctx, u)
 	return u, nil
 }
 
