@@ -436,3 +436,123 @@ func (a *App) runLdapSyncJob(ctx context.Context, j *model.Job) error {
 	j.Data["deactivated"] = strconv.Itoa(res.Deactivated)
 	return err
 }
+
+// AuthMigration is one account moved to another login method.
+type AuthMigration struct {
+	UserID, Username, Problem string
+}
+
+// MigrateAuthToLdap is `parley user migrate-auth email ldap FIELD` (mmctl
+// user migrate-auth): every email/password account whose email, username or
+// id (match, against the email, username or id attribute) names exactly one
+// directory entry becomes an LDAP account of that entry. An account without
+// such an entry, or whose entry another account already has, is a problem:
+// without force nothing is changed while there is one; with force the others
+// are migrated. dryRun changes nothing either way.
+func (a *App) MigrateAuthToLdap(ctx context.Context, match string, force, dryRun bool) ([]AuthMigration, error) {
+	cfg := a.Config()
+	if !cfg.LdapEnable {
+		return nil, errLdapDisabled()
+	}
+	attr := map[string]string{"email": cfg.LdapEmailAttribute, "username": cfg.LdapUsernameAttribute, "id": cfg.LdapIDAttribute}[match]
+	if attr == "" {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.user.migrate_auth.match_field.app_error",
+			"The match field must be email, username or id.")
+	}
+	conn, err := ldapDial(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	es, err := a.ldapEntries(conn, cfg, "")
+	if err != nil {
+		return nil, err
+	}
+	byValue := map[string][]ldapEntry{}
+	for _, e := range es {
+		v := map[string]string{"email": e.Email, "username": e.Username, "id": e.ID}[match]
+		byValue[strings.ToLower(v)] = append(byValue[strings.ToLower(v)], e)
+	}
+	users, err := a.store.UsersByAuthService(ctx, "")
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	var plan []AuthMigration
+	entries := map[string]ldapEntry{}
+	failed := false
+	for _, u := range users {
+		if u.IsBot {
+			continue
+		}
+		key := map[string]string{"email": u.Email, "username": u.Username, "id": u.ID}[match]
+		m := AuthMigration{UserID: u.ID, Username: u.Username}
+		switch found := byValue[strings.ToLower(key)]; {
+		case len(found) == 0:
+			m.Problem = "no directory entry has " + attr + "=" + key
+		case len(found) > 1:
+			m.Problem = strconv.Itoa(len(found)) + " directory entries have " + attr + "=" + key
+		default:
+			if other, err := a.store.GetUserByAuth(ctx, AuthServiceLDAP, found[0].ID); err == nil {
+				m.Problem = "the directory entry " + found[0].DN + " already belongs to " + other.Username
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return nil, model.ErrInternal(err)
+			}
+			entries[u.ID] = found[0]
+		}
+		failed = failed || m.Problem != ""
+		plan = append(plan, m)
+	}
+	if dryRun || (failed && !force) {
+		return plan, nil
+	}
+	for i, m := range plan {
+		if m.Problem != "" {
+			continue
+		}
+		if err := a.setAuth(ctx, m.UserID, AuthServiceLDAP, entries[m.UserID].ID); err != nil {
+			plan[i].Problem = err.Error()
+		}
+	}
+	return plan, nil
+}
+
+// MigrateAuthToEmail is `parley user migrate-auth ldap email`: every LDAP
+// account becomes an email account without a password, so its owner sets
+// one through "Forgot password?" (or an admin with `parley user password`).
+func (a *App) MigrateAuthToEmail(ctx context.Context, from string, dryRun bool) ([]AuthMigration, error) {
+	users, err := a.store.UsersByAuthService(ctx, from)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	plan := make([]AuthMigration, 0, len(users))
+	for _, u := range users {
+		m := AuthMigration{UserID: u.ID, Username: u.Username}
+		if !dryRun {
+			if err := a.setAuth(ctx, u.ID, "", ""); err != nil {
+				m.Problem = err.Error()
+			}
+		}
+		plan = append(plan, m)
+	}
+	return plan, nil
+}
+
+// setAuth moves an account to service (empty: email and password) with the
+// provider's id for it, dropping the password the provider now checks.
+func (a *App) setAuth(ctx context.Context, userID, service, data string) error {
+	u, err := a.store.GetUser(ctx, userID)
+	if err != nil {
+		return storeErr(err, errUserNotFound())
+	}
+	u.AuthService, u.AuthData, u.Password = service, nil, ""
+	if data != "" {
+		u.AuthData = &data
+	}
+	u.UpdateAt = model.Now()
+	if err := a.store.UpdateUser(ctx, u); err != nil {
+		return userConflict(err)
+	}
+	a.audit(ctx, SystemSession(), model.AuditUserUpdate, "user", userID, true, "auth_service="+service)
+	a.publishUserUpdated(ctx, u)
+	return nil
+}
