@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite uses when it is missing: mailpit (the SMTP
 # server the mail tests deliver to, built from the Go module proxy into the
-# cache directory internal/mailtest looks in) and the Debian packages lintian
+# cache directory internal/mailtest looks in), zitadel/oidc's example OpenID
+# provider (the OpenID Connect tests' provider, built the same way for
+# internal/oidctest) and the Debian packages lintian
 # (the package test), nginx (the reverse-proxy test, which starts its own
 # nginx) and slapd with ldap-utils (the LDAP tests, which start their own
 # slapd on a random port with a temporary database); the packages' services
@@ -12,6 +14,12 @@ mailpit_dir="${XDG_CACHE_HOME:-$HOME/.cache}/parley/mailpit-$mailpit_version"
 if [ -z "${PARLEY_MAILPIT:-}" ] && [ ! -x "$mailpit_dir/mailpit" ]; then
   echo "test-deps: building mailpit $mailpit_version" >&2
   GOBIN="$mailpit_dir" go install "github.com/axllent/mailpit@$mailpit_version"
+fi
+op_version=v3.52.0 # internal/oidctest.Version
+op_dir="${XDG_CACHE_HOME:-$HOME/.cache}/parley/zitadel-op-$op_version"
+if [ ! -x "$op_dir/server" ]; then
+  echo "test-deps: building the zitadel/oidc example OP $op_version" >&2
+  GOBIN="$op_dir" go install "github.com/zitadel/oidc/v3/example/server@$op_version"
 fi
 missing=()
 command -v lintian >/dev/null 2>&1 || missing+=(lintian)

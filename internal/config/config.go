@@ -137,6 +137,27 @@ type Config struct {
 	GuestAccountsAllowEmailAccounts bool   `json:"guest_accounts_allow_email_accounts" env:"PARLEY_GUEST_ACCOUNTS_ALLOW_EMAIL_ACCOUNTS" mm:"MM_GUESTACCOUNTSSETTINGS_ALLOWEMAILACCOUNTS" help:"guests may log in with email and password (off: only through LDAP)"`
 	GuestAccountsRestrictDomains    string `json:"guest_accounts_restrict_creation_to_domains" empty:"ok" env:"PARLEY_GUEST_ACCOUNTS_RESTRICT_CREATION_TO_DOMAINS" mm:"MM_GUESTACCOUNTSSETTINGS_RESTRICTCREATIONTODOMAINS" help:"comma-separated email domains guests must have; accepted for Mattermost compatibility, no effect until Parley has guest invitations"`
 	GuestAccountsEnforceMFA         bool   `json:"guest_accounts_enforce_mfa" env:"PARLEY_GUEST_ACCOUNTS_ENFORCE_MFA" mm:"MM_GUESTACCOUNTSSETTINGS_ENFORCEMULTIFACTORAUTHENTICATION" help:"guests must set up multi-factor authentication; accepted for Mattermost compatibility, no effect yet (enforce_mfa covers everyone)"`
+	// OpenID Connect sign-in: OpenIdSettings and Mattermost's GitLab, Google and Office 365 presets.
+	OpenIDEnable               bool   `json:"openid_enable" env:"PARLEY_OPENID_ENABLE" mm:"MM_OPENIDSETTINGS_ENABLE" help:"users may sign in with an OpenID Connect provider (Keycloak, Authentik, Okta, ...)"`
+	OpenIDID                   string `json:"openid_id" env:"PARLEY_OPENID_ID" mm:"MM_OPENIDSETTINGS_ID" help:"client id registered with the OpenID provider"`
+	OpenIDSecret               string `json:"openid_secret" empty:"ok" env:"PARLEY_OPENID_SECRET" mm:"MM_OPENIDSETTINGS_SECRET" help:"client secret registered with the OpenID provider"`
+	OpenIDDiscoveryEndpoint    string `json:"openid_discovery_endpoint" env:"PARLEY_OPENID_DISCOVERY_ENDPOINT" mm:"MM_OPENIDSETTINGS_DISCOVERYENDPOINT" help:"the provider's .well-known/openid-configuration URL"`
+	OpenIDScope                string `json:"openid_scope" env:"PARLEY_OPENID_SCOPE" mm:"MM_OPENIDSETTINGS_SCOPE" help:"space-separated scopes asked for"`
+	OpenIDButtonText           string `json:"openid_button_text" empty:"ok" env:"PARLEY_OPENID_BUTTON_TEXT" mm:"MM_OPENIDSETTINGS_BUTTONTEXT" help:"text of the login button"`
+	OpenIDButtonColor          string `json:"openid_button_color" env:"PARLEY_OPENID_BUTTON_COLOR" mm:"MM_OPENIDSETTINGS_BUTTONCOLOR" help:"color of the login button"`
+	GitLabEnable               bool   `json:"gitlab_enable" env:"PARLEY_GITLAB_ENABLE" mm:"MM_GITLABSETTINGS_ENABLE" help:"users may sign in with GitLab (OpenID Connect)"`
+	GitLabID                   string `json:"gitlab_id" env:"PARLEY_GITLAB_ID" mm:"MM_GITLABSETTINGS_ID" help:"GitLab application id"`
+	GitLabSecret               string `json:"gitlab_secret" empty:"ok" env:"PARLEY_GITLAB_SECRET" mm:"MM_GITLABSETTINGS_SECRET" help:"GitLab application secret"`
+	GitLabDiscoveryEndpoint    string `json:"gitlab_discovery_endpoint" env:"PARLEY_GITLAB_DISCOVERY_ENDPOINT" mm:"MM_GITLABSETTINGS_DISCOVERYENDPOINT" help:"https://<gitlab host>/.well-known/openid-configuration"`
+	GoogleEnable               bool   `json:"google_enable" env:"PARLEY_GOOGLE_ENABLE" mm:"MM_GOOGLESETTINGS_ENABLE" help:"users may sign in with Google"`
+	GoogleID                   string `json:"google_id" env:"PARLEY_GOOGLE_ID" mm:"MM_GOOGLESETTINGS_ID" help:"Google OAuth client id"`
+	GoogleSecret               string `json:"google_secret" empty:"ok" env:"PARLEY_GOOGLE_SECRET" mm:"MM_GOOGLESETTINGS_SECRET" help:"Google OAuth client secret"`
+	GoogleDiscoveryEndpoint    string `json:"google_discovery_endpoint" env:"PARLEY_GOOGLE_DISCOVERY_ENDPOINT" mm:"MM_GOOGLESETTINGS_DISCOVERYENDPOINT" empty:"ok" help:"Google's discovery URL; empty uses https://accounts.google.com/.well-known/openid-configuration"`
+	Office365Enable            bool   `json:"office365_enable" env:"PARLEY_OFFICE365_ENABLE" mm:"MM_OFFICE365SETTINGS_ENABLE" help:"users may sign in with Microsoft Entra ID (Office 365)"`
+	Office365ID                string `json:"office365_id" env:"PARLEY_OFFICE365_ID" mm:"MM_OFFICE365SETTINGS_ID" help:"Entra ID application (client) id"`
+	Office365Secret            string `json:"office365_secret" empty:"ok" env:"PARLEY_OFFICE365_SECRET" mm:"MM_OFFICE365SETTINGS_SECRET" help:"Entra ID client secret"`
+	Office365DirectoryID       string `json:"office365_directory_id" env:"PARLEY_OFFICE365_DIRECTORY_ID" mm:"MM_OFFICE365SETTINGS_DIRECTORYID" empty:"ok" help:"Entra ID directory (tenant) id; empty (common) allows any tenant"`
+	Office365DiscoveryEndpoint string `json:"office365_discovery_endpoint" empty:"ok" env:"PARLEY_OFFICE365_DISCOVERY_ENDPOINT" mm:"MM_OFFICE365SETTINGS_DISCOVERYENDPOINT" help:"discovery URL; empty derives it from office365_directory_id"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -199,6 +220,9 @@ func Default() Config {
 		LdapSyncIntervalMinutes:         60,
 		LdapQueryTimeout:                60,
 		GuestAccountsAllowEmailAccounts: true,
+
+		OpenIDScope:       "profile openid email",
+		OpenIDButtonColor: "#145DBF",
 	}
 }
 

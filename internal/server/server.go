@@ -78,6 +78,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	// Incoming webhooks live outside /api/v4, as Slack senders expect.
 	mux.Handle("POST "+prefix+"/hooks/{hook_id}", http.StripPrefix(prefix, apiHandler.IncomingWebhookHandler()))
 	mux.Handle("POST "+prefix+"/hooks/commands/{id}", http.StripPrefix(prefix, apiHandler.CommandWebhookHandler()))
+	for _, p := range []string{"/oauth/{service}/login", "/signup/{service}/complete", "/login/{service}/complete"} {
+		mux.Handle("GET "+prefix+p, http.StripPrefix(prefix, apiHandler.OAuthHandler()))
+	}
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
 	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
 	s := &Server{App: a, Hub: hub, Metrics: m, store: st, bus: b, log: log, cfg: cfg,
