@@ -33,7 +33,7 @@ const (
 // User is one account of the OP.
 type User struct {
 	ID, Username, Password, FirstName, LastName, Email string
-	EmailVerified                                       bool
+	EmailVerified                                      bool
 }
 
 // Provider is one running OP.
