@@ -64,10 +64,11 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 	if cfg.LdapEnable && (errors.Is(err, store.ErrNotFound) || (err == nil && u.AuthService == AuthServiceLDAP)) {
 		// The directory checks the password of its users, and of login ids
 		// Parley does not know yet: their first login creates the account.
-		if u, err = a.ldapAuthenticate(ctx, req.LoginID, u, req.Password); err != nil {
+		u, counted, err := a.ldapAuthenticate(ctx, req.LoginID, u, req.Password)
+		if err != nil {
 			return nil, nil, err
 		}
-		return a.finishLogin(ctx, u, req, userAgent, 0)
+		return a.finishLogin(ctx, u, req, userAgent, counted)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the time a real check would, so timing does not reveal accounts.

@@ -183,11 +183,14 @@ func (a *App) ldapEntries(conn *ldap.Conn, cfg *config.Config, extra string) ([]
 // to date. known is the local account the login id named, if any: its
 // directory id finds the entry even when its login id changed. A wrong
 // password and an unknown user answer alike, as Mattermost masks them.
-func (a *App) ldapAuthenticate(ctx context.Context, loginID string, known *model.User, password string) (*model.User, error) {
+// Wrong passwords count against the account as email logins do, so that
+// Parley cannot be used to guess directory passwords; counted is the count
+// the MFA check goes on from.
+func (a *App) ldapAuthenticate(ctx context.Context, loginID string, known *model.User, password string) (u *model.User, counted int, err error) {
 	cfg := a.Config()
 	conn, err := ldapDial(cfg)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer conn.Close()
 	filter := "(" + ldap.EscapeFilter(cfg.LdapLoginIDAttribute) + "=" + ldap.EscapeFilter(loginID) + ")"
@@ -196,26 +199,44 @@ func (a *App) ldapAuthenticate(ctx context.Context, loginID string, known *model
 	}
 	es, err := a.ldapEntries(conn, cfg, filter)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(es) != 1 {
-		return nil, errInvalidCredentials()
+		return nil, 0, errInvalidCredentials()
 	}
 	e := es[0]
-	if err := conn.Bind(e.DN, password); err != nil {
-		if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
-			return nil, errInvalidCredentials()
+	u, err = a.store.GetUserByAuth(ctx, AuthServiceLDAP, e.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, 0, model.ErrInternal(err)
+	}
+	if u != nil {
+		locked, n, err := a.lockedOut(ctx, u)
+		if err != nil {
+			return nil, 0, model.ErrInternal(err)
 		}
-		return nil, model.ErrInternal(fmt.Errorf("ldap bind as %s: %w", e.DN, err))
+		if locked {
+			return nil, 0, model.NewAppError(http.StatusUnauthorized, "api.user.check_user_login_attempts.too_many.app_error",
+				"Your account is locked because of too many failed password attempts.")
+		}
+		counted = n
 	}
-	u, err := a.store.GetUserByAuth(ctx, AuthServiceLDAP, e.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return a.createLdapUser(ctx, e)
+	if err := conn.Bind(e.DN, password); err != nil {
+		if !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+			return nil, 0, model.ErrInternal(fmt.Errorf("ldap bind as %s: %w", e.DN, err))
+		}
+		if u != nil {
+			if err := a.loginFailed(ctx, u.ID, counted); err != nil {
+				return nil, 0, err
+			}
+		}
+		return nil, 0, errInvalidCredentials()
 	}
-	if err != nil {
-		return nil, model.ErrInternal(err)
+	if u == nil {
+		u, err = a.createLdapUser(ctx, e)
+		return u, 0, err
 	}
-	return a.applyLdapEntry(ctx, u, e, false)
+	u, err = a.applyLdapEntry(ctx, u, e, false)
+	return u, counted, err
 }
 
 // ldapRoles is the system roles an entry gives.
