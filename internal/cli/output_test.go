@@ -151,6 +151,7 @@ func TestEveryCommandReports(t *testing.T) {
 		{"import", "slack", "staff", slack},
 		{"export", "bulk", filepath.Join(dir, "export.jsonl")},
 		{"user", "export", "ann", "--out", filepath.Join(dir, "ann.zip")},
+		{"user", "migrate-auth", "ldap", "email", "--dryRun"},
 		{"user", "convert-to-bot", "cid2"},
 		{"user", "offboard", "bob"},
 		{"user", "delete", "dee", "--confirm"},
