@@ -163,6 +163,7 @@ func TestLdapSync(t *testing.T) {
 			var u model.User
 			admin.Get("/users/" + bob.UserID).Expect(http.StatusOK).JSON(&u)
 			if u.DeleteAt > 0 {
+				t.Logf("deactivated %v after POST /ldap/sync", time.Since(start).Round(time.Millisecond))
 				break
 			}
 			if time.Since(start) > 30*time.Second {
@@ -172,6 +173,7 @@ func TestLdapSync(t *testing.T) {
 		}
 		select {
 		case <-closed:
+			t.Logf("socket closed %v after POST /ldap/sync", time.Since(start).Round(time.Millisecond))
 		case <-time.After(30*time.Second - time.Since(start)):
 			t.Fatal("bob's socket is still open 30 s after the sync")
 		}
