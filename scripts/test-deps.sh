@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test suite uses when it is missing: mailpit (the SMTP
 # server the mail tests deliver to, built from the Go module proxy into the
-# cache directory internal/mailtest looks in) and the Debian packages lintian
-# (the package test) and nginx (the reverse-proxy test, which starts its own
-# nginx; the package's service is kept from starting). Runs apt-get only when
-# something is missing.
+# cache directory internal/mailtest looks in), zitadel/oidc's example OpenID
+# provider (the OpenID Connect tests' provider, built the same way for
+# internal/oidctest) and the Debian packages lintian
+# (the package test), nginx (the reverse-proxy test, which starts its own
+# nginx) and slapd with ldap-utils (the LDAP tests, which start their own
+# slapd on a random port with a temporary database); the packages' services
+# are kept from starting. Runs apt-get only when something is missing.
 set -euo pipefail
 mailpit_version=v1.27.11 # internal/mailtest.Version
 mailpit_dir="${XDG_CACHE_HOME:-$HOME/.cache}/parley/mailpit-$mailpit_version"
@@ -12,9 +15,17 @@ if [ -z "${PARLEY_MAILPIT:-}" ] && [ ! -x "$mailpit_dir/mailpit" ]; then
   echo "test-deps: building mailpit $mailpit_version" >&2
   GOBIN="$mailpit_dir" go install "github.com/axllent/mailpit@$mailpit_version"
 fi
+op_version=v3.52.0 # internal/oidctest.Version
+op_dir="${XDG_CACHE_HOME:-$HOME/.cache}/parley/zitadel-op-$op_version"
+if [ ! -x "$op_dir/server" ]; then
+  echo "test-deps: building the zitadel/oidc example OP $op_version" >&2
+  GOBIN="$op_dir" go install "github.com/zitadel/oidc/v3/example/server@$op_version"
+fi
 missing=()
 command -v lintian >/dev/null 2>&1 || missing+=(lintian)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/sbin/slapd ] || missing+=(slapd)
+command -v slapadd >/dev/null 2>&1 || [ -x /usr/sbin/slapadd ] || missing+=(ldap-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "test-deps: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
@@ -23,7 +34,8 @@ fi
 echo "test-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# The tests start nginx themselves; the packaged service must not take port 80.
+# The tests start nginx and slapd themselves; the packaged services must not
+# take ports 80 and 389.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 0755 "$policy"

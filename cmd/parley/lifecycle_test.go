@@ -386,3 +386,17 @@ func TestConfigAPISurvivesRestart(t *testing.T) {
 		}
 	})
 }
+
+// An MM_* variable Parley does not know is named in a warning at start,
+// rather than ignored without a word; known ones are not.
+func TestUnknownMattermostVariableWarned(t *testing.T) {
+	p := startProc(t, testdb.Backend{Name: "sqlite", DataDir: t.TempDir()},
+		"MM_SERVICESETTINGS_ENABLEDEVELOPERTYPO=true", "MM_LDAPSETTINGS_LDAPPORT=389")
+	log := p.logText()
+	if !strings.Contains(log, "names no Parley setting") || !strings.Contains(log, "MM_SERVICESETTINGS_ENABLEDEVELOPERTYPO") {
+		t.Fatalf("no warning naming the unknown variable:\n%s", log)
+	}
+	if strings.Contains(log, "name=MM_LDAPSETTINGS_LDAPPORT") {
+		t.Fatalf("a known variable was warned about:\n%s", log)
+	}
+}

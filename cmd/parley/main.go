@@ -136,6 +136,9 @@ func runServer(ctx context.Context, opts *options, stderr io.Writer) error {
 	}
 	var level slog.LevelVar
 	log := newLogger(stderr, cfg, &level)
+	for _, name := range config.UnknownMattermostEnv(os.Environ()) {
+		log.Warn("environment variable names no Parley setting; it is ignored", "name", name)
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}

@@ -82,6 +82,8 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.commandRoutes()
 	h.botRoutes()
 	h.jobRoutes()
+	h.ldapRoutes()
+	h.guestRoutes()
 	h.mfaRoutes()
 	h.configRoutes()
 	h.featureRoutes()

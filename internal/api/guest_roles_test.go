@@ -7,7 +7,7 @@ import (
 	"github.com/parley-chat/parley/internal/apitest"
 )
 
-// TestGuestRolesRefused: guest accounts do not exist yet, so no guest role
+// TestGuestRolesRefused: guests are made by demotion only, so no guest role
 // (system, team or channel; by name or scheme flag) is given, with a clear
 // error, and the memberships stay as they were.
 func TestGuestRolesRefused(t *testing.T) {

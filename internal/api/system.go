@@ -123,11 +123,12 @@ func (h *Handler) clientConfig(c *Context) error {
 		"DiagnosticId": "", "TelemetryId": "", "EnableSignUpWithEmail": b(cfg.EnableSignUpWithEmail),
 		"EnableSignInWithEmail": "true", "EnableSignInWithUsername": "true", "EmailLoginButtonColor": "#0000",
 		"EmailLoginButtonBorderColor": "#2389D7", "EmailLoginButtonTextColor": "#2389D7",
-		"EnableSignUpWithGitLab": "false", "EnableSignUpWithGoogle": "false", "EnableSignUpWithOffice365": "false",
-		"EnableSignUpWithOpenId": "false", "EnableLdap": "false", "EnableSaml": "false",
+		"EnableSignUpWithGitLab": b(cfg.GitLabEnable), "EnableSignUpWithGoogle": b(cfg.GoogleEnable),
+		"EnableSignUpWithOffice365": b(cfg.Office365Enable), "EnableSignUpWithOpenId": b(cfg.OpenIDEnable),
+		"OpenIdButtonText": cfg.OpenIDButtonText, "OpenIdButtonColor": cfg.OpenIDButtonColor, "EnableLdap": b(cfg.LdapEnable), "LdapLoginFieldName": cfg.LdapLoginFieldName, "EnableSaml": "false",
 		"EnableMultifactorAuthentication": b(cfg.EnableMFA), "EnforceMultifactorAuthentication": b(cfg.EnforceMFA),
 		"ForgotPasswordLink":  "",
-		"EnableGuestAccounts": "false", "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
+		"EnableGuestAccounts": b(cfg.GuestAccountsEnable), "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
 		"HelpLink": "", "ReportAProblemLink": "", "SupportEmail": "", "EnableAskCommunityLink": "false",
 		"DefaultClientLocale": "en", "AvailableLocales": "", "EnableCustomEmoji": b(cfg.EnableCustomEmoji), "AppDownloadLink": "",
 		"AndroidAppDownloadLink": "", "IosAppDownloadLink": "", "HasImageProxy": "false", "PluginsEnabled": "false",
@@ -181,9 +182,9 @@ func (h *Handler) clientConfig(c *Context) error {
 			"EnableInlineLatex": "false", "ManagedResourcePaths": "", "ExperimentalEnableAutomaticReplies": "false",
 			"EnableEmailBatching": "false", "EnablePreviewModeBanner": "false", "EmailNotificationContentsType": "full",
 			"GfycatApiKey": "", "GfycatApiSecret": "", "RunJobs": "true", "CWSURL": "", "CWSMock": "false",
-			"DisableRefetchingOnBrowserFocus": "false", "EnableCompliance": "false", "LdapNicknameAttributeSet": "false",
-			"LdapFirstNameAttributeSet": "false", "LdapLastNameAttributeSet": "false", "LdapPictureAttributeSet": "false",
-			"LdapPositionAttributeSet": "false", "SamlFirstNameAttributeSet": "false", "SamlLastNameAttributeSet": "false",
+			"DisableRefetchingOnBrowserFocus": "false", "EnableCompliance": "false", "LdapNicknameAttributeSet": b(ldapSet(cfg, cfg.LdapNicknameAttribute)),
+			"LdapFirstNameAttributeSet": b(ldapSet(cfg, cfg.LdapFirstNameAttribute)), "LdapLastNameAttributeSet": b(ldapSet(cfg, cfg.LdapLastNameAttribute)),
+			"LdapPictureAttributeSet": "false", "LdapPositionAttributeSet": b(ldapSet(cfg, cfg.LdapPositionAttribute)), "SamlFirstNameAttributeSet": "false", "SamlLastNameAttributeSet": "false",
 			"SamlNicknameAttributeSet": "false", "SamlPositionAttributeSet": "false", "EnableBanner": "false",
 			"BannerText": "", "BannerColor": "", "BannerTextColor": "", "AllowBannerDismissal": "false", "AllowedThemes": "",
 			"CustomUrlSchemes": "", "ExperimentalSharedChannels": "false",
@@ -196,6 +197,10 @@ func (h *Handler) clientConfig(c *Context) error {
 	}
 	return c.ok(m)
 }
+
+// ldapSet is the client config's Ldap*AttributeSet: the web app greys out
+// the profile fields the directory owns.
+func ldapSet(cfg *config.Config, attr string) bool { return cfg.LdapEnable && attr != "" }
 
 // sqlDriverName is the client config's SQLDriverName: Mattermost's name for
 // PostgreSQL, else SQLite's driver name.

@@ -105,20 +105,29 @@ func (h *Handler) login(c *Context) error {
 	}
 	c.w.Header().Set("Token", s.Token)
 	if c.r.Header.Get("X-Requested-With") == "XMLHttpRequest" {
-		maxAge := c.app.Config().SessionLengthDays * 24 * 3600
-		expires := time.Now().Add(time.Duration(maxAge) * time.Second)
-		secure := c.r.TLS != nil || strings.EqualFold(c.r.Header.Get("X-Forwarded-Proto"), "https")
-		path := c.cookiePath()
-		for _, ck := range []*http.Cookie{
-			{Name: "MMAUTHTOKEN", Value: s.Token, HttpOnly: true},
-			{Name: "MMUSERID", Value: u.ID},
-			{Name: "MMCSRF", Value: s.CSRF()},
-		} {
-			ck.Path, ck.MaxAge, ck.Expires, ck.Secure, ck.SameSite = path, maxAge, expires, secure, http.SameSiteLaxMode
-			http.SetCookie(c.w, ck)
-		}
+		c.setSessionCookies(u, s)
 	}
 	return c.ok(u)
+}
+
+// setSessionCookies gives a browser the cookies the web app runs on.
+func (c *Context) setSessionCookies(u *model.User, s *model.Session) {
+	maxAge := c.app.Config().SessionLengthDays * 24 * 3600
+	expires := time.Now().Add(time.Duration(maxAge) * time.Second)
+	path := c.cookiePath()
+	for _, ck := range []*http.Cookie{
+		{Name: "MMAUTHTOKEN", Value: s.Token, HttpOnly: true},
+		{Name: "MMUSERID", Value: u.ID},
+		{Name: "MMCSRF", Value: s.CSRF()},
+	} {
+		ck.Path, ck.MaxAge, ck.Expires, ck.Secure, ck.SameSite = path, maxAge, expires, c.secure(), http.SameSiteLaxMode
+		http.SetCookie(c.w, ck)
+	}
+}
+
+// secure reports whether the browser reached Parley over HTTPS.
+func (c *Context) secure() bool {
+	return c.r.TLS != nil || strings.EqualFold(c.r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
 func (h *Handler) logout(c *Context) error {

@@ -43,15 +43,32 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		return nil, nil, model.NewAppError(http.StatusBadRequest, "api.user.login.blank_pwd.app_error",
 			"Password field must not be blank")
 	}
+	cfg := a.Config()
+	ldapOnly := req.LDAPOnly == "true"
+	if ldapOnly && !cfg.LdapEnable {
+		return nil, nil, model.NewAppError(http.StatusNotImplemented, "api.user.login_ldap.disabled.app_error",
+			"LDAP not enabled on this server")
+	}
 	var u *model.User
 	var err error
 	switch {
+	case ldapOnly:
+		err = store.ErrNotFound
 	case req.ID != "":
 		u, err = a.store.GetUser(ctx, req.ID)
 	case strings.Contains(req.LoginID, "@"):
 		u, err = a.store.GetUserByEmail(ctx, req.LoginID)
 	default:
 		u, err = a.store.GetUserByUsername(ctx, req.LoginID)
+	}
+	if cfg.LdapEnable && (errors.Is(err, store.ErrNotFound) || (err == nil && u.AuthService == AuthServiceLDAP)) {
+		// The directory checks the password of its users, and of login ids
+		// Parley does not know yet: their first login creates the account.
+		u, counted, err := a.ldapAuthenticate(ctx, req.LoginID, u, req.Password)
+		if err != nil {
+			return nil, nil, err
+		}
+		return a.finishLogin(ctx, u, req, userAgent, counted)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the time a real check would, so timing does not reveal accounts.
@@ -79,9 +96,23 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		}
 		return nil, nil, errInvalidCredentials()
 	}
+	return a.finishLogin(ctx, u, req, userAgent, counted)
+}
+
+// finishLogin opens the session of a user whose credentials were checked;
+// counted is the failed-login count the MFA check adds to.
+func (a *App) finishLogin(ctx context.Context, u *model.User, req LoginRequest, userAgent string, counted int) (*model.User, *model.Session, error) {
 	if u.DeleteAt > 0 {
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.inactive.app_error",
 			"Login failed because your account has been deactivated. Please contact an administrator.")
+	}
+	if u.IsGuest() && !a.Config().GuestAccountsEnable {
+		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.guest_accounts.disabled.error",
+			"Login failed because guest accounts are disabled.")
+	}
+	if u.IsGuest() && u.AuthService == "" && !a.Config().GuestAccountsAllowEmailAccounts {
+		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.guest_accounts.email_disabled.error",
+			"Login failed because guests may not log in with email and password.")
 	}
 	if a.Config().RequireEmailVerification && !u.EmailVerified {
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.login.not_verified.app_error",
@@ -95,13 +126,15 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 			return nil, nil, model.ErrInternal(err)
 		}
 	}
-	a.upgradePasswordHash(ctx, u, req.Password)
+	if u.AuthService == "" {
+		a.upgradePasswordHash(ctx, u, req.Password)
+	}
 	now := model.Now()
 	s := &model.Session{
 		ID: model.NewID(), Token: model.NewID(), CreateAt: now, LastActivityAt: now, UserID: u.ID,
 		DeviceID: req.DeviceID, Roles: u.Roles,
 		ExpiresAt: now + int64(a.Config().SessionLengthDays)*int64(24*time.Hour/time.Millisecond),
-		Props: model.StringMap{"csrf": model.NewID(), "is_guest": "false", "platform": platform(userAgent),
+		Props: model.StringMap{"csrf": model.NewID(), "is_guest": strconv.FormatBool(u.IsGuest()), "platform": platform(userAgent),
 			"browser": userAgent, "os": ""},
 	}
 	if ip := ClientIP(ctx); ip != "" {
@@ -195,7 +228,7 @@ func (a *App) accessTokenSession(ctx context.Context, token string) (*model.Sess
 	now := model.Now()
 	s := &model.Session{ID: model.NewID(), Token: token, CreateAt: now, LastActivityAt: now, UserID: u.ID,
 		Roles: u.Roles, Props: model.StringMap{"type": "UserAccessToken", "user_access_token_id": t.ID,
-			"is_bot": strconv.FormatBool(u.IsBot), "is_guest": "false"}}
+			"is_bot": strconv.FormatBool(u.IsBot), "is_guest": strconv.FormatBool(u.IsGuest())}}
 	if err := a.store.SaveSession(ctx, s); err != nil {
 		// Another request for the same token created it first.
 		if errors.Is(err, store.ErrConflict) {

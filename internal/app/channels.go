@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"maps"
@@ -132,6 +133,9 @@ func (a *App) CreateDirectChannel(ctx context.Context, s *model.Session, ids []s
 	if !a.HasPermission(s, model.PermCreateDirectChannel) {
 		return nil, model.ErrForbidden()
 	}
+	if ok, err := a.guestMayMessage(ctx, s, ids); err != nil || !ok {
+		return nil, cmp.Or(err, error(model.ErrForbidden()))
+	}
 	users := make([]*model.User, 0, 2)
 	for _, id := range ids {
 		u, err := a.store.GetUser(ctx, id)
@@ -151,7 +155,7 @@ func (a *App) CreateDirectChannel(ctx context.Context, s *model.Session, ids []s
 			return model.ErrInternal(err)
 		}
 		for _, u := range users {
-			if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
+			if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(),
 				NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
 				return model.ErrInternal(err)
 			}
@@ -194,6 +198,9 @@ func (a *App) CreateGroupChannel(ctx context.Context, s *model.Session, ids []st
 	if !a.HasPermission(s, model.PermCreateGroupChannel) {
 		return nil, model.ErrForbidden()
 	}
+	if ok, err := a.guestMayMessage(ctx, s, uniq); err != nil || !ok {
+		return nil, cmp.Or(err, error(model.ErrForbidden()))
+	}
 	users, err := a.store.GetUsersByIDs(ctx, uniq, 0)
 	if err != nil {
 		return nil, model.ErrInternal(err)
@@ -218,7 +225,7 @@ func (a *App) CreateGroupChannel(ctx context.Context, s *model.Session, ids []st
 			return model.ErrInternal(err)
 		}
 		for _, u := range users {
-			if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
+			if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(),
 				NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
 				return model.ErrInternal(err)
 			}
@@ -711,7 +718,7 @@ func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Ch
 	if _, err := tx.GetChannelMember(ctx, ch.ID, u.ID); err == nil {
 		return nil
 	}
-	m := &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true, NotifyProps: model.DefaultChannelNotifyProps(),
+	m := &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(), NotifyProps: model.DefaultChannelNotifyProps(),
 		LastUpdateAt: now}
 	if err := tx.SaveChannelMember(ctx, m); err != nil {
 		return model.ErrInternal(err)

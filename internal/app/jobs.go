@@ -81,9 +81,13 @@ func (a *App) CreateJob(ctx context.Context, s *model.Session, typ string, data 
 		if err := a.validateMessageExportJob(data); err != nil {
 			return nil, err
 		}
+	case model.JobTypeLdapSync:
+		if !a.Config().LdapEnable {
+			return nil, errLdapDisabled()
+		}
 	default:
 		return nil, model.NewAppError(http.StatusBadRequest, "app.job.create.type.app_error",
-			"Unknown job type: Parley runs import_process, export_process and message_export jobs.")
+			"Unknown job type: Parley runs import_process, export_process, message_export and ldap_sync jobs.")
 	}
 	j := &model.Job{ID: model.NewID(), Type: typ, CreateAt: model.Now(), Status: model.JobStatusPending, Data: data}
 	if err := a.store.SaveJob(ctx, j); err != nil {
@@ -236,6 +240,8 @@ func (a *App) runJob(ctx context.Context, j *model.Job) {
 		err = a.runExportJob(jctx, j, &progress)
 	case model.JobTypeMessageExport:
 		err = a.runMessageExportJob(jctx, j, &progress)
+	case model.JobTypeLdapSync:
+		err = a.runLdapSyncJob(jctx, j)
 	}
 	close(done)
 	<-beatDone

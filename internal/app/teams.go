@@ -114,7 +114,7 @@ func (a *App) joinTeam(ctx context.Context, tx store.Store, t *model.Team, u *mo
 		return nil, model.NewAppError(http.StatusBadRequest, "app.team.join_user_to_team.max_accounts.app_error",
 			"This team has reached the maximum number of allowed accounts.")
 	}
-	m := &model.TeamMember{TeamID: t.ID, UserID: u.ID, SchemeUser: true, CreateAt: model.Now()}
+	m := &model.TeamMember{TeamID: t.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(), CreateAt: model.Now()}
 	if existing != nil {
 		m.CreateAt = existing.CreateAt
 	}

@@ -251,6 +251,10 @@ func (a *App) PatchUser(ctx context.Context, s *model.Session, userID string, p 
 	if !a.canEditUser(s, u) {
 		return nil, model.ErrForbidden()
 	}
+	if field := a.ldapOwnedAttribute(u, p); field != "" {
+		return nil, model.NewAppError(http.StatusConflict, "api.user.patch_user.login_provider_attribute_set.app_error",
+			"The "+field+" of this user is set by their login provider (LDAP) and cannot be changed here.")
+	}
 	if p.Email != nil && strings.ToLower(*p.Email) != u.Email && s.UserID == u.ID && !a.IsAdmin(s) {
 		if p.Password == nil || !checkPassword(u.Password, *p.Password) {
 			return nil, model.NewAppError(http.StatusBadRequest, "api.user.check_user_password.invalid.app_error",
@@ -332,12 +336,12 @@ func (a *App) UpdatePassword(ctx context.Context, s *model.Session, userID, curr
 		return storeErr(err, errUserNotFound())
 	}
 	if s.UserID == userID {
-		if current == "" {
-			return model.ErrInvalidBody("current_password")
-		}
 		if u.AuthService != "" {
 			return model.NewAppError(http.StatusBadRequest, "api.user.update_password.oauth.app_error",
 				"Update password failed because the user is logged in through an OAuth service.")
+		}
+		if current == "" {
+			return model.ErrInvalidBody("current_password")
 		}
 		if !checkPassword(u.Password, current) {
 			return model.NewAppError(http.StatusBadRequest, "api.user.update_password.incorrect.app_error",

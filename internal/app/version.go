@@ -51,9 +51,14 @@ func (a *App) VersionID() string {
 func (a *App) ClientLicense() map[string]string {
 	cfg := a.Config()
 	on := map[string]bool{
-		"MFA":     cfg.EnableMFA,
-		"Cluster": true, // nodes share PostgreSQL and NATS
-		"Metrics": true, // Prometheus
+		"MFA":            cfg.EnableMFA,
+		"LDAP":           cfg.LdapEnable,
+		"GuestAccounts":  cfg.GuestAccountsEnable,
+		"OpenId":         cfg.OpenIDEnable || cfg.GitLabEnable,
+		"GoogleOAuth":    cfg.GoogleEnable,
+		"Office365OAuth": cfg.Office365Enable,
+		"Cluster":        true, // nodes share PostgreSQL and NATS
+		"Metrics":        true, // Prometheus
 		// Compliance exports (docs/compliance.md).
 		"MessageExport": true,
 	}

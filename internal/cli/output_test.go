@@ -154,6 +154,7 @@ func TestEveryCommandReports(t *testing.T) {
 		{"export", "actiance", "--exportFrom", "0", "--output", filepath.Join(dir, "actiance.zip")},
 		{"export", "global-relay-zip", "--exportFrom", "0", "--output", filepath.Join(dir, "gr.zip")},
 		{"user", "export", "ann", "--out", filepath.Join(dir, "ann.zip")},
+		{"user", "migrate-auth", "ldap", "email", "--dryRun"},
 		{"user", "convert-to-bot", "cid2"},
 		{"user", "offboard", "bob"},
 		{"user", "delete", "dee", "--confirm"},

@@ -19,7 +19,7 @@ func userCmd(env *Env) *cobra.Command {
 		Long: "Manage users. A user is named by email, username or id."}
 	c.AddCommand(userCreateCmd(env), userActivateCmd(env, true), userActivateCmd(env, false), userDeleteCmd(env),
 		userPasswordCmd(env), userEmailCmd(env), userUsernameCmd(env), userSearchCmd(env), userListCmd(env),
-		userConvertToBotCmd(env), userExportCmd(env), userOffboardCmd(env), userMFAResetCmd(env))
+		userConvertToBotCmd(env), userExportCmd(env), userOffboardCmd(env), userMFAResetCmd(env), userMigrateAuthCmd(env))
 	return c
 }
 

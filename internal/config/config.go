@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -129,6 +130,58 @@ type Config struct {
 	MessageExportFromTimestamp         int64  `json:"message_export_from_timestamp" env:"PARLEY_MESSAGE_EXPORT_FROM_TIMESTAMP" mm:"MM_MESSAGEEXPORTSETTINGS_EXPORTFROMTIMESTAMP" help:"Unix milliseconds the first compliance export starts from; later ones start where the previous one ended"`
 	MessageExportBatchSize             int    `json:"message_export_batch_size" env:"PARLEY_MESSAGE_EXPORT_BATCH_SIZE" mm:"MM_MESSAGEEXPORTSETTINGS_BATCHSIZE" help:"posts a compliance export reads from the database at a time"`
 	MessageExportDownloadExportResults bool   `json:"message_export_download_export_results" env:"PARLEY_MESSAGE_EXPORT_DOWNLOAD_EXPORT_RESULTS" mm:"MM_MESSAGEEXPORTSETTINGS_DOWNLOADEXPORTRESULTS" help:"let system admins download a finished compliance export through GET /api/v4/jobs/{id}/download"`
+
+	// Identity: LDAP / Active Directory login and sync, guest accounts (docs/identity.md).
+	LdapEnable                      bool   `json:"ldap_enable" env:"PARLEY_LDAP_ENABLE" mm:"MM_LDAPSETTINGS_ENABLE" help:"users may log in with their directory (LDAP or Active Directory) account"`
+	LdapEnableSync                  bool   `json:"ldap_enable_sync" env:"PARLEY_LDAP_ENABLE_SYNC" mm:"MM_LDAPSETTINGS_ENABLESYNC" help:"copy directory attributes to Parley every ldap_sync_interval_minutes and deactivate users gone from the directory"`
+	LdapServer                      string `json:"ldap_server" env:"PARLEY_LDAP_SERVER" mm:"MM_LDAPSETTINGS_LDAPSERVER" help:"host name or IP of the LDAP server"`
+	LdapPort                        int    `json:"ldap_port" env:"PARLEY_LDAP_PORT" mm:"MM_LDAPSETTINGS_LDAPPORT" help:"port of the LDAP server (389, or 636 with TLS)"`
+	LdapConnectionSecurity          string `json:"ldap_connection_security" empty:"ok" env:"PARLEY_LDAP_CONNECTION_SECURITY" mm:"MM_LDAPSETTINGS_CONNECTIONSECURITY" help:"empty (plain), TLS (ldaps) or STARTTLS"`
+	LdapSkipCertificateVerification bool   `json:"ldap_skip_certificate_verification" env:"PARLEY_LDAP_SKIP_CERTIFICATE_VERIFICATION" mm:"MM_LDAPSETTINGS_SKIPCERTIFICATEVERIFICATION" help:"accept any certificate from the LDAP server (testing only)"`
+	LdapBaseDN                      string `json:"ldap_base_dn" env:"PARLEY_LDAP_BASE_DN" mm:"MM_LDAPSETTINGS_BASEDN" help:"where user searches start, e.g. ou=people,dc=example,dc=com"`
+	LdapBindUsername                string `json:"ldap_bind_username" empty:"ok" env:"PARLEY_LDAP_BIND_USERNAME" mm:"MM_LDAPSETTINGS_BINDUSERNAME" help:"DN Parley binds as to search; empty binds anonymously"`
+	LdapBindPassword                string `json:"ldap_bind_password" empty:"ok" env:"PARLEY_LDAP_BIND_PASSWORD" mm:"MM_LDAPSETTINGS_BINDPASSWORD" help:"password of ldap_bind_username"`
+	LdapUserFilter                  string `json:"ldap_user_filter" empty:"ok" env:"PARLEY_LDAP_USER_FILTER" mm:"MM_LDAPSETTINGS_USERFILTER" help:"LDAP filter a user must match to log in, e.g. (objectClass=inetOrgPerson)"`
+	LdapGuestFilter                 string `json:"ldap_guest_filter" empty:"ok" env:"PARLEY_LDAP_GUEST_FILTER" mm:"MM_LDAPSETTINGS_GUESTFILTER" help:"LDAP filter of the users who are guests (with guest_accounts_enable)"`
+	LdapEnableAdminFilter           bool   `json:"ldap_enable_admin_filter" env:"PARLEY_LDAP_ENABLE_ADMIN_FILTER" mm:"MM_LDAPSETTINGS_ENABLEADMINFILTER" help:"users matching ldap_admin_filter are system admins"`
+	LdapAdminFilter                 string `json:"ldap_admin_filter" empty:"ok" env:"PARLEY_LDAP_ADMIN_FILTER" mm:"MM_LDAPSETTINGS_ADMINFILTER" help:"LDAP filter of the users who are system admins"`
+	LdapIDAttribute                 string `json:"ldap_id_attribute" env:"PARLEY_LDAP_ID_ATTRIBUTE" mm:"MM_LDAPSETTINGS_IDATTRIBUTE" help:"attribute that identifies a user for good (objectGUID, entryUUID, uid)"`
+	LdapUsernameAttribute           string `json:"ldap_username_attribute" env:"PARLEY_LDAP_USERNAME_ATTRIBUTE" mm:"MM_LDAPSETTINGS_USERNAMEATTRIBUTE" help:"attribute that gives the Parley username"`
+	LdapLoginIDAttribute            string `json:"ldap_login_id_attribute" env:"PARLEY_LDAP_LOGIN_ID_ATTRIBUTE" mm:"MM_LDAPSETTINGS_LOGINIDATTRIBUTE" help:"attribute users log in with (uid, sAMAccountName, mail)"`
+	LdapEmailAttribute              string `json:"ldap_email_attribute" env:"PARLEY_LDAP_EMAIL_ATTRIBUTE" mm:"MM_LDAPSETTINGS_EMAILATTRIBUTE" help:"attribute that gives the email address"`
+	LdapFirstNameAttribute          string `json:"ldap_first_name_attribute" empty:"ok" env:"PARLEY_LDAP_FIRST_NAME_ATTRIBUTE" mm:"MM_LDAPSETTINGS_FIRSTNAMEATTRIBUTE" help:"attribute that gives the first name; set, users cannot change it"`
+	LdapLastNameAttribute           string `json:"ldap_last_name_attribute" empty:"ok" env:"PARLEY_LDAP_LAST_NAME_ATTRIBUTE" mm:"MM_LDAPSETTINGS_LASTNAMEATTRIBUTE" help:"attribute that gives the last name; set, users cannot change it"`
+	LdapNicknameAttribute           string `json:"ldap_nickname_attribute" empty:"ok" env:"PARLEY_LDAP_NICKNAME_ATTRIBUTE" mm:"MM_LDAPSETTINGS_NICKNAMEATTRIBUTE" help:"attribute that gives the nickname; set, users cannot change it"`
+	LdapPositionAttribute           string `json:"ldap_position_attribute" empty:"ok" env:"PARLEY_LDAP_POSITION_ATTRIBUTE" mm:"MM_LDAPSETTINGS_POSITIONATTRIBUTE" help:"attribute that gives the position; set, users cannot change it"`
+	LdapLoginFieldName              string `json:"ldap_login_field_name" empty:"ok" env:"PARLEY_LDAP_LOGIN_FIELD_NAME" mm:"MM_LDAPSETTINGS_LOGINFIELDNAME" help:"placeholder of the login field on the login page, e.g. AD username"`
+	LdapSyncIntervalMinutes         int    `json:"ldap_sync_interval_minutes" env:"PARLEY_LDAP_SYNC_INTERVAL_MINUTES" mm:"MM_LDAPSETTINGS_SYNCINTERVALMINUTES" help:"minutes between directory syncs (with ldap_enable_sync)"`
+	LdapQueryTimeout                int    `json:"ldap_query_timeout" env:"PARLEY_LDAP_QUERY_TIMEOUT" mm:"MM_LDAPSETTINGS_QUERYTIMEOUT" help:"seconds an LDAP query may take"`
+	LdapMaxPageSize                 int    `json:"ldap_max_page_size" env:"PARLEY_LDAP_MAX_PAGE_SIZE" mm:"MM_LDAPSETTINGS_MAXPAGESIZE" help:"entries per page of a sync search; 0 asks for all at once"`
+	GuestAccountsEnable             bool   `json:"guest_accounts_enable" env:"PARLEY_GUEST_ACCOUNTS_ENABLE" mm:"MM_GUESTACCOUNTSSETTINGS_ENABLE" help:"allow guest accounts (POST /users/{id}/demote, ldap_guest_filter): a guest sees only the channels they are added to"`
+	GuestAccountsAllowEmailAccounts bool   `json:"guest_accounts_allow_email_accounts" env:"PARLEY_GUEST_ACCOUNTS_ALLOW_EMAIL_ACCOUNTS" mm:"MM_GUESTACCOUNTSSETTINGS_ALLOWEMAILACCOUNTS" help:"guests may log in with email and password (off: only through LDAP)"`
+	GuestAccountsRestrictDomains    string `json:"guest_accounts_restrict_creation_to_domains" empty:"ok" env:"PARLEY_GUEST_ACCOUNTS_RESTRICT_CREATION_TO_DOMAINS" mm:"MM_GUESTACCOUNTSSETTINGS_RESTRICTCREATIONTODOMAINS" help:"comma-separated email domains guests must have; accepted for Mattermost compatibility, no effect until Parley has guest invitations"`
+	GuestAccountsEnforceMFA         bool   `json:"guest_accounts_enforce_mfa" env:"PARLEY_GUEST_ACCOUNTS_ENFORCE_MFA" mm:"MM_GUESTACCOUNTSSETTINGS_ENFORCEMULTIFACTORAUTHENTICATION" help:"guests must set up multi-factor authentication; accepted for Mattermost compatibility, no effect yet (enforce_mfa covers everyone)"`
+	// OpenID Connect sign-in: OpenIdSettings and Mattermost's GitLab, Google and Office 365 presets.
+	OpenIDEnable               bool   `json:"openid_enable" env:"PARLEY_OPENID_ENABLE" mm:"MM_OPENIDSETTINGS_ENABLE" help:"users may sign in with an OpenID Connect provider (Keycloak, Authentik, Okta, ...)"`
+	OpenIDID                   string `json:"openid_id" env:"PARLEY_OPENID_ID" mm:"MM_OPENIDSETTINGS_ID" help:"client id registered with the OpenID provider"`
+	OpenIDSecret               string `json:"openid_secret" empty:"ok" env:"PARLEY_OPENID_SECRET" mm:"MM_OPENIDSETTINGS_SECRET" help:"client secret registered with the OpenID provider"`
+	OpenIDDiscoveryEndpoint    string `json:"openid_discovery_endpoint" env:"PARLEY_OPENID_DISCOVERY_ENDPOINT" mm:"MM_OPENIDSETTINGS_DISCOVERYENDPOINT" help:"the provider's .well-known/openid-configuration URL"`
+	OpenIDScope                string `json:"openid_scope" env:"PARLEY_OPENID_SCOPE" mm:"MM_OPENIDSETTINGS_SCOPE" help:"space-separated scopes asked for"`
+	OpenIDButtonText           string `json:"openid_button_text" empty:"ok" env:"PARLEY_OPENID_BUTTON_TEXT" mm:"MM_OPENIDSETTINGS_BUTTONTEXT" help:"text of the login button"`
+	OpenIDButtonColor          string `json:"openid_button_color" env:"PARLEY_OPENID_BUTTON_COLOR" mm:"MM_OPENIDSETTINGS_BUTTONCOLOR" help:"color of the login button"`
+	GitLabEnable               bool   `json:"gitlab_enable" env:"PARLEY_GITLAB_ENABLE" mm:"MM_GITLABSETTINGS_ENABLE" help:"users may sign in with GitLab (OpenID Connect)"`
+	GitLabID                   string `json:"gitlab_id" env:"PARLEY_GITLAB_ID" mm:"MM_GITLABSETTINGS_ID" help:"GitLab application id"`
+	GitLabSecret               string `json:"gitlab_secret" empty:"ok" env:"PARLEY_GITLAB_SECRET" mm:"MM_GITLABSETTINGS_SECRET" help:"GitLab application secret"`
+	GitLabDiscoveryEndpoint    string `json:"gitlab_discovery_endpoint" env:"PARLEY_GITLAB_DISCOVERY_ENDPOINT" mm:"MM_GITLABSETTINGS_DISCOVERYENDPOINT" help:"https://<gitlab host>/.well-known/openid-configuration"`
+	GoogleEnable               bool   `json:"google_enable" env:"PARLEY_GOOGLE_ENABLE" mm:"MM_GOOGLESETTINGS_ENABLE" help:"users may sign in with Google"`
+	GoogleID                   string `json:"google_id" env:"PARLEY_GOOGLE_ID" mm:"MM_GOOGLESETTINGS_ID" help:"Google OAuth client id"`
+	GoogleSecret               string `json:"google_secret" empty:"ok" env:"PARLEY_GOOGLE_SECRET" mm:"MM_GOOGLESETTINGS_SECRET" help:"Google OAuth client secret"`
+	GoogleDiscoveryEndpoint    string `json:"google_discovery_endpoint" env:"PARLEY_GOOGLE_DISCOVERY_ENDPOINT" mm:"MM_GOOGLESETTINGS_DISCOVERYENDPOINT" empty:"ok" help:"Google's discovery URL; empty uses https://accounts.google.com/.well-known/openid-configuration"`
+	Office365Enable            bool   `json:"office365_enable" env:"PARLEY_OFFICE365_ENABLE" mm:"MM_OFFICE365SETTINGS_ENABLE" help:"users may sign in with Microsoft Entra ID (Office 365)"`
+	Office365ID                string `json:"office365_id" env:"PARLEY_OFFICE365_ID" mm:"MM_OFFICE365SETTINGS_ID" help:"Entra ID application (client) id"`
+	Office365Secret            string `json:"office365_secret" empty:"ok" env:"PARLEY_OFFICE365_SECRET" mm:"MM_OFFICE365SETTINGS_SECRET" help:"Entra ID client secret"`
+	Office365DirectoryID       string `json:"office365_directory_id" env:"PARLEY_OFFICE365_DIRECTORY_ID" mm:"MM_OFFICE365SETTINGS_DIRECTORYID" empty:"ok" help:"Entra ID directory (tenant) id; empty (common) allows any tenant"`
+	Office365DiscoveryEndpoint string `json:"office365_discovery_endpoint" empty:"ok" env:"PARLEY_OFFICE365_DISCOVERY_ENDPOINT" mm:"MM_OFFICE365SETTINGS_DISCOVERYENDPOINT" help:"discovery URL; empty derives it from office365_directory_id"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -195,6 +248,14 @@ func Default() Config {
 		MessageExportBatchSize:    10000,
 		CollapsedThreads:          CollapsedThreadsDefaultOn,
 		ThreadAutoFollow:          true,
+
+		LdapPort:                        389,
+		LdapSyncIntervalMinutes:         60,
+		LdapQueryTimeout:                60,
+		GuestAccountsAllowEmailAccounts: true,
+
+		OpenIDScope:       "profile openid email",
+		OpenIDButtonColor: "#145DBF",
 	}
 }
 
@@ -435,6 +496,7 @@ func (c *Config) Validate() error {
 	if c.EmailBatchingInterval < 1 {
 		errs = append(errs, errors.New("email_batching_interval: must be at least 1"))
 	}
+	errs = append(errs, c.validateLdap()...)
 	if c.ShutdownTimeout < 1 {
 		errs = append(errs, errors.New("shutdown_timeout_seconds: must be at least 1"))
 	}
@@ -629,6 +691,32 @@ func (c *Config) validateCluster() []error {
 	return errs
 }
 
+func (c *Config) validateLdap() []error {
+	var errs []error
+	switch c.LdapConnectionSecurity {
+	case "", "TLS", "STARTTLS":
+	default:
+		errs = append(errs, fmt.Errorf("ldap_connection_security: %q is not empty, TLS or STARTTLS", c.LdapConnectionSecurity))
+	}
+	if c.LdapPort < 1 || c.LdapPort > 65535 {
+		errs = append(errs, errors.New("ldap_port: must be from 1 to 65535"))
+	}
+	if c.LdapSyncIntervalMinutes < 1 {
+		errs = append(errs, errors.New("ldap_sync_interval_minutes: must be at least 1"))
+	}
+	if c.LdapQueryTimeout < 1 {
+		errs = append(errs, errors.New("ldap_query_timeout: must be at least 1"))
+	}
+	if c.LdapMaxPageSize < 0 {
+		errs = append(errs, errors.New("ldap_max_page_size: must not be negative"))
+	}
+	if c.LdapEnable && (c.LdapServer == "" || c.LdapBaseDN == "" || c.LdapIDAttribute == "" ||
+		c.LdapUsernameAttribute == "" || c.LdapLoginIDAttribute == "" || c.LdapEmailAttribute == "") {
+		errs = append(errs, errors.New("ldap_enable: needs ldap_server, ldap_base_dn and the id, username, login id and email attributes"))
+	}
+	return errs
+}
+
 // Cluster is the cluster's name.
 func (c *Config) Cluster() string {
 	if c.ClusterName == "" {
@@ -651,3 +739,25 @@ func (c *Config) Node() string {
 // PushEnabled reports whether push notifications go out: switched on and a
 // push proxy named.
 func (c *Config) PushEnabled() bool { return c.SendPushNotifications && c.PushNotificationServer != "" }
+
+// UnknownMattermostEnv lists the MM_* variables of environ (KEY=value
+// entries, as os.Environ gives) that name no Parley setting, sorted, so the
+// server can warn about them: a Mattermost setting carried over in a unit or
+// compose file would otherwise be ignored without a word.
+func UnknownMattermostEnv(environ []string) []string {
+	known := map[string]bool{}
+	for _, s := range Settings() {
+		if s.MM != "" {
+			known[s.MM] = true
+		}
+	}
+	var out []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "MM_") && !known[name] {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

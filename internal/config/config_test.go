@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -181,5 +182,14 @@ func TestGetenvTellsEmptyFromUnset(t *testing.T) {
 	t.Setenv("PARLEY_TEST_SET", "x")
 	if Getenv("PARLEY_TEST_EMPTY") != EmptyValue || Getenv("PARLEY_TEST_SET") != "x" || Getenv("PARLEY_TEST_UNSET_VARIABLE") != "" {
 		t.Fatal("Getenv does not tell a variable set to empty from an unset one")
+	}
+}
+
+func TestUnknownMattermostEnv(t *testing.T) {
+	got := UnknownMattermostEnv([]string{"MM_LDAPSETTINGS_LDAPSERVER=ldap", "MM_SQLSETTINGS_DRIVERNAME=postgres",
+		"PATH=/bin", "MM_SERVICESETTINGS_SITEURL=https://x", "MM_NOSUCH_THING=1", "MM_NOSUCH_THING=2"})
+	want := []string{"MM_NOSUCH_THING", "MM_SQLSETTINGS_DRIVERNAME"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("UnknownMattermostEnv = %v, want %v", got, want)
 	}
 }

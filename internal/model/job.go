@@ -19,6 +19,7 @@ const (
 	JobTypeExportProcess = "export_process"
 	// JobTypeMessageExport is the compliance export (MessageExportSettings).
 	JobTypeMessageExport = "message_export"
+	JobTypeLdapSync      = "ldap_sync"
 
 	JobStatusPending         = "pending"
 	JobStatusInProgress      = "in_progress"

@@ -69,9 +69,9 @@ const (
 	RoleChannelAdmin     = "channel_admin"
 	RoleChannelUser      = "channel_user"
 
-	// Guest roles are in the role table, since clients look them up, but
-	// Parley has no guest accounts yet: nothing would restrict a guest, so
-	// they are never given (ErrGuestRole).
+	// Guest roles are given only by demotion (POST /users/{id}/demote) and
+	// LDAP's guest filter, which turn over every membership at once; the
+	// roles endpoints refuse them (ErrGuestRole).
 	RoleSystemGuest  = "system_guest"
 	RoleTeamGuest    = "team_guest"
 	RoleChannelGuest = "channel_guest"
@@ -82,10 +82,12 @@ func IsGuestRole(r string) bool {
 	return r == RoleSystemGuest || r == RoleTeamGuest || r == RoleChannelGuest
 }
 
-// ErrGuestRole refuses to give a guest role while guest accounts do not exist.
+// ErrGuestRole refuses to give a guest role through a roles endpoint: a
+// guest is made by demotion, which changes the account and all its
+// memberships together.
 func ErrGuestRole(role string) *AppError {
 	return NewAppError(http.StatusBadRequest, "app.role.guest_unsupported.app_error",
-		"Guest accounts are not supported yet: the "+role+" role cannot be given.")
+		"The "+role+" role cannot be given here: demote the user to guest (POST /users/{user_id}/demote).")
 }
 
 var (
@@ -242,6 +244,9 @@ func HasRole(roles, role string) bool {
 
 // IsSystemAdmin reports whether the user holds the system admin role.
 func (u *User) IsSystemAdmin() bool { return HasRole(u.Roles, RoleSystemAdmin) }
+
+// IsGuest reports whether u is a guest account (system_guest).
+func (u *User) IsGuest() bool { return HasRole(u.Roles, RoleSystemGuest) }
 
 // Sanitize removes what no response may carry, and what other users may not see.
 func (u *User) Sanitize(self, admin bool, showEmail, showFullName bool) {

@@ -93,6 +93,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	// Incoming webhooks live outside /api/v4, as Slack senders expect.
 	mux.Handle("POST "+prefix+"/hooks/{hook_id}", http.StripPrefix(prefix, apiHandler.IncomingWebhookHandler()))
 	mux.Handle("POST "+prefix+"/hooks/commands/{id}", http.StripPrefix(prefix, apiHandler.CommandWebhookHandler()))
+	for _, p := range []string{"/oauth/{service}/login", "/signup/{service}/complete", "/login/{service}/complete"} {
+		mux.Handle("GET "+prefix+p, http.StripPrefix(prefix, apiHandler.OAuthHandler()))
+	}
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
 	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
 	s := &Server{App: a, Hub: hub, Metrics: m, store: st, bus: b, log: log, cfg: cfg,
@@ -199,12 +202,13 @@ func (s *Server) Start(addr string) error {
 // ends: on every single node, and on the leader of a cluster.
 func (s *Server) runJobs(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(5)
+	wg.Add(6)
 	go func() { defer wg.Done(); s.App.RetentionLoop(ctx, time.Hour) }()
 	go func() { defer wg.Done(); s.App.JobsLoop(ctx) }()
 	go func() { defer wg.Done(); s.App.MessageExportLoop(ctx, time.Minute) }()
 	go func() { defer wg.Done(); s.App.MailLoop(ctx) }()
 	go func() { defer wg.Done(); s.App.PushLoop(ctx) }()
+	go func() { defer wg.Done(); s.App.LdapSyncLoop(ctx) }()
 	wg.Wait()
 }
 

@@ -29,6 +29,11 @@ type UserStore interface {
 	GetUser(ctx context.Context, id string) (*model.User, error)
 	GetUserByUsername(ctx context.Context, username string) (*model.User, error)
 	GetUserByEmail(ctx context.Context, email string) (*model.User, error)
+	// GetUserByAuth finds the account an external identity (auth_service
+	// "ldap" and the directory's id attribute) belongs to.
+	GetUserByAuth(ctx context.Context, service, data string) (*model.User, error)
+	// UsersByAuthService lists every account of one auth_service, active or not.
+	UsersByAuthService(ctx context.Context, service string) ([]*model.User, error)
 	GetUsersByIDs(ctx context.Context, ids []string, since int64) ([]*model.User, error)
 	GetUsersByUsernames(ctx context.Context, names []string) ([]*model.User, error)
 	ListUsers(ctx context.Context, f UserFilter, p Page) ([]*model.User, error)

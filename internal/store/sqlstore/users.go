@@ -86,6 +86,14 @@ func (s *SQLStore) GetUserByEmail(ctx context.Context, email string) (*model.Use
 	return scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, strings.ToLower(email)))
 }
 
+func (s *SQLStore) GetUserByAuth(ctx context.Context, service, data string) (*model.User, error) {
+	return scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE auth_service = ? AND auth_data = ?`, service, data))
+}
+
+func (s *SQLStore) UsersByAuthService(ctx context.Context, service string) ([]*model.User, error) {
+	return s.users(ctx, `SELECT `+userCols+` FROM users WHERE auth_service = ? ORDER BY id`, service)
+}
+
 func (s *SQLStore) GetUsersByIDs(ctx context.Context, ids []string, since int64) ([]*model.User, error) {
 	if len(ids) == 0 {
 		return []*model.User{}, nil

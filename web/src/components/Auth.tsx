@@ -3,6 +3,8 @@ import { login, signup } from '../actions'
 import { errMessage } from '../api'
 import { navigate } from '../router'
 import { setState, useStore } from '../store'
+import { loginFieldLabel } from '../lib/sso'
+import { SsoButtons } from './SsoButtons'
 
 function Brand() {
   const site = useStore((s) => s.config.SiteName) || 'Parley'
@@ -12,6 +14,7 @@ function Brand() {
 export function Login() {
   const noAccounts = useStore((s) => s.config.NoAccounts === 'true')
   const forgotLink = useStore((s) => s.config.PasswordEnableForgotLink === 'true')
+  const idLabel = useStore((s) => loginFieldLabel(s.config))
   const [id, setId] = useState('')
   const [pw, setPw] = useState('')
   const [err, setErr] = useState('')
@@ -26,12 +29,13 @@ export function Login() {
     {noAccounts && <p className="notice">This server has no accounts yet. <a href="/signup_user_complete" onClick={(e) => { e.preventDefault(); navigate('/signup_user_complete') }}>Create the first one</a>: it becomes the system admin.</p>}
     <form onSubmit={submit} aria-label="Log in">
       <h2>Log in</h2>
-      <label>Email or username<input name="login_id" autoComplete="username" value={id} onChange={(e) => setId(e.target.value)} required autoFocus /></label>
+      <label>{idLabel}<input name="login_id" autoComplete="username" value={id} onChange={(e) => setId(e.target.value)} required autoFocus /></label>
       <label>Password<input name="password" type="password" autoComplete="current-password" value={pw} onChange={(e) => setPw(e.target.value)} required /></label>
       {err && <p className="error" role="alert">{err}</p>}
       <button className="primary" disabled={busy}>{busy ? 'Logging in…' : 'Log in'}</button>
       {forgotLink && <p className="alt"><a href="/reset_password" onClick={(e) => { e.preventDefault(); navigate('/reset_password') }}>Forgot password?</a></p>}
       <p className="alt">No account? <a href="/signup_user_complete" onClick={(e) => { e.preventDefault(); navigate('/signup_user_complete') }}>Create one</a></p>
+      <SsoButtons />
     </form>
   </main>
 }
