@@ -3,6 +3,7 @@ package api
 import (
 	"mime"
 	"net/http"
+	"os"
 
 	"github.com/parley-chat/parley/internal/model"
 )
@@ -82,15 +83,7 @@ func (h *Handler) downloadJob(c *Context) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return model.ErrInternal(err)
-	}
-	c.w.Header().Set("Content-Type", "application/zip")
-	c.w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	http.ServeContent(c.w, c.r, "", st.ModTime(), f)
-	return nil
+	return serveZip(c, f, name)
 }
 
 func (h *Handler) listImports(c *Context) error {
@@ -131,6 +124,18 @@ func (h *Handler) downloadExport(c *Context) error {
 	if err != nil {
 		return err
 	}
+	return serveZip(c, f, name)
+}
+
+func (h *Handler) deleteExport(c *Context) error {
+	if err := c.app.DeleteExport(c.Session, c.param("export_name")); err != nil {
+		return err
+	}
+	return c.statusOK()
+}
+
+// serveZip sends an archive as an attachment named name, with range requests.
+func serveZip(c *Context, f *os.File, name string) error {
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
@@ -140,11 +145,4 @@ func (h *Handler) downloadExport(c *Context) error {
 	c.w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	http.ServeContent(c.w, c.r, "", st.ModTime(), f)
 	return nil
-}
-
-func (h *Handler) deleteExport(c *Context) error {
-	if err := c.app.DeleteExport(c.Session, c.param("export_name")); err != nil {
-		return err
-	}
-	return c.statusOK()
 }

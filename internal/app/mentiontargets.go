@@ -27,33 +27,50 @@ func (a *App) mentionTargets(ctx context.Context, ch *model.Channel, p *model.Po
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	r, err := a.loadRecipients(ctx, ch.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]mentionTarget, 0, len(r.users))
+	for _, u := range r.users {
+		if m := r.memberOf[u.ID]; m != nil && u.DeleteAt == 0 {
+			st := r.statusOf[u.ID]
+			out = append(out, mentionTarget{user: u, member: m, online: st != nil && st.Status == model.StatusOnline})
+		}
+	}
+	return out, nil
+}
+
+// recipients is what deciding who hears of a post needs about some of a
+// channel's members: the users, their memberships and their statuses.
+type recipients struct {
+	users    []*model.User
+	memberOf map[string]*model.ChannelMember
+	statusOf map[string]*model.Status
+}
+
+func (a *App) loadRecipients(ctx context.Context, channelID string, ids []string) (*recipients, error) {
 	users, err := a.store.GetUsersByIDs(ctx, ids, 0)
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	members, err := a.store.GetChannelMembersByIDs(ctx, ch.ID, ids)
+	members, err := a.store.GetChannelMembersByIDs(ctx, channelID, ids)
 	if err != nil {
 		return nil, model.ErrInternal(err)
-	}
-	byUser := make(map[string]*model.ChannelMember, len(members))
-	for _, m := range members {
-		byUser[m.UserID] = m
 	}
 	statuses, err := a.store.GetStatuses(ctx, ids)
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	online := make(map[string]bool, len(statuses))
+	r := &recipients{users: users, memberOf: make(map[string]*model.ChannelMember, len(members)),
+		statusOf: make(map[string]*model.Status, len(statuses))}
+	for _, m := range members {
+		r.memberOf[m.UserID] = m
+	}
 	for _, st := range statuses {
-		online[st.UserID] = st.Status == model.StatusOnline
+		r.statusOf[st.UserID] = st
 	}
-	out := make([]mentionTarget, 0, len(users))
-	for _, u := range users {
-		if m := byUser[u.ID]; m != nil && u.DeleteAt == 0 {
-			out = append(out, mentionTarget{user: u, member: m, online: online[u.ID]})
-		}
-	}
-	return out, nil
+	return r, nil
 }
 
 // hasChannelWideMention reports @channel, @all or @here among the words.

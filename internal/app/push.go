@@ -95,26 +95,11 @@ func (a *App) notificationPushes(ctx context.Context, p *model.Post, ch *model.C
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	users, err := a.store.GetUsersByIDs(ctx, ids, 0)
+	r, err := a.loadRecipients(ctx, ch.ID, ids)
 	if err != nil {
-		return nil, model.ErrInternal(err)
+		return nil, err
 	}
-	members, err := a.store.GetChannelMembersByIDs(ctx, ch.ID, ids)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	memberOf := make(map[string]*model.ChannelMember, len(members))
-	for _, m := range members {
-		memberOf[m.UserID] = m
-	}
-	statuses, err := a.store.GetStatuses(ctx, ids)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	statusOf := make(map[string]*model.Status, len(statuses))
-	for _, st := range statuses {
-		statusOf[st.UserID] = st
-	}
+	users, memberOf, statusOf := r.users, r.memberOf, r.statusOf
 	mentioned := make(map[string]bool, len(mentions))
 	for _, id := range mentions {
 		mentioned[id] = true

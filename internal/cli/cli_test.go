@@ -596,15 +596,7 @@ func TestLiveServerHearsCommandLine(t *testing.T) {
 	b := testdb.Backend{Name: "sqlite", DataDir: t.TempDir()}
 	h := newHarness(t, b)
 	_, _, _, old, _, _ := h.seed()
-	cfg := h.config()
-	cfg.Listen = "127.0.0.1:0"
-	srv, err := server.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(cfg.Listen); err != nil {
-		t.Fatal(err)
-	}
+	srv := h.serve()
 	defer srv.Shutdown(context.Background())
 	got := make(chan *model.Event, 16)
 	defer srv.App.Bus().Subscribe(func(ev *model.Event) { got <- ev })()
@@ -620,6 +612,21 @@ func TestLiveServerHearsCommandLine(t *testing.T) {
 			t.Fatal("the server heard nothing of the deletion")
 		}
 	}
+}
+
+// serve starts a server on h's database, on a port of its choosing.
+func (h *harness) serve() *server.Server {
+	h.t.Helper()
+	cfg := h.config()
+	cfg.Listen = "127.0.0.1:0"
+	srv, err := server.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if err := srv.Start(cfg.Listen); err != nil {
+		h.t.Fatal(err)
+	}
+	return srv
 }
 
 func sameLines(a, b string) bool {

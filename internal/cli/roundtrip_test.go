@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parley-chat/parley/internal/server"
 	"github.com/parley-chat/parley/internal/testdb"
 )
 
@@ -85,15 +83,7 @@ func TestExportRoundTrip(t *testing.T) {
 // server running on h's database.
 func apiChanges(t *testing.T, h *harness) {
 	t.Helper()
-	cfg := h.config()
-	cfg.Listen = "127.0.0.1:0"
-	srv, err := server.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(cfg.Listen); err != nil {
-		t.Fatal(err)
-	}
+	srv := h.serve()
 	defer srv.Shutdown(context.Background())
 	base := "http://" + srv.Addr() + "/api/v4"
 	token := ""
