@@ -205,7 +205,7 @@ func TestStartupPingLicenseAndConfig(t *testing.T) {
 		bob.Get("/config/client?format=old").Expect(http.StatusOK).JSON(&cfg)
 		for k, want := range map[string]string{
 			"Version": app.MattermostVersion, "PasswordEnableForgotLink": "false", "EnableMultifactorAuthentication": "true",
-			"FeatureFlagChannelBookmarks": "false", "ScheduledPosts": "false", "CollapsedThreads": "disabled",
+			"FeatureFlagChannelBookmarks": "false", "ScheduledPosts": "false", "CollapsedThreads": "default_on",
 			"SendPushNotifications": "false",
 		} {
 			if cfg[k] != want {
