@@ -227,7 +227,6 @@ function Display() {
     {radios('theme', theme, [['system', 'Follow the system'], ['light', 'Light'], ['dark', 'Dark']], (v) => setTheme(v as State['theme']), 'Theme')}
     {radios('clock', prefValue(prefs, 'militaryTime'), [['false', '12-hour clock (example: 4:00 PM)'], ['true', '24-hour clock (example: 16:00)']], pref('militaryTime'), 'Clock display')}
     {radios('name_format', prefValue(prefs, 'nameFormat'), [['username', 'Show username'], ['nickname_full_name', 'Show nickname if one exists, otherwise first and last name'], ['full_name', 'Show first and last name']], pref('nameFormat'), 'Teammate name display')}
-    <CrtSetting />
     <fieldset className="radios"><legend>Timezone</legend>
       <label className="check"><input type="checkbox" checked={auto} onChange={(e) => { setAuto(e.target.checked); setTz({ useAutomaticTimezone: String(e.target.checked) }) }} /> Automatic ({browserZone})</label>
       {!auto && <><label htmlFor="manual-timezone">Manual timezone</label><select id="manual-timezone" value={tz.manualTimezone || ''} onChange={(e) => setTz({ useAutomaticTimezone: 'false', manualTimezone: e.target.value })}>
@@ -239,6 +238,8 @@ function Display() {
       {LOCALES.map(([v, l]) => <option key={v} value={v} lang={v}>{l}</option>)}
     </select></label>
     <p className="hint">The language is used for emails and by the other Mattermost clients; this web client is in English.</p>
+    {/* Last: it appears once the session's config has loaded, and would move what is below it. */}
+    <CrtSetting />
     {status}
   </>
 }
