@@ -852,8 +852,14 @@ try {
     await dlg.getByLabel('24-hour clock', { exact: false }).check()
     await dlg.getByLabel('Show first and last name').check()
     await dlg.getByLabel('Language').selectOption('de')
+    // Both timezone changes are saved before the next tab changes the profile again.
+    const tzSaved = []
+    const onPatch = (r) => { if (r.request().method() === 'PUT' && r.url().endsWith('/users/me/patch')) tzSaved.push(r) }
+    a.on('response', onPatch)
     await dlg.getByLabel('Automatic', { exact: false }).uncheck()
     await dlg.getByLabel('Manual timezone').selectOption('Europe/Berlin')
+    for (let i = 0; tzSaved.length < 2 && i < 100; i++) await a.waitForTimeout(50)
+    a.off('response', onPatch)
     await shot(a, '36-settings-display')
     await dlg.getByRole('tab', { name: 'Notifications' }).click()
     await dlg.locator('fieldset').filter({ hasText: 'Email notifications' }).getByLabel('Never').check()

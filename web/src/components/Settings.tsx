@@ -17,6 +17,17 @@ function putMe(u: UserProfile) {
   setState((s) => ({ me: u, users: { ...s.users, [u.id]: u } }))
 }
 
+// patchesSent numbers the profile patches, so that the answer to an older one
+// (a timezone change, say) cannot overwrite a newer change already shown.
+const patchesSent = { n: 0 }
+
+/** PATCH /users/me, keeping the answer only if no later patch was sent meanwhile. */
+async function patchMe(patch: Partial<UserProfile>) {
+  const n = ++patchesSent.n
+  const u = await client.patchMe(patch)
+  if (n === patchesSent.n) putMe(u)
+}
+
 /** Saves one preference (PUT /users/{id}/preferences) and keeps it in the store at once. */
 export async function savePref(key: PrefKey, value: string) {
   const me = getState().me!.id
@@ -75,7 +86,7 @@ function Profile() {
   const file = useRef<HTMLInputElement>(null)
   const save = (e: FormEvent) => {
     e.preventDefault()
-    run(async () => putMe(await client.patchMe({ first_name: first, last_name: last, nickname: nick, position })), 'Profile saved.')
+    run(() => patchMe({ first_name: first, last_name: last, nickname: nick, position }), 'Profile saved.')
   }
   const upload = (f: File) => run(async () => {
     if (!/^image\/(png|jpeg|gif|bmp|webp)$/.test(f.type)) throw new Error('Use a PNG, JPEG, GIF, BMP or WebP image.')
@@ -183,7 +194,7 @@ function Notifications() {
   const set = (patch: Record<string, string>) => run(async () => {
     const before = getState().me!
     putMe({ ...before, notify_props: { ...before.notify_props, ...patch } as any }) // shown at once; put back if the server refuses
-    try { putMe(await client.patchMe({ notify_props: { ...np, ...patch } as any })) } catch (e) { putMe(before); throw e }
+    try { await patchMe({ notify_props: { ...np, ...patch } as any }) } catch (e) { putMe(before); throw e }
   })
   return <>
     <h3>Notifications</h3>
@@ -221,7 +232,7 @@ function Display() {
   useEffect(() => { (rawFetch(`${client.getBaseRoute()}/system/timezones`, { method: 'get' }) as Promise<string[]>).then(setZones).catch(() => setZones([])) }, [])
   const setTheme = (t: State['theme']) => { localStorage.setItem('parley.theme', t); setState({ theme: t }) }
   const pref = (key: PrefKey) => (v: string) => run(() => savePref(key, v))
-  const setTz = (patch: Record<string, string>) => run(async () => putMe(await client.patchMe({ timezone: { useAutomaticTimezone: String(auto), automaticTimezone: browserZone, manualTimezone: tz.manualTimezone || '', ...patch } as any })))
+  const setTz = (patch: Record<string, string>) => run(() => patchMe({ timezone: { useAutomaticTimezone: String(auto), automaticTimezone: browserZone, manualTimezone: tz.manualTimezone || '', ...patch } as any }))
   return <>
     <h3>Display</h3>
     {radios('theme', theme, [['system', 'Follow the system'], ['light', 'Light'], ['dark', 'Dark']], (v) => setTheme(v as State['theme']), 'Theme')}
@@ -234,7 +245,7 @@ function Display() {
         {zones.map((z) => <option key={z} value={z}>{z}</option>)}
       </select></>}
     </fieldset>
-    <label>Language<select value={me.locale || 'en'} onChange={(e) => run(async () => putMe(await client.patchMe({ locale: e.target.value })))}>
+    <label>Language<select value={me.locale || 'en'} onChange={(e) => run(() => patchMe({ locale: e.target.value }))}>
       {LOCALES.map(([v, l]) => <option key={v} value={v} lang={v}>{l}</option>)}
     </select></label>
     <p className="hint">The language is used for emails and by the other Mattermost clients; this web client is in English.</p>
