@@ -8,6 +8,8 @@ import (
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/oidctest"
+
+	"github.com/parley-chat/parley/internal/proctest"
 )
 
 // TestOpenIDConnect signs in through a real OpenID provider (zitadel's
@@ -15,7 +17,7 @@ import (
 // the first sign-in creates the account, an existing account is linked by
 // email only when the provider says the address is verified.
 func TestOpenIDConnect(t *testing.T) {
-	port := oidctest.FreePort(t)
+	port := proctest.FreePort(t)
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		admin := s.SignUp("admin")
 		s.SignUp("linked")     // linked@example.com, verified by the OP

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"github.com/parley-chat/parley/internal/proctest"
 )
 
 // The directory every server holds: one suffix with its admin, and the
@@ -109,18 +111,9 @@ directory %s
 	if out, err := exec.Command(binary(t, "slapadd"), "-f", conf, "-l", ldif).CombinedOutput(); err != nil {
 		t.Fatalf("ldaptest: slapadd: %v\n%s", err, out)
 	}
-	port := freePort(t)
+	port := proctest.FreePort(t)
 	// -d 0 keeps slapd in the foreground, so it ends with the test.
-	cmd := exec.Command(binary(t, "slapd"), "-f", conf, "-h", "ldap://127.0.0.1:"+strconv.Itoa(port)+"/", "-d", "0")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("ldaptest: start slapd: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	out := proctest.Run(t, "slapd", exec.Command(binary(t, "slapd"), "-f", conf, "-h", "ldap://127.0.0.1:"+strconv.Itoa(port)+"/", "-d", "0"))
 	s := &Server{Host: "127.0.0.1", Port: port}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -176,14 +169,4 @@ func (s *Server) Replace(t testing.TB, dn, attr, value string) {
 	if err := s.Admin(t).Modify(m); err != nil {
 		t.Fatalf("ldaptest: modify %s: %v", dn, err)
 	}
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

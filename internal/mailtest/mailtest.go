@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parley-chat/parley/internal/proctest"
 )
 
 // Version is the mailpit release the tests run (served by the Go module proxy).
@@ -73,19 +75,10 @@ func BinDir() string {
 func Start(t testing.TB, extra ...string) *Server {
 	t.Helper()
 	bin := Binary(t)
-	smtpPort, httpPort := freePort(t), freePort(t)
+	smtpPort, httpPort := strconv.Itoa(proctest.FreePort(t)), strconv.Itoa(proctest.FreePort(t))
 	args := append([]string{"--smtp", "127.0.0.1:" + smtpPort, "--listen", "127.0.0.1:" + httpPort,
 		"--database", filepath.Join(t.TempDir(), "mailpit.db"), "--quiet", "--smtp-disable-rdns"}, extra...)
-	cmd := exec.Command(bin, args...)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("mailtest: start mailpit: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	out := proctest.Run(t, "mailpit", exec.Command(bin, args...))
 	s := &Server{Host: "127.0.0.1", SMTPPort: smtpPort, apiURL: "http://127.0.0.1:" + httpPort}
 	// Ready when both listeners answer; bounded, mailpit starts in well under a second.
 	for i := 0; ; i++ {
@@ -103,16 +96,6 @@ func Start(t testing.TB, extra ...string) *Server {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return s
-}
-
-func freePort(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }
 
 func (s *Server) get(t testing.TB, path string, v any) {

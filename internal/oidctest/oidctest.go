@@ -8,7 +8,6 @@ package oidctest
 
 import (
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -16,9 +15,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/parley-chat/parley/internal/proctest"
 )
 
 // Version is the zitadel/oidc release whose example OP the tests run.
@@ -69,18 +69,6 @@ func Binary(t testing.TB) string {
 	return p
 }
 
-// FreePort picks a port for the OP, so the relying party can be configured
-// with its discovery URL before it starts.
-func FreePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // IssuerFor is the issuer of an OP on port.
 func IssuerFor(port int) string { return "http://localhost:" + strconv.Itoa(port) + "/" }
 
@@ -104,15 +92,7 @@ func Start(t testing.TB, port int, redirectURI string, users ...User) *Provider 
 	}
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "REDIRECT_URI="+redirectURI, "USERS_FILE="+file)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("oidctest: start OP: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	out := proctest.Run(t, "the OpenID provider", cmd)
 	p := &Provider{Issuer: IssuerFor(port)}
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -26,6 +26,8 @@ import (
 	"github.com/parley-chat/parley/internal/apitest"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/testdb"
+
+	"github.com/parley-chat/parley/internal/proctest"
 )
 
 // The cluster tests run real nodes: the parley binary, three processes on
@@ -62,16 +64,6 @@ func buildParley(t *testing.T) string {
 		t.Fatalf("build parley: %v\n%s", err, out)
 	}
 	return bin
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // testCluster is a set of nodes sharing one database, NATS and files.
@@ -131,7 +123,7 @@ func (c *testCluster) start(name string) *testNode {
 	c.t.Helper()
 	n := c.nodes[name]
 	if n == nil {
-		n = &testNode{name: name, addr: freePort(c.t), dir: c.t.TempDir()}
+		n = &testNode{name: name, addr: "127.0.0.1:" + strconv.Itoa(proctest.FreePort(c.t)), dir: c.t.TempDir()}
 		c.nodes[name] = n
 	}
 	n.log = &bytes.Buffer{}
