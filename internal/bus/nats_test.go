@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,24 +12,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/testdb"
 )
-
-func testNATS(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("PARLEY_TEST_NATS")
-	if u == "" {
-		u = "nats://127.0.0.1:4222"
-	}
-	c, err := net.DialTimeout("tcp", strings.TrimPrefix(u, "nats://"), time.Second)
-	if err != nil {
-		if os.Getenv("PARLEY_TEST_REQUIRE_POSTGRES") == "1" || os.Getenv("CI") != "" {
-			t.Fatalf("NATS required but unreachable at %s: %v", u, err)
-		}
-		t.Skipf("NATS unreachable at %s (%v); set PARLEY_TEST_NATS", u, err)
-	}
-	c.Close()
-	return u
-}
 
 func dial(t *testing.T, url, cluster, node string) *NATS {
 	t.Helper()
@@ -50,7 +32,7 @@ func dial(t *testing.T, url, cluster, node string) *NATS {
 // node gets every event with its stream sequence, and the streams and
 // buckets carry the cluster's name and limits.
 func TestNATSClustersAndLimits(t *testing.T) {
-	url := testNATS(t)
+	url := testdb.NATS(t)
 	a, b := "t"+strings.ToLower(model.NewID()[:8]), "t"+strings.ToLower(model.NewID()[:8])
 	a1, a2, b1 := dial(t, url, a, "n1"), dial(t, url, a, "n2"), dial(t, url, b, "n1")
 	got := make(chan *model.Event, 10)

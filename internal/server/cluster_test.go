@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -25,32 +24,13 @@ import (
 
 	"github.com/parley-chat/parley/internal/apitest"
 	"github.com/parley-chat/parley/internal/model"
-	"github.com/parley-chat/parley/internal/testdb"
-
 	"github.com/parley-chat/parley/internal/proctest"
+	"github.com/parley-chat/parley/internal/testdb"
 )
 
 // The cluster tests run real nodes: the parley binary, three processes on
 // one PostgreSQL database, one NATS server and one files directory, so that
 // a node can be killed as a crash kills it (SIGKILL).
-
-// natsURL is the test NATS server (with JetStream).
-func natsURL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("PARLEY_TEST_NATS")
-	if u == "" {
-		u = "nats://127.0.0.1:4222"
-	}
-	c, err := net.DialTimeout("tcp", strings.TrimPrefix(u, "nats://"), time.Second)
-	if err != nil {
-		if os.Getenv("PARLEY_TEST_REQUIRE_POSTGRES") == "1" || os.Getenv("CI") != "" {
-			t.Fatalf("NATS required but unreachable at %s: %v", u, err)
-		}
-		t.Skipf("NATS unreachable at %s (%v); set PARLEY_TEST_NATS", u, err)
-	}
-	c.Close()
-	return u
-}
 
 // buildParley builds the binary once per test run.
 func buildParley(t *testing.T) string {
@@ -86,7 +66,7 @@ type testNode struct {
 
 func newTestCluster(t *testing.T) *testCluster {
 	t.Helper()
-	nats := natsURL(t)
+	nats := testdb.NATS(t)
 	db := testdb.Postgres(t)
 	c := &testCluster{t: t, bin: buildParley(t), files: t.TempDir(), nodes: map[string]*testNode{}}
 	cluster := "test" + strings.ToLower(model.NewID()[:10])
