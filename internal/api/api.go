@@ -75,6 +75,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.channelRoutes()
 	h.postRoutes()
 	h.gdprRoutes()
+	h.retentionRoutes()
 	h.searchRoutes()
 	h.fileRoutes()
 	h.uploadRoutes()

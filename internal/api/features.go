@@ -10,7 +10,7 @@ import (
 
 // featureRoutes answer the calls the Mattermost mobile app makes for features
 // Parley does not have (bookmarks, scheduled posts, post
-// acknowledgements, data retention, terms of service, public links, custom
+// acknowledgements, terms of service, public links, custom
 // profile attributes, groups) as an unlicensed Mattermost server does: with
 // the refusal the app handles rather than the 404 of an unknown route, or an
 // empty answer.
@@ -43,12 +43,6 @@ func (h *Handler) featureRoutes() {
 	ack := refuse(http.StatusNotImplemented, "<untranslated>", "feature is not available for the current license")
 	h.post("/users/{user_id}/posts/{post_id}/ack", ack)
 	h.delete("/users/{user_id}/posts/{post_id}/ack", ack)
-
-	retention := refuse(http.StatusNotImplemented, "ent.data_retention.generic.license.error",
-		"License does not support Data Retention.")
-	h.get("/data_retention/policy", retention)
-	h.get("/users/{user_id}/data_retention/team_policies", retention)
-	h.get("/users/{user_id}/data_retention/channel_policies", retention)
 
 	h.get("/terms_of_service", noTermsOfService)
 	h.post("/users/{user_id}/terms_of_service", func(c *Context) error {

@@ -56,9 +56,6 @@ var leakExempt = map[string]string{
 	"DELETE /channels/{channel_id}/bookmarks/{bookmark_id}":          "always the fixed 501 feature refusal (features.go); reads nothing",
 	"POST /users/{user_id}/posts/{post_id}/ack":                      "always the fixed 501 feature refusal (features.go); reads nothing",
 	"DELETE /users/{user_id}/posts/{post_id}/ack":                    "always the fixed 501 feature refusal (features.go); reads nothing",
-	"GET /data_retention/policy":                                     "always the fixed 501 feature refusal (features.go); reads nothing",
-	"GET /users/{user_id}/data_retention/team_policies":              "always the fixed 501 feature refusal (features.go); reads nothing",
-	"GET /users/{user_id}/data_retention/channel_policies":           "always the fixed 501 feature refusal (features.go); reads nothing",
 	"POST /notifications/ack":                                        "names a post only in its body; answers it after the read check of GET /posts/{id} (TestPushAckIDLoaded)",
 }
 

@@ -210,9 +210,9 @@ var mobileCalls = []mobileCall{
 	{"POST", "/client_perf", ""},
 	{"POST", "/notifications/test", ""},
 	{"POST", "/notifications/ack", "501 api.push_notification.disabled.app_error"},
-	{"GET", "/data_retention/policy", "501 ent.data_retention.generic.license.error"},
-	{"GET", "/users/{user_id}/data_retention/team_policies", "501 ent.data_retention.generic.license.error"},
-	{"GET", "/users/{user_id}/data_retention/channel_policies", "501 ent.data_retention.generic.license.error"},
+	{"GET", "/data_retention/policy", ""},
+	{"GET", "/users/{user_id}/data_retention/team_policies", ""},
+	{"GET", "/users/{user_id}/data_retention/channel_policies", ""},
 	{"POST", "/users/logout", ""},
 }
 

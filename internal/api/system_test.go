@@ -75,7 +75,7 @@ func TestSystemPingConfigLicense(t *testing.T) {
 		anon.Get("/license/client?format=old").Expect(http.StatusOK).JSON(&lic)
 		// Parley's licence of itself: licensed, and a feature on only where Parley has it.
 		if lic["IsLicensed"] != "true" || lic["MFA"] != "true" || lic["Cluster"] != "true" || lic["LDAP"] != "false" ||
-			lic["SAML"] != "false" || lic["DataRetention"] != "false" || lic["GuestAccounts"] != "false" || lic["LDAPGroups"] != "false" {
+			lic["SAML"] != "false" || lic["DataRetention"] != "true" || lic["GuestAccounts"] != "false" || lic["LDAPGroups"] != "false" {
 			t.Errorf("license = %v", lic)
 		}
 

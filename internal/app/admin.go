@@ -62,6 +62,9 @@ func (a *App) PermanentDeleteChannel(ctx context.Context, s *model.Session, id s
 		return model.NewAppError(http.StatusBadRequest, "api.channel.delete_channel.cannot.app_error",
 			"Unable to delete the default channel.")
 	}
+	if err := a.refuseHeldChannels(ctx, "channel", []string{ch.ID}); err != nil {
+		return err
+	}
 	err = a.DeleteChannelPermanently(ctx, ch)
 	a.audit(ctx, s, model.AuditChannelDelete, "channel", ch.ID, err == nil, "team_id="+ch.TeamID+" name="+ch.Name)
 	return err
@@ -79,6 +82,17 @@ func (a *App) PermanentDeleteTeam(ctx context.Context, s *model.Session, id stri
 	members, err := a.store.ListTeamMembers(ctx, id, store.Page{}, false, false)
 	if err != nil {
 		return model.ErrInternal(err)
+	}
+	channels, err := a.store.ListTeamChannels(ctx, id)
+	if err != nil {
+		return model.ErrInternal(err)
+	}
+	ids := make([]string, 0, len(channels))
+	for _, c := range channels {
+		ids = append(ids, c.ID)
+	}
+	if err := a.refuseHeldChannels(ctx, "team", ids); err != nil {
+		return err
 	}
 	err = a.store.DeleteTeamPermanently(ctx, id)
 	a.audit(ctx, s, model.AuditTeamDelete, "team", id, err == nil, "name="+t.Name)

@@ -35,6 +35,11 @@ func (a *App) PermanentDeleteUser(ctx context.Context, s *model.Session, userID 
 	if err != nil {
 		return storeErr(err, errUserNotFound())
 	}
+	// Anonymising clears the posts too, so a hold refuses both.
+	if err := a.refuseHeldUser(ctx, userID); err != nil {
+		a.audit(ctx, s, model.AuditUserDelete, "user", userID, false, "legal hold")
+		return err
+	}
 	teams, err := a.store.UserTeamMembers(ctx, userID)
 	if err != nil {
 		return model.ErrInternal(err)

@@ -61,6 +61,8 @@ func (a *App) ClientLicense() map[string]string {
 		"Metrics":        true, // Prometheus
 		// Compliance exports (docs/compliance.md).
 		"MessageExport": true,
+		// Data retention policies (GET /data_retention/policy and the rest).
+		"DataRetention": true,
 	}
 	lic := map[string]string{"IsLicensed": "true", "IsTrial": "false", "IsGovSku": "false",
 		"Id": "parley", "SkuName": "Parley", "SkuShortName": "parley",

@@ -48,7 +48,7 @@ type Env struct {
 func Commands(env *Env) []*cobra.Command {
 	cmds := []*cobra.Command{
 		channelCmd(env), userCmd(env), teamCmd(env), rolesCmd(env), configCmd(env),
-		sampledataCmd(env), auditCmd(env), retentionCmd(env), backupCmd(env), restoreCmd(env), emojiCmd(env),
+		sampledataCmd(env), auditCmd(env), retentionCmd(env), legalHoldCmd(env), backupCmd(env), restoreCmd(env), emojiCmd(env),
 		importCmd(env), exportCmd(env), clusterCmd(env),
 	}
 	for _, c := range cmds {

@@ -491,7 +491,7 @@ func TestOffboardRetentionAudit(t *testing.T) {
 			}
 		}
 		h.ok("retention", "set", "--global", "--post-days", "30")
-		h.ok("retention", "set", "--channel", "staff:old-project", "--post-days", "0")
+		h.ok("retention", "policy", "create", "Keep", "--post-days", "-1", "--channel", "staff:old-project")
 		if out := h.ok("retention", "run", "--dry-run"); !strings.Contains(out, "Would delete 1 posts in total") {
 			t.Fatalf("dry run: %q", out)
 		}

@@ -48,7 +48,7 @@ func TestRetentionRemovesOldFiles(t *testing.T) {
 		}
 		posts := h.count("SELECT COUNT(*) FROM posts")
 		h.ok("retention", "set", "--global", "--file-days", "30")
-		h.ok("retention", "set", "--channel", "staff:old-project", "--post-days", "0")
+		h.ok("retention", "policy", "create", "Keep", "--post-days", "-1", "--file-days", "-1", "--channel", "staff:old-project")
 		if out := h.ok("retention", "run", "--dry-run"); !strings.Contains(out, "Would delete 3 files in total") {
 			t.Fatalf("dry run: %q", out)
 		}

@@ -49,21 +49,8 @@ const (
 	AuditRetentionRun        = "retention.run"
 	AuditRetentionPolicy     = "retention.policy"
 	AuditComplianceExport    = "compliance.export"
+	AuditLegalHoldCreate     = "legal_hold.create"
+	AuditLegalHoldUpdate     = "legal_hold.update"
+	AuditLegalHoldRelease    = "legal_hold.release"
+	AuditLegalHoldExport     = "legal_hold.export"
 )
-
-// Retention scopes.
-const (
-	RetentionGlobal  = "global"
-	RetentionTeam    = "team"
-	RetentionChannel = "channel"
-)
-
-// RetentionPolicy says how long messages and files of a scope are kept; 0 days
-// keeps them forever. A channel policy beats its team's, which beats the global one.
-type RetentionPolicy struct {
-	Scope    string `json:"scope"`
-	TargetID string `json:"target_id"`
-	PostDays int    `json:"post_days"`
-	FileDays int    `json:"file_days"`
-	UpdateAt int64  `json:"update_at"`
-}

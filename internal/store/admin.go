@@ -7,7 +7,7 @@ import (
 )
 
 // AdminStore serves the operator's tools: the command line, GDPR requests,
-// retention and the audit log.
+// and the audit log.
 type AdminStore interface {
 	// ListTeamChannels lists a team's public and private channels, archived ones included.
 	ListTeamChannels(ctx context.Context, teamID string) ([]*model.Channel, error)
@@ -48,17 +48,6 @@ type AdminStore interface {
 	// ScrubAudits blanks the details of entries about a user (after erasure).
 	ScrubAudits(ctx context.Context, userID string) error
 
-	SaveRetentionPolicy(ctx context.Context, p *model.RetentionPolicy) error
-	DeleteRetentionPolicy(ctx context.Context, scope, targetID string) error
-	ListRetentionPolicies(ctx context.Context) ([]*model.RetentionPolicy, error)
-	// ExpiredPostIDs lists up to limit ids of posts older than before that a
-	// retention scope covers: one channel, one team's channels, or (both empty)
-	// all channels; channels and teams in except are skipped.
-	ExpiredPostIDs(ctx context.Context, q ExpiredPostsQuery) ([]string, error)
-	// ExpiredFileIDs lists up to limit ids of the files uploaded before
-	// q.Before to the channels the scope covers: attached to a live post, to
-	// a deleted one, or never attached.
-	ExpiredFileIDs(ctx context.Context, q ExpiredPostsQuery) ([]string, error)
 	// RemoveFileInfos deletes file rows for good and queues their bytes.
 	RemoveFileInfos(ctx context.Context, ids []string) error
 	// DeletePostsPermanently removes posts with their reactions and the flags on them.
@@ -72,14 +61,4 @@ type AuditFilter struct {
 	Since  int64
 	Until  int64
 	Limit  int
-}
-
-// ExpiredPostsQuery selects posts a retention policy removes.
-type ExpiredPostsQuery struct {
-	ChannelID      string
-	TeamID         string
-	ExceptChannels []string
-	ExceptTeams    []string
-	Before         int64
-	Limit          int
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -288,74 +287,11 @@ func (s *SQLStore) ScrubAudits(ctx context.Context, userID string) error {
 	return err
 }
 
-func (s *SQLStore) SaveRetentionPolicy(ctx context.Context, p *model.RetentionPolicy) error {
-	_, err := s.exec(ctx, `INSERT INTO retention_policies (scope, target_id, post_days, file_days, update_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (scope, target_id) DO UPDATE SET post_days = excluded.post_days, file_days = excluded.file_days,
-		update_at = excluded.update_at`, p.Scope, p.TargetID, p.PostDays, p.FileDays, p.UpdateAt)
-	return err
-}
-
-func (s *SQLStore) DeleteRetentionPolicy(ctx context.Context, scope, targetID string) error {
-	return s.execOne(ctx, `DELETE FROM retention_policies WHERE scope = ? AND target_id = ?`, scope, targetID)
-}
-
-func (s *SQLStore) ListRetentionPolicies(ctx context.Context) ([]*model.RetentionPolicy, error) {
-	rows, err := s.query(ctx, `SELECT scope, target_id, post_days, file_days, update_at FROM retention_policies ORDER BY scope, target_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*model.RetentionPolicy{}
-	for rows.Next() {
-		var p model.RetentionPolicy
-		if err := rows.Scan(&p.Scope, &p.TargetID, &p.PostDays, &p.FileDays, &p.UpdateAt); err != nil {
-			return nil, err
-		}
-		out = append(out, &p)
-	}
-	return out, rows.Err()
-}
-
-func (s *SQLStore) ExpiredPostIDs(ctx context.Context, q store.ExpiredPostsQuery) ([]string, error) {
-	where, a := retentionChannels(q)
-	a = append([]any{q.Before}, a...)
-	return s.strings(ctx, `SELECT id FROM posts WHERE create_at < ? AND channel_id IN (SELECT id FROM channels WHERE `+where+`)
-		ORDER BY create_at, id LIMIT `+strconv.Itoa(max(q.Limit, 1)), a...)
-}
-
-func (s *SQLStore) ExpiredFileIDs(ctx context.Context, q store.ExpiredPostsQuery) ([]string, error) {
-	where, a := retentionChannels(q)
-	a = append([]any{q.Before}, a...)
-	return s.strings(ctx, `SELECT id FROM file_infos WHERE create_at < ? AND channel_id IN (SELECT id FROM channels WHERE `+where+`)
-		ORDER BY create_at, id LIMIT `+strconv.Itoa(max(q.Limit, 1)), a...)
-}
-
 func (s *SQLStore) RemoveFileInfos(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	return s.purgeFiles(ctx, `id IN (`+in(len(ids))+`)`, args(nil, ids)...)
-}
-
-// retentionChannels is the condition on channels of a retention scope.
-func retentionChannels(q store.ExpiredPostsQuery) (string, []any) {
-	where := `1 = 1`
-	var a []any
-	switch {
-	case q.ChannelID != "":
-		where, a = `id = ?`, append(a, q.ChannelID)
-	case q.TeamID != "":
-		where, a = `team_id = ?`, append(a, q.TeamID)
-	}
-	if len(q.ExceptChannels) > 0 {
-		where += ` AND id NOT IN (` + in(len(q.ExceptChannels)) + `)`
-		a = args(a, q.ExceptChannels)
-	}
-	if len(q.ExceptTeams) > 0 {
-		where += ` AND team_id NOT IN (` + in(len(q.ExceptTeams)) + `)`
-		a = args(a, q.ExceptTeams)
-	}
-	return where, a
 }
 
 func (s *SQLStore) DeletePostsPermanently(ctx context.Context, ids []string) error {

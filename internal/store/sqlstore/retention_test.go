@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 
@@ -29,14 +30,18 @@ func TestExpiredFiles(t *testing.T) {
 			return f.ID
 		}
 		oldA, oldDeletedA, newA, oldB := file(a, 100, 0), file(a, 150, 160), file(a, 1000, 0), file(b, 100, 0)
+		// b is in a policy that keeps its files 10 days; a falls to the global policy.
+		ten := int64(10)
+		pol := &model.RetentionPolicyWithTeamAndChannelIDs{ID: model.NewID(), DisplayName: "B", PostDuration: &ten,
+			FileDuration: &ten, ChannelIDs: []string{b.ID}}
+		must(t, s.SaveRetentionPolicy(ctx, pol, 1))
 		for _, c := range []struct {
 			name string
 			q    store.ExpiredPostsQuery
 			want []string
 		}{
-			{"global", store.ExpiredPostsQuery{Before: 500, Limit: 10}, []string{oldA, oldDeletedA, oldB}},
-			{"channel", store.ExpiredPostsQuery{ChannelID: a.ID, Before: 500, Limit: 10}, []string{oldA, oldDeletedA}},
-			{"team except b", store.ExpiredPostsQuery{TeamID: team.ID, ExceptChannels: []string{b.ID}, Before: 500, Limit: 10}, []string{oldA, oldDeletedA}},
+			{"global", store.ExpiredPostsQuery{Before: 500, Limit: 10}, []string{oldA, oldDeletedA}},
+			{"policy", store.ExpiredPostsQuery{PolicyID: pol.ID, Before: 500, Limit: 10}, []string{oldB}},
 			{"limit", store.ExpiredPostsQuery{Before: 500, Limit: 1}, nil},
 		} {
 			got, err := s.ExpiredFileIDs(ctx, c.q)
@@ -52,6 +57,29 @@ func TestExpiredFiles(t *testing.T) {
 			if !slices.Equal(got, c.want) {
 				t.Errorf("%s: %v, want %v", c.name, got, c.want)
 			}
+		}
+		// A policy without a file duration leaves its files to the global one.
+		must(t, s.PatchRetentionPolicy(ctx, &model.RetentionPolicyWithTeamAndChannelIDs{ID: pol.ID, ChannelIDs: []string{}}, 2))
+		pol2 := &model.RetentionPolicyWithTeamAndChannelIDs{ID: model.NewID(), DisplayName: "B2", PostDuration: &ten,
+			TeamIDs: []string{team.ID}}
+		must(t, s.SaveRetentionPolicy(ctx, pol2, 3))
+		got, err := s.ExpiredFileIDs(ctx, store.ExpiredPostsQuery{Before: 500, Limit: 10})
+		must(t, err)
+		if len(got) != 3 {
+			t.Errorf("global after the policy lost its file duration: %v", got)
+		}
+		// A channel in one policy cannot join another; nothing is written.
+		err = s.AddRetentionPolicyTeams(ctx, pol.ID, []string{team.ID})
+		var ref *store.RefError
+		if !errors.As(err, &ref) || !errors.Is(err, store.ErrConflict) || ref.PolicyID != pol2.ID {
+			t.Errorf("team in two policies: %v", err)
+		}
+		err = s.AddRetentionPolicyChannels(ctx, pol.ID, []string{a.ID, model.NewID()})
+		if !errors.As(err, &ref) || !errors.Is(err, store.ErrNotFound) || ref.Kind != "channel" {
+			t.Errorf("unknown channel: %v", err)
+		}
+		if p, err := s.GetRetentionPolicy(ctx, pol.ID); err != nil || p.ChannelCount != 0 || p.TeamCount != 0 {
+			t.Errorf("policy after refused adds: %+v %v", p, err)
 		}
 		must(t, s.RemoveFileInfos(ctx, []string{oldA, oldB}))
 		must(t, s.RemoveFileInfos(ctx, nil))
