@@ -92,9 +92,9 @@ func TestRetentionPolicyAPI(t *testing.T) {
 		}
 
 		// Unknown and malformed ids.
-		admin.Get("/data_retention/policies/" + model.NewID()).ExpectError(http.StatusNotFound, "ent.data_retention.policies.not_found")
+		admin.Get("/data_retention/policies/"+model.NewID()).ExpectError(http.StatusNotFound, "ent.data_retention.policies.not_found")
 		admin.Get("/data_retention/policies/nope").ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
-		admin.Delete("/data_retention/policies/" + model.NewID()).ExpectError(http.StatusNotFound, "ent.data_retention.policies.not_found")
+		admin.Delete("/data_retention/policies/"+model.NewID()).ExpectError(http.StatusNotFound, "ent.data_retention.policies.not_found")
 		admin.Post("/data_retention/policies/"+model.NewID()+"/teams", []string{ops.ID}).
 			ExpectError(http.StatusNotFound, "ent.data_retention.policies.not_found")
 		bob.Get("/data_retention/policies/" + a.ID).Expect(http.StatusForbidden)
@@ -186,7 +186,7 @@ func TestRetentionPolicyAPI(t *testing.T) {
 
 		// Delete: its teams fall back.
 		admin.Delete("/data_retention/policies/" + c.ID).Expect(http.StatusOK)
-		admin.Get("/data_retention/policies/" + c.ID).ExpectError(http.StatusNotFound, "ent.data_retention.policies.not_found")
+		admin.Get("/data_retention/policies/"+c.ID).ExpectError(http.StatusNotFound, "ent.data_retention.policies.not_found")
 		bob.Get("/users/me/data_retention/team_policies").Expect(http.StatusOK).JSON(&tp)
 		if tp.TotalCount != 0 {
 			t.Fatalf("team policies after delete %+v", tp)
@@ -277,7 +277,7 @@ func TestRetentionOrderPinnedAndLegalHold(t *testing.T) {
 		if len(holds) != 2 || holds[0].Name != "case-carl" {
 			t.Fatalf("holds %+v", holds)
 		}
-		admin.Get("/legal_holds/" + model.NewID()).ExpectError(http.StatusNotFound, "app.legal_hold.get.app_error")
+		admin.Get("/legal_holds/"+model.NewID()).ExpectError(http.StatusNotFound, "app.legal_hold.get.app_error")
 		bob.Get("/legal_holds").Expect(http.StatusForbidden)
 
 		var dry app.RetentionResult
@@ -336,7 +336,7 @@ func TestRetentionOrderPinnedAndLegalHold(t *testing.T) {
 
 		// Released, the hold no longer keeps anything.
 		admin.Post("/legal_holds/"+hc.ID+"/release", nil).Expect(http.StatusOK)
-		admin.Get("/legal_holds/" + hc.ID).ExpectError(http.StatusNotFound, "app.legal_hold.get.app_error")
+		admin.Get("/legal_holds/"+hc.ID).ExpectError(http.StatusNotFound, "app.legal_hold.get.app_error")
 		admin.Post("/data_retention/run", nil).Expect(http.StatusOK).JSON(&res)
 		if res.Posts != 1 {
 			t.Fatalf("run after release %+v", res)
