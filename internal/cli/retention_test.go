@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,5 +78,50 @@ func TestRetentionRemovesOldFiles(t *testing.T) {
 		if n := h.count("SELECT COUNT(*) FROM file_purges"); n != 0 {
 			t.Errorf("%d purges left queued", n)
 		}
+	})
+}
+
+// A legal hold placed from the command line keeps its user from erasure and
+// their old posts from retention, exports them, and once released lets both
+// happen; a channel policy that keeps forever beats the team's.
+func TestLegalHoldCommands(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		h := newHarness(t, b)
+		ann, _, keep, old, _, _ := h.seed()
+		ctx := context.Background()
+		aged := &model.Post{ID: model.NewID(), CreateAt: model.Now() - 40*24*60*60*1000, UserID: ann.ID, ChannelID: keep.ID,
+			Message: "aged"}
+		aged.UpdateAt = aged.CreateAt
+		aged.PreCommit()
+		if err := h.st.SavePost(ctx, aged); err != nil {
+			t.Fatal(err)
+		}
+		h.ok("retention", "policy", "create", "Staff", "--post-days", "30", "--team", "staff")
+		h.ok("retention", "policy", "create", "Old", "--post-days", "-1", "--channel", "staff:"+old.Name)
+		if _, stderr, code := h.run("", "retention", "policy", "add-channel", "Staff", "staff:"+old.Name); code == 0 ||
+			!strings.Contains(stderr, "already belongs to retention policy") {
+			t.Fatalf("a channel in two policies: exit %d, %q", code, stderr)
+		}
+		h.ok("legal-hold", "create", "case-ann", "--user", "ann", "--from", "2020-01-01")
+		if out := h.ok("retention", "run"); !strings.Contains(out, "Deleted 0 posts in total") {
+			t.Fatalf("run under hold: %q", out)
+		}
+		if _, stderr, code := h.run("", "user", "delete", "ann", "--confirm"); code == 0 || !strings.Contains(stderr, "legal hold (case-ann)") {
+			t.Fatalf("erasing a held user: exit %d, %q", code, stderr)
+		}
+		file := filepath.Join(t.TempDir(), "case.jsonl")
+		var n int
+		if _, err := fmt.Sscanf(h.ok("legal-hold", "export", "case-ann", "--output", file), "Exported %d posts", &n); err != nil || n < 2 {
+			t.Fatalf("export: %d %v", n, err)
+		}
+		data, err := os.ReadFile(file)
+		if err != nil || strings.Count(string(data), "\n") != n+2 || !strings.Contains(string(data), `"message":"aged"`) {
+			t.Fatalf("export file %q %v", data, err)
+		}
+		h.ok("legal-hold", "release", "case-ann")
+		if out := h.ok("retention", "run"); !strings.Contains(out, "Deleted 1 posts in total") {
+			t.Fatalf("run after release: %q", out)
+		}
+		h.ok("user", "delete", "ann", "--confirm")
 	})
 }
