@@ -272,6 +272,16 @@ func TestRetentionOrderPinnedAndLegalHold(t *testing.T) {
 		if hc.ID == "" || hc.DisplayName != "Case Carl" || len(hc.UserIDs) != 1 || hc.CreatorID != admin.UserID {
 			t.Fatalf("hold %+v", hc)
 		}
+		var upd model.LegalHold
+		admin.Put("/legal_holds/"+ho.ID, map[string]any{"name": "case-other", "description": "audit", "channel_ids": []string{other.ID},
+			"starts_at": now - 45*day, "ends_at": now - 38*day}).Expect(http.StatusOK).JSON(&upd)
+		if upd.Description != "audit" || upd.DisplayName != "case-other" || upd.CreateAt != ho.CreateAt || upd.UpdateAt < ho.UpdateAt {
+			t.Fatalf("updated %+v", upd)
+		}
+		admin.Put("/legal_holds/"+ho.ID, map[string]any{"name": "case-carl", "channel_ids": []string{other.ID}}).
+			ExpectError(http.StatusBadRequest, "app.legal_hold.name_taken.app_error")
+		admin.Put("/legal_holds/"+model.NewID(), map[string]any{"name": "x", "user_ids": []string{bob.UserID}}).
+			ExpectError(http.StatusNotFound, "app.legal_hold.get.app_error")
 		var holds []model.LegalHold
 		admin.Get("/legal_holds").Expect(http.StatusOK).JSON(&holds)
 		if len(holds) != 2 || holds[0].Name != "case-carl" {
@@ -350,7 +360,7 @@ func TestRetentionOrderPinnedAndLegalHold(t *testing.T) {
 				ok++
 			}
 		}
-		if ok != 4 || len(audits) != 6 { // two creates, an export, a release; two refused creates
+		if ok != 5 || len(audits) != 8 { // two creates, an update, an export, a release; two refused creates, a refused update
 			t.Fatalf("legal hold audits %+v", audits)
 		}
 	}, func(c *config.Config) { c.EnableAPIDeletion = true })
