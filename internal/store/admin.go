@@ -6,7 +6,7 @@ import (
 	"github.com/parley-chat/parley/internal/model"
 )
 
-// AdminStore serves the operator's tools: the command line, GDPR requests,
+// AdminStore serves the operator's tools: the command line, GDPR requests
 // and the audit log.
 type AdminStore interface {
 	// ListTeamChannels lists a team's public and private channels, archived ones included.
