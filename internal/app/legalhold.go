@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -41,7 +42,7 @@ func checkHold(h *model.LegalHold) error {
 	switch {
 	case !holdName.MatchString(h.Name):
 		return errInvalidHold("A legal hold's name has 1 to 64 lower-case letters, digits, '-' and '_', starting with a letter or digit.")
-	case len(h.DisplayName) > 64 || len(h.Description) > 1024:
+	case utf8.RuneCountInString(h.DisplayName) > 64 || utf8.RuneCountInString(h.Description) > 1024:
 		return errInvalidHold("A legal hold's display_name has at most 64 characters and its description 1024.")
 	case h.StartsAt < 0 || h.EndsAt < 0 || (h.EndsAt > 0 && h.EndsAt < h.StartsAt):
 		return errInvalidHold("A legal hold's ends_at is 0 (open) or not before its starts_at (Unix milliseconds).")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -193,7 +192,7 @@ then a summary line ({"type":"summary","posts":N,"file_count":M}).`,
 			return errors.New(msg(err))
 		}
 		if f != nil {
-			out(cmd, "Exported %d posts of legal hold %s to %s", n, h.Name, strings.TrimSpace(*output))
+			out(cmd, "Exported %d posts of legal hold %s to %s", n, h.Name, *output)
 		}
 		return nil
 	})
