@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -137,12 +138,28 @@ func (h *Handler) SamlHandler() http.Handler {
 func (h *Handler) samlLogin(c *Context) error {
 	// The RelayState carries where to go afterwards; only a local path is
 	// kept, here and again when it comes back.
-	to, err := c.app.StartSAML(c.ctx, c.siteBase(), localPath(c.query("redirect_to")))
+	st, err := c.app.StartSAML(c.ctx, c.siteBase(), localPath(c.query("redirect_to")))
 	if err != nil {
 		return err
 	}
-	http.Redirect(c.w, c.r, to, http.StatusFound)
-	return nil
+	if st.Form == nil {
+		http.Redirect(c.w, c.r, st.RedirectURL, http.StatusFound)
+		return nil
+	}
+	// The page only posts its form to the identity provider: its own
+	// policy lets that one script run and that one form go there.
+	origin := st.Target
+	if u, err := url.Parse(st.Target); err == nil {
+		origin = u.Scheme + "://" + u.Host
+	}
+	hdr := c.w.Header()
+	hdr.Set("Content-Security-Policy", "default-src 'none'; script-src 'nonce-"+st.Nonce+"'; form-action "+origin+"; base-uri 'none'")
+	hdr.Set("Content-Type", "text/html; charset=utf-8")
+	hdr.Set("Cache-Control", "no-store")
+	c.status = http.StatusOK
+	c.w.WriteHeader(http.StatusOK)
+	_, err = c.w.Write(st.Form)
+	return err
 }
 
 func (h *Handler) samlComplete(c *Context) error {

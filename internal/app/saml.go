@@ -209,28 +209,46 @@ func (c samlReplayCache) Consume(assertionID string, _ time.Time) error {
 	return nil
 }
 
-// StartSAML makes an AuthnRequest and returns the identity provider's URL
-// that carries it (signed when SignRequest is on). The request's id is kept
-// for samlRequestMaxAge, so the answer can be matched to it on any node;
-// relayState, a local path the API layer checked, comes back with the answer.
-func (a *App) StartSAML(ctx context.Context, base, relayState string) (string, error) {
+// SamlStart is where StartSAML sends the browser: a redirect (HTTP-Redirect
+// binding) or, for a signed request, a page whose form posts it (HTTP-POST
+// binding, the XML signature surviving the identity provider's login form,
+// which a signed query string does not). Nonce is the form's script nonce.
+type SamlStart struct {
+	RedirectURL   string
+	Form          []byte
+	Nonce, Target string
+}
+
+// StartSAML makes an AuthnRequest. Its id is kept for samlRequestMaxAge, so
+// the answer can be matched to it on any node; relayState, a local path the
+// API layer checked, comes back with the answer.
+func (a *App) StartSAML(ctx context.Context, base, relayState string) (*SamlStart, error) {
 	sp, err := a.samlProvider(ctx, base)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	req, err := sp.MakeAuthenticationRequest(a.Config().SamlIdpURL, saml.HTTPRedirectBinding, saml.HTTPPostBinding)
+	idpURL := a.Config().SamlIdpURL
+	binding := saml.HTTPRedirectBinding
+	if sp.SignatureMethod != "" {
+		binding = saml.HTTPPostBinding
+	}
+	req, err := sp.MakeAuthenticationRequest(idpURL, binding, saml.HTTPPostBinding)
 	if err != nil {
-		return "", model.ErrInternal(fmt.Errorf("saml request: %w", err))
+		return nil, model.ErrInternal(fmt.Errorf("saml request: %w", err))
 	}
 	if err := a.store.SaveToken(ctx, &model.Token{Hash: hashToken("saml-request:" + req.ID),
 		Type: model.TokenTypeSAMLRequest, CreateAt: model.Now()}); err != nil {
-		return "", model.ErrInternal(err)
+		return nil, model.ErrInternal(err)
+	}
+	if binding == saml.HTTPPostBinding {
+		nonce := model.NewID()
+		return &SamlStart{Form: req.PostWithNonce(relayState, nonce), Nonce: nonce, Target: idpURL}, nil
 	}
 	u, err := req.Redirect(relayState, sp)
 	if err != nil {
-		return "", model.ErrInternal(fmt.Errorf("saml request: %w", err))
+		return nil, model.ErrInternal(fmt.Errorf("saml request: %w", err))
 	}
-	return u.String(), nil
+	return &SamlStart{RedirectURL: u.String()}, nil
 }
 
 // inResponseTo reads the InResponseTo of a Response's root element, before
@@ -343,17 +361,25 @@ func (a *App) CompleteSAML(ctx context.Context, base, samlResponse, userAgent st
 	// The request the answer names must be one Parley made, recently; it
 	// serves once. Without one, only IdP-initiated sign-in can accept it.
 	var ids []string
+	var taken *model.Token
 	if irt := inResponseTo(doc); irt != "" {
 		t, err := a.store.TakeToken(ctx, hashToken("saml-request:"+irt), model.TokenTypeSAMLRequest)
 		switch {
 		case err == nil && model.Now()-t.CreateAt <= samlRequestMaxAge.Milliseconds():
-			ids = []string{irt}
+			ids, taken = []string{irt}, t
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return nil, nil, model.ErrInternal(err)
 		}
 	}
 	as, err := sp.ParseXMLResponse(doc, ids, sp.AcsURL)
 	if err != nil {
+		// A forged answer naming a real request must not use it up: the
+		// genuine answer may still come.
+		if taken != nil {
+			if err := a.store.SaveToken(ctx, taken); err != nil {
+				a.log.WarnContext(ctx, "SAML request not kept again", "err", err)
+			}
+		}
 		detail := err
 		var ire *saml.InvalidResponseError
 		if errors.As(err, &ire) && ire.PrivateErr != nil {
