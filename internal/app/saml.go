@@ -146,9 +146,9 @@ func (a *App) samlProvider(ctx context.Context, base string) (*saml.ServiceProvi
 		// Unspecified, spelled out: the IdP picks the NameID, and Keycloak
 		// refuses a request without a format.
 		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat, SendUnspecifiedNameIDFormat: true,
-		AllowIDPInitiated:       cfg.SamlAllowIDPInitiated,
-		ReplayCache:             samlReplayCache{ctx: ctx, a: a},
-		IDPMetadata:             samlIDPMetadata(cfg, idpCert),
+		AllowIDPInitiated: cfg.SamlAllowIDPInitiated,
+		ReplayCache:       samlReplayCache{ctx: ctx, a: a},
+		IDPMetadata:       samlIDPMetadata(cfg, idpCert),
 	}
 	if cfg.SamlScopingIDPProviderID != "" {
 		sp.Scoping = &saml.Scoping{IDPList: &saml.IDPList{IDPEntries: []saml.IDPEntry{
