@@ -754,3 +754,43 @@ func parseIdpMetadata(b []byte) (*saml.EntityDescriptor, error) {
 	}
 	return nil, errors.New("no IDPSSODescriptor")
 }
+
+// MigrateAuthToSaml is `parley user migrate-auth email saml` (mmctl user
+// migrate-auth): email/password accounts become SAML accounts. With auto,
+// every one of them, its SAML id being its email (what the identity
+// provider's email attribute must then say); else those whose email is a key
+// of ids, with that value as SAML id (the id attribute's value, or the
+// SAML email when IdAttribute is empty).
+func (a *App) MigrateAuthToSaml(ctx context.Context, ids map[string]string, auto, dryRun bool) ([]AuthMigration, error) {
+	users, err := a.store.UsersByAuthService(ctx, "")
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	byEmail := make(map[string]string, len(ids))
+	for email, id := range ids {
+		byEmail[strings.ToLower(strings.TrimSpace(email))] = strings.TrimSpace(id)
+	}
+	var plan []AuthMigration
+	for _, u := range users {
+		if u.IsBot {
+			continue
+		}
+		id, ok := u.Email, auto
+		if !auto {
+			id, ok = byEmail[u.Email]
+		}
+		if !ok {
+			continue
+		}
+		m := AuthMigration{UserID: u.ID, Username: u.Username}
+		if id == "" {
+			m.Problem = "empty SAML id"
+		} else if !dryRun {
+			if err := a.setAuth(ctx, u.ID, AuthServiceSAML, id); err != nil {
+				m.Problem = err.Error()
+			}
+		}
+		plan = append(plan, m)
+	}
+	return plan, nil
+}
