@@ -16,6 +16,7 @@ func (h *Handler) samlRoutes() {
 	h.get("/saml/metadata", h.samlMetadata, authOptional)
 	h.post("/saml/metadatafromidp", h.samlMetadataFromIdp)
 	h.get("/saml/certificate/status", h.samlCertificateStatus)
+	h.post("/saml/reset_auth_data", h.resetSamlAuthData)
 	for _, kind := range []string{"idp", "public", "private"} {
 		h.post("/saml/certificate/"+kind, h.uploadSamlCertificate(kind))
 		h.delete("/saml/certificate/"+kind, h.removeSamlCertificate(kind))
@@ -63,6 +64,25 @@ func (h *Handler) samlMetadataFromIdp(c *Context) error {
 		return err
 	}
 	return c.ok(md)
+}
+
+func (h *Handler) resetSamlAuthData(c *Context) error {
+	var body struct {
+		IncludeDeleted bool     `json:"include_deleted"`
+		DryRun         bool     `json:"dry_run"`
+		UserIDs        []string `json:"user_ids"`
+	}
+	// Every field has a default, so an empty body is all of them.
+	if c.r.ContentLength != 0 {
+		if err := c.decode(&body, "body"); err != nil {
+			return err
+		}
+	}
+	n, err := c.app.ResetSamlAuthData(c.ctx, c.Session, body.IncludeDeleted, body.DryRun, body.UserIDs)
+	if err != nil {
+		return err
+	}
+	return c.ok(map[string]int{"num_affected": n})
 }
 
 func (h *Handler) samlCertificateStatus(c *Context) error {

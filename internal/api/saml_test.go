@@ -28,6 +28,7 @@ func TestSaml(t *testing.T) {
 		Surname: "Saml", CommonName: "Annie", Groups: []string{"staff"}})
 	idp.AddUser(t, samltest.User{Name: "boss", Password: "boss-secret", Email: "boss@example.org", Groups: []string{"staff", "admins"}})
 	idp.AddUser(t, samltest.User{Name: "taken", Password: "taken-secret", Email: "taken@example.com"})
+	idp.AddUser(t, samltest.User{Name: "visitor", Password: "visitor-secret", Email: "visitor@example.org", Groups: []string{"guests"}})
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		admin := s.SignUp("admin")
 		s.SignUp("taken") // taken@example.com: a password account the IdP's user must not take over
@@ -101,6 +102,72 @@ func TestSaml(t *testing.T) {
 		boss.Get("/users/me").Expect(http.StatusOK).JSON(&bu)
 		if !strings.Contains(bu.Roles, model.RoleSystemAdmin) || bu.Username != "boss" {
 			t.Fatalf("admin attribute: %+v", bu)
+		}
+
+		// The guest attribute makes a guest.
+		_, guest := signIn(samltest.NewBrowser(t), "visitor", "visitor-secret")
+		var gu model.User
+		guest.Get("/users/me").Expect(http.StatusOK).JSON(&gu)
+		if gu.Roles != model.RoleSystemGuest {
+			t.Fatalf("guest attribute: roles %q", gu.Roles)
+		}
+
+		// With an id attribute, the account found by its email is re-keyed
+		// to it; reset_auth_data makes the ids emails again.
+		admin.Put("/config/patch", map[string]any{"SamlSettings": map[string]any{"IdAttribute": "uid"}}).Expect(http.StatusOK)
+		if _, c := signIn(samltest.NewBrowser(t), "ann", "ann-secret"); c.Token == "" {
+			t.Fatal("no sign-in with IdAttribute uid")
+		}
+		var reset map[string]int
+		ann.Post("/saml/reset_auth_data", map[string]any{}).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		admin.Post("/saml/reset_auth_data", map[string]any{"dry_run": true}).Expect(http.StatusOK).JSON(&reset)
+		if reset["num_affected"] != 1 {
+			t.Fatalf("reset_auth_data dry run: %v", reset)
+		}
+		admin.Post("/saml/reset_auth_data", map[string]any{"user_ids": []string{bu.ID}}).Expect(http.StatusOK).JSON(&reset)
+		if reset["num_affected"] != 0 {
+			t.Fatalf("reset_auth_data of boss (id attribute set after his sign-in): %v", reset)
+		}
+		admin.Post("/saml/reset_auth_data", nil).Expect(http.StatusOK).JSON(&reset)
+		if reset["num_affected"] != 1 {
+			t.Fatalf("reset_auth_data: %v", reset)
+		}
+		admin.Post("/saml/reset_auth_data", map[string]any{}).Expect(http.StatusOK).JSON(&reset)
+		if reset["num_affected"] != 0 {
+			t.Fatalf("reset_auth_data after the reset: %v", reset)
+		}
+		admin.Put("/config/patch", map[string]any{"SamlSettings": map[string]any{"IdAttribute": ""}}).Expect(http.StatusOK)
+
+		// The System Console reads the provider's settings from its metadata.
+		var fromIdp map[string]string
+		admin.Post("/saml/metadatafromidp", map[string]string{"saml_metadata_url": idp.MetadataURL()}).Expect(http.StatusOK).JSON(&fromIdp)
+		if fromIdp["idp_descriptor_url"] != idp.EntityID() || fromIdp["idp_url"] != idp.SSOURL() ||
+			!strings.Contains(fromIdp["idp_public_certificate"], "BEGIN CERTIFICATE") {
+			t.Fatalf("metadatafromidp: %v", fromIdp)
+		}
+		ann.Post("/saml/metadatafromidp", map[string]string{"saml_metadata_url": idp.MetadataURL()}).
+			ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		admin.Post("/saml/metadatafromidp", map[string]string{"saml_metadata_url": "file:///etc/passwd"}).
+			ExpectError(http.StatusBadRequest, "api.admin.saml.invalid_xml_missing_idpssodescriptors.app_error")
+
+		// What is posted to the assertion consumer service that is no answer.
+		for _, bad := range []struct {
+			form   string
+			status int
+			id     string
+		}{{"", http.StatusBadRequest, "api.user.saml.invalid_response.app_error"},
+			{"SAMLResponse=%%%", http.StatusBadRequest, "api.user.saml.invalid_response.app_error"},
+			{"SAMLResponse=bm90IFhNTA%3D%3D", http.StatusUnauthorized, "ent.saml.do_login.validate.app_error"}} {
+			resp, err := http.Post(acs, "application/x-www-form-urlencoded", strings.NewReader(bad.form))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var e model.AppError
+			_ = json.NewDecoder(resp.Body).Decode(&e)
+			resp.Body.Close()
+			if resp.StatusCode != bad.status || e.ID != bad.id {
+				t.Fatalf("ACS with %q: %d %s, want %d %s", bad.form, resp.StatusCode, e.ID, bad.status, bad.id)
+			}
 		}
 
 		// An existing password account with the same email is not taken over.
@@ -247,6 +314,7 @@ func TestSaml(t *testing.T) {
 		c.SamlFirstNameAttribute, c.SamlLastNameAttribute, c.SamlNicknameAttribute = "givenName", "urn:oid:2.5.4.4", "cn"
 		c.SamlEnableAdminAttribute, c.SamlAdminAttribute = true, "eduPersonAffiliation=admins"
 		c.SamlLoginButtonText = "Company login"
+		c.GuestAccountsEnable, c.SamlGuestAttribute = true, "eduPersonAffiliation=guests"
 	})
 }
 

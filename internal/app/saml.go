@@ -794,3 +794,34 @@ func (a *App) MigrateAuthToSaml(ctx context.Context, ids map[string]string, auto
 	}
 	return plan, nil
 }
+
+// ResetSamlAuthData is POST /saml/reset_auth_data: the SAML accounts' ids
+// become their emails again, for when IdAttribute was cleared. Deactivated
+// accounts only with includeDeleted; only userIDs when given; a dry run
+// counts.
+func (a *App) ResetSamlAuthData(ctx context.Context, s *model.Session, includeDeleted, dryRun bool, userIDs []string) (int, error) {
+	if !a.IsAdmin(s) {
+		return 0, model.ErrForbidden()
+	}
+	users, err := a.store.UsersByAuthService(ctx, AuthServiceSAML)
+	if err != nil {
+		return 0, model.ErrInternal(err)
+	}
+	only := make(map[string]bool, len(userIDs))
+	for _, id := range userIDs {
+		only[id] = true
+	}
+	n := 0
+	for _, u := range users {
+		if (u.DeleteAt > 0 && !includeDeleted) || (len(only) > 0 && !only[u.ID]) || (u.AuthData != nil && *u.AuthData == u.Email) {
+			continue
+		}
+		if !dryRun {
+			if err := a.setAuth(ctx, u.ID, AuthServiceSAML, u.Email); err != nil {
+				return n, err
+			}
+		}
+		n++
+	}
+	return n, nil
+}
