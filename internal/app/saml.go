@@ -610,11 +610,21 @@ func (a *App) UploadSamlCertificate(ctx context.Context, s *model.Session, kind 
 			"The file is not a PEM "+map[bool]string{true: "RSA private key", false: "certificate"}[kind == "private"]+": "+err.Error())
 	}
 	path := filepath.Join(a.Config().DataDir, k.file)
+	old, readErr := os.ReadFile(path)
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return model.NewAppError(http.StatusInternalServerError, "api.admin.add_certificate.saving.app_error",
 			"The certificate could not be saved.").Wrap(err)
 	}
-	return a.setSamlSettings(ctx, s, map[string]any{k.setting: k.file})
+	if err := a.setSamlSettings(ctx, s, map[string]any{k.setting: k.file}); err != nil {
+		// The settings refused it: the file goes back to what it was.
+		if readErr == nil {
+			_ = os.WriteFile(path, old, 0o600)
+		} else {
+			_ = os.Remove(path)
+		}
+		return err
+	}
+	return nil
 }
 
 // RemoveSamlCertificate deletes one of the files and clears its setting; as
