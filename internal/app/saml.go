@@ -3,9 +3,13 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"encoding/xml"
@@ -16,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -219,28 +224,28 @@ type SamlStart struct {
 	Nonce, Target string
 }
 
-// StartSAML makes an AuthnRequest. Its id is kept for samlRequestMaxAge, so
-// the answer can be matched to it on any node; relayState, a local path the
-// API layer checked, comes back with the answer.
+// StartSAML makes an AuthnRequest. Its id is signed with a key every node
+// has (samlRequestID), so the answer can be matched to it on any node without
+// anything stored per request; relayState, a local path the API layer
+// checked, comes back with the answer.
 func (a *App) StartSAML(ctx context.Context, base, relayState string) (*SamlStart, error) {
 	sp, err := a.samlProvider(ctx, base)
 	if err != nil {
 		return nil, err
 	}
 	idpURL := a.Config().SamlIdpURL
-	binding := saml.HTTPRedirectBinding
-	if sp.SignatureMethod != "" {
-		binding = saml.HTTPPostBinding
-	}
-	req, err := sp.MakeAuthenticationRequest(idpURL, binding, saml.HTTPPostBinding)
+	// Made unsigned, then given Parley's id, then signed if it goes by POST.
+	req, err := sp.MakeAuthenticationRequest(idpURL, saml.HTTPRedirectBinding, saml.HTTPPostBinding)
 	if err != nil {
 		return nil, model.ErrInternal(fmt.Errorf("saml request: %w", err))
 	}
-	if err := a.store.SaveToken(ctx, &model.Token{Hash: hashToken("saml-request:" + req.ID),
-		Type: model.TokenTypeSAMLRequest, CreateAt: model.Now()}); err != nil {
+	if req.ID, err = a.samlRequestID(ctx, time.Now()); err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	if binding == saml.HTTPPostBinding {
+	if sp.SignatureMethod != "" {
+		if err := sp.SignAuthnRequest(req); err != nil {
+			return nil, model.ErrInternal(fmt.Errorf("saml request: %w", err))
+		}
 		nonce := model.NewID()
 		return &SamlStart{Form: req.PostWithNonce(relayState, nonce), Nonce: nonce, Target: idpURL}, nil
 	}
@@ -249,6 +254,71 @@ func (a *App) StartSAML(ctx context.Context, base, relayState string) (*SamlStar
 		return nil, model.ErrInternal(fmt.Errorf("saml request: %w", err))
 	}
 	return &SamlStart{RedirectURL: u.String()}, nil
+}
+
+const samlSecretKey = "saml_request_secret"
+
+// samlSecret is the key request ids are signed with, made on first use and
+// kept in the database so that every node accepts every node's ids.
+func (a *App) samlSecret(ctx context.Context) ([]byte, error) {
+	v, err := a.store.GetSystem(ctx, samlSecretKey)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && v == "") {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
+		}
+		if err := a.store.SetSystem(ctx, samlSecretKey, hex.EncodeToString(b)); err != nil {
+			return nil, err
+		}
+		v, err = a.store.GetSystem(ctx, samlSecretKey)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return hex.DecodeString(v)
+}
+
+func samlMAC(secret []byte, payload string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(payload))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// samlRequestID is id-<millis>-<random>-<mac>: an xs:ID that says when
+// Parley made it and that Parley did.
+func (a *App) samlRequestID(ctx context.Context, now time.Time) (string, error) {
+	secret, err := a.samlSecret(ctx)
+	if err != nil {
+		return "", err
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	payload := strconv.FormatInt(now.UnixMilli(), 16) + "-" + hex.EncodeToString(b)
+	return "id-" + payload + "-" + samlMAC(secret, payload), nil
+}
+
+// samlRequestValid reports whether id is a request id Parley made no longer
+// than samlRequestMaxAge ago.
+func (a *App) samlRequestValid(ctx context.Context, id string) (bool, error) {
+	parts := strings.Split(strings.TrimPrefix(id, "id-"), "-")
+	if !strings.HasPrefix(id, "id-") || len(parts) != 3 {
+		return false, nil
+	}
+	secret, err := a.samlSecret(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !hmac.Equal([]byte(parts[2]), []byte(samlMAC(secret, parts[0]+"-"+parts[1]))) {
+		return false, nil
+	}
+	ms, err := strconv.ParseInt(parts[0], 16, 64)
+	if err != nil {
+		return false, nil
+	}
+	age := time.Since(time.UnixMilli(ms))
+	return age >= -time.Minute && age <= samlRequestMaxAge, nil
 }
 
 // inResponseTo reads the InResponseTo of a Response's root element, before
@@ -358,28 +428,21 @@ func (a *App) CompleteSAML(ctx context.Context, base, samlResponse, userAgent st
 		return nil, nil, model.NewAppError(http.StatusBadRequest, "api.user.saml.invalid_response.app_error",
 			"The request carries no SAMLResponse.")
 	}
-	// The request the answer names must be one Parley made, recently; it
-	// serves once. Without one, only IdP-initiated sign-in can accept it.
+	// The request the answer names must be one Parley made, recently.
+	// Without one, only IdP-initiated sign-in can accept it.
 	var ids []string
-	var taken *model.Token
-	if irt := inResponseTo(doc); irt != "" {
-		t, err := a.store.TakeToken(ctx, hashToken("saml-request:"+irt), model.TokenTypeSAMLRequest)
-		switch {
-		case err == nil && model.Now()-t.CreateAt <= samlRequestMaxAge.Milliseconds():
-			ids, taken = []string{irt}, t
-		case err != nil && !errors.Is(err, store.ErrNotFound):
+	irt := inResponseTo(doc)
+	if irt != "" {
+		ok, err := a.samlRequestValid(ctx, irt)
+		if err != nil {
 			return nil, nil, model.ErrInternal(err)
+		}
+		if ok {
+			ids = []string{irt}
 		}
 	}
 	as, err := sp.ParseXMLResponse(doc, ids, sp.AcsURL)
 	if err != nil {
-		// A forged answer naming a real request must not use it up: the
-		// genuine answer may still come.
-		if taken != nil {
-			if err := a.store.SaveToken(ctx, taken); err != nil {
-				a.log.WarnContext(ctx, "SAML request not kept again", "err", err)
-			}
-		}
 		detail := err
 		var ire *saml.InvalidResponseError
 		if errors.As(err, &ire) && ire.PrivateErr != nil {
@@ -387,6 +450,18 @@ func (a *App) CompleteSAML(ctx context.Context, base, samlResponse, userAgent st
 		}
 		a.log.WarnContext(ctx, "SAML answer refused", "err", detail)
 		return nil, nil, errSamlInvalid("The identity provider's answer was refused: " + detail.Error())
+	}
+	// A request is answered once: its id is kept once an answer to it is
+	// accepted (so only real sign-ins are stored), and a second is refused.
+	if len(ids) > 0 {
+		err := a.store.SaveToken(ctx, &model.Token{Hash: hashToken("saml-request:" + irt), Type: model.TokenTypeSAMLRequest,
+			CreateAt: model.Now()})
+		if errors.Is(err, store.ErrConflict) {
+			return nil, nil, errSamlInvalid("The identity provider's answer was refused: the request was answered already.")
+		}
+		if err != nil {
+			return nil, nil, model.ErrInternal(err)
+		}
 	}
 	ident, err := samlIdentityOf(a.Config(), as)
 	if err != nil {

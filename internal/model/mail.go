@@ -26,8 +26,8 @@ type QueuedMail struct {
 const (
 	TokenTypePasswordRecovery = "password_recovery"
 	TokenTypeVerifyEmail      = "verify_email"
-	// A SAML AuthnRequest waiting for its answer, and an assertion already
-	// accepted (replays are refused); neither has a user.
+	// A SAML AuthnRequest and an assertion already answered and accepted
+	// (a second answer or a replay is refused); neither has a user.
 	TokenTypeSAMLRequest   = "saml_request"
 	TokenTypeSAMLAssertion = "saml_assertion"
 )
