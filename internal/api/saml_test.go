@@ -268,7 +268,10 @@ func TestSaml(t *testing.T) {
 			ExpectError(http.StatusBadRequest, "api.admin.add_certificate.no_file.app_error")
 		admin.Multipart("/saml/certificate/private", nil, "certificate", apitest.FilePart{Name: "p.key", Data: idp.Keys.CertPEM}).
 			ExpectError(http.StatusBadRequest, "api.admin.add_certificate.parse.app_error")
-		admin.Multipart("/saml/certificate/idp", nil, "certificate", apitest.FilePart{Name: "idp.crt", Data: idp.Keys.CertPEM}).
+		// Two certificates, as while the provider rolls its key over: the
+		// answer signed by either is good.
+		rollover := append(append([]byte{}, sp.CertPEM...), idp.Keys.CertPEM...)
+		admin.Multipart("/saml/certificate/idp", nil, "certificate", apitest.FilePart{Name: "idp.crt", Data: rollover}).
 			Expect(http.StatusOK)
 		var doc map[string]map[string]any
 		admin.Get("/config").Expect(http.StatusOK).JSON(&doc)
@@ -278,7 +281,7 @@ func TestSaml(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(s.Backend.DataDir, "saml-idp.crt")); err != nil {
 			t.Fatal(err)
 		}
-		// Signing in still works with the uploaded certificate.
+		// Signing in still works with the uploaded certificates.
 		if _, c := signIn(samltest.NewBrowser(t), "ann", "ann-secret"); c.Token == "" {
 			t.Fatal("no sign-in with the uploaded IdP certificate")
 		}

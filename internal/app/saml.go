@@ -78,6 +78,34 @@ func parseCertificate(b []byte) (*x509.Certificate, error) {
 	return x509.ParseCertificate(b)
 }
 
+// parseCertificates reads every certificate of a PEM file (or one DER
+// certificate): while a provider rolls its key over, the file holds both.
+func parseCertificates(b []byte) ([]*x509.Certificate, error) {
+	if !bytes.Contains(b, []byte("-----BEGIN")) {
+		c, err := x509.ParseCertificate(b)
+		return []*x509.Certificate{c}, err
+	}
+	var out []*x509.Certificate
+	for {
+		var blk *pem.Block
+		if blk, b = pem.Decode(b); blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no certificate in the file")
+	}
+	return out, nil
+}
+
 // parseRSAKey reads a PKCS #1 or PKCS #8 RSA private key from PEM.
 func parseRSAKey(b []byte) (*rsa.PrivateKey, error) {
 	blk, _ := pem.Decode(b)
@@ -104,9 +132,9 @@ var samlSignatureMethods = map[string]string{
 	"RSAwithSHA512": dsig.RSASHA512SignatureMethod,
 }
 
-// SamlACSURL is the assertion consumer service: the setting, else
+// samlACSURL is the assertion consumer service: the setting, else
 // <base>/login/sso/saml, base being the site URL the API layer found.
-func SamlACSURL(cfg *config.Config, base string) string {
+func samlACSURL(cfg *config.Config, base string) string {
 	if cfg.SamlAssertionConsumerServiceURL != "" {
 		return cfg.SamlAssertionConsumerServiceURL
 	}
@@ -125,7 +153,7 @@ func (a *App) samlProvider(ctx context.Context, base string) (*saml.ServiceProvi
 		return model.NewAppError(http.StatusInternalServerError, "ent.saml.configure.load_certificate.app_error",
 			"SAML: "+setting+" cannot be used: "+err.Error())
 	}
-	acs, err := url.Parse(SamlACSURL(cfg, base))
+	acs, err := url.Parse(samlACSURL(cfg, base))
 	if err != nil {
 		return nil, bad("AssertionConsumerServiceURL", err)
 	}
@@ -137,7 +165,7 @@ func (a *App) samlProvider(ctx context.Context, base string) (*saml.ServiceProvi
 	if err != nil {
 		return nil, bad("IdpCertificateFile", err)
 	}
-	idpCert, err := parseCertificate(raw)
+	idpCerts, err := parseCertificates(raw)
 	if err != nil {
 		return nil, bad("IdpCertificateFile", err)
 	}
@@ -153,7 +181,11 @@ func (a *App) samlProvider(ctx context.Context, base string) (*saml.ServiceProvi
 		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat, SendUnspecifiedNameIDFormat: true,
 		AllowIDPInitiated: cfg.SamlAllowIDPInitiated,
 		ReplayCache:       samlReplayCache{ctx: ctx, a: a},
-		IDPMetadata:       samlIDPMetadata(cfg, idpCert),
+		IDPMetadata:       samlIDPMetadata(cfg, idpCerts),
+		// The certificate is the key the admin chose to trust, not a chain
+		// to check; providers keep signing with expired ones (the metadata
+		// interoperability profile allows it), and Mattermost accepts them.
+		IgnoreCertificateExpiry: true,
 	}
 	if cfg.SamlScopingIDPProviderID != "" {
 		sp.Scoping = &saml.Scoping{IDPList: &saml.IDPList{IDPEntries: []saml.IDPEntry{
@@ -187,12 +219,15 @@ func (a *App) samlProvider(ctx context.Context, base string) (*saml.ServiceProvi
 // samlIDPMetadata describes the identity provider from the settings: its
 // issuer, its single sign-on URL for both front-channel bindings, and its
 // signing certificate.
-func samlIDPMetadata(cfg *config.Config, cert *x509.Certificate) *saml.EntityDescriptor {
-	kd := saml.KeyDescriptor{Use: "signing", KeyInfo: saml.KeyInfo{X509Data: saml.X509Data{
-		X509Certificates: []saml.X509Certificate{{Data: base64.StdEncoding.EncodeToString(cert.Raw)}}}}}
+func samlIDPMetadata(cfg *config.Config, certs []*x509.Certificate) *saml.EntityDescriptor {
+	kds := make([]saml.KeyDescriptor, 0, len(certs))
+	for _, c := range certs {
+		kds = append(kds, saml.KeyDescriptor{Use: "signing", KeyInfo: saml.KeyInfo{X509Data: saml.X509Data{
+			X509Certificates: []saml.X509Certificate{{Data: base64.StdEncoding.EncodeToString(c.Raw)}}}}})
+	}
 	return &saml.EntityDescriptor{EntityID: cfg.SamlIdpDescriptorURL, IDPSSODescriptors: []saml.IDPSSODescriptor{{
 		SSODescriptor: saml.SSODescriptor{RoleDescriptor: saml.RoleDescriptor{
-			ProtocolSupportEnumeration: "urn:oasis:names:tc:SAML:2.0:protocol", KeyDescriptors: []saml.KeyDescriptor{kd}}},
+			ProtocolSupportEnumeration: "urn:oasis:names:tc:SAML:2.0:protocol", KeyDescriptors: kds}},
 		SingleSignOnServices: []saml.Endpoint{{Binding: saml.HTTPRedirectBinding, Location: cfg.SamlIdpURL},
 			{Binding: saml.HTTPPostBinding, Location: cfg.SamlIdpURL}},
 	}}}
@@ -675,14 +710,19 @@ func (a *App) UploadSamlCertificate(ctx context.Context, s *model.Session, kind 
 		return model.NewAppError(http.StatusBadRequest, "api.admin.add_certificate.no_file.app_error", "No file under 'certificate' in request.")
 	}
 	var err error
-	if kind == "private" {
+	what := "certificate"
+	switch kind {
+	case "private":
+		what = "RSA private key"
 		_, err = parseRSAKey(data)
-	} else {
+	case "idp":
+		_, err = parseCertificates(data)
+	default:
 		_, err = parseCertificate(data)
 	}
 	if err != nil {
 		return model.NewAppError(http.StatusBadRequest, "api.admin.add_certificate.parse.app_error",
-			"The file is not a PEM "+map[bool]string{true: "RSA private key", false: "certificate"}[kind == "private"]+": "+err.Error())
+			"The file is not a PEM "+what+": "+err.Error())
 	}
 	path := filepath.Join(a.Config().DataDir, k.file)
 	old, readErr := os.ReadFile(path)
