@@ -84,6 +84,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.botRoutes()
 	h.jobRoutes()
 	h.ldapRoutes()
+	h.samlRoutes()
 	h.guestRoutes()
 	h.mfaRoutes()
 	h.configRoutes()

@@ -125,7 +125,9 @@ func (h *Handler) clientConfig(c *Context) error {
 		"EmailLoginButtonBorderColor": "#2389D7", "EmailLoginButtonTextColor": "#2389D7",
 		"EnableSignUpWithGitLab": b(cfg.GitLabEnable), "EnableSignUpWithGoogle": b(cfg.GoogleEnable),
 		"EnableSignUpWithOffice365": b(cfg.Office365Enable), "EnableSignUpWithOpenId": b(cfg.OpenIDEnable),
-		"OpenIdButtonText": cfg.OpenIDButtonText, "OpenIdButtonColor": cfg.OpenIDButtonColor, "EnableLdap": b(cfg.LdapEnable), "LdapLoginFieldName": cfg.LdapLoginFieldName, "EnableSaml": "false",
+		"OpenIdButtonText": cfg.OpenIDButtonText, "OpenIdButtonColor": cfg.OpenIDButtonColor, "EnableLdap": b(cfg.LdapEnable), "LdapLoginFieldName": cfg.LdapLoginFieldName,
+		"EnableSaml": b(cfg.SamlEnable), "SamlLoginButtonText": cfg.SamlLoginButtonText, "SamlLoginButtonColor": cfg.SamlLoginButtonColor,
+		"SamlLoginButtonBorderColor": cfg.SamlLoginButtonBorderColor, "SamlLoginButtonTextColor": cfg.SamlLoginButtonTextColor,
 		"EnableMultifactorAuthentication": b(cfg.EnableMFA), "EnforceMultifactorAuthentication": b(cfg.EnforceMFA),
 		"ForgotPasswordLink":  "",
 		"EnableGuestAccounts": b(cfg.GuestAccountsEnable), "TermsOfServiceLink": "", "PrivacyPolicyLink": "", "AboutLink": "",
@@ -184,8 +186,9 @@ func (h *Handler) clientConfig(c *Context) error {
 			"GfycatApiKey": "", "GfycatApiSecret": "", "RunJobs": "true", "CWSURL": "", "CWSMock": "false",
 			"DisableRefetchingOnBrowserFocus": "false", "EnableCompliance": "false", "LdapNicknameAttributeSet": b(ldapSet(cfg, cfg.LdapNicknameAttribute)),
 			"LdapFirstNameAttributeSet": b(ldapSet(cfg, cfg.LdapFirstNameAttribute)), "LdapLastNameAttributeSet": b(ldapSet(cfg, cfg.LdapLastNameAttribute)),
-			"LdapPictureAttributeSet": "false", "LdapPositionAttributeSet": b(ldapSet(cfg, cfg.LdapPositionAttribute)), "SamlFirstNameAttributeSet": "false", "SamlLastNameAttributeSet": "false",
-			"SamlNicknameAttributeSet": "false", "SamlPositionAttributeSet": "false", "EnableBanner": "false",
+			"LdapPictureAttributeSet": "false", "LdapPositionAttributeSet": b(ldapSet(cfg, cfg.LdapPositionAttribute)), "SamlFirstNameAttributeSet": b(samlSet(cfg, cfg.SamlFirstNameAttribute)),
+			"SamlLastNameAttributeSet": b(samlSet(cfg, cfg.SamlLastNameAttribute)), "SamlNicknameAttributeSet": b(samlSet(cfg, cfg.SamlNicknameAttribute)),
+			"SamlPositionAttributeSet": b(samlSet(cfg, cfg.SamlPositionAttribute)), "EnableBanner": "false",
 			"BannerText": "", "BannerColor": "", "BannerTextColor": "", "AllowBannerDismissal": "false", "AllowedThemes": "",
 			"CustomUrlSchemes": "", "ExperimentalSharedChannels": "false",
 			"InsightsEnabled": "false", "AllowPersistentNotificationsForGuests": "false",
@@ -201,6 +204,9 @@ func (h *Handler) clientConfig(c *Context) error {
 // ldapSet is the client config's Ldap*AttributeSet: the web app greys out
 // the profile fields the directory owns.
 func ldapSet(cfg *config.Config, attr string) bool { return cfg.LdapEnable && attr != "" }
+
+// samlSet is the same for the fields the SAML identity provider owns.
+func samlSet(cfg *config.Config, attr string) bool { return cfg.SamlEnable && attr != "" }
 
 // sqlDriverName is the client config's SQLDriverName: Mattermost's name for
 // PostgreSQL, else SQLite's driver name.

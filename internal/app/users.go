@@ -255,6 +255,10 @@ func (a *App) PatchUser(ctx context.Context, s *model.Session, userID string, p 
 		return nil, model.NewAppError(http.StatusConflict, "api.user.patch_user.login_provider_attribute_set.app_error",
 			"The "+field+" of this user is set by their login provider (LDAP) and cannot be changed here.")
 	}
+	if field := a.samlOwnedAttribute(u, p); field != "" {
+		return nil, model.NewAppError(http.StatusConflict, "api.user.patch_user.login_provider_attribute_set.app_error",
+			"The "+field+" of this user is set by their login provider (SAML) and cannot be changed here.")
+	}
 	if p.Email != nil && strings.ToLower(*p.Email) != u.Email && s.UserID == u.ID && !a.IsAdmin(s) {
 		if p.Password == nil || !checkPassword(u.Password, *p.Password) {
 			return nil, model.NewAppError(http.StatusBadRequest, "api.user.check_user_password.invalid.app_error",

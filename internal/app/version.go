@@ -54,6 +54,7 @@ func (a *App) ClientLicense() map[string]string {
 		"MFA":            cfg.EnableMFA,
 		"LDAP":           cfg.LdapEnable,
 		"GuestAccounts":  cfg.GuestAccountsEnable,
+		"SAML":           cfg.SamlEnable,
 		"OpenId":         cfg.OpenIDEnable || cfg.GitLabEnable,
 		"GoogleOAuth":    cfg.GoogleEnable,
 		"Office365OAuth": cfg.Office365Enable,

@@ -58,7 +58,27 @@ func TestUserMigrateAuth(t *testing.T) {
 			t.Fatalf("after ldap email: %d ldap users", ldapUsers())
 		}
 		if _, _, code := h.run("", "user", "migrate-auth", "email", "saml"); code == 0 {
-			t.Fatal("email to saml accepted")
+			t.Fatal("email to saml without a file or --auto accepted")
+		}
+		samlUsers := func() int { return h.count("SELECT COUNT(*) FROM users WHERE auth_service = 'saml'") }
+		ids := filepath.Join(t.TempDir(), "ids.json")
+		if err := os.WriteFile(ids, []byte(`{"Ann@example.com": "ann-at-idp"}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		h.ok("user", "migrate-auth", "email", "saml", ids)
+		if ann := h.user("ann"); samlUsers() != 1 || ann.AuthService != "saml" || ann.AuthData == nil || *ann.AuthData != "ann-at-idp" {
+			t.Fatalf("email saml FILE: %d saml users, ann %q", samlUsers(), ann.AuthService)
+		}
+		if _, _, code := h.run("NO\n", "user", "migrate-auth", "email", "saml", "--auto"); code == 0 || samlUsers() != 1 {
+			t.Fatalf("--auto answered NO: exit %d, %d saml users", code, samlUsers())
+		}
+		h.ok("user", "migrate-auth", "email", "saml", "--auto", "--confirm")
+		if bob := h.user("bob"); samlUsers() != 3 || bob.AuthData == nil || *bob.AuthData != "bob@example.com" {
+			t.Fatalf("--auto: %d saml users", samlUsers())
+		}
+		h.ok("user", "migrate-auth", "saml", "email")
+		if samlUsers() != 0 {
+			t.Fatalf("after saml email: %d saml users", samlUsers())
 		}
 	})
 }

@@ -182,6 +182,40 @@ type Config struct {
 	Office365Secret            string `json:"office365_secret" empty:"ok" env:"PARLEY_OFFICE365_SECRET" mm:"MM_OFFICE365SETTINGS_SECRET" help:"Entra ID client secret"`
 	Office365DirectoryID       string `json:"office365_directory_id" env:"PARLEY_OFFICE365_DIRECTORY_ID" mm:"MM_OFFICE365SETTINGS_DIRECTORYID" empty:"ok" help:"Entra ID directory (tenant) id; empty (common) allows any tenant"`
 	Office365DiscoveryEndpoint string `json:"office365_discovery_endpoint" empty:"ok" env:"PARLEY_OFFICE365_DISCOVERY_ENDPOINT" mm:"MM_OFFICE365SETTINGS_DISCOVERYENDPOINT" help:"discovery URL; empty derives it from office365_directory_id"`
+	// SAML 2.0 single sign-on: SamlSettings (docs/identity.md#saml).
+	SamlEnable                      bool   `json:"saml_enable" env:"PARLEY_SAML_ENABLE" mm:"MM_SAMLSETTINGS_ENABLE" help:"users may sign in through a SAML 2.0 identity provider (Keycloak, Authentik, Entra ID, Okta, ADFS, ...)"`
+	SamlEnableSyncWithLdap          bool   `json:"saml_enable_sync_with_ldap" env:"PARLEY_SAML_ENABLE_SYNC_WITH_LDAP" mm:"MM_SAMLSETTINGS_ENABLESYNCWITHLDAP" help:"accepted for Mattermost compatibility; no effect: SAML accounts take their attributes from each sign-in"`
+	SamlVerify                      bool   `json:"saml_verify" env:"PARLEY_SAML_VERIFY" mm:"MM_SAMLSETTINGS_VERIFY" help:"accepted for Mattermost compatibility; Parley always verifies the identity provider's signature, audience and destination"`
+	SamlEncrypt                     bool   `json:"saml_encrypt" env:"PARLEY_SAML_ENCRYPT" mm:"MM_SAMLSETTINGS_ENCRYPT" help:"the metadata asks the identity provider to encrypt assertions to saml_public_certificate_file (needs saml_private_key_file)"`
+	SamlSignRequest                 bool   `json:"saml_sign_request" env:"PARLEY_SAML_SIGN_REQUEST" mm:"MM_SAMLSETTINGS_SIGNREQUEST" help:"sign authentication requests with saml_private_key_file"`
+	SamlIdpURL                      string `json:"saml_idp_url" env:"PARLEY_SAML_IDP_URL" mm:"MM_SAMLSETTINGS_IDPURL" help:"the identity provider's single sign-on URL (SAML SSO URL)"`
+	SamlIdpDescriptorURL            string `json:"saml_idp_descriptor_url" env:"PARLEY_SAML_IDP_DESCRIPTOR_URL" mm:"MM_SAMLSETTINGS_IDPDESCRIPTORURL" help:"the identity provider's issuer (entity ID)"`
+	SamlIdpMetadataURL              string `json:"saml_idp_metadata_url" empty:"ok" env:"PARLEY_SAML_IDP_METADATA_URL" mm:"MM_SAMLSETTINGS_IDPMETADATAURL" help:"the identity provider's metadata URL, which POST /api/v4/saml/metadatafromidp reads to fill in the settings"`
+	SamlServiceProviderIdentifier   string `json:"saml_service_provider_identifier" empty:"ok" env:"PARLEY_SAML_SERVICE_PROVIDER_IDENTIFIER" mm:"MM_SAMLSETTINGS_SERVICEPROVIDERIDENTIFIER" help:"Parley's entity ID, the audience of assertions; empty: the assertion consumer service URL"`
+	SamlAssertionConsumerServiceURL string `json:"saml_assertion_consumer_service_url" empty:"ok" env:"PARLEY_SAML_ASSERTION_CONSUMER_SERVICE_URL" mm:"MM_SAMLSETTINGS_ASSERTIONCONSUMERSERVICEURL" help:"where the identity provider posts its answer; empty: <site_url>/login/sso/saml"`
+	SamlSignatureAlgorithm          string `json:"saml_signature_algorithm" env:"PARLEY_SAML_SIGNATURE_ALGORITHM" mm:"MM_SAMLSETTINGS_SIGNATUREALGORITHM" help:"signature of requests with saml_sign_request: RSAwithSHA1, RSAwithSHA256 or RSAwithSHA512"`
+	SamlCanonicalAlgorithm          string `json:"saml_canonical_algorithm" env:"PARLEY_SAML_CANONICAL_ALGORITHM" mm:"MM_SAMLSETTINGS_CANONICALALGORITHM" help:"canonicalization of signed requests: Canonical1.0 (exclusive) or Canonical1.1"`
+	SamlScopingIDPProviderID        string `json:"saml_scoping_idp_provider_id" empty:"ok" env:"PARLEY_SAML_SCOPING_IDP_PROVIDER_ID" mm:"MM_SAMLSETTINGS_SCOPINGIDPPROVIDERID" help:"entity ID of the identity provider a proxying identity provider should delegate to (Scoping)"`
+	SamlScopingIDPName              string `json:"saml_scoping_idp_name" empty:"ok" env:"PARLEY_SAML_SCOPING_IDP_NAME" mm:"MM_SAMLSETTINGS_SCOPINGIDPNAME" help:"name of that identity provider"`
+	SamlIdpCertificateFile          string `json:"saml_idp_certificate_file" empty:"ok" env:"PARLEY_SAML_IDP_CERTIFICATE_FILE" mm:"MM_SAMLSETTINGS_IDPCERTIFICATEFILE" help:"PEM file of the identity provider's signing certificate; relative to data_dir"`
+	SamlPublicCertificateFile       string `json:"saml_public_certificate_file" empty:"ok" env:"PARLEY_SAML_PUBLIC_CERTIFICATE_FILE" mm:"MM_SAMLSETTINGS_PUBLICCERTIFICATEFILE" help:"PEM file of Parley's certificate (encryption, signed requests); relative to data_dir"`
+	SamlPrivateKeyFile              string `json:"saml_private_key_file" empty:"ok" env:"PARLEY_SAML_PRIVATE_KEY_FILE" mm:"MM_SAMLSETTINGS_PRIVATEKEYFILE" help:"PEM file of Parley's RSA private key; relative to data_dir"`
+	SamlIDAttribute                 string `json:"saml_id_attribute" empty:"ok" env:"PARLEY_SAML_ID_ATTRIBUTE" mm:"MM_SAMLSETTINGS_IDATTRIBUTE" help:"attribute that identifies a user for good; empty: the email address"`
+	SamlGuestAttribute              string `json:"saml_guest_attribute" empty:"ok" env:"PARLEY_SAML_GUEST_ATTRIBUTE" mm:"MM_SAMLSETTINGS_GUESTATTRIBUTE" help:"attribute=value that makes a user a guest (with guest_accounts_enable), e.g. usertype=Guest"`
+	SamlEnableAdminAttribute        bool   `json:"saml_enable_admin_attribute" env:"PARLEY_SAML_ENABLE_ADMIN_ATTRIBUTE" mm:"MM_SAMLSETTINGS_ENABLEADMINATTRIBUTE" help:"users matching saml_admin_attribute are system admins, others are not"`
+	SamlAdminAttribute              string `json:"saml_admin_attribute" empty:"ok" env:"PARLEY_SAML_ADMIN_ATTRIBUTE" mm:"MM_SAMLSETTINGS_ADMINATTRIBUTE" help:"attribute=value of system admins, e.g. isAdmin=true"`
+	SamlFirstNameAttribute          string `json:"saml_first_name_attribute" empty:"ok" env:"PARLEY_SAML_FIRST_NAME_ATTRIBUTE" mm:"MM_SAMLSETTINGS_FIRSTNAMEATTRIBUTE" help:"attribute that gives the first name; set, users cannot change it"`
+	SamlLastNameAttribute           string `json:"saml_last_name_attribute" empty:"ok" env:"PARLEY_SAML_LAST_NAME_ATTRIBUTE" mm:"MM_SAMLSETTINGS_LASTNAMEATTRIBUTE" help:"attribute that gives the last name; set, users cannot change it"`
+	SamlEmailAttribute              string `json:"saml_email_attribute" empty:"ok" env:"PARLEY_SAML_EMAIL_ATTRIBUTE" mm:"MM_SAMLSETTINGS_EMAILATTRIBUTE" help:"attribute that gives the email address"`
+	SamlUsernameAttribute           string `json:"saml_username_attribute" empty:"ok" env:"PARLEY_SAML_USERNAME_ATTRIBUTE" mm:"MM_SAMLSETTINGS_USERNAMEATTRIBUTE" help:"attribute that gives the username"`
+	SamlNicknameAttribute           string `json:"saml_nickname_attribute" empty:"ok" env:"PARLEY_SAML_NICKNAME_ATTRIBUTE" mm:"MM_SAMLSETTINGS_NICKNAMEATTRIBUTE" help:"attribute that gives the nickname; set, users cannot change it"`
+	SamlLocaleAttribute             string `json:"saml_locale_attribute" empty:"ok" env:"PARLEY_SAML_LOCALE_ATTRIBUTE" mm:"MM_SAMLSETTINGS_LOCALEATTRIBUTE" help:"attribute that gives the language (en, de, ...)"`
+	SamlPositionAttribute           string `json:"saml_position_attribute" empty:"ok" env:"PARLEY_SAML_POSITION_ATTRIBUTE" mm:"MM_SAMLSETTINGS_POSITIONATTRIBUTE" help:"attribute that gives the position; set, users cannot change it"`
+	SamlLoginButtonText             string `json:"saml_login_button_text" env:"PARLEY_SAML_LOGIN_BUTTON_TEXT" mm:"MM_SAMLSETTINGS_LOGINBUTTONTEXT" help:"text of the login button"`
+	SamlLoginButtonColor            string `json:"saml_login_button_color" env:"PARLEY_SAML_LOGIN_BUTTON_COLOR" mm:"MM_SAMLSETTINGS_LOGINBUTTONCOLOR" help:"background color of the login button"`
+	SamlLoginButtonBorderColor      string `json:"saml_login_button_border_color" env:"PARLEY_SAML_LOGIN_BUTTON_BORDER_COLOR" mm:"MM_SAMLSETTINGS_LOGINBUTTONBORDERCOLOR" help:"border color of the login button"`
+	SamlLoginButtonTextColor        string `json:"saml_login_button_text_color" env:"PARLEY_SAML_LOGIN_BUTTON_TEXT_COLOR" mm:"MM_SAMLSETTINGS_LOGINBUTTONTEXTCOLOR" help:"text color of the login button"`
+	SamlAllowIDPInitiated           bool   `json:"saml_allow_idp_initiated" env:"PARLEY_SAML_ALLOW_IDP_INITIATED" help:"Parley extension: accept sign-ins the identity provider starts (unsolicited responses); off, only those Parley asked for"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -256,6 +290,15 @@ func Default() Config {
 
 		OpenIDScope:       "profile openid email",
 		OpenIDButtonColor: "#145DBF",
+
+		SamlVerify:                 true,
+		SamlEncrypt:                true,
+		SamlSignatureAlgorithm:     "RSAwithSHA1",
+		SamlCanonicalAlgorithm:     "Canonical1.0",
+		SamlLoginButtonText:        "SAML",
+		SamlLoginButtonColor:       "#34a28b",
+		SamlLoginButtonBorderColor: "#2389D7",
+		SamlLoginButtonTextColor:   "#ffffff",
 	}
 }
 
@@ -497,6 +540,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("email_batching_interval: must be at least 1"))
 	}
 	errs = append(errs, c.validateLdap()...)
+	errs = append(errs, c.validateSaml()...)
 	if c.ShutdownTimeout < 1 {
 		errs = append(errs, errors.New("shutdown_timeout_seconds: must be at least 1"))
 	}
@@ -713,6 +757,48 @@ func (c *Config) validateLdap() []error {
 	if c.LdapEnable && (c.LdapServer == "" || c.LdapBaseDN == "" || c.LdapIDAttribute == "" ||
 		c.LdapUsernameAttribute == "" || c.LdapLoginIDAttribute == "" || c.LdapEmailAttribute == "") {
 		errs = append(errs, errors.New("ldap_enable: needs ldap_server, ldap_base_dn and the id, username, login id and email attributes"))
+	}
+	return errs
+}
+
+func (c *Config) validateSaml() []error {
+	var errs []error
+	switch c.SamlSignatureAlgorithm {
+	case "RSAwithSHA1", "RSAwithSHA256", "RSAwithSHA512":
+	default:
+		errs = append(errs, fmt.Errorf("saml_signature_algorithm: %q is not RSAwithSHA1, RSAwithSHA256 or RSAwithSHA512", c.SamlSignatureAlgorithm))
+	}
+	switch c.SamlCanonicalAlgorithm {
+	case "Canonical1.0", "Canonical1.1":
+	default:
+		errs = append(errs, fmt.Errorf("saml_canonical_algorithm: %q is not Canonical1.0 or Canonical1.1", c.SamlCanonicalAlgorithm))
+	}
+	for _, f := range []struct{ key, v string }{{"saml_idp_url", c.SamlIdpURL}, {"saml_idp_metadata_url", c.SamlIdpMetadataURL},
+		{"saml_assertion_consumer_service_url", c.SamlAssertionConsumerServiceURL}} {
+		if f.v == "" {
+			continue
+		}
+		if u, err := url.Parse(f.v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s: %q is not an http(s) URL", f.key, f.v))
+		}
+	}
+	if !c.SamlEnable {
+		return errs
+	}
+	if c.SamlIdpURL == "" || c.SamlIdpDescriptorURL == "" || c.SamlIdpCertificateFile == "" {
+		errs = append(errs, errors.New("saml_enable: needs saml_idp_url, saml_idp_descriptor_url and saml_idp_certificate_file"))
+	}
+	if c.SamlEmailAttribute == "" || c.SamlUsernameAttribute == "" {
+		errs = append(errs, errors.New("saml_email_attribute, saml_username_attribute: needed with saml_enable"))
+	}
+	if (c.SamlEncrypt || c.SamlSignRequest) && (c.SamlPrivateKeyFile == "" || c.SamlPublicCertificateFile == "") {
+		errs = append(errs, errors.New("saml_private_key_file, saml_public_certificate_file: needed with saml_encrypt or saml_sign_request"))
+	}
+	if c.SamlEnableAdminAttribute && !strings.Contains(c.SamlAdminAttribute, "=") {
+		errs = append(errs, fmt.Errorf("saml_admin_attribute: %q is not attribute=value", c.SamlAdminAttribute))
+	}
+	if c.SamlGuestAttribute != "" && !strings.Contains(c.SamlGuestAttribute, "=") {
+		errs = append(errs, fmt.Errorf("saml_guest_attribute: %q is not attribute=value", c.SamlGuestAttribute))
 	}
 	return errs
 }

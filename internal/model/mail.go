@@ -26,6 +26,10 @@ type QueuedMail struct {
 const (
 	TokenTypePasswordRecovery = "password_recovery"
 	TokenTypeVerifyEmail      = "verify_email"
+	// A SAML AuthnRequest and an assertion already answered and accepted
+	// (a second answer or a replay is refused); neither has a user.
+	TokenTypeSAMLRequest   = "saml_request"
+	TokenTypeSAMLAssertion = "saml_assertion"
 )
 
 // Token lifetimes, as Mattermost's (model.PasswordRecoverExpiryTime and

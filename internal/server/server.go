@@ -96,6 +96,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	for _, p := range []string{"/oauth/{service}/login", "/signup/{service}/complete", "/login/{service}/complete"} {
 		mux.Handle("GET "+prefix+p, http.StripPrefix(prefix, apiHandler.OAuthHandler()))
 	}
+	mux.Handle(prefix+"/login/sso/saml", http.StripPrefix(prefix, apiHandler.SamlHandler()))
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
 	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
 	s := &Server{App: a, Hub: hub, Metrics: m, store: st, bus: b, log: log, cfg: cfg,

@@ -10,6 +10,14 @@ describe('login page sign-on buttons', () => {
     expect(b.map((x) => x.service)).toEqual(['google', 'openid'])
     expect(b[1]).toEqual({ service: 'openid', label: 'Company SSO', href: '/oauth/openid/login', color: '#123456' })
   })
+  it('shows the SAML button, which goes to /login/sso/saml', () => {
+    const b = ssoButtons({ EnableSaml: 'true', SamlLoginButtonText: 'Company login', SamlLoginButtonColor: '#34a28b',
+      EnableSignUpWithOpenId: 'true' }, '/staff/channels/town-square', '/chat')
+    expect(b.map((x) => x.service)).toEqual(['openid', 'saml'])
+    expect(b[1]).toEqual({ service: 'saml', label: 'Company login', color: '#34a28b',
+      href: '/chat/login/sso/saml?redirect_to=%2Fstaff%2Fchannels%2Ftown-square' })
+    expect(ssoButtons({ EnableSaml: 'true' }, '//evil.example')[0]).toEqual({ service: 'saml', label: 'SAML', href: '/login/sso/saml', color: undefined })
+  })
   it('keeps redirect_to local', () => {
     expect(ssoButtons({ EnableSignUpWithGitLab: 'true' }, '/staff/channels/town-square')[0].href)
       .toBe('/oauth/gitlab/login?redirect_to=%2Fstaff%2Fchannels%2Ftown-square')

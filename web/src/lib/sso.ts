@@ -8,7 +8,7 @@ export interface SsoButton {
 
 // ssoButtons lists the sign-on services the client config says are on, in
 // Mattermost's order, each pointing at the server's GET /oauth/{service}/login
-// under base (the site's path prefix).
+// (SAML: GET /login/sso/saml) under base (the site's path prefix).
 export function ssoButtons(config: Record<string, string>, redirectTo = '', base = ''): SsoButton[] {
   const on = (key: string) => config[key] === 'true'
   const q = redirectTo.startsWith('/') && !redirectTo.startsWith('//') ? `?redirect_to=${encodeURIComponent(redirectTo)}` : ''
@@ -19,6 +19,10 @@ export function ssoButtons(config: Record<string, string>, redirectTo = '', base
   if (on('EnableSignUpWithOffice365')) out.push({ service: 'office365', label: 'Entra ID', href: href('office365') })
   if (on('EnableSignUpWithOpenId')) {
     out.push({ service: 'openid', label: config.OpenIdButtonText || 'OpenID', href: href('openid'), color: config.OpenIdButtonColor || undefined })
+  }
+  if (on('EnableSaml')) {
+    out.push({ service: 'saml', label: config.SamlLoginButtonText || 'SAML', href: `${base}/login/sso/saml${q}`,
+      color: config.SamlLoginButtonColor || undefined })
   }
   return out
 }
