@@ -182,6 +182,9 @@ type Config struct {
 	Office365Secret            string `json:"office365_secret" empty:"ok" env:"PARLEY_OFFICE365_SECRET" mm:"MM_OFFICE365SETTINGS_SECRET" help:"Entra ID client secret"`
 	Office365DirectoryID       string `json:"office365_directory_id" env:"PARLEY_OFFICE365_DIRECTORY_ID" mm:"MM_OFFICE365SETTINGS_DIRECTORYID" empty:"ok" help:"Entra ID directory (tenant) id; empty (common) allows any tenant"`
 	Office365DiscoveryEndpoint string `json:"office365_discovery_endpoint" empty:"ok" env:"PARLEY_OFFICE365_DISCOVERY_ENDPOINT" mm:"MM_OFFICE365SETTINGS_DISCOVERYENDPOINT" help:"discovery URL; empty derives it from office365_directory_id"`
+
+	// Custom user groups (/api/v4/groups) and their @group mentions.
+	EnableCustomGroups bool `json:"enable_custom_groups" env:"PARLEY_ENABLE_CUSTOM_GROUPS" mm:"MM_SERVICESETTINGS_ENABLECUSTOMGROUPS" help:"members may create user groups that an @name mentions; off, the groups routes answer 400 api.custom_groups.feature_disabled"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -256,6 +259,8 @@ func Default() Config {
 
 		OpenIDScope:       "profile openid email",
 		OpenIDButtonColor: "#145DBF",
+
+		EnableCustomGroups: true,
 	}
 }
 
