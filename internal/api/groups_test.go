@@ -8,6 +8,7 @@ import (
 
 	"github.com/parley-chat/parley/internal/apitest"
 	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/mailtest"
 	"github.com/parley-chat/parley/internal/model"
 )
 
@@ -212,4 +213,21 @@ func TestCustomGroupsDisabled(t *testing.T) {
 			}
 		}
 	}, func(c *config.Config) { c.EnableCustomGroups = false })
+}
+
+// A group mention mails the member it mentions, as an @username does.
+func TestGroupMentionMail(t *testing.T) {
+	eachWithMail(t, func(t *testing.T, s *apitest.Server, mp *mailtest.Server) {
+		ann, bob := s.SignUp("ann"), s.SignUp("bob")
+		team := ann.CreateTeam("crew", true)
+		ann.AddToTeam(team.ID, bob.UserID)
+		ch := ann.CreateChannel(team.ID, "ops", model.ChannelOpen)
+		bob.Post("/channels/"+ch.ID+"/members", map[string]string{"user_id": bob.UserID}).Expect(http.StatusCreated)
+		ann.Post("/groups", newGroup("on-call", bob.UserID)).Expect(http.StatusCreated)
+		ann.CreatePost(ch.ID, "@on-call the disk is full", "")
+		m := mp.WaitFor(t, "bob@example.com", 1)[0]
+		if !strings.Contains(m.Text, "@ann mentioned you") || !strings.Contains(m.Text, "the disk is full") {
+			t.Errorf("group mention mail: %q / %q", m.Subject, m.Text)
+		}
+	}, func(c *config.Config) { c.SendEmailNotifications = true })
 }
