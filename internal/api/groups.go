@@ -1,6 +1,8 @@
 package api
 
 import (
+	"net/http"
+
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -10,6 +12,7 @@ import (
 func (h *Handler) groupRoutes() {
 	h.get("/groups", h.listGroups)
 	h.post("/groups", h.createUserGroup)
+	h.post("/groups/names", h.groupsByNames)
 	h.get("/groups/{group_id}", h.getGroup)
 	h.put("/groups/{group_id}/patch", h.patchGroup)
 	h.delete("/groups/{group_id}", h.archiveGroup)
@@ -57,6 +60,27 @@ func (h *Handler) listGroups(c *Context) error {
 			return err
 		}
 		return c.ok(model.GroupsPage{Groups: gs, TotalCount: n})
+	}
+	return c.ok(gs)
+}
+
+// groupsByNames is POST /groups/names: the live groups of the names given,
+// with which the apps render @group mentions in posts.
+func (h *Handler) groupsByNames(c *Context) error {
+	var names []string
+	if err := c.decode(&names, "names"); err != nil {
+		return model.NewAppError(http.StatusBadRequest, "api.payload.parse.error", "Unable to parse the payload.").Wrap(err)
+	}
+	if len(names) == 0 {
+		return c.ok([]*model.Group{})
+	}
+	if len(names) > model.MaxGroupMembersPerRequest {
+		return model.ErrInvalidBody("names")
+	}
+	page, perPage := 0, len(names)
+	gs, err := c.app.ListGroups(c.ctx, c.Session, store.GroupFilter{Names: names}, app.GroupOptions{}, page, perPage)
+	if err != nil {
+		return err
 	}
 	return c.ok(gs)
 }

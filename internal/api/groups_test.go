@@ -106,6 +106,15 @@ func TestCustomGroups(t *testing.T) {
 		}
 		var other model.Group
 		carol.Post("/groups", newGroup("alpha", carol.UserID)).Expect(http.StatusCreated).JSON(&other)
+		var named []model.Group
+		gus.Post("/groups/names", []string{"developers", "alpha", "nobody"}).Expect(http.StatusOK).JSON(&named)
+		if len(named) != 2 || named[0].ID != g.ID || named[1].ID != other.ID {
+			t.Fatalf("groups by names: %+v", named)
+		}
+		if r := bob.Post("/groups/names", []string{}); !isEmptyArray(r.Expect(http.StatusOK).Body) {
+			t.Fatalf("no names: %s", r.Body)
+		}
+		checkError(t, "names not a list", bob.Post("/groups/names", `{"x":1}`), 400, "api.payload.parse.error")
 
 		var list []model.Group
 		bob.Get("/groups?include_member_count=true&per_page=1&page=0").Expect(http.StatusOK).JSON(fresh(&list))

@@ -10,12 +10,13 @@ import (
 type GroupFilter struct {
 	Term            string // part of the name or display name
 	Source          string
-	AllowReference  bool   // only groups an @name mentions
-	HasMember       string // only groups this user is in
-	IncludeArchived bool   // archived groups too
-	OnlyArchived    bool   // archived groups only
-	Since           int64  // update_at > Since
-	MemberCount     bool   // fill in MemberCount
+	AllowReference  bool     // only groups an @name mentions
+	HasMember       string   // only groups this user is in
+	IncludeArchived bool     // archived groups too
+	OnlyArchived    bool     // archived groups only
+	Since           int64    // update_at > Since
+	Names           []string // only groups of these names
+	MemberCount     bool     // fill in MemberCount
 }
 
 // GroupMention is one member of a referenceable group named in a message.

@@ -88,6 +88,10 @@ func (s *SQLStore) ListGroups(ctx context.Context, f store.GroupFilter, p store.
 		where = append(where, `EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = g.id AND gm.user_id = ?)`)
 		a = append(a, f.HasMember)
 	}
+	if len(f.Names) > 0 {
+		where = append(where, `g.name IN (`+in(len(f.Names))+`)`)
+		a = args(a, f.Names)
+	}
 	if f.Since > 0 {
 		where = append(where, `g.update_at > ?`)
 		a = append(a, f.Since)
