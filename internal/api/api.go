@@ -70,6 +70,7 @@ var etagged = map[string]bool{
 func New(a *app.App, log *slog.Logger) *Handler {
 	h := &Handler{app: a, log: log, router: newRouter(), limiter: newLimiter()}
 	h.systemRoutes()
+	h.groupRoutes()
 	h.userRoutes()
 	h.teamRoutes()
 	h.channelRoutes()

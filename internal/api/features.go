@@ -11,7 +11,7 @@ import (
 // featureRoutes answer the calls the Mattermost mobile app makes for features
 // Parley does not have (bookmarks, scheduled posts, post
 // acknowledgements, terms of service, public links, custom
-// profile attributes, groups) as an unlicensed Mattermost server does: with
+// profile attributes) as an unlicensed Mattermost server does: with
 // the refusal the app handles rather than the 404 of an unknown route, or an
 // empty answer.
 func (h *Handler) featureRoutes() {
@@ -60,7 +60,7 @@ func (h *Handler) featureRoutes() {
 		"Public links have been disabled."))
 	h.get("/custom_profile_attributes/fields", refuse(http.StatusForbidden, "api.custom_profile_attributes.license_error",
 		"Your license does not support custom profile attributes."))
-	// The licence metric and the group lists are served in system.go.
+	// The licence metric is served in system.go, the groups in groups.go.
 }
 
 // refuse is a handler that always answers one Mattermost error.

@@ -178,7 +178,7 @@ var mobileCalls = []mobileCall{
 	{"GET", "/users/{user_id}/teams", ""},
 	{"GET", "/users/me/teams/members", ""},
 	{"GET", "/users/me/teams/unread", ""},
-	// groups: empty, as no LDAP or custom groups exist
+	// groups: custom groups; a channel's or team's synced groups are none
 	{"GET", "/groups", ""},
 	{"GET", "/users/{user_id}/groups", ""},
 	{"GET", "/channels/{channel_id}/groups", ""},

@@ -33,10 +33,6 @@ func (h *Handler) systemRoutes() {
 	h.get("/plugins/statuses", func(c *Context) error { return c.ok([]any{}) })
 	h.get("/system/onboarding/complete", func(c *Context) error { return c.ok(false) })
 	h.get("/limits/server", h.serverLimits)
-	h.get("/groups", func(c *Context) error { return c.ok([]any{}) })
-	h.get("/users/{user_id}/groups", h.userGroups)
-	h.get("/channels/{channel_id}/groups", h.channelGroups)
-	h.get("/teams/{team_id}/groups", h.teamGroups)
 
 	h.post("/roles/names", h.rolesByNames, authTrusted)
 	h.get("/roles/name/{role_name:name}", h.roleByName)
@@ -171,7 +167,7 @@ func (h *Handler) clientConfig(c *Context) error {
 			"FeatureFlagChannelBookmarks":              "false",
 			"FeatureFlagCustomProfileAttributes":       "false",
 			"ScheduledPosts":                           "false",
-			"EnableCustomGroups":                       "false",
+			"EnableCustomGroups":                       b(cfg.EnableCustomGroups),
 			"EnableTeamCreation":                       b(cfg.EnableTeamCreation),
 			"ExperimentalEnableAuthenticationTransfer": "false",
 			// The rest of what Mattermost's GenerateClientConfig gives a
@@ -222,42 +218,6 @@ func (h *Handler) clientLicense(c *Context) error {
 		return err
 	}
 	return c.ok(c.app.ClientLicense())
-}
-
-func (h *Handler) userGroups(c *Context) error {
-	userID, err := c.userParam()
-	if err != nil {
-		return err
-	}
-	gs, err := c.app.GroupsForUser(c.Session, userID)
-	if err != nil {
-		return err
-	}
-	return c.ok(gs)
-}
-
-func (h *Handler) channelGroups(c *Context) error {
-	id, err := c.idParam("channel_id")
-	if err != nil {
-		return err
-	}
-	gs, err := c.app.GroupsForChannel(c.ctx, c.Session, id)
-	if err != nil {
-		return err
-	}
-	return c.ok(gs)
-}
-
-func (h *Handler) teamGroups(c *Context) error {
-	id, err := c.idParam("team_id")
-	if err != nil {
-		return err
-	}
-	gs, err := c.app.GroupsForTeam(c.ctx, c.Session, id)
-	if err != nil {
-		return err
-	}
-	return c.ok(gs)
 }
 
 func (h *Handler) redirectLocation(c *Context) error {

@@ -45,10 +45,14 @@ type mentionTarget struct {
 	user   *model.User
 	member *model.ChannelMember
 	online bool // @here reaches only members who are online
+	// groups names the referenceable groups the member belongs to (of those
+	// the message may name): an @name of one mentions them.
+	groups []string
 }
 
 // mentionedUsers returns the ids of members the message mentions: by @username,
-// by their mention keys or first name (when enabled), everyone for @channel and
+// by the @name of a group they are in, by their mention keys or first name
+// (when enabled), everyone for @channel and
 // @all and those online for @here, unless they ignore channel mentions (a muted
 // channel ignores them unless the member turned that off). DMs always mention
 // the other member.
@@ -69,6 +73,9 @@ func mentionedUsers(post *model.Post, ch *model.Channel, targets []mentionTarget
 			continue
 		}
 		mentioned := ch.Type == model.ChannelDirect || has["@"+u.Username]
+		for _, g := range t.groups {
+			mentioned = mentioned || has["@"+g]
+		}
 		if !mentioned && (channelWide || here && t.online) && u.NotifyProps["channel"] != "false" &&
 			!ignoresChannelMentions(t.member) {
 			mentioned = true

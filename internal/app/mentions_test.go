@@ -14,7 +14,7 @@ func TestMentionedUsers(t *testing.T) {
 	member := func(props model.StringMap) *model.ChannelMember { return &model.ChannelMember{NotifyProps: props} }
 	open := &model.Channel{Type: model.ChannelOpen}
 	targets := func(bobOnline bool, bobProps model.StringMap) []mentionTarget {
-		return []mentionTarget{{user: bob, member: member(bobProps), online: bobOnline},
+		return []mentionTarget{{user: bob, member: member(bobProps), online: bobOnline, groups: []string{"dev-ops"}},
 			{user: eve, member: member(model.StringMap{}), online: true}}
 	}
 	for _, tc := range []struct {
@@ -37,6 +37,10 @@ func TestMentionedUsers(t *testing.T) {
 		{"@all", open, false, model.StringMap{"mark_unread": "mention", "ignore_channel_mentions": "off"}, []string{"bob", "eve"}},
 		{"@all", open, false, model.StringMap{"ignore_channel_mentions": "on"}, []string{"eve"}},
 		{"anything", &model.Channel{Type: model.ChannelDirect}, false, nil, []string{"bob", "eve"}},
+		{"ping @dev-ops.", open, false, nil, []string{"bob"}},
+		{"dev-ops without the @", open, false, nil, nil},
+		// A group mention is no channel-wide one: muting does not silence it.
+		{"@dev-ops", open, false, model.StringMap{"mark_unread": "mention"}, []string{"bob"}},
 	} {
 		props := tc.props
 		if props == nil {

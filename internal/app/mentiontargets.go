@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -11,15 +12,25 @@ import (
 // every member's user row on every post was a third of a post's CPU, so only a
 // DM, a group message or a message with a channel-wide mention loads the whole
 // membership; otherwise the store narrows it to the usernames the message
-// names and the members with mention keys or first-name mentions on.
+// names, the members of the groups it names and the members with mention
+// keys or first-name mentions on.
 func (a *App) mentionTargets(ctx context.Context, ch *model.Channel, p *model.Post) ([]mentionTarget, error) {
 	var ids []string
 	var err error
 	words := mentionWords(p.Message)
+	groupsOf, err := a.groupMentions(ctx, ch, words)
+	if err != nil {
+		return nil, err
+	}
 	if ch.Type == model.ChannelDirect || ch.Type == model.ChannelGroup || hasChannelWideMention(words) {
 		ids, err = a.store.ChannelMemberIDs(ctx, ch.ID)
 	} else {
 		ids, err = a.store.MentionCandidateIDs(ctx, ch.ID, mentionedUsernames(words))
+		for id := range groupsOf {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
 	}
 	if err != nil {
 		return nil, model.ErrInternal(err)
@@ -35,10 +46,43 @@ func (a *App) mentionTargets(ctx context.Context, ch *model.Channel, p *model.Po
 	for _, u := range r.users {
 		if m := r.memberOf[u.ID]; m != nil && u.DeleteAt == 0 {
 			st := r.statusOf[u.ID]
-			out = append(out, mentionTarget{user: u, member: m, online: st != nil && st.Status == model.StatusOnline})
+			out = append(out, mentionTarget{user: u, member: m, online: st != nil && st.Status == model.StatusOnline,
+				groups: groupsOf[u.ID]})
 		}
 	}
 	return out, nil
+}
+
+// groupMentions maps the channel members in the groups the @words name to
+// those groups' names. A DM already mentions its other member, and nothing
+// is a group while custom groups are off.
+func (a *App) groupMentions(ctx context.Context, ch *model.Channel, words []string) (map[string][]string, error) {
+	names := groupMentionNames(words)
+	if len(names) == 0 || ch.Type == model.ChannelDirect || !a.Config().EnableCustomGroups {
+		return nil, nil
+	}
+	ms, err := a.store.GroupMentions(ctx, ch.ID, names)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	out := make(map[string][]string, len(ms))
+	for _, m := range ms {
+		out[m.UserID] = append(out[m.UserID], m.GroupName)
+	}
+	return out, nil
+}
+
+// userMentionGroups names the referenceable groups of one user, for the
+// recounts that ask whether past posts mentioned them.
+func (a *App) userMentionGroups(ctx context.Context, userID string) ([]string, error) {
+	if !a.Config().EnableCustomGroups {
+		return nil, nil
+	}
+	names, err := a.store.UserMentionGroups(ctx, userID)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	return names, nil
 }
 
 // recipients is what deciding who hears of a post needs about some of a

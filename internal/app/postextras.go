@@ -55,7 +55,11 @@ func (a *App) MarkUnreadFromPost(ctx context.Context, s *model.Session, userID, 
 		return nil, model.ErrInternal(err)
 	}
 	var c model.UnreadCounts
-	target := []mentionTarget{{user: u, member: m}}
+	groups, err := a.userMentionGroups(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	target := []mentionTarget{{user: u, member: m, groups: groups}}
 	for _, p := range unread {
 		c.Posts++
 		if p.RootID == "" {

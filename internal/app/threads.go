@@ -194,7 +194,11 @@ func (a *App) threadMentionsAfter(ctx context.Context, ch *model.Channel, rootID
 	if err != nil {
 		return 0, model.ErrInternal(err)
 	}
-	target := []mentionTarget{{user: u, member: m}}
+	groups, err := a.userMentionGroups(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
+	target := []mentionTarget{{user: u, member: m, groups: groups}}
 	var n int64
 	for _, p := range posts {
 		if p.RootID != "" && p.CreateAt > at && p.UserID != userID && len(mentionedUsers(p, ch, target)) > 0 {

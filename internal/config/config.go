@@ -216,6 +216,9 @@ type Config struct {
 	SamlLoginButtonBorderColor      string `json:"saml_login_button_border_color" env:"PARLEY_SAML_LOGIN_BUTTON_BORDER_COLOR" mm:"MM_SAMLSETTINGS_LOGINBUTTONBORDERCOLOR" help:"border color of the login button"`
 	SamlLoginButtonTextColor        string `json:"saml_login_button_text_color" env:"PARLEY_SAML_LOGIN_BUTTON_TEXT_COLOR" mm:"MM_SAMLSETTINGS_LOGINBUTTONTEXTCOLOR" help:"text color of the login button"`
 	SamlAllowIDPInitiated           bool   `json:"saml_allow_idp_initiated" env:"PARLEY_SAML_ALLOW_IDP_INITIATED" help:"Parley extension: accept sign-ins the identity provider starts (unsolicited responses); off, only those Parley asked for"`
+
+	// Custom user groups (/api/v4/groups) and their @group mentions.
+	EnableCustomGroups bool `json:"enable_custom_groups" env:"PARLEY_ENABLE_CUSTOM_GROUPS" mm:"MM_SERVICESETTINGS_ENABLECUSTOMGROUPS" help:"members may create user groups that an @name mentions; off, the groups routes answer 400 api.custom_groups.feature_disabled"`
 }
 
 // Default returns the configuration Parley runs with when nothing is set.
@@ -299,6 +302,7 @@ func Default() Config {
 		SamlLoginButtonColor:       "#34a28b",
 		SamlLoginButtonBorderColor: "#2389D7",
 		SamlLoginButtonTextColor:   "#ffffff",
+		EnableCustomGroups:         true,
 	}
 }
 

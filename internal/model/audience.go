@@ -120,6 +120,11 @@ func AudienceOf(event string) (a Audience, ok bool) {
 		return Audience{Scopes: ScopeTeam}, true
 	case EventNewUser, EventUserUpdated:
 		return Audience{Scopes: ScopeAll}, true
+	case EventReceivedGroup:
+		// Custom groups are server-wide and visible to every user.
+		return Audience{Scopes: ScopeAll}, true
+	case EventGroupMemberAdd, EventGroupMemberDeleted:
+		return Audience{Scopes: ScopeUser}, true
 	case EventEmojiAdded:
 		// Custom emoji are server-wide and visible to every user.
 		return Audience{Scopes: ScopeAll}, true

@@ -42,6 +42,9 @@ const (
 	EventThreadUpdated        = "thread_updated"
 	EventThreadReadChanged    = "thread_read_changed"
 	EventThreadFollowChanged  = "thread_follow_changed"
+	EventReceivedGroup        = "received_group"
+	EventGroupMemberAdd       = "group_member_add"
+	EventGroupMemberDeleted   = "group_member_deleted"
 
 	// EventSessionRevoked is internal: it tells every node's hub to close the
 	// sockets of ended sessions and is never sent to a client. Data: user_id

@@ -83,13 +83,21 @@ const (
 	PermManageOthersSlashCommand = "manage_others_slash_commands"
 	PermManageOthersIncoming     = "manage_others_incoming_webhooks"
 	PermManageOthersOutgoing     = "manage_others_outgoing_webhooks"
+
+	// Custom user groups.
+	PermCreateCustomGroup        = "create_custom_group"
+	PermEditCustomGroup          = "edit_custom_group"
+	PermDeleteCustomGroup        = "delete_custom_group"
+	PermRestoreCustomGroup       = "restore_custom_group"
+	PermManageCustomGroupMembers = "manage_custom_group_members"
+	PermUseGroupMentions         = "use_group_mentions"
 )
 
 var channelUserPerms = []string{
 	PermReadChannel, PermAddReaction, PermRemoveReaction, PermManagePublicMembers, PermUploadFile,
 	PermGetPublicLink, PermCreatePost, PermUseChannelMentions, PermUseSlashCommands,
 	PermManagePublicProps, PermDeletePublicChannel, PermManagePrivateProps, PermDeletePrivateChannel,
-	PermManagePrivateMembers, PermEditPost, PermDeletePost,
+	PermManagePrivateMembers, PermEditPost, PermDeletePost, PermUseGroupMentions,
 }
 
 var teamUserPerms = []string{
@@ -118,7 +126,8 @@ var channelAdminPerms = []string{
 var systemUserPerms = []string{
 	PermListPublicTeams, PermJoinPublicTeams, PermCreateDirectChannel, PermCreateGroupChannel,
 	PermViewMembers, PermCreateTeam, PermCreateEmojis, PermDeleteEmojis, PermCreateBot,
-	PermReadBots, PermManageBots,
+	PermReadBots, PermManageBots, PermCreateCustomGroup, PermEditCustomGroup, PermDeleteCustomGroup,
+	PermRestoreCustomGroup, PermManageCustomGroupMembers,
 }
 
 // systemAdminOnly lists what only system admins hold beyond every other role's permissions.

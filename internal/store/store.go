@@ -42,6 +42,7 @@ type Store interface {
 	ComplianceStore
 	ThreadStore
 	RetentionStore
+	GroupStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

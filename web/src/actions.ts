@@ -47,7 +47,24 @@ export async function loadMe() {
   })
   refreshTeamUnreads()
   loadCustomEmoji()
+  loadMyGroups()
   startLive()
+}
+
+// ---------- custom user groups ----------
+
+export function groupsEnabled(): boolean {
+  return s().config.EnableCustomGroups === 'true'
+}
+
+/** The names of my groups, so that posts naming one are shown as mentioning me. */
+export async function loadMyGroups() {
+  const me = s().me
+  if (!me || !groupsEnabled()) return
+  try {
+    const gs = await client.getGroupsByUserId(me.id)
+    setState({ myGroups: gs.filter((g) => g.allow_reference && !g.delete_at).map((g) => g.name) })
+  } catch { /* groups are optional */ }
 }
 
 // ---------- custom emoji ----------
@@ -807,6 +824,7 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
     case 'post_deleted': removePost(parse<Post>(d.post)); break
     case 'ephemeral_message': addEphemeral(parse<Post>(d.post)); break
     case 'emoji_added': addCustomEmoji([parse<CustomEmoji>(d.emoji)]); break
+    case 'received_group': case 'group_member_add': case 'group_member_deleted': loadMyGroups(); break
     case 'reaction_added': applyReaction(parse<Reaction>(d.reaction), true); break
     case 'reaction_removed': applyReaction(parse<Reaction>(d.reaction), false); break
     case 'typing': if (d.user_id !== me.id) setTyping(msg.broadcast?.channel_id, d.parent_id || '', d.user_id); break

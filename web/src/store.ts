@@ -46,6 +46,7 @@ export interface State {
   modal?: string
   confirm?: ConfirmRequest
   customEmoji: Record<string, { id: string; name: string }> // by name
+  myGroups: string[] // names of the custom groups I am in: @name of one mentions me
   rhsSearch?: SearchState
   preview?: { fileIds: string[]; index: number; infos: Record<string, any> }
 }
@@ -61,7 +62,7 @@ export interface SearchState {
 const initial: State = {
   booted: false, config: {}, teams: {}, myTeamIds: [], teamMembers: {}, teamUnread: {}, channels: {},
   members: {}, favorites: {}, prefs: {}, users: {}, statuses: {}, posts: {}, channelPosts: {}, threads: {}, typing: {},
-  newLineAt: {}, customEmoji: {}, socket: 'closed', theme: (localStorage.getItem('parley.theme') as State['theme']) || 'system',
+  newLineAt: {}, customEmoji: {}, myGroups: [], socket: 'closed', theme: (localStorage.getItem('parley.theme') as State['theme']) || 'system',
 }
 
 let state: State = initial

@@ -8,11 +8,22 @@ import { uploadFile, uploadRefusal, formatSize, fileKind, type FileInfo } from '
 import { parseSlash, suggestCommands } from '../lib/integrations'
 import { errMessage } from '../api'
 import { EmojiGlyph } from './PostItem'
+import type { GetGroupsParams } from '@mattermost/types/groups'
 
 interface Pending { clientId: string; name: string; size: number; progress: number; info?: FileInfo; error?: string; abort?: () => void }
 const MAX_FILES = 10
 
 type Item = { value: string; label: string; emoji?: string; hint?: string }
+
+/** Custom groups whose name or display name contains term, as @name suggestions. */
+async function groupSuggestions(term: string): Promise<Item[]> {
+  if (getState().config.EnableCustomGroups !== 'true') return []
+  try {
+    const gs = await client.getGroups({ q: term, filter_allow_reference: true, include_member_count: true, per_page: 5 } as GetGroupsParams)
+    return gs.map((g) => ({ value: `@${g.name} `, label: `@${g.name}`,
+      hint: `${g.display_name} · ${g.member_count ?? 0} member${g.member_count === 1 ? '' : 's'}` }))
+  } catch { return [] }
+}
 
 function draftKey(channelId: string, rootId: string) {
   return `parley.draft.${channelId}${rootId ? ':' + rootId : ''}`
@@ -108,6 +119,7 @@ export function Composer({ channelId, rootId, placeholder }: { channelId: string
         const users = [...(r.users || []), ...(r.out_of_channel || [])]
         next = users.slice(0, 8).map((u: any) => ({ value: `@${u.username} `, label: `@${u.username}`, hint: [u.first_name, u.last_name].filter(Boolean).join(' ') || u.nickname }))
       } catch { next = [] }
+      next.push(...await groupSuggestions(tok.term))
       for (const w of ['here', 'channel', 'all']) if (w.startsWith(tok.term.toLowerCase())) next.push({ value: `@${w} `, label: `@${w}`, hint: 'notifies everyone in the channel' })
     } else {
       try {

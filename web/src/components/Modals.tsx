@@ -13,6 +13,7 @@ import { MembersModal, AddMembersModal, EditChannelModal, ChannelNotifyModal } f
 // Account settings and custom emoji load on first use (they are not needed for the first paint).
 const Settings = lazy(() => import('./Settings').then((m) => ({ default: m.Settings })))
 const EmojiManager = lazy(() => import('./EmojiManager').then((m) => ({ default: m.EmojiManager })))
+const UserGroups = lazy(() => import('./UserGroups').then((m) => ({ default: m.UserGroups })))
 import { renderMarkdown } from '../lib/markdown'
 import { useDismiss } from './Popup'
 
@@ -56,6 +57,7 @@ export function Modals({ team }: { team: Team }) {
     case 'dm': return <NewDM team={team} />
     case 'settings': return <Suspense fallback={null}><Settings /></Suspense>
     case 'emoji': return <Suspense fallback={null}><EmojiManager /></Suspense>
+    case 'groups': return <Suspense fallback={null}><UserGroups /></Suspense>
     case 'members': return <MembersModal />
     case 'channelNotify': return <ChannelNotifyModal />
     case 'addMembers': return <AddMembersModal />

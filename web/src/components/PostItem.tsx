@@ -35,10 +35,11 @@ export const PostItem = memo(function PostItem({ id, cont, teamName, inThread, h
   const military = useStore((s) => prefValue(s.prefs, 'militaryTime') === 'true')
   const nameFormat = useStore((s) => prefValue(s.prefs, 'nameFormat'))
   const emojiCount = useStore((s) => Object.keys(s.customEmoji).length)
+  const myGroups = useStore((s) => s.myGroups)
   const isSystem = !!p?.type && p.type.startsWith('system_') && p.type !== 'system_ephemeral'
   // A string, so the post re-renders when a user it names by id is loaded.
   const sysText = useStore((s) => (p && isSystem ? systemText(p, (uid) => s.users[uid]?.username) : ''))
-  const html = useMemo(() => (p && !isSystem ? renderMarkdown(p.message, { me: me.username, teamName }) : ''), [p?.message, isSystem, me.username, teamName, emojiCount])
+  const html = useMemo(() => (p && !isSystem ? renderMarkdown(p.message, { me: me.username, teamName, groups: myGroups }) : ''), [p?.message, isSystem, me.username, teamName, emojiCount, myGroups])
   useEffect(() => {
     if (bodyRef.current?.querySelector('pre code[class*="language-"]')) {
       const el = bodyRef.current
@@ -136,7 +137,7 @@ function onBodyClick(e: React.MouseEvent) {
   const a = (e.target as HTMLElement).closest('a.channel-link') as HTMLAnchorElement | null
   if (a) { e.preventDefault(); navigate(a.getAttribute('href')!) }
   const m = (e.target as HTMLElement).closest('[data-mention]') as HTMLElement | null
-  if (m && !['channel', 'all', 'here'].includes(m.dataset.mention!)) {
+  if (m && !['channel', 'all', 'here'].includes(m.dataset.mention!) && !m.classList.contains('mention-group')) {
     const team = location.pathname.split('/')[1]
     navigate(`/${team}/messages/@${m.dataset.mention}`)
   }

@@ -50,6 +50,7 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
           {menu && <Popup anchor={meRef} label="Account menu" onClose={() => setMenu(false)} onClick={() => setMenu(false)}>
             <button role="menuitem" onClick={() => openModal('settings')}>Account settings</button>
             {st.config.EnableCustomEmoji !== 'false' && <button role="menuitem" onClick={() => openModal('emoji')}>Custom emoji</button>}
+            {st.config.EnableCustomGroups === 'true' && <button role="menuitem" onClick={() => openModal('groups')}>User groups</button>}
             {isAdmin(st.me) && <button role="menuitem" onClick={() => navigate('/admin_console/users')}>System console</button>}
             <button role="menuitem" onClick={() => navigate('/select_team')}>Join another team</button>
             <button role="menuitem" onClick={() => navigate('/create_team')}>Create a team</button>

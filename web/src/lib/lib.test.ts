@@ -57,6 +57,11 @@ describe('markdown', () => {
     expect(h).not.toContain('data-mention="example.com"')
     expect(h).toContain('mention mention-me" data-mention="channel"')
   })
+  it('a mention of one of my groups is mine', () => {
+    const h = renderMarkdown('ping @dev-ops and @qa', { me: 'alice', groups: ['dev-ops'] })
+    expect(h).toContain('<span class="mention mention-me mention-group" data-mention="dev-ops">@dev-ops</span>')
+    expect(h).toContain('<span class="mention" data-mention="qa">@qa</span>')
+  })
   it('channel links', () => {
     const h = renderMarkdown('go to ~town-square now', { teamName: 'staff' })
     expect(h).toContain('<a class="channel-link" data-channel="town-square" href="/staff/channels/town-square">~town-square</a>')

@@ -20,6 +20,7 @@ export function safeUrl(href: string): string | null {
 
 export interface RenderOptions {
   me?: string // username: mentions of me get highlighted
+  groups?: string[] // names of my groups: their mentions are mine too
   teamName?: string // for ~channel links
 }
 
@@ -41,8 +42,9 @@ const mention = {
   renderer(t: Tokens.Generic) {
     const n = t.name as string
     const wide = CHANNEL_WIDE.includes(n)
-    const me = opts.me && (n === opts.me.toLowerCase() || wide)
-    return `<span class="mention${me ? ' mention-me' : ''}" data-mention="${escapeHtml(n)}">@${escapeHtml(n)}</span>`
+    const group = !!opts.groups?.includes(n)
+    const me = opts.me && (n === opts.me.toLowerCase() || wide || group)
+    return `<span class="mention${me ? ' mention-me' : ''}${group ? ' mention-group' : ''}" data-mention="${escapeHtml(n)}">@${escapeHtml(n)}</span>`
   },
 }
 
