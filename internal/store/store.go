@@ -41,6 +41,7 @@ type Store interface {
 	PushStore
 	ComplianceStore
 	ThreadStore
+	TermsOfServiceStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error
