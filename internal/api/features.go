@@ -10,8 +10,8 @@ import (
 
 // featureRoutes answer the calls the Mattermost mobile app makes for features
 // Parley does not have (bookmarks, scheduled posts, post
-// acknowledgements, data retention, terms of service, public links, custom
-// profile attributes, groups) as an unlicensed Mattermost server does: with
+// acknowledgements, data retention, public links, custom profile
+// attributes, groups) as an unlicensed Mattermost server does: with
 // the refusal the app handles rather than the 404 of an unknown route, or an
 // empty answer.
 func (h *Handler) featureRoutes() {
@@ -50,18 +50,6 @@ func (h *Handler) featureRoutes() {
 	h.get("/users/{user_id}/data_retention/team_policies", retention)
 	h.get("/users/{user_id}/data_retention/channel_policies", retention)
 
-	h.get("/terms_of_service", noTermsOfService)
-	h.post("/users/{user_id}/terms_of_service", func(c *Context) error {
-		var body struct {
-			ID       string `json:"termsOfServiceId"`
-			Accepted bool   `json:"accepted"`
-		}
-		if err := c.decode(&body, "terms_of_service"); err != nil {
-			return err
-		}
-		return noTermsOfService(c)
-	})
-
 	h.get("/files/{file_id}/link", refuse(http.StatusForbidden, "api.file.get_public_link.disabled.app_error",
 		"Public links have been disabled."))
 	h.get("/custom_profile_attributes/fields", refuse(http.StatusForbidden, "api.custom_profile_attributes.license_error",
@@ -72,11 +60,6 @@ func (h *Handler) featureRoutes() {
 // refuse is a handler that always answers one Mattermost error.
 func refuse(status int, id, message string) handlerFunc {
 	return func(*Context) error { return model.NewAppError(status, id, message) }
-}
-
-func noTermsOfService(*Context) error {
-	return model.NewAppError(http.StatusNotFound, "app.terms_of_service.get.no_rows.app_error",
-		"No terms of service found.")
 }
 
 // pushAck is POST /notifications/ack: the app's receipt of a push, forwarded

@@ -61,6 +61,8 @@ func (a *App) ClientLicense() map[string]string {
 		"Metrics":        true, // Prometheus
 		// Compliance exports (docs/compliance.md).
 		"MessageExport": true,
+		// Custom terms of service (docs/compliance.md).
+		"CustomTermsOfService": cfg.CustomTermsOfServiceEnabled,
 	}
 	lic := map[string]string{"IsLicensed": "true", "IsTrial": "false", "IsGovSku": "false",
 		"Id": "parley", "SkuName": "Parley", "SkuShortName": "parley",

@@ -49,6 +49,10 @@ const (
 	AuditRetentionRun        = "retention.run"
 	AuditRetentionPolicy     = "retention.policy"
 	AuditComplianceExport    = "compliance.export"
+
+	AuditTermsOfServiceCreate  = "terms_of_service.create"
+	AuditTermsOfServiceAccept  = "terms_of_service.accept"
+	AuditTermsOfServiceDecline = "terms_of_service.decline"
 )
 
 // Retention scopes.
