@@ -90,6 +90,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.mfaRoutes()
 	h.configRoutes()
 	h.featureRoutes()
+	h.termsRoutes()
 	h.draftRoutes()
 	h.threadRoutes()
 	h.recoveryRoutes()

@@ -10,8 +10,8 @@ import (
 
 // featureRoutes answer the calls the Mattermost mobile app makes for features
 // Parley does not have (bookmarks, scheduled posts, post
-// acknowledgements, terms of service, public links, custom
-// profile attributes) as an unlicensed Mattermost server does: with
+// acknowledgements, public links, custom profile attributes) as an
+// unlicensed Mattermost server does: with
 // the refusal the app handles rather than the 404 of an unknown route, or an
 // empty answer.
 func (h *Handler) featureRoutes() {
@@ -44,17 +44,8 @@ func (h *Handler) featureRoutes() {
 	h.post("/users/{user_id}/posts/{post_id}/ack", ack)
 	h.delete("/users/{user_id}/posts/{post_id}/ack", ack)
 
-	h.get("/terms_of_service", noTermsOfService)
-	h.post("/users/{user_id}/terms_of_service", func(c *Context) error {
-		var body struct {
-			ID       string `json:"termsOfServiceId"`
-			Accepted bool   `json:"accepted"`
-		}
-		if err := c.decode(&body, "terms_of_service"); err != nil {
-			return err
-		}
-		return noTermsOfService(c)
-	})
+// acknowledgements, public links, custom profile attributes) as an
+// unlicensed Mattermost server does: with
 
 	h.get("/files/{file_id}/link", refuse(http.StatusForbidden, "api.file.get_public_link.disabled.app_error",
 		"Public links have been disabled."))
@@ -66,11 +57,6 @@ func (h *Handler) featureRoutes() {
 // refuse is a handler that always answers one Mattermost error.
 func refuse(status int, id, message string) handlerFunc {
 	return func(*Context) error { return model.NewAppError(status, id, message) }
-}
-
-func noTermsOfService(*Context) error {
-	return model.NewAppError(http.StatusNotFound, "app.terms_of_service.get.no_rows.app_error",
-		"No terms of service found.")
 }
 
 // pushAck is POST /notifications/ack: the app's receipt of a push, forwarded

@@ -44,7 +44,6 @@ var leakExempt = map[string]string{
 	"GET /plugins/webapp":                                            "static empty list",
 	"GET /plugins/statuses":                                          "static empty list",
 	"GET /system/onboarding/complete":                                "static false",
-	"GET /users/{user_id}/terms_of_service":                          "always 404",
 	"PUT /system/notices/view":                                       "answers StatusOK only",
 	"GET /users/{user_id}/image/default":                             "generated initials image of a user, no channel data",
 	"GET /users/{user_id}/image":                                     "profile image bytes, no channel data",
@@ -122,6 +121,11 @@ func newLeakWorld(t *testing.T, s *apitest.Server) *leakWorld {
 	o.Post("/posts/"+root.ID+"/pin", nil).Expect(http.StatusOK)
 	o.Put("/users/me/preferences", []model.Preference{{UserID: o.UserID, Category: "flagged_post", Name: root.ID, Value: "true"}}).
 		Expect(http.StatusOK)
+	// The owner accepted the terms of service, which only they and admins
+	// see on their user (terms_of_service_id, terms_of_service_create_at).
+	var tos model.TermsOfService
+	o.Post("/terms_of_service", map[string]string{"text": "House rules"}).Expect(http.StatusOK).JSON(&tos)
+	o.Post("/users/me/terms_of_service", map[string]any{"termsOfServiceId": tos.ID, "accepted": true}).Expect(http.StatusOK)
 
 	// The removed member read the channel and then was removed a moment ago.
 	clients["removed"].Post("/channels/members/me/view", map[string]string{"channel_id": ch.ID}).Expect(http.StatusOK)
@@ -186,6 +190,10 @@ func (w *leakWorld) check(t *testing.T, a actor, method, path string, r *apitest
 	if r.Status >= 500 {
 		t.Errorf("%s %s as %s: %d %.300s", method, path, a.name, r.Status, r.Body)
 	}
+	// No actor accepted the terms of service: an acceptance in an answer is the owner's.
+	if bytes.Contains(r.Body, []byte("terms_of_service_create_at")) {
+		t.Errorf("%s sees the owner's terms of service acceptance via %s %s: %.400s", a.name, method, path, r.Body)
+	}
 }
 
 // mustReveal are read paths on which the owner must find the private content
@@ -232,6 +240,9 @@ func (w *leakWorld) positiveControl(t *testing.T) {
 		if !seen[k] {
 			t.Errorf("positive control: the owner does not find the private content via %s", k)
 		}
+	}
+	if !bytes.Contains(w.owner.Get("/users/"+w.owner.UserID).Body, []byte("terms_of_service_create_at")) {
+		t.Error("positive control: the owner does not see their own terms of service acceptance")
 	}
 }
 

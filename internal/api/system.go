@@ -137,6 +137,9 @@ func (h *Handler) clientConfig(c *Context) error {
 		"EnableBotAccountCreation": b(cfg.EnableBotAccountCreation), "EnableFile": "false", "FileLevel": "ERROR", "CWSUrl": "",
 		"NoAccounts": b(n == 0), "PasswordEnableForgotLink": b(cfg.MailEnabled()),
 	}
+	if err := termsConfig(c, m, cfg); err != nil {
+		return err
+	}
 	if c.Session != nil {
 		full := map[string]string{
 			"TeammateNameDisplay": "username", "LockTeammateNameDisplay": "false", "RestrictDirectMessage": "any",

@@ -45,9 +45,6 @@ func (h *Handler) userRoutes() {
 	h.post("/users/{user_id}/image", h.setUserImage)
 	h.delete("/users/{user_id}/image", h.resetUserImage)
 	h.post("/users/{user_id}/typing", h.userTyping)
-	h.get("/users/{user_id}/terms_of_service", func(c *Context) error {
-		return model.ErrNotFound("app.user_terms_of_service.get_by_user.no_rows.app_error", "terms of service")
-	})
 
 	h.get("/users/{user_id}/sessions", h.listSessions)
 	h.post("/users/{user_id}/sessions/revoke", h.revokeSession)

@@ -76,6 +76,11 @@ func (a *App) AuditLogin(ctx context.Context, req LoginRequest, userAgent string
 	}
 	who.UserID, who.ID = u.ID, s.ID
 	a.audit(ctx, who, model.AuditLogin, "user", u.ID, true, "")
+	// The apps decide from the login answer whether to ask for the terms of
+	// service; without it they ask again, which is safe, so the session stands.
+	if err := a.addTermsOfService(ctx, u); err != nil {
+		a.log.WarnContext(ctx, "terms of service of a login", "user", u.ID, "err", err)
+	}
 	return u, s, nil
 }
 

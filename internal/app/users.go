@@ -142,6 +142,11 @@ func (a *App) GetUser(ctx context.Context, s *model.Session, id string) (*model.
 		return nil, storeErr(err, errUserNotFound())
 	}
 	a.sanitize(s, u)
+	if s != nil && (s.UserID == u.ID || a.IsAdmin(s)) {
+		if err := a.addTermsOfService(ctx, u); err != nil {
+			return nil, err
+		}
+	}
 	return u, nil
 }
 

@@ -64,6 +64,8 @@ func (a *App) ClientLicense() map[string]string {
 		"MessageExport": true,
 		// Data retention policies (GET /data_retention/policy and the rest).
 		"DataRetention": true,
+		// Custom terms of service (docs/compliance.md).
+		"CustomTermsOfService": cfg.CustomTermsOfServiceEnabled,
 	}
 	lic := map[string]string{"IsLicensed": "true", "IsTrial": "false", "IsGovSku": "false",
 		"Id": "parley", "SkuName": "Parley", "SkuShortName": "parley",

@@ -131,6 +131,10 @@ type Config struct {
 	MessageExportBatchSize             int    `json:"message_export_batch_size" env:"PARLEY_MESSAGE_EXPORT_BATCH_SIZE" mm:"MM_MESSAGEEXPORTSETTINGS_BATCHSIZE" help:"posts a compliance export reads from the database at a time"`
 	MessageExportDownloadExportResults bool   `json:"message_export_download_export_results" env:"PARLEY_MESSAGE_EXPORT_DOWNLOAD_EXPORT_RESULTS" mm:"MM_MESSAGEEXPORTSETTINGS_DOWNLOADEXPORTRESULTS" help:"let system admins download a finished compliance export through GET /api/v4/jobs/{id}/download"`
 
+	// Custom terms of service users must accept (docs/compliance.md), Mattermost's SupportSettings.
+	CustomTermsOfServiceEnabled            bool `json:"custom_terms_of_service_enabled" env:"PARLEY_CUSTOM_TERMS_OF_SERVICE_ENABLED" mm:"MM_SUPPORTSETTINGS_CUSTOMTERMSOFSERVICEENABLED" help:"users must accept the newest terms of service (POST /api/v4/terms_of_service) before they use the web and mobile apps; declining logs them out"`
+	CustomTermsOfServiceReAcceptancePeriod int  `json:"custom_terms_of_service_re_acceptance_period" env:"PARLEY_CUSTOM_TERMS_OF_SERVICE_RE_ACCEPTANCE_PERIOD" mm:"MM_SUPPORTSETTINGS_CUSTOMTERMSOFSERVICEREACCEPTANCEPERIOD" help:"days after which users must accept the terms of service again, even unchanged"`
+
 	// Identity: LDAP / Active Directory login and sync, guest accounts (docs/identity.md).
 	LdapEnable                      bool   `json:"ldap_enable" env:"PARLEY_LDAP_ENABLE" mm:"MM_LDAPSETTINGS_ENABLE" help:"users may log in with their directory (LDAP or Active Directory) account"`
 	LdapEnableSync                  bool   `json:"ldap_enable_sync" env:"PARLEY_LDAP_ENABLE_SYNC" mm:"MM_LDAPSETTINGS_ENABLESYNC" help:"copy directory attributes to Parley every ldap_sync_interval_minutes and deactivate users gone from the directory"`
@@ -294,15 +298,16 @@ func Default() Config {
 		OpenIDScope:       "profile openid email",
 		OpenIDButtonColor: "#145DBF",
 
-		SamlVerify:                 true,
-		SamlEncrypt:                true,
-		SamlSignatureAlgorithm:     "RSAwithSHA1",
-		SamlCanonicalAlgorithm:     "Canonical1.0",
-		SamlLoginButtonText:        "SAML",
-		SamlLoginButtonColor:       "#34a28b",
-		SamlLoginButtonBorderColor: "#2389D7",
-		SamlLoginButtonTextColor:   "#ffffff",
-		EnableCustomGroups:         true,
+		SamlVerify:                             true,
+		SamlEncrypt:                            true,
+		SamlSignatureAlgorithm:                 "RSAwithSHA1",
+		SamlCanonicalAlgorithm:                 "Canonical1.0",
+		SamlLoginButtonText:                    "SAML",
+		SamlLoginButtonColor:                   "#34a28b",
+		SamlLoginButtonBorderColor:             "#2389D7",
+		SamlLoginButtonTextColor:               "#ffffff",
+		EnableCustomGroups:                     true,
+		CustomTermsOfServiceReAcceptancePeriod: 365,
 	}
 }
 
@@ -504,6 +509,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MessageExportFromTimestamp < 0 {
 		errs = append(errs, errors.New("message_export_from_timestamp: must not be negative"))
+	}
+	if c.CustomTermsOfServiceReAcceptancePeriod < 1 {
+		errs = append(errs, errors.New("custom_terms_of_service_re_acceptance_period: must be at least 1 day"))
 	}
 	if c.LoginLockoutMinutes < 0 {
 		errs = append(errs, errors.New("login_lockout_minutes: must not be negative"))

@@ -53,4 +53,8 @@ const (
 	AuditLegalHoldUpdate     = "legal_hold.update"
 	AuditLegalHoldRelease    = "legal_hold.release"
 	AuditLegalHoldExport     = "legal_hold.export"
+
+	AuditTermsOfServiceCreate  = "terms_of_service.create"
+	AuditTermsOfServiceAccept  = "terms_of_service.accept"
+	AuditTermsOfServiceDecline = "terms_of_service.decline"
 )

@@ -42,7 +42,11 @@ type User struct {
 	LastActivityAt     int64     `json:"last_activity_at,omitempty"`
 	IsBot              bool      `json:"is_bot,omitempty"`
 	BotDescription     string    `json:"bot_description,omitempty"`
-	DisableWelcomeMail bool      `json:"disable_welcome_email"`
+	// The terms of service the user last accepted, and when; filled only
+	// for the user and system admins (App.GetUser, login), as Mattermost does.
+	TermsOfServiceID       string `json:"terms_of_service_id,omitempty"`
+	TermsOfServiceCreateAt int64  `json:"terms_of_service_create_at,omitempty"`
+	DisableWelcomeMail     bool   `json:"disable_welcome_email"`
 }
 
 // UserPatch holds the fields PUT /users/{id}/patch may change.
@@ -263,6 +267,7 @@ func (u *User) Sanitize(self, admin bool, showEmail, showFullName bool) {
 	u.LastPasswordUpdate = 0
 	u.FailedAttempts = 0
 	u.AuthService = ""
+	u.TermsOfServiceID, u.TermsOfServiceCreateAt = "", 0
 	if !showEmail {
 		u.Email = ""
 	}

@@ -43,6 +43,7 @@ type Store interface {
 	ThreadStore
 	RetentionStore
 	GroupStore
+	TermsOfServiceStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

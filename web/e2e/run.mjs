@@ -989,6 +989,45 @@ try {
     await axe(a, 'system console (users and teams)')
   })
 
+  await check('custom terms of service: published in the console, accepted by the admin, declined then accepted by a user', async () => {
+    await a.goto(base + '/admin_console/custom_terms_of_service')
+    const form = a.getByRole('form', { name: 'Custom terms of service' })
+    await form.locator('.setting-row[data-setting="SupportSettings.CustomTermsOfServiceEnabled"]').getByLabel('True').check()
+    await form.getByRole('button', { name: 'Save' }).click()
+    await a.getByText('Settings saved.').waitFor()
+    // On, but nothing published: nobody is stopped.
+    const editor = a.getByRole('form', { name: 'Terms of service text' })
+    await editor.getByLabel('Text (Markdown)').fill('# House rules\n\nBy using this server you agree to:\n\n1. Be **kind** to each other.\n2. Keep customer data in *private* channels.')
+    await editor.getByRole('button', { name: 'Publish' }).click()
+    // The admin has not accepted the version they published either.
+    await a.getByRole('heading', { name: 'Terms of Service', exact: true }).waitFor()
+    await a.locator('.terms-text strong').getByText('kind').waitFor() // rendered as Markdown
+    await shot(a, '42-terms-of-service')
+    await axe(a, 'terms of service')
+    await a.getByRole('button', { name: 'Accept' }).click()
+    await a.getByRole('form', { name: 'Terms of service text' }).waitFor() // back where they were
+    const meA = await (await fetch(`${base}/api/v4/users/me`, { headers: await apiLogin('alice') })).json()
+    const cc = await (await fetch(`${base}/api/v4/config/client?format=old`)).json()
+    if (!cc.CustomTermsOfServiceId || meA.terms_of_service_id !== cc.CustomTermsOfServiceId) throw new Error(`alice accepted ${meA.terms_of_service_id}, in force ${cc.CustomTermsOfServiceId}`)
+
+    // Bob meets them on his next load; declining logs him out, accepting lets him in.
+    await b.reload()
+    await b.getByRole('heading', { name: 'Terms of Service', exact: true }).waitFor()
+    await b.getByRole('button', { name: 'Decline' }).click()
+    await b.waitForURL('**/login')
+    await b.locator('input[name=login_id]').fill('bob')
+    await b.locator('input[name=password]').fill('secret123')
+    await b.getByRole('button', { name: 'Log in' }).click()
+    await b.getByRole('heading', { name: 'Terms of Service', exact: true }).waitFor()
+    await b.getByRole('button', { name: 'Accept' }).click()
+    await b.locator('#channel-title').waitFor()
+    const acc = await (await fetch(`${base}/api/v4/users/me/terms_of_service`, { headers: await apiLogin('bob') })).json()
+    if (acc.terms_of_service_id !== cc.CustomTermsOfServiceId) throw new Error(`bob's acceptance: ${JSON.stringify(acc)}`)
+    await b.reload()
+    await b.locator('#channel-title').waitFor() // accepted: not asked again
+    if (await b.getByRole('heading', { name: 'Terms of Service', exact: true }).count()) throw new Error('asked again after accepting')
+  })
+
   await check('admin deactivates a user in the console and the user is logged out', async () => {
     await a.goto(base + '/admin_console/users')
     const row = a.locator('tr[data-username="bob"]')

@@ -21,10 +21,7 @@ export const rawFetch = (url: string, options: any): Promise<unknown> => (client
 // ---------- boot, auth ----------
 
 export async function boot() {
-  try {
-    const cfg = (await rawFetch(`${client.getBaseRoute()}/config/client?format=old`, { method: 'get' })) as Record<string, string>
-    setState({ config: cfg })
-  } catch { /* server unreachable: the login page says so when used */ }
+  try { await loadClientConfig() } catch { /* server unreachable: the login page says so when used */ }
   if (hasSessionCookie()) {
     try { await loadMe() } catch { /* 401: logged out */ }
   }
@@ -36,12 +33,13 @@ export async function loadMe() {
     client.getMe(), client.getMyTeams(), client.getMyTeamMembers(),
     client.getMyPreferences().catch(() => [] as any),
   ])
+  const terms = { terms_of_service_id: me.terms_of_service_id, terms_of_service_create_at: me.terms_of_service_create_at }
   const favorites: Record<string, boolean> = {}
   for (const p of (prefs as unknown as { category: string; name: string; value: string }[]) || []) {
     if (p.category === 'favorite_channel' && p.value === 'true') favorites[p.name] = true
   }
   setState({
-    me, users: upsert(s().users, [me]), teams: upsert(s().teams, teams), myTeamIds: teams.map((t) => t.id),
+    me, terms, users: upsert(s().users, [me]), teams: upsert(s().teams, teams), myTeamIds: teams.map((t) => t.id),
     teamMembers: Object.fromEntries(teamMembers.map((m) => [m.team_id, m])), favorites,
     prefs: prefMap((prefs as unknown as Pref[]) || []),
   })
@@ -91,7 +89,22 @@ export async function loadCustomEmoji() {
 
 export async function login(loginId: string, password: string) {
   await client.login(loginId, password)
+  // The logged-in client config has more (the terms of service's
+  // re-acceptance period among it) than the one the login page had.
+  await loadClientConfig()
   await loadMe()
+}
+
+export async function loadClientConfig() {
+  const cfg = (await rawFetch(`${client.getBaseRoute()}/config/client?format=old`, { method: 'get' })) as Record<string, string>
+  setState({ config: cfg })
+}
+
+/** The user's answer to the terms of service in force: accepting lets them in, declining logs them out. */
+export async function answerTerms(termsId: string, accepted: boolean) {
+  await client.updateMyTermsOfServiceStatus(termsId, accepted)
+  if (!accepted) return logout()
+  setState({ terms: { terms_of_service_id: termsId, terms_of_service_create_at: Date.now() } })
 }
 
 export async function signup(username: string, email: string, password: string) {

@@ -20,6 +20,9 @@ export interface State {
   booted: boolean
   config: Record<string, string>
   me?: UserProfile
+  // The terms of service the user accepted, from GET /users/me; kept apart
+  // from me, which events and profile answers replace without these fields.
+  terms?: { terms_of_service_id?: string; terms_of_service_create_at?: number }
   teams: Record<string, Team>
   myTeamIds: string[]
   teamMembers: Record<string, TeamMembership>

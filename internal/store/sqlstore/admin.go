@@ -139,6 +139,7 @@ func (s *SQLStore) PurgeUser(ctx context.Context, userID, anonymizeAs string) er
 			`DELETE FROM statuses WHERE user_id = ?`,
 			`DELETE FROM upload_sessions WHERE user_id = ?`,
 			`DELETE FROM drafts WHERE user_id = ?`,
+			`DELETE FROM user_terms_of_service WHERE user_id = ?`,
 		} {
 			a := []any{userID}
 			if strings.Count(q, "?") == 2 {

@@ -7,6 +7,8 @@ import { CreateTeam, SelectTeam } from './Teams'
 import { TeamView } from './TeamView'
 import { isAdmin } from '../actions'
 import { ConfirmDialog } from './Confirm'
+import { TermsOfService } from './TermsOfService'
+import { mustAcceptTerms } from '../lib/terms'
 
 // The system console is for admins only: loaded when opened.
 const Console = lazy(() => import('./Console').then((m) => ({ default: m.Console })))
@@ -42,6 +44,7 @@ export function App() {
   const myTeamIds = useStore((s) => s.myTeamIds)
   const teams = useStore((s) => s.teams)
   const toast = useStore((s) => s.toast)
+  const termsDue = useStore((s) => mustAcceptTerms(s.me && s.terms, s.config))
   const path = usePath()
   if (!booted) return <div className="splash" aria-busy="true">Loading…</div>
   const r = parseRoute(path)
@@ -55,6 +58,8 @@ export function App() {
       if (r.kind !== 'login' && r.kind !== 'root') sessionStorage.setItem('parley.redirect', path)
       page = r.kind === 'login' ? <Login /> : <Redirect to="/login" />
     }
+  } else if (termsDue) {
+    page = <TermsOfService />
   } else {
     const firstTeam = myTeamIds.map((id) => teams[id]).filter(Boolean).sort((a, b) => a.display_name.localeCompare(b.display_name))[0]
     const home = () => {

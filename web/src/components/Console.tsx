@@ -2,12 +2,12 @@ import { Fragment, useEffect, useState } from 'react'
 import type { UserProfile } from '@mattermost/types/users'
 import type { Team } from '@mattermost/types/teams'
 import type { Channel } from '@mattermost/types/channels'
-import { client, errMessage } from '../api'
+import { client, errMessage, errStatus } from '../api'
 import { navigate } from '../router'
 import { useStore } from '../store'
 import { lastTeamPath } from './App'
 import { confirmDialog } from './Confirm'
-import { rawFetch } from '../actions'
+import { loadClientConfig, rawFetch } from '../actions'
 import { CONSOLE_PAGES } from '../lib/consolepages'
 import { ConsoleSettings } from './ConsoleSettings'
 
@@ -26,7 +26,8 @@ export function Console({ section }: { section: string }) {
       <button className="link" onClick={() => navigate(lastTeamPath())}>← Back to chat</button>
     </nav>
     <main className="console-main">
-      {CONSOLE_PAGES.some((p) => p.id === section) ? <ConsoleSettings page={section} />
+      {section === 'custom_terms_of_service' ? <><ConsoleSettings page={section} /><TermsEditor /></>
+        : CONSOLE_PAGES.some((p) => p.id === section) ? <ConsoleSettings page={section} />
         : section === 'teams' ? <Teams /> : section === 'channels' ? <Channels /> : <Users />}
     </main>
   </div>
@@ -142,4 +143,39 @@ function Users() {
         })}</tbody>
       </table>}
   </>
+}
+
+// The text of the custom terms of service: each publish is a new version
+// (POST /api/v4/terms_of_service) that every user must accept again, so it
+// is saved apart from the settings above, on purpose.
+function TermsEditor() {
+  const [text, setText] = useState<string | null>(null)
+  const [published, setPublished] = useState('')
+  const [loadErr, setLoadErr] = useState('')
+  const [msg, err, , act] = useAct()
+  useEffect(() => {
+    // 404: nothing published yet.
+    client.getTermsOfService().then((t) => { setText(t.text); setPublished(t.text) })
+      .catch((e) => { setText(''); if (errStatus(e) !== 404) setLoadErr(errMessage(e)) })
+  }, [])
+  return <form aria-label="Terms of service text" className="terms-editor" onSubmit={(e) => {
+    e.preventDefault()
+    act('New version of the terms of service published.', async () => {
+      const t = await client.createTermsOfService(text || '')
+      setPublished(t.text)
+      await loadClientConfig()
+    })
+  }}>
+    <h3>Terms of service text</h3>
+    {text === null ? <p>Loading…</p> : <>
+      <label htmlFor="terms-text" className="setting-label">Text (Markdown)</label>
+      <textarea id="terms-text" rows={14} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="terms-text-help" />
+      <small className="hint" id="terms-text-help">{published ? 'Publishing a changed text makes a new version, which every user must accept again.' : 'No terms of service are published yet.'}</small>
+      {(err || loadErr) && <p className="error" role="alert">{err || loadErr}</p>}
+      <div className="save-bar">
+        <button className="primary" disabled={!text?.trim() || text === published}>Publish</button>
+        {msg && <span className="ok" role="status">{msg}</span>}
+      </div>
+    </>}
+  </form>
 }

@@ -142,6 +142,10 @@ export const CONSOLE_PAGES: ConsolePage[] = [
     f('MessageExportSettings', 'ExportFormat', 'Export format', 'select', undefined, [['actiance', 'Actiance XML'], ['csv', 'CSV'], ['globalrelay', 'Global Relay EML']]),
     f('MessageExportSettings', 'DailyRunTime', 'Compliance export time (HH:MM)', 'text'),
   ] },
+  { id: 'custom_terms_of_service', title: 'Custom terms of service', intro: 'Users must accept the terms of service in force before they use the web and mobile apps, and again after the re-acceptance period. Write and publish the text below.', fields: [
+    f('SupportSettings', 'CustomTermsOfServiceEnabled', 'Enable custom terms of service', 'bool', 'When on, users who have not accepted the newest version see it full page; declining logs them out.'),
+    f('SupportSettings', 'CustomTermsOfServiceReAcceptancePeriod', 'Re-acceptance period (days)', 'number', 'Users accept the terms again after this many days, even unchanged.'),
+  ] },
   { id: 'integrations', title: 'Integrations', fields: [
     f('ServiceSettings', 'EnableIncomingWebhooks', 'Enable incoming webhooks', 'bool'),
     f('ServiceSettings', 'EnableOutgoingWebhooks', 'Enable outgoing webhooks', 'bool'),
