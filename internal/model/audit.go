@@ -49,6 +49,7 @@ const (
 	AuditRetentionRun        = "retention.run"
 	AuditRetentionPolicy     = "retention.policy"
 	AuditComplianceExport    = "compliance.export"
+	AuditAuditExport         = "audit.export"
 )
 
 // Retention scopes.
