@@ -5,15 +5,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
+	"github.com/parley-chat/parley/internal/syslogtest"
 	"github.com/parley-chat/parley/internal/testdb"
 )
 
@@ -135,6 +138,33 @@ func TestAuditExport(t *testing.T) {
 		}
 		if out := h.ok("audit", "export", "--help"); !strings.Contains(out, "JSON lines") || !strings.Contains(out, "--output") {
 			t.Errorf("help: %s", out)
+		}
+	})
+}
+
+// A command-line change reaches the syslog server, with the operator as the
+// actor: the command waits for its entries to go before it exits.
+func TestCommandLineAuditForwardedToSyslog(t *testing.T) {
+	srv := syslogtest.Start(t)
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		h := newHarness(t, b)
+		h.cfgPath = filepath.Join(t.TempDir(), "config.json")
+		cfg := fmt.Sprintf(`{"audit_syslog_enable": true, "audit_syslog_protocol": "tls", "audit_syslog_host": "localhost",
+			"audit_syslog_port": %d, "audit_syslog_cert": %q}`, srv.TLSPort, srv.CAFile)
+		if err := os.WriteFile(h.cfgPath, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		name := "syslog" + strings.ToLower(model.NewID()[:8])
+		h.ok("user", "create", "--username", name, "--email", name+"@example.com", "--password", "Passw0rd!")
+		u := h.user(name)
+		var found syslogtest.Message
+		srv.Wait(t, 10*time.Second, func(m syslogtest.Message) bool {
+			found = m
+			return m.MsgID == model.AuditUserCreate && strings.Contains(m.Msg, u.ID)
+		})
+		var e model.Audit
+		if err := json.Unmarshal([]byte(found.Msg), &e); err != nil || !strings.HasPrefix(e.ActorID, "cli:") || e.SessionID != "cli" {
+			t.Errorf("entry %s: %v", found.Msg, err)
 		}
 	})
 }
