@@ -204,6 +204,14 @@ func (f *Forwarder) Close(ctx context.Context) {
 type conn struct {
 	net.Conn
 	dead chan struct{}
+	// unwatch stops closing the connection when the forwarder's context ends
+	// (which cuts short a write to a server that stopped reading).
+	unwatch func() bool
+}
+
+func (c *conn) close() {
+	c.unwatch()
+	_ = c.Conn.Close()
 }
 
 func (f *Forwarder) run() {
@@ -211,7 +219,7 @@ func (f *Forwarder) run() {
 	var c *conn
 	defer func() {
 		if c != nil {
-			c.Close()
+			c.close()
 		}
 	}()
 	down := false
@@ -229,7 +237,7 @@ func (f *Forwarder) run() {
 			if c != nil {
 				select {
 				case <-c.dead: // closed by the server: a new connection may work at once
-					c.Close()
+					c.close()
 					c = nil
 				default:
 				}
@@ -242,7 +250,7 @@ func (f *Forwarder) run() {
 					_, err = c.Write(frame)
 				}
 				if err != nil {
-					c.Close()
+					c.close()
 					c = nil
 				}
 			}
@@ -286,7 +294,7 @@ func (f *Forwarder) dial() (*conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &conn{Conn: nc, dead: make(chan struct{})}
+	c := &conn{Conn: nc, dead: make(chan struct{}), unwatch: context.AfterFunc(f.ctx, func() { _ = nc.Close() })}
 	if f.o.Network == UDP {
 		return c, nil // no end to watch: a datagram socket stays "up"
 	}
