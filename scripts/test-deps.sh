@@ -6,8 +6,10 @@
 # internal/oidctest) and the Debian packages lintian
 # (the package test), nginx (the reverse-proxy test, which starts its own
 # nginx) and slapd with ldap-utils (the LDAP tests, which start their own
-# slapd on a random port with a temporary database); the packages' services
-# are kept from starting. Runs apt-get only when something is missing.
+# slapd on a random port with a temporary database), rsyslog with
+# rsyslog-gnutls (the audit-log forwarding tests, which start their own
+# rsyslogd on random UDP, TCP and TLS ports); the packages' services are kept
+# from starting. Runs apt-get only when something is missing.
 set -euo pipefail
 mailpit_version=v1.27.11 # internal/mailtest.Version
 mailpit_dir="${XDG_CACHE_HOME:-$HOME/.cache}/parley/mailpit-$mailpit_version"
@@ -26,6 +28,8 @@ command -v lintian >/dev/null 2>&1 || missing+=(lintian)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -x /usr/sbin/slapd ] || missing+=(slapd)
 command -v slapadd >/dev/null 2>&1 || [ -x /usr/sbin/slapadd ] || missing+=(ldap-utils)
+[ -x /usr/sbin/rsyslogd ] || missing+=(rsyslog)
+ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || missing+=(rsyslog-gnutls)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "test-deps: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
@@ -34,8 +38,8 @@ fi
 echo "test-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# The tests start nginx and slapd themselves; the packaged services must not
-# take ports 80 and 389.
+# The tests start nginx, slapd and rsyslogd themselves; the packaged services
+# must not take ports 80 and 389, nor read the machine's logs.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 0755 "$policy"

@@ -63,6 +63,8 @@ type App struct {
 		metrics  NotificationMetrics
 		serverID atomic.Pointer[string]
 	}
+	// syslog forwards new audit entries (auditsyslog.go).
+	syslog auditSyslog
 }
 
 // New builds the app layer.

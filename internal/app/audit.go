@@ -1,7 +1,11 @@
 package app
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -20,7 +24,8 @@ func CommandLineSession(operator string) *model.Session {
 // line the operating-system user and host), from where (the client's address)
 // and how (the session: an API session's id, "cli", or "system" for the
 // server's own jobs). A failure to record is logged, not returned: the action
-// itself has already happened (or failed) by then.
+// itself has already happened (or failed) by then. The entry also goes to
+// syslog when forwarding is on, recorded or not, so it is kept somewhere.
 func (a *App) audit(ctx context.Context, s *model.Session, action, targetType, targetID string, success bool, details string) {
 	e := &model.Audit{ID: model.NewID(), CreateAt: model.Now(), Action: action, TargetType: targetType, TargetID: targetID,
 		Success: success, Details: details}
@@ -37,6 +42,7 @@ func (a *App) audit(ctx context.Context, s *model.Session, action, targetType, t
 	if err := a.store.SaveAudit(ctx, e); err != nil {
 		a.log.WarnContext(ctx, "audit log", "action", action, "err", err)
 	}
+	a.forwardAudit(e)
 }
 
 // ConfigChanged records a change of a setting made outside the app (the
@@ -99,9 +105,76 @@ func (a *App) Audits(ctx context.Context, s *model.Session, f store.AuditFilter)
 	if f.Limit <= 0 || f.Limit > 10000 {
 		f.Limit = 10000
 	}
-	if f.Since > 0 && f.Until > 0 && f.Until <= f.Since {
-		return nil, model.NewAppError(http.StatusBadRequest, "app.audit.range.app_error", "The end of the range must come after its start.")
+	if err := checkAuditRange(f); err != nil {
+		return nil, err
 	}
 	out, err := a.store.ListAudits(ctx, f)
 	return out, storeErr(err, nil)
+}
+
+func checkAuditRange(f store.AuditFilter) error {
+	if f.Since > 0 && f.Until > 0 && f.Until <= f.Since {
+		return model.NewAppError(http.StatusBadRequest, "app.audit.range.app_error", "The end of the range must come after its start.")
+	}
+	return nil
+}
+
+// AuditExportBatch is how many entries an audit export reads at a time.
+const AuditExportBatch = 1000
+
+// ExportAudits writes the entries f selects to w as JSON lines (one object
+// a line, the fields of model.Audit), oldest first, reading batch entries at
+// a time so that memory stays bounded whatever the size of the log. Without
+// f.Until the export ends when it starts, so it does not chase entries added
+// meanwhile. progress, if not nil, hears the count after each batch. The
+// export is recorded in the audit log (audit.export) once written.
+func (a *App) ExportAudits(ctx context.Context, s *model.Session, f store.AuditFilter, w io.Writer, batch int,
+	progress func(written int64)) (int64, error) {
+	if !a.IsAdmin(s) {
+		return 0, model.ErrForbidden()
+	}
+	if err := checkAuditRange(f); err != nil {
+		return 0, err
+	}
+	if batch <= 0 {
+		batch = AuditExportBatch
+	}
+	if f.Until <= 0 {
+		f.Until = model.Now() + 1
+	}
+	f.Limit, f.After = batch, &store.AuditCursor{}
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false) // details hold URLs and <, > as written
+	var n int64
+	for {
+		page, err := a.store.ListAudits(ctx, f)
+		if err != nil {
+			return n, storeErr(err, nil)
+		}
+		for _, e := range page {
+			if err := enc.Encode(e); err != nil {
+				return n, fmt.Errorf("write audit export: %w", err)
+			}
+			n++
+		}
+		if progress != nil {
+			progress(n)
+		}
+		if len(page) < batch {
+			break
+		}
+		last := page[len(page)-1]
+		f.After = &store.AuditCursor{CreateAt: last.CreateAt, ID: last.ID}
+	}
+	if err := bw.Flush(); err != nil {
+		return n, fmt.Errorf("write audit export: %w", err)
+	}
+	targetType := "" // the whole log
+	if f.UserID != "" {
+		targetType = "user"
+	}
+	a.audit(ctx, s, model.AuditAuditExport, targetType, f.UserID, true,
+		fmt.Sprintf("since=%d until=%d action=%s entries=%d", f.Since, f.Until, f.Action, n))
+	return n, nil
 }

@@ -64,13 +64,15 @@ func (a *App) SetIntegrationMetrics(m IntegrationMetrics) {
 }
 
 // Close stops the outbound workers, abandoning queued work: webhooks and
-// previews are best effort and never part of what a 201 promised.
+// previews are best effort and never part of what a 201 promised. Audit
+// entries waiting for the syslog server get auditSyslogDrain to go.
 func (a *App) Close() {
 	a.out.startOnce.Do(func() {}) // nothing started: nothing to stop
 	if a.out.cancel != nil {
 		a.out.cancel()
 		a.out.wg.Wait()
 	}
+	a.closeAuditSyslog()
 }
 
 // enqueue runs fn on a worker. It never blocks: with the queue full the work

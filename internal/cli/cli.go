@@ -133,6 +133,8 @@ func (e *Env) open(cmd *cobra.Command, create bool) (*app.App, func(), error) {
 	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a := app.New(st, b, cfg, log)
 	return a, func() {
+		// The audit entries of the command may still be on their way to syslog.
+		a.Close()
 		_ = b.Close()
 		_ = st.Close()
 	}, nil

@@ -134,6 +134,17 @@ type Config struct {
 	// Custom terms of service users must accept (docs/compliance.md), Mattermost's SupportSettings.
 	CustomTermsOfServiceEnabled            bool `json:"custom_terms_of_service_enabled" env:"PARLEY_CUSTOM_TERMS_OF_SERVICE_ENABLED" mm:"MM_SUPPORTSETTINGS_CUSTOMTERMSOFSERVICEENABLED" help:"users must accept the newest terms of service (POST /api/v4/terms_of_service) before they use the web and mobile apps; declining logs them out"`
 	CustomTermsOfServiceReAcceptancePeriod int  `json:"custom_terms_of_service_re_acceptance_period" env:"PARLEY_CUSTOM_TERMS_OF_SERVICE_RE_ACCEPTANCE_PERIOD" mm:"MM_SUPPORTSETTINGS_CUSTOMTERMSOFSERVICEREACCEPTANCEPERIOD" help:"days after which users must accept the terms of service again, even unchanged"`
+	// Audit log forwarding to syslog (docs/gdpr.md#audit-log): Mattermost's
+	// ExperimentalAuditSettings.SysLog* (TLS only there), which its later
+	// versions replaced with AdvancedLoggingJSON.
+	AuditSyslogEnable       bool   `json:"audit_syslog_enable" env:"PARLEY_AUDIT_SYSLOG_ENABLE" mm:"MM_EXPERIMENTALAUDITSETTINGS_SYSLOGENABLED" help:"send every new audit log entry to a syslog server too (RFC 5424)"`
+	AuditSyslogHost         string `json:"audit_syslog_host" empty:"ok" env:"PARLEY_AUDIT_SYSLOG_HOST" mm:"MM_EXPERIMENTALAUDITSETTINGS_SYSLOGIP" help:"host name or IP of the syslog server; empty means localhost"`
+	AuditSyslogPort         int    `json:"audit_syslog_port" env:"PARLEY_AUDIT_SYSLOG_PORT" mm:"MM_EXPERIMENTALAUDITSETTINGS_SYSLOGPORT" help:"port of the syslog server: 6514 for tls, usually 514 for tcp and udp"`
+	AuditSyslogProtocol     string `json:"audit_syslog_protocol" env:"PARLEY_AUDIT_SYSLOG_PROTOCOL" help:"tls, tcp (both with octet-counting framing, RFC 6587) or udp"`
+	AuditSyslogTag          string `json:"audit_syslog_tag" empty:"ok" env:"PARLEY_AUDIT_SYSLOG_TAG" mm:"MM_EXPERIMENTALAUDITSETTINGS_SYSLOGTAG" help:"APP-NAME of the messages; empty means parley"`
+	AuditSyslogCert         string `json:"audit_syslog_cert" empty:"ok" env:"PARLEY_AUDIT_SYSLOG_CERT" mm:"MM_EXPERIMENTALAUDITSETTINGS_SYSLOGCERT" help:"PEM file (or base64-encoded PEM) of the authority that signs the syslog server's certificate; empty trusts the system's authorities"`
+	AuditSyslogInsecure     bool   `json:"audit_syslog_insecure" env:"PARLEY_AUDIT_SYSLOG_INSECURE" mm:"MM_EXPERIMENTALAUDITSETTINGS_SYSLOGINSECURE" help:"accept any certificate from the syslog server (testing only)"`
+	AuditSyslogMaxQueueSize int    `json:"audit_syslog_max_queue_size" env:"PARLEY_AUDIT_SYSLOG_MAX_QUEUE_SIZE" mm:"MM_EXPERIMENTALAUDITSETTINGS_SYSLOGMAXQUEUESIZE" help:"entries that may wait while the syslog server is away; more are dropped and counted (parley_audit_syslog_records_total)"`
 
 	// Identity: LDAP / Active Directory login and sync, guest accounts (docs/identity.md).
 	LdapEnable                      bool   `json:"ldap_enable" env:"PARLEY_LDAP_ENABLE" mm:"MM_LDAPSETTINGS_ENABLE" help:"users may log in with their directory (LDAP or Active Directory) account"`
@@ -289,6 +300,12 @@ func Default() Config {
 		MessageExportBatchSize:    10000,
 		CollapsedThreads:          CollapsedThreadsDefaultOn,
 		ThreadAutoFollow:          true,
+
+		AuditSyslogHost:         "localhost",
+		AuditSyslogPort:         6514,
+		AuditSyslogProtocol:     "tls",
+		AuditSyslogTag:          "parley",
+		AuditSyslogMaxQueueSize: 1000,
 
 		LdapPort:                        389,
 		LdapSyncIntervalMinutes:         60,
@@ -553,6 +570,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.validateLdap()...)
 	errs = append(errs, c.validateSaml()...)
+	errs = append(errs, c.validateAuditSyslog()...)
 	if c.ShutdownTimeout < 1 {
 		errs = append(errs, errors.New("shutdown_timeout_seconds: must be at least 1"))
 	}
@@ -743,6 +761,22 @@ func (c *Config) validateCluster() []error {
 	if !c.Postgres() {
 		errs = append(errs, errors.New("cluster_nats_url: cluster mode needs PostgreSQL (database = postgres://...); "+
 			"SQLite is a file of one node and cannot be shared"))
+	}
+	return errs
+}
+
+func (c *Config) validateAuditSyslog() []error {
+	var errs []error
+	switch c.AuditSyslogProtocol {
+	case "tls", "tcp", "udp":
+	default:
+		errs = append(errs, fmt.Errorf("audit_syslog_protocol: %q is not tls, tcp or udp", c.AuditSyslogProtocol))
+	}
+	if c.AuditSyslogPort < 1 || c.AuditSyslogPort > 65535 {
+		errs = append(errs, errors.New("audit_syslog_port: must be from 1 to 65535"))
+	}
+	if c.AuditSyslogMaxQueueSize < 1 {
+		errs = append(errs, errors.New("audit_syslog_max_queue_size: must be at least 1"))
 	}
 	return errs
 }

@@ -33,6 +33,7 @@ type Metrics struct {
 	integReqs    *prometheus.HistogramVec
 	integDropped *prometheus.CounterVec
 	notify       *prometheus.CounterVec
+	auditSyslog  *prometheus.CounterVec
 }
 
 // New registers every collector, plus Go runtime and process metrics.
@@ -71,11 +72,18 @@ func New() *Metrics {
 			Help: "Integration work dropped because the outbound queue was full."}, []string{"kind"}),
 		notify: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_notifications_total",
 			Help: "Notification mail and push: queued, sent, and failed delivery attempts."}, []string{"kind", "outcome"}),
+		auditSyslog: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_audit_syslog_records_total",
+			Help: "Audit log entries forwarded to syslog: sent, or dropped (queue full while the server was away, or forwarding misconfigured)."},
+			[]string{"outcome"}),
 	}
 	reg.MustRegister(m.httpRequests, m.httpErrors, m.httpDuration, m.apiTime, m.dbStoreTime, m.postsCreated,
 		m.loginsTotal, m.loginsFailed, m.rateLimited, m.websockets, m.wsEventsSent, m.wsEventsDrop,
-		m.integReqs, m.integDropped, m.notify,
+		m.integReqs, m.integDropped, m.notify, m.auditSyslog,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Shown at 0 from the start, so an alert on drops has a series to watch.
+	for _, outcome := range []string{"sent", "dropped"} {
+		m.auditSyslog.WithLabelValues(outcome)
+	}
 	return m
 }
 
@@ -158,3 +166,6 @@ func (m *Metrics) IntegrationDropped(kind string) { m.integDropped.WithLabelValu
 
 // Notification records one mail or push (kind) queued, sent or failed once.
 func (m *Metrics) Notification(kind, outcome string) { m.notify.WithLabelValues(kind, outcome).Inc() }
+
+// AuditSyslog records one audit log entry sent to syslog or dropped (outcome).
+func (m *Metrics) AuditSyslog(outcome string) { m.auditSyslog.WithLabelValues(outcome).Inc() }

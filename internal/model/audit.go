@@ -53,6 +53,7 @@ const (
 	AuditLegalHoldUpdate     = "legal_hold.update"
 	AuditLegalHoldRelease    = "legal_hold.release"
 	AuditLegalHoldExport     = "legal_hold.export"
+	AuditAuditExport         = "audit.export"
 
 	AuditTermsOfServiceCreate  = "terms_of_service.create"
 	AuditTermsOfServiceAccept  = "terms_of_service.accept"

@@ -87,6 +87,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	apiHandler.SetWebSocket(hub)
 	a.SetIntegrationMetrics(m)
 	a.SetNotificationMetrics(m)
+	a.SetAuditSyslogMetrics(m)
 	mux := http.NewServeMux()
 	prefix := cfg.SitePath()
 	mux.Handle(prefix+api.Prefix+"/", http.StripPrefix(prefix, apiHandler))

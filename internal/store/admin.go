@@ -61,4 +61,14 @@ type AuditFilter struct {
 	Since  int64
 	Until  int64
 	Limit  int
+	// After, when set, lists the entries that follow it in time order,
+	// oldest first, so that an export reads the whole log a batch at a time
+	// whatever is added meanwhile; without it the newest come first.
+	After *AuditCursor
+}
+
+// AuditCursor is an entry's place in time order: create_at, then id.
+type AuditCursor struct {
+	CreateAt int64
+	ID       string
 }

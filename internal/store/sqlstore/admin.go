@@ -266,7 +266,13 @@ func (s *SQLStore) ListAudits(ctx context.Context, f store.AuditFilter) ([]*mode
 		q += ` AND create_at < ?`
 		a = append(a, f.Until)
 	}
-	rows, err := s.query(ctx, q+` ORDER BY create_at DESC, id DESC`+limitOffset(store.Page{Limit: f.Limit}), a...)
+	order := ` ORDER BY create_at DESC, id DESC`
+	if c := f.After; c != nil {
+		q += ` AND (create_at > ? OR (create_at = ? AND id > ?))`
+		a = append(a, c.CreateAt, c.CreateAt, c.ID)
+		order = ` ORDER BY create_at, id`
+	}
+	rows, err := s.query(ctx, q+order+limitOffset(store.Page{Limit: f.Limit}), a...)
 	if err != nil {
 		return nil, err
 	}
