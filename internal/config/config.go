@@ -104,6 +104,10 @@ type Config struct {
 	EnableSignUpWithEmail             bool   `json:"enable_sign_up_with_email" env:"PARLEY_ENABLE_SIGN_UP_WITH_EMAIL" mm:"MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL" help:"users may sign up with an email address and password (enable_user_creation must be on too); admins always may create accounts"`
 	EnableEmailBatching               bool   `json:"enable_email_batching" env:"PARLEY_ENABLE_EMAIL_BATCHING" mm:"MM_EMAILSETTINGS_ENABLEEMAILBATCHING" help:"accepted for Mattermost compatibility; Parley sends notification mail at once, without batching"`
 	EmailBatchingInterval             int    `json:"email_batching_interval" env:"PARLEY_EMAIL_BATCHING_INTERVAL" mm:"MM_EMAILSETTINGS_EMAILBATCHINGINTERVAL" help:"accepted for Mattermost compatibility; no effect"`
+	// Email invitations, sign-up domains and the DM auto-responder (docs/notifications.md).
+	EnableEmailInvitations             bool   `json:"enable_email_invitations" env:"PARLEY_ENABLE_EMAIL_INVITATIONS" mm:"MM_SERVICESETTINGS_ENABLEEMAILINVITATIONS" help:"members with invite_user may invite people to a team by mail (POST /teams/{id}/invite/email)"`
+	RestrictCreationToDomains          string `json:"restrict_creation_to_domains" empty:"ok" env:"PARLEY_RESTRICT_CREATION_TO_DOMAINS" mm:"MM_TEAMSETTINGS_RESTRICTCREATIONTODOMAINS" help:"comma-separated email domains sign-ups and invitations must have; empty allows any"`
+	ExperimentalEnableAutomaticReplies bool   `json:"experimental_enable_automatic_replies" env:"PARLEY_EXPERIMENTAL_ENABLE_AUTOMATIC_REPLIES" mm:"MM_TEAMSETTINGS_EXPERIMENTALENABLEAUTOMATICREPLIES" help:"members may turn on an automatic reply to direct messages (notify_props auto_responder_active and auto_responder_message)"`
 
 	// Push notifications to the official mobile apps, through a push proxy.
 	SendPushNotifications    bool   `json:"send_push_notifications" env:"PARLEY_SEND_PUSH_NOTIFICATIONS" mm:"MM_EMAILSETTINGS_SENDPUSHNOTIFICATIONS" help:"push mentions and direct messages to the mobile apps of members who are away (needs push_notification_server)"`

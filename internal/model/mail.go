@@ -26,6 +26,7 @@ type QueuedMail struct {
 const (
 	TokenTypePasswordRecovery = "password_recovery"
 	TokenTypeVerifyEmail      = "verify_email"
+	TokenTypeTeamInvitation   = "team_invitation"
 )
 
 // Token lifetimes, as Mattermost's (model.PasswordRecoverExpiryTime and
@@ -33,6 +34,7 @@ const (
 const (
 	PasswordRecoverExpiryTime = 1000 * 60 * 60 * 24
 	VerifyEmailExpiryTime     = 1000 * 60 * 60 * 48
+	InvitationExpiryTime      = 1000 * 60 * 60 * 48
 )
 
 // TokenSize is the length of a token handed out in a link (Mattermost's).
@@ -46,6 +48,8 @@ type Token struct {
 	CreateAt int64
 	UserID   string
 	// Email is the address the token was sent to; it must still be the
-	// user's when the token is used.
+	// user's when the token is used (for an invitation: the invitee).
 	Email string
+	// TeamID is the team an invitation is to; UserID is then its sender.
+	TeamID string
 }

@@ -27,6 +27,12 @@ type MailStore interface {
 	// TakeToken returns the token of that hash and type and deletes it, so it
 	// serves once; ErrNotFound when there is none (or another caller took it).
 	TakeToken(ctx context.Context, hash, typ string) (*model.Token, error)
+	// GetToken returns the token of that hash and type without using it up.
+	GetToken(ctx context.Context, hash, typ string) (*model.Token, error)
+	// CountUserTokensSince counts the tokens of a type the user made since a time.
+	CountUserTokensSince(ctx context.Context, userID, typ string, since int64) (int, error)
+	// DeleteTokensOfType removes every token of a type (all pending invitations).
+	DeleteTokensOfType(ctx context.Context, typ string) error
 	// DeleteUserTokens removes the user's tokens of a type: a new reset link
 	// voids older ones.
 	DeleteUserTokens(ctx context.Context, userID, typ string) error

@@ -65,24 +65,43 @@ func (s *SQLStore) QueuedMail(ctx context.Context, id string) (*model.QueuedMail
 }
 
 func (s *SQLStore) SaveToken(ctx context.Context, t *model.Token) error {
-	_, err := s.exec(ctx, `INSERT INTO tokens (hash, type, create_at, user_id, email) VALUES (?, ?, ?, ?, ?)`,
-		t.Hash, t.Type, t.CreateAt, t.UserID, t.Email)
+	_, err := s.exec(ctx, `INSERT INTO tokens (hash, type, create_at, user_id, email, team_id) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.Hash, t.Type, t.CreateAt, t.UserID, t.Email, t.TeamID)
+	return err
+}
+
+func (s *SQLStore) GetToken(ctx context.Context, hash, typ string) (*model.Token, error) {
+	t := model.Token{Hash: hash}
+	err := s.queryRow(ctx, `SELECT type, create_at, user_id, email, team_id FROM tokens WHERE hash = ? AND type = ?`, hash, typ).
+		Scan(&t.Type, &t.CreateAt, &t.UserID, &t.Email, &t.TeamID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return &t, nil
+}
+
+func (s *SQLStore) CountUserTokensSince(ctx context.Context, userID, typ string, since int64) (int, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM tokens WHERE type = ? AND user_id = ? AND create_at >= ?`, typ, userID, since).Scan(&n)
+	return n, err
+}
+
+func (s *SQLStore) DeleteTokensOfType(ctx context.Context, typ string) error {
+	_, err := s.exec(ctx, `DELETE FROM tokens WHERE type = ?`, typ)
 	return err
 }
 
 func (s *SQLStore) TakeToken(ctx context.Context, hash, typ string) (*model.Token, error) {
-	t := model.Token{Hash: hash}
-	err := s.queryRow(ctx, `SELECT type, create_at, user_id, email FROM tokens WHERE hash = ? AND type = ?`, hash, typ).
-		Scan(&t.Type, &t.CreateAt, &t.UserID, &t.Email)
+	t, err := s.GetToken(ctx, hash, typ)
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, err
 	}
 	// The delete decides: of two requests with one token, one deletes the row
 	// and the other finds nothing to delete.
 	if err := s.execOne(ctx, `DELETE FROM tokens WHERE hash = ?`, hash); err != nil {
 		return nil, err
 	}
-	return &t, nil
+	return t, nil
 }
 
 func (s *SQLStore) DeleteUserTokens(ctx context.Context, userID, typ string) error {
