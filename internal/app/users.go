@@ -145,6 +145,9 @@ func (a *App) createUser(ctx context.Context, s *model.Session, u *model.User, i
 		if err := tx.SaveUser(ctx, nu); err != nil {
 			return userConflict(err)
 		}
+		if err := a.queueWelcomeMail(ctx, tx, nu, u.DisableWelcomeMail); err != nil {
+			return err
+		}
 		if inviteTeam != nil {
 			_, err := a.joinTeam(ctx, tx, inviteTeam, nu, "")
 			return err
@@ -156,12 +159,6 @@ func (a *App) createUser(ctx context.Context, s *model.Session, u *model.User, i
 	}
 	a.audit(ctx, s, model.AuditUserCreate, "user", nu.ID, true, "username="+nu.Username)
 	a.publish(ctx, model.NewEvent(model.EventNewUser, model.Broadcast{}, map[string]any{"user_id": nu.ID}))
-	if cfg.RequireEmailVerification && cfg.MailEnabled() && !nu.EmailVerified && nu.AuthService == "" {
-		// The account stands either way; a lost mail can be asked for again.
-		if err := a.issueVerifyEmail(ctx, nu, cfg.SiteURL); err != nil {
-			a.log.WarnContext(ctx, "queue verification mail", "user", nu.ID, "err", err)
-		}
-	}
 	a.sanitize(&model.Session{UserID: nu.ID}, nu)
 	return nu, nil
 }
