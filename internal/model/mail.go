@@ -53,3 +53,18 @@ type Token struct {
 	// TeamID is the team an invitation is to; UserID is then its sender.
 	TeamID string
 }
+
+// DigestItem is one notification waiting for a member's next digest mail
+// (email batching): its part of the mail, already written.
+type DigestItem struct {
+	ID        string
+	UserID    string
+	CreateAt  int64
+	SendAfter int64 // the digest is due once its oldest item's SendAfter passed
+	ChannelID string
+	Text      string
+	HTML      string
+	// Seen: the member has read the channel since (not stored; the store
+	// works it out when it lists the items).
+	Seen bool
+}

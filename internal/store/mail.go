@@ -40,4 +40,15 @@ type MailStore interface {
 	VerifyEmail(ctx context.Context, userID, email string, at int64) error
 	// DeleteTokensBefore removes tokens created before a time.
 	DeleteTokensBefore(ctx context.Context, before int64) error
+
+	// AddDigestItem keeps a notification for the member's next digest.
+	AddDigestItem(ctx context.Context, it *model.DigestItem) error
+	// DueDigestUsers lists up to limit members whose digest is due at now.
+	DueDigestUsers(ctx context.Context, now int64, limit int) ([]string, error)
+	// DigestItems lists a member's waiting notifications, oldest first, each
+	// marked Seen when the member has viewed its channel since.
+	DigestItems(ctx context.Context, userID string) ([]*model.DigestItem, error)
+	// DeleteDigestItems removes items and reports how many it removed: fewer
+	// than asked means another node sent them first.
+	DeleteDigestItems(ctx context.Context, ids []string) (int64, error)
 }

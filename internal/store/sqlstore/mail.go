@@ -117,3 +117,60 @@ func (s *SQLStore) DeleteTokensBefore(ctx context.Context, before int64) error {
 func (s *SQLStore) VerifyEmail(ctx context.Context, userID, email string, at int64) error {
 	return s.execOne(ctx, `UPDATE users SET email_verified = ?, update_at = ? WHERE id = ? AND email = ?`, true, at, userID, email)
 }
+
+func (s *SQLStore) AddDigestItem(ctx context.Context, it *model.DigestItem) error {
+	_, err := s.exec(ctx, `INSERT INTO mail_digest_items (id, user_id, create_at, send_after, channel_id, text_body, html_body)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, it.ID, it.UserID, it.CreateAt, it.SendAfter, it.ChannelID, it.Text, it.HTML)
+	return err
+}
+
+func (s *SQLStore) DueDigestUsers(ctx context.Context, now int64, limit int) ([]string, error) {
+	rows, err := s.query(ctx, `SELECT user_id FROM mail_digest_items GROUP BY user_id HAVING MIN(send_after) <= ?
+		ORDER BY MIN(send_after), user_id LIMIT ?`, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func (s *SQLStore) DigestItems(ctx context.Context, userID string) ([]*model.DigestItem, error) {
+	rows, err := s.query(ctx, `SELECT d.id, d.user_id, d.create_at, d.send_after, d.channel_id, d.text_body, d.html_body,
+		CASE WHEN cm.last_viewed_at >= d.create_at THEN 1 ELSE 0 END
+		FROM mail_digest_items d LEFT JOIN channel_members cm ON cm.channel_id = d.channel_id AND cm.user_id = d.user_id
+		WHERE d.user_id = ? ORDER BY d.create_at, d.id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.DigestItem
+	for rows.Next() {
+		var it model.DigestItem
+		var seen int
+		if err := rows.Scan(&it.ID, &it.UserID, &it.CreateAt, &it.SendAfter, &it.ChannelID, &it.Text, &it.HTML, &seen); err != nil {
+			return nil, err
+		}
+		it.Seen = seen == 1
+		out = append(out, &it)
+	}
+	return out, rows.Err()
+}
+
+func (s *SQLStore) DeleteDigestItems(ctx context.Context, ids []string) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	r, err := s.exec(ctx, `DELETE FROM mail_digest_items WHERE id IN (`+in(len(ids))+`)`, args(nil, ids)...)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
