@@ -82,7 +82,7 @@ func TestEmailBatching(t *testing.T) {
 		if !strings.HasPrefix(m.Subject, "[Parley] New Notifications for ") || !strings.Contains(m.Text, "You have 3 new notifications.") ||
 			!strings.Contains(m.Text, "first <one>") || !strings.Contains(m.HTML, "first &lt;one&gt;") ||
 			!strings.Contains(m.Text, "third") || !strings.Contains(m.Text, "lunch?") || strings.Contains(m.Text, "second") ||
-			strings.Index(m.Text, "first") > strings.Index(m.Text, "third") {
+			strings.Index(m.Text, "first") > strings.Index(m.Text, "third") || !strings.Contains(m.Text, "https://chat.example.com/unsubscribe?") {
 			t.Errorf("digest %q:\n%s", m.Subject, m.Text)
 		}
 		if n, _ := app.SendDueDigests(ctx, later.Add(time.Hour)); n != 0 {

@@ -45,9 +45,13 @@ func mailSettings(cfg *config.Config) mail.Settings {
 // enqueueMail queues a message in tx (the caller's transaction, or the
 // store) and wakes the sender once it is committed.
 func (a *App) enqueueMail(ctx context.Context, tx store.Store, to, subject, text, html string) error {
+	return a.queueMail(ctx, tx, &model.QueuedMail{To: to, Subject: subject, Text: text, HTML: html})
+}
+
+// queueMail queues m (its addressing and content set) as a pending message.
+func (a *App) queueMail(ctx context.Context, tx store.Store, m *model.QueuedMail) error {
 	now := model.Now()
-	m := &model.QueuedMail{ID: model.NewID(), CreateAt: now, To: to, Subject: subject, Text: text, HTML: html,
-		Status: model.MailPending, NextAttemptAt: now, UpdateAt: now}
+	m.ID, m.CreateAt, m.Status, m.NextAttemptAt, m.UpdateAt = model.NewID(), now, model.MailPending, now, now
 	if err := tx.EnqueueMail(ctx, m); err != nil {
 		return fmt.Errorf("queue mail: %w", err)
 	}
@@ -117,7 +121,7 @@ func (a *App) SendDueMail(ctx context.Context, now time.Time) (int, error) {
 			continue // another node has it
 		}
 		err = mail.Send(context.WithoutCancel(ctx), mailSettings(a.Config()),
-			mail.Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML})
+			mail.Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, ListUnsubscribe: m.ListUnsubscribe})
 		if err == nil {
 			sent++
 			a.countNotification("mail", "sent")
@@ -176,6 +180,8 @@ func (a *App) sendDigest(ctx context.Context, userID string) (bool, error) {
 		return false, err
 	}
 	sent := false
+	// Signed before the transaction: making the key the first time writes.
+	unsubscribe := a.unsubscribeURL(ctx, userID)
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		items, err := tx.DigestItems(ctx, userID)
 		if err != nil {
@@ -200,9 +206,10 @@ func (a *App) sendDigest(ctx context.Context, userID string) (bool, error) {
 		if u == nil || u.DeleteAt > 0 || u.Email == "" || len(fresh) == 0 {
 			return nil
 		}
-		subject, text, body := a.digestMail(cfg, u, fresh)
+		subject, text, body := a.digestMail(cfg, u, fresh, unsubscribe)
 		sent = true
-		return a.enqueueMail(ctx, tx, u.Email, subject, text, body)
+		return a.queueMail(ctx, tx, &model.QueuedMail{To: u.Email, Subject: subject, Text: text, HTML: body,
+			ListUnsubscribe: unsubscribe})
 	})
 	if errors.Is(err, errDigestTaken) {
 		return false, nil
@@ -212,7 +219,7 @@ func (a *App) sendDigest(ctx context.Context, userID string) (bool, error) {
 
 // digestMail is Mattermost's batched notification: "[Site] New
 // Notifications for <date>", one entry per post, oldest first.
-func (a *App) digestMail(cfg *config.Config, u *model.User, items []*model.DigestItem) (subject, text, body string) {
+func (a *App) digestMail(cfg *config.Config, u *model.User, items []*model.DigestItem, unsubscribe string) (subject, text, body string) {
 	day := time.UnixMilli(items[0].CreateAt).UTC().Format("January 2, 2006")
 	noun := "Notifications"
 	if len(items) == 1 {
@@ -227,8 +234,9 @@ func (a *App) digestMail(cfg *config.Config, u *model.User, items []*model.Diges
 		tb.WriteString(it.Text + "\n")
 		hb.WriteString(it.HTML)
 	}
-	footer := "You get this mail because you were away. Change how often under Settings > Notifications > Email notifications."
-	tb.WriteString(footer + "\n")
-	fmt.Fprintf(&hb, "<p><small>%s</small></p>", html.EscapeString(footer))
+	ft, fh := unsubscribeFooter("You get this mail because you were away. Change how often under Settings > Notifications > Email notifications.",
+		unsubscribe)
+	tb.WriteString(ft + "\n")
+	fmt.Fprintf(&hb, "<p><small>%s</small></p>", fh)
 	return subject, tb.String(), hb.String()
 }

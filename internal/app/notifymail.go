@@ -16,6 +16,7 @@ import (
 // digest set it waits, instead, for the member's next digest.
 type notifyMail struct {
 	to, subject, text, html string
+	unsubscribe             string
 	digest                  *model.DigestItem
 }
 
@@ -40,7 +41,7 @@ func (a *App) notificationMails(ctx context.Context, p *model.Post, ch *model.Ch
 		if !mentioned[u.ID] || t.online || u.IsBot || u.DeleteAt > 0 || u.Email == "" || !wantsEmail(u, t.member) {
 			continue
 		}
-		m := a.notificationMail(p, ch, sender, u)
+		m := a.notificationMail(p, ch, sender, u, a.unsubscribeURL(ctx, u.ID))
 		if wait, batched := a.emailInterval(ctx, u.ID); batched {
 			m.digest = a.digestItem(p, ch, sender, u, wait)
 		}
@@ -112,7 +113,7 @@ func wantsEmail(u *model.User, m *model.ChannelMember) bool {
 	return u.NotifyProps["email"] != "false"
 }
 
-func (a *App) notificationMail(p *model.Post, ch *model.Channel, sender *model.User, to *model.User) notifyMail {
+func (a *App) notificationMail(p *model.Post, ch *model.Channel, sender *model.User, to *model.User, unsubscribe string) notifyMail {
 	cfg := a.Config()
 	when := time.UnixMilli(p.CreateAt).UTC().Format("January 2, 2006")
 	from := "@" + sender.Username
@@ -130,9 +131,20 @@ func (a *App) notificationMail(p *model.Post, ch *model.Channel, sender *model.U
 		msg = "(an attachment)"
 	}
 	footer := "You get this mail because you were away. Turn it off under Settings > Notifications > Email notifications."
-	text := fmt.Sprintf("Hello %s,\n\n%s\n\n%s\n\nView it: %s\n\n%s\n", to.Username, lead, msg, href, footer)
+	ft, fh := unsubscribeFooter(footer, unsubscribe)
+	text := fmt.Sprintf("Hello %s,\n\n%s\n\n%s\n\nView it: %s\n\n%s\n", to.Username, lead, msg, href, ft)
 	body := fmt.Sprintf(`<p>Hello %s,</p><p>%s</p><blockquote style="white-space:pre-wrap">%s</blockquote><p><a href="%s">View message</a></p><p><small>%s</small></p>`,
-		html.EscapeString(to.Username), html.EscapeString(lead), html.EscapeString(msg), html.EscapeString(href),
-		html.EscapeString(footer))
-	return notifyMail{to: to.Email, subject: subject, text: text, html: body}
+		html.EscapeString(to.Username), html.EscapeString(lead), html.EscapeString(msg), html.EscapeString(href), fh)
+	return notifyMail{to: to.Email, subject: subject, text: text, html: body, unsubscribe: unsubscribe}
+}
+
+// unsubscribeFooter is a notification mail's footer in text and HTML, with
+// the unsubscribe link when there is one.
+func unsubscribeFooter(footer, unsubscribe string) (text, htmlPart string) {
+	text, htmlPart = footer, html.EscapeString(footer)
+	if unsubscribe != "" {
+		text += "\nUnsubscribe from these mails: " + unsubscribe
+		htmlPart += ` <a href="` + html.EscapeString(unsubscribe) + `">Unsubscribe</a>`
+	}
+	return text, htmlPart
 }

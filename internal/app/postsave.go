@@ -56,7 +56,8 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 				}
 				continue
 			}
-			if err := a.enqueueMail(ctx, tx, m.to, m.subject, m.text, m.html); err != nil {
+			if err := a.queueMail(ctx, tx, &model.QueuedMail{To: m.to, Subject: m.subject, Text: m.text, HTML: m.html,
+				ListUnsubscribe: m.unsubscribe}); err != nil {
 				return model.ErrInternal(err)
 			}
 		}

@@ -20,6 +20,8 @@ type QueuedMail struct {
 	NextAttemptAt int64
 	UpdateAt      int64
 	LastError     string
+	// ListUnsubscribe is the one-click unsubscribe URL of a notification mail.
+	ListUnsubscribe string
 }
 
 // Token types, as Mattermost names them.

@@ -96,6 +96,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	for _, p := range []string{"/oauth/{service}/login", "/signup/{service}/complete", "/login/{service}/complete"} {
 		mux.Handle("GET "+prefix+p, http.StripPrefix(prefix, apiHandler.OAuthHandler()))
 	}
+	// The unsubscribe link of notification mails (docs/notifications.md).
+	mux.Handle(prefix+"/unsubscribe", http.StripPrefix(prefix, apiHandler.UnsubscribeHandler()))
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
 	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
 	s := &Server{App: a, Hub: hub, Metrics: m, store: st, bus: b, log: log, cfg: cfg,

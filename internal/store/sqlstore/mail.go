@@ -8,18 +8,20 @@ import (
 	"github.com/parley-chat/parley/internal/store"
 )
 
-const mailCols = `id, create_at, to_address, subject, text_body, html_body, status, attempts, next_attempt_at, update_at, last_error`
+const mailCols = `id, create_at, to_address, subject, text_body, html_body, status, attempts, next_attempt_at, update_at, last_error,
+	list_unsubscribe`
 
 func (s *SQLStore) EnqueueMail(ctx context.Context, m *model.QueuedMail) error {
-	_, err := s.exec(ctx, `INSERT INTO mail_queue (`+mailCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.CreateAt, m.To, m.Subject, m.Text, m.HTML, m.Status, m.Attempts, m.NextAttemptAt, m.UpdateAt, m.LastError)
+	_, err := s.exec(ctx, `INSERT INTO mail_queue (`+mailCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.CreateAt, m.To, m.Subject, m.Text, m.HTML, m.Status, m.Attempts, m.NextAttemptAt, m.UpdateAt, m.LastError,
+		m.ListUnsubscribe)
 	return err
 }
 
 func scanMail(sc interface{ Scan(...any) error }) (*model.QueuedMail, error) {
 	var m model.QueuedMail
 	err := sc.Scan(&m.ID, &m.CreateAt, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Status, &m.Attempts, &m.NextAttemptAt,
-		&m.UpdateAt, &m.LastError)
+		&m.UpdateAt, &m.LastError, &m.ListUnsubscribe)
 	return &m, err
 }
 

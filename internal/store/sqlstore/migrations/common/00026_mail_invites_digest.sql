@@ -21,7 +21,11 @@ CREATE TABLE mail_digest_items (
 CREATE INDEX idx_mail_digest_user ON mail_digest_items (user_id, create_at);
 CREATE INDEX idx_mail_digest_due ON mail_digest_items (send_after);
 
+-- Notification mails carry a one-click unsubscribe URL (RFC 8058 headers).
+ALTER TABLE mail_queue ADD COLUMN list_unsubscribe TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE mail_queue DROP COLUMN list_unsubscribe;
 DROP TABLE mail_digest_items;
 DROP INDEX idx_tokens_type;
 ALTER TABLE tokens DROP COLUMN team_id;
