@@ -145,8 +145,9 @@ func TestEmailVerification(t *testing.T) {
 		checkError(t, "unverified", login("ann"), 401, "api.user.login.not_verified.app_error")
 		checkError(t, "wrong password first", anon.Post("/users/login", map[string]string{"login_id": "ann", "password": "nope-nope"}),
 			401, "api.user.login.invalid_credentials_email_username")
+		// The welcome mail carries the link: one mail, not two.
 		m := mp.WaitFor(t, "ann@example.com", 1)[0]
-		if m.Subject != "[Parley] Email Verification" {
+		if m.Subject != "[Parley] You joined chat.example.com" {
 			t.Errorf("subject %q", m.Subject)
 		}
 		site, token := tokenIn(t, verifyLink, m)
@@ -173,4 +174,43 @@ func TestEmailVerification(t *testing.T) {
 		verify(newest).Expect(http.StatusOK)
 		login("bob").Expect(http.StatusOK)
 	}, func(c *config.Config) { c.RequireEmailVerification, c.SiteURL = true, "https://chat.example.com" })
+}
+
+// A sign-up gets Mattermost's welcome mail while notification mail or
+// verification is on, unless it asks for none; the verification link then
+// still comes, alone.
+func TestWelcomeMail(t *testing.T) {
+	eachWithMail(t, func(t *testing.T, s *apitest.Server, mp *mailtest.Server) {
+		anon := s.Anon()
+		anon.Post("/users", map[string]any{"username": "ann", "email": "ann@example.com", "password": "password-ann"}).Expect(http.StatusCreated)
+		m := mp.WaitFor(t, "ann@example.com", 1)[0]
+		if m.Subject != "[Parley] You joined chat.example.com" || !strings.Contains(m.Text, "https://chat.example.com/") ||
+			verifyLink.MatchString(m.Text) {
+			t.Errorf("welcome mail %q: %q", m.Subject, m.Text)
+		}
+		anon.Post("/users", map[string]any{"username": "bob", "email": "bob@example.com", "password": "password-bob",
+			"disable_welcome_email": true}).Expect(http.StatusCreated)
+		// A failed sign-up sends nothing.
+		anon.Post("/users", map[string]any{"username": "ann", "email": "ann2@example.com", "password": "password-ann"}).Expect(http.StatusBadRequest)
+
+		admin := s.Login("ann", "password-ann")
+		admin.Put("/config/patch", map[string]any{"EmailSettings": map[string]any{"RequireEmailVerification": true}}).Expect(http.StatusOK)
+		anon.Post("/users", map[string]any{"username": "carol", "email": "carol@example.com", "password": "password-carol",
+			"disable_welcome_email": true}).Expect(http.StatusCreated)
+		m = mp.WaitFor(t, "carol@example.com", 1)[0]
+		if m.Subject != "[Parley] Email Verification" {
+			t.Errorf("disable_welcome_email with verification: %q", m.Subject)
+		}
+		tokenIn(t, verifyLink, m)
+		admin.Put("/config/patch", map[string]any{"EmailSettings": map[string]any{"SendEmailNotifications": false,
+			"RequireEmailVerification": false}}).Expect(http.StatusOK)
+		anon.Post("/users", map[string]any{"username": "dave", "email": "dave@example.com", "password": "password-dave"}).Expect(http.StatusCreated)
+		anon.Post("/users/password/reset/send", map[string]string{"email": "dave@example.com"}).Expect(http.StatusOK)
+		if got := mp.WaitFor(t, "dave@example.com", 1); got[0].Subject != "[Parley] Reset your password" {
+			t.Errorf("dave got %q: no welcome mail with both switches off", got[0].Subject)
+		}
+		if n := len(mp.Messages(t)); n != 3 {
+			t.Errorf("%d mails, want 3 (ann's welcome, carol's verification, dave's reset)", n)
+		}
+	}, func(c *config.Config) { c.SendEmailNotifications, c.SiteURL = true, "https://chat.example.com" })
 }

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
+	"net/http"
 
 	"github.com/parley-chat/parley/internal/model"
 )
@@ -20,6 +22,8 @@ func (h *Handler) teamRoutes() {
 	h.put("/teams/{team_id}/patch", h.patchTeam)
 	h.put("/teams/{team_id}/privacy", h.teamPrivacy)
 	h.post("/teams/{team_id}/regenerate_invite_id", h.regenerateInvite)
+	h.post("/teams/{team_id}/invite/email", h.inviteByEmail)
+	h.delete("/teams/invites/email", h.invalidateEmailInvites)
 	h.post("/teams/{team_id}/restore", h.restoreTeam)
 	h.get("/teams/{team_id}/stats", h.teamStats)
 	h.get("/teams/{team_id}/members", h.teamMembers)
@@ -128,12 +132,18 @@ func (h *Handler) inviteInfo(c *Context) error {
 }
 
 func (h *Handler) joinByInvite(c *Context) error {
-	inviteID := c.query("invite_id")
-	if inviteID == "" {
+	inviteID, token := c.query("invite_id"), c.query("token")
+	var m *model.TeamMember
+	var err error
+	switch {
+	case token != "":
+		m, err = c.app.JoinTeamByToken(c.ctx, c.Session, token)
+	case inviteID != "":
+		m, err = c.app.JoinTeamByInvite(c.ctx, c.Session, inviteID)
+	default:
 		return model.NewAppError(400, "api.team.add_user_to_team.missing_parameter.app_error",
 			"Parameter required to add user to team.")
 	}
-	m, err := c.app.JoinTeamByInvite(c.ctx, c.Session, inviteID)
 	if err != nil {
 		return err
 	}
@@ -487,4 +497,49 @@ func (h *Handler) userTeamUnread(c *Context) error {
 		return err
 	}
 	return c.ok(u)
+}
+
+// inviteByEmail takes Mattermost's MemberInvite: a list of addresses, or an
+// object whose emails are the list (channel ids and a message are not used).
+func (h *Handler) inviteByEmail(c *Context) error {
+	id, err := c.idParam("team_id")
+	if err != nil {
+		return err
+	}
+	var raw json.RawMessage
+	if err := c.decode(&raw, "user_email"); err != nil {
+		var ae *model.AppError
+		if errors.As(err, &ae) && ae.StatusCode == http.StatusRequestEntityTooLarge {
+			return err
+		}
+		return model.NewAppError(http.StatusBadRequest, "api.team.invite_members_to_team_and_channels.invalid_body_parsing.app_error",
+			"Failed to parse the request body.")
+	}
+	var emails []string
+	if err := json.Unmarshal(raw, &emails); err != nil {
+		var obj struct {
+			Emails []string `json:"emails"`
+		}
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return model.NewAppError(http.StatusBadRequest, "api.team.invite_members_to_team_and_channels.invalid_body_parsing.app_error",
+				"Failed to parse the request body.")
+		}
+		emails = obj.Emails
+	}
+	graceful := c.query("graceful") != ""
+	results, err := c.app.InviteByEmail(c.ctx, c.Session, id, emails, c.siteURL(), graceful)
+	if err != nil {
+		return err
+	}
+	if graceful {
+		return c.ok(results)
+	}
+	return c.statusOK()
+}
+
+func (h *Handler) invalidateEmailInvites(c *Context) error {
+	if err := c.app.InvalidateEmailInvites(c.ctx, c.Session); err != nil {
+		return err
+	}
+	return c.statusOK()
 }

@@ -81,7 +81,13 @@ func (h *Handler) createUser(c *Context) error {
 	if err := c.decode(&u, "user"); err != nil {
 		return err
 	}
-	created, err := c.app.CreateUser(c.ctx, c.Session, &u, c.query("iid"))
+	var created *model.User
+	var err error
+	if t := c.query("t"); t != "" {
+		created, err = c.app.CreateUserWithToken(c.ctx, c.Session, &u, t)
+	} else {
+		created, err = c.app.CreateUser(c.ctx, c.Session, &u, c.query("iid"))
+	}
 	if err != nil {
 		return err
 	}

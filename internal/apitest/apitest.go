@@ -196,8 +196,9 @@ func (s *Server) SignUp(username string) *Client {
 	s.t.Helper()
 	anon := s.Anon()
 	var u model.User
-	anon.Post("/users", map[string]string{"username": username, "email": username + "@example.com",
-		"password": "password-" + username}).Expect(http.StatusCreated).JSON(&u)
+	// No welcome mail: tests that read mail look for the ones they cause.
+	anon.Post("/users", map[string]any{"username": username, "email": username + "@example.com",
+		"password": "password-" + username, "disable_welcome_email": true}).Expect(http.StatusCreated).JSON(&u)
 	return s.Login(username, "password-"+username)
 }
 

@@ -30,19 +30,24 @@ func errTriggerID(id, msg string) *model.AppError {
 	return model.NewAppError(http.StatusBadRequest, "interactive_message.decode_trigger_id."+id, msg)
 }
 
-// triggerSecret is the key trigger ids are signed with, made on first use and
-// kept in the database so that every node accepts every node's ids.
+// triggerSecret is the key trigger ids are signed with.
 func (a *App) triggerSecret(ctx context.Context) ([]byte, error) {
-	v, err := a.store.GetSystem(ctx, triggerSecretKey)
+	return a.systemSecret(ctx, triggerSecretKey)
+}
+
+// systemSecret is a signing key made on first use and kept in the database
+// under key, so that every node accepts what every node signed.
+func (a *App) systemSecret(ctx context.Context, key string) ([]byte, error) {
+	v, err := a.store.GetSystem(ctx, key)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && v == "") {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
 			return nil, err
 		}
-		if err := a.store.SetSystem(ctx, triggerSecretKey, hex.EncodeToString(b)); err != nil {
+		if err := a.store.SetSystem(ctx, key, hex.EncodeToString(b)); err != nil {
 			return nil, err
 		}
-		v, err = a.store.GetSystem(ctx, triggerSecretKey)
+		v, err = a.store.GetSystem(ctx, key)
 	}
 	if err != nil {
 		return nil, err

@@ -23,7 +23,7 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 		return nil, err
 	}
 	mentions := mentionedUsers(p, ch, targets)
-	mails := a.notificationMails(p, ch, sender, targets, mentions)
+	mails := a.notificationMails(ctx, p, ch, sender, targets, mentions)
 	pushes, err := a.notificationPushes(ctx, p, ch, sender, targets, mentions)
 	if err != nil {
 		return nil, err
@@ -50,7 +50,14 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 			return model.ErrInternal(err)
 		}
 		for _, m := range mails {
-			if err := a.enqueueMail(ctx, tx, m.to, m.subject, m.text, m.html); err != nil {
+			if m.digest != nil {
+				if err := tx.AddDigestItem(ctx, m.digest); err != nil {
+					return model.ErrInternal(err)
+				}
+				continue
+			}
+			if err := a.queueMail(ctx, tx, &model.QueuedMail{To: m.to, Subject: m.subject, Text: m.text, HTML: m.html,
+				ListUnsubscribe: m.unsubscribe}); err != nil {
 				return model.ErrInternal(err)
 			}
 		}

@@ -45,20 +45,25 @@ func link(siteURL, path string, q url.Values) string {
 // issueToken voids the user's older tokens of typ, stores a new one and queues
 // the mail carrying it, all in one transaction.
 func (a *App) issueToken(ctx context.Context, u *model.User, typ string, mail func(raw string) (subject, text, htmlBody string)) error {
-	raw, hash := newToken()
 	return a.store.Tx(ctx, func(tx store.Store) error {
-		if err := tx.DeleteUserTokens(ctx, u.ID, typ); err != nil {
-			return model.ErrInternal(err)
-		}
-		if err := tx.SaveToken(ctx, &model.Token{Hash: hash, Type: typ, CreateAt: model.Now(), UserID: u.ID, Email: u.Email}); err != nil {
-			return model.ErrInternal(err)
-		}
-		subject, text, htmlBody := mail(raw)
-		if err := a.enqueueMail(ctx, tx, u.Email, subject, text, htmlBody); err != nil {
-			return model.ErrInternal(err)
-		}
-		return nil
+		return a.queueToken(ctx, tx, u, typ, mail)
 	})
+}
+
+// queueToken is issueToken inside the caller's transaction.
+func (a *App) queueToken(ctx context.Context, tx store.Store, u *model.User, typ string, mail func(raw string) (subject, text, htmlBody string)) error {
+	raw, hash := newToken()
+	if err := tx.DeleteUserTokens(ctx, u.ID, typ); err != nil {
+		return model.ErrInternal(err)
+	}
+	if err := tx.SaveToken(ctx, &model.Token{Hash: hash, Type: typ, CreateAt: model.Now(), UserID: u.ID, Email: u.Email}); err != nil {
+		return model.ErrInternal(err)
+	}
+	subject, text, htmlBody := mail(raw)
+	if err := a.enqueueMail(ctx, tx, u.Email, subject, text, htmlBody); err != nil {
+		return model.ErrInternal(err)
+	}
+	return nil
 }
 
 // mailBody is the plain and HTML text of a message with one action link.
@@ -189,13 +194,67 @@ func (a *App) SendVerifyEmail(ctx context.Context, email, siteURL string) error 
 }
 
 func (a *App) issueVerifyEmail(ctx context.Context, u *model.User, siteURL string) error {
+	return a.store.Tx(ctx, func(tx store.Store) error {
+		return a.queueVerifyEmail(ctx, tx, u, siteURL)
+	})
+}
+
+// queueVerifyEmail voids the user's older verification links and queues a
+// new one, in tx.
+func (a *App) queueVerifyEmail(ctx context.Context, tx store.Store, u *model.User, siteURL string) error {
 	cfg := a.Config()
-	return a.issueToken(ctx, u, model.TokenTypeVerifyEmail, func(raw string) (string, string, string) {
-		href := link(siteURL, "/do_verify_email", url.Values{"token": {raw}, "email": {u.Email}})
+	return a.queueToken(ctx, tx, u, model.TokenTypeVerifyEmail, func(raw string) (string, string, string) {
+		href := verifyLink(siteURL, u, raw)
 		text, body := a.mailBody("Hello "+u.Username+",",
 			"Please confirm that "+u.Email+" is your address on "+cfg.SiteName+". The link works once, within 48 hours.",
 			"Verify email", href, "If you did not create this account, ignore this mail.")
 		return "[" + cfg.SiteName + "] Email Verification", text, body
+	})
+}
+
+func verifyLink(siteURL string, u *model.User, raw string) string {
+	return link(siteURL, "/do_verify_email", url.Values{"token": {raw}, "email": {u.Email}})
+}
+
+// queueWelcomeMail queues the mail a new account gets, in the transaction
+// that creates it, as Mattermost's SendWelcomeEmail: "You joined <server>",
+// sent while notification mail or verification is on, and carrying the
+// verification link when the address must be verified (so one mail, not
+// two). disabled (the sign-up's disable_welcome_email) leaves only the
+// verification mail, which the account cannot do without. Accounts of a
+// single sign-on service get none, as in Mattermost.
+func (a *App) queueWelcomeMail(ctx context.Context, tx store.Store, u *model.User, disabled bool) error {
+	cfg := a.Config()
+	if !cfg.MailEnabled() || u.AuthService != "" || u.IsBot {
+		return nil
+	}
+	verify := cfg.RequireEmailVerification && !u.EmailVerified
+	if disabled || (!cfg.SendEmailNotifications && !cfg.RequireEmailVerification) {
+		if verify {
+			return a.queueVerifyEmail(ctx, tx, u, cfg.SiteURL)
+		}
+		return nil
+	}
+	server := cfg.SiteURL
+	if pu, err := url.Parse(cfg.SiteURL); err == nil && pu.Host != "" {
+		server = pu.Host
+	}
+	if server == "" {
+		server = cfg.SiteName
+	}
+	subject := "[" + cfg.SiteName + "] You joined " + server
+	lead := "Your account " + u.Username + " on " + cfg.SiteName + " is ready."
+	footer := "If you did not create this account, ignore this mail."
+	if !verify {
+		text, body := a.mailBody("Welcome, "+u.Username+"!", lead, "Open "+cfg.SiteName,
+			strings.TrimSuffix(cfg.SiteURL, "/")+"/", footer)
+		return storeErr(a.enqueueMail(ctx, tx, u.Email, subject, text, body), nil)
+	}
+	return a.queueToken(ctx, tx, u, model.TokenTypeVerifyEmail, func(raw string) (string, string, string) {
+		text, body := a.mailBody("Welcome, "+u.Username+"!",
+			lead+" Please confirm that "+u.Email+" is your address before you log in; the link works once, within 48 hours.",
+			"Verify email", verifyLink(cfg.SiteURL, u, raw), footer)
+		return subject, text, body
 	})
 }
 

@@ -53,10 +53,28 @@ func (a *App) sanitizeAll(viewer *model.Session, us []*model.User) []*model.User
 // CreateUser signs up a new account. s is nil for an anonymous sign-up. The first
 // account of an installation becomes system admin.
 func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, inviteID string) (*model.User, error) {
+	return a.createUser(ctx, s, u, inviteID, "")
+}
+
+// CreateUserWithToken signs up with an email invitation (the raw token of
+// its link): the account gets the invited address, counts as verified,
+// joins the team, and the invitation is used up.
+func (a *App) CreateUserWithToken(ctx context.Context, s *model.Session, u *model.User, token string) (*model.User, error) {
+	return a.createUser(ctx, s, u, "", token)
+}
+
+func (a *App) createUser(ctx context.Context, s *model.Session, u *model.User, inviteID, token string) (*model.User, error) {
 	cfg := a.Config()
 	admin := s != nil && a.IsAdmin(s)
 	var inviteTeam *model.Team
-	if inviteID != "" {
+	var invitation *model.Token
+	if token != "" {
+		tok, t, err := a.invitation(ctx, token)
+		if err != nil {
+			return nil, err
+		}
+		invitation, inviteTeam = tok, t
+	} else if inviteID != "" {
 		t, err := a.store.GetTeamByInviteID(ctx, inviteID)
 		if err != nil {
 			return nil, storeErr(err, model.NewAppError(http.StatusBadRequest,
@@ -87,6 +105,10 @@ func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, i
 		Locale: u.Locale, Props: u.Props, NotifyProps: u.NotifyProps, Timezone: u.Timezone,
 		AllowMarketing: u.AllowMarketing, Roles: model.RoleSystemUser, LastPasswordUpdate: now,
 	}
+	if invitation != nil {
+		// The mail reached this address: it is the account's, and verified.
+		nu.Email, nu.EmailVerified = invitation.Email, true
+	}
 	if admin {
 		nu.EmailVerified = u.EmailVerified
 		if u.AuthService != "" {
@@ -100,6 +122,10 @@ func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, i
 	if appErr := nu.IsValid(); appErr != nil {
 		return nil, appErr
 	}
+	if !admin && !first && !domainsAllow(nu.Email, cfg.RestrictCreationToDomains) {
+		return nil, model.NewAppError(http.StatusBadRequest, "api.user.create_user.accepted_domain.app_error",
+			"The email you provided does not belong to an accepted domain. Please contact your administrator or sign up with a different email.")
+	}
 	if nu.AuthService == "" {
 		if appErr := model.IsValidPassword(u.Password, a.passwordPolicy()); appErr != nil {
 			return nil, appErr
@@ -111,8 +137,16 @@ func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, i
 		nu.Password = h
 	}
 	err = a.store.Tx(ctx, func(tx store.Store) error {
+		if invitation != nil {
+			if _, err := tx.TakeToken(ctx, invitation.Hash, model.TokenTypeTeamInvitation); err != nil {
+				return storeErr(err, errSignupLinkInvalid())
+			}
+		}
 		if err := tx.SaveUser(ctx, nu); err != nil {
 			return userConflict(err)
+		}
+		if err := a.queueWelcomeMail(ctx, tx, nu, u.DisableWelcomeMail); err != nil {
+			return err
 		}
 		if inviteTeam != nil {
 			_, err := a.joinTeam(ctx, tx, inviteTeam, nu, "")
@@ -125,12 +159,6 @@ func (a *App) CreateUser(ctx context.Context, s *model.Session, u *model.User, i
 	}
 	a.audit(ctx, s, model.AuditUserCreate, "user", nu.ID, true, "username="+nu.Username)
 	a.publish(ctx, model.NewEvent(model.EventNewUser, model.Broadcast{}, map[string]any{"user_id": nu.ID}))
-	if cfg.RequireEmailVerification && cfg.MailEnabled() && !nu.EmailVerified && nu.AuthService == "" {
-		// The account stands either way; a lost mail can be asked for again.
-		if err := a.issueVerifyEmail(ctx, nu, cfg.SiteURL); err != nil {
-			a.log.WarnContext(ctx, "queue verification mail", "user", nu.ID, "err", err)
-		}
-	}
 	a.sanitize(&model.Session{UserID: nu.ID}, nu)
 	return nu, nil
 }

@@ -50,6 +50,9 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// ListUnsubscribe, when set, is an https URL that unsubscribes the
+	// recipient with one POST (RFC 8058), given in List-Unsubscribe.
+	ListUnsubscribe string
 }
 
 // ErrInvalid marks a message that no retry can send (a bad address).
@@ -69,6 +72,9 @@ func Send(ctx context.Context, s Settings, m Message) error {
 	from.Name = s.FromName
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		return fmt.Errorf("%w: line break in subject", ErrInvalid)
+	}
+	if strings.ContainsAny(m.ListUnsubscribe, "\r\n<>") {
+		return fmt.Errorf("%w: bad List-Unsubscribe URL", ErrInvalid)
 	}
 	body, err := compose(s, from, to, m)
 	if err != nil {
@@ -147,6 +153,9 @@ func compose(s Settings, from, to *mail.Address, m Message) ([]byte, error) {
 		"MIME-Version: 1.0",
 		"Auto-Submitted: auto-generated",
 		"Content-Type: multipart/alternative; boundary=" + mw.Boundary(),
+	}
+	if m.ListUnsubscribe != "" {
+		hdr = append(hdr, "List-Unsubscribe: <"+m.ListUnsubscribe+">", "List-Unsubscribe-Post: List-Unsubscribe=One-Click")
 	}
 	if s.ReplyTo != "" {
 		rt, err := mail.ParseAddress(s.ReplyTo)

@@ -148,6 +148,14 @@ func (s *Server) Messages(t testing.TB) []Message {
 	return out
 }
 
+// Headers returns the headers of a delivered message.
+func (s *Server) Headers(t testing.TB, id string) map[string][]string {
+	t.Helper()
+	var h map[string][]string
+	s.get(t, "/api/v1/message/"+id+"/headers", &h)
+	return h
+}
+
 // WaitFor returns the messages to addr once there are at least n. Mail is sent
 // by a background worker, so the test waits; the bound is generous because a
 // missing mail fails the test anyway.

@@ -20,6 +20,8 @@ type QueuedMail struct {
 	NextAttemptAt int64
 	UpdateAt      int64
 	LastError     string
+	// ListUnsubscribe is the one-click unsubscribe URL of a notification mail.
+	ListUnsubscribe string
 }
 
 // Token types, as Mattermost names them.
@@ -28,8 +30,9 @@ const (
 	TokenTypeVerifyEmail      = "verify_email"
 	// A SAML AuthnRequest and an assertion already answered and accepted
 	// (a second answer or a replay is refused); neither has a user.
-	TokenTypeSAMLRequest   = "saml_request"
-	TokenTypeSAMLAssertion = "saml_assertion"
+	TokenTypeSAMLRequest    = "saml_request"
+	TokenTypeSAMLAssertion  = "saml_assertion"
+	TokenTypeTeamInvitation = "team_invitation"
 )
 
 // Token lifetimes, as Mattermost's (model.PasswordRecoverExpiryTime and
@@ -37,6 +40,7 @@ const (
 const (
 	PasswordRecoverExpiryTime = 1000 * 60 * 60 * 24
 	VerifyEmailExpiryTime     = 1000 * 60 * 60 * 48
+	InvitationExpiryTime      = 1000 * 60 * 60 * 48
 )
 
 // TokenSize is the length of a token handed out in a link (Mattermost's).
@@ -50,6 +54,23 @@ type Token struct {
 	CreateAt int64
 	UserID   string
 	// Email is the address the token was sent to; it must still be the
-	// user's when the token is used.
+	// user's when the token is used (for an invitation: the invitee).
 	Email string
+	// TeamID is the team an invitation is to; UserID is then its sender.
+	TeamID string
+}
+
+// DigestItem is one notification waiting for a member's next digest mail
+// (email batching): its part of the mail, already written.
+type DigestItem struct {
+	ID        string
+	UserID    string
+	CreateAt  int64
+	SendAfter int64 // the digest is due once its oldest item's SendAfter passed
+	ChannelID string
+	Text      string
+	HTML      string
+	// Seen: the member has read the channel since (not stored; the store
+	// works it out when it lists the items).
+	Seen bool
 }

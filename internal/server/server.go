@@ -98,6 +98,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		mux.Handle("GET "+prefix+p, http.StripPrefix(prefix, apiHandler.OAuthHandler()))
 	}
 	mux.Handle(prefix+"/login/sso/saml", http.StripPrefix(prefix, apiHandler.SamlHandler()))
+	// The unsubscribe link of notification mails (docs/notifications.md).
+	mux.Handle(prefix+"/unsubscribe", http.StripPrefix(prefix, apiHandler.UnsubscribeHandler()))
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, webHandler(web.Dist())))
 	tlsOn := cfg.TLSCertFile != "" || cfg.TLSAutocert
 	s := &Server{App: a, Hub: hub, Metrics: m, store: st, bus: b, log: log, cfg: cfg,

@@ -27,6 +27,12 @@ type MailStore interface {
 	// TakeToken returns the token of that hash and type and deletes it, so it
 	// serves once; ErrNotFound when there is none (or another caller took it).
 	TakeToken(ctx context.Context, hash, typ string) (*model.Token, error)
+	// GetToken returns the token of that hash and type without using it up.
+	GetToken(ctx context.Context, hash, typ string) (*model.Token, error)
+	// CountUserTokensSince counts the tokens of a type the user made since a time.
+	CountUserTokensSince(ctx context.Context, userID, typ string, since int64) (int, error)
+	// DeleteTokensOfType removes every token of a type (all pending invitations).
+	DeleteTokensOfType(ctx context.Context, typ string) error
 	// DeleteUserTokens removes the user's tokens of a type: a new reset link
 	// voids older ones.
 	DeleteUserTokens(ctx context.Context, userID, typ string) error
@@ -34,4 +40,15 @@ type MailStore interface {
 	VerifyEmail(ctx context.Context, userID, email string, at int64) error
 	// DeleteTokensBefore removes tokens created before a time.
 	DeleteTokensBefore(ctx context.Context, before int64) error
+
+	// AddDigestItem keeps a notification for the member's next digest.
+	AddDigestItem(ctx context.Context, it *model.DigestItem) error
+	// DueDigestUsers lists up to limit members whose digest is due at now.
+	DueDigestUsers(ctx context.Context, now int64, limit int) ([]string, error)
+	// DigestItems lists a member's waiting notifications, oldest first, each
+	// marked Seen when the member has viewed its channel since.
+	DigestItems(ctx context.Context, userID string) ([]*model.DigestItem, error)
+	// DeleteDigestItems removes items and reports how many it removed: fewer
+	// than asked means another node sent them first.
+	DeleteDigestItems(ctx context.Context, ids []string) (int64, error)
 }

@@ -5,7 +5,7 @@ import type { Post, PostList } from '@mattermost/types/posts'
 import { prefMap, prefId, type Pref } from './lib/prefs'
 import type { UserProfile } from '@mattermost/types/users'
 import type { Reaction } from '@mattermost/types/reactions'
-import { client, ws, wsUrl, hasSessionCookie, errStatus } from './api'
+import { client, ws, wsUrl, hasSessionCookie, errStatus, errMessage } from './api'
 import { getState, setState, resetState, upsert, type Ch, type Mem, type State } from './store'
 import { navigate } from './router'
 import { applyPosted, applyViewed } from './lib/unread'
@@ -107,9 +107,36 @@ export async function answerTerms(termsId: string, accepted: boolean) {
   setState({ terms: { terms_of_service_id: termsId, terms_of_service_create_at: Date.now() } })
 }
 
+/**
+ * The invitation an email link (/signup_user_complete/?d=…&t=…) or an invite
+ * link (?id=…) carries: signing up or logging in from it joins the team.
+ */
+export function pendingInvite(): { token: string; inviteId: string; email: string; team: string } {
+  const q = new URLSearchParams(location.search)
+  let d: { email?: string; name?: string } = {}
+  try { d = JSON.parse(q.get('d') || '{}') } catch { /* not an invitation */ }
+  return { token: q.get('t') || '', inviteId: q.get('id') || '', email: d.email || '', team: d.name || '' }
+}
+
 export async function signup(username: string, email: string, password: string) {
-  await client.createUser({ username, email, password } as UserProfile, '', '')
+  const inv = pendingInvite()
+  await client.createUser({ username, email, password } as UserProfile, inv.token, inv.inviteId)
+  // The invitation is used up: land in its team, not back on the link.
+  if (inv.token || inv.inviteId) history.replaceState(null, '', inv.team ? `/${inv.team}` : '/')
   await login(username, password)
+}
+
+/** A logged-in member opened an invitation link: join its team, then go there. */
+export async function acceptPendingInvite() {
+  const inv = pendingInvite()
+  let to = '/'
+  try {
+    const m = await client.addToTeamFromInvite(inv.token, inv.inviteId)
+    await loadMe()
+    const t = s().teams[m.team_id]
+    if (t) to = `/${t.name}`
+  } catch (x) { showToast(errMessage(x)) }
+  navigate(to, true)
 }
 
 export async function logout() {

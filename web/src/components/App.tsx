@@ -1,11 +1,11 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react'
 import { useStore, setState } from '../store'
 import { navigate, parseRoute, usePath } from '../router'
-import { Login, Signup } from './Auth'
+import { AcceptInvite, Login, Signup } from './Auth'
 import { ForgotPassword, ResetPasswordComplete, VerifyEmail } from './PasswordReset'
 import { CreateTeam, SelectTeam } from './Teams'
 import { TeamView } from './TeamView'
-import { isAdmin } from '../actions'
+import { isAdmin, pendingInvite } from '../actions'
 import { ConfirmDialog } from './Confirm'
 import { TermsOfService } from './TermsOfService'
 import { mustAcceptTerms } from '../lib/terms'
@@ -70,7 +70,12 @@ export function App() {
       return firstTeam ? `/${firstTeam.name}` : '/select_team'
     }
     switch (r.kind) {
-      case 'login': case 'signup': case 'root': case 'reset_password': case 'reset_password_complete': case 'do_verify_email': page = <Redirect to={home()} />; break
+      case 'signup': {
+        const inv = pendingInvite()
+        page = inv.token || inv.inviteId ? <AcceptInvite /> : <Redirect to={home()} />
+        break
+      }
+      case 'login': case 'root': case 'reset_password': case 'reset_password_complete': case 'do_verify_email': page = <Redirect to={home()} />; break
       case 'select_team': page = <SelectTeam />; break
       case 'create_team': page = <CreateTeam />; break
       case 'console': page = isAdmin(me) ? <Suspense fallback={<div className="splash">Loading…</div>}><Console section={r.section} /></Suspense> : <Redirect to={home()} />; break
