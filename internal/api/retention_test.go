@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/parley-chat/parley/internal/apitest"
@@ -364,4 +366,55 @@ func TestRetentionOrderPinnedAndLegalHold(t *testing.T) {
 			t.Fatalf("legal hold audits %+v", audits)
 		}
 	}, func(c *config.Config) { c.EnableAPIDeletion = true })
+}
+
+// The global policy is Mattermost's DataRetentionSettings in /api/v4/config:
+// set there, it is the policy the run applies, and set elsewhere, it shows
+// there.
+func TestGlobalRetentionInConfig(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		var doc map[string]map[string]json.RawMessage
+		admin.Get("/config").Expect(http.StatusOK).JSON(&doc)
+		if string(doc["DataRetentionSettings"]["EnableMessageDeletion"]) != "false" ||
+			string(doc["DataRetentionSettings"]["PreservePinnedPosts"]) != "false" {
+			t.Fatalf("retention settings %s", doc["DataRetentionSettings"])
+		}
+		admin.Put("/config/patch", map[string]any{"DataRetentionSettings": map[string]any{"EnableMessageDeletion": true,
+			"MessageRetentionDays": 0}}).ExpectError(http.StatusBadRequest,
+			"model.config.is_valid.data_retention.message_retention_days_too_low.app_error")
+		admin.Put("/config/patch", map[string]any{"DataRetentionSettings": map[string]any{"EnableMessageDeletion": true,
+			"MessageRetentionDays": 30, "EnableFileDeletion": true, "FileRetentionHours": 36, "PreservePinnedPosts": true}}).
+			Expect(http.StatusOK).JSON(&doc)
+		g, err := s.Srv.App.GlobalRetention(context.Background(), app.SystemSession())
+		if err != nil || g.PostDays != 30 || g.FileDays != 2 || !g.PreservePinnedPosts {
+			t.Fatalf("global %+v %v", g, err)
+		}
+		if string(doc["DataRetentionSettings"]["MessageRetentionDays"]) != "30" ||
+			string(doc["DataRetentionSettings"]["FileRetentionDays"]) != "2" {
+			t.Fatalf("answer %s", doc["DataRetentionSettings"])
+		}
+		if file, err := os.ReadFile(filepath.Join(s.Backend.DataDir, "config.json")); err != nil ||
+			bytes.Contains(file, []byte("MessageRetentionDays")) {
+			t.Fatalf("the configuration file keeps the database's policy: %s %v", file, err)
+		}
+		var pol model.GlobalRetentionPolicy
+		admin.Get("/data_retention/policy").Expect(http.StatusOK).JSON(&pol)
+		if !pol.MessageDeletionEnabled || !pol.FileDeletionEnabled {
+			t.Fatalf("policy %+v", pol)
+		}
+		// A patch of something else leaves it; the command line's change shows.
+		admin.Put("/config/patch", map[string]any{"TeamSettings": map[string]any{"SiteName": "Acme"}}).Expect(http.StatusOK)
+		if g, _ := s.Srv.App.GlobalRetention(context.Background(), app.SystemSession()); g.PostDays != 30 {
+			t.Fatalf("unrelated patch changed retention: %+v", g)
+		}
+		if err := s.Srv.App.SetGlobalRetention(context.Background(), app.SystemSession(), &model.GlobalRetention{PostDays: 90}); err != nil {
+			t.Fatal(err)
+		}
+		admin.Get("/config").Expect(http.StatusOK).JSON(&doc)
+		if string(doc["DataRetentionSettings"]["MessageRetentionDays"]) != "90" ||
+			string(doc["DataRetentionSettings"]["EnableFileDeletion"]) != "false" {
+			t.Fatalf("config after the command line %s", doc["DataRetentionSettings"])
+		}
+	})
 }

@@ -76,6 +76,9 @@ func (a *App) MattermostConfig(ctx context.Context, s *model.Session) (config.Do
 	if err != nil {
 		return nil, err
 	}
+	if err := a.showGlobalRetention(ctx, d); err != nil {
+		return nil, err
+	}
 	config.Mask(d)
 	return d, nil
 }
@@ -117,6 +120,9 @@ func (a *App) UpdateConfig(ctx context.Context, s *model.Session, body config.Do
 	if err != nil {
 		return nil, err
 	}
+	if err := a.showGlobalRetention(ctx, current); err != nil {
+		return nil, err
+	}
 	base := current
 	if !patch {
 		fresh := config.Default()
@@ -125,6 +131,10 @@ func (a *App) UpdateConfig(ctx context.Context, s *model.Session, body config.Do
 	}
 	merged := config.Merge(base, body)
 	config.Unmask(merged, current)
+	retention, err := globalRetentionFrom(merged)
+	if err != nil {
+		return nil, err
+	}
 	next := cur
 	if err := next.SetMattermost(merged); err != nil {
 		e := model.ErrInvalidBody("config")
@@ -144,9 +154,13 @@ func (a *App) UpdateConfig(ctx context.Context, s *model.Session, body config.Do
 		return nil, e
 	}
 	kept := config.Unmapped(merged)
+	hideGlobalRetention(kept)
 	if err := a.conf.source.Save(next, kept); err != nil {
 		return nil, model.NewAppError(http.StatusInternalServerError, "app.save_config.app_error",
 			"Failed to save the configuration.").Wrap(err)
+	}
+	if err := a.saveGlobalRetentionFrom(ctx, s, retention); err != nil {
+		return nil, err
 	}
 	changed := changedSettings(&cur, &next)
 	a.applyConfig(next)
@@ -154,6 +168,9 @@ func (a *App) UpdateConfig(ctx context.Context, s *model.Session, body config.Do
 	a.log.InfoContext(ctx, "configuration saved", "file", a.conf.source.File(), "changed", changed)
 	a.publishConfig(ctx, next.Mattermost(kept))
 	out := next.Mattermost(kept)
+	if err := a.showGlobalRetention(ctx, out); err != nil {
+		return nil, err
+	}
 	config.Mask(out)
 	return out, nil
 }
