@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -147,6 +150,29 @@ func TestTermsOfService(t *testing.T) {
 		bob.Get("/users/me/terms_of_service").Expect(http.StatusOK).JSON(&acc)
 		if acc.TermsOfServiceID != v1.ID {
 			t.Errorf("bob's acceptance after carol's attempt: %+v", acc)
+		}
+
+		// The user's data export has their acceptance.
+		export := bob.Get("/users/me/export").Expect(http.StatusOK)
+		zr, err := zip.NewReader(bytes.NewReader(export.Body), int64(len(export.Body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var exported struct{ Profile model.User }
+		for _, f := range zr.File {
+			if f.Name == "export.json" {
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := json.NewDecoder(rc).Decode(&exported); err != nil {
+					t.Fatal(err)
+				}
+				rc.Close()
+			}
+		}
+		if exported.Profile.TermsOfServiceID != v1.ID || exported.Profile.TermsOfServiceCreateAt == 0 {
+			t.Errorf("data export profile: terms %q at %d", exported.Profile.TermsOfServiceID, exported.Profile.TermsOfServiceCreateAt)
 		}
 
 		// Publishing and answering are in the audit log.

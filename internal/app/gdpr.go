@@ -252,6 +252,10 @@ func (a *App) ExportUser(ctx context.Context, s *model.Session, userID string) (
 		return nil, storeErr(err, errUserNotFound())
 	}
 	u.Password, u.MfaSecret = "", ""
+	// The terms of service the user accepted, and when, are data about them too.
+	if err := a.addTermsOfService(ctx, u); err != nil {
+		return nil, err
+	}
 	e := &UserExport{ExportedAt: model.Now(), Profile: u}
 	if st, err := a.store.GetStatus(ctx, userID); err == nil {
 		e.Status = st
