@@ -42,15 +42,7 @@ func (h *Handler) OAuthHandler() http.Handler {
 // oauthRedirectURL is the address the provider sends the browser back to,
 // the one registered with it: <site URL>/signup/<service>/complete.
 func (c *Context) oauthRedirectURL(service string) string {
-	base := strings.TrimSuffix(c.app.Config().SiteURL, "/")
-	if base == "" {
-		scheme := "http"
-		if c.secure() {
-			scheme = "https"
-		}
-		base = scheme + "://" + c.r.Host
-	}
-	return base + "/signup/" + service + "/complete"
+	return c.siteBase() + "/signup/" + service + "/complete"
 }
 
 // localPath keeps redirect_to on this site: a path, not another host.

@@ -140,6 +140,11 @@ func (h *Handler) SamlHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := h.newContext(w, r)
 		w.Header().Set("X-Request-Id", c.RequestID)
+		// Anyone may post here and each post is XML to parse and a
+		// signature to check: the API's per-address limit applies.
+		if !c.rateLimit() {
+			return
+		}
 		var err error
 		switch r.Method {
 		case http.MethodGet:
