@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -239,4 +242,42 @@ func TestGroupMentionMail(t *testing.T) {
 			t.Errorf("group mention mail: %q / %q", m.Subject, m.Text)
 		}
 	}, func(c *config.Config) { c.SendEmailNotifications = true })
+}
+
+// A person's export lists their groups; erasing them takes them out.
+func TestGroupsInExportAndErasure(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin, bob := s.SignUp("admin"), s.SignUp("bob")
+		var g model.Group
+		admin.Post("/groups", newGroup("night-shift", bob.UserID, admin.UserID)).Expect(http.StatusCreated).JSON(&g)
+		resp := bob.Get("/users/me/export").Expect(http.StatusOK)
+		zr, err := zip.NewReader(bytes.NewReader(resp.Body), int64(len(resp.Body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var export struct {
+			Groups []model.Group `json:"groups"`
+		}
+		for _, f := range zr.File {
+			if f.Name == "export.json" {
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := json.NewDecoder(rc).Decode(&export); err != nil {
+					t.Fatal(err)
+				}
+				rc.Close()
+			}
+		}
+		if len(export.Groups) != 1 || export.Groups[0].Name != "night-shift" {
+			t.Fatalf("exported groups: %+v", export.Groups)
+		}
+		admin.Delete("/users/" + bob.UserID + "?permanent=true").Expect(http.StatusOK)
+		var ml model.GroupMemberList
+		admin.Get("/groups/" + g.ID + "/members").Expect(http.StatusOK).JSON(&ml)
+		if ml.Count != 1 || len(ml.Members) != 1 || ml.Members[0].ID != admin.UserID {
+			t.Fatalf("members after erasure: %+v", ml)
+		}
+	}, func(c *config.Config) { c.EnableAPIDeletion = true })
 }
