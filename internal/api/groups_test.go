@@ -204,6 +204,22 @@ func TestCustomGroups(t *testing.T) {
 		if !slices.ContainsFunc(list, func(x model.Group) bool { return x.ID == g.ID }) {
 			t.Fatalf("restored group keeps its members: %+v", list)
 		}
+
+		// How many of each group's members a channel holds (bob is in it, carol not).
+		team := bob.CreateTeam("crew", true)
+		ch := bob.CreateChannel(team.ID, "reviews", model.ChannelOpen)
+		bob.Get("/groups?include_channel_member_count=" + ch.ID).Expect(http.StatusOK).JSON(fresh(&list))
+		for _, x := range list {
+			want := map[string]int64{g.ID: 1, other.ID: 0}[x.ID]
+			if x.ChannelMemberCount == nil || *x.ChannelMemberCount != want {
+				t.Fatalf("channel member count of %s: %v, want %d", x.Name, x.ChannelMemberCount, want)
+			}
+		}
+		checkError(t, "count in an unknown channel", bob.Get("/groups?include_channel_member_count="+model.NewID()), 404,
+			"app.channel.get.existing.app_error")
+		private := bob.CreateChannel(team.ID, "hush", model.ChannelPrivate)
+		checkError(t, "count in a private channel not joined", carol.Get("/groups?include_channel_member_count="+private.ID), 403,
+			"api.context.permissions.app_error")
 	}, guestsOn)
 }
 
