@@ -49,8 +49,13 @@ func (h *Handler) listGroups(c *Context) error {
 		}
 		f.HasMember = m
 	}
+	o := c.groupOptions()
+	// As Mattermost, a malformed channel id is ignored rather than refused.
+	if id := c.query("include_channel_member_count"); model.IsValidID(id) {
+		o.ChannelMemberCount = id
+	}
 	page, perPage := c.paging()
-	gs, err := c.app.ListGroups(c.ctx, c.Session, f, c.groupOptions(), page, perPage)
+	gs, err := c.app.ListGroups(c.ctx, c.Session, f, o, page, perPage)
 	if err != nil {
 		return err
 	}

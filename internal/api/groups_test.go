@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -201,6 +204,22 @@ func TestCustomGroups(t *testing.T) {
 		if !slices.ContainsFunc(list, func(x model.Group) bool { return x.ID == g.ID }) {
 			t.Fatalf("restored group keeps its members: %+v", list)
 		}
+
+		// How many of each group's members a channel holds (bob is in it, carol not).
+		team := bob.CreateTeam("crew", true)
+		ch := bob.CreateChannel(team.ID, "reviews", model.ChannelOpen)
+		bob.Get("/groups?include_channel_member_count=" + ch.ID).Expect(http.StatusOK).JSON(fresh(&list))
+		for _, x := range list {
+			want := map[string]int64{g.ID: 1, other.ID: 0}[x.ID]
+			if x.ChannelMemberCount == nil || *x.ChannelMemberCount != want {
+				t.Fatalf("channel member count of %s: %v, want %d", x.Name, x.ChannelMemberCount, want)
+			}
+		}
+		checkError(t, "count in an unknown channel", bob.Get("/groups?include_channel_member_count="+model.NewID()), 404,
+			"app.channel.get.existing.app_error")
+		private := bob.CreateChannel(team.ID, "hush", model.ChannelPrivate)
+		checkError(t, "count in a private channel not joined", carol.Get("/groups?include_channel_member_count="+private.ID), 403,
+			"api.context.permissions.app_error")
 	}, guestsOn)
 }
 
@@ -239,4 +258,42 @@ func TestGroupMentionMail(t *testing.T) {
 			t.Errorf("group mention mail: %q / %q", m.Subject, m.Text)
 		}
 	}, func(c *config.Config) { c.SendEmailNotifications = true })
+}
+
+// A person's export lists their groups; erasing them takes them out.
+func TestGroupsInExportAndErasure(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin, bob := s.SignUp("admin"), s.SignUp("bob")
+		var g model.Group
+		admin.Post("/groups", newGroup("night-shift", bob.UserID, admin.UserID)).Expect(http.StatusCreated).JSON(&g)
+		resp := bob.Get("/users/me/export").Expect(http.StatusOK)
+		zr, err := zip.NewReader(bytes.NewReader(resp.Body), int64(len(resp.Body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var export struct {
+			Groups []model.Group `json:"groups"`
+		}
+		for _, f := range zr.File {
+			if f.Name == "export.json" {
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := json.NewDecoder(rc).Decode(&export); err != nil {
+					t.Fatal(err)
+				}
+				rc.Close()
+			}
+		}
+		if len(export.Groups) != 1 || export.Groups[0].Name != "night-shift" {
+			t.Fatalf("exported groups: %+v", export.Groups)
+		}
+		admin.Delete("/users/" + bob.UserID + "?permanent=true").Expect(http.StatusOK)
+		var ml model.GroupMemberList
+		admin.Get("/groups/" + g.ID + "/members").Expect(http.StatusOK).JSON(&ml)
+		if ml.Count != 1 || len(ml.Members) != 1 || ml.Members[0].ID != admin.UserID {
+			t.Fatalf("members after erasure: %+v", ml)
+		}
+	}, func(c *config.Config) { c.EnableAPIDeletion = true })
 }

@@ -212,6 +212,7 @@ type UserExport struct {
 	Reactions          []*model.Reaction           `json:"reactions"`
 	Preferences        []model.Preference          `json:"preferences"`
 	Drafts             []*model.Draft              `json:"drafts"`
+	Groups             []*model.Group              `json:"groups"`
 	AuditEntries       []*model.Audit              `json:"audit_entries"`
 	// Files lists the user's uploads; WriteZip adds their bytes under files/.
 	Files []*model.FileInfo `json:"files"`
@@ -312,6 +313,9 @@ func (a *App) ExportUser(ctx context.Context, s *model.Session, userID string) (
 	if e.Drafts, err = a.store.UserDrafts(ctx, userID); err != nil {
 		return nil, model.ErrInternal(err)
 	}
+	if e.Groups, err = a.store.ListGroups(ctx, store.GroupFilter{HasMember: userID, IncludeArchived: true}, store.Page{}); err != nil {
+		return nil, model.ErrInternal(err)
+	}
 	if e.AuditEntries, err = a.store.ListAudits(ctx, store.AuditFilter{UserID: userID}); err != nil {
 		return nil, model.ErrInternal(err)
 	}
@@ -404,6 +408,10 @@ func (e *UserExport) writeSummary(w io.Writer) error {
 	fmt.Fprintf(&b, "\n## Unsent drafts (%d)\n\n", len(e.Drafts))
 	for _, x := range e.Drafts {
 		fmt.Fprintf(&b, "- %s in %s: %s\n", when(x.UpdateAt), x.ChannelID, mdCell(x.Message))
+	}
+	fmt.Fprintf(&b, "\n## User groups (%d)\n\n", len(e.Groups))
+	for _, g := range e.Groups {
+		fmt.Fprintf(&b, "- @%s (%s)\n", g.Name, mdCell(g.DisplayName))
 	}
 	fmt.Fprintf(&b, "\n## Audit log entries (%d)\n\n", len(e.AuditEntries))
 	for _, x := range e.AuditEntries {

@@ -55,6 +55,9 @@ func (a *App) customGroupsOn() error {
 type GroupOptions struct {
 	MemberCount bool
 	MemberIDs   bool
+	// ChannelMemberCount names a channel: each group's channel_member_count
+	// is how many of its members are in it.
+	ChannelMemberCount string
 }
 
 // CreateGroup makes a custom group with its first members.
@@ -217,12 +220,40 @@ func (a *App) ListGroups(ctx context.Context, s *model.Session, f store.GroupFil
 	}
 	f.AllowReference = f.AllowReference || !a.IsAdmin(s)
 	f.MemberCount = o.MemberCount
+	if o.ChannelMemberCount != "" {
+		// Mattermost asks for the right to manage the channel's members.
+		ch, err := a.store.GetChannel(ctx, o.ChannelMemberCount)
+		if err != nil {
+			return nil, storeErr(err, errChannelNotFound())
+		}
+		perm := model.PermManagePublicMembers
+		if ch.Type == model.ChannelPrivate {
+			perm = model.PermManagePrivateMembers
+		}
+		if !a.HasChannelPermission(ctx, s, ch, perm) {
+			return nil, model.ErrForbidden()
+		}
+	}
 	gs, err := a.store.ListGroups(ctx, f, page(p, perPage))
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
 	if err := a.fillGroups(ctx, gs, GroupOptions{MemberIDs: o.MemberIDs}); err != nil {
 		return nil, err
+	}
+	if o.ChannelMemberCount != "" {
+		ids := make([]string, len(gs))
+		for i, g := range gs {
+			ids[i] = g.ID
+		}
+		counts, err := a.store.GroupChannelMemberCounts(ctx, o.ChannelMemberCount, ids)
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+		for _, g := range gs {
+			n := counts[g.ID]
+			g.ChannelMemberCount = &n
+		}
 	}
 	return gs, nil
 }

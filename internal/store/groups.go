@@ -54,6 +54,9 @@ type GroupStore interface {
 	// GroupMentions lists the channel's active members who belong to the
 	// live, referenceable groups of these names.
 	GroupMentions(ctx context.Context, channelID string, names []string) ([]GroupMention, error)
+	// GroupChannelMemberCounts counts, for each group, its active members
+	// who are in the channel; groups with none are left out.
+	GroupChannelMemberCounts(ctx context.Context, channelID string, groupIDs []string) (map[string]int64, error)
 	// UserMentionGroups lists the names of the live, referenceable groups a
 	// user belongs to.
 	UserMentionGroups(ctx context.Context, userID string) ([]string, error)

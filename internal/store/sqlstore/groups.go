@@ -211,3 +211,27 @@ func (s *SQLStore) UserMentionGroups(ctx context.Context, userID string) ([]stri
 	return s.strings(ctx, `SELECT g.name FROM user_groups g JOIN group_members gm ON gm.group_id = g.id
 		WHERE gm.user_id = ? AND g.allow_reference AND g.delete_at = 0 ORDER BY g.name`, userID)
 }
+
+func (s *SQLStore) GroupChannelMemberCounts(ctx context.Context, channelID string, groupIDs []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(groupIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.query(ctx, `SELECT gm.group_id, COUNT(*) FROM group_members gm
+		JOIN channel_members cm ON cm.user_id = gm.user_id AND cm.channel_id = ?
+		JOIN users u ON u.id = gm.user_id AND u.delete_at = 0
+		WHERE gm.group_id IN (`+in(len(groupIDs))+`) GROUP BY gm.group_id`, args([]any{channelID}, groupIDs)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

@@ -87,6 +87,11 @@ func TestGroupStore(t *testing.T) {
 		if len(ms) != 2 || ms[0].GroupName != "pilots" {
 			t.Fatalf("mentions %+v", ms)
 		}
+		counts, err := s.GroupChannelMemberCounts(ctx, ch.ID, []string{g.ID, other.ID})
+		must(t, err)
+		if len(counts) != 1 || counts[g.ID] != 2 {
+			t.Fatalf("channel member counts %v", counts)
+		}
 		names, err := s.UserMentionGroups(ctx, bob.ID)
 		must(t, err)
 		if !slices.Equal(names, []string{"pilots"}) {
