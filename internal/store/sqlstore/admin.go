@@ -268,7 +268,10 @@ func (s *SQLStore) ListAudits(ctx context.Context, f store.AuditFilter) ([]*mode
 	}
 	order := ` ORDER BY create_at DESC, id DESC`
 	if c := f.After; c != nil {
-		q += ` AND (create_at > ? OR (create_at = ? AND id > ?))`
+		// The lone lower bound keeps one range scan of idx_audits_create;
+		// SQLite plans the plain row comparison as a multi-index OR whose
+		// sort reads every later entry, a batch at a time.
+		q += ` AND create_at >= ? AND (create_at > ? OR id > ?)`
 		a = append(a, c.CreateAt, c.CreateAt, c.ID)
 		order = ` ORDER BY create_at, id`
 	}
