@@ -75,6 +75,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		b = nb
 	}
 	a := app.New(st, b, cfg, log)
+	if err := a.OpenFileStore(ctx); err != nil {
+		if nb != nil {
+			nb.Close()
+		}
+		st.Close()
+		return nil, err
+	}
 	apiHandler := api.New(a, log)
 	apiHandler.SetMetrics(m)
 	wsOpts := ws.DefaultOptions()
