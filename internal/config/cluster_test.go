@@ -58,7 +58,7 @@ func TestS3AndReplicaSettings(t *testing.T) {
 	}
 	c, err := Load("", env(map[string]string{"PARLEY_DATABASE": pg,
 		"MM_SQLSETTINGS_DATASOURCEREPLICAS": "postgres://r1/parley postgres://r2/parley",
-		"MM_FILESETTINGS_DRIVERNAME": "amazons3", "MM_FILESETTINGS_AMAZONS3BUCKET": "files",
+		"MM_FILESETTINGS_DRIVERNAME":        "amazons3", "MM_FILESETTINGS_AMAZONS3BUCKET": "files",
 		"MM_FILESETTINGS_AMAZONS3ENDPOINT": "minio:9000", "MM_FILESETTINGS_AMAZONS3SSL": "false"}))
 	if err != nil {
 		t.Fatal(err)
