@@ -64,6 +64,24 @@ func TestS3FileStore(t *testing.T) {
 			t.Errorf("range: %q", r.Body)
 		}
 
+		// A resumable upload keeps its chunks in the bucket until it completes.
+		doc := bytes.Repeat([]byte("chunked "), 4096)
+		var us model.UploadSession
+		admin.Post("/uploads", map[string]any{"channel_id": ch.ID, "filename": "doc.txt", "file_size": len(doc)}).
+			Expect(http.StatusCreated).JSON(&us)
+		admin.Raw("POST", "/uploads/"+us.ID, "application/octet-stream", doc[:10000]).Expect(http.StatusNoContent)
+		if keys := strings.Join(srv.Keys(t, bucket), " "); !strings.Contains(keys, "chat/uploads/"+us.ID+"/") {
+			t.Errorf("no chunk in the bucket: %s", keys)
+		}
+		var done model.FileInfo
+		admin.Raw("POST", "/uploads/"+us.ID, "application/octet-stream", doc[10000:]).Expect(http.StatusCreated).JSON(&done)
+		if r := admin.Get("/files/" + done.ID).Expect(http.StatusOK); !bytes.Equal(r.Body, doc) {
+			t.Errorf("resumed upload served %d bytes, want %d", len(r.Body), len(doc))
+		}
+		if keys := strings.Join(srv.Keys(t, bucket), " "); strings.Contains(keys, "chat/uploads/") {
+			t.Errorf("chunks left after completion: %s", keys)
+		}
+
 		// A custom emoji goes to the bucket too.
 		admin.Multipart("/emoji", [][2]string{{"emoji", `{"name":"s3-store-check","creator_id":"` + admin.UserID + `"}`}}, "image",
 			apitest.FilePart{Name: "p.png", Data: pngBytes(t, 64, 64)}).Expect(http.StatusOK)
