@@ -113,16 +113,16 @@ func (b *S3) name(key string) (string, error) {
 func (b *S3) CheckBucket(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
-	for o := range b.client.ListObjects(ctx, b.bucket, minio.ListObjectsOptions{Prefix: b.prefix, MaxKeys: 1}) {
-		if o.Err != nil {
-			if minio.ToErrorResponse(o.Err).Code == minio.NoSuchBucket {
-				return fmt.Errorf("filestore: bucket %q: %w", b.bucket, ErrNoBucket)
-			}
-			return fmt.Errorf("filestore: bucket %q: %w: %w", b.bucket, ErrS3Access, o.Err)
-		}
-		cancel() // one object answers the question
+	// The first answer tells; the deferred cancel stops the listing.
+	o, ok := <-b.client.ListObjects(ctx, b.bucket, minio.ListObjectsOptions{Prefix: b.prefix, MaxKeys: 1})
+	switch {
+	case !ok || o.Err == nil:
+		return nil
+	case minio.ToErrorResponse(o.Err).Code == minio.NoSuchBucket:
+		return fmt.Errorf("filestore: bucket %q: %w", b.bucket, ErrNoBucket)
+	default:
+		return fmt.Errorf("filestore: bucket %q: %w: %w", b.bucket, ErrS3Access, o.Err)
 	}
-	return nil
 }
 
 // Write streams r as a multipart upload, holding one part in memory; a
@@ -187,16 +187,24 @@ func (b *S3) RemoveAll(ctx context.Context, prefix string) error {
 	listErr := make(chan error, 1)
 	go func() {
 		defer close(objs)
-		objs <- minio.ObjectInfo{Key: name}
+		send := func(o minio.ObjectInfo) bool {
+			select {
+			case objs <- o:
+				return true
+			case <-ctx.Done():
+				listErr <- ctx.Err()
+				return false
+			}
+		}
+		if !send(minio.ObjectInfo{Key: name}) {
+			return
+		}
 		for o := range b.client.ListObjects(ctx, b.bucket, minio.ListObjectsOptions{Prefix: name + "/", Recursive: true}) {
 			if o.Err != nil {
 				listErr <- o.Err
 				return
 			}
-			select {
-			case objs <- o:
-			case <-ctx.Done():
-				listErr <- ctx.Err()
+			if !send(o) {
 				return
 			}
 		}
