@@ -213,6 +213,22 @@ func TestS3Bucket(t *testing.T) {
 	if keys := srv.Keys(t, bucket); !slices.Equal(keys, []string{"team-a/emoji/e1/image"}) {
 		t.Errorf("bucket holds %q", keys)
 	}
+	// Signature version 2, for old servers (SeaweedFS still takes it).
+	v2 := s
+	v2.SignV2 = true
+	old, err := filestore.NewS3(v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.Write(ctx, "emoji/e2/image", strings.NewReader("v2")); err != nil {
+		t.Fatalf("write signed v2: %v", err)
+	}
+	if got := read(t, old, "emoji/e2/image"); string(got) != "v2" {
+		t.Errorf("read signed v2: %q", got)
+	}
+	if err := old.RemoveAll(ctx, "emoji/e2"); err != nil {
+		t.Fatal(err)
+	}
 	s.Bucket = "parley-missing"
 	missing, err := filestore.NewS3(s)
 	if err != nil {
