@@ -3,7 +3,8 @@
 # server the mail tests deliver to, built from the Go module proxy into the
 # cache directory internal/mailtest looks in), zitadel/oidc's example OpenID
 # provider (the OpenID Connect tests' provider, built the same way for
-# internal/oidctest) and the Debian packages lintian
+# internal/oidctest), SeaweedFS (the S3 server of the S3 file store tests,
+# internal/s3test) and the Debian packages lintian
 # (the package test), nginx (the reverse-proxy test, which starts its own
 # nginx) and slapd with ldap-utils (the LDAP tests, which start their own
 # slapd on a random port with a temporary database), rsyslog with
@@ -22,6 +23,15 @@ op_dir="${XDG_CACHE_HOME:-$HOME/.cache}/parley/zitadel-op-$op_version"
 if [ ! -x "$op_dir/server" ]; then
   echo "test-deps: building the zitadel/oidc example OP $op_version" >&2
   GOBIN="$op_dir" go install "github.com/zitadel/oidc/v3/example/server@$op_version"
+fi
+weed_version=v0.0.0-20261109003541-7506e5f91cd6 # internal/s3test.Version
+weed_dir="${XDG_CACHE_HOME:-$HOME/.cache}/parley/seaweedfs-$weed_version"
+if [ -z "${PARLEY_WEED:-}" ] && [ ! -x "$weed_dir/weed" ]; then
+  # SeaweedFS's go.mod has replace directives, which go install refuses: the
+  # module is downloaded and built as the main module instead (minutes).
+  echo "test-deps: building SeaweedFS $weed_version (a few minutes)" >&2
+  src=$(cd / && go mod download -json "github.com/seaweedfs/seaweedfs@$weed_version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  (cd "$src" && go build -o "$weed_dir/weed" ./weed)
 fi
 missing=()
 command -v lintian >/dev/null 2>&1 || missing+=(lintian)

@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
 
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
@@ -15,6 +18,7 @@ func (h *Handler) configRoutes() {
 	h.put("/config/patch", h.patchConfig)
 	h.post("/config/reload", h.reloadConfig)
 	h.get("/config/environment", h.configEnvironment)
+	h.post("/file/s3_test", h.testS3)
 }
 
 // noStore keeps configuration (masked, but still an inventory) out of caches.
@@ -66,4 +70,33 @@ func (h *Handler) configEnvironment(c *Context) error {
 	}
 	noStore(c)
 	return c.ok(env)
+}
+
+// testS3 checks S3 settings for the System Console's "Test Connection": those
+// of the configuration sent, or with an empty body the saved ones.
+func (h *Handler) testS3(c *Context) error {
+	if !c.app.HasPermission(c.Session, model.PermManageSystem) {
+		return model.ErrForbidden()
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, int64(c.app.Config().MaxRequestBodyKB)*1024))
+	if err != nil {
+		return model.NewAppError(http.StatusRequestEntityTooLarge, "api.context.request_body_too_large.app_error",
+			"The request body is too large.")
+	}
+	var body config.Doc
+	if len(bytes.TrimSpace(raw)) > 0 {
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &top); err != nil {
+			return model.ErrInvalidBody("config").Wrap(err)
+		}
+		if body, err = config.ParseDoc(top); err != nil {
+			e := model.ErrInvalidBody("config")
+			e.DetailedError = err.Error()
+			return e
+		}
+	}
+	if err := c.app.TestS3(c.ctx, c.Session, body); err != nil {
+		return err
+	}
+	return c.statusOK()
 }

@@ -276,7 +276,9 @@ func (a *App) ChannelPosts(ctx context.Context, s *model.Session, channelID stri
 		if err != nil {
 			return nil, err
 		}
-		posts, err = a.store.PostsBefore(ctx, channelID, anchor.CreateAt, anchor.ID, pg)
+		// Older history is settled: a read replica serves it (the anchor
+		// came from the primary).
+		posts, err = a.store.LagTolerant().PostsBefore(ctx, channelID, anchor.CreateAt, anchor.ID, pg)
 		if err != nil {
 			return nil, model.ErrInternal(err)
 		}

@@ -57,7 +57,9 @@ func (a *App) SearchPosts(ctx context.Context, s *model.Session, teamID string, 
 	if err := searchDates(sq, q, p.TimeZoneOffset); err != nil {
 		return nil, err
 	}
-	posts, err := a.store.SearchPosts(ctx, sq)
+	// The search runs on a read replica when there is one; the store confirms
+	// its finds on the primary.
+	posts, err := a.store.LagTolerant().SearchPosts(ctx, sq)
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
@@ -187,7 +189,7 @@ func (a *App) SearchAllChannels(ctx context.Context, s *model.Session, q *model.
 			p.Offset = max(*q.Page, 0) * p.Limit
 		}
 	}
-	cs, total, err := a.store.SearchAllChannels(ctx, q, p)
+	cs, total, err := a.store.LagTolerant().SearchAllChannels(ctx, q, p)
 	if err != nil {
 		return nil, 0, model.ErrInternal(err)
 	}

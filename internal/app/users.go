@@ -245,7 +245,8 @@ func (a *App) ListUsers(ctx context.Context, s *model.Session, f store.UserFilte
 	f.SearchEmail = f.SearchEmail && (a.Config().ShowEmailAddress || a.IsAdmin(s))
 	// Names hidden from the viewer must not be searchable either.
 	f.SkipFullName = !a.Config().ShowFullName && !a.IsAdmin(s)
-	us, err := a.store.ListUsers(ctx, f, page(p, perPage))
+	// A list may lag by a read replica's delay; who may list was checked above.
+	us, err := a.store.LagTolerant().ListUsers(ctx, f, page(p, perPage))
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}

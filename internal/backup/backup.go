@@ -28,11 +28,21 @@ const (
 // ErrPostgres means the database is PostgreSQL and must be dumped with pg_dump.
 var ErrPostgres = errors.New("the database is PostgreSQL: back it up with pg_dump (see docs/install.md) and use --files-only for the files")
 
-// Create writes a snapshot to out (mode 0600). With filesOnly the database is left out.
+// ErrS3 means the files are in an S3 bucket, which the bucket's own tools
+// back up (versioning, replication, mc mirror): a tar of them would be as big
+// as the bucket and no more consistent.
+var ErrS3 = errors.New("the files are in an S3 bucket (file_driver amazons3): back it up with the S3 server's tools; parley backup covers the SQLite database only")
+
+// Create writes a snapshot to out (mode 0600). With filesOnly the database is
+// left out; with the files in S3 they are.
 func Create(ctx context.Context, cfg config.Config, out string, filesOnly bool) (err error) {
 	pg := cfg.Database != "" && !strings.HasPrefix(cfg.Database, "sqlite:")
 	if pg && !filesOnly {
 		return ErrPostgres
+	}
+	s3 := cfg.FileDriver == config.FileDriverS3
+	if s3 && filesOnly {
+		return ErrS3
 	}
 	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -53,8 +63,10 @@ func Create(ctx context.Context, cfg config.Config, out string, filesOnly bool) 
 			return err
 		}
 	}
-	if err := addDir(tw, cfg.FilesPath(), filesEntry); err != nil {
-		return err
+	if !s3 {
+		if err := addDir(tw, cfg.FilesPath(), filesEntry); err != nil {
+			return err
+		}
 	}
 	if err := tw.Close(); err != nil {
 		return err
@@ -158,6 +170,9 @@ func Restore(cfg config.Config, in string) error {
 			return fmt.Errorf("restore: unexpected entry %q in %s", hdr.Name, in)
 		}
 		hasDB = hasDB || name == dbEntry
+		if name != dbEntry && cfg.FileDriver == config.FileDriverS3 {
+			return fmt.Errorf("restore: %s holds files, but file_driver is amazons3: %w", in, ErrS3)
+		}
 		dst := filepath.Join(staging, name)
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 			return err

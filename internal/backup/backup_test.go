@@ -65,3 +65,37 @@ func TestRestoreRejectsNonBackup(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// With the files in S3 a backup holds the SQLite database only, and a
+// backup with files is not restored over the bucket's.
+func TestBackupWithS3Files(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.FileDriver, cfg.S3Bucket = config.FileDriverS3, "b"
+	os.MkdirAll(cfg.FilesPath(), 0o700)
+	os.WriteFile(filepath.Join(cfg.FilesPath(), "stale"), []byte("x"), 0o600)
+	out := filepath.Join(t.TempDir(), "b.tar.gz")
+	if err := Create(t.Context(), cfg, out, true); err != ErrS3 {
+		t.Fatalf("files only: %v", err)
+	}
+	if err := Create(t.Context(), cfg, out, false); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(out)
+	defer f.Close()
+	gz, _ := gzip.NewReader(f)
+	tr := tar.NewReader(gz)
+	for {
+		hdr, err := tr.Next()
+		if err != nil {
+			break
+		}
+		if hdr.Name != dbEntry {
+			t.Errorf("backup holds %s", hdr.Name)
+		}
+	}
+	if err := Restore(cfg, writeTar(t, map[string]string{"files/f/ab/x/original": "x"})); err == nil ||
+		!strings.Contains(err.Error(), "amazons3") {
+		t.Errorf("restore of files over S3: %v", err)
+	}
+}

@@ -132,6 +132,11 @@ func (e *Env) open(cmd *cobra.Command, create bool) (*app.App, func(), error) {
 	b := relay.NewBus(relay.SocketPath(cfg.DataDir))
 	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a := app.New(st, b, cfg, log)
+	if err := a.OpenFileStore(cmd.Context()); err != nil {
+		_ = b.Close()
+		_ = st.Close()
+		return nil, nil, err
+	}
 	return a, func() {
 		// The audit entries of the command may still be on their way to syslog.
 		a.Close()

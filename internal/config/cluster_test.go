@@ -37,3 +37,38 @@ func TestClusterSettings(t *testing.T) {
 		t.Errorf("defaults: clustered %v, cluster %q, node %q", d.Clustered(), d.Cluster(), d.Node())
 	}
 }
+
+func TestS3AndReplicaSettings(t *testing.T) {
+	pg := "postgres://parley@db/parley"
+	refused := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"MM_FILESETTINGS_DRIVERNAME": "azure"}, "file_driver"},
+		{map[string]string{"MM_FILESETTINGS_DRIVERNAME": "amazons3"}, "s3_bucket"},
+		{map[string]string{"PARLEY_FILE_DRIVER": "amazons3", "PARLEY_S3_BUCKET": "b", "PARLEY_S3_ENDPOINT": "https://s3.example.com"}, "s3_endpoint"},
+		{map[string]string{"MM_FILESETTINGS_AMAZONS3UPLOADPARTSIZEBYTES": "1024"}, "s3_upload_part_size_bytes"},
+		{map[string]string{"MM_SQLSETTINGS_DATASOURCEREPLICAS": pg}, "read replicas need a PostgreSQL database"},
+		{map[string]string{"PARLEY_DATABASE": pg, "PARLEY_DATABASE_REPLICAS": "mysql://r"}, "database_replicas"},
+	}
+	for _, tc := range refused {
+		if _, err := Load("", env(tc.env)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want mention of %q", tc.env, err, tc.want)
+		}
+	}
+	c, err := Load("", env(map[string]string{"PARLEY_DATABASE": pg,
+		"MM_SQLSETTINGS_DATASOURCEREPLICAS": "postgres://r1/parley postgres://r2/parley",
+		"MM_FILESETTINGS_DRIVERNAME":        "amazons3", "MM_FILESETTINGS_AMAZONS3BUCKET": "files",
+		"MM_FILESETTINGS_AMAZONS3ENDPOINT": "minio:9000", "MM_FILESETTINGS_AMAZONS3SSL": "false"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Replicas(); len(r) != 2 || r[1] != "postgres://r2/parley" || c.S3Bucket != "files" || c.S3SSL ||
+		c.S3Endpoint != "minio:9000" || c.S3RequestTimeoutMS != 30000 {
+		t.Errorf("replicas %q, s3 %+v", r, c)
+	}
+	if d := c.Mattermost(nil); string(d["SqlSettings"]["DataSourceReplicas"]) != `["postgres://r1/parley","postgres://r2/parley"]` ||
+		string(d["FileSettings"]["DriverName"]) != `"amazons3"` {
+		t.Errorf("in Mattermost's shape: %s, %s", d["SqlSettings"]["DataSourceReplicas"], d["FileSettings"]["DriverName"])
+	}
+}

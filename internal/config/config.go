@@ -127,6 +127,24 @@ type Config struct {
 	ClusterName    string `json:"cluster_name" empty:"ok" env:"PARLEY_CLUSTER_NAME" mm:"MM_CLUSTERSETTINGS_CLUSTERNAME" restart:"true" help:"nodes with the same name form one cluster; it is part of every NATS stream and bucket name, so clusters on one NATS never see each other; empty means parley"`
 	NodeName       string `json:"node_name" empty:"ok" env:"PARLEY_NODE_NAME" mm:"MM_CLUSTERSETTINGS_OVERRIDEHOSTNAME" restart:"true" help:"this node's name in the cluster (unique per node); empty uses the host name"`
 
+	// S3 file storage (docs/files.md): Mattermost's FileSettings.DriverName and
+	// AmazonS3* settings; and PostgreSQL read replicas (docs/cluster.md).
+	FileDriver            string `json:"file_driver" env:"PARLEY_FILE_DRIVER" mm:"MM_FILESETTINGS_DRIVERNAME" restart:"true" help:"where uploaded files are kept: local (files_dir) or amazons3 (an S3-compatible bucket, the s3_* settings)"`
+	S3AccessKeyID         string `json:"s3_access_key_id" empty:"ok" env:"PARLEY_S3_ACCESS_KEY_ID" mm:"MM_FILESETTINGS_AMAZONS3ACCESSKEYID" restart:"true" help:"S3 access key id; empty uses the instance's IAM role (AWS)"`
+	S3SecretAccessKey     string `json:"s3_secret_access_key" empty:"ok" env:"PARLEY_S3_SECRET_ACCESS_KEY" mm:"MM_FILESETTINGS_AMAZONS3SECRETACCESSKEY" restart:"true" help:"S3 secret access key"`
+	S3Bucket              string `json:"s3_bucket" empty:"ok" env:"PARLEY_S3_BUCKET" mm:"MM_FILESETTINGS_AMAZONS3BUCKET" restart:"true" help:"S3 bucket the files go to; it must exist (the start is refused otherwise)"`
+	S3PathPrefix          string `json:"s3_path_prefix" empty:"ok" env:"PARLEY_S3_PATH_PREFIX" mm:"MM_FILESETTINGS_AMAZONS3PATHPREFIX" restart:"true" help:"folder in the bucket the files go under; empty: the bucket's root"`
+	S3Region              string `json:"s3_region" empty:"ok" env:"PARLEY_S3_REGION" mm:"MM_FILESETTINGS_AMAZONS3REGION" restart:"true" help:"S3 region; empty asks the server for the bucket's region"`
+	S3Endpoint            string `json:"s3_endpoint" env:"PARLEY_S3_ENDPOINT" mm:"MM_FILESETTINGS_AMAZONS3ENDPOINT" restart:"true" help:"host[:port] of the S3 server (s3.amazonaws.com, minio:9000, seaweedfs:8333)"`
+	S3SSL                 bool   `json:"s3_ssl" env:"PARLEY_S3_SSL" mm:"MM_FILESETTINGS_AMAZONS3SSL" restart:"true" help:"talk HTTPS to the S3 server"`
+	S3SignV2              bool   `json:"s3_sign_v2" env:"PARLEY_S3_SIGN_V2" mm:"MM_FILESETTINGS_AMAZONS3SIGNV2" restart:"true" help:"sign requests with AWS signature version 2, for old servers that know no version 4"`
+	S3SSE                 bool   `json:"s3_sse" env:"PARLEY_S3_SSE" mm:"MM_FILESETTINGS_AMAZONS3SSE" restart:"true" help:"ask the S3 server to encrypt objects at rest with its own keys (SSE-S3)"`
+	S3Trace               bool   `json:"s3_trace" env:"PARLEY_S3_TRACE" mm:"MM_FILESETTINGS_AMAZONS3TRACE" restart:"true" help:"log every S3 request and response (headers, without bodies) at debug level"`
+	S3RequestTimeoutMS    int64  `json:"s3_request_timeout_ms" env:"PARLEY_S3_REQUEST_TIMEOUT_MS" mm:"MM_FILESETTINGS_AMAZONS3REQUESTTIMEOUTMILLISECONDS" restart:"true" help:"milliseconds an S3 request may take to connect and answer (the transfer of an object's bytes is not limited)"`
+	S3UploadPartSizeBytes int64  `json:"s3_upload_part_size_bytes" env:"PARLEY_S3_UPLOAD_PART_SIZE_BYTES" mm:"MM_FILESETTINGS_AMAZONS3UPLOADPARTSIZEBYTES" restart:"true" help:"bytes of each part of a multipart upload, the memory one upload holds (at least 5 MiB)"`
+	S3StorageClass        string `json:"s3_storage_class" empty:"ok" env:"PARLEY_S3_STORAGE_CLASS" mm:"MM_FILESETTINGS_AMAZONS3STORAGECLASS" restart:"true" help:"storage class of new objects (STANDARD, STANDARD_IA, ...); empty: the bucket's default"`
+	DatabaseReplicas      string `json:"database_replicas" empty:"ok" env:"PARLEY_DATABASE_REPLICAS" mm:"MM_SQLSETTINGS_DATASOURCEREPLICAS" restart:"true" help:"space-separated postgres:// URLs of read replicas that take the reads that tolerate lag (PostgreSQL only)"`
+
 	// Compliance export (docs/compliance.md), Mattermost's MessageExportSettings.
 	MessageExportEnable                bool   `json:"message_export_enable" env:"PARLEY_MESSAGE_EXPORT_ENABLE" mm:"MM_MESSAGEEXPORTSETTINGS_ENABLEEXPORT" help:"run a compliance export every day at message_export_daily_run_time"`
 	MessageExportFormat                string `json:"message_export_format" env:"PARLEY_MESSAGE_EXPORT_FORMAT" mm:"MM_MESSAGEEXPORTSETTINGS_EXPORTFORMAT" help:"format of the daily compliance export: csv, actiance or globalrelay-zip"`
@@ -295,6 +313,12 @@ func Default() Config {
 
 		SendPushNotifications:    true,
 		PushNotificationContents: "full",
+
+		FileDriver:            FileDriverLocal,
+		S3Endpoint:            "s3.amazonaws.com",
+		S3SSL:                 true,
+		S3RequestTimeoutMS:    30000,
+		S3UploadPartSizeBytes: 5 << 20, // Mattermost's default
 
 		ExportRetentionDays: 30,
 		ImportRetentionDays: 30,
@@ -538,6 +562,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("login_lockout_minutes: must not be negative"))
 	}
 	errs = append(errs, c.validateCluster()...)
+	errs = append(errs, c.validateS3()...)
 	if c.EnforceMFA && !c.EnableMFA {
 		errs = append(errs, errors.New("enforce_mfa: needs enable_mfa"))
 	}
@@ -897,3 +922,46 @@ func UnknownMattermostEnv(environ []string) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// The values of file_driver, Mattermost's FileSettings.DriverName.
+const (
+	FileDriverLocal = "local"
+	FileDriverS3    = "amazons3"
+)
+
+// minS3PartSize is S3's smallest part of a multipart upload but the last.
+const minS3PartSize = 5 << 20
+
+func (c *Config) validateS3() []error {
+	var errs []error
+	switch c.FileDriver {
+	case FileDriverLocal:
+	case FileDriverS3:
+		if c.S3Bucket == "" {
+			errs = append(errs, errors.New("s3_bucket: file_driver amazons3 needs a bucket"))
+		}
+		if h, err := url.Parse("//" + c.S3Endpoint); c.S3Endpoint == "" || err != nil || h.Host != c.S3Endpoint {
+			errs = append(errs, fmt.Errorf("s3_endpoint: %q is not host[:port]", c.S3Endpoint))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("file_driver: %q is not local or amazons3", c.FileDriver))
+	}
+	if c.S3RequestTimeoutMS < 1 {
+		errs = append(errs, errors.New("s3_request_timeout_ms: must be at least 1"))
+	}
+	if c.S3UploadPartSizeBytes < minS3PartSize {
+		errs = append(errs, fmt.Errorf("s3_upload_part_size_bytes: must be at least %d (5 MiB)", minS3PartSize))
+	}
+	for _, r := range c.Replicas() {
+		if !strings.HasPrefix(r, "postgres://") && !strings.HasPrefix(r, "postgresql://") {
+			errs = append(errs, fmt.Errorf("database_replicas: %q is not a postgres:// URL", r))
+		}
+	}
+	if len(c.Replicas()) > 0 && !c.Postgres() {
+		errs = append(errs, errors.New("database_replicas: read replicas need a PostgreSQL database"))
+	}
+	return errs
+}
+
+// Replicas lists the data sources of the read replicas.
+func (c *Config) Replicas() []string { return splitList(c.DatabaseReplicas) }

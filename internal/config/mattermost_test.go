@@ -91,6 +91,7 @@ func TestMattermostConfigFile(t *testing.T) {
 	want.FeedbackName, want.FeedbackEmail, want.ReplyToAddress = "", "no-reply@example.com", "no-reply@example.com"
 	want.SendEmailNotifications, want.CollapsedThreads = true, "always_on"
 	want.PushNotificationServer = "https://push.mattermost.com"
+	want.DatabaseReplicas = "postgres://mmuser:s3cret@replica1.internal:5432/mattermost?sslmode=require"
 	if c != want {
 		for i, s := range Settings() {
 			if g, w := reflect.ValueOf(c).Field(i).Interface(), reflect.ValueOf(want).Field(i).Interface(); g != w {

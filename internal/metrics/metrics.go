@@ -99,6 +99,17 @@ func (m *Metrics) RegisterDB(db *sql.DB) {
 		func() float64 { return db.Stats().WaitDuration.Seconds() }))
 }
 
+// RegisterReplicas exports how many queries each of n read replicas
+// answered; queries gives the counts in the order of the configuration.
+func (m *Metrics) RegisterReplicas(n int, queries func() []int64) {
+	for i := range n {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parley_db_replica_queries_total",
+			Help:        "Queries a read replica answered (SqlSettings.DataSourceReplicas, counted from 0 in order).",
+			ConstLabels: prometheus.Labels{"replica": strconv.Itoa(i)}},
+			func() float64 { return float64(queries()[i]) }))
+	}
+}
+
 // ClusterNode is what a node of a cluster reports of itself.
 type ClusterNode interface {
 	Joined() bool // connected to the cluster's bus

@@ -58,8 +58,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	if err != nil {
 		return nil, err
 	}
+	if err := st.OpenReplicas(ctx, cfg.Replicas(), log); err != nil {
+		st.Close()
+		return nil, err
+	}
 	m := metrics.New()
 	m.RegisterDB(st.DB())
+	if n := len(cfg.Replicas()); n > 0 {
+		m.RegisterReplicas(n, st.ReplicaQueries)
+	}
 	st.SetObserver(m.ObserveStore)
 	if err := st.ConfigureSearch(ctx, cfg.SearchLanguage); err != nil {
 		st.Close()
@@ -75,6 +82,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		b = nb
 	}
 	a := app.New(st, b, cfg, log)
+	if err := a.OpenFileStore(ctx); err != nil {
+		if nb != nil {
+			nb.Close()
+		}
+		st.Close()
+		return nil, err
+	}
 	apiHandler := api.New(a, log)
 	apiHandler.SetMetrics(m)
 	wsOpts := ws.DefaultOptions()

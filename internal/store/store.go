@@ -53,6 +53,12 @@ type Store interface {
 	// before Tx returns. Events about a change are published this way, so that
 	// no client hears of a change that is undone, or before it can read it.
 	AfterCommit(fn func())
+	// LagTolerant returns the store for a read that may lag the primary by a
+	// read replica's delay (SqlSettings.DataSourceReplicas): bound to a
+	// replica that is up, or the store itself without one. Only reads go
+	// through it, never a read that must see a write just made; see
+	// docs/cluster.md for the list.
+	LagTolerant() Store
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the database.

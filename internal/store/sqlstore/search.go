@@ -230,7 +230,47 @@ func (s *SQLStore) textConds(q *store.PostSearch) []sqlPart {
 	return out
 }
 
+// SearchPosts bound to a read replica (LagTolerant) confirms on the primary
+// what the replica found, so that a replica's lag never shows a post
+// deleted, or of a channel left, moments ago: the replica does the text
+// search, the primary checks a page of ids.
 func (s *SQLStore) SearchPosts(ctx context.Context, q *store.PostSearch) ([]*model.Post, error) {
+	found, err := s.searchPosts(ctx, q)
+	if s.primary == nil || err != nil || len(found) == 0 {
+		return found, err
+	}
+	ids := make([]any, len(found))
+	for i, p := range found {
+		ids[i] = p.ID
+	}
+	channels, chanArgs := searchChannels(q)
+	rows, err := s.primary.query(ctx, `SELECT id FROM posts WHERE id IN (`+in(len(ids))+`) AND delete_at = 0
+		AND channel_id IN (`+channels+`)`, append(ids, chanArgs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	live := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		live[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := found[:0]
+	for _, p := range found {
+		if live[p.ID] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func (s *SQLStore) searchPosts(ctx context.Context, q *store.PostSearch) ([]*model.Post, error) {
 	var where []string
 	var a []any
 	add := func(sql string, args ...any) {

@@ -69,6 +69,10 @@ type SQLStore struct {
 	// name of the store method that ran it (for mattermost_db_store_time).
 	observe func(method string, d time.Duration, err error)
 	names   *sync.Map // call stack ([6]uintptr) → method name
+	// replicas take the reads that tolerate lag (replicas.go); nil without.
+	replicas *replicaSet
+	// primary is the store a replica-bound one (LagTolerant) was made from.
+	primary *SQLStore
 }
 
 var _ store.Store = (*SQLStore)(nil)
@@ -355,6 +359,9 @@ func (s *SQLStore) Close() error {
 		}
 		s.stmts.m = map[string]*sql.Stmt{}
 		s.stmts.mu.Unlock()
+	}
+	if s.replicas != nil {
+		s.replicas.close()
 	}
 	return s.db.Close()
 }
