@@ -163,6 +163,7 @@ func TestEveryCommandReports(t *testing.T) {
 		{"legal-hold", "release", "case-1"},
 		{"audit", "list"},
 		{"audit", "list", "--json"},
+		{"audit", "export", "--output", filepath.Join(dir, "audit.jsonl")},
 		{"import", "bulk", jsonl},
 		{"import", "bulk", jsonl, "--apply"},
 		{"import", "slack", "staff", slack},
