@@ -70,7 +70,7 @@ try {
     const m = list.messages?.find((m) => m.Subject.includes(subject) && m.To?.some((t) => t.Address === 'alice@example.com'))
     return m && (await fetch(`${mailApi}/message/${m.ID}`)).json()
   })
-  const verify = (await mailTo('Email Verification')).Text.match(/https?:\/\/\S+\/do_verify_email\?\S+/)?.[0]
+  const verify = (await mailTo('You joined')).Text.match(/https?:\/\/\S+\/do_verify_email\?\S+/)?.[0]
   if (!verify) throw new Error('no verification link')
   await page.goto(verify)
   await page.getByRole('status').filter({ hasText: 'Your address is verified' }).waitFor()
