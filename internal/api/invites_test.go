@@ -51,7 +51,7 @@ func TestEmailInvitations(t *testing.T) {
 		if g == nil || g[1] != "https://chat.example.com" || !strings.Contains(m.HTML, g[3]) {
 			t.Fatalf("no invitation link in %q", m.Text)
 		}
-		if d, _ := url.QueryUnescape(g[2]); !strings.Contains(d, `"name":"crew"`) {
+		if d, _ := url.QueryUnescape(g[2]); !strings.Contains(d, `"name":"crew"`) || !strings.Contains(d, `"email":"dave@example.com"`) {
 			t.Errorf("d = %s", d)
 		}
 		token := g[3]
