@@ -121,6 +121,22 @@ try {
   await bobPage.waitForURL((u) => u.pathname.startsWith('/crew'))
   await bobPage.screenshot({ path: join(shots, 'reset-04-invited.png') })
   console.log('ok   sign-up from an email invitation through the browser')
+
+  // Carol has an account already: from the invitation she logs in and joins.
+  await fetch(`${base}/api/v4/users`, { method: 'POST', headers: auth,
+    body: JSON.stringify({ username: 'carol', email: 'carol@example.com', password: 'carol-password-1', email_verified: true }) })
+  await fetch(`${base}/api/v4/teams/${team.id}/invite/email`, { method: 'POST', headers: auth, body: JSON.stringify(['carol@example.com']) })
+  const invite2 = (await mailTo('invited you to join Crew', 'carol@example.com')).Text.match(/https?:\/\/\S+\/signup_user_complete\/\?\S+/)?.[0]
+  if (!invite2) throw new Error('no invitation link for carol')
+  const carolPage = await (await browser.newContext()).newPage()
+  carolPage.setDefaultTimeout(15000)
+  await carolPage.goto(invite2)
+  await carolPage.getByRole('link', { name: 'Log in' }).click()
+  await carolPage.getByLabel('Email or username').fill('carol')
+  await carolPage.getByLabel('Password', { exact: true }).fill('carol-password-1')
+  await carolPage.getByRole('button', { name: 'Log in' }).click()
+  await carolPage.waitForURL((u) => u.pathname.startsWith('/crew'))
+  console.log('ok   log in from an email invitation joins the team')
 } catch (e) {
   failed = true
   console.log(`FAIL password reset through the browser: ${e.stack}`)
