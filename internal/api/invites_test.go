@@ -30,7 +30,7 @@ func TestEmailInvitations(t *testing.T) {
 		ann.Put("/config/patch", map[string]any{"TeamSettings": map[string]any{"EnableOpenServer": false}}).Expect(http.StatusOK)
 
 		// Bad input and permissions first: nothing is sent for them.
-		checkError(t, "member without invite rights", s.Anon().Post(inv, []string{"x@example.com"}), 401, "api.context.session_expired.app_error")
+		checkError(t, "anonymous", s.Anon().Post(inv, []string{"x@example.com"}), 401, "api.context.session_expired.app_error")
 		checkError(t, "not a member", carol.Post(inv, []string{"x@example.com"}), 403, "api.context.permissions.app_error")
 		checkError(t, "malformed", ann.Post(inv, `{"emails": [`), 400, "api.team.invite_members_to_team_and_channels.invalid_body_parsing.app_error")
 		checkError(t, "empty", ann.Post(inv, []string{}), 400, "api.context.invalid_body_param.app_error")
@@ -51,7 +51,7 @@ func TestEmailInvitations(t *testing.T) {
 		if g == nil || g[1] != "https://chat.example.com" || !strings.Contains(m.HTML, g[3]) {
 			t.Fatalf("no invitation link in %q", m.Text)
 		}
-		if d, _ := url.QueryUnescape(g[2]); !strings.Contains(d, `"name":"crew"`) {
+		if d, _ := url.QueryUnescape(g[2]); !strings.Contains(d, `"name":"crew"`) || !strings.Contains(d, `"email":"dave@example.com"`) {
 			t.Errorf("d = %s", d)
 		}
 		token := g[3]

@@ -133,9 +133,10 @@ func (a *App) InviteByEmail(ctx context.Context, s *model.Session, teamID string
 			fmt.Sprintf("Invite emails rate limit exceeded: at most %d invitations an hour.", MaxInvitesPerHour))
 	}
 	senderName := sender.Username
-	d, _ := json.Marshal(map[string]string{"display_name": t.DisplayName, "name": t.Name})
 	err = a.store.Tx(ctx, func(tx store.Store) error {
 		for _, e := range good {
+			// What the sign-up page shows before it is used, as Mattermost's.
+			d, _ := json.Marshal(map[string]string{"email": e, "display_name": t.DisplayName, "name": t.Name})
 			raw, hash := newToken()
 			if err := tx.SaveToken(ctx, &model.Token{Hash: hash, Type: model.TokenTypeTeamInvitation, CreateAt: model.Now(),
 				UserID: s.UserID, Email: e, TeamID: t.ID}); err != nil {

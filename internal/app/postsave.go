@@ -85,6 +85,7 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 		a.publishThreadUpdated(ctx, root.ID, ch, mentions, sender.ID)
 	}
 	a.afterPost(ctx, out, ch, sender, fireHooks)
+	a.autoRespond(ctx, out, ch, sender, root)
 	return out, nil
 }
 

@@ -315,13 +315,18 @@ func (a *App) PatchUser(ctx context.Context, s *model.Session, userID string, p 
 	if p.Props != nil {
 		u.Props = p.Props
 	}
+	wasResponding := u.NotifyProps[notifyAutoResponderActive] == "true"
 	if p.NotifyProps != nil {
 		u.NotifyProps = p.NotifyProps
 	}
 	if p.Timezone != nil {
 		u.Timezone = p.Timezone
 	}
-	return a.saveUser(ctx, s, u, oldName)
+	out, err := a.saveUser(ctx, s, u, oldName)
+	if err == nil {
+		a.autoResponderStatus(ctx, u.ID, wasResponding, u.NotifyProps[notifyAutoResponderActive] == "true")
+	}
+	return out, err
 }
 
 // UpdateUser replaces the profile fields of a user with those of u.

@@ -26,6 +26,7 @@ const (
 	PostTypeChannelDeleted  = "system_channel_deleted"
 	PostTypeChannelRestored = "system_channel_restored"
 	PostTypeGMConverted     = "system_gm_to_channel"
+	PostTypeAutoResponder   = "system_auto_responder"
 	PostTypeMe              = "me"
 )
 

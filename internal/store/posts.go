@@ -11,6 +11,9 @@ type PostStore interface {
 	SavePost(ctx context.Context, p *model.Post) error
 	UpdatePost(ctx context.Context, p *model.Post) error
 	GetPost(ctx context.Context, id string) (*model.Post, error)
+	// HasAutoResponseSince reports whether the user's auto-responder has
+	// answered in the channel since a time.
+	HasAutoResponseSince(ctx context.Context, channelID, userID string, since int64) (bool, error)
 	GetPostsByIDs(ctx context.Context, ids []string) ([]*model.Post, error)
 	// GetPostByPendingID finds an earlier post of the same retry (de-duplication).
 	GetPostByPendingID(ctx context.Context, userID, pendingID string) (*model.Post, error)

@@ -3,7 +3,8 @@
 // scripts/test-deps.sh), driven through Debian's Chromium. The user follows
 // the verification link mailed at sign-up, asks for a reset link on the login
 // page, follows it from the mail (read through mailpit's HTTP API), sets a new
-// password and logs in with it.
+// password and logs in with it. Then she invites bob by mail, and bob signs
+// up from the mailed link (his address filled in) and lands in her team.
 // Usage: node e2e/reset.mjs [path/to/parley]  (default ../bin/parley)
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -48,7 +49,7 @@ const mailLog = run(mailpit, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `12
   '--database', join(data, 'mailpit.db'), '--quiet', '--smtp-disable-rdns'])
 const parleyLog = run(bin, ['--listen', `127.0.0.1:${port}`, '--data', data], {
   PARLEY_SMTP_SERVER: '127.0.0.1', PARLEY_SMTP_PORT: String(smtpPort), PARLEY_FEEDBACK_EMAIL: 'parley@example.com',
-  PARLEY_SITE_URL: base, PARLEY_REQUIRE_EMAIL_VERIFICATION: 'true',
+  PARLEY_SITE_URL: base, PARLEY_REQUIRE_EMAIL_VERIFICATION: 'true', PARLEY_ENABLE_EMAIL_INVITATIONS: 'true',
 })
 let browser
 let failed = false
@@ -65,12 +66,12 @@ try {
   })
   const page = await browser.newPage()
   page.setDefaultTimeout(15000)
-  const mailTo = (subject) => until(`the mail "${subject}"`, async () => {
+  const mailTo = (subject, to = 'alice@example.com') => until(`the mail "${subject}"`, async () => {
     const list = await (await fetch(`${mailApi}/messages`)).json()
-    const m = list.messages?.find((m) => m.Subject.includes(subject) && m.To?.some((t) => t.Address === 'alice@example.com'))
+    const m = list.messages?.find((m) => m.Subject.includes(subject) && m.To?.some((t) => t.Address === to))
     return m && (await fetch(`${mailApi}/message/${m.ID}`)).json()
   })
-  const verify = (await mailTo('Email Verification')).Text.match(/https?:\/\/\S+\/do_verify_email\?\S+/)?.[0]
+  const verify = (await mailTo('You joined')).Text.match(/https?:\/\/\S+\/do_verify_email\?\S+/)?.[0]
   if (!verify) throw new Error('no verification link')
   await page.goto(verify)
   await page.getByRole('status').filter({ hasText: 'Your address is verified' }).waitFor()
@@ -99,6 +100,43 @@ try {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   await page.screenshot({ path: join(shots, 'reset-03-logged-in.png') })
   console.log('ok   address verification and password reset through the browser')
+
+  const login = await fetch(`${base}/api/v4/users/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login_id: 'alice', password: 'new-password-2' }) })
+  const auth = { 'Content-Type': 'application/json', Authorization: `Bearer ${login.headers.get('Token')}` }
+  const team = await (await fetch(`${base}/api/v4/teams`, { method: 'POST', headers: auth,
+    body: JSON.stringify({ name: 'crew', display_name: 'Crew', type: 'I' }) })).json()
+  const invited = await fetch(`${base}/api/v4/teams/${team.id}/invite/email`, { method: 'POST', headers: auth, body: JSON.stringify(['bob@example.com']) })
+  if (invited.status !== 200) throw new Error(`invite: ${invited.status} ${await invited.text()}`)
+  const invite = (await mailTo('invited you to join Crew', 'bob@example.com')).Text.match(/https?:\/\/\S+\/signup_user_complete\/\?\S+/)?.[0]
+  if (!invite) throw new Error('no invitation link')
+  const bobPage = await (await browser.newContext()).newPage()
+  bobPage.setDefaultTimeout(15000)
+  await bobPage.goto(invite)
+  const email = bobPage.getByLabel('Email')
+  if (await email.inputValue() !== 'bob@example.com') throw new Error(`invited address not filled in: ${await email.inputValue()}`)
+  await bobPage.getByLabel('Username').fill('bob')
+  await bobPage.getByLabel('Password').fill('bob-password-1')
+  await bobPage.getByRole('button', { name: 'Create account' }).click()
+  await bobPage.waitForURL((u) => u.pathname.startsWith('/crew'))
+  await bobPage.screenshot({ path: join(shots, 'reset-04-invited.png') })
+  console.log('ok   sign-up from an email invitation through the browser')
+
+  // Carol has an account already: from the invitation she logs in and joins.
+  await fetch(`${base}/api/v4/users`, { method: 'POST', headers: auth,
+    body: JSON.stringify({ username: 'carol', email: 'carol@example.com', password: 'carol-password-1', email_verified: true }) })
+  await fetch(`${base}/api/v4/teams/${team.id}/invite/email`, { method: 'POST', headers: auth, body: JSON.stringify(['carol@example.com']) })
+  const invite2 = (await mailTo('invited you to join Crew', 'carol@example.com')).Text.match(/https?:\/\/\S+\/signup_user_complete\/\?\S+/)?.[0]
+  if (!invite2) throw new Error('no invitation link for carol')
+  const carolPage = await (await browser.newContext()).newPage()
+  carolPage.setDefaultTimeout(15000)
+  await carolPage.goto(invite2)
+  await carolPage.getByRole('link', { name: 'Log in' }).click()
+  await carolPage.getByLabel('Email or username').fill('carol')
+  await carolPage.getByLabel('Password', { exact: true }).fill('carol-password-1')
+  await carolPage.getByRole('button', { name: 'Log in' }).click()
+  await carolPage.waitForURL((u) => u.pathname.startsWith('/crew'))
+  console.log('ok   log in from an email invitation joins the team')
 } catch (e) {
   failed = true
   console.log(`FAIL password reset through the browser: ${e.stack}`)

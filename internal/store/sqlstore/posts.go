@@ -231,3 +231,10 @@ func (s *SQLStore) ListReactionsForPosts(ctx context.Context, postIDs []string) 
 	}
 	return out, rows.Err()
 }
+
+func (s *SQLStore) HasAutoResponseSince(ctx context.Context, channelID, userID string, since int64) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE channel_id = ? AND create_at >= ? AND user_id = ?
+		AND type = ? AND delete_at = 0 LIMIT 1) x`, channelID, since, userID, model.PostTypeAutoResponder).Scan(&n)
+	return n > 0, err
+}

@@ -190,6 +190,10 @@ function Notifications() {
   const np = (me.notify_props || {}) as unknown as Record<string, string>
   const [status, run] = useStatus()
   const [keys, setKeys] = useState(np.mention_keys || '')
+  const batching = useStore((s) => s.config.EnableEmailBatching === 'true')
+  const autoReplies = useStore((s) => s.config.ExperimentalEnableAutomaticReplies === 'true')
+  const interval = useStore((s) => prefValue(s.prefs, 'emailInterval'))
+  const [reply, setReply] = useState(np.auto_responder_message || '')
   const [perm, setPerm] = useState(typeof Notification !== 'undefined' ? Notification.permission : 'denied')
   const set = (patch: Record<string, string>) => run(async () => {
     const before = getState().me!
@@ -203,7 +207,11 @@ function Notifications() {
       : perm === 'denied' ? <p className="hint">Desktop notifications are blocked in this browser.</p>
         : <button onClick={() => Notification.requestPermission().then(setPerm)}>Turn on desktop notifications</button>}
     {radios('sound', np.desktop_sound || 'true', [['true', 'On'], ['false', 'Off']], (v) => set({ desktop_sound: v }), 'Notification sound')}
-    {radios('email', np.email || 'true', [['true', 'Immediately (or batched, as the server is set)'], ['false', 'Never']], (v) => set({ email: v }), 'Email notifications for mentions and direct messages')}
+    {batching
+      // Mattermost's choice: email_interval in seconds ("30" is immediately); never also turns the email prop off.
+      ? radios('email', np.email === 'false' ? '0' : interval === '0' ? '900' : interval, [['30', 'Immediately'], ['900', 'Every 15 minutes'], ['3600', 'Every hour'], ['0', 'Never']],
+        (v) => run(async () => { await savePref('emailInterval', v); await set({ email: String(v !== '0') }) }), 'Email notifications for mentions and direct messages')
+      : radios('email', np.email || 'true', [['true', 'Immediately'], ['false', 'Never']], (v) => set({ email: v }), 'Email notifications for mentions and direct messages')}
     {radios('push', np.push || 'mention', [['all', 'All new messages'], ['mention', 'Mentions, direct messages and keywords'], ['none', 'Nothing']], (v) => set({ push: v }), 'Mobile push notifications for')}
     {radios('comments', np.comments || 'never', [['any', 'Any reply in threads I started or took part in'], ['root', 'Replies to threads I started'], ['never', 'Only mentions']], (v) => set({ comments: v }), 'Reply notifications')}
     <form aria-label="Keywords" onSubmit={(e) => { e.preventDefault(); set({ mention_keys: keys.split(',').map((k) => k.trim()).filter(Boolean).join(',') }) }}>
@@ -212,6 +220,11 @@ function Notifications() {
       <label className="check"><input type="checkbox" checked={np.channel !== 'false'} onChange={(e) => set({ channel: String(e.target.checked) })} /> Channel-wide mentions (@channel, @all, @here)</label>
       <button>Save keywords</button>
     </form>
+    {autoReplies && <form aria-label="Automatic replies" onSubmit={(e) => { e.preventDefault(); set({ auto_responder_message: reply, auto_responder_active: 'true' }) }}>
+      <label className="check"><input type="checkbox" checked={np.auto_responder_active === 'true'} onChange={(e) => set({ auto_responder_active: String(e.target.checked), auto_responder_message: reply })} /> Automatic replies to direct messages (sets you out of office)</label>
+      <label>Reply<textarea value={reply} onChange={(e) => setReply(e.target.value)} maxLength={200} placeholder="Hello, I am out of office and unable to respond to messages." /></label>
+      <button>Save reply</button>
+    </form>}
     <p className="hint">Each channel can differ: “Notification preferences” in the channel’s menu.</p>
     {status}
   </>

@@ -9,6 +9,7 @@ export const PREF = {
   messageDisplay: ['display_settings', 'message_display'],
   unreadSection: ['sidebar_settings', 'show_unread_section'],
   visibleDms: ['sidebar_settings', 'limit_visible_dms_gms'],
+  emailInterval: ['notifications', 'email_interval'],
 } as const satisfies Record<string, readonly [string, string]>
 
 export type PrefKey = keyof typeof PREF
@@ -27,7 +28,7 @@ export function prefValue(prefs: Record<string, string>, key: PrefKey): string {
   const [c, n] = PREF[key]
   const v = prefs[prefId(c, n)]
   if (v !== undefined) return v
-  return ({ militaryTime: 'false', nameFormat: 'username', collapsedThreads: 'on', messageDisplay: 'clean', unreadSection: 'false', visibleDms: '40' } as Record<PrefKey, string>)[key]
+  return ({ militaryTime: 'false', nameFormat: 'username', collapsedThreads: 'on', messageDisplay: 'clean', unreadSection: 'false', visibleDms: '40', emailInterval: '900' } as Record<PrefKey, string>)[key]
 }
 
 type Named = { username: string; first_name?: string; last_name?: string; nickname?: string }
