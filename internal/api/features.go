@@ -44,9 +44,6 @@ func (h *Handler) featureRoutes() {
 	h.post("/users/{user_id}/posts/{post_id}/ack", ack)
 	h.delete("/users/{user_id}/posts/{post_id}/ack", ack)
 
-// acknowledgements, public links, custom profile attributes) as an
-// unlicensed Mattermost server does: with
-
 	h.get("/files/{file_id}/link", refuse(http.StatusForbidden, "api.file.get_public_link.disabled.app_error",
 		"Public links have been disabled."))
 	h.get("/custom_profile_attributes/fields", refuse(http.StatusForbidden, "api.custom_profile_attributes.license_error",

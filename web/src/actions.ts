@@ -903,6 +903,7 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
     case 'user_updated': {
       const u = d.user as UserProfile
       if (u.id === me.id && u.delete_at) { onApiError({ status_code: 401 }); break }
+      if (u.id === me.id && mePatches.inFlight > 0) break
       setState((st) => ({ users: upsert(st.users, [u]), me: u.id === me.id ? u : st.me }))
       break
     }
@@ -926,4 +927,20 @@ export function handleEvent(msg: { event: string; data: any; broadcast: any }) {
 
 export function isAdmin(u?: UserProfile) {
   return !!u && u.roles.split(' ').includes('system_admin')
+}
+
+// mePatches numbers the profile patches, so that the answer to an older one
+// (a timezone change, say) cannot overwrite a newer change already shown, and
+// counts those on their way: meanwhile my user_updated events are left out,
+// as the event of an earlier patch would undo a change shown for a later one.
+const mePatches = { sent: 0, inFlight: 0 }
+
+/** PATCH /users/me, keeping the answer only if no later patch was sent meanwhile. */
+export async function patchMe(patch: Partial<UserProfile>) {
+  const n = ++mePatches.sent
+  mePatches.inFlight++
+  try {
+    const u = await client.patchMe(patch)
+    if (n === mePatches.sent) setState((s) => ({ me: u, users: { ...s.users, [u.id]: u } }))
+  } finally { mePatches.inFlight-- }
 }

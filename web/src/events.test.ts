@@ -114,6 +114,19 @@ describe('websocket events', () => {
     expect(S.getState().channelPosts.c1.atNewest).toBe(true)
     vi.stubGlobal('fetch', async () => new Response('[]', { status: 200, headers: { 'Content-Type': 'application/json' } }))
   })
+  it('user_updated of an earlier patch of mine does not undo a change whose patch is on its way', async () => {
+    let answer: (r: Response) => void = () => {}
+    vi.stubGlobal('fetch', () => new Promise<Response>((r) => { answer = r }))
+    S.setState({ me: { ...me, notify_props: { email: 'false' } } as any }) // shown at once, as the settings do
+    const patched = A.patchMe({ notify_props: { email: 'false' } as any })
+    A.handleEvent(ev('user_updated', { user: { ...me, notify_props: { email: 'true' } } }, '')) // the timezone patch's event, late
+    expect((S.getState().me as any).notify_props.email).toBe('false')
+    answer(new Response(JSON.stringify({ ...me, notify_props: { email: 'false' } }), { status: 200, headers: { 'Content-Type': 'application/json' } }))
+    await patched
+    A.handleEvent(ev('user_updated', { user: { ...me, position: 'later' } }, '')) // none on its way: events apply again
+    expect((S.getState().me as any).position).toBe('later')
+    vi.stubGlobal('fetch', async () => new Response('[]', { status: 200, headers: { 'Content-Type': 'application/json' } }))
+  })
   it('our own deactivation logs us out', () => {
     A.handleEvent(ev('user_updated', { user: { ...me, delete_at: 9 } }, ''))
     expect(S.getState().me).toBeUndefined()

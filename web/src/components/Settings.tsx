@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import type { UserProfile } from '@mattermost/types/users'
 import { client, errMessage } from '../api'
 import { getState, setState, useStore, type State } from '../store'
-import { rawFetch } from '../actions'
+import { rawFetch, patchMe } from '../actions'
 import { PREF, prefValue, type PrefKey } from '../lib/prefs'
 import { Modal } from './Modals'
 import { Avatar } from './Avatar'
@@ -17,16 +17,6 @@ function putMe(u: UserProfile) {
   setState((s) => ({ me: u, users: { ...s.users, [u.id]: u } }))
 }
 
-// patchesSent numbers the profile patches, so that the answer to an older one
-// (a timezone change, say) cannot overwrite a newer change already shown.
-const patchesSent = { n: 0 }
-
-/** PATCH /users/me, keeping the answer only if no later patch was sent meanwhile. */
-async function patchMe(patch: Partial<UserProfile>) {
-  const n = ++patchesSent.n
-  const u = await client.patchMe(patch)
-  if (n === patchesSent.n) putMe(u)
-}
 
 /** Saves one preference (PUT /users/{id}/preferences) and keeps it in the store at once. */
 export async function savePref(key: PrefKey, value: string) {
