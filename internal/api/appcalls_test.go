@@ -741,7 +741,7 @@ func TestInteractiveDialogs(t *testing.T) {
 		}
 		// A trigger id lasts as long as an integration call may: one signed
 		// with the server's key a minute ago has expired.
-		hexKey, err := s.Srv.App.Store().GetSystem(context.Background(), "trigger_id_secret")
+		hexKey, err := s.Store.GetSystem(context.Background(), "trigger_id_secret")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -127,7 +127,7 @@ func storedFiles(t *testing.T, s *apitest.Server) int {
 
 func fileRows(t *testing.T, s *apitest.Server, userID string) int {
 	t.Helper()
-	fs, err := s.Srv.App.Store().UserFiles(context.Background(), userID)
+	fs, err := s.Store.UserFiles(context.Background(), userID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -217,7 +217,7 @@ func TestImportJobCancel(t *testing.T) {
 func TestStaleJobsEnd(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		admin := s.SignUp("admin")
-		st := s.Srv.App.Store()
+		st := s.Store
 		ctx := context.Background()
 		now := model.Now()
 		job := func(status string, beat int64) string {

@@ -106,7 +106,7 @@ func TestPasswordReset(t *testing.T) {
 		// A token older than Mattermost's 24 hours has expired.
 		raw := strings.Repeat("cd", 32)
 		h := sha256.Sum256([]byte(raw))
-		if err := s.Srv.App.Store().SaveToken(context.Background(), &model.Token{Hash: hex.EncodeToString(h[:]),
+		if err := s.Store.SaveToken(context.Background(), &model.Token{Hash: hex.EncodeToString(h[:]),
 			Type: model.TokenTypePasswordRecovery, CreateAt: model.Now() - model.PasswordRecoverExpiryTime - 1000,
 			UserID: ann.UserID, Email: "ann@example.com"}); err != nil {
 			t.Fatal(err)

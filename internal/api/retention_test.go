@@ -205,7 +205,7 @@ const day = int64(24 * 60 * 60 * 1000)
 func TestRetentionOrderPinnedAndLegalHold(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		ctx := context.Background()
-		st := s.Srv.App.Store()
+		st := s.Store
 		admin := s.SignUp("admin")
 		bob := s.SignUp("bob")
 		carl := s.SignUp("carl")

@@ -186,7 +186,7 @@ func TestLockoutExpires(t *testing.T) {
 		}
 		checkError(t, "locked", anon.Post("/users/login", right), 401, "api.user.check_user_login_attempts.too_many.app_error")
 		// Move the last failure back past the lockout period.
-		st := s.Srv.App.Store()
+		st := s.Store
 		if err := st.RecordFailedLogin(context.Background(), admin.UserID, 2, model.Now()-2*60_000); err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +205,7 @@ func TestReauthentication(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		admin := s.SignUp("admin")
 		ctx := context.Background()
-		st := s.Srv.App.Store()
+		st := s.Store
 		old := &model.Session{ID: model.NewID(), Token: model.NewID(), UserID: admin.UserID, Roles: admin.User.Roles,
 			CreateAt: model.Now() - 2*int64(time.Hour/time.Millisecond), LastActivityAt: model.Now(),
 			ExpiresAt: model.Now() + int64(time.Hour/time.Millisecond), Props: model.StringMap{"csrf": model.NewID()}}
@@ -268,7 +268,7 @@ func TestMattermostPasswordHashes(t *testing.T) {
 		const pw = "^a v3ery c0mp_ex Passw∙rd$"
 		s.SignUp("admin")
 		bob := s.SignUp("bob")
-		st := s.Srv.App.Store()
+		st := s.Store
 		ctx := context.Background()
 		if err := st.UpdatePassword(ctx, bob.UserID, mattermostPBKDF2, model.Now()); err != nil {
 			t.Fatal(err)

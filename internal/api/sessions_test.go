@@ -198,7 +198,7 @@ func TestSessionExpiry(t *testing.T) {
 		admin := s.SignUp("admin")
 		expired := &model.Session{ID: model.NewID(), Token: model.NewID(), UserID: admin.UserID, CreateAt: 1, ExpiresAt: 2,
 			LastActivityAt: 1, Roles: admin.User.Roles, Props: model.StringMap{"csrf": model.NewID()}}
-		if err := s.Srv.App.Store().SaveSession(context.Background(), expired); err != nil {
+		if err := s.Store.SaveSession(context.Background(), expired); err != nil {
 			t.Fatal(err)
 		}
 		c := s.Anon()
@@ -382,7 +382,7 @@ func TestSessionAndAuditAddresses(t *testing.T) {
 		}
 		// A minute and more later, a request from elsewhere moves the last activity.
 		sess := sessionOf()
-		if err := s.Srv.App.Store().TouchSession(context.Background(), sess.ID, sess.LastActivityAt-120_000, ""); err != nil {
+		if err := s.Store.TouchSession(context.Background(), sess.ID, sess.LastActivityAt-120_000, ""); err != nil {
 			t.Fatal(err)
 		}
 		admin.Header.Set("X-Forwarded-For", "203.0.113.2")

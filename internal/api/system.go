@@ -65,7 +65,7 @@ func (h *Handler) ping(c *Context) error {
 	}
 	if c.query("get_server_status") != "" {
 		dbStatus := "OK"
-		if err := c.app.Store().Ping(c.ctx); err != nil {
+		if err := c.app.DatabaseStatus(c.ctx); err != nil {
 			dbStatus = "UNHEALTHY"
 			resp["status"] = "UNHEALTHY"
 		}

@@ -260,7 +260,7 @@ func TestUploadSessionsExpire(t *testing.T) {
 
 		old := &model.UploadSession{ID: model.NewID(), Type: model.UploadTypeAttachment, UserID: admin.UserID, ChannelID: ch.ID,
 			Filename: "old.txt", FileSize: 10, CreateAt: model.Now() - 25*int64(time.Hour/time.Millisecond)}
-		if err := app.Store().SaveUploadSession(ctx, old); err != nil {
+		if err := s.Store.SaveUploadSession(ctx, old); err != nil {
 			t.Fatal(err)
 		}
 		admin.Get("/uploads/"+old.ID).ExpectError(http.StatusNotFound, "app.upload.get.app_error")
@@ -271,7 +271,7 @@ func TestUploadSessionsExpire(t *testing.T) {
 		}
 
 		app.SweepUploads(ctx, time.Now())
-		if _, err := app.Store().GetUploadSession(ctx, old.ID); err == nil {
+		if _, err := s.Store.GetUploadSession(ctx, old.ID); err == nil {
 			t.Error("expired session survived the sweep")
 		}
 		if getUpload(t, admin, us.ID).FileOffset != 5 || len(uploadChunks(t, s, us.ID)) != 1 {

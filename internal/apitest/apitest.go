@@ -18,6 +18,7 @@ import (
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/server"
+	"github.com/parley-chat/parley/internal/store"
 	"github.com/parley-chat/parley/internal/testdb"
 )
 
@@ -27,6 +28,9 @@ type Server struct {
 	URL     string // base URL, without /api/v4
 	Backend testdb.Backend
 	Srv     *server.Server
+	// Store is the server's storage, for tests that set up or inspect rows
+	// directly; the app does not expose it.
+	Store store.Store
 }
 
 // Each runs fn against a fresh server on every database backend.
@@ -80,7 +84,7 @@ func Start(t *testing.T, b testdb.Backend, opts ...func(*config.Config)) *Server
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	return &Server{t: t, URL: "http://" + srv.Addr(), Backend: b, Srv: srv}
+	return &Server{t: t, URL: "http://" + srv.Addr(), Backend: b, Srv: srv, Store: srv.Store()}
 }
 
 type testWriter struct{ t *testing.T }

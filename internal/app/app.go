@@ -93,9 +93,9 @@ func (a *App) Config() *config.Config { return a.cfg.Load() }
 // SetConfig replaces the settings in force.
 func (a *App) SetConfig(c config.Config) { a.cfg.Store(&c) }
 
-// Store exposes storage to what runs beside the app: the WebSocket hub's
-// membership cache, the health check and tests.
-func (a *App) Store() store.Store { return a.store }
+// DatabaseStatus checks that the database answers now, for the ping's
+// database_status.
+func (a *App) DatabaseStatus(ctx context.Context) error { return a.store.Ping(ctx) }
 
 // Bus exposes the event bus to the WebSocket layer.
 func (a *App) Bus() bus.Bus { return a.bus }

@@ -33,9 +33,8 @@ func TestComplianceExportBig(t *testing.T) {
 		}
 	}
 	b := testdb.Backend{Name: "sqlite", DataDir: t.TempDir()}
-	a := newApp(t, b)
+	a, st := newAppStore(t, b)
 	ctx := context.Background()
-	st := a.Store()
 	u := &model.User{ID: model.NewID(), CreateAt: 1, UpdateAt: 1, Username: "ann", Email: "ann@example.com", Roles: model.RoleSystemUser}
 	u.PreSave()
 	team := &model.Team{ID: model.NewID(), Name: "staff", DisplayName: "Staff", Type: "O", InviteID: model.NewID()}

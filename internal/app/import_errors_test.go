@@ -115,7 +115,7 @@ func TestBulkBadInput(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				a := newApp(t, testdb.Backend{Name: b.Name, DSN: freshDSN(t, b), DataDir: t.TempDir()})
+				a, db := newAppStore(t, testdb.Backend{Name: b.Name, DSN: freshDSN(t, b), DataDir: t.TempDir()})
 				lines := append(append([]string{}, head...), c.line, referenceExample[8])
 				path := writeFile(t, lines)
 				for _, apply := range []bool{false, true} {
@@ -129,10 +129,10 @@ func TestBulkBadInput(t *testing.T) {
 					}
 				}
 				// The whole file is checked before anything is written.
-				if n, _ := a.Store().CountUsers(context.Background(), true); n != 0 {
+				if n, _ := db.CountUsers(context.Background(), true); n != 0 {
 					t.Fatalf("%d users written from a file with a bad line", n)
 				}
-				if n, _ := a.Store().CountTeams(context.Background(), false); n != 0 {
+				if n, _ := db.CountTeams(context.Background(), false); n != 0 {
 					t.Fatalf("%d teams written from a file with a bad line", n)
 				}
 			})

@@ -42,7 +42,7 @@ func TestImportWriterHold(t *testing.T) {
 	if os.Getenv("PARLEY_IMPORT_HOLD_PG") != "" {
 		b = testdb.Backend{Name: "postgres", DSN: testdb.Postgres(t).DSN, DataDir: t.TempDir()}
 	}
-	a := newApp(t, b)
+	a, db := newAppStore(t, b)
 	base := []string{`{"type":"version","version":1}`,
 		`{"type":"team","team":{"name":"big","display_name":"Big","type":"O"}}`,
 		`{"type":"channel","channel":{"team":"big","name":"flood","display_name":"Flood","type":"O"}}`,
@@ -72,9 +72,9 @@ func TestImportWriterHold(t *testing.T) {
 	st, _ := os.Stat(path)
 
 	ctx := context.Background()
-	team, _ := a.Store().GetTeamByName(ctx, "big")
-	live, _ := a.Store().GetChannelByName(ctx, team.ID, "live", false)
-	u, _ := a.Store().GetUserByUsername(ctx, "live")
+	team, _ := db.GetTeamByName(ctx, "big")
+	live, _ := db.GetChannelByName(ctx, team.ID, "live", false)
+	u, _ := db.GetUserByUsername(ctx, "live")
 	s := &model.Session{ID: model.NewID(), UserID: u.ID, Roles: model.RoleSystemUser, Props: model.StringMap{}}
 
 	runtime.GC()

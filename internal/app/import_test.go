@@ -17,11 +17,20 @@ import (
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
 	"github.com/parley-chat/parley/internal/testdb"
 )
 
 func newApp(t testing.TB, b testdb.Backend) *app.App {
+	t.Helper()
+	a, _ := newAppStore(t, b)
+	return a
+}
+
+// newAppStore is newApp with its store, for tests that set up or inspect
+// rows directly (the app does not expose its store).
+func newAppStore(t testing.TB, b testdb.Backend) (*app.App, store.Store) {
 	t.Helper()
 	st, err := sqlstore.Open(context.Background(), b.DSN, b.DataDir, nil)
 	if err != nil {
@@ -30,7 +39,7 @@ func newApp(t testing.TB, b testdb.Backend) *app.App {
 	t.Cleanup(func() { st.Close() })
 	cfg := config.Default()
 	cfg.DataDir, cfg.Database = b.DataDir, b.DSN
-	return app.New(st, bus.NewLocal(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return app.New(st, bus.NewLocal(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil))), st
 }
 
 // export returns the exported lines in file order, and sorted without the
@@ -149,7 +158,7 @@ func diff(a, b []string) string {
 func TestImportRevokesSessions(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
-		a := newApp(t, b)
+		a, db := newAppStore(t, b)
 		line := func(extra string) []string {
 			return []string{`{"type":"version","version":1}`,
 				`{"type":"user","user":{"username":"dana","email":"dana@example.com","password":"Dana-Passw0rd!"` + extra + `}}`}
@@ -182,7 +191,7 @@ func TestImportRevokesSessions(t *testing.T) {
 			if rep := importFile(t, a, writeFile(t, line(tc.extra)), true); rep.ErrorCount != 0 {
 				t.Fatal(errs(rep))
 			}
-			_, err := a.Store().GetSessionByToken(ctx, sess.Token)
+			_, err := db.GetSessionByToken(ctx, sess.Token)
 			select {
 			case id := <-revoked:
 				if tc.name == "unchanged" || id != sess.UserID || err == nil {

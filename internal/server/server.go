@@ -27,6 +27,7 @@ import (
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/metrics"
 	"github.com/parley-chat/parley/internal/relay"
+	"github.com/parley-chat/parley/internal/store"
 	"github.com/parley-chat/parley/internal/store/sqlstore"
 	"github.com/parley-chat/parley/internal/ws"
 	"github.com/parley-chat/parley/web"
@@ -255,6 +256,11 @@ func (s *Server) startMetrics() {
 
 // Addr is the bound address (useful with port 0).
 func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Store is the node's storage, for the test harness to set up what the API
+// cannot (expired sessions, old uploads). The api, app and ws packages cannot
+// import this package, so they reach storage only through the app.
+func (s *Server) Store() store.Store { return s.store }
 
 // Shutdown stops accepting, finishes requests in flight, then closes storage.
 // WebSockets are hijacked connections the HTTP server no longer tracks, so the

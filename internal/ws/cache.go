@@ -2,16 +2,23 @@ package ws
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/parley-chat/parley/internal/model"
-	"github.com/parley-chat/parley/internal/store"
 )
 
 // maxCached bounds each cache; past it the cache starts over rather than
 // tracking recency, which is cheaper and good enough for a working set.
 const maxCached = 20000
+
+// memberSource is where the cache reads memberships: the app layer
+// (*app.App), never the store, so that what the hub delivers follows the
+// same reads as the rest of Parley.
+type memberSource interface {
+	ChannelAudience(ctx context.Context, channelID string) (*model.Channel, []string, error)
+	TeamAudience(ctx context.Context, teamID string, limit int) ([]string, error)
+	ActiveSystemAdminIDs(ctx context.Context, limit int) ([]string, error)
+}
 
 // memberSet is who belonged to a channel or team when it was read.
 type memberSet struct {
@@ -40,17 +47,13 @@ func (c *memberCache) init(ttl time.Duration) {
 
 func (c *memberCache) fresh(m *memberSet) bool { return m != nil && time.Since(m.read) < c.ttl }
 
-func (c *memberCache) channel(ctx context.Context, st store.Store, id string) (*memberSet, error) {
+func (c *memberCache) channel(ctx context.Context, src memberSource, id string) (*memberSet, error) {
 	if m := c.channels[id]; c.fresh(m) {
 		return m, nil
 	}
-	ch, err := st.GetChannel(ctx, id)
+	ch, ids, err := src.ChannelAudience(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("channel %s: %w", id, err)
-	}
-	ids, err := st.ChannelMemberIDs(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("members of channel %s: %w", id, err)
+		return nil, err
 	}
 	m := &memberSet{typ: ch.Type, teamID: ch.TeamID, members: make(map[string]struct{}, len(ids)), read: time.Now()}
 	for _, u := range ids {
@@ -63,19 +66,17 @@ func (c *memberCache) channel(ctx context.Context, st store.Store, id string) (*
 	return m, nil
 }
 
-func (c *memberCache) team(ctx context.Context, st store.Store, id string, maxMembers int) (*memberSet, error) {
+func (c *memberCache) team(ctx context.Context, src memberSource, id string, maxMembers int) (*memberSet, error) {
 	if m := c.teams[id]; c.fresh(m) {
 		return m, nil
 	}
-	tms, err := st.ListTeamMembers(ctx, id, store.Page{Limit: maxMembers + 1}, false, false)
+	ids, err := src.TeamAudience(ctx, id, maxMembers+1)
 	if err != nil {
-		return nil, fmt.Errorf("members of team %s: %w", id, err)
+		return nil, err
 	}
-	m := &memberSet{teamID: id, members: make(map[string]struct{}, len(tms)), read: time.Now()}
-	for _, tm := range tms {
-		if tm.DeleteAt == 0 {
-			m.members[tm.UserID] = struct{}{}
-		}
+	m := &memberSet{teamID: id, members: make(map[string]struct{}, len(ids)), read: time.Now()}
+	for _, u := range ids {
+		m.members[u] = struct{}{}
 	}
 	if len(c.teams) >= maxCached {
 		clear(c.teams)
@@ -89,18 +90,17 @@ func (c *memberCache) team(ctx context.Context, st store.Store, id string, maxMe
 const maxAdmins = 10000
 
 // systemAdmins is who may receive data an audience keeps for admins.
-func (c *memberCache) systemAdmins(ctx context.Context, st store.Store) (*memberSet, error) {
+func (c *memberCache) systemAdmins(ctx context.Context, src memberSource) (*memberSet, error) {
 	if c.fresh(c.admins) {
 		return c.admins, nil
 	}
-	active := true
-	us, err := st.ListUsers(ctx, store.UserFilter{Role: model.RoleSystemAdmin, Active: &active}, store.Page{Limit: maxAdmins})
+	ids, err := src.ActiveSystemAdminIDs(ctx, maxAdmins)
 	if err != nil {
-		return nil, fmt.Errorf("system admins: %w", err)
+		return nil, err
 	}
-	m := &memberSet{members: make(map[string]struct{}, len(us)), read: time.Now()}
-	for _, u := range us {
-		m.members[u.ID] = struct{}{}
+	m := &memberSet{members: make(map[string]struct{}, len(ids)), read: time.Now()}
+	for _, u := range ids {
+		m.members[u] = struct{}{}
 	}
 	c.admins = m
 	return m, nil

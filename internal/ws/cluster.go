@@ -198,7 +198,7 @@ func (h *Hub) wants(ev *model.Event, userID, connID string) *encoded {
 		return nil
 	}
 	if red := aud.Redacted(ev); red != nil {
-		admins, err := h.cache.systemAdmins(h.ctx, h.st)
+		admins, err := h.cache.systemAdmins(h.ctx, h.app)
 		if err != nil || !admins.has(userID) {
 			red.StreamSeq = ev.StreamSeq
 			enc, err := encodeEvent(red)

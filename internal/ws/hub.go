@@ -15,7 +15,6 @@ import (
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/model"
-	"github.com/parley-chat/parley/internal/store"
 )
 
 // Options are the hub's limits and timers (reference/websocket.md §7, §8).
@@ -72,7 +71,6 @@ func DefaultOptions() Options {
 // Hub is one node's set of WebSocket connections.
 type Hub struct {
 	app  *app.App
-	st   store.Store
 	log  *slog.Logger
 	opts Options
 	// hostname names this node in hello.
@@ -124,7 +122,7 @@ const maxPooledPending = 256
 // NewHub starts a hub on the app's bus. Close stops it.
 func NewHub(a *app.App, log *slog.Logger, opts Options) *Hub {
 	h := newHub(log, opts)
-	h.app, h.st = a, a.Store()
+	h.app = a
 	if r, ok := a.Bus().(bus.Replay); ok {
 		h.replay = r
 		h.node = a.Config().Node()
@@ -347,7 +345,7 @@ func (h *Hub) redaction(ev *model.Event, aud model.Audience) (*encoded, *memberS
 		return nil, nil, err
 	}
 	enc.redacted = true
-	admins, err := h.cache.systemAdmins(h.ctx, h.st)
+	admins, err := h.cache.systemAdmins(h.ctx, h.app)
 	if err != nil {
 		h.log.Warn("websocket: system admins lookup failed; sending everyone the redacted event", "event", ev.Event,
 			"err", err)
@@ -365,18 +363,18 @@ func (h *Hub) allowFunc(ev *model.Event, aud model.Audience, scope model.Scope) 
 	var err error
 	switch scope {
 	case model.ScopeChannel:
-		if scoped, err = h.cache.channel(h.ctx, h.st, ev.Broadcast.ChannelID); err != nil {
+		if scoped, err = h.cache.channel(h.ctx, h.app, ev.Broadcast.ChannelID); err != nil {
 			return nil, nil, err
 		}
 		tests = append(tests, scoped.has)
 	case model.ScopeTeam:
-		if scoped, err = h.cache.team(h.ctx, h.st, ev.Broadcast.TeamID, h.app.Config().MaxUsersPerTeam); err != nil {
+		if scoped, err = h.cache.team(h.ctx, h.app, ev.Broadcast.TeamID, h.app.Config().MaxUsersPerTeam); err != nil {
 			return nil, nil, err
 		}
 		tests = append(tests, scoped.has)
 	}
 	if id, _ := ev.Data["channel_id"].(string); aud.PrivateChannelInData && id != "" {
-		ch, err := h.cache.channel(h.ctx, h.st, id)
+		ch, err := h.cache.channel(h.ctx, h.app, id)
 		// A permanently deleted channel is gone; its per-user events need no check.
 		if err != nil && scope != model.ScopeUser {
 			return nil, nil, err

@@ -28,10 +28,19 @@ import (
 	"github.com/parley-chat/parley/internal/store"
 )
 
-// migrationFiles are numbered once for both dialects: a number lives in
-// common/ or in both postgres/ and sqlite/ (00002), or only in sqlite/
-// (00013); 00010 was never released and is left out, as renumbering would
-// make databases that ran a later migration skip or repeat one.
+// migrationFiles are numbered once for both dialects, so that a schema
+// version means the same tables on SQLite and PostgreSQL; migrationsFor hands
+// goose one dialect's set. A number lives in common/, or in both postgres/ and
+// sqlite/ when the SQL must differ (00002, search), or in one dialect folder
+// when only that dialect has something to do (00013, SQLite's deferred search
+// index; PostgreSQL goes from 00012 to 00014).
+//
+// 00010 and 00019 are used by no migration: they were given to work that
+// never merged. Goose applies versions strictly in order (no
+// WithAllowOutofOrder), so a database past a number refuses to start on a
+// binary that brings that number late: a free number below the newest stays
+// free (retiredMigrations), applied files are never renumbered, and a new
+// migration takes the number after the highest.
 //
 //go:embed migrations
 var migrationFiles embed.FS
