@@ -80,7 +80,7 @@ func TestReadReplicas(t *testing.T) {
 	s := apitest.Start(t, b, func(c *config.Config) {
 		c.DatabaseReplicas = b.DSN + " " + viaProxy.String() + " " + down.String()
 	})
-	st := s.Srv.App.Store().(interface{ ReplicaQueries() []int64 })
+	st := s.Store.(interface{ ReplicaQueries() []int64 })
 	served := func() int64 {
 		q := st.ReplicaQueries()
 		if len(q) != 3 || q[2] != 0 {

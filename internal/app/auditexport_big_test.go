@@ -31,9 +31,8 @@ func TestAuditExportBig(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a := newApp(t, testdb.Backend{Name: "sqlite", DataDir: t.TempDir()})
+	a, st := newAppStore(t, testdb.Backend{Name: "sqlite", DataDir: t.TempDir()})
 	ctx := context.Background()
-	st := a.Store()
 	actor, target := model.NewID(), model.NewID()
 	fill := time.Now()
 	const batch = 10000
