@@ -35,9 +35,6 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 		if err := attachFiles(ctx, tx, p, sender.ID, p.FileIDs, now); err != nil {
 			return err
 		}
-		if err := tx.IncrementChannelCounts(ctx, ch.ID, p.CreateAt, p.RootID == ""); err != nil {
-			return model.ErrInternal(err)
-		}
 		if root != nil {
 			if err := tx.UpdateThreadStats(ctx, root.ID, now); err != nil {
 				return model.ErrInternal(err)
@@ -62,6 +59,12 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 			}
 		}
 		if err := a.enqueuePushes(ctx, tx, pushes); err != nil {
+			return model.ErrInternal(err)
+		}
+		// The channel's counters come last: on PostgreSQL their UPDATE takes
+		// the channel's row lock, which every other post in the channel waits
+		// for until this transaction commits.
+		if err := tx.IncrementChannelCounts(ctx, ch.ID, p.CreateAt, p.RootID == ""); err != nil {
 			return model.ErrInternal(err)
 		}
 		// Posting marks the channel read for the poster.

@@ -312,8 +312,23 @@ func (s *SQLStore) TouchChannel(ctx context.Context, channelID string, at int64)
 		at, at, at, at, channelID)
 }
 
+// ViewChannel is one statement on PostgreSQL, which reads the channel's
+// counters in the UPDATE itself: posting ends with it, while the transaction
+// holds the channel's row lock that every other post in the channel waits for,
+// so each round trip saved there is one less per post in a busy channel.
+// (SQLite cannot return the joined channel's columns from an UPDATE, and a
+// statement costs it no round trip.)
 func (s *SQLStore) ViewChannel(ctx context.Context, channelID, userID string, at int64) (int64, error) {
 	var lastPostAt int64
+	if s.driver == DriverPostgres {
+		err := s.queryRow(ctx, `UPDATE channel_members SET
+			last_viewed_at = GREATEST(channel_members.last_viewed_at, c.last_post_at),
+			msg_count = c.total_msg_count, msg_count_root = c.total_msg_count_root,
+			mention_count = 0, mention_count_root = 0, urgent_mention_count = 0, last_update_at = ?
+			FROM channels c WHERE c.id = channel_members.channel_id AND channel_members.channel_id = ? AND channel_members.user_id = ?
+			RETURNING c.last_post_at`, at, channelID, userID).Scan(&lastPostAt)
+		return lastPostAt, mapErr(err)
+	}
 	if err := s.queryRow(ctx, `SELECT last_post_at FROM channels WHERE id = ?`, channelID).Scan(&lastPostAt); err != nil {
 		return 0, mapErr(err)
 	}
