@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -63,12 +62,9 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 		}
 		// The channel's counters come last: on PostgreSQL their UPDATE takes
 		// the channel's row lock, which every other post in the channel waits
-		// for until this transaction commits.
-		if err := tx.IncrementChannelCounts(ctx, ch.ID, p.CreateAt, p.RootID == ""); err != nil {
-			return model.ErrInternal(err)
-		}
-		// Posting marks the channel read for the poster.
-		if _, err := tx.ViewChannel(ctx, ch.ID, sender.ID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+		// for until this transaction commits. Posting also marks the channel
+		// read for the poster.
+		if err := tx.CountPost(ctx, ch.ID, sender.ID, p.CreateAt, now, p.RootID == ""); err != nil {
 			return model.ErrInternal(err)
 		}
 		return nil
