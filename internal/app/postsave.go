@@ -27,7 +27,7 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 	if err != nil {
 		return nil, err
 	}
-	err = a.store.Tx(ctx, func(tx store.Store) error {
+	err = a.store.PostTx(ctx, ch.ID, func(tx store.Store) error {
 		if err := tx.SavePost(ctx, p); err != nil {
 			return model.ErrInternal(err)
 		}
