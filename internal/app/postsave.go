@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -28,15 +27,12 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 	if err != nil {
 		return nil, err
 	}
-	err = a.store.Tx(ctx, func(tx store.Store) error {
+	err = a.store.PostTx(ctx, ch.ID, func(tx store.Store) error {
 		if err := tx.SavePost(ctx, p); err != nil {
 			return model.ErrInternal(err)
 		}
 		if err := attachFiles(ctx, tx, p, sender.ID, p.FileIDs, now); err != nil {
 			return err
-		}
-		if err := tx.IncrementChannelCounts(ctx, ch.ID, p.CreateAt, p.RootID == ""); err != nil {
-			return model.ErrInternal(err)
 		}
 		if root != nil {
 			if err := tx.UpdateThreadStats(ctx, root.ID, now); err != nil {
@@ -64,8 +60,11 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 		if err := a.enqueuePushes(ctx, tx, pushes); err != nil {
 			return model.ErrInternal(err)
 		}
-		// Posting marks the channel read for the poster.
-		if _, err := tx.ViewChannel(ctx, ch.ID, sender.ID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+		// The channel's counters come last: on PostgreSQL their UPDATE takes
+		// the channel's row lock, which every other post in the channel waits
+		// for until this transaction commits. Posting also marks the channel
+		// read for the poster.
+		if err := tx.CountPost(ctx, ch.ID, sender.ID, p.CreateAt, now, p.RootID == ""); err != nil {
 			return model.ErrInternal(err)
 		}
 		return nil

@@ -46,6 +46,10 @@ type ChannelStore interface {
 
 	// IncrementChannelCounts records a new post: last_post_at, total counts.
 	IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error
+	// CountPost is IncrementChannelCounts and then ViewChannel for the poster,
+	// the end of every post's transaction; a poster who is not a member is no
+	// error. On PostgreSQL it is one statement, for the row lock it takes.
+	CountPost(ctx context.Context, channelID, posterID string, createAt, at int64, isRoot bool) error
 	// TouchChannel records a new root post that is not counted (a join or
 	// leave message): last_post_at and last_root_post_at only.
 	TouchChannel(ctx context.Context, channelID string, at int64) error

@@ -47,6 +47,11 @@ type Store interface {
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error
+	// PostTx is Tx for the transaction that saves a post in the channel. On
+	// PostgreSQL the post transactions of one channel are group-committed: they
+	// all wait on the channel's row lock, and would otherwise pay one WAL flush
+	// each, one after the other.
+	PostTx(ctx context.Context, channelID string, fn func(tx Store) error) error
 	// AfterCommit runs fn once the transaction this store is bound to has
 	// committed, and never if it rolls back; outside a transaction it runs fn
 	// at once. Hooks run in the order given, on the goroutine that called Tx,

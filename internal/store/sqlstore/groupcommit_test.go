@@ -92,3 +92,59 @@ func TestGroupCommitIgnoresCancelledCaller(t *testing.T) {
 		t.Fatalf("tx with a cancelled context: %v", err)
 	}
 }
+
+// TestPostTxIsolatesFailures: concurrent post transactions of one channel
+// share commits on PostgreSQL, yet one whose statement fails (which aborts a
+// PostgreSQL transaction) or that returns an error leaves no trace, and the
+// others all land, on both stores.
+func TestPostTxIsolatesFailures(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		ctx := context.Background()
+		taken := newUser("posttaken")
+		must(t, s.SaveUser(ctx, taken))
+		const n = 30
+		channel := model.NewID()
+		boom := errors.New("boom")
+		users := make([]*model.User, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			users[i] = newUser("posttx" + string(rune('a'+i%26)) + string(rune('a'+i/26)))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.PostTx(ctx, channel, func(tx store.Store) error {
+					if err := tx.SaveUser(ctx, users[i]); err != nil {
+						return err
+					}
+					switch i % 10 {
+					case 3:
+						return boom
+					case 7:
+						dupe := newUser(taken.Username)
+						return tx.SaveUser(ctx, dupe)
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		for i, u := range users {
+			_, getErr := s.GetUser(ctx, u.ID)
+			switch i % 10 {
+			case 3:
+				if !errors.Is(errs[i], boom) || !errors.Is(getErr, store.ErrNotFound) {
+					t.Errorf("failed tx %d: err %v, user lookup %v", i, errs[i], getErr)
+				}
+			case 7:
+				if !errors.Is(errs[i], store.ErrConflict) || !errors.Is(getErr, store.ErrNotFound) {
+					t.Errorf("conflicting tx %d: err %v, user lookup %v", i, errs[i], getErr)
+				}
+			default:
+				if errs[i] != nil || getErr != nil {
+					t.Errorf("tx %d: err %v, user lookup %v", i, errs[i], getErr)
+				}
+			}
+		}
+	})
+}

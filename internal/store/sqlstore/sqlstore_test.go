@@ -264,6 +264,53 @@ func TestChannelsPostsAndCounts(t *testing.T) {
 	})
 }
 
+// TestCountPost: the end of a post's transaction counts the post in the
+// channel (roots and replies apart) and marks the channel read for the poster,
+// the same on both stores, whether or not the poster is a member.
+func TestCountPost(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		ctx := context.Background()
+		u, other := newUser("cora"), newUser("cole")
+		must(t, s.SaveUser(ctx, u))
+		must(t, s.SaveUser(ctx, other))
+		team := &model.Team{ID: model.NewID(), Name: "counts", DisplayName: "Counts", Type: "O", InviteID: model.NewID()}
+		must(t, s.SaveTeam(ctx, team))
+		ch := &model.Channel{ID: model.NewID(), TeamID: team.ID, Type: "O", Name: "counted", DisplayName: "Counted"}
+		must(t, s.SaveChannel(ctx, ch))
+		for _, id := range []string{u.ID, other.ID} {
+			must(t, s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: id, SchemeUser: true,
+				NotifyProps: model.DefaultChannelNotifyProps()}))
+		}
+		must(t, s.IncrementMentions(ctx, ch.ID, []string{u.ID, other.ID}, true))
+		must(t, s.CountPost(ctx, ch.ID, u.ID, 1000, 5000, true))
+		must(t, s.CountPost(ctx, ch.ID, u.ID, 1100, 5100, false))
+		// An older create_at (an imported post) moves no timestamp back.
+		must(t, s.CountPost(ctx, ch.ID, u.ID, 900, 5200, true))
+		c, err := s.GetChannel(ctx, ch.ID)
+		if err != nil || c.TotalMsgCount != 3 || c.TotalMsgCountRoot != 2 || c.LastPostAt != 1100 || c.LastRootPostAt != 1000 {
+			t.Fatalf("channel after three posts: %+v %v", c, err)
+		}
+		m, _ := s.GetChannelMember(ctx, ch.ID, u.ID)
+		if m.MsgCount != 3 || m.MsgCountRoot != 2 || m.LastViewedAt != 1100 || m.MentionCount != 0 ||
+			m.MentionCountRoot != 0 || m.LastUpdateAt != 5200 {
+			t.Fatalf("poster's membership: %+v", m)
+		}
+		if m, _ := s.GetChannelMember(ctx, ch.ID, other.ID); m.MsgCount != 0 || m.LastViewedAt != 0 || m.MentionCount != 1 {
+			t.Fatalf("other member's view moved: %+v", m)
+		}
+		// A poster who is not a member (a public channel) is counted, not an error.
+		stranger := newUser("cleo")
+		must(t, s.SaveUser(ctx, stranger))
+		must(t, s.CountPost(ctx, ch.ID, stranger.ID, 1200, 5300, true))
+		if c, _ := s.GetChannel(ctx, ch.ID); c.TotalMsgCount != 4 || c.LastPostAt != 1200 {
+			t.Fatalf("channel after a non-member's post: %+v", c)
+		}
+		if err := s.CountPost(ctx, model.NewID(), u.ID, 1300, 5400, true); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unknown channel: %v", err)
+		}
+	})
+}
+
 func TestPreferencesAndStatuses(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *SQLStore) {
 		ctx := context.Background()
