@@ -40,7 +40,7 @@ var mobilePage = template.Must(template.New("mobile").Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 {{if .Redirect}}<meta http-equiv="refresh" content="0; url={{.Redirect}}">{{end}}
 <title>{{.Title}}</title></head>
-<body style="font-family: sans-serif; text-align: center; padding: 2em">
+<body>
 <h2>{{.Title}}</h2><p>{{.Message}}</p>
 {{if .Link}}<p><a href="{{.Link}}">{{.LinkText}}</a></p>{{end}}
 </body></html>
