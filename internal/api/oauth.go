@@ -15,8 +15,9 @@ import (
 const oauthStateCookie = "MMOAUTHSTATE"
 
 // OAuthHandler serves Mattermost's browser routes of single sign-on:
-// GET /oauth/{service}/login and GET /signup/{service}/complete (also
-// /login/{service}/complete), outside /api/v4.
+// GET /oauth/{service}/login (and the mobile apps' /oauth/{service}/mobile_login)
+// and GET /signup/{service}/complete (also /login/{service}/complete),
+// outside /api/v4.
 func (h *Handler) OAuthHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := h.newContext(w, r)
@@ -28,6 +29,8 @@ func (h *Handler) OAuthHandler() http.Handler {
 			err = model.NewAppError(http.StatusNotFound, "api.context.404.app_error", "Sorry, we could not find the page.")
 		case parts[0] == "oauth" && parts[2] == "login":
 			err = h.oauthLogin(c, parts[1])
+		case parts[0] == "oauth" && parts[2] == "mobile_login":
+			err = h.oauthMobileLogin(c, parts[1])
 		case (parts[0] == "signup" || parts[0] == "login") && parts[2] == "complete":
 			err = h.oauthComplete(c, parts[1])
 		default:
@@ -58,6 +61,27 @@ func (h *Handler) oauthLogin(c *Context, service string) error {
 	if err != nil {
 		return err
 	}
+	return c.startOAuth(authURL, st)
+}
+
+// oauthMobileLogin starts a mobile app's sign-in; its redirect_to must be
+// one of the app schemes, else Mattermost's error page, not the provider.
+func (h *Handler) oauthMobileLogin(c *Context, service string) error {
+	to := c.query("redirect_to")
+	if to != "" && !c.validMobileRedirect(to) {
+		return c.mobileError(errInvalidURLScheme(), "")
+	}
+	authURL, st, err := c.app.StartOAuth(c.ctx, service, c.oauthRedirectURL(service), to)
+	if err != nil {
+		return err
+	}
+	st.Mobile = true
+	return c.startOAuth(authURL, st)
+}
+
+// startOAuth keeps the sign-in's state in a cookie and sends the browser
+// to the provider.
+func (c *Context) startOAuth(authURL string, st app.OAuthState) error {
 	js, err := json.Marshal(st)
 	if err != nil {
 		return model.ErrInternal(err)
@@ -76,15 +100,35 @@ func (h *Handler) oauthComplete(c *Context, service string) error {
 		}
 	}
 	http.SetCookie(c.w, &http.Cookie{Name: oauthStateCookie, Value: "", Path: c.cookiePath(), MaxAge: -1, HttpOnly: true})
+	// A mobile app's callback shows its errors as a page leading back to
+	// the app; the redirect_to kept was checked when the sign-in started.
+	mobileTo := ""
+	if kept.Mobile {
+		mobileTo = kept.RedirectTo
+	}
+	fail := func(err error) error {
+		if mobileTo != "" {
+			return c.mobileError(err, mobileTo)
+		}
+		return err
+	}
 	if e := c.query("error"); e != "" {
-		return model.NewAppError(http.StatusUnauthorized, "api.user.authorize_oauth_user.rejected.app_error",
-			"The provider did not sign you in: "+e+" "+c.query("error_description"))
+		return fail(model.NewAppError(http.StatusUnauthorized, "api.user.authorize_oauth_user.rejected.app_error",
+			"The provider did not sign you in: "+e+" "+c.query("error_description")))
 	}
 	u, s, err := c.app.CompleteOAuth(c.ctx, service, c.oauthRedirectURL(service), c.query("code"), c.query("state"), kept, c.r.UserAgent())
 	if err != nil {
-		return err
+		return fail(err)
+	}
+	if mobileTo != "" {
+		return c.mobileAuthComplete(mobileTo, s)
 	}
 	c.setSessionCookies(u, s)
+	// An app without redirect_to (older versions) reads the cookies of
+	// this answer in its own web view.
+	if kept.Mobile {
+		return c.statusOK()
+	}
 	to := kept.RedirectTo
 	if to == "" {
 		to = c.cookiePath()

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/parley-chat/parley/internal/apitest"
@@ -15,7 +16,8 @@ import (
 // TestOpenIDConnect signs in through a real OpenID provider (zitadel's
 // example OP) with the authorization code flow and PKCE, as a browser does:
 // the first sign-in creates the account, an existing account is linked by
-// email only when the provider says the address is verified.
+// email only when the provider says the address is verified. A mobile app's
+// sign-in ends handing the session to the app's URL scheme.
 func TestOpenIDConnect(t *testing.T) {
 	port := proctest.FreePort(t)
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
@@ -79,6 +81,16 @@ func TestOpenIDConnect(t *testing.T) {
 		if u.AuthService != "" {
 			t.Fatalf("unverified email linked the account: %+v", u)
 		}
+		// The mobile apps' sign-in hands the session to the app's scheme.
+		b := oidctest.NewBrowser(t)
+		mob := mobileSignedIn(t, s, b.SignIn(t, s.URL+"/oauth/openid/mobile_login?redirect_to="+url.QueryEscape("mmauth://callback"),
+			"ann", "ann-secret"))
+		if mob.ID != me.ID {
+			t.Fatalf("mobile sign-in gave account %s, want %s", mob.ID, me.ID)
+		}
+		mobileRefused(t, s, oidctest.NewBrowser(t).Client,
+			s.URL+"/oauth/openid/mobile_login?redirect_to="+url.QueryEscape("https://evil.example/callback"))
+
 		// A forged answer (a state this browser did not start) is refused.
 		forged, err := oidctest.NewBrowser(t).Client.Get(s.URL + "/signup/openid/complete?code=x&state=forged")
 		if err != nil {
@@ -92,5 +104,6 @@ func TestOpenIDConnect(t *testing.T) {
 		c.OpenIDEnable, c.OpenIDID, c.OpenIDSecret = true, oidctest.ClientID, oidctest.ClientSecret
 		c.OpenIDDiscoveryEndpoint = oidctest.IssuerFor(port) + ".well-known/openid-configuration"
 		c.OpenIDButtonText = "Company SSO"
+		c.SessionLengthMobileDays = 7
 	})
 }

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -133,7 +135,8 @@ func (h *Handler) removeSamlCertificate(kind string) handlerFunc {
 }
 
 // SamlHandler serves Mattermost's browser route of SAML sign-in, outside
-// /api/v4: GET /login/sso/saml (optional redirect_to) sends the browser to
+// /api/v4: GET /login/sso/saml (optional redirect_to; action=mobile with a
+// mobile app's redirect_to, docs/identity.md#mobile-apps) sends the browser to
 // the identity provider; POST /login/sso/saml is the assertion consumer
 // service, where the provider posts SAMLResponse and RelayState.
 func (h *Handler) SamlHandler() http.Handler {
@@ -160,10 +163,40 @@ func (h *Handler) SamlHandler() http.Handler {
 	})
 }
 
+// samlRelay is a mobile app's RelayState as Mattermost writes it: base64 of
+// a JSON object with action "mobile" and the app's redirect_to.
+type samlRelay struct {
+	Action     string `json:"action"`
+	RedirectTo string `json:"redirect_to,omitempty"`
+	IsMobile   string `json:"isMobile"`
+}
+
+// mobileRelay reads a mobile RelayState; a browser's, a local path, is not one.
+func mobileRelay(relay string) (samlRelay, bool) {
+	var r samlRelay
+	js, err := base64.StdEncoding.DecodeString(relay)
+	if err != nil || json.Unmarshal(js, &r) != nil || r.Action != samlActionMobile {
+		return samlRelay{}, false
+	}
+	return r, true
+}
+
 func (h *Handler) samlLogin(c *Context) error {
-	// The RelayState carries where to go afterwards; only a local path is
-	// kept, here and again when it comes back.
-	st, err := c.app.StartSAML(c.ctx, c.siteBase(), localPath(c.query("redirect_to")))
+	// The RelayState carries where to go afterwards; for a browser only a
+	// local path is kept, here and again when it comes back.
+	relay := localPath(c.query("redirect_to"))
+	if c.query("action") == samlActionMobile {
+		to := c.query("redirect_to")
+		if to != "" && !c.validMobileRedirect(to) {
+			return c.mobileError(errInvalidURLScheme(), "")
+		}
+		js, err := json.Marshal(samlRelay{Action: samlActionMobile, RedirectTo: to, IsMobile: "true"})
+		if err != nil {
+			return model.ErrInternal(err)
+		}
+		relay = base64.StdEncoding.EncodeToString(js)
+	}
+	st, err := c.app.StartSAML(c.ctx, c.siteBase(), relay)
 	if err != nil {
 		return err
 	}
@@ -193,12 +226,29 @@ func (h *Handler) samlComplete(c *Context) error {
 		return model.NewAppError(http.StatusBadRequest, "api.user.saml.invalid_response.app_error",
 			"The request carries no SAMLResponse.").Wrap(err)
 	}
-	u, s, err := c.app.CompleteSAML(c.ctx, c.siteBase(), c.r.PostForm.Get("SAMLResponse"), c.r.UserAgent())
+	// The RelayState is not signed: a mobile one may only name an app
+	// scheme, checked again here.
+	relay := c.r.PostForm.Get("RelayState")
+	mr, mobile := mobileRelay(relay)
+	if mobile && mr.RedirectTo != "" && !c.validMobileRedirect(mr.RedirectTo) {
+		return c.mobileError(errInvalidURLScheme(), "")
+	}
+	u, s, err := c.app.CompleteSAML(c.ctx, c.siteBase(), c.r.PostForm.Get("SAMLResponse"), c.r.UserAgent(), mobile)
 	if err != nil {
+		if mobile && mr.RedirectTo != "" {
+			return c.mobileError(err, mr.RedirectTo)
+		}
 		return err
 	}
 	c.setSessionCookies(u, s)
-	to := localPath(c.r.PostForm.Get("RelayState"))
+	if mobile {
+		if mr.RedirectTo != "" {
+			return c.mobileAuthComplete(mr.RedirectTo, s)
+		}
+		// An app without redirect_to reads the cookies in its web view.
+		return c.statusOK()
+	}
+	to := localPath(relay)
 	if to == "" {
 		to = c.cookiePath()
 	}

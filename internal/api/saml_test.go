@@ -3,7 +3,9 @@ package api_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,7 +22,8 @@ import (
 // samlidp, in the test process) as a browser does: Parley's metadata
 // registers it with the provider, the first sign-in creates the account from
 // the attributes, the next one finds it again; a tampered, unsigned,
-// replayed, unsolicited or foreign answer is refused.
+// replayed, unsolicited or foreign answer is refused; a mobile app's sign-in
+// hands the session to the app's URL scheme.
 func TestSaml(t *testing.T) {
 	idp := samltest.Start(t)
 	sp := samltest.NewKeyPair(t, "parley")
@@ -89,6 +92,32 @@ func TestSaml(t *testing.T) {
 		if me2.ID != me.ID {
 			t.Fatalf("second sign-in gave another account %s, want %s", me2.ID, me.ID)
 		}
+		// The mobile apps' sign-in hands the session to the app's scheme;
+		// the RelayState carries the app's redirect_to as Mattermost writes it.
+		mb := samltest.NewBrowser(t)
+		mf := mb.Answer(t, acs+"?action=mobile&redirect_to="+url.QueryEscape("mmauth://callback"), "ann", "ann-secret")
+		if rs := mustDecode(t, mf.Fields.Get("RelayState")); !strings.Contains(rs, `"action":"mobile"`) ||
+			!strings.Contains(rs, `"redirect_to":"mmauth://callback"`) {
+			t.Fatalf("mobile RelayState %s", rs)
+		}
+		if mob := mobileSignedIn(t, s, mb.Submit(t, mf)); mob.ID != me.ID {
+			t.Fatalf("mobile sign-in gave account %s, want %s", mob.ID, me.ID)
+		}
+		mobileRefused(t, s, samltest.NewBrowser(t).Client,
+			acs+"?action=mobile&redirect_to="+url.QueryEscape("https://evil.example/callback"))
+		// The RelayState is not signed: one naming another scheme is refused
+		// at the assertion consumer service, and no session is handed over.
+		eb := samltest.NewBrowser(t)
+		ef := eb.Answer(t, acs+"?action=mobile&redirect_to="+url.QueryEscape("mmauth://callback"), "ann", "ann-secret")
+		ef.Fields.Set("RelayState", base64.StdEncoding.EncodeToString([]byte(`{"action":"mobile","redirect_to":"https://evil.example/callback"}`)))
+		eresp := eb.Submit(t, ef)
+		ebody, _ := io.ReadAll(eresp.Body)
+		eresp.Body.Close()
+		if !strings.Contains(string(ebody), "Invalid custom URL scheme") || strings.Contains(string(ebody), "MMAUTHTOKEN") ||
+			eb.Cookie(s.URL, "MMAUTHTOKEN") != "" {
+			t.Fatalf("forged mobile RelayState: %d\n%s", eresp.StatusCode, ebody)
+		}
+
 		// The identity provider owns the password and the mapped fields.
 		ann.Put("/users/"+me.ID+"/password", map[string]string{"current_password": "x", "new_password": "another-pw-1"}).
 			ExpectError(http.StatusBadRequest, "api.user.update_password.oauth.app_error")
@@ -317,6 +346,7 @@ func TestSaml(t *testing.T) {
 		c.SamlFirstNameAttribute, c.SamlLastNameAttribute, c.SamlNicknameAttribute = "givenName", "urn:oid:2.5.4.4", "cn"
 		c.SamlEnableAdminAttribute, c.SamlAdminAttribute = true, "eduPersonAffiliation=admins"
 		c.SamlLoginButtonText = "Company login"
+		c.SessionLengthMobileDays = 7
 		c.GuestAccountsEnable, c.SamlGuestAttribute = true, "eduPersonAffiliation=guests"
 	})
 }

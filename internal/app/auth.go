@@ -22,6 +22,9 @@ type LoginRequest struct {
 	DeviceID string `json:"device_id"`
 	ID       string `json:"id"`
 	LDAPOnly string `json:"ldap_only"`
+	// Mobile: the sign-in came from a mobile app's single sign-on, which
+	// no request body can claim.
+	Mobile bool `json:"-"`
 }
 
 func errInvalidCredentials() *model.AppError {
@@ -130,12 +133,22 @@ func (a *App) finishLogin(ctx context.Context, u *model.User, req LoginRequest, 
 		a.upgradePasswordHash(ctx, u, req.Password)
 	}
 	now := model.Now()
+	// As Mattermost: a mobile app's login (its SSO, or naming its device)
+	// lasts the mobile session length and says so in isMobile.
+	mobile := req.Mobile || req.DeviceID != ""
+	days := a.Config().SessionLengthDays
+	if mobile {
+		days = a.Config().SessionLengthMobileDays
+	}
 	s := &model.Session{
 		ID: model.NewID(), Token: model.NewID(), CreateAt: now, LastActivityAt: now, UserID: u.ID,
 		DeviceID: req.DeviceID, Roles: u.Roles,
-		ExpiresAt: now + int64(a.Config().SessionLengthDays)*int64(24*time.Hour/time.Millisecond),
+		ExpiresAt: now + int64(days)*int64(24*time.Hour/time.Millisecond),
 		Props: model.StringMap{"csrf": model.NewID(), "is_guest": strconv.FormatBool(u.IsGuest()), "platform": platform(userAgent),
 			"browser": userAgent, "os": ""},
+	}
+	if mobile {
+		s.Props["isMobile"] = "true"
 	}
 	if ip := ClientIP(ctx); ip != "" {
 		s.Props["ip"] = ip

@@ -95,6 +95,9 @@ func (a *App) oidcClient(ctx context.Context, service, redirectURL string) (*oid
 // PKCE verifier, and where to go afterwards.
 type OAuthState struct {
 	State, Nonce, Verifier, RedirectTo string
+	// Mobile: a mobile app started it (/oauth/{service}/mobile_login), and
+	// RedirectTo, when set, is the app's custom-scheme callback.
+	Mobile bool `json:",omitempty"`
 }
 
 // StartOAuth returns the provider's authorization URL and the state to keep.
@@ -171,7 +174,7 @@ func (a *App) CompleteOAuth(ctx context.Context, service, redirectURL, code, sta
 	if err != nil {
 		return nil, nil, err
 	}
-	return a.finishLogin(ctx, u, LoginRequest{}, userAgent, 0)
+	return a.finishLogin(ctx, u, LoginRequest{Mobile: kept.Mobile}, userAgent, 0)
 }
 
 func (a *App) oauthUser(ctx context.Context, service, subject string, c oidcClaims) (*model.User, error) {

@@ -452,8 +452,8 @@ func samlIdentityOf(cfg *config.Config, as *saml.Assertion) (samlIdentity, error
 
 // CompleteSAML is the assertion consumer service: it verifies the identity
 // provider's answer (base64, as posted), finds or creates the account and
-// logs it in.
-func (a *App) CompleteSAML(ctx context.Context, base, samlResponse, userAgent string) (*model.User, *model.Session, error) {
+// logs it in; mobile makes it a mobile app's session.
+func (a *App) CompleteSAML(ctx context.Context, base, samlResponse, userAgent string, mobile bool) (*model.User, *model.Session, error) {
 	sp, err := a.samlProvider(ctx, base)
 	if err != nil {
 		return nil, nil, err
@@ -506,7 +506,7 @@ func (a *App) CompleteSAML(ctx context.Context, base, samlResponse, userAgent st
 	if err != nil {
 		return nil, nil, err
 	}
-	return a.finishLogin(ctx, u, LoginRequest{}, userAgent, 0)
+	return a.finishLogin(ctx, u, LoginRequest{Mobile: mobile}, userAgent, 0)
 }
 
 // samlUser finds the account of an identity and brings it up to date, or

@@ -254,6 +254,10 @@ type Config struct {
 	SamlLoginButtonTextColor        string `json:"saml_login_button_text_color" env:"PARLEY_SAML_LOGIN_BUTTON_TEXT_COLOR" mm:"MM_SAMLSETTINGS_LOGINBUTTONTEXTCOLOR" help:"text color of the login button"`
 	SamlAllowIDPInitiated           bool   `json:"saml_allow_idp_initiated" env:"PARLEY_SAML_ALLOW_IDP_INITIATED" help:"Parley extension: accept sign-ins the identity provider starts (unsolicited responses); off, only those Parley asked for"`
 
+	// Single sign-on from the official mobile apps (docs/identity.md#mobile-apps).
+	AppCustomURLSchemes     string `json:"app_custom_url_schemes" env:"PARLEY_APP_CUSTOM_URL_SCHEMES" mm:"MM_NATIVEAPPSETTINGS_APPCUSTOMURLSCHEMES" help:"space- or comma-separated URL schemes (mmauth://) a mobile app's single sign-on may return its session token to; other redirect_to addresses are refused"`
+	SessionLengthMobileDays int    `json:"session_length_mobile_days" env:"PARLEY_SESSION_LENGTH_MOBILE_DAYS" mm:"MM_SERVICESETTINGS_SESSIONLENGTHMOBILEINDAYS" help:"days a login from a mobile app lasts (single sign-on from the app, or a login naming a device_id)"`
+
 	// Custom user groups (/api/v4/groups) and their @group mentions.
 	EnableCustomGroups bool `json:"enable_custom_groups" env:"PARLEY_ENABLE_CUSTOM_GROUPS" mm:"MM_SERVICESETTINGS_ENABLECUSTOMGROUPS" help:"members may create user groups that an @name mentions; off, the groups routes answer 400 api.custom_groups.feature_disabled"`
 }
@@ -286,6 +290,10 @@ func Default() Config {
 		PostEditTimeLimitSec:   -1,
 		MaxUsersPerTeam:        50000,
 		SearchLanguage:         "english",
+
+		// Mattermost's schemes: its apps and their beta builds.
+		AppCustomURLSchemes:     "mmauth:// mmauthbeta://",
+		SessionLengthMobileDays: 30,
 
 		UserStatusAwayTimeoutSec: 300,
 		EnableFileAttachments:    true,
@@ -614,6 +622,9 @@ func (c *Config) Validate() error {
 	if c.SessionLengthDays < 1 {
 		errs = append(errs, errors.New("session_length_days: must be at least 1"))
 	}
+	if c.SessionLengthMobileDays < 1 {
+		errs = append(errs, errors.New("session_length_mobile_days: must be at least 1"))
+	}
 	if c.PasswordMinLength < 5 || c.PasswordMinLength > 72 {
 		errs = append(errs, errors.New("password_min_length: must be from 5 to 72"))
 	}
@@ -689,6 +700,9 @@ func (c *Config) InternalHosts() []string {
 
 // ProxyIPHeaders splits trusted_proxy_ip_header into header names.
 func (c *Config) ProxyIPHeaders() []string { return splitList(c.TrustedProxyIPHeader) }
+
+// MobileURLSchemes are the schemes (with "://") of AppCustomURLSchemes.
+func (c *Config) MobileURLSchemes() []string { return splitList(c.AppCustomURLSchemes) }
 
 // TrustedProxyPrefixes parses trusted_proxies; a plain address is a one-address prefix.
 func (c *Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {

@@ -109,7 +109,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	// Incoming webhooks live outside /api/v4, as Slack senders expect.
 	mux.Handle("POST "+prefix+"/hooks/{hook_id}", http.StripPrefix(prefix, apiHandler.IncomingWebhookHandler()))
 	mux.Handle("POST "+prefix+"/hooks/commands/{id}", http.StripPrefix(prefix, apiHandler.CommandWebhookHandler()))
-	for _, p := range []string{"/oauth/{service}/login", "/signup/{service}/complete", "/login/{service}/complete"} {
+	for _, p := range []string{"/oauth/{service}/login", "/oauth/{service}/mobile_login", "/signup/{service}/complete", "/login/{service}/complete"} {
 		mux.Handle("GET "+prefix+p, http.StripPrefix(prefix, apiHandler.OAuthHandler()))
 	}
 	mux.Handle(prefix+"/login/sso/saml", http.StripPrefix(prefix, apiHandler.SamlHandler()))
