@@ -294,9 +294,17 @@ func (a *App) applyLdapEntry(ctx context.Context, u *model.User, e ldapEntry, re
 	if reactivate {
 		u.DeleteAt = 0
 	}
-	if u.Username != before.Username || u.Email != before.Email || u.FirstName != before.FirstName || u.LastName != before.LastName ||
+	changed := u.Username != before.Username || u.Email != before.Email || u.FirstName != before.FirstName || u.LastName != before.LastName ||
 		u.Nickname != before.Nickname || u.Position != before.Position || u.Roles != before.Roles || u.DeleteAt != before.DeleteAt ||
-		u.EmailVerified != before.EmailVerified {
+		u.EmailVerified != before.EmailVerified
+	return a.saveProviderUser(ctx, u, changed, guestFilter, e.Guest)
+}
+
+// saveProviderUser stores what a directory or identity provider changed of
+// u, then, when the provider decides guests (decidesGuest), demotes or
+// promotes u to match guest, which also turns the memberships over.
+func (a *App) saveProviderUser(ctx context.Context, u *model.User, changed, decidesGuest, guest bool) (*model.User, error) {
+	if changed {
 		if appErr := u.IsValid(); appErr != nil {
 			return nil, appErr
 		}
@@ -306,8 +314,8 @@ func (a *App) applyLdapEntry(ctx context.Context, u *model.User, e ldapEntry, re
 		}
 		a.publishUserUpdated(ctx, u)
 	}
-	if guestFilter && u.IsGuest() != e.Guest && !u.IsSystemAdmin() {
-		if err := a.setGuest(ctx, SystemSession(), u.ID, e.Guest); err != nil {
+	if decidesGuest && u.IsGuest() != guest && !u.IsSystemAdmin() {
+		if err := a.setGuest(ctx, SystemSession(), u.ID, guest); err != nil {
 			return nil, err
 		}
 		nu, err := a.store.GetUser(ctx, u.ID)

@@ -587,26 +587,10 @@ func (a *App) applySamlIdentity(ctx context.Context, u *model.User, id samlIdent
 	if cfg.SamlEnableAdminAttribute && !u.IsGuest() && !id.Guest {
 		u.Roles = samlRoles(id)
 	}
-	if u.Username != before.Username || u.Email != before.Email || u.FirstName != before.FirstName || u.LastName != before.LastName ||
+	changed := u.Username != before.Username || u.Email != before.Email || u.FirstName != before.FirstName || u.LastName != before.LastName ||
 		u.Nickname != before.Nickname || u.Position != before.Position || u.Locale != before.Locale || u.Roles != before.Roles ||
-		u.EmailVerified != before.EmailVerified || before.AuthData == nil || *before.AuthData != authData {
-		if appErr := u.IsValid(); appErr != nil {
-			return nil, appErr
-		}
-		u.UpdateAt = model.Now()
-		if err := a.store.UpdateUser(ctx, u); err != nil {
-			return nil, userConflict(err)
-		}
-		a.publishUserUpdated(ctx, u)
-	}
-	if guestAttr && u.IsGuest() != id.Guest && !u.IsSystemAdmin() {
-		if err := a.setGuest(ctx, SystemSession(), u.ID, id.Guest); err != nil {
-			return nil, err
-		}
-		nu, err := a.store.GetUser(ctx, u.ID)
-		return nu, storeErr(err, errUserNotFound())
-	}
-	return u, nil
+		u.EmailVerified != before.EmailVerified || before.AuthData == nil || *before.AuthData != authData
+	return a.saveProviderUser(ctx, u, changed, guestAttr, id.Guest)
 }
 
 // samlOwnedAttribute names the first field of p the identity provider owns
