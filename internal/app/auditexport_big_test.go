@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,43 +53,20 @@ func TestAuditExportBig(t *testing.T) {
 	}
 	t.Logf("filled %d entries in %s", n, time.Since(fill).Round(time.Second))
 
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	var peak atomic.Uint64
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		tk := time.NewTicker(10 * time.Millisecond)
-		defer tk.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tk.C:
-				var m runtime.MemStats
-				runtime.ReadMemStats(&m)
-				if m.HeapAlloc > peak.Load() {
-					peak.Store(m.HeapAlloc)
-				}
-			}
-		}
-	}()
 	cw := &countingWriter{}
-	start := time.Now()
-	got, err := a.ExportAudits(ctx, app.SystemSession(), store.AuditFilter{}, cw, app.AuditExportBatch, nil)
-	took := time.Since(start)
-	close(stop)
-	<-done
+	var got int64
+	var err error
+	mib, before, took := measureHeap(func() {
+		got, err = a.ExportAudits(ctx, app.SystemSession(), store.AuditFilter{}, cw, app.AuditExportBatch, nil)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got != int64(n) {
 		t.Errorf("%d entries exported, want %d", got, n)
 	}
-	mib := float64(peak.Load()) / (1 << 20)
 	t.Logf("%d entries, %.0f MiB written, %s (%.0f entries/s), peak heap %.1f MiB (%.1f MiB before)", got,
-		float64(cw.n)/(1<<20), took.Round(time.Millisecond), float64(got)/took.Seconds(), mib, float64(base.HeapAlloc)/(1<<20))
+		float64(cw.n)/(1<<20), took.Round(time.Millisecond), float64(got)/took.Seconds(), mib, before)
 	if mib > 32 {
 		t.Errorf("peak heap %.1f MiB, over 32 MiB", mib)
 	}

@@ -3,10 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,54 +73,24 @@ func TestComplianceExportBig(t *testing.T) {
 	t.Logf("filled %d posts in %s", n, time.Since(fill).Round(time.Second))
 
 	for _, format := range []string{model.ComplianceExportCSV, model.ComplianceExportActiance, model.ComplianceExportGlobalRelay} {
-		runtime.GC()
-		var base runtime.MemStats
-		runtime.ReadMemStats(&base)
-		var peak atomic.Uint64
-		stop := make(chan struct{})
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			tk := time.NewTicker(10 * time.Millisecond)
-			defer tk.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-tk.C:
-					var m runtime.MemStats
-					runtime.ReadMemStats(&m)
-					if m.HeapAlloc > peak.Load() {
-						peak.Store(m.HeapAlloc)
-					}
-				}
-			}
-		}()
 		cw := &countingWriter{}
-		start := time.Now()
-		rep, err := a.ComplianceExport(ctx, app.SystemSession(), cw, app.ComplianceExportOptions{Format: format, From: 0,
-			To: model.Now(), BatchSize: 10000})
-		took := time.Since(start)
-		close(stop)
-		<-done
+		var rep *app.ComplianceExportReport
+		var err error
+		mib, before, took := measureHeap(func() {
+			rep, err = a.ComplianceExport(ctx, app.SystemSession(), cw, app.ComplianceExportOptions{Format: format, From: 0,
+				To: model.Now(), BatchSize: 10000})
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rep.Posts != int64(n) {
 			t.Errorf("%s: %d posts exported, want %d", format, rep.Posts, n)
 		}
-		mib := float64(peak.Load()) / (1 << 20)
 		t.Logf("%s: %d posts, %.0f MiB written, %s (%.0f posts/s), peak heap %.1f MiB (%.1f MiB before)", format, rep.Posts,
 			float64(cw.n)/(1<<20), took.Round(time.Millisecond), float64(rep.Posts)/took.Seconds(), mib,
-			float64(base.HeapAlloc)/(1<<20))
+			before)
 		if mib > 64 {
 			t.Errorf("%s: peak heap %.1f MiB, over 64 MiB", format, mib)
 		}
 	}
 }
-
-type countingWriter struct{ n int64 }
-
-func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
-
-var _ io.Writer = (*countingWriter)(nil)
