@@ -864,14 +864,14 @@ func parseIdpMetadata(b []byte) (*saml.EntityDescriptor, error) {
 	return nil, errors.New("no IDPSSODescriptor")
 }
 
-// MigrateAuthToSaml is `parley user migrate-auth email saml` (mmctl user
-// migrate-auth): email/password accounts become SAML accounts. With auto,
-// every one of them, its SAML id being its email (what the identity
-// provider's email attribute must then say); else those whose email is a key
-// of ids, with that value as SAML id (the id attribute's value, or the
-// SAML email when IdAttribute is empty).
-func (a *App) MigrateAuthToSaml(ctx context.Context, ids map[string]string, auto, dryRun bool) ([]AuthMigration, error) {
-	users, err := a.store.UsersByAuthService(ctx, "")
+// MigrateAuthToSaml is `parley user migrate-auth email saml` and `ldap
+// saml` (mmctl user migrate-auth): the accounts of from (empty: email and
+// password; or ldap) become SAML accounts. With auto, every one of them, its
+// SAML id being its email (what the identity provider's email attribute must
+// then say); else those whose email is a key of ids, with that value as SAML
+// id (the id attribute's value, or the SAML email when IdAttribute is empty).
+func (a *App) MigrateAuthToSaml(ctx context.Context, from string, ids map[string]string, auto, dryRun bool) ([]AuthMigration, error) {
+	users, err := a.store.UsersByAuthService(ctx, from)
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}

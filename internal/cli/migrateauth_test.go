@@ -53,6 +53,27 @@ func TestUserMigrateAuth(t *testing.T) {
 		if ldapUsers() != 2 {
 			t.Fatalf("%d ldap users after --force, want 2", ldapUsers())
 		}
+		samlUsers := func() int { return h.count("SELECT COUNT(*) FROM users WHERE auth_service = 'saml'") }
+		h.ok("user", "migrate-auth", "ldap", "saml", "--auto", "--confirm")
+		if ann := h.user("ann"); ldapUsers() != 0 || samlUsers() != 2 || ann.AuthData == nil || *ann.AuthData != "ann@example.com" || h.user("zed").AuthService != "" {
+			t.Fatalf("ldap saml --auto: %d ldap, %d saml users, ann %q %v", ldapUsers(), samlUsers(), ann.AuthService, ann.AuthData)
+		}
+		h.ok("user", "migrate-auth", "saml", "email")
+		// An OpenID Connect account goes back to email and password too.
+		if _, err := h.st.DB().Exec("UPDATE users SET auth_service = 'gitlab', auth_data = 'gl-7' WHERE username = 'zed'"); err != nil {
+			t.Fatal(err)
+		}
+		h.ok("user", "migrate-auth", "gitlab", "email")
+		if zed := h.user("zed"); zed.AuthService != "" || zed.AuthData != nil {
+			t.Fatalf("gitlab email: zed %q %v", zed.AuthService, zed.AuthData)
+		}
+		if _, _, code := h.run("", "user", "migrate-auth", "email", "gitlab"); code == 0 {
+			t.Fatal("email to gitlab accepted: a verified first sign-in links the account instead")
+		}
+		h.run("", "user", "migrate-auth", "email", "ldap", "username", "--force")
+		if ldapUsers() != 2 {
+			t.Fatalf("%d ldap users after migrating back, want 2", ldapUsers())
+		}
 		h.ok("user", "migrate-auth", "ldap", "email")
 		if ldapUsers() != 0 || h.user("bob").AuthData != nil {
 			t.Fatalf("after ldap email: %d ldap users", ldapUsers())
@@ -60,7 +81,6 @@ func TestUserMigrateAuth(t *testing.T) {
 		if _, _, code := h.run("", "user", "migrate-auth", "email", "saml"); code == 0 {
 			t.Fatal("email to saml without a file or --auto accepted")
 		}
-		samlUsers := func() int { return h.count("SELECT COUNT(*) FROM users WHERE auth_service = 'saml'") }
 		ids := filepath.Join(t.TempDir(), "ids.json")
 		if err := os.WriteFile(ids, []byte(`{"Ann@example.com": "ann-at-idp"}`), 0o600); err != nil {
 			t.Fatal(err)
