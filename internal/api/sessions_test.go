@@ -193,6 +193,30 @@ func TestLogoutAndSessions(t *testing.T) {
 	})
 }
 
+// A session that names its push device is a mobile app's: from then on it
+// lasts the mobile session length, as Mattermost's attachDeviceId makes it.
+func TestDeviceSessionLastsMobileLength(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		bob := s.SignUp("bob")
+		const day = int64(24 * 60 * 60 * 1000)
+		expiry := func() int64 {
+			var sessions []model.Session
+			bob.Get("/users/me/sessions").Expect(http.StatusOK).JSON(&sessions)
+			if len(sessions) != 1 {
+				t.Fatalf("bob has %d sessions", len(sessions))
+			}
+			return sessions[0].ExpiresAt - model.Now()
+		}
+		if left := expiry(); left > day {
+			t.Fatalf("a web session lasts %d ms, want at most a day", left)
+		}
+		bob.Put("/users/sessions/device", map[string]string{"device_id": "apple_rn-v2:abc"}).Expect(http.StatusOK)
+		if left := expiry(); left < 29*day || left > 30*day {
+			t.Fatalf("after naming its device the session lasts %.1f days, want 30", float64(left)/float64(day))
+		}
+	}, func(c *config.Config) { c.SessionLengthDays, c.SessionLengthMobileDays = 1, 30 })
+}
+
 func TestSessionExpiry(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		admin := s.SignUp("admin")

@@ -305,13 +305,16 @@ func (a *App) RevokeAllSessions(ctx context.Context, s *model.Session, userID st
 	return nil
 }
 
-// AttachDevice records the push device of the current session.
+// AttachDevice records the push device of the current session, which from
+// then on lasts the mobile session length, as Mattermost's attachDeviceId
+// makes it.
 func (a *App) AttachDevice(ctx context.Context, s *model.Session, deviceID string) error {
 	if deviceID == "" {
 		return model.ErrInvalidBody("device_id")
 	}
+	expiresAt := model.Now() + int64(a.Config().SessionLengthMobileDays)*int64(24*time.Hour/time.Millisecond)
 	return a.store.Tx(ctx, func(tx store.Store) error {
-		if err := tx.UpdateSessionDevice(ctx, s.ID, deviceID); err != nil {
+		if err := tx.UpdateSessionDevice(ctx, s.ID, deviceID, expiresAt); err != nil {
 			return storeErr(err, model.ErrSessionExpired())
 		}
 		// The phone logged in again: its older session must not get its pushes too.

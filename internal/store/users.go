@@ -61,7 +61,7 @@ type SessionStore interface {
 	// TouchSession records a session's last activity: when, and from where
 	// (props.last_activity_ip), as ip; an empty ip leaves the address alone.
 	TouchSession(ctx context.Context, id string, at int64, ip string) error
-	UpdateSessionDevice(ctx context.Context, id, deviceID string) error
+	UpdateSessionDevice(ctx context.Context, id, deviceID string, expiresAt int64) error
 	UpdateSessionRoles(ctx context.Context, userID, roles string) error
 
 	SaveAccessToken(ctx context.Context, t *model.UserAccessToken) error

@@ -84,8 +84,8 @@ func (s *SQLStore) TouchSession(ctx context.Context, id string, at int64, ip str
 	return err
 }
 
-func (s *SQLStore) UpdateSessionDevice(ctx context.Context, id, deviceID string) error {
-	return s.execOne(ctx, `UPDATE sessions SET device_id = ? WHERE id = ?`, deviceID, id)
+func (s *SQLStore) UpdateSessionDevice(ctx context.Context, id, deviceID string, expiresAt int64) error {
+	return s.execOne(ctx, `UPDATE sessions SET device_id = ?, expires_at = ? WHERE id = ?`, deviceID, expiresAt, id)
 }
 
 func (s *SQLStore) UpdateSessionRoles(ctx context.Context, userID, roles string) error {
