@@ -645,7 +645,13 @@ try {
     await post(a, '- [ ] write the tests\n- [x] read the issue')
     const checkbox = a.locator('.post .body input[type=checkbox]').last()
     await checkbox.waitFor() // the post may render a moment after it is sent
-    const box = await checkbox.boundingBox()
+    // The pending post is replaced by the server's copy: the box found may be
+    // gone by the time it is measured, so measure the one there then.
+    let box = null
+    for (let i = 0; !box && i < 50; i++) {
+      box = await checkbox.boundingBox()
+      if (!box) await a.waitForTimeout(100)
+    }
     if (!box || box.width > 30) throw new Error(`task checkbox is ${box?.width} px wide`)
     await shot(a, '23-task-list')
   })
