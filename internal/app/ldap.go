@@ -331,14 +331,21 @@ func (a *App) ldapOwnedAttribute(u *model.User, p *model.UserPatch) string {
 		return ""
 	}
 	cfg := a.Config()
-	for _, f := range []struct {
-		name, attr string
-		cur        string
-		next       *string
-	}{{"username", cfg.LdapUsernameAttribute, u.Username, p.Username}, {"email", cfg.LdapEmailAttribute, u.Email, p.Email},
-		{"first_name", cfg.LdapFirstNameAttribute, u.FirstName, p.FirstName}, {"last_name", cfg.LdapLastNameAttribute, u.LastName, p.LastName},
-		{"nickname", cfg.LdapNicknameAttribute, u.Nickname, p.Nickname}, {"position", cfg.LdapPositionAttribute, u.Position, p.Position}} {
-		if f.attr != "" && f.next != nil && !strings.EqualFold(strings.TrimSpace(*f.next), f.cur) {
+	return changedOwnedAttribute(u, p, [6]string{cfg.LdapUsernameAttribute, cfg.LdapEmailAttribute, cfg.LdapFirstNameAttribute,
+		cfg.LdapLastNameAttribute, cfg.LdapNicknameAttribute, cfg.LdapPositionAttribute})
+}
+
+// changedOwnedAttribute names the first profile field p would change whose
+// provider attribute is set in attrs (username, email, first name, last
+// name, nickname, position), or "".
+func changedOwnedAttribute(u *model.User, p *model.UserPatch, attrs [6]string) string {
+	for i, f := range []struct {
+		name string
+		cur  string
+		next *string
+	}{{"username", u.Username, p.Username}, {"email", u.Email, p.Email}, {"first_name", u.FirstName, p.FirstName},
+		{"last_name", u.LastName, p.LastName}, {"nickname", u.Nickname, p.Nickname}, {"position", u.Position, p.Position}} {
+		if attrs[i] != "" && f.next != nil && !strings.EqualFold(strings.TrimSpace(*f.next), f.cur) {
 			return f.name
 		}
 	}

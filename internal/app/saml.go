@@ -600,18 +600,8 @@ func (a *App) samlOwnedAttribute(u *model.User, p *model.UserPatch) string {
 	if u.AuthService != AuthServiceSAML || !cfg.SamlEnable {
 		return ""
 	}
-	for _, f := range []struct {
-		name, attr string
-		cur        string
-		next       *string
-	}{{"username", cfg.SamlUsernameAttribute, u.Username, p.Username}, {"email", cfg.SamlEmailAttribute, u.Email, p.Email},
-		{"first_name", cfg.SamlFirstNameAttribute, u.FirstName, p.FirstName}, {"last_name", cfg.SamlLastNameAttribute, u.LastName, p.LastName},
-		{"nickname", cfg.SamlNicknameAttribute, u.Nickname, p.Nickname}, {"position", cfg.SamlPositionAttribute, u.Position, p.Position}} {
-		if f.attr != "" && f.next != nil && !strings.EqualFold(strings.TrimSpace(*f.next), f.cur) {
-			return f.name
-		}
-	}
-	return ""
+	return changedOwnedAttribute(u, p, [6]string{cfg.SamlUsernameAttribute, cfg.SamlEmailAttribute, cfg.SamlFirstNameAttribute,
+		cfg.SamlLastNameAttribute, cfg.SamlNicknameAttribute, cfg.SamlPositionAttribute})
 }
 
 // SamlMetadata is Parley's service provider metadata, for the identity
