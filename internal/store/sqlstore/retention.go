@@ -257,22 +257,7 @@ func (s *SQLStore) RetentionPolicyChannels(ctx context.Context, policyID string,
 			where = append(where, `(LOWER(c.name) LIKE ? ESCAPE '\' OR LOWER(c.display_name) LIKE ? ESCAPE '\' OR LOWER(c.purpose) LIKE ? ESCAPE '\')`)
 			a = append(a, like, like, like)
 		}
-		if len(q.TeamIDs) > 0 {
-			where = append(where, `c.team_id IN (`+in(len(q.TeamIDs))+`)`)
-			a = args(a, q.TeamIDs)
-		}
-		switch {
-		case q.Public && !q.Private:
-			where = append(where, `c.type = 'O'`)
-		case q.Private && !q.Public:
-			where = append(where, `c.type = 'P'`)
-		}
-		switch {
-		case q.Deleted:
-			where = append(where, `c.delete_at > 0`)
-		case !q.IncludeDeleted:
-			where = append(where, `c.delete_at = 0`)
-		}
+		where, a = channelSearchFilter(q, where, a)
 	}
 	from := ` FROM retention_policy_channels rc JOIN channels c ON c.id = rc.channel_id LEFT JOIN teams t ON t.id = c.team_id
 		WHERE ` + strings.Join(where, " AND ")

@@ -413,10 +413,9 @@ func (e extraScan) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extr
 
 var channelColsC = "c." + regexp.MustCompile(`,\s*`).ReplaceAllString(channelCols, ", c.")
 
-func (s *SQLStore) SearchAllChannels(ctx context.Context, q *model.ChannelSearch, p store.Page) ([]*model.ChannelWithTeamData, int64, error) {
-	like := "%" + likePrefix(q.Term)
-	where := []string{`c.type IN ('O', 'P')`, `(LOWER(c.name) LIKE ? ESCAPE '\' OR LOWER(c.display_name) LIKE ? ESCAPE '\')`}
-	a := []any{like, like}
+// channelSearchFilter adds the team, type and archive conditions of q on
+// channels aliased c.
+func channelSearchFilter(q *model.ChannelSearch, where []string, a []any) ([]string, []any) {
 	if len(q.TeamIDs) > 0 {
 		where = append(where, `c.team_id IN (`+in(len(q.TeamIDs))+`)`)
 		a = args(a, q.TeamIDs)
@@ -433,6 +432,14 @@ func (s *SQLStore) SearchAllChannels(ctx context.Context, q *model.ChannelSearch
 	case !q.IncludeDeleted:
 		where = append(where, `c.delete_at = 0`)
 	}
+	return where, a
+}
+
+func (s *SQLStore) SearchAllChannels(ctx context.Context, q *model.ChannelSearch, p store.Page) ([]*model.ChannelWithTeamData, int64, error) {
+	like := "%" + likePrefix(q.Term)
+	where := []string{`c.type IN ('O', 'P')`, `(LOWER(c.name) LIKE ? ESCAPE '\' OR LOWER(c.display_name) LIKE ? ESCAPE '\')`}
+	a := []any{like, like}
+	where, a = channelSearchFilter(q, where, a)
 	if q.ExcludeDefaultChannels {
 		where = append(where, `c.name NOT IN ('town-square', 'off-topic')`)
 	}
