@@ -1,0 +1,26 @@
+// Package storetest holds tests written against the store.Store interface,
+// one or more per method, grouped by aggregate. Each backend's package runs
+// them on a store of its own (sqlstore does, on SQLite and PostgreSQL), so
+// the backends are held to one behaviour. The tests share the store they are
+// given: they make their own rows, with fresh names, and do not assume an
+// empty database.
+package storetest
+
+import (
+	"testing"
+
+	"github.com/parley-chat/parley/internal/store"
+)
+
+// Run runs every test of the package against s, each as a subtest named for
+// its aggregate.
+func Run(t *testing.T, s store.Store) {
+	for _, a := range []struct {
+		name string
+		fn   func(*testing.T, store.Store)
+	}{
+		{"Users", testUsers},
+	} {
+		t.Run(a.name, func(t *testing.T) { a.fn(t, s) })
+	}
+}
