@@ -85,10 +85,12 @@ func ids[T any](rows []T, id func(T) string) []string {
 	return out
 }
 
-func userIDs(us []*model.User) []string       { return ids(us, func(u *model.User) string { return u.ID }) }
-func teamIDs(ts []*model.Team) []string       { return ids(ts, func(t *model.Team) string { return t.ID }) }
-func channelIDs(cs []*model.Channel) []string { return ids(cs, func(c *model.Channel) string { return c.ID }) }
-func postIDs(ps []*model.Post) []string       { return ids(ps, func(p *model.Post) string { return p.ID }) }
+func userIDs(us []*model.User) []string { return ids(us, func(u *model.User) string { return u.ID }) }
+func teamIDs(ts []*model.Team) []string { return ids(ts, func(t *model.Team) string { return t.ID }) }
+func channelIDs(cs []*model.Channel) []string {
+	return ids(cs, func(c *model.Channel) string { return c.ID })
+}
+func postIDs(ps []*model.Post) []string { return ids(ps, func(p *model.Post) string { return p.ID }) }
 
 // only keeps the ids of want's set that are in got, in got's order: a list
 // from a shared store holds other tests' rows too.

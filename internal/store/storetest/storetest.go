@@ -19,7 +19,12 @@ func Run(t *testing.T, s store.Store) {
 		name string
 		fn   func(*testing.T, store.Store)
 	}{
+		{"Store", testStore},
 		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"Statuses", testStatuses},
+		{"Preferences", testPreferences},
+		{"Security", testSecurity},
 	} {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, s) })
 	}
