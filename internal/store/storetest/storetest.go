@@ -25,6 +25,8 @@ func Run(t *testing.T, s store.Store) {
 		{"Teams", testTeams},
 		{"Channels", testChannels},
 		{"ChannelMembers", testChannelMembers},
+		{"Posts", testPosts},
+		{"Reactions", testReactions},
 		{"Statuses", testStatuses},
 		{"Preferences", testPreferences},
 		{"Security", testSecurity},
