@@ -27,6 +27,8 @@ func Run(t *testing.T, s store.Store) {
 		{"ChannelMembers", testChannelMembers},
 		{"Posts", testPosts},
 		{"Reactions", testReactions},
+		{"Files", testFiles},
+		{"Emoji", testEmoji},
 		{"Statuses", testStatuses},
 		{"Preferences", testPreferences},
 		{"Security", testSecurity},
