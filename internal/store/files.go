@@ -53,7 +53,8 @@ type EmojiStore interface {
 	GetEmojisByNames(ctx context.Context, names []string) ([]*model.Emoji, error)
 	// ListEmoji pages live emoji by creation time, or by name.
 	ListEmoji(ctx context.Context, p Page, byName bool) ([]*model.Emoji, error)
-	// SearchEmoji finds live emoji whose name starts with (or contains) term.
+	// SearchEmoji finds live emoji whose name starts with (or contains) term,
+	// in any case.
 	SearchEmoji(ctx context.Context, term string, prefixOnly bool, limit int) ([]*model.Emoji, error)
 	// DeleteEmoji hides an emoji and queues its image for removal.
 	DeleteEmoji(ctx context.Context, id string, at int64) error

@@ -210,7 +210,8 @@ func (s *SQLStore) ListEmoji(ctx context.Context, p store.Page, byName bool) ([]
 }
 
 func (s *SQLStore) SearchEmoji(ctx context.Context, term string, prefixOnly bool, limit int) ([]*model.Emoji, error) {
-	pattern := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(term) + "%"
+	// Names are lower case; LIKE ignores case on SQLite only.
+	pattern := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(term)) + "%"
 	if !prefixOnly {
 		pattern = "%" + pattern
 	}
