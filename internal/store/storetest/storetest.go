@@ -29,6 +29,7 @@ func Run(t *testing.T, s store.Store) {
 		{"Reactions", testReactions},
 		{"Files", testFiles},
 		{"Emoji", testEmoji},
+		{"Integrations", testIntegrations},
 		{"Statuses", testStatuses},
 		{"Preferences", testPreferences},
 		{"Security", testSecurity},
