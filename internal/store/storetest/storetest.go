@@ -30,6 +30,8 @@ func Run(t *testing.T, s store.Store) {
 		{"Files", testFiles},
 		{"Emoji", testEmoji},
 		{"Integrations", testIntegrations},
+		{"Jobs", testJobs},
+		{"Mail", testMail},
 		{"Statuses", testStatuses},
 		{"Preferences", testPreferences},
 		{"Security", testSecurity},
