@@ -32,6 +32,7 @@ func Run(t *testing.T, s store.Store) {
 		{"Integrations", testIntegrations},
 		{"Jobs", testJobs},
 		{"Mail", testMail},
+		{"Admin", testAdmin},
 		{"Statuses", testStatuses},
 		{"Preferences", testPreferences},
 		{"Security", testSecurity},
