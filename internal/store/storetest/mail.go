@@ -22,7 +22,9 @@ func testMail(t *testing.T, s store.Store) {
 		sameJSON(t, "QueuedMail", get(s.QueuedMail(ctx, early.ID))(t), early)
 		wantErr(t, "QueuedMail of nothing", second(s.QueuedMail(ctx, model.NewID())), store.ErrNotFound)
 		mine := []string{late.ID, early.ID}
-		mIDs := func(ms []*model.QueuedMail) []string { return ids(ms, func(m *model.QueuedMail) string { return m.ID }) }
+		mIDs := func(ms []*model.QueuedMail) []string {
+			return ids(ms, func(m *model.QueuedMail) string { return m.ID })
+		}
 		sameIDs(t, "DueMail at 150", only(mIDs(get(s.DueMail(ctx, 150, 1000))(t)), mine), []string{early.ID})
 		sameIDs(t, "DueMail at 200, oldest first", only(mIDs(get(s.DueMail(ctx, 200, 1000))(t)), mine), []string{early.ID, late.ID})
 		if ok := get(s.ClaimMail(ctx, late.ID, 150))(t); ok {
