@@ -33,6 +33,7 @@ func Run(t *testing.T, s store.Store) {
 		{"Jobs", testJobs},
 		{"Mail", testMail},
 		{"Admin", testAdmin},
+		{"Retention", testRetention},
 		{"Statuses", testStatuses},
 		{"Preferences", testPreferences},
 		{"Security", testSecurity},
