@@ -27,6 +27,7 @@ func Run(t *testing.T, s store.Store) {
 		{"ChannelMembers", testChannelMembers},
 		{"Posts", testPosts},
 		{"Reactions", testReactions},
+		{"Threads", testThreads},
 		{"Files", testFiles},
 		{"Emoji", testEmoji},
 		{"Integrations", testIntegrations},
