@@ -35,6 +35,7 @@ func Run(t *testing.T, s store.Store) {
 		{"Mail", testMail},
 		{"Admin", testAdmin},
 		{"Retention", testRetention},
+		{"Search", testSearch},
 		{"Statuses", testStatuses},
 		{"Preferences", testPreferences},
 		{"Security", testSecurity},
