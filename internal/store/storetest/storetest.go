@@ -33,6 +33,7 @@ func Run(t *testing.T, s store.Store) {
 		{"Integrations", testIntegrations},
 		{"Jobs", testJobs},
 		{"Mail", testMail},
+		{"Push", testPush},
 		{"Admin", testAdmin},
 		{"Retention", testRetention},
 		{"Search", testSearch},
