@@ -40,6 +40,7 @@ func Run(t *testing.T, s store.Store) {
 		{"Drafts", testDrafts},
 		{"Uploads", testUploads},
 		{"Terms", testTerms},
+		{"Groups", testGroups},
 		{"Statuses", testStatuses},
 		{"Preferences", testPreferences},
 		{"Security", testSecurity},
