@@ -41,6 +41,7 @@ func Run(t *testing.T, s store.Store) {
 		{"Uploads", testUploads},
 		{"Terms", testTerms},
 		{"Groups", testGroups},
+		{"Compliance", testCompliance},
 		{"Statuses", testStatuses},
 		{"Preferences", testPreferences},
 		{"Security", testSecurity},
