@@ -7,13 +7,16 @@
 package storetest
 
 import (
+	"context"
+	"errors"
 	"testing"
 
+	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
 )
 
 // Run runs every test of the package against s, each as a subtest named for
-// its aggregate.
+// its aggregate, and closes s at the end.
 func Run(t *testing.T, s store.Store) {
 	for _, a := range []struct {
 		name string
@@ -47,5 +50,18 @@ func Run(t *testing.T, s store.Store) {
 		{"Security", testSecurity},
 	} {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, s) })
+	}
+	t.Run("Close", func(t *testing.T) { testClose(t, s) })
+}
+
+// testClose checks a closed store refuses work.
+func testClose(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	must(t, s.Close())
+	if err := s.Ping(ctx); err == nil {
+		t.Error("Ping of a closed store succeeded")
+	}
+	if _, err := s.GetUser(ctx, model.NewID()); err == nil || errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetUser of a closed store: err = %v, want a failure", err)
 	}
 }
