@@ -1,6 +1,6 @@
 // Package store defines what Parley keeps and how the app layer asks for it.
-// The SQL backends live in store/sqlstore; tests in that package run every
-// method against SQLite and PostgreSQL.
+// The SQL backends live in store/sqlstore; the tests in store/storetest,
+// written against Store, run every method on SQLite and PostgreSQL.
 package store
 
 import (
