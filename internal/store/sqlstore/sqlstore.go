@@ -4,8 +4,10 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -181,10 +183,7 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	if err := ownerOnly(path); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("database: open sqlite %s: %w", path, err)
-	}
+	db := sql.OpenDB(sqliteConnector{dsn: "file:" + uriPath(path) + "?" + q.Encode(), drv: newSQLiteDriver()})
 	// One writer at a time is SQLite's model; a small pool lets reads run beside it.
 	// All of it stays open: with database/sql's default of two idle connections,
 	// bursts closed and reopened connections, and opening one (pragmas, then
@@ -195,6 +194,34 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	s.group = newGroupCommit(s)
 	return s, nil
 }
+
+// newSQLiteDriver is SQLite with LOWER folding case as Go and PostgreSQL do.
+// SQLite's own LOWER folds ASCII only, so a search for "ölund" missed
+// "Ölund" on SQLite and found it on PostgreSQL; every case-insensitive match
+// of the store is LOWER(column) LIKE a pattern lowered in Go.
+func newSQLiteDriver() *sqlite.Driver {
+	d := &sqlite.Driver{}
+	d.MustRegisterDeterministicScalarFunction("lower", 1, func(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
+		switch v := a[0].(type) {
+		case string:
+			return strings.ToLower(v), nil
+		case []byte:
+			return bytes.ToLower(v), nil
+		default: // NULL, and numbers, which have no case
+			return v, nil
+		}
+	})
+	return d
+}
+
+// sqliteConnector opens connections of one data source with one driver.
+type sqliteConnector struct {
+	dsn string
+	drv *sqlite.Driver
+}
+
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c sqliteConnector) Driver() driver.Driver                        { return c.drv }
 
 // ownerOnly creates the database file with mode 0600 if it is missing, and
 // restricts an existing one (and its -wal and -shm) to 0600: it holds session
