@@ -114,7 +114,7 @@ func testUsers(t *testing.T, s store.Store) {
 		mk := func(suffix string, mods ...func(*model.User)) *model.User {
 			return f.user(append([]func(*model.User){func(u *model.User) { u.Username = prefix + suffix }}, mods...)...)
 		}
-		anna := mk("anna", func(u *model.User) { u.CreateAt = 1 })
+		anna := mk("anna", func(u *model.User) { u.CreateAt = 1; u.LastName = "Ölund" + prefix })
 		bert := mk("bert", func(u *model.User) { u.CreateAt = 3; u.Roles += " " + model.RoleSystemAdmin })
 		gone := mk("carl", func(u *model.User) { u.CreateAt = 2; u.DeleteAt = 5 })
 		if n := get(s.CountUsers(ctx, true))(t); n != all0+3 {
@@ -148,6 +148,8 @@ func testUsers(t *testing.T, s store.Store) {
 			{"a wildcard is literal", store.UserFilter{Term: prefix + "%"}, store.Page{Limit: 10}, nil},
 			{"first name", store.UserFilter{Term: anna.FirstName}, store.Page{Limit: 10}, []*model.User{anna}},
 			{"first name skipped", store.UserFilter{Term: anna.FirstName, SkipFullName: true}, store.Page{Limit: 10}, nil},
+			{"a non-ASCII last name, any case", store.UserFilter{Term: "ölund" + prefix}, store.Page{Limit: 10}, []*model.User{anna}},
+			{"a non-ASCII last name, upper case", store.UserFilter{Term: "ÖLUND" + prefix}, store.Page{Limit: 10}, []*model.User{anna}},
 			{"email only when asked", store.UserFilter{Term: anna.Email}, store.Page{Limit: 10}, nil},
 			{"email", store.UserFilter{Term: anna.Email, SearchEmail: true}, store.Page{Limit: 10}, []*model.User{anna}},
 		} {
