@@ -52,13 +52,14 @@ func testChannels(t *testing.T, s store.Store) {
 		privGone := f.channel(tm.ID, "P", disp("e private"), func(c *model.Channel) { c.DeleteAt = 3 })
 		elsewhere := f.channel(other.ID, "O", disp("a elsewhere"))
 		dm := f.channel("", "D", disp("a dm"))
+		umlaut := f.channel(tm.ID, "O", disp("Ölhafen"))
 
-		sameIDs(t, "ListPublicChannels", channelIDs(get(s.ListPublicChannels(ctx, tm.ID, false, all))(t)), []string{pubA.ID, pubB.ID})
+		sameIDs(t, "ListPublicChannels", channelIDs(get(s.ListPublicChannels(ctx, tm.ID, false, all))(t)), []string{pubA.ID, pubB.ID, umlaut.ID})
 		sameIDs(t, "ListPublicChannels paged", channelIDs(get(s.ListPublicChannels(ctx, tm.ID, false, store.Page{Offset: 1, Limit: 1}))(t)), []string{pubB.ID})
 		sameIDs(t, "ListPublicChannels archived", channelIDs(get(s.ListPublicChannels(ctx, tm.ID, true, all))(t)), []string{pubGone.ID})
 		sameIDs(t, "ListPrivateChannels", channelIDs(get(s.ListPrivateChannels(ctx, tm.ID, all))(t)), []string{priv.ID})
 		sameIDs(t, "ListTeamChannels, archived too", sorted(channelIDs(get(s.ListTeamChannels(ctx, tm.ID))(t))),
-			sorted([]string{pubA.ID, pubB.ID, pubGone.ID, priv.ID, privGone.ID}))
+			sorted([]string{pubA.ID, pubB.ID, pubGone.ID, priv.ID, privGone.ID, umlaut.ID}))
 
 		for _, c := range []struct {
 			what, term string
@@ -72,6 +73,7 @@ func testChannels(t *testing.T, s store.Store) {
 			{"limited", "public", false, 1, []string{pubA.ID}},
 			{"by name", pubB.Name, false, 10, []string{pubB.ID}},
 			{"a wildcard is literal", "%", false, 10, nil},
+			{"a non-ASCII letter in another case", "ölhafen", false, 10, []string{umlaut.ID}},
 		} {
 			sameIDs(t, "SearchChannels "+c.what, channelIDs(get(s.SearchChannels(ctx, tm.ID, c.term, c.archived, c.limit))(t)), c.want)
 		}

@@ -31,7 +31,10 @@ func testSearch(t *testing.T, s store.Store) {
 		archived := f.post(left.ID, ann.ID, 45, func(p *model.Post) { p.Message = "archived " + w })
 		f.post(c.ID, ann.ID, 50, func(p *model.Post) { p.Message = "deleted " + w; p.DeleteAt = 51 })
 		f.post(c.ID, ann.ID, 55, func(p *model.Post) { p.Message = "joined " + w; p.Type = model.PostTypeJoinChannel })
+		tag := "Éclair" + w2
+		p4 := f.post(c.ID, ann.ID, 60, func(p *model.Post) { p.Message = "Café " + tag + " naïve #" + tag })
 		word := func(x string) []search.Term { return []search.Term{{Kind: search.Word, Text: x}} }
+		in := func(x ...string) []string { return append([]string{c.Name}, x...) }
 		all := store.Page{Limit: 100}
 		for _, c := range []struct {
 			what string
@@ -54,6 +57,11 @@ func testSearch(t *testing.T, s store.Store) {
 			{"in a channel", store.PostSearch{Terms: word(w), InChannels: []string{elsewhere.Name}}, []*model.Post{p2}},
 			{"not in a channel", store.PostSearch{Terms: word(w), ExcludedChannels: []string{elsewhere.Name}}, []*model.Post{p3, p1}},
 			{"after and before", store.PostSearch{Terms: word(w), After: 10, Before: 30}, []*model.Post{p2}},
+			{"a word without its accent", store.PostSearch{Terms: word("cafe"), InChannels: in()}, []*model.Post{p4}},
+			{"a word in capitals", store.PostSearch{Terms: word("CAFÉ"), InChannels: in()}, []*model.Post{p4}},
+			{"a non-ASCII word in another case", store.PostSearch{Terms: word(upper(tag)), InChannels: in()}, []*model.Post{p4}},
+			{"a prefix without its accent", store.PostSearch{Terms: []search.Term{{Kind: search.Prefix, Text: "naiv"}}, InChannels: in()}, []*model.Post{p4}},
+			{"a non-ASCII hashtag in another case", store.PostSearch{Terms: []search.Term{{Kind: search.Hashtag, Text: "#éclair" + w2}}, InChannels: in()}, []*model.Post{p4}},
 		} {
 			q := c.q
 			q.UserID = me.ID
@@ -70,6 +78,7 @@ func testSearch(t *testing.T, s store.Store) {
 		report := f.file(me.ID, c.ID, pc.ID, 10, func(fi *model.FileInfo) { fi.Name, fi.Extension = "Report-"+tag+".PDF", "pdf" })
 		photo := f.file(ann.ID, elsewhere.ID, pe.ID, 20, func(fi *model.FileInfo) { fi.Name = "photo-" + tag + ".png" })
 		f.file(ann.ID, priv.ID, pp.ID, 30, func(fi *model.FileInfo) { fi.Name = "secret-" + tag + ".png" })
+		umlaut := f.file(me.ID, c.ID, pc.ID, 5, func(fi *model.FileInfo) { fi.Name = "Überblick-" + tag + ".txt" })
 		f.file(me.ID, c.ID, "", 40, func(fi *model.FileInfo) { fi.Name = "loose-" + tag + ".png" })
 		f.file(me.ID, c.ID, pc.ID, 50, func(fi *model.FileInfo) { fi.Name = "gone-" + tag + ".png"; fi.DeleteAt = 51 })
 		term := func(x string) []search.Term { return []search.Term{{Kind: search.Word, Text: x}} }
@@ -78,14 +87,15 @@ func testSearch(t *testing.T, s store.Store) {
 			q    store.FileSearch
 			want []*model.FileInfo
 		}{
-			{"part of the name, any case, attached and live, newest first", store.FileSearch{PostSearch: store.PostSearch{Terms: term(upper(tag))}}, []*model.FileInfo{photo, report}},
+			{"part of the name, any case, attached and live, newest first", store.FileSearch{PostSearch: store.PostSearch{Terms: term(upper(tag))}}, []*model.FileInfo{photo, report, umlaut}},
+			{"a non-ASCII letter in another case", store.FileSearch{PostSearch: store.PostSearch{Terms: term("überblick")}}, []*model.FileInfo{umlaut}},
 			{"an extension", store.FileSearch{PostSearch: store.PostSearch{Terms: term(tag)}, Extensions: []string{"pdf"}}, []*model.FileInfo{report}},
 			{"all terms", store.FileSearch{PostSearch: store.PostSearch{Terms: append(term(tag), term("photo")...)}}, []*model.FileInfo{photo}},
 			{"any term", store.FileSearch{PostSearch: store.PostSearch{Terms: append(term("report-"+tag), term("photo-"+tag)...), Or: true}}, []*model.FileInfo{photo, report}},
-			{"excluded", store.FileSearch{PostSearch: store.PostSearch{Terms: term(tag), Excluded: term("photo")}}, []*model.FileInfo{report}},
+			{"excluded", store.FileSearch{PostSearch: store.PostSearch{Terms: term(tag), Excluded: term("photo")}}, []*model.FileInfo{report, umlaut}},
 			{"from", store.FileSearch{PostSearch: store.PostSearch{Terms: term(tag), FromUsernames: []string{ann.Username}}}, []*model.FileInfo{photo}},
-			{"one team", store.FileSearch{PostSearch: store.PostSearch{Terms: term(tag), TeamID: tm.ID}}, []*model.FileInfo{report}},
-			{"before", store.FileSearch{PostSearch: store.PostSearch{Terms: term(tag), Before: 20}}, []*model.FileInfo{report}},
+			{"one team", store.FileSearch{PostSearch: store.PostSearch{Terms: term(tag), TeamID: tm.ID}}, []*model.FileInfo{report, umlaut}},
+			{"before", store.FileSearch{PostSearch: store.PostSearch{Terms: term(tag), Before: 20}}, []*model.FileInfo{report, umlaut}},
 			{"paged", store.FileSearch{PostSearch: store.PostSearch{Terms: term(tag), Page: store.Page{Offset: 1, Limit: 1}}}, []*model.FileInfo{report}},
 		} {
 			q := c.q

@@ -60,14 +60,15 @@ func testTeams(t *testing.T, s store.Store) {
 		a := mk("a")
 		c := mk("c", func(tm *model.Team) { tm.AllowOpenInvite = true; tm.Type = "I" })
 		d := mk("d", func(tm *model.Team) { tm.AllowOpenInvite = true; tm.DeleteAt = 1 })
+		e := mk("Équipe")
 		if n := get(s.CountTeams(ctx, true))(t); n != open0+1 {
 			t.Errorf("CountTeams(open) grew by %d, want 1", n-open0)
 		}
-		if n := get(s.CountTeams(ctx, false))(t); n != all0+3 {
-			t.Errorf("CountTeams grew by %d, want 3", n-all0)
+		if n := get(s.CountTeams(ctx, false))(t); n != all0+4 {
+			t.Errorf("CountTeams grew by %d, want 4", n-all0)
 		}
-		mine := []string{a.ID, b.ID, c.ID, d.ID}
-		sameIDs(t, "ListTeams, by display name, live ones", only(teamIDs(get(s.ListTeams(ctx, false, all))(t)), mine), []string{a.ID, b.ID, c.ID})
+		mine := []string{a.ID, b.ID, c.ID, d.ID, e.ID}
+		sameIDs(t, "ListTeams, by display name, live ones", only(teamIDs(get(s.ListTeams(ctx, false, all))(t)), mine), []string{a.ID, b.ID, c.ID, e.ID})
 		sameIDs(t, "ListTeams open only", only(teamIDs(get(s.ListTeams(ctx, true, all))(t)), mine), []string{b.ID})
 		for _, c := range []struct {
 			what, term string
@@ -75,7 +76,8 @@ func testTeams(t *testing.T, s store.Store) {
 			p          store.Page
 			want       []string
 		}{
-			{"by display name, any case, anywhere", upper(tag), false, all, []string{a.ID, b.ID, c.ID}},
+			{"by display name, any case, anywhere", upper(tag), false, all, []string{a.ID, b.ID, c.ID, e.ID}},
+			{"a non-ASCII letter in another case", "équipe " + tag, false, all, []string{e.ID}},
 			{"paged", tag, false, store.Page{Offset: 1, Limit: 1}, []string{b.ID}},
 			{"open only", tag, true, all, []string{b.ID}},
 			{"by name", a.Name, false, all, []string{a.ID}},
@@ -83,7 +85,7 @@ func testTeams(t *testing.T, s store.Store) {
 		} {
 			sameIDs(t, "SearchTeams "+c.what, teamIDs(get(s.SearchTeams(ctx, c.term, c.open, c.p))(t)), c.want)
 		}
-		sameIDs(t, "ListAllTeams, by name, archived too", only(teamIDs(get(s.ListAllTeams(ctx))(t)), mine), teamIDs(byName(a, b, c, d)))
+		sameIDs(t, "ListAllTeams, by name, archived too", only(teamIDs(get(s.ListAllTeams(ctx))(t)), mine), teamIDs(byName(a, b, c, d, e)))
 	})
 
 	t.Run("Members", func(t *testing.T) {
