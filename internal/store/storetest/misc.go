@@ -43,6 +43,33 @@ func testStore(t *testing.T, s store.Store) {
 		wantErr(t, "GetSystem of a rolled back write", second(s.GetSystem(ctx, undone)), store.ErrNotFound)
 		sameIDs(t, "AfterCommit hooks run", ran, []string{"commit"})
 
+		// Hooks run in order, those of a nested Tx after the outer commit only.
+		ran = nil
+		must(t, s.Tx(ctx, func(tx store.Store) error {
+			tx.AfterCommit(func() { ran = append(ran, "1") })
+			must(t, tx.Tx(ctx, func(inner store.Store) error {
+				inner.AfterCommit(func() { ran = append(ran, "2") })
+				return nil
+			}))
+			if len(ran) != 0 {
+				t.Errorf("hooks ran before the outer commit: %v", ran)
+			}
+			tx.AfterCommit(func() { ran = append(ran, "3") })
+			return nil
+		}))
+		sameIDs(t, "hooks of nested transactions, in order", ran, []string{"1", "2", "3"})
+		ran = nil
+		nested := name("nested")
+		wantErr(t, "an outer Tx failing after a nested one", s.Tx(ctx, func(tx store.Store) error {
+			must(t, tx.Tx(ctx, func(inner store.Store) error {
+				inner.AfterCommit(func() { ran = append(ran, "inner") })
+				return inner.SetSystem(ctx, nested, "1")
+			}))
+			return boom
+		}), boom)
+		sameIDs(t, "hooks of a nested Tx whose outer one rolled back", ran, nil)
+		wantErr(t, "GetSystem of a nested write rolled back", second(s.GetSystem(ctx, nested)), store.ErrNotFound)
+
 		// Outside a transaction a hook runs at once.
 		now := false
 		s.AfterCommit(func() { now = true })
