@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -293,23 +294,14 @@ func testChannelMembers(t *testing.T, s store.Store) {
 		}
 		got := get(s.MentionCandidateIDs(ctx, ch.ID, []string{named.Username, gone.Username, outside.Username}))(t)
 		for _, must := range []string{named.ID, keys.ID, first.ID} {
-			if !contains(got, must) {
+			if !slices.Contains(got, must) {
 				t.Errorf("MentionCandidateIDs left out %s", must)
 			}
 		}
 		for _, never := range []string{gone.ID, outside.ID} {
-			if contains(got, never) {
+			if slices.Contains(got, never) {
 				t.Errorf("MentionCandidateIDs has %s, deactivated or not a member", never)
 			}
 		}
 	})
-}
-
-func contains(ids []string, id string) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }

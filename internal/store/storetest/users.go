@@ -112,7 +112,7 @@ func testUsers(t *testing.T, s store.Store) {
 		ch := f.channel(tm.ID, "O")
 		prefix := name("list")
 		mk := func(suffix string, mods ...func(*model.User)) *model.User {
-			return f.user(append([]func(*model.User){func(u *model.User) { u.Username = prefix + suffix }}, mods...)...)
+			return f.user(append([]func(*model.User){func(u *model.User) { u.Username, u.UpdateAt = prefix+suffix, 100 }}, mods...)...)
 		}
 		anna := mk("anna", func(u *model.User) { u.CreateAt = 1; u.LastName = "Ölund" + prefix })
 		bert := mk("bert", func(u *model.User) { u.CreateAt = 3; u.Roles += " " + model.RoleSystemAdmin })
@@ -126,6 +126,18 @@ func testUsers(t *testing.T, s store.Store) {
 		f.teamMember(tm.ID, anna.ID)
 		f.teamMember(tm.ID, gone.ID)
 		f.channelMember(ch.ID, bert.ID)
+		must(t, s.UpdateLastActivity(ctx, anna.ID, 200))
+		must(t, s.UpdateLastActivity(ctx, bert.ID, 100))
+		must(t, s.UpdateLastActivity(ctx, gone.ID, 300))
+		must(t, s.SetLastPictureUpdate(ctx, anna.ID, 0, 1, 200)) // update_at 200
+		admins := f.channel(tm.ID, "O")
+		for _, u := range []*model.User{anna, bert, gone} {
+			m := f.channelMember(admins.ID, u.ID)
+			if u == gone {
+				m.SchemeAdmin = true
+				must(t, s.SaveChannelMember(ctx, m))
+			}
+		}
 		yes, no := true, false
 		for _, c := range []struct {
 			what string
@@ -152,6 +164,9 @@ func testUsers(t *testing.T, s store.Store) {
 			{"a non-ASCII last name, upper case", store.UserFilter{Term: "ÖLUND" + prefix}, store.Page{Limit: 10}, []*model.User{anna}},
 			{"email only when asked", store.UserFilter{Term: anna.Email}, store.Page{Limit: 10}, nil},
 			{"email", store.UserFilter{Term: anna.Email, SearchEmail: true}, store.Page{Limit: 10}, []*model.User{anna}},
+			{"by last activity, latest first", store.UserFilter{Term: prefix, Sort: "last_activity_at"}, store.Page{Limit: 10}, []*model.User{gone, anna, bert}},
+			{"the channel's admins first", store.UserFilter{InChannel: admins.ID, Sort: "admin"}, store.Page{Limit: 10}, []*model.User{gone, anna, bert}},
+			{"updated since", store.UserFilter{Term: prefix, Since: 150}, store.Page{Limit: 10}, []*model.User{anna}},
 		} {
 			sameIDs(t, "ListUsers "+c.what, userIDs(get(s.ListUsers(ctx, c.f, c.p))(t)), userIDs(c.want))
 		}
