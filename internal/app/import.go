@@ -94,7 +94,7 @@ type importRun struct {
 	a       *App
 	src     *bulk.Source
 	mu      sync.Mutex
-	teams   map[string]string         // name → id
+	teams   map[string]*model.Team    // name → team
 	chans   map[string]*model.Channel // team/name → channel
 	users   map[string]string         // username → id
 	counts  map[string]*atomic.Int64
@@ -243,7 +243,7 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 // importBulk is one pass over the file: a check, or an import.
 func (a *App) importBulk(ctx context.Context, src *bulk.Source, opt ImportOptions, creatorID string) (*ImportReport, error) {
 	start := time.Now()
-	im := &importRun{a: a, src: src, teams: map[string]string{}, chans: map[string]*model.Channel{}, users: map[string]string{},
+	im := &importRun{a: a, src: src, teams: map[string]*model.Team{}, chans: map[string]*model.Channel{}, users: map[string]string{},
 		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: creatorID,
 		postIDs: model.NewIDSeq(), analyzeAt: firstAnalyze}
 	im.batchBytes.Store(importBatchBytes)
@@ -327,7 +327,7 @@ func (a *App) importBulk(ctx context.Context, src *bulk.Source, opt ImportOption
 		} else {
 			errs = checker.Check(l, n)
 			if len(errs) == 0 && !opt.Apply {
-				errs = im.checkFiles(l, n)
+				errs = append(im.checkFiles(l, n), im.checkArchived(ctx, l, n)...)
 			}
 		}
 		if len(errs) > 0 {
@@ -410,6 +410,48 @@ func (a *App) importBulk(ctx context.Context, src *bulk.Source, opt ImportOption
 	return rep, nil
 }
 
+// checkArchived, in check mode, finds what the operations would refuse in a
+// team archived in the database (a file cannot archive one): a new channel,
+// or a new member.
+func (im *importRun) checkArchived(ctx context.Context, l *bulk.Line, n int) []*bulk.Error {
+	archived := func(name string) (*model.Team, bool) {
+		t, err := im.team(ctx, im.a.store, name)
+		return t, err == nil && t.DeleteAt > 0
+	}
+	var out []*bulk.Error
+	switch {
+	case l.Channel != nil:
+		if t, ok := archived(*l.Channel.Team); ok {
+			if _, err := im.a.store.GetChannelByName(ctx, t.ID, *l.Channel.Name, true); errors.Is(err, store.ErrNotFound) {
+				out = append(out, &bulk.Error{Line: n, Field: "channel.team", ID: model.ErrInvalidBody("team_id").ID,
+					Message: fmt.Sprintf("team %s is archived: it gets no new channels", t.Name)})
+			}
+		}
+	case l.User != nil && l.User.Teams != nil:
+		for i, ut := range *l.User.Teams {
+			t, ok := archived(*ut.Name)
+			if !ok {
+				continue
+			}
+			m, err := im.memberOf(ctx, t.ID, *l.User.Username)
+			if err != nil || m.DeleteAt > 0 {
+				out = append(out, &bulk.Error{Line: n, Field: fmt.Sprintf("user.teams[%d].name", i), ID: errTeamArchived().ID,
+					Message: fmt.Sprintf("team %s is archived: it gets no new members", t.Name)})
+			}
+		}
+	}
+	return out
+}
+
+// memberOf is the team membership of a stored user.
+func (im *importRun) memberOf(ctx context.Context, teamID, username string) (*model.TeamMember, error) {
+	uid, err := im.userID(ctx, im.a.store, username)
+	if err != nil {
+		return nil, err
+	}
+	return im.a.store.GetTeamMember(ctx, teamID, uid)
+}
+
 // note records, in check mode, what apply mode would skip.
 func (im *importRun) note(l *bulk.Line) {
 	switch l.Type {
@@ -489,20 +531,28 @@ func cutSlash(s string) (string, string, bool) {
 }
 
 func (im *importRun) teamID(ctx context.Context, st store.Store, name string) (string, error) {
-	im.mu.Lock()
-	id, ok := im.teams[name]
-	im.mu.Unlock()
-	if ok {
-		return id, nil
-	}
-	t, err := st.GetTeamByName(ctx, name)
+	t, err := im.team(ctx, st, name)
 	if err != nil {
 		return "", err
 	}
-	im.mu.Lock()
-	im.teams[name] = t.ID
-	im.mu.Unlock()
 	return t.ID, nil
+}
+
+func (im *importRun) team(ctx context.Context, st store.Store, name string) (*model.Team, error) {
+	im.mu.Lock()
+	t, ok := im.teams[name]
+	im.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := st.GetTeamByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	im.mu.Lock()
+	im.teams[name] = t
+	im.mu.Unlock()
+	return t, nil
 }
 
 func (im *importRun) userID(ctx context.Context, st store.Store, name string) (string, error) {
@@ -649,4 +699,24 @@ func notFound(bl *bulkLine, field, id, what string) *bulk.Error {
 
 func modelErr(bl *bulkLine, field string, ae *model.AppError) *bulk.Error {
 	return &bulk.Error{Line: bl.n, Field: field, ID: ae.ID, Message: ae.Message}
+}
+
+// opErr reports the error of an operation: a rule it enforced as that rule's
+// error, anything else as a failed write.
+func opErr(bl *bulkLine, field string, err error) *bulk.Error {
+	var ae *model.AppError
+	if errors.As(err, &ae) && ae.StatusCode < 500 {
+		return modelErr(bl, field, ae)
+	}
+	return internalErr(bl, field, err)
+}
+
+// userErr is opErr for a user line, naming the address another account has.
+func userErr(bl *bulkLine, u *model.User, err error) *bulk.Error {
+	var ae *model.AppError
+	if errors.As(err, &ae) && ae.ID == errEmailExists().ID {
+		return &bulk.Error{Line: bl.n, Field: "user.email", ID: "app.import.import_user.save_failed.error",
+			Message: fmt.Sprintf("email %q belongs to another user", u.Email)}
+	}
+	return opErr(bl, "user", err)
 }
