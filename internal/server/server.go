@@ -23,6 +23,7 @@ import (
 
 	"github.com/parley-chat/parley/internal/api"
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/bulkio"
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/metrics"
@@ -83,6 +84,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		b = nb
 	}
 	a := app.New(st, b, cfg, log)
+	a.SetBulkJobs(bulkio.Jobs{App: a})
 	if err := a.OpenFileStore(ctx); err != nil {
 		if nb != nil {
 			nb.Close()

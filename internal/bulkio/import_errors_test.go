@@ -1,4 +1,4 @@
-package app_test
+package bulkio_test
 
 import (
 	"archive/zip"
@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
+	"github.com/parley-chat/parley/internal/bulkio"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/testdb"
 )
@@ -171,7 +171,7 @@ func TestBulkFileErrors(t *testing.T) {
 	// Nothing but admins.
 	src, _ := bulk.Open(writeFile(t, referenceExample), "")
 	defer src.Close()
-	if _, err := a.ImportBulk(context.Background(), &model.Session{UserID: "u", Roles: "system_user"}, src, app.ImportOptions{}); err == nil {
+	if _, err := bulkio.ImportBulk(context.Background(), a, &model.Session{UserID: "u", Roles: "system_user"}, src, bulkio.ImportOptions{}); err == nil {
 		t.Fatal("non-admin import allowed")
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package bulkio
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -22,7 +23,7 @@ func set[T comparable](dst *T, src *T) bool {
 	return true
 }
 
-func (im *importer) importTeam(ctx context.Context, tx store.Store, bl *bulkLine) *bulk.Error {
+func (im *importer) importTeam(ctx context.Context, tx *app.Batch, bl *bulkLine) *bulk.Error {
 	d := bl.l.Team
 	now := model.Now()
 	t, err := tx.GetTeamByName(ctx, *d.Name)
@@ -42,12 +43,12 @@ func (im *importer) importTeam(ctx context.Context, tx store.Store, bl *bulkLine
 	}
 	switch {
 	case isNew:
-		if _, err := im.a.createTeam(ctx, tx, t, nil); err != nil {
+		if _, err := tx.CreateTeam(ctx, t); err != nil {
 			return opErr(bl, "team", err)
 		}
 		im.count("teams", 1)
 	case changed:
-		if err := im.a.updateTeam(ctx, tx, t); err != nil {
+		if err := tx.UpdateTeam(ctx, t); err != nil {
 			return opErr(bl, "team", err)
 		}
 		im.count("teams", 1)
@@ -58,7 +59,7 @@ func (im *importer) importTeam(ctx context.Context, tx store.Store, bl *bulkLine
 	return nil
 }
 
-func (im *importer) importChannel(ctx context.Context, tx store.Store, bl *bulkLine) *bulk.Error {
+func (im *importer) importChannel(ctx context.Context, tx *app.Batch, bl *bulkLine) *bulk.Error {
 	d := bl.l.Channel
 	t, err := im.team(ctx, tx, *d.Team)
 	if err != nil {
@@ -83,12 +84,12 @@ func (im *importer) importChannel(ctx context.Context, tx store.Store, bl *bulkL
 	}
 	switch {
 	case isNew:
-		if err := im.a.createChannel(ctx, tx, t, ch, false); err != nil {
+		if err := tx.CreateChannel(ctx, t, ch); err != nil {
 			return opErr(bl, "channel", err)
 		}
 		im.count("channels", 1)
 	case changed:
-		if err := im.a.updateChannel(ctx, tx, ch); err != nil {
+		if err := tx.UpdateChannel(ctx, ch); err != nil {
 			return opErr(bl, "channel", err)
 		}
 		im.count("channels", 1)
@@ -159,7 +160,7 @@ var userPrefs = []userPref{
 // Email batching intervals: the format's names and the stored seconds.
 var emailIntervalSeconds = map[string]string{"immediately": "30", "fifteen": "900", "hour": "3600"}
 
-func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine, hash string) *bulk.Error {
+func (im *importer) importUser(ctx context.Context, tx *app.Batch, bl *bulkLine, hash string) *bulk.Error {
 	d := bl.l.User
 	now := model.Now()
 	u, err := tx.GetUserByUsername(ctx, *d.Username)
@@ -171,7 +172,7 @@ func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine
 		u = &model.User{ID: model.NewID(), CreateAt: now, Username: *d.Username, Roles: model.RoleSystemUser, LastPasswordUpdate: now}
 	}
 	// The same password again is no change: the file was imported before.
-	if hash != "" && !isNew && d.Password != nil && checkPassword(u.Password, *d.Password) {
+	if hash != "" && !isNew && d.Password != nil && app.PasswordMatches(u.Password, *d.Password) {
 		hash = ""
 	}
 	before := *u
@@ -213,24 +214,18 @@ func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine
 	}
 	if isNew {
 		u.UpdateAt = now
-		if err := im.a.saveNewUser(ctx, tx, u); err != nil {
+		if err := tx.CreateUser(ctx, u); err != nil {
 			return userErr(bl, u, err)
 		}
 		im.count("users", 1)
 	} else if userChanged(&before, u, beforeNotify) {
 		u.UpdateAt = now
-		if err := im.a.updateUser(ctx, tx, &before, u); err != nil {
+		if err := tx.UpdateUser(ctx, &before, u); err != nil {
 			return userErr(bl, u, err)
 		}
 		if hash != "" {
-			if err := tx.UpdatePassword(ctx, u.ID, hash, now); err != nil {
-				return internalErr(bl, "user.password", err)
-			}
-			// As through the API: whoever knew the old password is signed out.
-			if im.a.Config().RevokeSessionsOnPasswordChange && u.DeleteAt == 0 {
-				if err := im.a.endSessions(ctx, tx, u.ID); err != nil {
-					return opErr(bl, "user.password", err)
-				}
+			if err := tx.SetPassword(ctx, u, hash); err != nil {
+				return opErr(bl, "user.password", err)
 			}
 		}
 		im.count("users", 1)
@@ -273,7 +268,7 @@ func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine
 
 // savePrefs stores preferences that differ from what is stored, so that a
 // re-import writes nothing.
-func (im *importer) savePrefs(ctx context.Context, tx store.Store, bl *bulkLine, field string, prefs []model.Preference) *bulk.Error {
+func (im *importer) savePrefs(ctx context.Context, tx *app.Batch, bl *bulkLine, field string, prefs []model.Preference) *bulk.Error {
 	if len(prefs) == 0 {
 		return nil
 	}
@@ -319,14 +314,14 @@ func userChanged(a, b *model.User, notify model.StringMap) bool {
 		a.LastPictureUpdate != b.LastPictureUpdate
 }
 
-func (im *importer) importUserTeam(ctx context.Context, tx store.Store, bl *bulkLine, u *model.User, i int, d *bulk.UserTeam) ([]model.Preference, *bulk.Error) {
+func (im *importer) importUserTeam(ctx context.Context, tx *app.Batch, bl *bulkLine, u *model.User, i int, d *bulk.UserTeam) ([]model.Preference, *bulk.Error) {
 	field := fmt.Sprintf("user.teams[%d]", i)
 	t, err := im.team(ctx, tx, *d.Name)
 	if err != nil {
 		return nil, notFound(bl, field+".name", "app.import.import_user_teams.team_not_found.error", "team "+*d.Name)
 	}
 	teamID := t.ID
-	m, joined, err := im.a.joinTeam(ctx, tx, t, u, joining{fromImport: true})
+	m, joined, err := tx.JoinTeam(ctx, t, u)
 	if err != nil {
 		return nil, opErr(bl, field, err)
 	}
@@ -335,7 +330,7 @@ func (im *importer) importUserTeam(ctx context.Context, tx store.Store, bl *bulk
 		m.SchemeGuest, m.SchemeUser, m.SchemeAdmin, m.ExplicitRoles = parseRoles(*d.Roles, "team")
 	}
 	if old.SchemeGuest != m.SchemeGuest || old.SchemeUser != m.SchemeUser || old.SchemeAdmin != m.SchemeAdmin || old.ExplicitRoles != m.ExplicitRoles {
-		if err := im.a.saveTeamMemberRoles(ctx, tx, m); err != nil {
+		if err := tx.SaveTeamMemberRoles(ctx, m); err != nil {
 			return nil, opErr(bl, field, err)
 		}
 		joined = true
@@ -374,7 +369,7 @@ func channelNotifyFields(n *bulk.ChannelNotifyProps) []*string {
 	return []*string{n.Desktop, n.Mobile, n.MarkUnread, n.Email, n.IgnoreChannelMentions, n.ChannelAutoFollowThreads}
 }
 
-func (im *importer) saveChannelMember(ctx context.Context, tx store.Store, bl *bulkLine, field string, ch *model.Channel, u *model.User,
+func (im *importer) saveChannelMember(ctx context.Context, tx *app.Batch, bl *bulkLine, field string, ch *model.Channel, u *model.User,
 	roles *string, notify *bulk.ChannelNotifyProps) *bulk.Error {
 	m, err := tx.GetChannelMember(ctx, ch.ID, u.ID)
 	isNew := errors.Is(err, store.ErrNotFound)
@@ -382,7 +377,7 @@ func (im *importer) saveChannelMember(ctx context.Context, tx store.Store, bl *b
 		return internalErr(bl, field, err)
 	}
 	if isNew {
-		if m, err = im.a.addChannelMember(ctx, tx, ch, u, joining{fromImport: true}); err != nil {
+		if m, err = tx.AddChannelMember(ctx, ch, u); err != nil {
 			return opErr(bl, field, err)
 		}
 	}
@@ -406,7 +401,7 @@ func (im *importer) saveChannelMember(ctx context.Context, tx store.Store, bl *b
 		m.NotifyProps = np
 	}
 	if changed {
-		if err := im.a.saveChannelMember(ctx, tx, m); err != nil {
+		if err := tx.SaveChannelMember(ctx, m); err != nil {
 			return opErr(bl, field, err)
 		}
 	}
@@ -417,7 +412,7 @@ func (im *importer) saveChannelMember(ctx context.Context, tx store.Store, bl *b
 }
 
 // importBot stores a bot as a bot account owned by a user.
-func (im *importer) importBot(ctx context.Context, tx store.Store, bl *bulkLine) *bulk.Error {
+func (im *importer) importBot(ctx context.Context, tx *app.Batch, bl *bulkLine) *bulk.Error {
 	d := bl.l.Bot
 	ownerID, err := im.userID(ctx, tx, *d.Owner)
 	if err != nil {
@@ -442,9 +437,9 @@ func (im *importer) importBot(ctx context.Context, tx store.Store, bl *bulkLine)
 	set(&u.BotDescription, d.Description)
 	set(&u.DeleteAt, d.DeleteAt)
 	u.PreSave()
-	if u.Props[botOwnerProp] != ownerID {
+	if u.Props[BotOwnerProp] != ownerID {
 		u.Props = maps.Clone(u.Props)
-		u.Props[botOwnerProp] = ownerID
+		u.Props[BotOwnerProp] = ownerID
 	}
 	if ae := u.IsValid(); ae != nil {
 		return modelErr(bl, "bot", ae)
@@ -452,14 +447,14 @@ func (im *importer) importBot(ctx context.Context, tx store.Store, bl *bulkLine)
 	switch {
 	case isNew:
 		u.UpdateAt = now
-		if err := im.a.saveNewUser(ctx, tx, u); err != nil {
+		if err := tx.CreateUser(ctx, u); err != nil {
 			return opErr(bl, "bot.username", err)
 		}
 		im.count("bots", 1)
 	case before.FirstName != u.FirstName || before.BotDescription != u.BotDescription || before.DeleteAt != u.DeleteAt ||
-		before.Props[botOwnerProp] != ownerID:
+		before.Props[BotOwnerProp] != ownerID:
 		u.UpdateAt = now
-		if err := im.a.updateUser(ctx, tx, &before, u); err != nil {
+		if err := tx.UpdateUser(ctx, &before, u); err != nil {
 			return opErr(bl, "bot", err)
 		}
 		im.count("bots", 1)
@@ -470,12 +465,12 @@ func (im *importer) importBot(ctx context.Context, tx store.Store, bl *bulkLine)
 	return nil
 }
 
-// botOwnerProp is the user prop that records who owns a bot account.
-const botOwnerProp = "bot_owner_id"
+// BotOwnerProp is the user prop that records who owns a bot account.
+const BotOwnerProp = "bot_owner_id"
 
 // directChannel finds or creates the DM or group channel of the given
 // usernames, with its members.
-func (im *importer) directChannel(ctx context.Context, tx store.Store, bl *bulkLine, field string, members []string) (*model.Channel, *bulk.Error) {
+func (im *importer) directChannel(ctx context.Context, tx *app.Batch, bl *bulkLine, field string, members []string) (*model.Channel, *bulk.Error) {
 	ids := make([]string, 0, len(members))
 	for i, name := range members {
 		id, err := im.userID(ctx, tx, name)
@@ -504,7 +499,7 @@ func (im *importer) directChannel(ctx context.Context, tx store.Store, bl *bulkL
 	if len(members) == 2 && len(users) == 1 {
 		users = append(users, users[0]) // one's own DM
 	}
-	ch, created, err := im.a.openConversation(ctx, tx, users, "")
+	ch, created, err := tx.OpenConversation(ctx, users)
 	if err != nil {
 		return nil, opErr(bl, field, err)
 	}
@@ -517,7 +512,7 @@ func (im *importer) directChannel(ctx context.Context, tx store.Store, bl *bulkL
 	return ch, nil
 }
 
-func (im *importer) importDirectChannel(ctx context.Context, tx store.Store, bl *bulkLine) *bulk.Error {
+func (im *importer) importDirectChannel(ctx context.Context, tx *app.Batch, bl *bulkLine) *bulk.Error {
 	d := bl.l.DirectChannel
 	if n := len(*d.Members); n != 2 && (n < bulk.MinGroupMembers || n > bulk.MaxGroupMembers) {
 		im.skip(skipDirect, 1)
@@ -529,7 +524,7 @@ func (im *importer) importDirectChannel(ctx context.Context, tx store.Store, bl 
 	}
 	if d.Header != nil && *d.Header != ch.Header {
 		ch.Header = *d.Header
-		if err := im.a.updateChannel(ctx, tx, ch); err != nil {
+		if err := tx.UpdateChannel(ctx, ch); err != nil {
 			return opErr(bl, "direct_channel.header", err)
 		}
 	}

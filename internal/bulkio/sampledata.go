@@ -1,4 +1,4 @@
-package app
+package bulkio
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/model"
-	"github.com/parley-chat/parley/internal/store"
 )
 
 // SampleSpec sizes a demo data set (the flags of `parley sampledata`).
@@ -75,7 +75,7 @@ const (
 // well-known sample accounts, teams, channels, memberships and conversations.
 // Posts are stored in large batches so that millions take minutes, not hours.
 // Sample passwords are hashed cheaply: they are published, not secrets.
-func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp SampleSpec) (*SampleReport, error) {
+func GenerateSampleData(ctx context.Context, a *app.App, s *model.Session, sp SampleSpec) (*SampleReport, error) {
 	if !a.IsAdmin(s) {
 		return nil, model.ErrForbidden()
 	}
@@ -122,10 +122,9 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 	members := map[string][]string{} // channel id → member ids
 	// Sample data is written as an import writes: through the operations of
 	// the API, without its system messages (the posts are generated below).
-	bulkJoin := joining{fromImport: true}
-	err := a.store.Tx(ctx, func(tx store.Store) error {
+	err := a.InBatch(ctx, func(tx *app.Batch) error {
 		for _, u := range users {
-			if err := a.saveNewUser(ctx, tx, u); err != nil {
+			if err := tx.CreateUser(ctx, u); err != nil {
 				return err
 			}
 		}
@@ -135,7 +134,7 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 			t := &model.Team{ID: model.NewID(), CreateAt: now, UpdateAt: now, Name: "sample-" + topic + "-" + strconv.Itoa(ti),
 				DisplayName: "Sample " + strings.ToUpper(topic[:1]) + topic[1:] + " " + strconv.Itoa(ti), Type: model.TeamOpen,
 				AllowOpenInvite: true, InviteID: model.NewID()}
-			teamChans, err := a.createTeam(ctx, tx, t, nil)
+			teamChans, err := tx.CreateTeam(ctx, t)
 			if err != nil {
 				return err
 			}
@@ -146,7 +145,7 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 				if (ci+2)%4 == 0 {
 					ch.Type = model.ChannelPrivate
 				}
-				if err := a.createChannel(ctx, tx, t, ch, false); err != nil {
+				if err := tx.CreateChannel(ctx, t, ch); err != nil {
 					return err
 				}
 				teamChans = append(teamChans, ch)
@@ -160,7 +159,7 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 		for _, u := range active {
 			for _, ti := range rnd.Perm(sp.Teams)[:sp.TeamMemberships] {
 				tc := teamChans(ti)
-				if _, _, err := a.joinTeam(ctx, tx, teams[ti], u, bulkJoin); err != nil {
+				if _, _, err := tx.JoinTeam(ctx, teams[ti], u); err != nil {
 					return err
 				}
 				joined := []*model.Channel{tc[0], tc[1]}
@@ -168,7 +167,7 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 					joined = append(joined, tc[ci+2])
 				}
 				for _, ch := range joined {
-					if _, err := a.addChannelMember(ctx, tx, ch, u, bulkJoin); err != nil {
+					if _, err := tx.AddChannelMember(ctx, ch, u); err != nil {
 						return err
 					}
 					members[ch.ID] = append(members[ch.ID], u.ID)
@@ -177,7 +176,7 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 		}
 		// Direct and group messages between random active users.
 		conv := func(us []*model.User) error {
-			ch, created, err := a.openConversation(ctx, tx, us, "")
+			ch, created, err := tx.OpenConversation(ctx, us)
 			if err != nil || !created {
 				return err
 			}
@@ -243,14 +242,14 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 				p.PreCommit()
 				chunk = append(chunk, p)
 			}
-			if err := a.store.Tx(ctx, func(tx store.Store) error { return tx.BulkInsertPosts(ctx, chunk) }); err != nil {
+			if err := a.InBatch(ctx, func(tx *app.Batch) error { return tx.BulkInsertPosts(ctx, chunk) }); err != nil {
 				return nil, model.ErrInternal(err)
 			}
 			done += len(chunk)
 			rep.Posts += len(chunk)
 		}
 	}
-	if err := a.store.RecountChannels(ctx); err != nil {
+	if err := a.Bulk().RecountChannels(ctx); err != nil {
 		return nil, model.ErrInternal(err)
 	}
 	rep.Took = time.Since(start)
