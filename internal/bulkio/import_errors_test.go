@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-chat/parley/internal/apptest"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/bulkio"
 	"github.com/parley-chat/parley/internal/model"
@@ -115,7 +116,7 @@ func TestBulkBadInput(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				a, db := newAppStore(t, testdb.Backend{Name: b.Name, DSN: freshDSN(t, b), DataDir: t.TempDir()})
+				a, db := apptest.New(t, testdb.Backend{Name: b.Name, DSN: freshDSN(t, b), DataDir: t.TempDir()})
 				lines := append(append([]string{}, head...), c.line, referenceExample[8])
 				path := writeFile(t, lines)
 				for _, apply := range []bool{false, true} {

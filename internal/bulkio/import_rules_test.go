@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/apptest"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/testdb"
 )
@@ -20,7 +21,7 @@ import (
 func TestImportFollowsTheRules(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
-		a, db := newAppStore(t, b)
+		a, db := apptest.New(t, b)
 		var mu sync.Mutex
 		var events []string
 		defer a.Bus().Subscribe(func(ev *model.Event) {

@@ -3,8 +3,6 @@ package bulkio_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,34 +11,17 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/apptest"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/bulkio"
-	"github.com/parley-chat/parley/internal/bus"
-	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
-	"github.com/parley-chat/parley/internal/store"
-	"github.com/parley-chat/parley/internal/store/sqlstore"
 	"github.com/parley-chat/parley/internal/testdb"
 )
 
 func newApp(t testing.TB, b testdb.Backend) *app.App {
 	t.Helper()
-	a, _ := newAppStore(t, b)
+	a, _ := apptest.New(t, b)
 	return a
-}
-
-// newAppStore is newApp with its store, for tests that set up or inspect
-// rows directly (the app does not expose its store).
-func newAppStore(t testing.TB, b testdb.Backend) (*app.App, store.Store) {
-	t.Helper()
-	st, err := sqlstore.Open(context.Background(), b.DSN, b.DataDir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	cfg := config.Default()
-	cfg.DataDir, cfg.Database = b.DataDir, b.DSN
-	return app.New(st, bus.NewLocal(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil))), st
 }
 
 // export returns the exported lines in file order, and sorted without the
@@ -159,7 +140,7 @@ func diff(a, b []string) string {
 func TestImportRevokesSessions(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
-		a, db := newAppStore(t, b)
+		a, db := apptest.New(t, b)
 		line := func(extra string) []string {
 			return []string{`{"type":"version","version":1}`,
 				`{"type":"user","user":{"username":"dana","email":"dana@example.com","password":"Dana-Passw0rd!"` + extra + `}}`}
