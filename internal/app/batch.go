@@ -12,7 +12,7 @@ import (
 
 // BulkStore is what the bulk paths (internal/bulkio: import, export, sample
 // data) may do with the store themselves: read, and write in bulk the rows
-// whose rules are the model's validators (posts, reactions, preferences,
+// whose rules are the model's validators (posts, reactions, posts' flags,
 // files, thread memberships). Teams, channels, users and memberships are not
 // in it: they are written through Batch's operations, which carry the API's
 // rules and events, and the compiler keeps it so.
@@ -176,6 +176,19 @@ func (b *Batch) SetPassword(ctx context.Context, u *model.User, hash string) err
 		return b.a.endSessions(ctx, b.tx, u.ID)
 	}
 	return nil
+}
+
+// SavePreferences upserts preferences of one user, each valid by the model.
+func (b *Batch) SavePreferences(ctx context.Context, userID string, prefs []model.Preference) error {
+	for i := range prefs {
+		if prefs[i].UserID != userID {
+			return model.ErrInvalidBody("preferences")
+		}
+		if ae := prefs[i].IsValid(); ae != nil {
+			return ae
+		}
+	}
+	return b.a.savePreferences(ctx, b.tx, userID, prefs)
 }
 
 // StoreUpload stores an attachment's bytes (and an image's thumbnail and

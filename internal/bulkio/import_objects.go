@@ -285,16 +285,13 @@ func (im *importer) savePrefs(ctx context.Context, tx *app.Batch, bl *bulkLine, 
 		if v, ok := have[[3]string{p.UserID, p.Category, p.Name}]; ok && v == p.Value {
 			continue
 		}
-		if ae := p.IsValid(); ae != nil {
-			return modelErr(bl, field, ae)
-		}
 		out = append(out, p)
 	}
 	if len(out) == 0 {
 		return nil
 	}
-	if err := tx.BulkSavePreferences(ctx, out); err != nil {
-		return internalErr(bl, field, err)
+	if err := tx.SavePreferences(ctx, out[0].UserID, out); err != nil {
+		return opErr(bl, field, err)
 	}
 	im.count("preferences", len(out))
 	return nil
