@@ -154,7 +154,8 @@ func (a *App) CreateDirectChannel(ctx context.Context, s *model.Session, ids []s
 		}
 		users = append(users, u)
 	}
-	if ch, err := a.store.GetChannelByName(ctx, "", model.DirectChannelName(ids[0], ids[1]), true); err == nil {
+	name := model.DirectChannelName(ids[0], ids[1])
+	if ch, err := a.store.GetChannelByName(ctx, "", name, true); err == nil {
 		return ch, nil
 	}
 	var ch *model.Channel
@@ -164,7 +165,7 @@ func (a *App) CreateDirectChannel(ctx context.Context, s *model.Session, ids []s
 	})
 	if errors.Is(err, store.ErrConflict) {
 		// Both users opened the DM at once; the other request created it.
-		return a.store.GetChannelByName(ctx, "", model.DirectChannelName(ids[0], ids[1]), true)
+		return a.store.GetChannelByName(ctx, "", name, true)
 	}
 	if err != nil {
 		return nil, err
