@@ -247,13 +247,12 @@ func (a *App) ConvertUserToBot(ctx context.Context, s *model.Session, userID str
 		if err := a.ensureBotRow(ctx, tx, u, s.UserID); err != nil {
 			return err
 		}
-		return storeErr(tx.DeleteUserSessions(ctx, userID), nil)
+		return a.endSessions(ctx, tx, userID)
 	})
 	a.audit(ctx, s, model.AuditUserUpdate, "user", userID, err == nil, "converted to bot")
 	if err != nil {
 		return nil, err
 	}
-	a.publishRevoked(ctx, Revocation{UserID: userID})
 	a.publishUserUpdated(ctx, u)
 	return u, nil
 }

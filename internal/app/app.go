@@ -45,6 +45,8 @@ type App struct {
 	images *imaging.Decoder
 	// jobWake starts JobsLoop at once when this node queues a job.
 	jobWake chan struct{}
+	// bulkJobs runs import and export jobs (SetBulkJobs).
+	bulkJobs BulkJobs
 	// conf is where the settings come from and go to (see config.go).
 	conf configStore
 	// mailWake starts MailLoop at once when this node queues mail.

@@ -1,32 +1,10 @@
 package app_test
 
 import (
-	"fmt"
-	"os"
 	"runtime"
 	"sync/atomic"
-	"testing"
 	"time"
 )
-
-// bigCount is the size a gated big test runs at: env unset skips it, "1"
-// is full (the target size), anything else a count.
-func bigCount(t *testing.T, env string, full int, what string) int {
-	t.Helper()
-	switch v := os.Getenv(env); v {
-	case "":
-		t.Skipf("set %s=1 (%d %s) or a count", env, full, what)
-	case "1":
-		return full
-	default:
-		var n int
-		if _, err := fmt.Sscan(v, &n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	return 0
-}
 
 // measureHeap runs f, sampling the heap every 10 ms: the peak and the heap
 // before f, in MiB, and how long f took.

@@ -43,15 +43,14 @@ func (a *App) CreateBot(ctx context.Context, s *model.Session, in *model.BotPatc
 		EmailVerified: true}
 	u.PreSave()
 	err := a.store.Tx(ctx, func(tx store.Store) error {
-		if err := tx.SaveUser(ctx, u); err != nil {
-			return userConflict(err)
+		if err := a.saveNewUser(ctx, tx, u); err != nil {
+			return err
 		}
 		return storeErr(tx.SaveBot(ctx, b), nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.publish(ctx, model.NewEvent(model.EventNewUser, model.Broadcast{}, map[string]any{"user_id": u.ID}))
 	return b, nil
 }
 
@@ -190,15 +189,12 @@ func (a *App) saveBotAndUser(ctx context.Context, b *model.Bot, u *model.User, e
 			return storeErr(err, errBotNotFound())
 		}
 		if endSessions {
-			return storeErr(tx.DeleteUserSessions(ctx, u.ID), nil)
+			return a.endSessions(ctx, tx, u.ID)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
-	}
-	if endSessions {
-		a.publishRevoked(ctx, Revocation{UserID: u.ID})
 	}
 	a.publishUserUpdated(ctx, u)
 	return nil

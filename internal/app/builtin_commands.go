@@ -125,7 +125,7 @@ func searchCommand(_ *App, _ context.Context, cc *commandCall) (*model.CommandRe
 	return ephemeral("Search for: " + strings.TrimSpace(cc.text)), nil
 }
 
-// teamName returns the name of the command's team, for channel paths.
+// teamNameOf returns the name of the command's team, for channel paths.
 func (a *App) teamNameOf(ctx context.Context, teamID string) string {
 	if t, err := a.store.GetTeam(ctx, teamID); err == nil {
 		return t.Name

@@ -97,29 +97,39 @@ func (a *App) CreateChannel(ctx context.Context, s *model.Session, in *model.Cha
 	ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, TeamID: in.TeamID, Type: in.Type,
 		Name: strings.TrimSpace(in.Name), DisplayName: strings.TrimSpace(in.DisplayName),
 		Header: in.Header, Purpose: in.Purpose, CreatorID: s.UserID, Props: in.Props}
-	if appErr := ch.IsValid(); appErr != nil {
-		return nil, appErr
-	}
-	err = a.store.Tx(ctx, func(tx store.Store) error {
-		if err := tx.SaveChannel(ctx, ch); err != nil {
-			return storeErr(err, nil, model.NewAppError(http.StatusBadRequest, "store.sql_channel.save_channel.exists.app_error",
-				"A channel with that name already exists on the same team."))
-		}
-		if s.UserID == "" {
-			return nil
-		}
-		return storeErr(tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: s.UserID,
-			SchemeUser: true, SchemeAdmin: true, NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}), nil)
-	})
+	err = a.store.Tx(ctx, func(tx store.Store) error { return a.createChannel(ctx, tx, t, ch, true) })
 	if err != nil {
 		return nil, err
 	}
 	a.audit(ctx, s, model.AuditChannelCreate, "channel", ch.ID, true, "team_id="+ch.TeamID+" name="+ch.Name)
-	if s.UserID != "" {
-		a.publish(ctx, model.NewEvent(model.EventChannelCreated, model.Broadcast{UserID: s.UserID},
-			map[string]any{"channel_id": ch.ID, "team_id": ch.TeamID}))
-	}
 	return ch, nil
+}
+
+// createChannel stores a new public or private channel of team t, for the
+// API, the importer and sample data alike: an archived team gets no new
+// channels. With creatorJoins, its creator (ch.CreatorID, if any) becomes its
+// admin and hears channel_created once tx commits.
+func (a *App) createChannel(ctx context.Context, tx store.Store, t *model.Team, ch *model.Channel, creatorJoins bool) error {
+	if t.DeleteAt > 0 {
+		return model.ErrInvalidBody("team_id")
+	}
+	if appErr := ch.IsValid(); appErr != nil {
+		return appErr
+	}
+	if err := tx.SaveChannel(ctx, ch); err != nil {
+		return storeErr(err, nil, model.NewAppError(http.StatusBadRequest, "store.sql_channel.save_channel.exists.app_error",
+			"A channel with that name already exists on the same team."))
+	}
+	if !creatorJoins || ch.CreatorID == "" {
+		return nil
+	}
+	if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: ch.CreatorID,
+		SchemeUser: true, SchemeAdmin: true, NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: ch.CreateAt}); err != nil {
+		return model.ErrInternal(err)
+	}
+	a.publishTx(ctx, tx, model.NewEvent(model.EventChannelCreated, model.Broadcast{UserID: ch.CreatorID},
+		map[string]any{"channel_id": ch.ID, "team_id": ch.TeamID}))
+	return nil
 }
 
 // CreateDirectChannel returns the DM between two users, creating it if needed.
@@ -148,19 +158,10 @@ func (a *App) CreateDirectChannel(ctx context.Context, s *model.Session, ids []s
 	if ch, err := a.store.GetChannelByName(ctx, "", name, true); err == nil {
 		return ch, nil
 	}
-	now := model.Now()
-	ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, Type: model.ChannelDirect, Name: name, CreatorID: s.UserID}
-	err := a.store.Tx(ctx, func(tx store.Store) error {
-		if err := tx.SaveChannel(ctx, ch); err != nil {
-			return model.ErrInternal(err)
-		}
-		for _, u := range users {
-			if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(),
-				NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
-				return model.ErrInternal(err)
-			}
-		}
-		return nil
+	var ch *model.Channel
+	err := a.store.Tx(ctx, func(tx store.Store) (err error) {
+		ch, _, err = a.openConversation(ctx, tx, users, s.UserID)
+		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
 		// Both users opened the DM at once; the other request created it.
@@ -169,9 +170,6 @@ func (a *App) CreateDirectChannel(ctx context.Context, s *model.Session, ids []s
 	if err != nil {
 		return nil, err
 	}
-	// Clients read broadcast.channel_id to fetch the new DM.
-	a.publish(ctx, model.NewEvent(model.EventDirectAdded, model.Broadcast{ChannelID: ch.ID},
-		map[string]any{"teammate_id": model.DirectChannelOtherUser(name, s.UserID), "creator_id": s.UserID}))
 	return ch, nil
 }
 
@@ -212,25 +210,12 @@ func (a *App) CreateGroupChannel(ctx context.Context, s *model.Session, ids []st
 	if ch, err := a.store.GetChannelByName(ctx, "", name, true); err == nil {
 		return ch, nil
 	}
-	names := make([]string, len(users))
-	for i, u := range users {
-		names[i] = u.Username
-	}
-	sort.Strings(names)
-	now := model.Now()
-	ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, Type: model.ChannelGroup, Name: name,
-		DisplayName: strings.Join(names, ", "), CreatorID: s.UserID}
-	err = a.store.Tx(ctx, func(tx store.Store) error {
-		if err := tx.SaveChannel(ctx, ch); err != nil {
-			return model.ErrInternal(err)
-		}
-		for _, u := range users {
-			if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(),
-				NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
-				return model.ErrInternal(err)
-			}
-		}
-		return nil
+	// In the order asked for: teammate_ids of group_added.
+	slices.SortFunc(users, func(x, y *model.User) int { return slices.Index(uniq, x.ID) - slices.Index(uniq, y.ID) })
+	var ch *model.Channel
+	err = a.store.Tx(ctx, func(tx store.Store) (err error) {
+		ch, _, err = a.openConversation(ctx, tx, users, s.UserID)
+		return err
 	})
 	if err != nil {
 		if existing, e2 := a.store.GetChannelByName(ctx, "", name, true); e2 == nil {
@@ -238,9 +223,61 @@ func (a *App) CreateGroupChannel(ctx context.Context, s *model.Session, ids []st
 		}
 		return nil, err
 	}
-	a.publish(ctx, model.NewEvent(model.EventGroupAdded, model.Broadcast{ChannelID: ch.ID},
-		map[string]any{"teammate_ids": model.JSONString(uniq)}))
 	return ch, nil
+}
+
+// openConversation finds or creates the conversation of users: the direct
+// message of two (the same user twice for one's own), else the group
+// message, named by its members' usernames. It stores the channel with its
+// members, for the API, the importer and sample data alike, and reports
+// whether it created it; then clients hear direct_added or group_added once
+// tx commits. creatorID is who opened it ("" for a bulk path).
+func (a *App) openConversation(ctx context.Context, tx store.Store, users []*model.User, creatorID string) (*model.Channel, bool, error) {
+	ids := make([]string, 0, len(users))
+	names := make([]string, 0, len(users))
+	var members []*model.User
+	for _, u := range users {
+		ids = append(ids, u.ID)
+		if !slices.ContainsFunc(members, func(m *model.User) bool { return m.ID == u.ID }) {
+			members = append(members, u)
+			names = append(names, u.Username)
+		}
+	}
+	typ, name := model.ChannelGroup, model.GroupChannelName(ids)
+	if len(users) == 2 {
+		typ, name = model.ChannelDirect, model.DirectChannelName(ids[0], ids[1])
+	}
+	ch, err := tx.GetChannelByName(ctx, "", name, true)
+	if err == nil {
+		return ch, false, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, false, model.ErrInternal(err)
+	}
+	now := model.Now()
+	ch = &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, Type: typ, Name: name, CreatorID: creatorID}
+	if typ == model.ChannelGroup {
+		sort.Strings(names)
+		ch.DisplayName = strings.Join(names, ", ")
+	}
+	if err := tx.SaveChannel(ctx, ch); err != nil {
+		return nil, false, model.ErrInternal(err)
+	}
+	for _, u := range members {
+		if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(),
+			NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
+			return nil, false, model.ErrInternal(err)
+		}
+	}
+	if typ == model.ChannelDirect {
+		// Clients read broadcast.channel_id to fetch the new DM.
+		a.publishTx(ctx, tx, model.NewEvent(model.EventDirectAdded, model.Broadcast{ChannelID: ch.ID},
+			map[string]any{"teammate_id": model.DirectChannelOtherUser(name, creatorID), "creator_id": creatorID}))
+	} else {
+		a.publishTx(ctx, tx, model.NewEvent(model.EventGroupAdded, model.Broadcast{ChannelID: ch.ID},
+			map[string]any{"teammate_ids": model.JSONString(ids)}))
+	}
+	return ch, true, nil
 }
 
 // TeamPublicChannels lists a team's live (or archived) public channels.
@@ -433,14 +470,9 @@ func (a *App) UpdateChannel(ctx context.Context, s *model.Session, in *model.Cha
 }
 
 func (a *App) saveChannel(ctx context.Context, s *model.Session, ch, old *model.Channel) (*model.Channel, error) {
-	if appErr := ch.IsValid(); appErr != nil {
-		return nil, appErr
-	}
-	ch.UpdateAt = model.Now()
 	err := a.store.Tx(ctx, func(tx store.Store) error {
-		if err := tx.UpdateChannel(ctx, ch); err != nil {
-			return storeErr(err, errChannelNotFound(), model.NewAppError(http.StatusBadRequest,
-				"store.sql_channel.update.exists.app_error", "A channel with that name already exists on the same team."))
+		if err := a.updateChannel(ctx, tx, ch); err != nil {
+			return err
 		}
 		if old == nil || s.UserID == "" {
 			return nil
@@ -465,9 +497,23 @@ func (a *App) saveChannel(ctx context.Context, s *model.Session, ch, old *model.
 	if err != nil {
 		return nil, err
 	}
-	a.publish(ctx, model.NewEvent(model.EventChannelUpdated, model.Broadcast{ChannelID: ch.ID},
-		map[string]any{"channel": model.JSONString(ch)}))
 	return ch, nil
+}
+
+// updateChannel stores a channel's changed fields, for the API and the
+// importer; its members hear channel_updated once tx commits.
+func (a *App) updateChannel(ctx context.Context, tx store.Store, ch *model.Channel) error {
+	if appErr := ch.IsValid(); appErr != nil {
+		return appErr
+	}
+	ch.UpdateAt = model.Now()
+	if err := tx.UpdateChannel(ctx, ch); err != nil {
+		return storeErr(err, errChannelNotFound(), model.NewAppError(http.StatusBadRequest,
+			"store.sql_channel.update.exists.app_error", "A channel with that name already exists on the same team."))
+	}
+	a.publishTx(ctx, tx, model.NewEvent(model.EventChannelUpdated, model.Broadcast{ChannelID: ch.ID},
+		map[string]any{"channel": model.JSONString(ch)}))
+	return nil
 }
 
 // SetChannelPrivacy converts a channel between public (O) and private (P).
@@ -701,7 +747,8 @@ func (a *App) AddChannelMember(ctx context.Context, s *model.Session, channelID,
 		postType = model.PostTypeAddToChannel
 	}
 	err = a.store.Tx(ctx, func(tx store.Store) error {
-		return a.addChannelMember(ctx, tx, ch, u, s.UserID, postType, true)
+		_, err := a.addChannelMember(ctx, tx, ch, u, joining{actorID: s.UserID, postType: postType})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -712,46 +759,50 @@ func (a *App) AddChannelMember(ctx context.Context, s *model.Session, channelID,
 	return m, storeErr(err, errChannelMemberNotFound())
 }
 
-// addChannelMember stores the membership, posts the join message and tells clients.
-func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Channel, u *model.User, actorID, postType string, announce bool) error {
+// addChannelMember stores the membership of a user, posts the join message
+// (j.postType, if any) and tells clients. It returns the new membership, or
+// nil when u was a member already.
+func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Channel, u *model.User, j joining) (*model.ChannelMember, error) {
 	now := model.Now()
 	if _, err := tx.GetChannelMember(ctx, ch.ID, u.ID); err == nil {
-		return nil
+		return nil, nil
 	}
 	m := &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(), NotifyProps: model.DefaultChannelNotifyProps(),
 		LastUpdateAt: now}
 	if err := tx.SaveChannelMember(ctx, m); err != nil {
-		return model.ErrInternal(err)
+		return nil, model.ErrInternal(err)
 	}
-	if announce {
+	if postType := j.postType; postType != "" && !j.fromImport {
 		props := map[string]any{"username": u.Username}
 		poster := u.ID
 		// Added by no one (the command line): a join message, as Mattermost
 		// posts when the requestor is empty.
-		if actorID == "" && postType == model.PostTypeAddToChannel {
+		if j.actorID == "" && postType == model.PostTypeAddToChannel {
 			postType = model.PostTypeJoinChannel
-		} else if actorID == "" && postType == model.PostTypeAddToTeam {
+		} else if j.actorID == "" && postType == model.PostTypeAddToTeam {
 			postType = model.PostTypeJoinTeam
 		}
 		if postType == model.PostTypeAddToChannel || postType == model.PostTypeAddToTeam {
-			actor, err := tx.GetUser(ctx, actorID)
+			actor, err := tx.GetUser(ctx, j.actorID)
 			if err != nil {
-				return storeErr(err, errUserNotFound())
+				return nil, storeErr(err, errUserNotFound())
 			}
 			props = map[string]any{"userId": actor.ID, "username": actor.Username, "addedUserId": u.ID, "addedUsername": u.Username}
-			poster = actorID
+			poster = j.actorID
 		}
 		if _, err := a.systemPost(ctx, tx, ch, poster, postType, props); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	// The new member has read everything before joining.
-	if _, err := tx.ViewChannel(ctx, ch.ID, u.ID, now); err != nil {
-		return model.ErrInternal(err)
+	if !j.fromImport {
+		// The new member has read everything before joining.
+		if _, err := tx.ViewChannel(ctx, ch.ID, u.ID, now); err != nil {
+			return nil, model.ErrInternal(err)
+		}
 	}
 	a.publishTx(ctx, tx, model.NewEvent(model.EventUserAdded, model.Broadcast{ChannelID: ch.ID},
 		map[string]any{"user_id": u.ID, "team_id": ch.TeamID}))
-	return nil
+	return m, nil
 }
 
 // RemoveChannelMember makes a user leave a channel, or removes them.
@@ -826,7 +877,7 @@ func (a *App) UpdateChannelMemberRoles(ctx context.Context, s *model.Session, ch
 			return model.ErrInvalidBody("roles")
 		}
 	}
-	return a.saveChannelMember(ctx, m)
+	return a.saveChannelMember(ctx, a.store, m)
 }
 
 // UpdateChannelMemberSchemeRoles sets the scheme flags of a membership.
@@ -839,7 +890,7 @@ func (a *App) UpdateChannelMemberSchemeRoles(ctx context.Context, s *model.Sessi
 		return model.ErrGuestRole(model.RoleChannelGuest)
 	}
 	m.SchemeAdmin, m.SchemeUser, m.SchemeGuest = admin, user, false
-	return a.saveChannelMember(ctx, m)
+	return a.saveChannelMember(ctx, a.store, m)
 }
 
 func (a *App) memberForRoles(ctx context.Context, s *model.Session, channelID, userID string) (*model.ChannelMember, error) {
@@ -854,13 +905,15 @@ func (a *App) memberForRoles(ctx context.Context, s *model.Session, channelID, u
 	return m, storeErr(err, errChannelMemberNotFound())
 }
 
-func (a *App) saveChannelMember(ctx context.Context, m *model.ChannelMember) error {
+// saveChannelMember stores a member's changed roles or notify props and tells
+// the member.
+func (a *App) saveChannelMember(ctx context.Context, tx store.Store, m *model.ChannelMember) error {
 	m.LastUpdateAt = model.Now()
-	if err := a.store.SaveChannelMember(ctx, m); err != nil {
+	if err := tx.SaveChannelMember(ctx, m); err != nil {
 		return model.ErrInternal(err)
 	}
 	m.Roles = m.RolesString()
-	a.publish(ctx, model.NewEvent(model.EventChannelMemberUpdated, model.Broadcast{UserID: m.UserID},
+	a.publishTx(ctx, tx, model.NewEvent(model.EventChannelMemberUpdated, model.Broadcast{UserID: m.UserID},
 		map[string]any{"channelMember": model.JSONString(m)}))
 	return nil
 }
@@ -893,7 +946,7 @@ func (a *App) UpdateChannelMemberNotifyProps(ctx context.Context, s *model.Sessi
 		}
 		m.NotifyProps[k] = v
 	}
-	return a.saveChannelMember(ctx, m)
+	return a.saveChannelMember(ctx, a.store, m)
 }
 
 // ViewChannels marks channels read for the user; it returns channel id →

@@ -213,7 +213,7 @@ func (a *App) JoinTeamByToken(ctx context.Context, s *model.Session, raw string)
 		if _, err := tx.TakeToken(ctx, tok.Hash, model.TokenTypeTeamInvitation); err != nil {
 			return storeErr(err, errSignupLinkInvalid())
 		}
-		m, err = a.joinTeam(ctx, tx, t, u, "")
+		m, _, err = a.joinTeam(ctx, tx, t, u, joining{})
 		return err
 	})
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,6 +278,23 @@ func msgOf(err error) string {
 	return err.Error()
 }
 
+// BulkJobs runs the bulk import and export of import_process and
+// export_process jobs. It is internal/bulkio's, which calls app, so the
+// server hands it over (SetBulkJobs) instead of app calling it.
+type BulkJobs interface {
+	// Import applies src, telling progress the percent read. The report goes
+	// in the job's data; the first bad line, if any, ends the job.
+	Import(ctx context.Context, src *bulk.Source, progress func(percent int64)) (report any, lineErr *bulk.Error, err error)
+	// Export writes everything as a zip, with the attachments or not.
+	Export(ctx context.Context, w io.Writer, attachments bool) (report any, err error)
+}
+
+// SetBulkJobs gives the app what runs import and export jobs; call it
+// before the job loop starts.
+func (a *App) SetBulkJobs(b BulkJobs) { a.bulkJobs = b }
+
+func errNoBulkJobs() error { return errors.New("this process does not run import or export jobs") }
+
 // runImportJob applies an uploaded zip. A bad line ends the job in error
 // with data.line_number and data.error, as Mattermost's job does; the report
 // (what was and was not imported) is in data.report. The zip is removed
@@ -298,12 +314,10 @@ func (a *App) runImportJob(ctx context.Context, j *model.Job, progress *atomic.I
 		// A plain JSONL would resolve attachment paths on the server's disk.
 		return errors.New("the import file is not a zip")
 	}
-	rep, err := a.ImportBulk(ctx, SystemSession(), src, ImportOptions{Apply: true, Workers: runtime.NumCPU(),
-		Progress: func(p ImportProgress) {
-			if p.Total > 0 {
-				progress.Store(min(99, p.Bytes*100/p.Total))
-			}
-		}})
+	if a.bulkJobs == nil {
+		return errNoBulkJobs()
+	}
+	rep, lineErr, err := a.bulkJobs.Import(ctx, src, func(percent int64) { progress.Store(min(99, percent)) })
 	if err != nil {
 		return err
 	}
@@ -314,10 +328,9 @@ func (a *App) runImportJob(ctx context.Context, j *model.Job, progress *atomic.I
 		// Canceled: the batch being written failed for that reason, not for its lines.
 		return ctx.Err()
 	}
-	if rep.ErrorCount > 0 {
-		e := rep.Errors[0]
-		j.Data["line_number"] = strconv.Itoa(e.Line)
-		return errors.New(e.Error())
+	if lineErr != nil {
+		j.Data["line_number"] = strconv.Itoa(lineErr.Line)
+		return errors.New(lineErr.Error())
 	}
 	if err := os.Remove(path); err != nil {
 		a.log.WarnContext(ctx, "remove imported file", "file", name, "err", err)
@@ -338,7 +351,10 @@ func (a *App) runExportJob(ctx context.Context, j *model.Job, progress *atomic.I
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	rep, err := a.ExportBulkZip(ctx, SystemSession(), tmp, j.Data["include_attachments"] != "false")
+	if a.bulkJobs == nil {
+		return errNoBulkJobs()
+	}
+	rep, err := a.bulkJobs.Export(ctx, tmp, j.Data["include_attachments"] != "false")
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

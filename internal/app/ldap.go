@@ -260,11 +260,10 @@ func (a *App) createLdapUser(ctx context.Context, e ldapEntry) (*model.User, err
 	if appErr := u.IsValid(); appErr != nil {
 		return nil, appErr
 	}
-	if err := a.store.SaveUser(ctx, u); err != nil {
-		return nil, userConflict(err)
+	if err := a.saveNewUser(ctx, a.store, u); err != nil {
+		return nil, err
 	}
 	a.audit(ctx, nil, model.AuditUserCreate, "user", u.ID, true, "username="+u.Username+" auth_service=ldap")
-	a.publish(ctx, model.NewEvent(model.EventNewUser, model.Broadcast{}, map[string]any{"user_id": u.ID}))
 	return u, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
 )
 
 // Preferences lists a user's preferences, optionally of one category.
@@ -59,10 +60,16 @@ func (a *App) SavePreferences(ctx context.Context, s *model.Session, userID stri
 	if err := a.checkPreferences(ctx, s, userID, prefs); err != nil {
 		return err
 	}
-	if err := a.store.SavePreferences(ctx, prefs); err != nil {
+	return a.savePreferences(ctx, a.store, userID, prefs)
+}
+
+// savePreferences upserts a user's preferences, for the API and the
+// importer; the user hears preferences_changed once tx commits.
+func (a *App) savePreferences(ctx context.Context, tx store.Store, userID string, prefs []model.Preference) error {
+	if err := tx.SavePreferences(ctx, prefs); err != nil {
 		return model.ErrInternal(err)
 	}
-	a.publish(ctx, model.NewEvent(model.EventPreferencesChanged, model.Broadcast{UserID: userID},
+	a.publishTx(ctx, tx, model.NewEvent(model.EventPreferencesChanged, model.Broadcast{UserID: userID},
 		map[string]any{"preferences": model.JSONString(prefs)}))
 	return nil
 }

@@ -90,7 +90,7 @@ func TestPublishWaitsForCommit(t *testing.T) {
 		// transaction: none of them may get out.
 		boom := errors.New("boom")
 		err = st.Tx(ctx, func(tx store.Store) error {
-			if _, err := a.joinTeam(ctx, tx, team, users[0], ""); err != nil {
+			if _, _, err := a.joinTeam(ctx, tx, team, users[0], joining{}); err != nil {
 				return err
 			}
 			return boom

@@ -56,6 +56,16 @@ func RevocationOf(ev *model.Event) Revocation {
 		AccessTokenID: str("access_token_id")}
 }
 
+// endSessions signs a user out everywhere: their sessions are deleted, and
+// the hubs close their sockets once tx commits.
+func (a *App) endSessions(ctx context.Context, tx store.Store, userID string) error {
+	if err := tx.DeleteUserSessions(ctx, userID); err != nil {
+		return model.ErrInternal(err)
+	}
+	a.publishTx(ctx, tx, Revocation{UserID: userID}.event())
+	return nil
+}
+
 // revokeOtherSessions ends every session of userID but keep (which may be "").
 func (a *App) revokeOtherSessions(ctx context.Context, userID, keep string) error {
 	list, err := a.store.ListSessions(ctx, userID)

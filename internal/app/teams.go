@@ -60,30 +60,9 @@ func (a *App) CreateTeam(ctx context.Context, s *model.Session, t *model.Team) (
 		creator = u
 		nt.Email = u.Email // as Mattermost's CreateTeamWithUser: the team's contact is its creator
 	}
-	if appErr := nt.IsValid(); appErr != nil {
-		return nil, appErr
-	}
 	err := a.store.Tx(ctx, func(tx store.Store) error {
-		if err := tx.SaveTeam(ctx, nt); err != nil {
-			return storeErr(err, nil, model.NewAppError(http.StatusBadRequest, "app.team.save.existing.app_error",
-				"A team with that name already exists."))
-		}
-		for _, dc := range []struct{ name, display string }{{model.DefaultChannel, "Town Square"}, {model.OffTopicChannel, "Off-Topic"}} {
-			ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, TeamID: nt.ID, Type: model.ChannelOpen,
-				Name: dc.name, DisplayName: dc.display, CreatorID: s.UserID}
-			if err := tx.SaveChannel(ctx, ch); err != nil {
-				return model.ErrInternal(err)
-			}
-		}
-		if creator != nil {
-			m, err := a.joinTeam(ctx, tx, nt, creator, "")
-			if err != nil {
-				return err
-			}
-			m.SchemeAdmin = true
-			return storeErr(tx.SaveTeamMember(ctx, m), nil)
-		}
-		return nil
+		_, err := a.createTeam(ctx, tx, nt, creator)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -92,26 +71,80 @@ func (a *App) CreateTeam(ctx context.Context, s *model.Session, t *model.Team) (
 	return nt, nil
 }
 
-// joinTeam adds (or reactivates) a member and joins them to the default channels.
-// actorID is who added them ("" when they joined themselves).
-func (a *App) joinTeam(ctx context.Context, tx store.Store, t *model.Team, u *model.User, actorID string) (*model.TeamMember, error) {
+// createTeam stores a new team with its default channels and, given a
+// creator, makes them its admin: how a team comes to be for the API, the
+// importer and sample data alike. It returns the default channels.
+func (a *App) createTeam(ctx context.Context, tx store.Store, t *model.Team, creator *model.User) ([]*model.Channel, error) {
+	if appErr := t.IsValid(); appErr != nil {
+		return nil, appErr
+	}
+	if err := tx.SaveTeam(ctx, t); err != nil {
+		return nil, storeErr(err, nil, model.NewAppError(http.StatusBadRequest, "app.team.save.existing.app_error",
+			"A team with that name already exists."))
+	}
+	creatorID := ""
+	if creator != nil {
+		creatorID = creator.ID
+	}
+	var chans []*model.Channel
+	for _, dc := range [...]struct{ name, display string }{{model.DefaultChannel, "Town Square"}, {model.OffTopicChannel, "Off-Topic"}} {
+		ch := &model.Channel{ID: model.NewID(), CreateAt: t.CreateAt, UpdateAt: t.CreateAt, TeamID: t.ID, Type: model.ChannelOpen,
+			Name: dc.name, DisplayName: dc.display, CreatorID: creatorID}
+		// The creator joins them as a team member, below.
+		if err := a.createChannel(ctx, tx, t, ch, false); err != nil {
+			return nil, err
+		}
+		chans = append(chans, ch)
+	}
+	if creator == nil {
+		return chans, nil
+	}
+	m, _, err := a.joinTeam(ctx, tx, t, creator, joining{})
+	if err != nil {
+		return nil, err
+	}
+	m.SchemeAdmin = true
+	return chans, storeErr(tx.SaveTeamMember(ctx, m), nil)
+}
+
+// joining says how a user comes to a team or channel.
+type joining struct {
+	// actorID is who added them: "" when they joined themselves, or the
+	// command line added them.
+	actorID string
+	// postType is the system message of joining a channel ("" for none).
+	postType string
+	// fromImport is a bulk path (an import, sample data), as Mattermost's
+	// importer joins with FromImport: the file carries the posts, the
+	// memberships and what was read, so no system messages, no default
+	// channels, nothing marked read; it restores a server's state, so the
+	// team's allowed domains do not apply.
+	fromImport bool
+}
+
+// joinTeam adds (or reactivates) a member and, through the API, joins them to
+// the default channels. It reports whether the membership is new.
+func (a *App) joinTeam(ctx context.Context, tx store.Store, t *model.Team, u *model.User, j joining) (*model.TeamMember, bool, error) {
 	existing, err := tx.GetTeamMember(ctx, t.ID, u.ID)
 	if err == nil && existing.DeleteAt == 0 {
-		return existing, nil
+		return existing, false, nil
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, model.ErrInternal(err)
+		return nil, false, model.ErrInternal(err)
 	}
-	if t.AllowedDomains != "" && !u.IsBot && !emailInDomains(u.Email, t.AllowedDomains) {
-		return nil, model.NewAppError(http.StatusBadRequest, "api.team.join_user_to_team.allowed_domains.app_error",
+	if t.DeleteAt > 0 {
+		return nil, false, errTeamArchived()
+	}
+	if !j.fromImport && t.AllowedDomains != "" && !u.IsBot && !emailInDomains(u.Email, t.AllowedDomains) {
+		return nil, false, model.NewAppError(http.StatusBadRequest, "api.team.join_user_to_team.allowed_domains.app_error",
 			"The user cannot be added as the domain associated with the account is not permitted.")
 	}
 	stats, err := tx.GetTeamStats(ctx, t.ID)
 	if err != nil {
-		return nil, model.ErrInternal(err)
+		return nil, false, model.ErrInternal(err)
 	}
 	if stats.TotalMemberCount >= int64(a.Config().MaxUsersPerTeam) {
-		return nil, model.NewAppError(http.StatusBadRequest, "app.team.join_user_to_team.max_accounts.app_error",
+		return nil, false, model.NewAppError(http.StatusBadRequest, "app.team.join_user_to_team.max_accounts.app_error",
 			"This team has reached the maximum number of allowed accounts.")
 	}
 	m := &model.TeamMember{TeamID: t.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(), CreateAt: model.Now()}
@@ -119,28 +152,38 @@ func (a *App) joinTeam(ctx context.Context, tx store.Store, t *model.Team, u *mo
 		m.CreateAt = existing.CreateAt
 	}
 	if err := tx.SaveTeamMember(ctx, m); err != nil {
-		return nil, model.ErrInternal(err)
+		return nil, false, model.ErrInternal(err)
 	}
 	m.Roles = m.RolesString()
-	postType := model.PostTypeJoinTeam
-	if actorID != "" && actorID != u.ID {
-		postType = model.PostTypeAddToTeam
-	}
-	for _, name := range []string{model.DefaultChannel, model.OffTopicChannel} {
-		ch, err := tx.GetChannelByName(ctx, t.ID, name, false)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
+	if !j.fromImport {
+		postType := model.PostTypeJoinTeam
+		if j.actorID != "" && j.actorID != u.ID {
+			postType = model.PostTypeAddToTeam
 		}
-		if err != nil {
-			return nil, model.ErrInternal(err)
-		}
-		if err := a.addChannelMember(ctx, tx, ch, u, actorID, postType, name == model.DefaultChannel); err != nil {
-			return nil, err
+		for _, name := range []string{model.DefaultChannel, model.OffTopicChannel} {
+			ch, err := tx.GetChannelByName(ctx, t.ID, name, false)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, false, model.ErrInternal(err)
+			}
+			cj := joining{actorID: j.actorID}
+			if name == model.DefaultChannel {
+				cj.postType = postType
+			}
+			if _, err := a.addChannelMember(ctx, tx, ch, u, cj); err != nil {
+				return nil, false, err
+			}
 		}
 	}
 	a.publishTx(ctx, tx, model.NewEvent(model.EventAddedToTeam, model.Broadcast{UserID: u.ID},
 		map[string]any{"team_id": t.ID, "user_id": u.ID}))
-	return m, nil
+	return m, true, nil
+}
+
+func errTeamArchived() *model.AppError {
+	return model.NewAppError(http.StatusBadRequest, "app.team.join_user_to_team.archived.app_error", "The team is archived.")
 }
 
 func emailInDomains(email, domains string) bool {
@@ -256,16 +299,25 @@ func (a *App) teamForUpdate(ctx context.Context, s *model.Session, id string) (*
 }
 
 func (a *App) saveTeam(ctx context.Context, s *model.Session, t *model.Team) (*model.Team, error) {
+	if err := a.updateTeam(ctx, a.store, t); err != nil {
+		return nil, err
+	}
+	return a.sanitizeTeam(ctx, s, t), nil
+}
+
+// updateTeam stores a team's changed fields, for the API and the importer;
+// its members hear update_team once tx commits.
+func (a *App) updateTeam(ctx context.Context, tx store.Store, t *model.Team) error {
 	if appErr := t.IsValid(); appErr != nil {
-		return nil, appErr
+		return appErr
 	}
 	t.UpdateAt = model.Now()
-	if err := a.store.UpdateTeam(ctx, t); err != nil {
-		return nil, storeErr(err, errTeamNotFound())
+	if err := tx.UpdateTeam(ctx, t); err != nil {
+		return storeErr(err, errTeamNotFound())
 	}
-	a.publish(ctx, model.NewEvent(model.EventUpdateTeam, model.Broadcast{TeamID: t.ID},
+	a.publishTx(ctx, tx, model.NewEvent(model.EventUpdateTeam, model.Broadcast{TeamID: t.ID},
 		map[string]any{"team": model.JSONString(publicTeam(t))}))
-	return a.sanitizeTeam(ctx, s, t), nil
+	return nil
 }
 
 // publicTeam is the team as any member may see it, for events.
@@ -449,8 +501,7 @@ func (a *App) AddTeamMember(ctx context.Context, s *model.Session, teamID, userI
 
 func (a *App) addUserToTeam(ctx context.Context, s *model.Session, t *model.Team, userID string) (*model.TeamMember, error) {
 	if t.DeleteAt > 0 {
-		return nil, model.NewAppError(http.StatusBadRequest, "app.team.join_user_to_team.archived.app_error",
-			"The team is archived.")
+		return nil, errTeamArchived()
 	}
 	u, err := a.store.GetUser(ctx, userID)
 	if err != nil {
@@ -462,7 +513,7 @@ func (a *App) addUserToTeam(ctx context.Context, s *model.Session, t *model.Team
 	}
 	var m *model.TeamMember
 	err = a.store.Tx(ctx, func(tx store.Store) error {
-		m, err = a.joinTeam(ctx, tx, t, u, s.UserID)
+		m, _, err = a.joinTeam(ctx, tx, t, u, joining{actorID: s.UserID})
 		return err
 	})
 	if err == nil {
@@ -549,7 +600,7 @@ func (a *App) UpdateTeamMemberRoles(ctx context.Context, s *model.Session, teamI
 		}
 	}
 	m.ExplicitRoles = strings.Join(explicit, " ")
-	return a.saveTeamMemberRoles(ctx, m)
+	return a.saveTeamMemberRoles(ctx, a.store, m)
 }
 
 // UpdateTeamMemberSchemeRoles sets the scheme flags of a membership.
@@ -565,15 +616,16 @@ func (a *App) UpdateTeamMemberSchemeRoles(ctx context.Context, s *model.Session,
 		return model.ErrGuestRole(model.RoleTeamGuest)
 	}
 	m.SchemeAdmin, m.SchemeUser, m.SchemeGuest = admin, user, false
-	return a.saveTeamMemberRoles(ctx, m)
+	return a.saveTeamMemberRoles(ctx, a.store, m)
 }
 
-func (a *App) saveTeamMemberRoles(ctx context.Context, m *model.TeamMember) error {
-	if err := a.store.SaveTeamMember(ctx, m); err != nil {
+// saveTeamMemberRoles stores a member's changed roles and tells the member.
+func (a *App) saveTeamMemberRoles(ctx context.Context, tx store.Store, m *model.TeamMember) error {
+	if err := tx.SaveTeamMember(ctx, m); err != nil {
 		return model.ErrInternal(err)
 	}
 	m.Roles = m.RolesString()
-	a.publish(ctx, model.NewEvent(model.EventMemberRoleUpdated, model.Broadcast{UserID: m.UserID},
+	a.publishTx(ctx, tx, model.NewEvent(model.EventMemberRoleUpdated, model.Broadcast{UserID: m.UserID},
 		map[string]any{"member": model.JSONString(m)}))
 	return nil
 }

@@ -142,14 +142,14 @@ func (a *App) createUser(ctx context.Context, s *model.Session, u *model.User, i
 				return storeErr(err, errSignupLinkInvalid())
 			}
 		}
-		if err := tx.SaveUser(ctx, nu); err != nil {
-			return userConflict(err)
+		if err := a.saveNewUser(ctx, tx, nu); err != nil {
+			return err
 		}
 		if err := a.queueWelcomeMail(ctx, tx, nu, u.DisableWelcomeMail); err != nil {
 			return err
 		}
 		if inviteTeam != nil {
-			_, err := a.joinTeam(ctx, tx, inviteTeam, nu, "")
+			_, _, err := a.joinTeam(ctx, tx, inviteTeam, nu, joining{})
 			return err
 		}
 		return nil
@@ -158,9 +158,35 @@ func (a *App) createUser(ctx context.Context, s *model.Session, u *model.User, i
 		return nil, err
 	}
 	a.audit(ctx, s, model.AuditUserCreate, "user", nu.ID, true, "username="+nu.Username)
-	a.publish(ctx, model.NewEvent(model.EventNewUser, model.Broadcast{}, map[string]any{"user_id": nu.ID}))
 	a.sanitize(&model.Session{UserID: nu.ID}, nu)
 	return nu, nil
+}
+
+// saveNewUser stores a new account and announces it (new_user) once tx
+// commits: how an account comes to be for sign-up, the importer and sample
+// data alike.
+func (a *App) saveNewUser(ctx context.Context, tx store.Store, u *model.User) error {
+	if err := tx.SaveUser(ctx, u); err != nil {
+		return userConflict(err)
+	}
+	a.publishTx(ctx, tx, model.NewEvent(model.EventNewUser, model.Broadcast{}, map[string]any{"user_id": u.ID}))
+	return nil
+}
+
+// updateUser stores the changes of an account that was old: one deactivated
+// is signed out everywhere, and clients hear user_updated once tx commits.
+// The API's profile changes and the importer's both come here.
+func (a *App) updateUser(ctx context.Context, tx store.Store, old, u *model.User) error {
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return userConflict(err)
+	}
+	if old.DeleteAt == 0 && u.DeleteAt > 0 {
+		if err := a.endSessions(ctx, tx, u.ID); err != nil {
+			return err
+		}
+	}
+	a.publishTx(ctx, tx, a.userUpdatedEvent(u))
+	return nil
 }
 
 // GetUser returns a user as the viewer may see it.
@@ -355,21 +381,25 @@ func (a *App) saveUser(ctx context.Context, s *model.Session, u *model.User, old
 		u.NotifyProps["mention_keys"] = strings.Join(keys, ",")
 	}
 	u.UpdateAt = model.Now()
-	if err := a.store.UpdateUser(ctx, u); err != nil {
-		return nil, userConflict(err)
+	if err := a.updateUser(ctx, a.store, u, u); err != nil {
+		return nil, err
 	}
 	if s.UserID != u.ID {
 		a.audit(ctx, s, model.AuditUserUpdate, "user", u.ID, true, "profile")
 	}
-	a.publishUserUpdated(ctx, u)
 	a.sanitize(s, u)
 	return u, nil
 }
 
 func (a *App) publishUserUpdated(ctx context.Context, u *model.User) {
+	a.publish(ctx, a.userUpdatedEvent(u))
+}
+
+// userUpdatedEvent is user_updated with u as anyone may see it.
+func (a *App) userUpdatedEvent(u *model.User) *model.Event {
 	pub := *u
 	pub.Sanitize(false, false, a.Config().ShowEmailAddress, a.Config().ShowFullName)
-	a.publish(ctx, model.NewEvent(model.EventUserUpdated, model.Broadcast{}, map[string]any{"user": &pub}))
+	return model.NewEvent(model.EventUserUpdated, model.Broadcast{}, map[string]any{"user": &pub})
 }
 
 // UpdatePassword changes a password: the user with their current one, or an admin.
@@ -459,7 +489,7 @@ func (a *App) SetUserActive(ctx context.Context, s *model.Session, userID string
 			return model.ErrInternal(err)
 		}
 		if !active {
-			return storeErr(tx.DeleteUserSessions(ctx, userID), nil)
+			return a.endSessions(ctx, tx, userID)
 		}
 		return nil
 	})
@@ -469,7 +499,6 @@ func (a *App) SetUserActive(ctx context.Context, s *model.Session, userID string
 	action := model.AuditUserActivate
 	if !active {
 		action = model.AuditUserDeactivate
-		a.publishRevoked(ctx, Revocation{UserID: userID})
 	}
 	a.audit(ctx, s, action, "user", userID, true, "")
 	a.publishUserUpdated(ctx, u)

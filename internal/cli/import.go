@@ -12,6 +12,7 @@ import (
 
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
+	"github.com/parley-chat/parley/internal/bulkio"
 )
 
 func importCmd(env *Env) *cobra.Command {
@@ -65,8 +66,8 @@ the same file changes nothing. See docs/import-export.md.`,
 				out(cmd, "** This checks the validity of the entities in the data file, but does not persist any changes **")
 				out(cmd, "Use the --apply flag to perform the actual data import.")
 			}
-			opt := app.ImportOptions{Apply: *apply, Workers: *workers, Progress: progressPrinter(cmd.ErrOrStderr())}
-			rep, err := a.ImportBulk(ctx, session(), src, opt)
+			opt := bulkio.ImportOptions{Apply: *apply, Workers: *workers, Progress: progressPrinter(cmd.ErrOrStderr())}
+			rep, err := bulkio.ImportBulk(ctx, a, session(), src, opt)
 			if err != nil {
 				return errors.New(msg(err))
 			}
@@ -77,7 +78,7 @@ the same file changes nothing. See docs/import-export.md.`,
 }
 
 // printImportReport prints the report and turns its errors into the exit status.
-func printImportReport(cmd *cobra.Command, rep *app.ImportReport, apply bool) error {
+func printImportReport(cmd *cobra.Command, rep *bulkio.ImportReport, apply bool) error {
 	clearProgress(cmd.ErrOrStderr())
 	for _, e := range rep.Errors {
 		warn(cmd, "%s", e.Error())
@@ -120,11 +121,11 @@ func isTerminal(w io.Writer) bool {
 }
 
 // progressPrinter draws one status line on a terminal, and nothing otherwise.
-func progressPrinter(w io.Writer) func(app.ImportProgress) {
+func progressPrinter(w io.Writer) func(bulkio.ImportProgress) {
 	if !isTerminal(w) {
 		return nil
 	}
-	return func(p app.ImportProgress) {
+	return func(p bulkio.ImportProgress) {
 		rate := float64(p.Posts) / p.Elapsed.Seconds()
 		eta := "?"
 		if p.Total > 0 && p.Bytes > 0 {
@@ -150,7 +151,7 @@ func importSlackCmd(env *Env) *cobra.Command {
 	}
 	c.RunE = env.run(func(ctx context.Context, cmd *cobra.Command, a *app.App, args []string) error {
 		out(cmd, "Running Slack Import. This may take a long time for large teams or teams with many messages.")
-		rep, err := a.ImportSlack(ctx, session(), args[0], args[1], progressPrinter(cmd.ErrOrStderr()))
+		rep, err := bulkio.ImportSlack(ctx, a, session(), args[0], args[1], progressPrinter(cmd.ErrOrStderr()))
 		if err != nil {
 			return errors.New(msg(err))
 		}
@@ -188,11 +189,11 @@ func exportBulkCmd(env *Env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		var rep *app.ExportReport
+		var rep *bulkio.ExportReport
 		if *attachments || *archive {
-			rep, err = a.ExportBulkZip(ctx, session(), fh, *attachments)
+			rep, err = bulkio.ExportBulkZip(ctx, a, session(), fh, *attachments)
 		} else {
-			rep, err = a.ExportBulk(ctx, session(), fh)
+			rep, err = bulkio.ExportBulk(ctx, a, session(), fh)
 		}
 		if cerr := fh.Close(); err == nil {
 			err = cerr

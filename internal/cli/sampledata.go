@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/bulkio"
 )
 
 func sampledataCmd(env *Env) *cobra.Command {
@@ -24,7 +25,7 @@ inserted in large batches, so a million posts for benchmarks take minutes.`,
 		Args: cobra.NoArgs,
 	}
 	f := c.Flags()
-	var sp app.SampleSpec
+	var sp bulkio.SampleSpec
 	f.Int64VarP(&sp.Seed, "seed", "s", 1, "random seed")
 	f.IntVarP(&sp.Teams, "teams", "t", 2, "teams")
 	f.IntVar(&sp.ChannelsPerTeam, "channels-per-team", 10, "channels per team, besides town-square and off-topic")
@@ -41,7 +42,7 @@ inserted in large batches, so a million posts for benchmarks take minutes.`,
 		if err := sp.Validate(); err != nil {
 			return err
 		}
-		rep, err := a.GenerateSampleData(ctx, session(), sp)
+		rep, err := bulkio.GenerateSampleData(ctx, a, session(), sp)
 		if err != nil {
 			return errors.New(msg(err))
 		}

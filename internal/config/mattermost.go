@@ -118,10 +118,11 @@ func (c *Config) Mattermost(kept Doc) Doc {
 			}
 		}
 		if m.List {
-			f = strings.FieldsFunc(f.(string), func(r rune) bool { return r == ' ' || r == ',' })
-			if f == nil {
-				f = []string{}
+			list := strings.FieldsFunc(f.(string), func(r rune) bool { return r == ' ' || r == ',' })
+			if list == nil {
+				list = []string{} // [] in the file, not null
 			}
+			f = list
 		}
 		d[m.Section][m.Name] = mustJSON(f)
 	}

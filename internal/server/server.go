@@ -23,6 +23,7 @@ import (
 
 	"github.com/parley-chat/parley/internal/api"
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/bulkio"
 	"github.com/parley-chat/parley/internal/bus"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/metrics"
@@ -83,6 +84,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		b = nb
 	}
 	a := app.New(st, b, cfg, log)
+	a.SetBulkJobs(bulkio.Jobs{App: a})
 	if err := a.OpenFileStore(ctx); err != nil {
 		if nb != nil {
 			nb.Close()
@@ -294,8 +296,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// webHandler serves the single-page client: real files as they are, any other
-// path (a deep link such as /team/channels/town-square) as index.html.
 // clientProbe tells the paths outside /api/v4 that clients probe for plugins
 // and server-side static files, which Parley does not have. "plugins" is a
 // reserved team name; "static" is not (as in Mattermost), so the pages of a
@@ -317,6 +317,8 @@ func clientProbe(p string) bool {
 	return true
 }
 
+// webHandler serves the single-page client: real files as they are, any other
+// path (a deep link such as /team/channels/town-square) as index.html.
 func webHandler(dist fs.FS) http.Handler {
 	files := http.FileServerFS(dist)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -1,4 +1,4 @@
-package app
+package bulkio
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -31,7 +32,7 @@ type preparedPost struct {
 // finds which posts already exist (by channel, author, create_at and
 // message, so that re-importing changes nothing), inserts the new ones with
 // multi-row statements and updates the rest.
-func (im *importer) applyPosts(ctx context.Context, tx store.Store, b []*bulkLine) *bulk.Error {
+func (im *importer) applyPosts(ctx context.Context, tx *app.Batch, b []*bulkLine) *bulk.Error {
 	prepared := make([]preparedPost, 0, len(b))
 	byChannel := map[string][]int64{}
 	for _, bl := range b {
@@ -108,7 +109,7 @@ func (w *postWriter) tally(kind string, n int) {
 	w.counts[kind] += n
 }
 
-func (w *postWriter) add(ctx context.Context, tx store.Store, pp *preparedPost, existing map[postKey]*model.Post) *bulk.Error {
+func (w *postWriter) add(ctx context.Context, tx *app.Batch, pp *preparedPost, existing map[postKey]*model.Post) *bulk.Error {
 	root, isNew, e := w.post(ctx, tx, pp, pp.field, pp.root, "", existing)
 	if e != nil {
 		return e
@@ -172,7 +173,7 @@ type importedFollower struct {
 }
 
 // post prepares one post or reply: a new row, or the update of a stored one.
-func (w *postWriter) post(ctx context.Context, tx store.Store, pp *preparedPost, field string, d *bulk.PostBody, rootID string,
+func (w *postWriter) post(ctx context.Context, tx *app.Batch, pp *preparedPost, field string, d *bulk.PostBody, rootID string,
 	existing map[postKey]*model.Post) (*model.Post, bool, *bulk.Error) {
 	im := w.im
 	userID, err := im.userID(ctx, tx, *d.User)
@@ -254,7 +255,7 @@ func (w *postWriter) post(ctx context.Context, tx store.Store, pp *preparedPost,
 	return p, isNew, nil
 }
 
-func (w *postWriter) flush(ctx context.Context, tx store.Store, first *bulkLine) *bulk.Error {
+func (w *postWriter) flush(ctx context.Context, tx *app.Batch, first *bulkLine) *bulk.Error {
 	if err := tx.ImportPosts(ctx, w.inserts); err != nil {
 		return internalErr(first, "", err)
 	}

@@ -1,4 +1,4 @@
-package app_test
+package bulkio_test
 
 import (
 	"archive/zip"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/bulkio"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/testdb"
 )
@@ -69,7 +70,7 @@ func TestSlackImport(t *testing.T) {
 			t.Fatal(err)
 		}
 		zipPath := writeSlackFixture(t)
-		rep, err := a.ImportSlack(ctx, s, "acme", zipPath, nil)
+		rep, err := bulkio.ImportSlack(ctx, a, s, "acme", zipPath, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestSlackImport(t *testing.T) {
 			t.Error("deleted or system message imported")
 		}
 		// Importing the same export again changes nothing.
-		again, err := a.ImportSlack(ctx, s, "acme", zipPath, nil)
+		again, err := bulkio.ImportSlack(ctx, a, s, "acme", zipPath, nil)
 		if err != nil || again.Import.ErrorCount != 0 || len(again.Import.Imported) != 0 {
 			t.Fatalf("re-import: %v %+v", err, again.Import.Imported)
 		}

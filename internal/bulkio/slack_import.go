@@ -1,10 +1,11 @@
-package app
+package bulkio
 
 import (
 	"context"
 	"fmt"
 	"os"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/model"
 )
@@ -19,12 +20,12 @@ type SlackReport struct {
 // export is converted to a bulk-import file first (a temporary file, so
 // memory stays small), which then goes through the bulk importer and all of
 // its checks.
-func (a *App) ImportSlack(ctx context.Context, s *model.Session, teamName, zipPath string, progress func(ImportProgress)) (*SlackReport, error) {
+func ImportSlack(ctx context.Context, a *app.App, s *model.Session, teamName, zipPath string, progress func(ImportProgress)) (*SlackReport, error) {
 	if !a.IsAdmin(s) {
 		return nil, model.ErrForbidden()
 	}
-	if _, err := a.store.GetTeamByName(ctx, teamName); err != nil {
-		return nil, storeErr(err, errTeamNameNotFound())
+	if _, err := a.GetTeamByName(ctx, s, teamName); err != nil {
+		return nil, err
 	}
 	tmp, err := os.CreateTemp("", "parley-slack-*.jsonl")
 	if err != nil {
@@ -43,7 +44,7 @@ func (a *App) ImportSlack(ctx context.Context, s *model.Session, teamName, zipPa
 		return nil, model.ErrInternal(err)
 	}
 	defer src.Close()
-	rep, err := a.ImportBulk(ctx, s, src, ImportOptions{Apply: true, Progress: progress})
+	rep, err := ImportBulk(ctx, a, s, src, ImportOptions{Apply: true, Progress: progress})
 	if err != nil {
 		return nil, err
 	}

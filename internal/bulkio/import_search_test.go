@@ -1,4 +1,4 @@
-package app_test
+package bulkio_test
 
 import (
 	"context"

@@ -1,13 +1,13 @@
-package app
+package bulkio
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"path"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -76,7 +76,7 @@ func bodyFields(l *bulk.Line) []fieldBody {
 // one stored; a stored post keeps the files it has under the same names,
 // gets the others, and loses those the line no longer names (Mattermost
 // replaces a re-imported post's attachments). It reports whether p changed.
-func (w *postWriter) attachments(ctx context.Context, tx store.Store, pp *preparedPost, field string, p *model.Post, isNew bool,
+func (w *postWriter) attachments(ctx context.Context, tx *app.Batch, pp *preparedPost, field string, p *model.Post, isNew bool,
 	atts *[]bulk.Attachment) (bool, *bulk.Error) {
 	if atts == nil || len(*atts) == 0 {
 		return false, nil
@@ -105,7 +105,7 @@ func (w *postWriter) attachments(ctx context.Context, tx store.Store, pp *prepar
 		if found {
 			continue
 		}
-		f, e := w.storeFile(ctx, pp.bl, fmt.Sprintf("%s.attachments[%d].path", field, i), *at.Path, p)
+		f, e := w.storeFile(ctx, tx, pp.bl, fmt.Sprintf("%s.attachments[%d].path", field, i), *at.Path, p)
 		if e != nil {
 			return false, e
 		}
@@ -136,7 +136,7 @@ func (w *postWriter) attachments(ctx context.Context, tx store.Store, pp *prepar
 // preview) like an upload by the post's author, and returns its row, to be
 // saved with the batch. An image too large to process is skipped (nil), as
 // Mattermost does; any other problem fails the line.
-func (w *postWriter) storeFile(ctx context.Context, bl *bulkLine, field, name string, p *model.Post) (*model.FileInfo, *bulk.Error) {
+func (w *postWriter) storeFile(ctx context.Context, tx *app.Batch, bl *bulkLine, field, name string, p *model.Post) (*model.FileInfo, *bulk.Error) {
 	im := w.im
 	size, err := im.src.Stat(name)
 	if err != nil {
@@ -151,7 +151,7 @@ func (w *postWriter) storeFile(ctx context.Context, bl *bulkLine, field, name st
 		return nil, fileErr(bl.n, field, err)
 	}
 	defer r.Close()
-	f, err := im.a.writeUpload(ctx, p.UserID, p.ChannelID, &FileUpload{Name: path.Base(name), Body: r})
+	f, err := tx.StoreUpload(ctx, p.UserID, p.ChannelID, path.Base(name), r)
 	if err != nil {
 		var ae *model.AppError
 		if errors.As(err, &ae) {
@@ -163,7 +163,6 @@ func (w *postWriter) storeFile(ctx context.Context, bl *bulkLine, field, name st
 		}
 		return nil, internalErr(bl, field, err)
 	}
-	im.written = append(im.written, fileDir(f.ID))
 	f.PostID, f.CreateAt, f.UpdateAt = p.ID, p.CreateAt, p.CreateAt
 	return f, nil
 }
@@ -171,7 +170,7 @@ func (w *postWriter) storeFile(ctx context.Context, bl *bulkLine, field, name st
 // importEmoji adds a custom emoji with its image from the import. An emoji
 // of that name already present is kept as it is, so a re-import changes
 // nothing.
-func (im *importer) importEmoji(ctx context.Context, tx store.Store, bl *bulkLine) *bulk.Error {
+func (im *importer) importEmoji(ctx context.Context, tx *app.Batch, bl *bulkLine) *bulk.Error {
 	d := bl.l.Emoji
 	if _, err := tx.GetEmojiByName(ctx, *d.Name); err == nil {
 		im.skip(skipEmojiSeen, 1)
@@ -179,41 +178,26 @@ func (im *importer) importEmoji(ctx context.Context, tx store.Store, bl *bulkLin
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return internalErr(bl, "emoji.name", err)
 	}
-	if ae := model.ValidateEmojiName(*d.Name); ae != nil {
-		return modelErr(bl, "emoji.name", ae)
-	}
 	size, err := im.src.Stat(*d.Image)
 	if err != nil {
 		return fileErr(bl.n, "emoji.image", err)
 	}
-	if size > MaxEmojiBytes {
-		return modelErr(bl, "emoji.image", ErrEmojiTooLarge())
+	if size > app.MaxEmojiBytes {
+		return modelErr(bl, "emoji.image", app.ErrEmojiTooLarge())
 	}
 	r, err := im.src.OpenFile(*d.Image)
 	if err != nil {
 		return fileErr(bl.n, "emoji.image", err)
 	}
-	raw, err := io.ReadAll(io.LimitReader(r, MaxEmojiBytes+1))
+	raw, err := io.ReadAll(io.LimitReader(r, app.MaxEmojiBytes+1))
 	r.Close()
 	if err != nil {
 		return fileErr(bl.n, "emoji.image", err)
 	}
-	data, err := im.a.emojiImage(ctx, raw)
-	if err != nil {
-		var ae *model.AppError
-		if errors.As(err, &ae) {
-			return modelErr(bl, "emoji.image", ae)
-		}
-		return internalErr(bl, "emoji.image", err)
-	}
 	now := model.Now()
 	e := &model.Emoji{ID: model.NewID(), CreateAt: now, UpdateAt: now, CreatorID: im.creatorID, Name: *d.Name}
-	if _, err := im.a.files.Write(ctx, emojiKey(e.ID), bytes.NewReader(data)); err != nil {
-		return internalErr(bl, "emoji.image", err)
-	}
-	im.written = append(im.written, emojiDir(e.ID))
-	if err := tx.SaveEmoji(ctx, e); err != nil {
-		return internalErr(bl, "emoji", err)
+	if err := tx.CreateEmoji(ctx, e, raw); err != nil {
+		return opErr(bl, "emoji", err)
 	}
 	im.count("emoji", 1)
 	return nil
@@ -224,7 +208,7 @@ func (im *importer) importEmoji(ctx context.Context, tx store.Store, bl *bulkLin
 // u.LastPictureUpdate, for the caller to save with the user. The picture
 // the user has already is kept as it is, so a re-import changes nothing;
 // a replaced one's bytes go once the batch has committed.
-func (im *importer) importProfileImage(ctx context.Context, tx store.Store, bl *bulkLine, u *model.User) *bulk.Error {
+func (im *importer) importProfileImage(ctx context.Context, tx *app.Batch, bl *bulkLine, u *model.User) *bulk.Error {
 	const field = "user.profile_image"
 	name := *bl.l.User.ProfileImage
 	size, err := im.src.Stat(name)
@@ -243,41 +227,8 @@ func (im *importer) importProfileImage(ctx context.Context, tx store.Store, bl *
 	if err != nil {
 		return fileErr(bl.n, field, err)
 	}
-	img, err := im.a.profileImageBytes(ctx, raw)
-	if err != nil {
-		var ae *model.AppError
-		if errors.As(err, &ae) {
-			return modelErr(bl, field, ae)
-		}
-		return internalErr(bl, field, err)
-	}
-	old := u.LastPictureUpdate
-	if old > 0 {
-		if obj, err := im.a.files.Open(ctx, profileImageKey(u.ID, old)); err == nil {
-			have, err := io.ReadAll(obj)
-			obj.Close()
-			if err == nil && bytes.Equal(have, img) {
-				return nil
-			}
-		}
-	}
-	at, key, err := im.a.writeProfileImage(ctx, u, img)
-	if err != nil {
-		return internalErr(bl, field, err)
-	}
-	im.written = append(im.written, key)
-	u.LastPictureUpdate = at
-	if old > 0 {
-		tx.AfterCommit(func() { im.a.removeBytes(ctx, profileImageKey(u.ID, old)) })
+	if err := tx.SetProfileImage(ctx, u, raw); err != nil {
+		return opErr(bl, field, err)
 	}
 	return nil
-}
-
-// discardWritten removes the bytes a failed batch stored: its rows were
-// rolled back, so nothing points at them.
-func (im *importer) discardWritten(ctx context.Context) {
-	for _, prefix := range im.written {
-		im.a.removeBytes(ctx, prefix)
-	}
-	im.written = nil
 }

@@ -1,4 +1,4 @@
-package app
+package bulkio
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -22,7 +23,7 @@ func set[T comparable](dst *T, src *T) bool {
 	return true
 }
 
-func (im *importer) importTeam(ctx context.Context, tx store.Store, bl *bulkLine) *bulk.Error {
+func (im *importer) importTeam(ctx context.Context, tx *app.Batch, bl *bulkLine) *bulk.Error {
 	d := bl.l.Team
 	now := model.Now()
 	t, err := tx.GetTeamByName(ctx, *d.Name)
@@ -31,7 +32,7 @@ func (im *importer) importTeam(ctx context.Context, tx store.Store, bl *bulkLine
 		return internalErr(bl, "team.name", err)
 	}
 	if isNew {
-		t = &model.Team{ID: model.NewID(), CreateAt: now, Name: *d.Name, InviteID: model.NewID()}
+		t = &model.Team{ID: model.NewID(), CreateAt: now, UpdateAt: now, Name: *d.Name, InviteID: model.NewID()}
 	}
 	changed := set(&t.DisplayName, d.DisplayName)
 	changed = set(&t.Type, d.Type) || changed
@@ -40,51 +41,38 @@ func (im *importer) importTeam(ctx context.Context, tx store.Store, bl *bulkLine
 	if d.Scheme != nil {
 		im.skip(skipSchemes, 1)
 	}
-	if ae := t.IsValid(); ae != nil {
-		return modelErr(bl, "team", ae)
-	}
 	switch {
 	case isNew:
-		t.UpdateAt = now
-		if err := tx.SaveTeam(ctx, t); err != nil {
-			return internalErr(bl, "team.name", err)
-		}
-		// As when a team is created through the API: its two default channels.
-		for _, dc := range []struct{ name, display string }{{model.DefaultChannel, "Town Square"}, {model.OffTopicChannel, "Off-Topic"}} {
-			ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, TeamID: t.ID, Type: model.ChannelOpen,
-				Name: dc.name, DisplayName: dc.display}
-			if err := tx.SaveChannel(ctx, ch); err != nil {
-				return internalErr(bl, "team.name", err)
-			}
+		if _, err := tx.CreateTeam(ctx, t); err != nil {
+			return opErr(bl, "team", err)
 		}
 		im.count("teams", 1)
 	case changed:
-		t.UpdateAt = now
 		if err := tx.UpdateTeam(ctx, t); err != nil {
-			return internalErr(bl, "team", err)
+			return opErr(bl, "team", err)
 		}
 		im.count("teams", 1)
 	}
 	im.mu.Lock()
-	im.teams[t.Name] = t.ID
+	im.teams[t.Name] = t
 	im.mu.Unlock()
 	return nil
 }
 
-func (im *importer) importChannel(ctx context.Context, tx store.Store, bl *bulkLine) *bulk.Error {
+func (im *importer) importChannel(ctx context.Context, tx *app.Batch, bl *bulkLine) *bulk.Error {
 	d := bl.l.Channel
-	teamID, err := im.teamID(ctx, tx, *d.Team)
+	t, err := im.team(ctx, tx, *d.Team)
 	if err != nil {
 		return notFound(bl, "channel.team", "app.import.import_channel.team_not_found.error", "team "+*d.Team)
 	}
 	now := model.Now()
-	ch, err := tx.GetChannelByName(ctx, teamID, *d.Name, true)
+	ch, err := tx.GetChannelByName(ctx, t.ID, *d.Name, true)
 	isNew := errors.Is(err, store.ErrNotFound)
 	if err != nil && !isNew {
 		return internalErr(bl, "channel.name", err)
 	}
 	if isNew {
-		ch = &model.Channel{ID: model.NewID(), CreateAt: now, TeamID: teamID, Name: *d.Name}
+		ch = &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, TeamID: t.ID, Name: *d.Name}
 	}
 	changed := set(&ch.DisplayName, d.DisplayName)
 	changed = set(&ch.Type, d.Type) || changed
@@ -94,20 +82,15 @@ func (im *importer) importChannel(ctx context.Context, tx store.Store, bl *bulkL
 	if d.Scheme != nil {
 		im.skip(skipSchemes, 1)
 	}
-	if ae := ch.IsValid(); ae != nil {
-		return modelErr(bl, "channel", ae)
-	}
 	switch {
 	case isNew:
-		ch.UpdateAt = now
-		if err := tx.SaveChannel(ctx, ch); err != nil {
-			return internalErr(bl, "channel.name", err)
+		if err := tx.CreateChannel(ctx, t, ch); err != nil {
+			return opErr(bl, "channel", err)
 		}
 		im.count("channels", 1)
 	case changed:
-		ch.UpdateAt = now
 		if err := tx.UpdateChannel(ctx, ch); err != nil {
-			return internalErr(bl, "channel", err)
+			return opErr(bl, "channel", err)
 		}
 		im.count("channels", 1)
 	}
@@ -177,7 +160,7 @@ var userPrefs = []userPref{
 // Email batching intervals: the format's names and the stored seconds.
 var emailIntervalSeconds = map[string]string{"immediately": "30", "fifteen": "900", "hour": "3600"}
 
-func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine, hash string) *bulk.Error {
+func (im *importer) importUser(ctx context.Context, tx *app.Batch, bl *bulkLine, hash string) *bulk.Error {
 	d := bl.l.User
 	now := model.Now()
 	u, err := tx.GetUserByUsername(ctx, *d.Username)
@@ -189,7 +172,7 @@ func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine
 		u = &model.User{ID: model.NewID(), CreateAt: now, Username: *d.Username, Roles: model.RoleSystemUser, LastPasswordUpdate: now}
 	}
 	// The same password again is no change: the file was imported before.
-	if hash != "" && !isNew && d.Password != nil && checkPassword(u.Password, *d.Password) {
+	if hash != "" && !isNew && d.Password != nil && app.PasswordMatches(u.Password, *d.Password) {
 		hash = ""
 	}
 	before := *u
@@ -231,35 +214,19 @@ func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine
 	}
 	if isNew {
 		u.UpdateAt = now
-		if err := tx.SaveUser(ctx, u); err != nil {
-			if errors.Is(err, store.ErrConflict) {
-				return &bulk.Error{Line: bl.n, Field: "user.email", ID: "app.import.import_user.save_failed.error",
-					Message: fmt.Sprintf("email %q belongs to another user", u.Email)}
-			}
-			return internalErr(bl, "user", err)
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return userErr(bl, u, err)
 		}
 		im.count("users", 1)
 	} else if userChanged(&before, u, beforeNotify) {
 		u.UpdateAt = now
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			if errors.Is(err, store.ErrConflict) {
-				return &bulk.Error{Line: bl.n, Field: "user.email", ID: "app.import.import_user.save_failed.error",
-					Message: fmt.Sprintf("email %q belongs to another user", u.Email)}
-			}
-			return internalErr(bl, "user", err)
+		if err := tx.UpdateUser(ctx, &before, u); err != nil {
+			return userErr(bl, u, err)
 		}
 		if hash != "" {
-			if err := tx.UpdatePassword(ctx, u.ID, hash, now); err != nil {
-				return internalErr(bl, "user.password", err)
+			if err := tx.SetPassword(ctx, u, hash); err != nil {
+				return opErr(bl, "user.password", err)
 			}
-		}
-		// As through the API: a deactivated user, or (with the setting on) one
-		// whose password changed, is signed out everywhere, sockets included.
-		if (before.DeleteAt == 0 && u.DeleteAt > 0) || (hash != "" && im.a.Config().RevokeSessionsOnPasswordChange) {
-			if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
-				return internalErr(bl, "user", err)
-			}
-			im.a.publishTx(ctx, tx, Revocation{UserID: u.ID}.event())
 		}
 		im.count("users", 1)
 	}
@@ -301,7 +268,7 @@ func (im *importer) importUser(ctx context.Context, tx store.Store, bl *bulkLine
 
 // savePrefs stores preferences that differ from what is stored, so that a
 // re-import writes nothing.
-func (im *importer) savePrefs(ctx context.Context, tx store.Store, bl *bulkLine, field string, prefs []model.Preference) *bulk.Error {
+func (im *importer) savePrefs(ctx context.Context, tx *app.Batch, bl *bulkLine, field string, prefs []model.Preference) *bulk.Error {
 	if len(prefs) == 0 {
 		return nil
 	}
@@ -318,16 +285,13 @@ func (im *importer) savePrefs(ctx context.Context, tx store.Store, bl *bulkLine,
 		if v, ok := have[[3]string{p.UserID, p.Category, p.Name}]; ok && v == p.Value {
 			continue
 		}
-		if ae := p.IsValid(); ae != nil {
-			return modelErr(bl, field, ae)
-		}
 		out = append(out, p)
 	}
 	if len(out) == 0 {
 		return nil
 	}
-	if err := tx.BulkSavePreferences(ctx, out); err != nil {
-		return internalErr(bl, field, err)
+	if err := tx.SavePreferences(ctx, out[0].UserID, out); err != nil {
+		return opErr(bl, field, err)
 	}
 	im.count("preferences", len(out))
 	return nil
@@ -347,29 +311,28 @@ func userChanged(a, b *model.User, notify model.StringMap) bool {
 		a.LastPictureUpdate != b.LastPictureUpdate
 }
 
-func (im *importer) importUserTeam(ctx context.Context, tx store.Store, bl *bulkLine, u *model.User, i int, d *bulk.UserTeam) ([]model.Preference, *bulk.Error) {
+func (im *importer) importUserTeam(ctx context.Context, tx *app.Batch, bl *bulkLine, u *model.User, i int, d *bulk.UserTeam) ([]model.Preference, *bulk.Error) {
 	field := fmt.Sprintf("user.teams[%d]", i)
-	teamID, err := im.teamID(ctx, tx, *d.Name)
+	t, err := im.team(ctx, tx, *d.Name)
 	if err != nil {
 		return nil, notFound(bl, field+".name", "app.import.import_user_teams.team_not_found.error", "team "+*d.Name)
 	}
-	m, err := tx.GetTeamMember(ctx, teamID, u.ID)
-	isNew := errors.Is(err, store.ErrNotFound)
-	if err != nil && !isNew {
-		return nil, internalErr(bl, field, err)
-	}
-	if isNew {
-		m = &model.TeamMember{TeamID: teamID, UserID: u.ID, SchemeUser: true, CreateAt: model.Now()}
+	teamID := t.ID
+	m, joined, err := tx.JoinTeam(ctx, t, u)
+	if err != nil {
+		return nil, opErr(bl, field, err)
 	}
 	old := *m
 	if d.Roles != nil {
 		m.SchemeGuest, m.SchemeUser, m.SchemeAdmin, m.ExplicitRoles = parseRoles(*d.Roles, "team")
 	}
-	if isNew || old != *m || m.DeleteAt != 0 {
-		m.DeleteAt = 0
-		if err := tx.SaveTeamMember(ctx, m); err != nil {
-			return nil, internalErr(bl, field, err)
+	if old.SchemeGuest != m.SchemeGuest || old.SchemeUser != m.SchemeUser || old.SchemeAdmin != m.SchemeAdmin || old.ExplicitRoles != m.ExplicitRoles {
+		if err := tx.SaveTeamMemberRoles(ctx, m); err != nil {
+			return nil, opErr(bl, field, err)
 		}
+		joined = true
+	}
+	if joined {
 		im.count("team_memberships", 1)
 	}
 	var prefs []model.Preference
@@ -385,7 +348,7 @@ func (im *importer) importUserTeam(ctx context.Context, tx store.Store, bl *bulk
 		if err != nil {
 			return nil, notFound(bl, cf+".name", "app.import.import_user_channels.channel_not_found.error", "channel "+*d.Name+"/"+*c.Name)
 		}
-		if e := im.saveChannelMember(ctx, tx, bl, cf, ch.ID, u.ID, c.Roles, c.NotifyProps); e != nil {
+		if e := im.saveChannelMember(ctx, tx, bl, cf, ch, u, c.Roles, c.NotifyProps); e != nil {
 			return nil, e
 		}
 		if c.Favorite != nil && *c.Favorite {
@@ -403,21 +366,22 @@ func channelNotifyFields(n *bulk.ChannelNotifyProps) []*string {
 	return []*string{n.Desktop, n.Mobile, n.MarkUnread, n.Email, n.IgnoreChannelMentions, n.ChannelAutoFollowThreads}
 }
 
-func (im *importer) saveChannelMember(ctx context.Context, tx store.Store, bl *bulkLine, field, channelID, userID string,
+func (im *importer) saveChannelMember(ctx context.Context, tx *app.Batch, bl *bulkLine, field string, ch *model.Channel, u *model.User,
 	roles *string, notify *bulk.ChannelNotifyProps) *bulk.Error {
-	m, err := tx.GetChannelMember(ctx, channelID, userID)
+	m, err := tx.GetChannelMember(ctx, ch.ID, u.ID)
 	isNew := errors.Is(err, store.ErrNotFound)
 	if err != nil && !isNew {
 		return internalErr(bl, field, err)
 	}
 	if isNew {
-		m = &model.ChannelMember{ChannelID: channelID, UserID: userID, SchemeUser: true, NotifyProps: model.DefaultChannelNotifyProps(),
-			LastUpdateAt: model.Now()}
+		if m, err = tx.AddChannelMember(ctx, ch, u); err != nil {
+			return opErr(bl, field, err)
+		}
 	}
-	changed := isNew
+	changed := false
 	if roles != nil {
 		g, u, a, ex := parseRoles(*roles, "channel")
-		changed = changed || g != m.SchemeGuest || u != m.SchemeUser || a != m.SchemeAdmin || ex != m.ExplicitRoles
+		changed = g != m.SchemeGuest || u != m.SchemeUser || a != m.SchemeAdmin || ex != m.ExplicitRoles
 		m.SchemeGuest, m.SchemeUser, m.SchemeAdmin, m.ExplicitRoles = g, u, a, ex
 	}
 	if notify != nil {
@@ -433,18 +397,19 @@ func (im *importer) saveChannelMember(ctx context.Context, tx store.Store, bl *b
 		changed = changed || !maps.Equal(np, m.NotifyProps)
 		m.NotifyProps = np
 	}
-	if !changed {
-		return nil
+	if changed {
+		if err := tx.SaveChannelMember(ctx, m); err != nil {
+			return opErr(bl, field, err)
+		}
 	}
-	if err := tx.SaveChannelMember(ctx, m); err != nil {
-		return internalErr(bl, field, err)
+	if isNew || changed {
+		im.count("channel_memberships", 1)
 	}
-	im.count("channel_memberships", 1)
 	return nil
 }
 
 // importBot stores a bot as a bot account owned by a user.
-func (im *importer) importBot(ctx context.Context, tx store.Store, bl *bulkLine) *bulk.Error {
+func (im *importer) importBot(ctx context.Context, tx *app.Batch, bl *bulkLine) *bulk.Error {
 	d := bl.l.Bot
 	ownerID, err := im.userID(ctx, tx, *d.Owner)
 	if err != nil {
@@ -469,9 +434,9 @@ func (im *importer) importBot(ctx context.Context, tx store.Store, bl *bulkLine)
 	set(&u.BotDescription, d.Description)
 	set(&u.DeleteAt, d.DeleteAt)
 	u.PreSave()
-	if u.Props[botOwnerProp] != ownerID {
+	if u.Props[BotOwnerProp] != ownerID {
 		u.Props = maps.Clone(u.Props)
-		u.Props[botOwnerProp] = ownerID
+		u.Props[BotOwnerProp] = ownerID
 	}
 	if ae := u.IsValid(); ae != nil {
 		return modelErr(bl, "bot", ae)
@@ -479,15 +444,15 @@ func (im *importer) importBot(ctx context.Context, tx store.Store, bl *bulkLine)
 	switch {
 	case isNew:
 		u.UpdateAt = now
-		if err := tx.SaveUser(ctx, u); err != nil {
-			return internalErr(bl, "bot.username", err)
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return opErr(bl, "bot.username", err)
 		}
 		im.count("bots", 1)
 	case before.FirstName != u.FirstName || before.BotDescription != u.BotDescription || before.DeleteAt != u.DeleteAt ||
-		before.Props[botOwnerProp] != ownerID:
+		before.Props[BotOwnerProp] != ownerID:
 		u.UpdateAt = now
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return internalErr(bl, "bot", err)
+		if err := tx.UpdateUser(ctx, &before, u); err != nil {
+			return opErr(bl, "bot", err)
 		}
 		im.count("bots", 1)
 	}
@@ -497,12 +462,12 @@ func (im *importer) importBot(ctx context.Context, tx store.Store, bl *bulkLine)
 	return nil
 }
 
-// botOwnerProp is the user prop that records who owns a bot account.
-const botOwnerProp = "bot_owner_id"
+// BotOwnerProp is the user prop that records who owns a bot account.
+const BotOwnerProp = "bot_owner_id"
 
 // directChannel finds or creates the DM or group channel of the given
 // usernames, with its members.
-func (im *importer) directChannel(ctx context.Context, tx store.Store, bl *bulkLine, field string, members []string) (*model.Channel, *bulk.Error) {
+func (im *importer) directChannel(ctx context.Context, tx *app.Batch, bl *bulkLine, field string, members []string) (*model.Channel, *bulk.Error) {
 	ids := make([]string, 0, len(members))
 	for i, name := range members {
 		id, err := im.userID(ctx, tx, name)
@@ -513,9 +478,9 @@ func (im *importer) directChannel(ctx context.Context, tx store.Store, bl *bulkL
 			ids = append(ids, id)
 		}
 	}
-	typ, name := model.ChannelGroup, model.GroupChannelName(ids)
+	name := model.GroupChannelName(ids)
 	if len(members) == 2 {
-		typ, name = model.ChannelDirect, model.DirectChannelName(ids[0], ids[len(ids)-1])
+		name = model.DirectChannelName(ids[0], ids[len(ids)-1])
 	}
 	key := "/" + name
 	im.mu.Lock()
@@ -524,27 +489,19 @@ func (im *importer) directChannel(ctx context.Context, tx store.Store, bl *bulkL
 	if ok {
 		return ch, nil
 	}
-	ch, err := tx.GetChannelByName(ctx, "", name, true)
-	if errors.Is(err, store.ErrNotFound) {
-		now := model.Now()
-		ch = &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, Type: typ, Name: name}
-		if typ == model.ChannelGroup {
-			sorted := slices.Clone(members)
-			slices.Sort(sorted)
-			ch.DisplayName = strings.Join(slices.Compact(sorted), ", ")
-		}
-		if err := tx.SaveChannel(ctx, ch); err != nil {
-			return nil, internalErr(bl, field, err)
-		}
-		for _, id := range ids {
-			if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: id, SchemeUser: true,
-				NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
-				return nil, internalErr(bl, field, err)
-			}
-		}
-		im.count("direct_channels", 1)
-	} else if err != nil {
+	users, err := tx.GetUsersByIDs(ctx, ids, 0)
+	if err != nil {
 		return nil, internalErr(bl, field, err)
+	}
+	if len(members) == 2 && len(users) == 1 {
+		users = append(users, users[0]) // one's own DM
+	}
+	ch, created, err := tx.OpenConversation(ctx, users)
+	if err != nil {
+		return nil, opErr(bl, field, err)
+	}
+	if created {
+		im.count("direct_channels", 1)
 	}
 	im.mu.Lock()
 	im.chans[key] = ch
@@ -552,7 +509,7 @@ func (im *importer) directChannel(ctx context.Context, tx store.Store, bl *bulkL
 	return ch, nil
 }
 
-func (im *importer) importDirectChannel(ctx context.Context, tx store.Store, bl *bulkLine) *bulk.Error {
+func (im *importer) importDirectChannel(ctx context.Context, tx *app.Batch, bl *bulkLine) *bulk.Error {
 	d := bl.l.DirectChannel
 	if n := len(*d.Members); n != 2 && (n < bulk.MinGroupMembers || n > bulk.MaxGroupMembers) {
 		im.skip(skipDirect, 1)
@@ -563,9 +520,9 @@ func (im *importer) importDirectChannel(ctx context.Context, tx store.Store, bl 
 		return e
 	}
 	if d.Header != nil && *d.Header != ch.Header {
-		ch.Header, ch.UpdateAt = *d.Header, model.Now()
+		ch.Header = *d.Header
 		if err := tx.UpdateChannel(ctx, ch); err != nil {
-			return internalErr(bl, "direct_channel.header", err)
+			return opErr(bl, "direct_channel.header", err)
 		}
 	}
 	if d.FavoritedBy != nil {

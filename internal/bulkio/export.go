@@ -1,4 +1,4 @@
-package app
+package bulkio
 
 import (
 	"archive/zip"
@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -33,21 +34,21 @@ type ExportReport struct {
 // storage directory and its name (f/ab/<id>/report.pdf, so the import gets
 // the name back), an emoji's emoji/<id>/image, a picture's
 // users/<id>/<last_picture_update>.png, as Mattermost's archives.
-func (a *App) ExportBulkZip(ctx context.Context, s *model.Session, w io.Writer, attachments bool) (*ExportReport, error) {
+func ExportBulkZip(ctx context.Context, a *app.App, s *model.Session, w io.Writer, attachments bool) (*ExportReport, error) {
 	zw := zip.NewWriter(w)
 	f, err := zw.Create("import.jsonl")
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
 	var files []exportFile
-	rep, err := a.exportBulk(ctx, s, f, &exportOptions{attachments: attachments, emoji: true, files: &files})
+	rep, err := exportBulk(ctx, a, s, f, &exportOptions{attachments: attachments, emoji: true, files: &files})
 	if err != nil {
 		return nil, err
 	}
 	// The zip takes one entry at a time, so the files follow the JSONL; only
 	// their keys were kept meanwhile.
 	for _, ef := range files {
-		if err := a.zipFile(ctx, zw, ef); err != nil {
+		if err := zipFile(ctx, a, zw, ef); err != nil {
 			return nil, err
 		}
 	}
@@ -62,8 +63,8 @@ type exportFile struct {
 	key, path string
 }
 
-func (a *App) zipFile(ctx context.Context, zw *zip.Writer, ef exportFile) error {
-	obj, err := a.files.Open(ctx, ef.key)
+func zipFile(ctx context.Context, a *app.App, zw *zip.Writer, ef exportFile) error {
+	obj, err := a.OpenObject(ctx, ef.key)
 	if err != nil {
 		return model.ErrInternal(err)
 	}
@@ -89,11 +90,11 @@ type exportOptions struct {
 // file imports into Parley or Mattermost. Posts are read a page at a time.
 // A JSONL alone holds no files, so attachments and custom emoji (whose line
 // needs its image) are left out and the report says so.
-func (a *App) ExportBulk(ctx context.Context, s *model.Session, out io.Writer) (*ExportReport, error) {
-	return a.exportBulk(ctx, s, out, &exportOptions{})
+func ExportBulk(ctx context.Context, a *app.App, s *model.Session, out io.Writer) (*ExportReport, error) {
+	return exportBulk(ctx, a, s, out, &exportOptions{})
 }
 
-func (a *App) exportBulk(ctx context.Context, s *model.Session, out io.Writer, opt *exportOptions) (*ExportReport, error) {
+func exportBulk(ctx context.Context, a *app.App, s *model.Session, out io.Writer, opt *exportOptions) (*ExportReport, error) {
 	if !a.IsAdmin(s) {
 		return nil, model.ErrForbidden()
 	}
@@ -107,7 +108,7 @@ func (a *App) exportBulk(ctx context.Context, s *model.Session, out io.Writer, o
 		rep.Exported[kind]++
 		return enc.Encode(l)
 	}
-	e := &exporter{a: a, st: a.store, write: write, usernames: map[string]string{}, rep: rep, opt: opt}
+	e := &exporter{a: a, st: a.Bulk(), write: write, usernames: map[string]string{}, rep: rep, opt: opt}
 	if err := e.run(ctx); err != nil {
 		return nil, model.ErrInternal(err)
 	}
@@ -123,8 +124,8 @@ func (a *App) exportBulk(ctx context.Context, s *model.Session, out io.Writer, o
 }
 
 type exporter struct {
-	a         *App
-	st        store.Store
+	a         *app.App
+	st        app.BulkStore
 	write     func(kind string, l *bulk.Line) error
 	usernames map[string]string // user id → username
 	teamNames map[string]string // team id → name
@@ -153,7 +154,7 @@ func (e *exporter) emoji(ctx context.Context) error {
 			return nil
 		}
 		for _, em := range es {
-			img := e.addFile(emojiKey(em.ID), emojiKey(em.ID))
+			img := e.addFile(app.EmojiObjectKey(em.ID), app.EmojiObjectKey(em.ID))
 			if err := e.write("emoji", &bulk.Line{Type: bulk.TypeEmoji, Emoji: &bulk.Emoji{Name: bulk.Ptr(em.Name), Image: &img}}); err != nil {
 				return err
 			}
@@ -166,7 +167,7 @@ func (e *exporter) emoji(ctx context.Context) error {
 
 func (e *exporter) run(ctx context.Context) error {
 	if err := e.write("version", &bulk.Line{Type: bulk.TypeVersion, Version: bulk.Ptr(1),
-		Info: &bulk.VersionInfo{Generator: "parley", Version: MattermostVersion, Created: time.Now().UTC().Format(time.RFC3339)}}); err != nil {
+		Info: &bulk.VersionInfo{Generator: "parley", Version: app.MattermostVersion, Created: time.Now().UTC().Format(time.RFC3339)}}); err != nil {
 		return err
 	}
 	teams, err := e.st.ListAllTeams(ctx)
@@ -228,7 +229,7 @@ func (e *exporter) run(ctx context.Context) error {
 		}
 	}
 	for _, u := range bots {
-		b := &bulk.Bot{Username: &u.Username, Owner: bulk.Ptr(e.usernames[u.Props[botOwnerProp]]), DisplayName: &u.FirstName,
+		b := &bulk.Bot{Username: &u.Username, Owner: bulk.Ptr(e.usernames[u.Props[BotOwnerProp]]), DisplayName: &u.FirstName,
 			Description: &u.BotDescription}
 		if *b.Owner == "" {
 			b.Owner = &u.Username
@@ -322,9 +323,9 @@ func (e *exporter) user(ctx context.Context, u *model.User, chanByID map[string]
 		d.DeleteAt = &u.DeleteAt
 	}
 	if u.LastPictureUpdate > 0 && e.opt.attachments {
-		key := profileImageKey(u.ID, u.LastPictureUpdate)
+		key := app.ProfileImageObjectKey(u.ID, u.LastPictureUpdate)
 		// A picture whose bytes are gone is left out rather than failing the export.
-		if obj, err := e.a.files.Open(ctx, key); err == nil {
+		if obj, err := e.a.OpenObject(ctx, key); err == nil {
 			obj.Close()
 			d.ProfileImage = bulk.Ptr(e.addFile(key, key))
 			e.rep.Exported["profile_images"]++
@@ -595,7 +596,7 @@ func (e *exporter) body(p *model.Post, reactions []*model.Reaction, flaggedBy []
 		})
 		atts := make([]bulk.Attachment, 0, len(files))
 		for _, f := range files {
-			atts = append(atts, bulk.Attachment{Path: bulk.Ptr(e.addFile(fileKey(f.ID, "original"), fileDir(f.ID)+"/"+f.Name))})
+			atts = append(atts, bulk.Attachment{Path: bulk.Ptr(e.addFile(app.FileObjectKey(f.ID), app.FileObjectDir(f.ID)+"/"+f.Name))})
 		}
 		b.Attachments = &atts
 		e.rep.Exported["attachments"] += len(files)

@@ -1,4 +1,4 @@
-package app
+package bulkio
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/model"
-	"github.com/parley-chat/parley/internal/store"
 )
 
 // SampleSpec sizes a demo data set (the flags of `parley sampledata`).
@@ -75,7 +75,7 @@ const (
 // well-known sample accounts, teams, channels, memberships and conversations.
 // Posts are stored in large batches so that millions take minutes, not hours.
 // Sample passwords are hashed cheaply: they are published, not secrets.
-func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp SampleSpec) (*SampleReport, error) {
+func GenerateSampleData(ctx context.Context, a *app.App, s *model.Session, sp SampleSpec) (*SampleReport, error) {
 	if !a.IsAdmin(s) {
 		return nil, model.ErrForbidden()
 	}
@@ -120,36 +120,37 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 	active := users[:sp.Users]
 	var chans []*model.Channel
 	members := map[string][]string{} // channel id → member ids
-	err := a.store.Tx(ctx, func(tx store.Store) error {
+	// Sample data is written as an import writes: through the operations of
+	// the API, without its system messages (the posts are generated below).
+	err := a.InBatch(ctx, func(tx *app.Batch) error {
 		for _, u := range users {
-			if err := tx.SaveUser(ctx, u); err != nil {
-				return userConflict(err)
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
 			}
 		}
+		teams := make([]*model.Team, 0, sp.Teams)
 		for ti := range sp.Teams {
 			topic := sampleTopics[ti%len(sampleTopics)]
 			t := &model.Team{ID: model.NewID(), CreateAt: now, UpdateAt: now, Name: "sample-" + topic + "-" + strconv.Itoa(ti),
 				DisplayName: "Sample " + strings.ToUpper(topic[:1]) + topic[1:] + " " + strconv.Itoa(ti), Type: model.TeamOpen,
 				AllowOpenInvite: true, InviteID: model.NewID()}
-			if err := tx.SaveTeam(ctx, t); err != nil {
-				return model.ErrInternal(err)
+			teamChans, err := tx.CreateTeam(ctx, t)
+			if err != nil {
+				return err
 			}
-			var teamChans []*model.Channel
-			names := []string{model.DefaultChannel, model.OffTopicChannel}
 			for ci := range sp.ChannelsPerTeam {
-				names = append(names, sampleTopics[(ti+ci+1)%len(sampleTopics)]+"-"+strconv.Itoa(ci))
-			}
-			for ci, name := range names {
+				name := sampleTopics[(ti+ci+1)%len(sampleTopics)] + "-" + strconv.Itoa(ci)
 				ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, TeamID: t.ID, Type: model.ChannelOpen,
 					Name: name, DisplayName: strings.ReplaceAll(name, "-", " ")}
-				if ci > 1 && ci%4 == 0 {
+				if (ci+2)%4 == 0 {
 					ch.Type = model.ChannelPrivate
 				}
-				if err := tx.SaveChannel(ctx, ch); err != nil {
-					return model.ErrInternal(err)
+				if err := tx.CreateChannel(ctx, t, ch); err != nil {
+					return err
 				}
 				teamChans = append(teamChans, ch)
 			}
+			teams = append(teams, t)
 			chans = append(chans, teamChans...)
 			rep.Teams++
 		}
@@ -158,61 +159,39 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 		for _, u := range active {
 			for _, ti := range rnd.Perm(sp.Teams)[:sp.TeamMemberships] {
 				tc := teamChans(ti)
-				if err := tx.SaveTeamMember(ctx, &model.TeamMember{TeamID: tc[0].TeamID, UserID: u.ID, SchemeUser: true, CreateAt: now}); err != nil {
-					return model.ErrInternal(err)
+				if _, _, err := tx.JoinTeam(ctx, teams[ti], u); err != nil {
+					return err
 				}
 				joined := []*model.Channel{tc[0], tc[1]}
 				for _, ci := range rnd.Perm(sp.ChannelsPerTeam)[:sp.ChannelMemberships] {
 					joined = append(joined, tc[ci+2])
 				}
 				for _, ch := range joined {
-					if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
-						NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
-						return model.ErrInternal(err)
+					if _, err := tx.AddChannelMember(ctx, ch, u); err != nil {
+						return err
 					}
 					members[ch.ID] = append(members[ch.ID], u.ID)
 				}
 			}
 		}
 		// Direct and group messages between random active users.
-		conv := func(ids []string) error {
-			typ, name, display := model.ChannelGroup, model.GroupChannelName(ids), ""
-			if len(ids) == 2 {
-				typ, name = model.ChannelDirect, model.DirectChannelName(ids[0], ids[1])
+		conv := func(us []*model.User) error {
+			ch, created, err := tx.OpenConversation(ctx, us)
+			if err != nil || !created {
+				return err
 			}
-			if _, err := tx.GetChannelByName(ctx, "", name, true); err == nil {
-				return nil
+			for _, u := range us {
+				members[ch.ID] = append(members[ch.ID], u.ID)
 			}
-			if typ == model.ChannelGroup {
-				var names []string
-				for _, u := range active {
-					if slices.Contains(ids, u.ID) {
-						names = append(names, u.Username)
-					}
-				}
-				slices.Sort(names)
-				display = strings.Join(names, ", ")
-			}
-			ch := &model.Channel{ID: model.NewID(), CreateAt: now, UpdateAt: now, Type: typ, Name: name, DisplayName: display}
-			if err := tx.SaveChannel(ctx, ch); err != nil {
-				return model.ErrInternal(err)
-			}
-			for _, id := range ids {
-				if err := tx.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: id, SchemeUser: true,
-					NotifyProps: model.DefaultChannelNotifyProps(), LastUpdateAt: now}); err != nil {
-					return model.ErrInternal(err)
-				}
-			}
-			members[ch.ID] = ids
 			chans = append(chans, ch)
 			return nil
 		}
-		pick := func(n int) []string {
-			ids := make([]string, 0, n)
+		pick := func(n int) []*model.User {
+			us := make([]*model.User, 0, n)
 			for _, i := range rnd.Perm(len(active))[:n] {
-				ids = append(ids, active[i].ID)
+				us = append(us, active[i])
 			}
-			return ids
+			return us
 		}
 		for range sp.DirectChannels {
 			if err := conv(pick(2)); err != nil {
@@ -263,14 +242,14 @@ func (a *App) GenerateSampleData(ctx context.Context, s *model.Session, sp Sampl
 				p.PreCommit()
 				chunk = append(chunk, p)
 			}
-			if err := a.store.Tx(ctx, func(tx store.Store) error { return tx.BulkInsertPosts(ctx, chunk) }); err != nil {
+			if err := a.InBatch(ctx, func(tx *app.Batch) error { return tx.BulkInsertPosts(ctx, chunk) }); err != nil {
 				return nil, model.ErrInternal(err)
 			}
 			done += len(chunk)
 			rep.Posts += len(chunk)
 		}
 	}
-	if err := a.store.RecountChannels(ctx); err != nil {
+	if err := a.Bulk().RecountChannels(ctx); err != nil {
 		return nil, model.ErrInternal(err)
 	}
 	rep.Took = time.Since(start)

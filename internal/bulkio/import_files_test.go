@@ -1,4 +1,4 @@
-package app_test
+package bulkio_test
 
 import (
 	"archive/zip"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
+	"github.com/parley-chat/parley/internal/bulkio"
 	"github.com/parley-chat/parley/internal/testdb"
 )
 
@@ -113,7 +114,7 @@ func zipContents(t *testing.T, b []byte) (lines []string, files map[string][]byt
 func exportZip(t *testing.T, a *app.App) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := a.ExportBulkZip(context.Background(), app.SystemSession(), &buf, true); err != nil {
+	if _, err := bulkio.ExportBulkZip(context.Background(), a, app.SystemSession(), &buf, true); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -316,7 +317,7 @@ func TestBulkAttachmentsDir(t *testing.T) {
 	}
 	defer src.Close()
 	a := newApp(t, testdb.Backend{Name: "sqlite", DataDir: t.TempDir()})
-	rep, err := a.ImportBulk(context.Background(), app.SystemSession(), src, app.ImportOptions{Apply: true, Workers: 2})
+	rep, err := bulkio.ImportBulk(context.Background(), a, app.SystemSession(), src, bulkio.ImportOptions{Apply: true, Workers: 2})
 	if err != nil || rep.ErrorCount != 0 || rep.Imported["attachments"] != 1 || rep.Imported["emoji"] != 1 {
 		t.Fatalf("%v %+v %v", err, rep.Imported, errs(rep))
 	}

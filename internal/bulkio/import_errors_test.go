@@ -1,4 +1,4 @@
-package app_test
+package bulkio_test
 
 import (
 	"archive/zip"
@@ -10,8 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/apptest"
 	"github.com/parley-chat/parley/internal/bulk"
+	"github.com/parley-chat/parley/internal/bulkio"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/testdb"
 )
@@ -115,7 +116,7 @@ func TestBulkBadInput(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				a, db := newAppStore(t, testdb.Backend{Name: b.Name, DSN: freshDSN(t, b), DataDir: t.TempDir()})
+				a, db := apptest.New(t, testdb.Backend{Name: b.Name, DSN: freshDSN(t, b), DataDir: t.TempDir()})
 				lines := append(append([]string{}, head...), c.line, referenceExample[8])
 				path := writeFile(t, lines)
 				for _, apply := range []bool{false, true} {
@@ -171,7 +172,7 @@ func TestBulkFileErrors(t *testing.T) {
 	// Nothing but admins.
 	src, _ := bulk.Open(writeFile(t, referenceExample), "")
 	defer src.Close()
-	if _, err := a.ImportBulk(context.Background(), &model.Session{UserID: "u", Roles: "system_user"}, src, app.ImportOptions{}); err == nil {
+	if _, err := bulkio.ImportBulk(context.Background(), a, &model.Session{UserID: "u", Roles: "system_user"}, src, bulkio.ImportOptions{}); err == nil {
 		t.Fatal("non-admin import allowed")
 	}
 }

@@ -1,4 +1,4 @@
-package app_test
+package bulkio_test
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley/internal/apptest"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/testdb"
@@ -42,7 +43,7 @@ func TestImportWriterHold(t *testing.T) {
 	if os.Getenv("PARLEY_IMPORT_HOLD_PG") != "" {
 		b = testdb.Backend{Name: "postgres", DSN: testdb.Postgres(t).DSN, DataDir: t.TempDir()}
 	}
-	a, db := newAppStore(t, b)
+	a, db := apptest.New(t, b)
 	base := []string{`{"type":"version","version":1}`,
 		`{"type":"team","team":{"name":"big","display_name":"Big","type":"O"}}`,
 		`{"type":"channel","channel":{"team":"big","name":"flood","display_name":"Flood","type":"O"}}`,

@@ -1,10 +1,8 @@
-package app_test
+package bulkio_test
 
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,33 +11,17 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/apptest"
 	"github.com/parley-chat/parley/internal/bulk"
-	"github.com/parley-chat/parley/internal/bus"
-	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/bulkio"
 	"github.com/parley-chat/parley/internal/model"
-	"github.com/parley-chat/parley/internal/store"
-	"github.com/parley-chat/parley/internal/store/sqlstore"
 	"github.com/parley-chat/parley/internal/testdb"
 )
 
 func newApp(t testing.TB, b testdb.Backend) *app.App {
 	t.Helper()
-	a, _ := newAppStore(t, b)
+	a, _ := apptest.New(t, b)
 	return a
-}
-
-// newAppStore is newApp with its store, for tests that set up or inspect
-// rows directly (the app does not expose its store).
-func newAppStore(t testing.TB, b testdb.Backend) (*app.App, store.Store) {
-	t.Helper()
-	st, err := sqlstore.Open(context.Background(), b.DSN, b.DataDir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	cfg := config.Default()
-	cfg.DataDir, cfg.Database = b.DataDir, b.DSN
-	return app.New(st, bus.NewLocal(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil))), st
 }
 
 // export returns the exported lines in file order, and sorted without the
@@ -47,7 +29,7 @@ func newAppStore(t testing.TB, b testdb.Backend) (*app.App, store.Store) {
 func export(t *testing.T, a *app.App) (ordered, set []string) {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := a.ExportBulk(context.Background(), app.SystemSession(), &buf); err != nil {
+	if _, err := bulkio.ExportBulk(context.Background(), a, app.SystemSession(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	ordered = strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -56,7 +38,7 @@ func export(t *testing.T, a *app.App) (ordered, set []string) {
 	return ordered, set
 }
 
-func errs(rep *app.ImportReport) []*bulk.Error { return rep.Errors[:min(len(rep.Errors), 5)] }
+func errs(rep *bulkio.ImportReport) []*bulk.Error { return rep.Errors[:min(len(rep.Errors), 5)] }
 
 // writeFile writes lines as data.jsonl in a new directory, with the files the
 // reference example names beside it (importFile resolves paths there).
@@ -76,14 +58,14 @@ func writeFile(t *testing.T, lines []string) string {
 	return p
 }
 
-func importFile(t *testing.T, a *app.App, path string, apply bool) *app.ImportReport {
+func importFile(t *testing.T, a *app.App, path string, apply bool) *bulkio.ImportReport {
 	t.Helper()
 	src, err := bulk.Open(path, filepath.Dir(path))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	rep, err := a.ImportBulk(context.Background(), app.SystemSession(), src, app.ImportOptions{Apply: apply, Workers: 2})
+	rep, err := bulkio.ImportBulk(context.Background(), a, app.SystemSession(), src, bulkio.ImportOptions{Apply: apply, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +78,7 @@ func TestBulkRoundTrip(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		src := newApp(t, b)
-		if _, err := src.GenerateSampleData(ctx, app.SystemSession(), app.SampleSpec{Seed: 3, Teams: 2, ChannelsPerTeam: 3,
+		if _, err := bulkio.GenerateSampleData(ctx, src, app.SystemSession(), bulkio.SampleSpec{Seed: 3, Teams: 2, ChannelsPerTeam: 3,
 			Users: 8, DeactivatedUsers: 1, TeamMemberships: 2, ChannelMemberships: 2, PostsPerChannel: 40, DirectChannels: 3,
 			PostsPerDirectChannel: 10, GroupChannels: 2, PostsPerGroupChannel: 10}); err != nil {
 			t.Fatal(err)
@@ -158,7 +140,7 @@ func diff(a, b []string) string {
 func TestImportRevokesSessions(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
-		a, db := newAppStore(t, b)
+		a, db := apptest.New(t, b)
 		line := func(extra string) []string {
 			return []string{`{"type":"version","version":1}`,
 				`{"type":"user","user":{"username":"dana","email":"dana@example.com","password":"Dana-Passw0rd!"` + extra + `}}`}

@@ -1,4 +1,4 @@
-package app
+package bulkio
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/bulk"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -91,10 +92,10 @@ func (r *ImportReport) addErr(errs ...*bulk.Error) {
 // importRun holds the state of one run: the caches that turn names into ids,
 // shared by the workers, and the counters of the report.
 type importRun struct {
-	a       *App
+	a       *app.App
 	src     *bulk.Source
 	mu      sync.Mutex
-	teams   map[string]string         // name → id
+	teams   map[string]*model.Team    // name → team
 	chans   map[string]*model.Channel // team/name → channel
 	users   map[string]string         // username → id
 	counts  map[string]*atomic.Int64
@@ -156,8 +157,8 @@ func (run *importRun) analyze(ctx context.Context) {
 		return
 	}
 	run.analyzeAt = 2 * n
-	if err := run.a.store.AnalyzePosts(ctx); err != nil && ctx.Err() == nil {
-		run.a.log.WarnContext(ctx, "import: refresh statistics", "err", err)
+	if err := run.a.Bulk().AnalyzePosts(ctx); err != nil && ctx.Err() == nil {
+		run.a.Log().WarnContext(ctx, "import: refresh statistics", "err", err)
 	}
 }
 
@@ -167,9 +168,6 @@ type importer struct {
 	*importRun
 	counts  map[string]int
 	skipped map[string]int
-	// written lists the storage prefixes of the bytes this batch stored, to
-	// remove if its transaction does not commit.
-	written []string
 }
 
 func (im *importer) count(kind string, n int) { im.counts[kind] += n }
@@ -212,17 +210,17 @@ var importKinds = []string{"teams", "channels", "users", "bots", "posts", "repli
 // be written (the database, a file that cannot be read), the run stops there:
 // the report says from which line nothing was imported, and running the
 // import again continues, as an import updates what it finds.
-func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source, opt ImportOptions) (*ImportReport, error) {
+func ImportBulk(ctx context.Context, a *app.App, s *model.Session, src *bulk.Source, opt ImportOptions) (*ImportReport, error) {
 	if !a.IsAdmin(s) {
 		return nil, model.ErrForbidden()
 	}
 	if !opt.Apply {
-		return a.importBulk(ctx, src, opt, s.UserID)
+		return importBulk(ctx, a, src, opt, s.UserID)
 	}
 	start := time.Now()
 	check := opt
 	check.Apply = false
-	rep, err := a.importBulk(ctx, src, check, s.UserID)
+	rep, err := importBulk(ctx, a, src, check, s.UserID)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +231,7 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 	if err := src.Rewind(); err != nil {
 		return nil, model.ErrInternal(fmt.Errorf("rewind the import file: %w", err))
 	}
-	rep, err = a.importBulk(ctx, src, opt, s.UserID)
+	rep, err = importBulk(ctx, a, src, opt, s.UserID)
 	if rep != nil {
 		rep.Took = time.Since(start)
 	}
@@ -241,10 +239,10 @@ func (a *App) ImportBulk(ctx context.Context, s *model.Session, src *bulk.Source
 }
 
 // importBulk is one pass over the file: a check, or an import.
-func (a *App) importBulk(ctx context.Context, src *bulk.Source, opt ImportOptions, creatorID string) (*ImportReport, error) {
+func importBulk(ctx context.Context, a *app.App, src *bulk.Source, opt ImportOptions, creatorID string) (*ImportReport, error) {
 	start := time.Now()
-	im := &importRun{a: a, src: src, teams: map[string]string{}, chans: map[string]*model.Channel{}, users: map[string]string{},
-		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.store.DriverName() == "sqlite", creatorID: creatorID,
+	im := &importRun{a: a, src: src, teams: map[string]*model.Team{}, chans: map[string]*model.Channel{}, users: map[string]string{},
+		counts: map[string]*atomic.Int64{}, skipped: map[string]int{}, serial: a.Bulk().DriverName() == "sqlite", creatorID: creatorID,
 		postIDs: model.NewIDSeq(), analyzeAt: firstAnalyze}
 	im.batchBytes.Store(importBatchBytes)
 	for _, k := range importKinds {
@@ -327,7 +325,7 @@ func (a *App) importBulk(ctx context.Context, src *bulk.Source, opt ImportOption
 		} else {
 			errs = checker.Check(l, n)
 			if len(errs) == 0 && !opt.Apply {
-				errs = im.checkFiles(l, n)
+				errs = append(im.checkFiles(l, n), im.checkArchived(ctx, l, n)...)
 			}
 		}
 		if len(errs) > 0 {
@@ -386,12 +384,12 @@ func (a *App) importBulk(ctx context.Context, src *bulk.Source, opt ImportOption
 	}
 	if opt.Apply {
 		// Also after a failure: what the committed batches imported must be found.
-		if _, err := a.store.IndexDeferredPosts(context.WithoutCancel(ctx)); err != nil {
+		if _, err := a.Bulk().IndexDeferredPosts(context.WithoutCancel(ctx)); err != nil {
 			return nil, model.ErrInternal(err)
 		}
 	}
 	if opt.Apply && im.postsWritten() > 0 {
-		if err := a.store.RecountChannels(context.WithoutCancel(ctx)); err != nil {
+		if err := a.Bulk().RecountChannels(context.WithoutCancel(ctx)); err != nil {
 			return nil, model.ErrInternal(err)
 		}
 	}
@@ -408,6 +406,48 @@ func (a *App) importBulk(ctx context.Context, src *bulk.Source, opt ImportOption
 	sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Line < rep.Errors[j].Line })
 	rep.Took = time.Since(start)
 	return rep, nil
+}
+
+// checkArchived, in check mode, finds what the operations would refuse in a
+// team archived in the database (a file cannot archive one): a new channel,
+// or a new member.
+func (im *importRun) checkArchived(ctx context.Context, l *bulk.Line, n int) []*bulk.Error {
+	archived := func(name string) (*model.Team, bool) {
+		t, err := im.team(ctx, im.a.Bulk(), name)
+		return t, err == nil && t.DeleteAt > 0
+	}
+	var out []*bulk.Error
+	switch {
+	case l.Channel != nil:
+		if t, ok := archived(*l.Channel.Team); ok {
+			if _, err := im.a.Bulk().GetChannelByName(ctx, t.ID, *l.Channel.Name, true); errors.Is(err, store.ErrNotFound) {
+				out = append(out, &bulk.Error{Line: n, Field: "channel.team", ID: model.ErrInvalidBody("team_id").ID,
+					Message: fmt.Sprintf("team %s is archived: it gets no new channels", t.Name)})
+			}
+		}
+	case l.User != nil && l.User.Teams != nil:
+		for i, ut := range *l.User.Teams {
+			t, ok := archived(*ut.Name)
+			if !ok {
+				continue
+			}
+			m, err := im.memberOf(ctx, t.ID, *l.User.Username)
+			if err != nil || m.DeleteAt > 0 {
+				out = append(out, &bulk.Error{Line: n, Field: fmt.Sprintf("user.teams[%d].name", i), ID: "app.team.join_user_to_team.archived.app_error",
+					Message: fmt.Sprintf("team %s is archived: it gets no new members", t.Name)})
+			}
+		}
+	}
+	return out
+}
+
+// memberOf is the team membership of a stored user.
+func (im *importRun) memberOf(ctx context.Context, teamID, username string) (*model.TeamMember, error) {
+	uid, err := im.userID(ctx, im.a.Bulk(), username)
+	if err != nil {
+		return nil, err
+	}
+	return im.a.Bulk().GetTeamMember(ctx, teamID, uid)
 }
 
 // note records, in check mode, what apply mode would skip.
@@ -468,12 +508,12 @@ func (im *importRun) lookup(ctx context.Context) bulk.Lookup {
 		var err error
 		switch kind {
 		case bulk.KindTeam:
-			_, err = im.teamID(ctx, im.a.store, key)
+			_, err = im.teamID(ctx, im.a.Bulk(), key)
 		case bulk.KindUser:
-			_, err = im.userID(ctx, im.a.store, key)
+			_, err = im.userID(ctx, im.a.Bulk(), key)
 		case bulk.KindChannel:
 			team, name, _ := cutSlash(key)
-			_, err = im.channel(ctx, im.a.store, team, name)
+			_, err = im.channel(ctx, im.a.Bulk(), team, name)
 		}
 		return err == nil
 	}
@@ -488,24 +528,32 @@ func cutSlash(s string) (string, string, bool) {
 	return s, "", false
 }
 
-func (im *importRun) teamID(ctx context.Context, st store.Store, name string) (string, error) {
-	im.mu.Lock()
-	id, ok := im.teams[name]
-	im.mu.Unlock()
-	if ok {
-		return id, nil
-	}
-	t, err := st.GetTeamByName(ctx, name)
+func (im *importRun) teamID(ctx context.Context, st app.BulkStore, name string) (string, error) {
+	t, err := im.team(ctx, st, name)
 	if err != nil {
 		return "", err
 	}
-	im.mu.Lock()
-	im.teams[name] = t.ID
-	im.mu.Unlock()
 	return t.ID, nil
 }
 
-func (im *importRun) userID(ctx context.Context, st store.Store, name string) (string, error) {
+func (im *importRun) team(ctx context.Context, st app.BulkStore, name string) (*model.Team, error) {
+	im.mu.Lock()
+	t, ok := im.teams[name]
+	im.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := st.GetTeamByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	im.mu.Lock()
+	im.teams[name] = t
+	im.mu.Unlock()
+	return t, nil
+}
+
+func (im *importRun) userID(ctx context.Context, st app.BulkStore, name string) (string, error) {
 	im.mu.Lock()
 	id, ok := im.users[name]
 	im.mu.Unlock()
@@ -522,7 +570,7 @@ func (im *importRun) userID(ctx context.Context, st store.Store, name string) (s
 	return u.ID, nil
 }
 
-func (im *importRun) channel(ctx context.Context, st store.Store, team, name string) (*model.Channel, error) {
+func (im *importRun) channel(ctx context.Context, st app.BulkStore, team, name string) (*model.Channel, error) {
 	key := team + "/" + name
 	im.mu.Lock()
 	ch, ok := im.chans[key]
@@ -550,7 +598,7 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 	hashes := map[int]string{}
 	for _, bl := range b {
 		if bl.l.User != nil && bl.l.User.Password != nil {
-			h, err := hashPassword(*bl.l.User.Password)
+			h, err := app.HashPassword(*bl.l.User.Password)
 			if err != nil {
 				return &bulk.Error{Line: bl.n, Field: "user.password", ID: "app.import.import_user.save_failed.error", Message: err.Error()}
 			}
@@ -566,7 +614,7 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 	}
 	var lineErr *bulk.Error
 	held := time.Now()
-	err := im.a.store.Tx(ctx, func(tx store.Store) error {
+	err := im.a.InBatch(ctx, func(tx *app.Batch) error {
 		var e *bulk.Error
 		switch b[0].l.Type {
 		case bulk.TypePost, bulk.TypeDirectPost:
@@ -584,9 +632,6 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 		}
 		return nil
 	})
-	if lineErr != nil || err != nil {
-		im.discardWritten(ctx)
-	}
 	if lineErr != nil && ctx.Err() != nil {
 		return nil // stopped by another batch's failure, which is the one reported
 	}
@@ -615,7 +660,7 @@ func (im *importer) applyBatch(ctx context.Context, b []*bulkLine) *bulk.Error {
 	return nil
 }
 
-func (im *importer) applyLine(ctx context.Context, tx store.Store, bl *bulkLine, hash string) *bulk.Error {
+func (im *importer) applyLine(ctx context.Context, tx *app.Batch, bl *bulkLine, hash string) *bulk.Error {
 	l := bl.l
 	switch l.Type {
 	case bulk.TypeVersion:
@@ -649,4 +694,24 @@ func notFound(bl *bulkLine, field, id, what string) *bulk.Error {
 
 func modelErr(bl *bulkLine, field string, ae *model.AppError) *bulk.Error {
 	return &bulk.Error{Line: bl.n, Field: field, ID: ae.ID, Message: ae.Message}
+}
+
+// opErr reports the error of an operation: a rule it enforced as that rule's
+// error, anything else as a failed write.
+func opErr(bl *bulkLine, field string, err error) *bulk.Error {
+	var ae *model.AppError
+	if errors.As(err, &ae) && ae.StatusCode < 500 {
+		return modelErr(bl, field, ae)
+	}
+	return internalErr(bl, field, err)
+}
+
+// userErr is opErr for a user line, naming the address another account has.
+func userErr(bl *bulkLine, u *model.User, err error) *bulk.Error {
+	var ae *model.AppError
+	if errors.As(err, &ae) && ae.ID == "app.user.save.email_exists.app_error" {
+		return &bulk.Error{Line: bl.n, Field: "user.email", ID: "app.import.import_user.save_failed.error",
+			Message: fmt.Sprintf("email %q belongs to another user", u.Email)}
+	}
+	return opErr(bl, "user", err)
 }
