@@ -68,8 +68,8 @@ func TestMigrationKinds(t *testing.T) {
 		t.Errorf("00024 is %q, 00028 is %q", kinds[24], kinds[28])
 	}
 	for body, want := range map[string]string{
-		"-- +goose Up\nCREATE TABLE x (id TEXT);\n":                    "declares no kind",
-		"-- +goose Up\n-- parley:expand\n-- parley:expand\n":           "twice",
+		"-- +goose Up\nCREATE TABLE x (id TEXT);\n":                     "declares no kind",
+		"-- +goose Up\n-- parley:expand\n-- parley:expand\n":            "twice",
 		"-- +goose Up\n-- parley:additive\nCREATE TABLE x (id TEXT);\n": "neither expand nor contract",
 	} {
 		if _, err := migrationKind([]byte(body)); err == nil || !strings.Contains(err.Error(), want) {
