@@ -365,8 +365,11 @@ func (s *SQLStore) migrate(ctx context.Context, log *slog.Logger, sources fs.FS)
 		}
 	}
 	known, err := migrationList(sources)
-	if err != nil || len(known) == 0 {
+	if err != nil {
 		return fmt.Errorf("database: migrations: %w", err)
+	}
+	if len(known) == 0 {
+		return fmt.Errorf("database: no migrations")
 	}
 	latest := known[len(known)-1].Version
 	// Nodes starting together (or a server and a CLI command) must not both
