@@ -26,13 +26,15 @@ func main() {
 
 type common struct {
 	setup   loadtest.SetupConfig
+	urls    []string
 	jsonOut string
 	pid     int
 }
 
 func (c *common) flags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&c.setup.URL, "url", "http://127.0.0.1:8065", "server URL")
+	f.StringSliceVar(&c.urls, "url", []string{"http://127.0.0.1:8065"},
+		"server URL; mixed spreads its users over several nodes of a cluster (repeat the flag or separate with commas), the rest use the first")
 	f.IntVar(&c.setup.Users, "users", 20, "users to create or reuse (ltuser0…)")
 	f.IntVar(&c.setup.Channels, "channels", 2, "channels to create or reuse (lt-channel-0…)")
 	f.IntVar(&c.setup.MemberOf, "member-of", 0, "channels each user joins, spread round the channels (0: all)")
@@ -40,6 +42,16 @@ func (c *common) flags(cmd *cobra.Command) {
 	f.StringVar(&c.setup.Admin, "admin", "", "username:password of a system admin (default: create ltadmin, admin on a fresh server)")
 	f.StringVar(&c.jsonOut, "json-out", "", "also write the JSON summary to this file")
 	f.IntVar(&c.pid, "pid", 0, "server process id, to report its CPU and RSS from /proc")
+}
+
+// setupConfig is the setup to run: on the first server given.
+func (c *common) setupConfig() (loadtest.SetupConfig, error) {
+	if len(c.urls) == 0 || c.urls[0] == "" {
+		return c.setup, fmt.Errorf("--url: no server given")
+	}
+	cfg := c.setup
+	cfg.URL = c.urls[0]
+	return cfg, nil
 }
 
 // report prints the table and the JSON summary.
@@ -76,7 +88,11 @@ func setupCmd() *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			t0 := time.Now()
-			env, err := loadtest.Setup(cmd.Context(), c.setup)
+			cfg, err := c.setupConfig()
+			if err != nil {
+				return err
+			}
+			env, err := loadtest.Setup(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}
@@ -94,7 +110,11 @@ func scenario(cmd *cobra.Command, run func(ctx context.Context, cmd *cobra.Comma
 	var c common
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		env, err := loadtest.Setup(cmd.Context(), c.setup)
+		cfg, err := c.setupConfig()
+		if err != nil {
+			return err
+		}
+		env, err := loadtest.Setup(cmd.Context(), cfg)
 		if err != nil {
 			return err
 		}
@@ -155,11 +175,14 @@ func mixedCmd() *cobra.Command {
 		Long: `Every simulated user holds a WebSocket and, per minute, reads a channel page,
 marks a channel viewed, types, posts and reacts at the given rates. Steps of
 simulated users run in turn; the largest step whose p99 latencies stay within
-the limits (reads, writes, delivery) is reported as users_held.`,
+the limits (reads, writes, delivery) is reported as users_held. With several
+--url (the nodes of one cluster), simulated user s holds its socket and makes
+its requests on node s mod the number of nodes.`,
 		Example: "  parley-load mixed --users 200 --channels 20 --member-of 2 --team ltmixed --steps 1000,5000,10000,20000",
 	}, func(ctx context.Context, cmd *cobra.Command, env *loadtest.Env, pid int) (*loadtest.Summary, error) {
 		cfg.PID = pid
 		cfg.Progress = cmd.ErrOrStderr()
+		cfg.URLs, _ = cmd.Flags().GetStringSlice("url")
 		return loadtest.Mixed(ctx, env, cfg)
 	})
 	f := cmd.Flags()

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley/internal/store/sqlstore"
 	"github.com/parley-chat/parley/internal/testdb"
 )
 
@@ -248,6 +250,34 @@ func TestDBCommands(t *testing.T) {
 		out := run("db", "status")
 		if !regexp.MustCompile(`Pending migrations: 0`).MatchString(out) {
 			t.Fatalf("after migrate: %s", out)
+		}
+
+		// A newer binary's migrations, as it records them: an expand step is
+		// listed and accepted, a contract step refused by name.
+		s, err := sqlstore.Connect(context.Background(), b.DSN, b.DataDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		newer := func(v int, name, kind string) {
+			t.Helper()
+			for _, q := range []string{
+				fmt.Sprintf(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (%d, TRUE)`, v),
+				fmt.Sprintf(`INSERT INTO migration_kinds (version, name, kind) VALUES (%d, '%s', '%s')`, v, name, kind),
+			} {
+				if _, err := s.DB().Exec(q); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		newer(9001, "09001_newer_column", "expand")
+		if out := run("db", "status"); !strings.Contains(out, "Newer migration: 09001_newer_column (expand)") {
+			t.Fatalf("status of a schema with a newer expand step: %s", out)
+		}
+		newer(9002, "09002_newer_drop", "contract")
+		out2, err := exec.Command(binary, "db", "status", "--data", b.DataDir, "--database", b.DSN).CombinedOutput()
+		if err == nil || !strings.Contains(string(out2), "migration 09002_newer_drop is a contract step") {
+			t.Fatalf("status of a schema with a newer contract step: %v\n%s", err, out2)
 		}
 	})
 }

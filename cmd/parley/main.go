@@ -246,10 +246,23 @@ func newDBCmd(opts *options) *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Database: %s\nSchema version: %d\nNewest known to this binary: %d\nPending migrations: %d\n",
 				s.DriverName(), cur, known, len(pending))
-			if cur > known {
-				return fmt.Errorf("the database is newer than this binary")
+			if cur <= known {
+				return nil
 			}
-			return nil
+			// A newer node of a rolling upgrade migrated it: this binary runs
+			// on it if those migrations are all expand steps.
+			newer, err := s.NewerMigrations(cmd.Context())
+			if err != nil {
+				return err
+			}
+			for _, m := range newer {
+				kind := m.Kind
+				if kind == "" {
+					kind = "kind not recorded"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Newer migration: %s (%s)\n", m, kind)
+			}
+			return s.RefuseNewer(cmd.Context())
 		},
 	}
 	db.AddCommand(migrate, status)

@@ -177,21 +177,49 @@ func (b *NATS) Close() error {
 // socket of a user; no answer means none does.
 const presenceWait = 300 * time.Millisecond
 
-// Presence lets a node ask the others whether a user is connected to them
-// before showing the user offline; the cluster bus implements it.
+// Presence lets a node ask the others about a user's sockets before showing
+// the user offline or away, so that presence is decided from every node's
+// connections; the cluster bus implements it.
 type Presence interface {
-	// ServePresence answers the other nodes' questions with holds.
-	ServePresence(holds func(userID string) bool) error
+	// ServePresence answers the other nodes' questions: holds tells whether
+	// a socket of the user is attached here, idle how long each of the
+	// users with a socket here has been inactive on it.
+	ServePresence(holds func(userID string) bool, idle func(userIDs []string) map[string]time.Duration) error
 	// ConnectedElsewhere reports whether another node holds a socket of the user.
 	ConnectedElsewhere(ctx context.Context, userID string) bool
+	// IdleElsewhere gathers, from every node that answers within
+	// presenceWait, how long each of users has been inactive on that node's
+	// sockets, the shortest per user; a user no other node holds is absent.
+	IdleElsewhere(ctx context.Context, userIDs []string) map[string]time.Duration
 }
 
-func (b *NATS) ServePresence(holds func(userID string) bool) error {
+func (b *NATS) ServePresence(holds func(userID string) bool, idle func(userIDs []string) map[string]time.Duration) error {
 	_, err := b.nc.Subscribe(b.presenceSubject(), func(m *nats.Msg) {
 		// Only a node that holds a socket answers: the asker takes the first answer.
 		if m.Header.Get("Parley-Node") != b.opts.Node && holds(string(m.Data)) {
 			_ = m.Respond([]byte("1"))
 		}
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: presence: %w", err)
+	}
+	// A subject of its own: nodes of the previous version, which do not
+	// serve it, are not asked a question they would read as a user id.
+	_, err = b.nc.Subscribe(b.presenceSubject()+".idle", func(m *nats.Msg) {
+		var ids []string
+		if m.Header.Get("Parley-Node") == b.opts.Node || json.Unmarshal(m.Data, &ids) != nil {
+			return
+		}
+		found := idle(ids)
+		if len(found) == 0 {
+			return
+		}
+		ms := make(map[string]int64, len(found))
+		for id, d := range found {
+			ms[id] = d.Milliseconds()
+		}
+		data, _ := json.Marshal(ms)
+		_ = m.Respond(data)
 	})
 	if err != nil {
 		return fmt.Errorf("cluster: presence: %w", err)
@@ -207,6 +235,48 @@ func (b *NATS) ConnectedElsewhere(ctx context.Context, userID string) bool {
 	m.Data = []byte(userID)
 	_, err := b.nc.RequestMsgWithContext(ctx, m)
 	return err == nil
+}
+
+func (b *NATS) IdleElsewhere(ctx context.Context, userIDs []string) map[string]time.Duration {
+	out := map[string]time.Duration{}
+	// Idle times, not instants, travel: the nodes' clocks need not agree.
+	inbox := b.nc.NewRespInbox()
+	replies := make(chan *nats.Msg, 64)
+	sub, err := b.nc.ChanSubscribe(inbox, replies)
+	if err != nil {
+		return out
+	}
+	defer sub.Unsubscribe()
+	data, _ := json.Marshal(userIDs)
+	m := nats.NewMsg(b.presenceSubject() + ".idle")
+	m.Header.Set("Parley-Node", b.opts.Node)
+	m.Reply, m.Data = inbox, data
+	if b.nc.PublishMsg(m) != nil {
+		return out
+	}
+	// Every node holding one of the users answers; how many will is not
+	// known, so the answers are gathered for the whole wait.
+	wait := time.NewTimer(presenceWait)
+	defer wait.Stop()
+	for {
+		select {
+		case r := <-replies:
+			var ms map[string]int64
+			if json.Unmarshal(r.Data, &ms) != nil {
+				continue
+			}
+			for id, v := range ms {
+				d := time.Duration(v) * time.Millisecond
+				if cur, ok := out[id]; !ok || d < cur {
+					out[id] = d
+				}
+			}
+		case <-wait.C:
+			return out
+		case <-ctx.Done():
+			return out
+		}
+	}
 }
 
 func (b *NATS) presenceSubject() string { return "parley." + b.opts.Cluster + ".presence" }

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -177,6 +182,43 @@ func TestMixedReportsUsersHeld(t *testing.T) {
 	}
 	if sum.Values["users_held"] != 0 || len(sum.Notes) != 1 {
 		t.Fatalf("mixed with an impossible limit: %+v", sum)
+	}
+}
+
+// With several URLs the simulated users hold their sockets and make their
+// requests on each in turn: here the server itself and a proxy in front of
+// it that counts what passes.
+func TestMixedSpreadsUsersOverURLs(t *testing.T) {
+	t.Parallel()
+	s, ctx := start(t)
+	env := setup(t, ctx, s, SetupConfig{Users: 4, Channels: 2, Team: "spread"})
+	target, err := url.Parse(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sockets, requests atomic.Int64
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v4/websocket" {
+			sockets.Add(1)
+		} else {
+			requests.Add(1)
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	cfg := DefaultMixed()
+	cfg.Steps, cfg.StepDuration = []int{6}, 400*time.Millisecond
+	cfg.ReadsPerMin, cfg.ViewsPerMin, cfg.TypingPerMin, cfg.PostsPerMin, cfg.ReactsPerMin = 600, 600, 0, 600, 0
+	cfg.ReadLimit, cfg.WriteLimit, cfg.DeliveryLimit = time.Minute, time.Minute, time.Minute
+	cfg.URLs = []string{s.URL, front.URL + "/"}
+	sum, err := Mixed(ctx, env, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Simulated users 1, 3 and 5 are on the proxy.
+	if sum.Values["users_held"] != 6 || sum.Counts["nodes"] != 2 || sockets.Load() != 3 || requests.Load() == 0 {
+		t.Fatalf("summary %+v; through the proxy: %d sockets, %d requests", sum, sockets.Load(), requests.Load())
 	}
 }
 

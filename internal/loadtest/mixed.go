@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,7 +33,11 @@ type MixedConfig struct {
 	// over the accounts in this many) decodes and times the posted events it
 	// receives; the others only count them.
 	MeasureEvery int
-	PID          int
+	// URLs spread the simulated users over the nodes of a cluster: simulated
+	// user s holds its socket and makes its requests on URLs[s mod len(URLs)].
+	// Empty: every user on the server setup used.
+	URLs []string
+	PID  int
 	// Progress, when set, hears about each step as it ends.
 	Progress io.Writer
 }
@@ -62,6 +67,7 @@ func Mixed(ctx context.Context, env *Env, cfg MixedConfig) (*Summary, error) {
 	var step atomic.Pointer[mixedStep]
 	step.Store(&mixedStep{})
 	var lastPost sync.Map // channel id → id of a recent post, for reactions
+	clients := spreadUsers(env.Users, cfg.URLs)
 
 	var listeners sync.WaitGroup
 	var sockets []*Socket
@@ -111,7 +117,7 @@ func Mixed(ctx context.Context, env *Env, cfg MixedConfig) (*Summary, error) {
 		for j := range added {
 			i := len(sockets) + j
 			g.Go(func() error {
-				s, err := env.Users[i%len(env.Users)].Dial(gctx)
+				s, err := clients(i).Dial(gctx)
 				if err != nil {
 					return fmt.Errorf("connection %d: %w", i, err)
 				}
@@ -133,7 +139,7 @@ func Mixed(ctx context.Context, env *Env, cfg MixedConfig) (*Summary, error) {
 		}
 		st := &mixedStep{}
 		step.Store(st)
-		runMixedStep(ctx, env, cfg, sockets, st, &lastPost)
+		runMixedStep(ctx, env, cfg, clients, sockets, st, &lastPost)
 		if ctx.Err() != nil {
 			break
 		}
@@ -161,9 +167,28 @@ func Mixed(ctx context.Context, env *Env, cfg MixedConfig) (*Summary, error) {
 	}
 	sum.Duration = time.Since(start).Seconds()
 	sum.Values["users_held"] = float64(held)
+	sum.Counts["nodes"] = int64(max(len(cfg.URLs), 1))
 	after, _ := readProcMaybe(cfg.PID)
 	sum.Server = after.Diff(before)
 	return sum, nil
+}
+
+// spreadUsers is the client of simulated user sim: the env's user sim mod
+// len(users), on node sim mod len(urls).
+func spreadUsers(users []*Client, urls []string) func(sim int) *Client {
+	if len(urls) <= 1 {
+		return func(sim int) *Client { return users[sim%len(users)] }
+	}
+	on := make([][]*Client, len(urls))
+	for k, u := range urls {
+		on[k] = make([]*Client, len(users))
+		for i, c := range users {
+			cc := *c
+			cc.Base = strings.TrimRight(u, "/")
+			on[k][i] = &cc
+		}
+	}
+	return func(sim int) *Client { return on[sim%len(urls)][sim%len(users)] }
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -172,7 +197,8 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // step's duration. Actions run on their own goroutines, at most a few hundred
 // at once; a tick that finds none free counts as client overload, so that a
 // slow server shows as failure rather than as a quietly lower rate.
-func runMixedStep(ctx context.Context, env *Env, cfg MixedConfig, sockets []*Socket, st *mixedStep, lastPost *sync.Map) {
+func runMixedStep(ctx context.Context, env *Env, cfg MixedConfig, clients func(sim int) *Client, sockets []*Socket, st *mixedStep,
+	lastPost *sync.Map) {
 	users := len(sockets)
 	stepCtx, cancel := context.WithTimeout(ctx, cfg.StepDuration)
 	defer cancel()
@@ -213,8 +239,7 @@ func runMixedStep(ctx context.Context, env *Env, cfg MixedConfig, sockets []*Soc
 		}()
 	}
 	user := func(sim int) (*Client, []string) {
-		u := sim % len(env.Users)
-		return env.Users[u], env.UserChannels(u)
+		return clients(sim), env.UserChannels(sim % len(env.Users))
 	}
 	timed := func(l *Latencies, f func() error) {
 		t0 := time.Now()

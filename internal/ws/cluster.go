@@ -285,3 +285,18 @@ func (h *Hub) holds(userID string) bool {
 	u := h.users[userID]
 	return u != nil && u.hasSocket()
 }
+
+// idle tells the other nodes of a cluster how long each of the users with a
+// socket attached here has been inactive on this node.
+func (h *Hub) idle(ids []string) map[string]time.Duration {
+	now := time.Now()
+	out := map[string]time.Duration{}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, id := range ids {
+		if u := h.users[id]; u != nil && u.hasSocket() {
+			out[id] = now.Sub(u.lastActivity)
+		}
+	}
+	return out
+}

@@ -128,7 +128,7 @@ func NewHub(a *app.App, log *slog.Logger, opts Options) *Hub {
 		h.node = a.Config().Node()
 	}
 	if p, ok := a.Bus().(bus.Presence); ok {
-		if err := p.ServePresence(h.holds); err != nil {
+		if err := p.ServePresence(h.holds, h.idle); err != nil {
 			log.Warn("websocket presence across the cluster unavailable", "err", err)
 		} else {
 			h.presence = p
@@ -244,6 +244,9 @@ func (h *Hub) deliver(ev *model.Event) {
 		// Before any connection is looked at: one made from now on counts
 		// this event as seen (see freshLocked).
 		h.lastSeq.Store(ev.StreamSeq)
+	}
+	if ev.Event == model.EventStatusChange {
+		h.statusChanged(ev)
 	}
 	aud, ok := model.AudienceOf(ev.Event)
 	if !ok {

@@ -276,17 +276,79 @@ func (h *Hub) sweep() {
 			}
 			for id, u := range h.users {
 				if !u.away && now.Sub(u.lastActivity) > h.opts.AwayTimeout && u.hasSocket() {
-					u.away = true
 					away = append(away, id)
 				}
 			}
 			h.mu.Unlock()
-			for _, id := range away {
+			for _, id := range h.awayEverywhere(away, now) {
 				if err := h.app.SetAutoStatus(h.ctx, id, model.StatusAway); err != nil {
 					h.log.Warn("set status away", "user_id", id, "err", err)
 				}
 			}
 		}
+	}
+}
+
+// awayEverywhere keeps, of the users inactive here, those inactive on every
+// node's sockets, and marks them away here. A user active on another node
+// takes that node's last activity as theirs here, which postpones the next
+// question.
+func (h *Hub) awayEverywhere(ids []string, now time.Time) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	var elsewhere map[string]time.Duration
+	if h.presence != nil {
+		elsewhere = h.presence.IdleElsewhere(h.ctx, ids)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	away := ids[:0]
+	for _, id := range ids {
+		u := h.users[id]
+		if u == nil || u.away {
+			continue
+		}
+		if d, ok := elsewhere[id]; ok {
+			if last := now.Add(-d); last.After(u.lastActivity) {
+				u.lastActivity = last
+			}
+		}
+		if now.Sub(u.lastActivity) > h.opts.AwayTimeout {
+			u.away = true
+			away = append(away, id)
+		}
+	}
+	return away
+}
+
+// statusChanged follows a user's presence as any node decided it, so that
+// presence is one across the cluster: shown away, the user is online again
+// at their next activity on any node, not only on the node that found them
+// inactive; shown offline by another node while a socket of theirs is open
+// here (that node asked while this socket was being opened), they are shown
+// online again. A status set by hand stays (SetAutoStatus).
+func (h *Hub) statusChanged(ev *model.Event) {
+	userID, _ := ev.Data["user_id"].(string)
+	status, _ := ev.Data["status"].(string)
+	h.mu.Lock()
+	u := h.users[userID]
+	connected := u != nil && u.hasSocket()
+	if u != nil {
+		switch status {
+		case model.StatusAway:
+			u.away = true
+		case model.StatusOnline:
+			u.away = false
+		}
+	}
+	h.mu.Unlock()
+	if status == model.StatusOffline && connected {
+		h.spawn(func() {
+			if err := h.app.SetAutoStatus(h.ctx, userID, model.StatusOnline); err != nil {
+				h.log.Warn("set status online", "user_id", userID, "err", err)
+			}
+		})
 	}
 }
 

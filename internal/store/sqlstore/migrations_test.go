@@ -40,3 +40,40 @@ func TestMigrationNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrationKinds: every migration declares its kind once, a version the
+// two dialects write separately has one kind, and the existing contract step
+// is marked so.
+func TestMigrationKinds(t *testing.T) {
+	kinds := map[int64]string{}
+	for _, driver := range []string{DriverSQLite, DriverPostgres} {
+		fsys, err := migrationsFor(driver)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := migrationList(fsys)
+		if err != nil {
+			t.Fatalf("%s: %v", driver, err)
+		}
+		for _, m := range list {
+			if k, ok := kinds[m.Version]; ok && k != m.Kind {
+				t.Errorf("%s: %s is %s here and %s in the other dialect", driver, m, m.Kind, k)
+			}
+			kinds[m.Version] = m.Kind
+		}
+	}
+	// 00024 moved team and channel policies out of retention_policies,
+	// where the code before it read them.
+	if kinds[24] != KindContract || kinds[28] != KindExpand {
+		t.Errorf("00024 is %q, 00028 is %q", kinds[24], kinds[28])
+	}
+	for body, want := range map[string]string{
+		"-- +goose Up\nCREATE TABLE x (id TEXT);\n":                     "declares no kind",
+		"-- +goose Up\n-- parley:expand\n-- parley:expand\n":            "twice",
+		"-- +goose Up\n-- parley:additive\nCREATE TABLE x (id TEXT);\n": "neither expand nor contract",
+	} {
+		if _, err := migrationKind([]byte(body)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err = %v, want %q", body, err, want)
+		}
+	}
+}

@@ -125,7 +125,7 @@ func TestMigrateTeamChannelRetention(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		p, err := s.provider(nil)
+		p, err := s.provider(nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

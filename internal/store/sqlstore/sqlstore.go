@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -44,6 +45,13 @@ import (
 // binary that brings that number late: a free number below the newest stays
 // free (retiredMigrations), applied files are never renumbered, and a new
 // migration takes the number after the highest.
+//
+// Every migration declares its kind on a line "-- parley:expand" or
+// "-- parley:contract" (TestMigrationKinds): an expand step only adds what
+// the previous version's code ignores (tables, columns with defaults,
+// indexes), so that version keeps running on it during a rolling upgrade; a
+// contract step drops, renames or rewrites, and lands one minor version after
+// the code stopped using what it removes (docs/cluster.md, "Rolling upgrade").
 //
 //go:embed migrations
 var migrationFiles embed.FS
@@ -274,10 +282,15 @@ func redact(dsn string) string {
 	return u.String()
 }
 
-func (s *SQLStore) provider(log *slog.Logger) (*goose.Provider, error) {
-	sub, err := migrationsFor(s.driver)
-	if err != nil {
-		return nil, err
+// provider is goose over this binary's migrations, or over sources when
+// given (a test's stand-in for a newer binary).
+func (s *SQLStore) provider(log *slog.Logger, sources fs.FS) (*goose.Provider, error) {
+	sub := sources
+	if sub == nil {
+		var err error
+		if sub, err = migrationsFor(s.driver); err != nil {
+			return nil, err
+		}
 	}
 	dialect := goose.DialectSQLite3
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
@@ -292,7 +305,7 @@ func (s *SQLStore) provider(log *slog.Logger) (*goose.Provider, error) {
 
 // SchemaVersion returns the database's schema version and the newest this binary knows.
 func (s *SQLStore) SchemaVersion(ctx context.Context) (current, known int64, err error) {
-	p, err := s.provider(nil)
+	p, err := s.provider(nil, nil)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -305,7 +318,7 @@ func (s *SQLStore) SchemaVersion(ctx context.Context) (current, known int64, err
 
 // PendingMigrations lists the versions Migrate would apply.
 func (s *SQLStore) PendingMigrations(ctx context.Context) ([]int64, error) {
-	p, err := s.provider(nil)
+	p, err := s.provider(nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -361,16 +374,31 @@ func (s *SQLStore) migrationLock(ctx context.Context) (func(), error) {
 	}, nil
 }
 
-// Migrate applies pending migrations, refusing a database newer than this binary.
+// Migrate applies pending migrations. On a database newer than this binary
+// (a newer node of a rolling upgrade migrated it) it starts if every migration
+// it does not know is an expand step, and refuses otherwise.
 func (s *SQLStore) Migrate(ctx context.Context, log *slog.Logger) error {
-	p, err := s.provider(log)
+	return s.migrate(ctx, log, nil)
+}
+
+func (s *SQLStore) migrate(ctx context.Context, log *slog.Logger, sources fs.FS) error {
+	p, err := s.provider(log, sources)
 	if err != nil {
 		return fmt.Errorf("database: migrations: %w", err)
 	}
-	var known int64
-	for _, src := range p.ListSources() {
-		known = max(known, src.Version)
+	if sources == nil {
+		if sources, err = migrationsFor(s.driver); err != nil {
+			return fmt.Errorf("database: migrations: %w", err)
+		}
 	}
+	known, err := migrationList(sources)
+	if err != nil {
+		return fmt.Errorf("database: migrations: %w", err)
+	}
+	if len(known) == 0 {
+		return fmt.Errorf("database: no migrations")
+	}
+	latest := known[len(known)-1].Version
 	// Nodes starting together (or a server and a CLI command) must not both
 	// migrate: the first takes the lock, the others wait and then find nothing
 	// left to do.
@@ -383,13 +411,54 @@ func (s *SQLStore) Migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("database: read schema version: %w", err)
 	}
-	if current > known {
-		return fmt.Errorf("database: schema version %d is newer than this binary supports (%d); run a newer parley or restore a backup", current, known)
+	if current > latest {
+		// Goose applies strictly in order, so every migration this binary
+		// knows is applied already: nothing to run, only to check.
+		newer, err := s.newerMigrations(ctx, latest)
+		if err != nil {
+			return err
+		}
+		if err := refuseNewer(current, latest, newer); err != nil {
+			return err
+		}
+		if log != nil {
+			names := make([]string, len(newer))
+			for i, m := range newer {
+				names[i] = m.String()
+			}
+			log.Warn("database: the schema is newer than this binary; its newer migrations are all expand steps, which this version ignores",
+				"schema_version", current, "known", latest, "migrations", strings.Join(names, " "))
+		}
+		return nil
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("database: migrate: %w", err)
 	}
-	return nil
+	return s.recordKinds(ctx, known)
+}
+
+// NewerMigrations lists the migrations applied to the database that this
+// binary does not know, with their kinds (none when it is not newer).
+func (s *SQLStore) NewerMigrations(ctx context.Context) ([]Migration, error) {
+	_, latest, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.newerMigrations(ctx, latest)
+}
+
+// RefuseNewer is Migrate's verdict on a database newer than this binary: nil
+// when every migration it does not know is an expand step.
+func (s *SQLStore) RefuseNewer(ctx context.Context) error {
+	current, latest, err := s.SchemaVersion(ctx)
+	if err != nil || current <= latest {
+		return err
+	}
+	newer, err := s.newerMigrations(ctx, latest)
+	if err != nil {
+		return err
+	}
+	return refuseNewer(current, latest, newer)
 }
 
 // DB exposes the handle for tests and tools.

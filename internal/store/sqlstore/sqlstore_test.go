@@ -1,13 +1,18 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -61,8 +66,103 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 		}
 		s.Close()
 		_, err = Open(ctx, b.DSN, b.DataDir, nil)
-		if err == nil || !strings.Contains(err.Error(), "newer than this binary") {
+		if err == nil || !strings.Contains(err.Error(), "newer than this binary") || !strings.Contains(err.Error(), "records no kind") {
 			t.Fatalf("open of newer schema: err = %v, want refusal", err)
+		}
+	})
+}
+
+// newerSources are this binary's migrations and extra ones, as a newer
+// binary of a rolling upgrade has them.
+func newerSources(t *testing.T, driver string, extra map[string]string) fs.FS {
+	t.Helper()
+	base, err := migrationsFor(driver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := fs.ReadDir(base, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := fstest.MapFS{}
+	for _, e := range entries {
+		data, err := fs.ReadFile(base, e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = &fstest.MapFile{Data: data}
+	}
+	for name, body := range extra {
+		out[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	return out
+}
+
+// A newer binary migrated the database with an expand step: this binary
+// starts on it, says so and works; once the newer binary adds a contract
+// step, this binary refuses to start and names it.
+func TestMigrateNewerExpandThenContract(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		s, err := Open(ctx, b.DSN, b.DataDir, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, known, err := s.SchemaVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		expand := fmt.Sprintf("%05d_newer_expand", known+1)
+		contract := fmt.Sprintf("%05d_newer_contract", known+2)
+		files := map[string]string{expand + ".sql": `-- +goose Up
+-- parley:expand
+ALTER TABLE users ADD COLUMN newer_flag BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE TABLE newer_things (id TEXT PRIMARY KEY);
+-- +goose Down
+DROP TABLE newer_things;
+ALTER TABLE users DROP COLUMN newer_flag;
+`}
+		if err := s.migrate(ctx, nil, newerSources(t, s.driver, files)); err != nil {
+			t.Fatalf("the newer binary's migration: %v", err)
+		}
+		s.Close()
+
+		var logs bytes.Buffer
+		s, err = Open(ctx, b.DSN, b.DataDir, slog.New(slog.NewTextHandler(&logs, nil)))
+		if err != nil {
+			t.Fatalf("open after an expand step: %v", err)
+		}
+		if !strings.Contains(logs.String(), "expand steps") || !strings.Contains(logs.String(), expand) {
+			t.Errorf("the start does not say which newer migrations it ignores:\n%s", logs.String())
+		}
+		newer, err := s.NewerMigrations(ctx)
+		if err != nil || len(newer) != 1 || newer[0] != (Migration{Version: known + 1, Name: expand, Kind: KindExpand}) {
+			t.Fatalf("newer migrations = %v, %v", newer, err)
+		}
+		if err := s.RefuseNewer(ctx); err != nil {
+			t.Fatalf("RefuseNewer after an expand step: %v", err)
+		}
+		u := newUser("afterexpand")
+		if err := s.SaveUser(ctx, u); err != nil {
+			t.Fatalf("write on the expanded schema: %v", err)
+		}
+		if got, err := s.GetUser(ctx, u.ID); err != nil || got.Username != u.Username {
+			t.Fatalf("read on the expanded schema: %v, %v", got, err)
+		}
+
+		files[contract+".sql"] = `-- +goose Up
+-- parley:contract
+ALTER TABLE users DROP COLUMN newer_flag;
+-- +goose Down
+ALTER TABLE users ADD COLUMN newer_flag BOOLEAN NOT NULL DEFAULT FALSE;
+`
+		if err := s.migrate(ctx, nil, newerSources(t, s.driver, files)); err != nil {
+			t.Fatalf("the newer binary's contract step: %v", err)
+		}
+		s.Close()
+		_, err = Open(ctx, b.DSN, b.DataDir, nil)
+		if err == nil || !strings.Contains(err.Error(), "migration "+contract+" is a contract step") {
+			t.Fatalf("open after a contract step: err = %v, want a refusal naming %s", err, contract)
 		}
 	})
 }
@@ -372,7 +472,7 @@ func TestMigrateFromFirstVersionKeepsData(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		p, err := s.provider(nil)
+		p, err := s.provider(nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Written to run unchanged on SQLite and PostgreSQL.
 CREATE TABLE users (
     id                   TEXT PRIMARY KEY,

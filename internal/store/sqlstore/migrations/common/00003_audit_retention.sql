@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- The audit log and the retention policies (GDPR tools).
 CREATE TABLE audits (
     id          TEXT PRIMARY KEY,

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Uploaded files, custom emoji, and the queue of stored bytes to remove after
 -- permanent deletions (filled in the deleting transaction, drained by the app
 -- once it has committed, so bytes never go before their rows).

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Background jobs (import_process, export_process) as API v4 reports them.
 CREATE TABLE jobs (
     id               TEXT PRIMARY KEY,

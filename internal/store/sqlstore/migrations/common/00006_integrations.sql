@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Integrations: incoming and outgoing webhooks, slash commands, bots and the
 -- cache of link previews.
 CREATE TABLE incoming_webhooks (

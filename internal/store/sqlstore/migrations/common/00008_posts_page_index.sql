@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- History pages list a channel's live posts by (create_at, id). With delete_at
 -- and id in the index a page is read in index order without sorting the whole
 -- channel, and a deep page skips its offset inside the index (see ChannelPosts).

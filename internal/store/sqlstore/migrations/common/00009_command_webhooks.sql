@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- The response_url of a custom slash command: a one-off address the command may
 -- post to later (30 minutes, 5 times), on behalf of the user who ran it.
 CREATE TABLE command_webhooks (

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Every post looks up which members could be mentioned by more than their
 -- username: those with first-name mentions or mention keys on. The flag and
 -- its partial index make that a lookup of the few flagged users instead of

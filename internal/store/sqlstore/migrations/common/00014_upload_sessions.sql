@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Resumable uploads (POST /api/v4/uploads). The bytes received so far are
 -- chunks in the file store under uploads/<id>/; parts lists their names in
 -- order, space-separated, and grows with file_offset in one conditional

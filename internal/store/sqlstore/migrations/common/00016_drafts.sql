@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Synced drafts: at most one per user, channel and thread ('' for the channel
 -- itself). A sent or emptied draft is deleted, not marked.
 CREATE TABLE drafts (

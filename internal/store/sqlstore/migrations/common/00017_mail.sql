@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Outgoing mail, kept until sent so that a restart or an SMTP outage loses
 -- nothing. A worker claims a pending row by switching it to 'sent' in one
 -- conditional update (so two nodes never both send it) and puts it back to

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Collapsed reply threads: who follows a thread and what they have read of
 -- it. A row exists once a user took part in a thread (root author, replier,
 -- mentioned, or followed it by hand); following = FALSE keeps what they read

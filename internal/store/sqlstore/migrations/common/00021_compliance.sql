@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Compliance: who was in which channel when, and what an edit replaced.
 
 -- One row per stay of a user in a channel, as Mattermost's

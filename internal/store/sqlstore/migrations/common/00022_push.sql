@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Outgoing push notifications to the mobile apps, one row per device, kept
 -- until the push proxy took them so that a restart or a proxy outage loses
 -- nothing. Claimed and retried exactly as mail_queue. payload is the

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Custom terms of service, as Mattermost keeps them: every text a system
 -- admin published is a version of its own (the newest is the one in force),
 -- and each user's acceptance is one row naming the version and when. A

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:contract
 -- Granular retention policies as Mattermost keeps them (RetentionPolicies,
 -- RetentionPoliciesTeams, RetentionPoliciesChannels): a team or a channel
 -- belongs to at most one policy, hence the key on its id. post_duration and

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Custom user groups (Mattermost's UserGroups and GroupMembers). A name is
 -- unique over archived groups too, as in Mattermost, so restoring one never
 -- clashes. Leaving a group deletes the membership row: nothing reads past

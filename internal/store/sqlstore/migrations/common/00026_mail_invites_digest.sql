@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- A team invitation by mail is a token like a reset link's; it names the
 -- team (Mattermost keeps it in the token's extra data). For an invitation,
 -- user_id is the member who sent it, which the per-hour invitation limit counts.

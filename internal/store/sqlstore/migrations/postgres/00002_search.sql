@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Full-text search on PostgreSQL: a tsvector column with a GIN index for words
 -- (stemmed in the configured language, accents removed by unaccent, plus the
 -- words unstemmed for prefix searches: "deploym*" must find "deployment",

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Full-text search on SQLite (FTS5). The indexes are contentless: they keep
 -- the words, not a second copy of the messages. Their rowids come from
 -- post_search, because posts has a text primary key and the implicit rowid of

@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Bulk imports index posts in bulk: the row-by-row insert trigger was most of
 -- an imported post's cost. An import records the ids of its new posts here,
 -- in the transaction that inserts them, and the insert trigger leaves those
