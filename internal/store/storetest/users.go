@@ -188,6 +188,8 @@ func testUsers(t *testing.T, s store.Store) {
 	})
 }
 
+// upper upper-cases the ASCII letters of s only, so that a test chooses which
+// non-ASCII letters change case.
 func upper(s string) string {
 	b := []byte(s)
 	for i, c := range b {
