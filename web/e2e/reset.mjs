@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createServer } from 'node:net'
 import { chromium } from 'playwright-core'
+import { freePort, until } from './util.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const bin = process.argv[2] || join(here, '../../bin/parley')
@@ -23,16 +23,6 @@ const mailpit = process.env.PARLEY_MAILPIT ||
   join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'parley', 'mailpit-v1.27.11', 'mailpit')
 if (!existsSync(mailpit)) throw new Error(`no mailpit at ${mailpit}: run scripts/test-deps.sh`)
 
-function freePort() {
-  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
-}
-async function until(what, fn, tries = 150) {
-  for (let i = 0; ; i++) {
-    try { const v = await fn(); if (v) return v } catch { /* not yet */ }
-    if (i >= tries) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 const [port, smtpPort, mailApiPort] = [await freePort(), await freePort(), await freePort()]
 const data = mkdtempSync(join(tmpdir(), 'parley-e2e-reset-'))

@@ -12,24 +12,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createServer } from 'node:net'
 import { chromium } from 'playwright-core'
+import { freePort, until } from './util.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const bin = process.argv[2] || join(here, '../../bin/parley')
 const shots = join(here, '../test-results')
 mkdirSync(shots, { recursive: true })
 
-function freePort() {
-  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
-}
-async function until(what, fn, tries = 150) {
-  for (let i = 0; ; i++) {
-    try { const v = await fn(); if (v) return v } catch { /* not yet */ }
-    if (i >= tries) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 const expect = (ok, what) => { if (!ok) throw new Error(what) }
 
 const port = await freePort()
