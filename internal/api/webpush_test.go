@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -185,6 +187,31 @@ func TestWebPushSessionEnds(t *testing.T) {
 		bob.Post("/users/"+bob.UserID+"/sessions/revoke", map[string]string{"session_id": tab2Session.ID}).Expect(http.StatusOK)
 		if n := len(mySubscriptions(bob)); n != 1 {
 			t.Errorf("after revoking a session: %d subscriptions, want 1", n)
+		}
+		// The export names the browser, not its keys.
+		body := bob.Get("/users/me/export").Expect(http.StatusOK).Body
+		zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var export struct {
+			Subs []model.WebPushSubscription `json:"web_push_subscriptions"`
+		}
+		for _, f := range zr.File {
+			if f.Name == "export.json" {
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw, _ := io.ReadAll(rc)
+				rc.Close()
+				if err := json.Unmarshal(raw, &export); err != nil || strings.Contains(string(raw), "p256dh") {
+					t.Errorf("export: %v, keys in it: %t", err, strings.Contains(string(raw), "p256dh"))
+				}
+			}
+		}
+		if len(export.Subs) != 1 || !strings.HasPrefix(export.Subs[0].Endpoint, ps.URL) {
+			t.Errorf("exported subscriptions: %+v", export.Subs)
 		}
 		ann.Put("/users/"+bob.UserID+"/active", map[string]bool{"active": false}).Expect(http.StatusOK)
 		subs, err := s.Store.UserWebPushSubscriptions(context.Background(), bob.UserID)
