@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +121,16 @@ func TestWebPush(t *testing.T) {
 		}
 		if errs := ps.Errors(); len(errs) > 0 {
 			t.Errorf("push service errors: %v", errs)
+		}
+		// Three queued; the 410 counts as a failed attempt.
+		rec := httptest.NewRecorder()
+		s.Srv.Metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		for _, line := range []string{`parley_notifications_total{kind="webpush",outcome="queued"} 3`,
+			`parley_notifications_total{kind="webpush",outcome="sent"} 2`,
+			`parley_notifications_total{kind="webpush",outcome="failed"} 1`} {
+			if !strings.Contains(rec.Body.String(), line) {
+				t.Errorf("metrics lack %s", line)
+			}
 		}
 	}, func(c *config.Config) { c.FeedbackEmail = "" })
 }
