@@ -37,7 +37,7 @@ const (
 )
 
 // ErrTooLong: the message does not fit in one 4096-byte push.
-var ErrTooLong = errors.New("web push message longer than 3992 bytes")
+var ErrTooLong = errors.New("web push message longer than 3993 bytes")
 
 var b64 = base64.RawURLEncoding
 
