@@ -16,7 +16,7 @@ build: web
 # The web client: `npm ci` when package-lock.json changed, then Vite builds
 # web/dist when a source changed. Without npm the binary still builds and
 # serves a placeholder page (web/fallback) instead of the client.
-WEB_SRC := $(shell find web/src web/index.html web/package.json web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+WEB_SRC := $(shell find web/src web/public web/index.html web/package.json web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 NPM_OK  := $(shell command -v npm >/dev/null 2>&1 && echo yes)
 
 ifeq ($(NPM_OK),yes)
@@ -47,7 +47,7 @@ test-web-unit: web/node_modules/.package-lock.json
 	cd web && npx tsc --noEmit && npx vitest run
 
 test-web-e2e: build chromium test-deps
-	cd web && node e2e/run.mjs ../bin/parley && node e2e/reset.mjs ../bin/parley
+	cd web && node e2e/run.mjs ../bin/parley && node e2e/reset.mjs ../bin/parley && node e2e/webpush.mjs ../bin/parley
 
 # Builds and starts Parley on its embedded defaults: SQLite in ./data, http://localhost:8065.
 run: build

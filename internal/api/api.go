@@ -94,6 +94,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.draftRoutes()
 	h.threadRoutes()
 	h.recoveryRoutes()
+	h.webPushRoutes()
 	return h
 }
 

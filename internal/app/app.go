@@ -17,6 +17,7 @@ import (
 	"github.com/parley-chat/parley/internal/imaging"
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
+	"github.com/parley-chat/parley/internal/webpush"
 )
 
 // MattermostVersion is the server version Parley reports (X-Version-Id, the
@@ -64,6 +65,12 @@ type App struct {
 		mu       sync.Mutex
 		metrics  NotificationMetrics
 		serverID atomic.Pointer[string]
+		// vapid is the Web Push key pair (webpush.go), webClient the
+		// guarded client that sends Web Push, rebuilt when webClientKey
+		// (the allow-list) changes.
+		vapid        atomic.Pointer[webpush.Keys]
+		webClient    *http.Client
+		webClientKey string
 	}
 	// syslog forwards new audit entries (auditsyslog.go).
 	syslog auditSyslog

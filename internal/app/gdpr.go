@@ -201,19 +201,22 @@ func (a *App) OffboardUser(ctx context.Context, s *model.Session, userID string)
 
 // UserExport is everything Parley holds about one person.
 type UserExport struct {
-	ExportedAt         int64                       `json:"exported_at"`
-	Profile            *model.User                 `json:"profile"`
-	Status             *model.Status               `json:"status,omitempty"`
-	Sessions           []*model.Session            `json:"sessions"`
-	AccessTokens       []*model.UserAccessToken    `json:"access_tokens"`
-	TeamMemberships    []ExportedTeamMembership    `json:"team_memberships"`
-	ChannelMemberships []ExportedChannelMembership `json:"channel_memberships"`
-	Posts              []*model.Post               `json:"posts"`
-	Reactions          []*model.Reaction           `json:"reactions"`
-	Preferences        []model.Preference          `json:"preferences"`
-	Drafts             []*model.Draft              `json:"drafts"`
-	Groups             []*model.Group              `json:"groups"`
-	AuditEntries       []*model.Audit              `json:"audit_entries"`
+	ExportedAt int64            `json:"exported_at"`
+	Profile    *model.User      `json:"profile"`
+	Status     *model.Status    `json:"status,omitempty"`
+	Sessions   []*model.Session `json:"sessions"`
+	// WebPushSubscriptions are the browsers that get Web Push (endpoints
+	// only; the browsers' keys stay out).
+	WebPushSubscriptions []*model.WebPushSubscription `json:"web_push_subscriptions"`
+	AccessTokens         []*model.UserAccessToken     `json:"access_tokens"`
+	TeamMemberships      []ExportedTeamMembership     `json:"team_memberships"`
+	ChannelMemberships   []ExportedChannelMembership  `json:"channel_memberships"`
+	Posts                []*model.Post                `json:"posts"`
+	Reactions            []*model.Reaction            `json:"reactions"`
+	Preferences          []model.Preference           `json:"preferences"`
+	Drafts               []*model.Draft               `json:"drafts"`
+	Groups               []*model.Group               `json:"groups"`
+	AuditEntries         []*model.Audit               `json:"audit_entries"`
 	// Files lists the user's uploads; WriteZip adds their bytes under files/.
 	Files []*model.FileInfo `json:"files"`
 
@@ -269,6 +272,9 @@ func (a *App) ExportUser(ctx context.Context, s *model.Session, userID string) (
 	for _, ses := range e.Sessions {
 		ses.Token = ""
 		delete(ses.Props, "csrf")
+	}
+	if e.WebPushSubscriptions, err = a.store.UserWebPushSubscriptions(ctx, userID); err != nil {
+		return nil, model.ErrInternal(err)
 	}
 	if e.AccessTokens, err = a.store.ListAccessTokens(ctx, userID, store.Page{}); err != nil {
 		return nil, model.ErrInternal(err)
@@ -376,6 +382,10 @@ func (e *UserExport) writeSummary(w io.Writer) error {
 	fmt.Fprintf(&b, "\n## Sessions (%d)\n\n", len(e.Sessions))
 	for _, s := range e.Sessions {
 		fmt.Fprintf(&b, "- created %s, last active %s, %s\n", when(s.CreateAt), when(s.LastActivityAt), mdCell(s.Props["browser"]))
+	}
+	fmt.Fprintf(&b, "\n## Browsers with Web Push (%d)\n\n", len(e.WebPushSubscriptions))
+	for _, w := range e.WebPushSubscriptions {
+		fmt.Fprintf(&b, "- since %s, %s\n", when(w.CreateAt), mdCell(w.Endpoint))
 	}
 	fmt.Fprintf(&b, "\n## Personal access tokens (%d)\n\n", len(e.AccessTokens))
 	for _, t := range e.AccessTokens {

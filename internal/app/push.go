@@ -83,13 +83,27 @@ type pushRecipient struct {
 func (a *App) notificationPushes(ctx context.Context, p *model.Post, ch *model.Channel, sender *model.User,
 	targets []mentionTarget, mentions []string) ([]*model.QueuedPush, error) {
 	cfg := a.Config()
-	if !cfg.PushEnabled() || p.IsSystemMessage() {
+	proxy, web := cfg.PushEnabled(), cfg.WebPushEnabled()
+	if !(proxy || web) || p.IsSystemMessage() {
 		return nil, nil
 	}
 	now := model.Now()
-	ids, err := a.store.ChannelDeviceUserIDs(ctx, ch.ID, now)
-	if err != nil {
-		return nil, model.ErrInternal(err)
+	var ids []string
+	if proxy {
+		devices, err := a.store.ChannelDeviceUserIDs(ctx, ch.ID, now)
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+		ids = devices
+	}
+	if web {
+		browsers, err := a.store.ChannelWebPushUserIDs(ctx, ch.ID, now)
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+		ids = append(ids, browsers...)
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
 	}
 	ids = slices.DeleteFunc(ids, func(id string) bool { return id == p.UserID })
 	if len(ids) == 0 {
@@ -121,19 +135,30 @@ func (a *App) notificationPushes(ctx context.Context, p *model.Post, ch *model.C
 	if len(send) == 0 {
 		return nil, nil
 	}
-	sessions, err := a.store.DeviceSessions(ctx, send, now)
-	if err != nil {
-		return nil, model.ErrInternal(err)
+	msgFor := func(u *model.User) *model.PushNotification {
+		r := byID[u.ID]
+		return a.pushMessage(cfg.PushNotificationContents, p, ch, sender, r.user, targets, r.explicitMention, r.channelAll)
 	}
 	var out []*model.QueuedPush
-	for _, s := range sessions {
-		r := byID[s.UserID]
-		msg := a.pushMessage(cfg.PushNotificationContents, p, ch, sender, r.user, targets, r.explicitMention, r.channelAll)
-		q, err := newQueuedPush(s, msg, now)
+	if proxy {
+		sessions, err := a.store.DeviceSessions(ctx, send, now)
+		if err != nil {
+			return nil, model.ErrInternal(err)
+		}
+		for _, s := range sessions {
+			q, err := newQueuedPush(s, msgFor(byID[s.UserID].user), now)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, q)
+		}
+	}
+	if web {
+		webs, err := a.webPushes(ctx, p, ch, msgFor, byID, send, now)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, q)
+		out = append(out, webs...)
 	}
 	return out, nil
 }
@@ -143,7 +168,7 @@ func newQueuedPush(s *model.Session, msg *model.PushNotification, now int64) (*m
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	return &model.QueuedPush{ID: model.NewID(), CreateAt: now, UserID: s.UserID, SessionID: s.ID, DeviceID: s.DeviceID,
+	return &model.QueuedPush{ID: model.NewID(), CreateAt: now, Kind: model.PushKindProxy, UserID: s.UserID, SessionID: s.ID, DeviceID: s.DeviceID,
 		Payload: string(body), Status: model.MailPending, NextAttemptAt: now, UpdateAt: now}, nil
 }
 
@@ -282,8 +307,8 @@ func (a *App) enqueuePushes(ctx context.Context, tx store.Store, pushes []*model
 		}
 	}
 	tx.AfterCommit(func() {
-		for range pushes {
-			a.countNotification("push", "queued")
+		for _, q := range pushes {
+			a.countNotification(pushMetricKind(q), "queued")
 		}
 		select {
 		case a.pushWake <- struct{}{}:
@@ -291,6 +316,15 @@ func (a *App) enqueuePushes(ctx context.Context, tx store.Store, pushes []*model
 		}
 	})
 	return nil
+}
+
+// pushMetricKind is the metric's kind of a queued push: "push" to the
+// mobile apps, "webpush" to a browser.
+func pushMetricKind(q *model.QueuedPush) string {
+	if q.Kind == model.PushKindWeb {
+		return "webpush"
+	}
+	return "push"
 }
 
 // clearPushes tells the user's other devices that channels were read (type
@@ -348,7 +382,7 @@ func (a *App) PushLoop(ctx context.Context) {
 	t := time.NewTicker(pushPoll)
 	defer t.Stop()
 	for {
-		if a.Config().PushEnabled() {
+		if cfg := a.Config(); cfg.PushEnabled() || cfg.WebPushEnabled() {
 			if _, err := a.SendDuePush(ctx, time.Now()); err != nil {
 				a.log.ErrorContext(ctx, "send queued push", "err", err)
 			}
@@ -380,20 +414,26 @@ func (a *App) SendDuePush(ctx context.Context, now time.Time) (int, error) {
 		if !won {
 			continue
 		}
-		err = a.deliverPush(context.WithoutCancel(ctx), q)
+		if q.Kind == model.PushKindWeb {
+			err = a.deliverWebPush(context.WithoutCancel(ctx), q)
+		} else {
+			err = a.deliverPush(context.WithoutCancel(ctx), q)
+		}
+		kind := pushMetricKind(q)
 		if err == nil {
 			sent++
-			a.countNotification("push", "sent")
-			a.log.InfoContext(ctx, "push sent", "ack_id", q.ID, "user_id", q.UserID)
+			a.countNotification(kind, "sent")
+			a.log.InfoContext(ctx, "push sent", "kind", q.Kind, "ack_id", q.ID, "user_id", q.UserID)
 			continue
 		}
-		a.countNotification("push", "failed")
+		a.countNotification(kind, "failed")
 		attempts := q.Attempts + 1
 		next := now.Add(backoff(pushRetryFirst, pushRetryMax, attempts)).UnixMilli()
-		if errors.Is(err, errDeviceRemoved) || attempts >= pushAttempts {
+		if errors.Is(err, errDeviceRemoved) || errors.Is(err, errSubscriptionGone) || errors.Is(err, errPushRefused) ||
+			attempts >= pushAttempts {
 			next = 0
 		}
-		a.log.WarnContext(ctx, "push not delivered", "ack_id", q.ID, "user_id", q.UserID, "attempts", attempts,
+		a.log.WarnContext(ctx, "push not delivered", "kind", q.Kind, "ack_id", q.ID, "user_id", q.UserID, "attempts", attempts,
 			"retry", next != 0, "err", err)
 		if err := a.store.RetryPush(context.WithoutCancel(ctx), q.ID, next, model.Now(), err.Error()); err != nil {
 			return sent, fmt.Errorf("requeue push %s: %w", q.ID, err)
@@ -405,6 +445,9 @@ func (a *App) SendDuePush(ctx context.Context, now time.Time) (int, error) {
 // deliverPush sends one queued push with its ack id, device and the badge
 // as it is now.
 func (a *App) deliverPush(ctx context.Context, q *model.QueuedPush) error {
+	if !a.Config().PushEnabled() {
+		return errors.New("push to the mobile apps is off")
+	}
 	var msg model.PushNotification
 	if err := json.Unmarshal([]byte(q.Payload), &msg); err != nil {
 		return fmt.Errorf("%w: %v", errDeviceRemoved, err) // unreadable: never retried

@@ -113,6 +113,10 @@ type Config struct {
 	SendPushNotifications    bool   `json:"send_push_notifications" env:"PARLEY_SEND_PUSH_NOTIFICATIONS" mm:"MM_EMAILSETTINGS_SENDPUSHNOTIFICATIONS" help:"push mentions and direct messages to the mobile apps of members who are away (needs push_notification_server)"`
 	PushNotificationServer   string `json:"push_notification_server" env:"PARLEY_PUSH_NOTIFICATION_SERVER" mm:"MM_EMAILSETTINGS_PUSHNOTIFICATIONSERVER" help:"URL of the push proxy (Mattermost's hosted one or your own mattermost-push-proxy); empty sends no push"`
 	PushNotificationContents string `json:"push_notification_contents" env:"PARLEY_PUSH_NOTIFICATION_CONTENTS" mm:"MM_EMAILSETTINGS_PUSHNOTIFICATIONCONTENTS" help:"what a push shows: generic_no_channel, generic (sender and channel), full (the message too) or id_loaded (nothing; the app fetches the post)"`
+	// Web Push to Parley's own web client (RFC 8030/8291/8292), through the
+	// browser's push service: no relay, VAPID keys in the database.
+	EnableWebPush            bool `json:"enable_web_push" env:"PARLEY_ENABLE_WEB_PUSH" help:"Parley extension: with send_push_notifications, send the pushes the mobile apps would get to the browsers of the web client that subscribed (Web Push; needs an https site_url in the browser)"`
+	WebPushAllowHTTPLoopback bool `json:"web_push_allow_http_loopback" env:"PARLEY_WEB_PUSH_ALLOW_HTTP_LOOPBACK" help:"for tests only: accept Web Push subscriptions whose endpoint is plain http on 127.0.0.1 or [::1], and send to them"`
 	// Collapsed reply threads.
 	CollapsedThreads string `json:"collapsed_threads" env:"PARLEY_COLLAPSED_THREADS" mm:"MM_SERVICESETTINGS_COLLAPSEDTHREADS" help:"collapsed reply threads: disabled, default_off (users may turn them on), default_on (users may turn them off) or always_on"`
 	ThreadAutoFollow bool   `json:"thread_auto_follow" env:"PARLEY_THREAD_AUTO_FOLLOW" mm:"MM_SERVICESETTINGS_THREADAUTOFOLLOW" help:"the author of a thread's root, its repliers and those mentioned in it follow the thread; needed by collapsed_threads"`
@@ -320,6 +324,7 @@ func Default() Config {
 		EmailBatchingInterval: 30,
 
 		SendPushNotifications:    true,
+		EnableWebPush:            true,
 		PushNotificationContents: "full",
 
 		FileDriver:            FileDriverLocal,
@@ -914,6 +919,9 @@ func (c *Config) Node() string {
 // PushEnabled reports whether push notifications go out: switched on and a
 // push proxy named.
 func (c *Config) PushEnabled() bool { return c.SendPushNotifications && c.PushNotificationServer != "" }
+
+// WebPushEnabled reports whether Web Push goes out to subscribed browsers.
+func (c *Config) WebPushEnabled() bool { return c.SendPushNotifications && c.EnableWebPush }
 
 // UnknownMattermostEnv lists the MM_* variables of environ (KEY=value
 // entries, as os.Environ gives) that name no Parley setting, sorted, so the

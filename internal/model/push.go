@@ -71,18 +71,55 @@ type PushNotificationAck struct {
 	IsIDLoaded       bool   `json:"is_id_loaded"`
 }
 
-// QueuedPush is one push to one device in the database queue; its status
+// QueuedPush is one push to one device (Kind PushKindProxy) or one browser's
+// Web Push subscription (PushKindWeb) in the database queue; its status
 // values are the mail queue's.
 type QueuedPush struct {
-	ID            string
-	CreateAt      int64
-	UserID        string
-	SessionID     string
-	DeviceID      string
-	Payload       string
-	Status        string
-	Attempts      int
-	NextAttemptAt int64
-	UpdateAt      int64
-	LastError     string
+	ID             string
+	CreateAt       int64
+	Kind           string
+	UserID         string
+	SessionID      string
+	DeviceID       string
+	SubscriptionID string
+	Payload        string
+	Status         string
+	Attempts       int
+	NextAttemptAt  int64
+	UpdateAt       int64
+	LastError      string
+}
+
+// The kinds of queued push: to the mobile apps through the push proxy, or
+// Web Push to a browser.
+const (
+	PushKindProxy = "proxy"
+	PushKindWeb   = "web"
+)
+
+// WebPushSubscription is a browser's Web Push subscription (RFC 8030), kept
+// with the session that made it. P256dh and Auth are the browser's public
+// key and auth secret (RFC 8291), base64url as the browser gives them; they
+// never leave the server.
+type WebPushSubscription struct {
+	ID        string `json:"id"`
+	UserID    string `json:"user_id"`
+	SessionID string `json:"-"`
+	Endpoint  string `json:"endpoint"`
+	P256dh    string `json:"-"`
+	Auth      string `json:"-"`
+	CreateAt  int64  `json:"create_at"`
+}
+
+// WebPushMessage is the JSON a Web Push carries to the web client's service
+// worker, which shows it as a notification; URL is what a click opens.
+type WebPushMessage struct {
+	Title     string `json:"title"`
+	Body      string `json:"body"`
+	ChannelID string `json:"channel_id"`
+	PostID    string `json:"post_id,omitempty"`
+	RootID    string `json:"root_id,omitempty"`
+	TeamID    string `json:"team_id,omitempty"`
+	TeamName  string `json:"team_name,omitempty"`
+	URL       string `json:"url"`
 }

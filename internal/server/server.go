@@ -92,6 +92,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		st.Close()
 		return nil, err
 	}
+	// The Web Push key pair is made at the first start and kept in the
+	// database, so every node and every restart signs with the same key.
+	if _, err := a.WebPushPublicKey(ctx); err != nil {
+		if nb != nil {
+			nb.Close()
+		}
+		st.Close()
+		return nil, err
+	}
 	apiHandler := api.New(a, log)
 	apiHandler.SetMetrics(m)
 	wsOpts := ws.DefaultOptions()
@@ -339,8 +348,18 @@ func webHandler(dist fs.FS) http.Handler {
 		}
 		if p != "" {
 			if st, err := fs.Stat(dist, p); err == nil && !st.IsDir() {
-				if strings.HasPrefix(p, "assets/") {
+				switch {
+				case strings.HasPrefix(p, "assets/"):
 					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				case p == "sw.js":
+					// The service worker: checked for updates on every
+					// load, and allowed the whole client as its scope.
+					w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+					w.Header().Set("Cache-Control", "no-cache")
+					w.Header().Set("Service-Worker-Allowed", "/")
+				case p == "manifest.webmanifest":
+					w.Header().Set("Content-Type", "application/manifest+json")
+					w.Header().Set("Cache-Control", "no-cache")
 				}
 				files.ServeHTTP(w, r)
 				return

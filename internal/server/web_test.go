@@ -46,6 +46,28 @@ func TestWebHandlerServesTheSinglePageApp(t *testing.T) {
 	}
 }
 
+// The service worker and the manifest come with the types browsers insist
+// on, uncached, and the worker may control the whole client.
+func TestWebHandlerServesTheServiceWorker(t *testing.T) {
+	dist := fstest.MapFS{
+		"index.html":           {Data: []byte("<!doctype html><div id=root></div>")},
+		"sw.js":                {Data: []byte("self.addEventListener('push', () => {})")},
+		"manifest.webmanifest": {Data: []byte(`{"name":"Parley"}`)},
+	}
+	h := webHandler(dist)
+	for path, want := range map[string][3]string{
+		"/sw.js":                {"text/javascript; charset=utf-8", "no-cache", "/"},
+		"/manifest.webmanifest": {"application/manifest+json", "no-cache", ""},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		got := [3]string{rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"), rec.Header().Get("Service-Worker-Allowed")}
+		if rec.Code != 200 || got != want {
+			t.Errorf("%s: %d %q, want %q", path, rec.Code, got, want)
+		}
+	}
+}
+
 func TestEmbeddedClientHasAnIndex(t *testing.T) {
 	b, err := fs.ReadFile(web.Dist(), "index.html")
 	if err != nil {

@@ -32,4 +32,25 @@ type PushStore interface {
 	// BadgeCount is the number the app icon shows: unread messages of the
 	// user's direct channels plus mentions elsewhere, as Mattermost counts.
 	BadgeCount(ctx context.Context, userID string) (int, error)
+
+	// SaveWebPushSubscription stores a browser's subscription; one already
+	// stored for the same endpoint is taken over (its id kept, sub.ID set
+	// to it) by the new user and session.
+	SaveWebPushSubscription(ctx context.Context, sub *model.WebPushSubscription) error
+	// UserWebPushSubscriptions lists the user's subscriptions, oldest first.
+	UserWebPushSubscriptions(ctx context.Context, userID string) ([]*model.WebPushSubscription, error)
+	// WebPushSubscriptions lists the subscriptions of the users whose
+	// session is unexpired at now.
+	WebPushSubscriptions(ctx context.Context, userIDs []string, now int64) ([]*model.WebPushSubscription, error)
+	// ChannelWebPushUserIDs lists the members of a channel with a Web Push
+	// subscription of an unexpired session.
+	ChannelWebPushUserIDs(ctx context.Context, channelID string, now int64) ([]string, error)
+	// GetWebPushSubscription returns one subscription, ErrNotFound when gone.
+	GetWebPushSubscription(ctx context.Context, id string) (*model.WebPushSubscription, error)
+	// DeleteWebPushSubscription removes one subscription of the user
+	// (by id, or by endpoint when id is ""); ErrNotFound when there is none.
+	DeleteWebPushSubscription(ctx context.Context, userID, id, endpoint string) error
+	// SetSystemIfAbsent stores value under name unless a value is there
+	// already, and returns the one stored: of two nodes, the first wins.
+	SetSystemIfAbsent(ctx context.Context, name, value string) (string, error)
 }

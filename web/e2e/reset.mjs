@@ -5,14 +5,15 @@
 // page, follows it from the mail (read through mailpit's HTTP API), sets a new
 // password and logs in with it. Then she invites bob by mail, and bob signs
 // up from the mailed link (his address filled in) and lands in her team.
+// Last, she invites two more and a non-address from "Invite people".
 // Usage: node e2e/reset.mjs [path/to/parley]  (default ../bin/parley)
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createServer } from 'node:net'
 import { chromium } from 'playwright-core'
+import { freePort, until } from './util.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const bin = process.argv[2] || join(here, '../../bin/parley')
@@ -22,16 +23,6 @@ const mailpit = process.env.PARLEY_MAILPIT ||
   join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'parley', 'mailpit-v1.27.11', 'mailpit')
 if (!existsSync(mailpit)) throw new Error(`no mailpit at ${mailpit}: run scripts/test-deps.sh`)
 
-function freePort() {
-  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
-}
-async function until(what, fn, tries = 150) {
-  for (let i = 0; ; i++) {
-    try { const v = await fn(); if (v) return v } catch { /* not yet */ }
-    if (i >= tries) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 const [port, smtpPort, mailApiPort] = [await freePort(), await freePort(), await freePort()]
 const data = mkdtempSync(join(tmpdir(), 'parley-e2e-reset-'))
@@ -137,6 +128,25 @@ try {
   await carolPage.getByRole('button', { name: 'Log in' }).click()
   await carolPage.waitForURL((u) => u.pathname.startsWith('/crew'))
   console.log('ok   log in from an email invitation joins the team')
+
+  // Alice invites two people from "Invite people" in the team menu; one
+  // address is not one: each gets its own result, the good one its mail.
+  await page.goto(base + '/crew')
+  await page.getByRole('button', { name: /@alice/ }).click()
+  await page.getByRole('menuitem', { name: 'Invite people' }).click()
+  await page.getByLabel(/Email addresses/).fill('dave@example.com, not-an-address\nerin@example.com')
+  await page.getByRole('button', { name: 'Send invitations' }).click()
+  const results = page.getByRole('list', { name: 'Invitation results' })
+  await results.waitFor()
+  const lines = await results.getByRole('listitem').allTextContents()
+  await page.screenshot({ path: join(shots, 'reset-05-invite-dialog.png') })
+  if (lines.length !== 3 || !lines.some((l) => l.startsWith('✓ dave@example.com')) || !lines.some((l) => l.startsWith('✓ erin@example.com'))
+    || !lines.some((l) => l.startsWith('✗ not-an-address:'))) throw new Error(`invitation results: ${JSON.stringify(lines)}`)
+  if (!(await page.getByRole('status').filter({ hasText: '2 of 3 invitations sent.' }).count())) throw new Error('no summary of the invitations')
+  if (await page.getByLabel(/Email addresses/).inputValue() !== 'not-an-address') throw new Error('the failed address is not left to correct')
+  await mailTo('invited you to join Crew', 'dave@example.com')
+  await mailTo('invited you to join Crew', 'erin@example.com')
+  console.log('ok   "Invite people" mails each address and shows each result')
 } catch (e) {
   failed = true
   console.log(`FAIL password reset through the browser: ${e.stack}`)

@@ -7,12 +7,12 @@ import { mkdtempSync, mkdirSync, rmSync, readdirSync, readFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createServer } from 'node:net'
 import { createServer as createHttpServer } from 'node:http'
 import { gzipSync, deflateSync } from 'node:zlib'
 import { createHmac } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
+import { freePort } from './util.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const bin = process.argv[2] || join(here, '../../bin/parley')
@@ -23,9 +23,6 @@ const t0 = Date.now()
 let step = ''
 const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`)
 
-function freePort() {
-  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)) }) })
-}
 
 // A stand-in web page with OpenGraph tags, for link previews (allowed as an internal host below).
 // It also stands in for an integration behind a message button (POST /action).

@@ -115,3 +115,66 @@ func TestPushDevicesAndBadge(t *testing.T) {
 		}
 	})
 }
+
+// Web Push subscriptions: an expired session's are not used, an endpoint
+// stored again moves to the new session and keeps its id, deleting the
+// session deletes its subscriptions; the first value stored under a system
+// key stays.
+func TestWebPushSubscriptions(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		ctx := context.Background()
+		ann, ben := newUser("ann"), newUser("ben")
+		for _, u := range []*model.User{ann, ben} {
+			must(t, s.SaveUser(ctx, u))
+		}
+		team := &model.Team{ID: model.NewID(), Name: "t", DisplayName: "T", Type: "O", InviteID: model.NewID()}
+		must(t, s.SaveTeam(ctx, team))
+		town := &model.Channel{ID: model.NewID(), TeamID: team.ID, Type: "O", Name: "town", DisplayName: "Town"}
+		must(t, s.SaveChannel(ctx, town))
+		for _, u := range []*model.User{ann, ben} {
+			must(t, s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: town.ID, UserID: u.ID, SchemeUser: true,
+				NotifyProps: model.DefaultChannelNotifyProps()}))
+		}
+		sess := func(u *model.User, expires int64) *model.Session {
+			ses := &model.Session{ID: model.NewID(), Token: model.NewID(), CreateAt: 1, ExpiresAt: expires, UserID: u.ID, Props: model.StringMap{}}
+			must(t, s.SaveSession(ctx, ses))
+			return ses
+		}
+		sub := func(ses *model.Session, endpoint string) *model.WebPushSubscription {
+			w := &model.WebPushSubscription{ID: model.NewID(), UserID: ses.UserID, SessionID: ses.ID, Endpoint: endpoint,
+				P256dh: "k", Auth: "a", CreateAt: 5}
+			must(t, s.SaveWebPushSubscription(ctx, w))
+			return w
+		}
+		annSes, benOld, benNew := sess(ann, 0), sess(ben, 1000), sess(ben, 0)
+		first := sub(annSes, "https://push.example/1")
+		sub(benOld, "https://push.example/2")
+		if ids, err := s.ChannelWebPushUserIDs(ctx, town.ID, 2000); err != nil || len(ids) != 1 || ids[0] != ann.ID {
+			t.Fatalf("at 2000, ben's session has expired: %v, %v", ids, err)
+		}
+		if got, err := s.WebPushSubscriptions(ctx, []string{ann.ID, ben.ID}, 500); err != nil || len(got) != 2 {
+			t.Fatalf("at 500: %v, %v", got, err)
+		}
+		// The browser logs in as ben: the endpoint is his now, same id.
+		moved := sub(benNew, "https://push.example/1")
+		if moved.ID != first.ID {
+			t.Errorf("re-stored endpoint got id %s, want %s", moved.ID, first.ID)
+		}
+		if got, err := s.GetWebPushSubscription(ctx, first.ID); err != nil || got.UserID != ben.ID || got.SessionID != benNew.ID {
+			t.Fatalf("moved subscription: %+v, %v", got, err)
+		}
+		must(t, s.DeleteSession(ctx, benNew.ID))
+		if _, err := s.GetWebPushSubscription(ctx, first.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("after the session was deleted: %v, want ErrNotFound", err)
+		}
+		if err := s.DeleteWebPushSubscription(ctx, ann.ID, "", "https://push.example/2"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("deleting another user's subscription: %v, want ErrNotFound", err)
+		}
+		if v, err := s.SetSystemIfAbsent(ctx, "k", "one"); err != nil || v != "one" {
+			t.Fatalf("first set: %q, %v", v, err)
+		}
+		if v, err := s.SetSystemIfAbsent(ctx, "k", "two"); err != nil || v != "one" {
+			t.Fatalf("second set: %q, %v, want the first value", v, err)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import { isAdmin, pendingInvite } from '../actions'
 import { ConfirmDialog } from './Confirm'
 import { TermsOfService } from './TermsOfService'
 import { mustAcceptTerms } from '../lib/terms'
+import { resumeWebPush } from '../lib/webpush'
 
 // The system console is for admins only: loaded when opened.
 const Console = lazy(() => import('./Console').then((m) => ({ default: m.Console })))
@@ -46,6 +47,7 @@ export function App() {
   const toast = useStore((s) => s.toast)
   const termsDue = useStore((s) => mustAcceptTerms(s.me && s.terms, s.config))
   const path = usePath()
+  useEffect(() => { if (me?.id) resumeWebPush() }, [me?.id])
   if (!booted) return <div className="splash" aria-busy="true">Loading…</div>
   const r = parseRoute(path)
   let page: ReactNode
@@ -78,6 +80,8 @@ export function App() {
       case 'login': case 'root': case 'reset_password': case 'reset_password_complete': case 'do_verify_email': page = <Redirect to={home()} />; break
       case 'select_team': page = <SelectTeam />; break
       case 'create_team': page = <CreateTeam />; break
+      // /_redirect/pl/<post> (mail and Web Push links to a DM): the post in the team last used.
+      case 'permalink': page = r.team === '_redirect' ? <Redirect to={`${home()}/pl/${r.postId}`} /> : <TeamView route={r} />; break
       case 'console': page = isAdmin(me) ? <Suspense fallback={<div className="splash">Loading…</div>}><Console section={r.section} /></Suspense> : <Redirect to={home()} />; break
       default: page = <TeamView route={r} />
     }

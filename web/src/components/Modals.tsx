@@ -9,6 +9,7 @@ import { getState, setState, useStore, channelTitle } from '../store'
 import { navigate } from '../router'
 import { slugify } from './Teams'
 import { MembersModal, AddMembersModal, EditChannelModal, ChannelNotifyModal } from './ChannelManage'
+import { InviteDialog } from './InviteDialog'
 
 // Account settings and custom emoji load on first use (they are not needed for the first paint).
 const Settings = lazy(() => import('./Settings').then((m) => ({ default: m.Settings })))
@@ -65,6 +66,7 @@ export function Modals({ team }: { team: Team }) {
     case 'editHeader': return <EditChannelModal key="header" what="header" />
     case 'editPurpose': return <EditChannelModal key="purpose" what="purpose" />
     case 'pinned': return <Pinned team={team} />
+    case 'invite': return <InviteDialog team={team} />
     default: return null
   }
 }

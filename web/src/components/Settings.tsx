@@ -9,6 +9,7 @@ import { PREF, prefValue, type PrefKey } from '../lib/prefs'
 import { Modal } from './Modals'
 import { Avatar } from './Avatar'
 import { CrtSetting } from './ThreadsView'
+import { disableWebPush, enableWebPush, webPushActive } from '../lib/webpush'
 
 const TABS = [['profile', 'Profile'], ['security', 'Security'], ['notifications', 'Notifications'], ['display', 'Display'], ['sidebar', 'Sidebar']] as const
 type Tab = typeof TABS[number][0]
@@ -184,7 +185,6 @@ function Notifications() {
   const autoReplies = useStore((s) => s.config.ExperimentalEnableAutomaticReplies === 'true')
   const interval = useStore((s) => prefValue(s.prefs, 'emailInterval'))
   const [reply, setReply] = useState(np.auto_responder_message || '')
-  const [perm, setPerm] = useState(typeof Notification !== 'undefined' ? Notification.permission : 'denied')
   const set = (patch: Record<string, string>) => run(async () => {
     const before = getState().me!
     putMe({ ...before, notify_props: { ...before.notify_props, ...patch } as any }) // shown at once; put back if the server refuses
@@ -193,9 +193,7 @@ function Notifications() {
   return <>
     <h3>Notifications</h3>
     {radios('desktop', np.desktop || 'mention', [['all', 'All new messages'], ['mention', 'Mentions, direct messages and keywords'], ['none', 'Nothing']], (v) => set({ desktop: v }), 'Desktop notifications for')}
-    {perm === 'granted' ? <p className="hint">This browser shows desktop notifications.</p>
-      : perm === 'denied' ? <p className="hint">Desktop notifications are blocked in this browser.</p>
-        : <button onClick={() => Notification.requestPermission().then(setPerm)}>Turn on desktop notifications</button>}
+    <DesktopPush />
     {radios('sound', np.desktop_sound || 'true', [['true', 'On'], ['false', 'Off']], (v) => set({ desktop_sound: v }), 'Notification sound')}
     {batching
       // Mattermost's choice: email_interval in seconds ("30" is immediately); never also turns the email prop off.
@@ -218,6 +216,30 @@ function Notifications() {
     <p className="hint">Each channel can differ: “Notification preferences” in the channel’s menu.</p>
     {status}
   </>
+}
+
+/** This browser's desktop notifications: the permission, and the Web Push subscription that brings them while Parley is closed. */
+function DesktopPush() {
+  const [perm, setPerm] = useState(typeof Notification !== 'undefined' ? Notification.permission : 'denied')
+  const [active, setActive] = useState<boolean>()
+  const [msg, setMsg] = useState('')
+  const [busy, setBusy] = useState(false)
+  useEffect(() => { webPushActive().then(setActive).catch(() => setActive(false)) }, [])
+  const act = (f: () => Promise<void>) => async () => {
+    setBusy(true); setMsg('')
+    try { await f() } catch (e) { setMsg(errMessage(e)) } finally { setBusy(false) }
+    if (typeof Notification !== 'undefined') setPerm(Notification.permission)
+    setActive(await webPushActive().catch(() => false))
+  }
+  const enable = act(async () => setMsg((await enableWebPush()).message))
+  const disable = act(async () => { await disableWebPush(); setMsg('This browser gets no push any more; notifications show while Parley is open.') })
+  return <div className="desktop-push">
+    {perm === 'denied' ? <p className="hint">Desktop notifications are blocked for this site in the browser’s settings.</p>
+      : active ? <><p className="hint">This browser shows desktop notifications, also while Parley is closed.</p>
+        <button onClick={disable} disabled={busy}>Turn off push for this browser</button></>
+        : <button onClick={enable} disabled={busy}>Enable desktop notifications</button>}
+    {msg && <p className="hint" role="status">{msg}</p>}
+  </div>
 }
 
 const LOCALES = [['en', 'English'], ['de', 'Deutsch'], ['es', 'Español'], ['fr', 'Français'], ['it', 'Italiano'], ['ja', '日本語'], ['ko', '한국어'], ['nl', 'Nederlands'],

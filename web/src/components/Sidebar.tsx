@@ -10,11 +10,13 @@ import { Avatar } from './Avatar'
 import { Popup } from './Popup'
 import { ThreadsButton } from './ThreadsView'
 import { crtEnabled } from '../lib/crt'
+import { useCanInvite } from './InviteDialog'
 
 export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => void }) {
   const st = useStore((s) => s)
   const [menu, setMenu] = useState(false)
   const meRef = useRef<HTMLButtonElement>(null)
+  const canInvite = useCanInvite(team)
   const mine = Object.values(st.channels).filter((c) => st.members[c.id] && !c.delete_at && (c.team_id === team.id || c.type === 'D' || c.type === 'G'))
   const byName = (a: Ch, b: Ch) => channelTitle(a, st).localeCompare(channelTitle(b, st))
   // Sidebar settings: unread channels grouped on top, and how many DMs to list.
@@ -49,6 +51,7 @@ export function Sidebar({ team, onNavigate }: { team: Team; onNavigate: () => vo
           </button>
           {menu && <Popup anchor={meRef} label="Account menu" onClose={() => setMenu(false)} onClick={() => setMenu(false)}>
             <button role="menuitem" onClick={() => openModal('settings')}>Account settings</button>
+            {canInvite && <button role="menuitem" onClick={() => openModal('invite')}>Invite people</button>}
             {st.config.EnableCustomEmoji !== 'false' && <button role="menuitem" onClick={() => openModal('emoji')}>Custom emoji</button>}
             {st.config.EnableCustomGroups === 'true' && <button role="menuitem" onClick={() => openModal('groups')}>User groups</button>}
             {isAdmin(st.me) && <button role="menuitem" onClick={() => navigate('/admin_console/users')}>System console</button>}
