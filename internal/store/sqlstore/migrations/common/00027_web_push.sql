@@ -1,4 +1,5 @@
 -- +goose Up
+-- parley:expand
 -- Web Push subscriptions of Parley's own web client (RFC 8030/8291): one per
 -- browser, tied to the session that made it, so that logging out, a revoked
 -- or deleted session and a deactivated account (whose sessions are deleted)
