@@ -17,7 +17,8 @@ import (
 
 // encoded is an event serialised once for all receivers: the JSON object
 // without its closing brace, ending in `"seq":`. Each connection appends its
-// own number and the brace when it writes the frame.
+// own number and the brace when it writes the frame, after a frame header
+// that only the number's length changes.
 // In a cluster it also knows its place in the event stream, for the replay
 // records.
 type encoded struct {
@@ -34,11 +35,21 @@ func encodeEvent(ev *model.Event) (*encoded, error) {
 	return &encoded{prefix: append(b[:len(b)-1], `,"seq":`...), sseq: ev.StreamSeq}, nil
 }
 
-// frame appends the event with its seq to buf.
-func (e *encoded) frame(buf []byte, seq int64) []byte {
+// appendFrame appends the WebSocket text frame of the event with its seq.
+func (e *encoded) appendFrame(buf []byte, seq int64) []byte {
+	buf = appendTextHeader(buf, len(e.prefix)+decimalDigits(seq)+1)
 	buf = append(buf, e.prefix...)
 	buf = strconv.AppendInt(buf, seq, 10)
 	return append(buf, '}')
+}
+
+// decimalDigits is the length of strconv.FormatInt(n, 10) for n ≥ 0.
+func decimalDigits(n int64) int {
+	d := 1
+	for ; n >= 10; n /= 10 {
+		d++
+	}
+	return d
 }
 
 type sent struct {
@@ -270,9 +281,8 @@ func (s *socket) kill() {
 }
 
 // close sends a close frame with code and waits for the client's, at most
-// a few seconds. The frame leaves at once even if a drain is mid-batch.
+// a few seconds. A drain's batch goes out whole before it or not at all.
 func (s *socket) close(code websocket.StatusCode, reason string) {
-	s.out.writeThrough()
 	_ = s.ws.Close(code, reason)
 }
 
@@ -351,18 +361,12 @@ func (s *socket) drain(c *conn) {
 	}
 }
 
-// writeEvents writes a batch of frames with one system call. Frames go to
-// memory, so the library needs no per-frame deadline; the flush has one.
+// writeEvents writes a batch of frames with one system call.
 func (s *socket) writeEvents(batch []sent) error {
-	bp := s.hub.bufs.Get().(*[]byte)
-	defer s.hub.bufs.Put(bp)
-	s.out.batch()
-	for _, e := range batch {
-		*bp = e.ev.frame((*bp)[:0], e.seq)
-		if err := s.ws.Write(context.Background(), websocket.MessageText, *bp); err != nil {
-			_ = s.out.flush(time.Now())
-			return err
+	return s.out.writeFrames(func(buf []byte) []byte {
+		for _, e := range batch {
+			buf = e.ev.appendFrame(buf, e.seq)
 		}
-	}
-	return s.out.flush(time.Now())
+		return buf
+	})
 }

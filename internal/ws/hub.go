@@ -89,8 +89,7 @@ type Hub struct {
 	wg      sync.WaitGroup
 	unsub   func()
 	events  eventQueue
-	bufs    sync.Pool // frame buffers, so that an idle socket keeps none of its own
-	batches sync.Pool // batchConn write buffers, likewise
+	batches sync.Pool // batchConn write buffers, so that an idle socket keeps none of its own
 	pending sync.Pool // drains' lists of events taken from a queue, likewise
 	rate    frameRate
 
@@ -146,7 +145,6 @@ func newHub(log *slog.Logger, opts Options) *Hub {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{log: log, opts: opts, hostname: hostnameOrEmpty(), ctx: ctx, cancel: cancel,
 		conns: map[string]*conn{}, users: map[string]*userState{}}
-	h.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
 	h.batches.New = func() any { b := make([]byte, 0, 4096); return &b }
 	h.pending.New = func() any { l := make([]sent, 0, 16); return &l }
 	h.cache.init(opts.CacheTTL)
