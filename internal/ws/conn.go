@@ -69,7 +69,9 @@ type conn struct {
 	mu       sync.Mutex
 	sock     *socket // nil while detached
 	nextSeq  int64
-	ring     []sent // the last ReplayBuffer events, oldest at ringHead once full
+	// ring holds the last ReplayBuffer events, oldest at ringHead once full;
+	// their seqs run up to nextSeq-1 without a gap, so only the events are kept.
+	ring     []*encoded
 	ringHead int
 	queue    []sent // waiting for the writer
 	detached time.Time
@@ -149,18 +151,18 @@ func (c *conn) enqueue(ev *encoded, droppable bool, now int64) {
 // record gives ev the next seq and keeps it in the replay ring, and in a
 // cluster notes the delivery for the other nodes.
 func (c *conn) record(ev *encoded) {
-	e := sent{ev, c.nextSeq}
+	seq := c.nextSeq
 	c.nextSeq++
 	if r := c.hub.replay; r != nil && ev.sseq != 0 {
 		c.noted = time.Now()
-		r.Record(bus.ReplayRecord{Conn: c.id, User: c.userID, Node: c.hub.node, Seq: e.seq, StreamSeq: ev.sseq,
+		r.Record(bus.ReplayRecord{Conn: c.id, User: c.userID, Node: c.hub.node, Seq: seq, StreamSeq: ev.sseq,
 			Redacted: ev.redacted})
 	}
 	if len(c.ring) < c.hub.opts.ReplayBuffer {
-		c.ring = append(c.ring, e)
+		c.ring = append(c.ring, ev)
 		return
 	}
-	c.ring[c.ringHead] = e
+	c.ring[c.ringHead] = ev
 	c.ringHead = (c.ringHead + 1) % len(c.ring)
 }
 
@@ -173,11 +175,8 @@ func (c *conn) replayFrom(seq int64) bool {
 	if seq < oldest || seq > c.nextSeq {
 		return false
 	}
-	for i := range len(c.ring) {
-		e := c.ring[(c.ringHead+i)%len(c.ring)]
-		if e.seq >= seq {
-			c.queue = append(c.queue, e)
-		}
+	for i := seq - oldest; i < int64(len(c.ring)); i++ {
+		c.queue = append(c.queue, sent{c.ring[(c.ringHead+int(i))%len(c.ring)], oldest + i})
 	}
 	return true
 }

@@ -46,19 +46,25 @@ type Metrics interface {
 	EventBroadcast(event string)
 }
 
-// DefaultOptions are Mattermost's figures.
+// DefaultOptions are Mattermost's figures, but for ReplayBuffer.
 func DefaultOptions() Options {
 	return Options{
 		MaxMessageSize: 8 * 1024,
 		SendQueue:      256,
-		ReplayBuffer:   128,
-		ResumeGrace:    5 * time.Minute,
-		AuthTimeout:    5 * time.Second,
-		PingInterval:   60 * time.Second,
-		WriteTimeout:   30 * time.Second,
-		OfflineGrace:   10 * time.Second,
-		AwayTimeout:    5 * time.Minute,
-		CacheTTL:       time.Minute,
+		// Mattermost keeps 128, fewer than a socket dropped for a full
+		// queue (256) misses, so such a socket could never resume. A dropped
+		// socket misses its queue, what the kernel's buffers held and what
+		// arrives while its client waits to reconnect (3 to 5 s for the
+		// webapp); 1,024 is 20 s of events at 50 a second. The ring holds
+		// pointers to events shared by all receivers: 8 KiB once full.
+		ReplayBuffer: 1024,
+		ResumeGrace:  5 * time.Minute,
+		AuthTimeout:  5 * time.Second,
+		PingInterval: 60 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		OfflineGrace: 10 * time.Second,
+		AwayTimeout:  5 * time.Minute,
+		CacheTTL:     time.Minute,
 		// 10 ms keeps a delivery well inside a 50 ms budget. Below 20,000
 		// frames/s (40 posts/s to 500 listeners) one write per frame costs
 		// under a tenth of a core (about 3 µs each), so events leave at once.
