@@ -60,15 +60,18 @@ type sent struct {
 // conn is a logical connection: its id, event numbering and replay buffer
 // outlive the socket that carries it, so a client can resume after a drop.
 type conn struct {
-	hub       *Hub
-	id        string
-	userID    string
-	sess      *model.Session // acts for the client's actions
-	expiresAt int64          // session expiry (ms), 0 = never
+	hub *Hub
+	id  string
+	// rateWindow is the hub's frame-rate window this connection was last
+	// counted in (dispatch goroutine only; see frameRate.counted).
+	rateWindow uint64
+	userID     string
+	sess       *model.Session // acts for the client's actions
+	expiresAt  int64          // session expiry (ms), 0 = never
 
-	mu       sync.Mutex
-	sock     *socket // nil while detached
-	nextSeq  int64
+	mu      sync.Mutex
+	sock    *socket // nil while detached
+	nextSeq int64
 	// ring holds the last ReplayBuffer events, oldest at ringHead once full;
 	// their seqs run up to nextSeq-1 without a gap, so only the events are kept.
 	ring     []*encoded
@@ -309,7 +312,7 @@ func (s *socket) ping() {
 }
 
 // drain writes c's queued events to s until the queue is empty. While the
-// hub is busy it writes at most once per WriteInterval, so that the events
+// hub is busy it writes at most once per interval, so that the events
 // of that span leave in one write system call (see Hub.pace).
 func (s *socket) drain(c *conn) {
 	bp := s.hub.pending.Get().(*[]sent)

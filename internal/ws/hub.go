@@ -30,12 +30,16 @@ type Options struct {
 	AwayTimeout    time.Duration // inactivity before an online user is away
 	CacheTTL       time.Duration // membership caches, beside event invalidation
 	// While the hub hands its sockets at least BusyWrites frames a second,
-	// each socket writes at most once per WriteInterval (0: never waits), so
-	// that several events share a write system call. A socket's queue must
-	// hold what arrives in one interval (SendQueue).
-	WriteInterval time.Duration
-	BusyWrites    int
-	Metrics       Metrics // nil: not reported
+	// each socket writes at most once per interval (WriteInterval 0: never
+	// waits), so that several events share a write system call: the time a
+	// socket takes to get FramesPerWrite events at the current rate, at
+	// least WriteInterval and at most MaxWriteInterval. A socket's queue
+	// must hold what arrives in one interval (SendQueue).
+	WriteInterval    time.Duration
+	MaxWriteInterval time.Duration
+	FramesPerWrite   int
+	BusyWrites       int
+	Metrics          Metrics // nil: not reported
 }
 
 // Metrics is what the hub reports; *metrics.Metrics implements it.
@@ -70,7 +74,12 @@ func DefaultOptions() Options {
 		// under a tenth of a core (about 3 µs each), so events leave at once.
 		// How much pacing saves is measured in docs/performance.md.
 		WriteInterval: 10 * time.Millisecond,
-		BusyWrites:    20000,
+		// Four events a write bring the write system call's share of a
+		// frame under a microsecond (docs/performance.md); 40 ms keeps a
+		// delivery inside a 50 ms budget.
+		MaxWriteInterval: 40 * time.Millisecond,
+		FramesPerWrite:   4,
+		BusyWrites:       20000,
 	}
 }
 
@@ -325,7 +334,13 @@ func (h *Hub) deliver(ev *model.Event) {
 		}
 	}
 	h.mu.Unlock()
-	h.rate.add(len(h.receiver), time.Now(), h.opts.BusyWrites)
+	fresh := 0
+	for _, c := range h.receiver {
+		if !h.rate.counted(&c.rateWindow) {
+			fresh++
+		}
+	}
+	h.rate.add(len(h.receiver), fresh, time.Now(), &h.opts)
 	for _, c := range h.receiver {
 		if redacted != nil && !admins.has(c.userID) {
 			c.enqueue(redacted, aud.Droppable, now)

@@ -37,10 +37,48 @@ func TestFrameRate(t *testing.T) {
 			t0 := time.Now()
 			r := frameRate{start: t0}
 			for _, c := range tc.counts {
-				r.add(c.n, t0.Add(c.at), 20000)
+				r.add(c.n, 0, t0.Add(c.at), &Options{BusyWrites: 20000})
 			}
 			if got := r.busy.Load(); got != tc.want {
 				t.Fatalf("busy %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// A busy socket waits for FramesPerWrite events at the rate sockets get
+// them, within WriteInterval and MaxWriteInterval.
+func TestWriteIntervalFollowsTheRate(t *testing.T) {
+	o := &Options{BusyWrites: 20000, WriteInterval: 10 * time.Millisecond, MaxWriteInterval: 40 * time.Millisecond,
+		FramesPerWrite: 4}
+	for _, tc := range []struct {
+		name      string
+		perSocket int // events each of 500 sockets gets in the window
+		want      time.Duration
+	}{
+		{"200 events/s a socket", 20, 20 * time.Millisecond},
+		{"50 events/s a socket: capped", 5, 40 * time.Millisecond},
+		{"1,000 events/s a socket: floor", 100, 10 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t0 := time.Now()
+			r := frameRate{start: t0}
+			conns := make([]uint64, 500)
+			for range tc.perSocket {
+				fresh := 0
+				for i := range conns {
+					if !r.counted(&conns[i]) {
+						fresh++
+					}
+				}
+				r.add(len(conns), fresh, t0.Add(time.Millisecond), o)
+			}
+			r.add(0, 0, t0.Add(rateWindow), o)
+			if !r.busy.Load() {
+				t.Fatal("not busy")
+			}
+			if got := time.Duration(r.wait.Load()); got != tc.want {
+				t.Fatalf("interval %v, want %v", got, tc.want)
 			}
 		})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/ws"
 )
 
 // world is a team with alice (admin), bob and carol, and a public channel
@@ -373,7 +374,7 @@ func TestResume(t *testing.T) {
 		// A resume from further back than the buffer keeps is a fresh start.
 		query = r.resumeQuery()
 		_ = r.c.CloseNow()
-		for i := range 130 {
+		for i := range ws.DefaultOptions().ReplayBuffer + 2 {
 			w.alice.CreatePost(w.pub.ID, "flood "+string(rune('a'+i%26)), "")
 		}
 		time.Sleep(100 * time.Millisecond)
