@@ -66,16 +66,7 @@ func TestSharedFrameMatchesLibrary(t *testing.T) {
 		// The library reads in the background only while a read is open.
 		_, _, _ = wc.Read(context.Background())
 	}))
-	srv.Listener = recordingListener{srv.Listener, &mu, &wire}
-	srv.Start()
-	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	client, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.CloseNow()
+	client, ctx := dialTestServer(t, srv, func(l net.Listener) net.Listener { return recordingListener{l, &mu, &wire} })
 	client.SetReadLimit(1 << 20)
 	s := <-accepted
 	defer s.ws.CloseNow()

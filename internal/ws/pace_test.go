@@ -84,6 +84,23 @@ func TestWriteIntervalFollowsTheRate(t *testing.T) {
 	}
 }
 
+// dialTestServer starts srv on its listener wrapped by wrap and dials a
+// WebSocket to it; both end with the test.
+func dialTestServer(t *testing.T, srv *httptest.Server, wrap func(net.Listener) net.Listener) (*websocket.Conn, context.Context) {
+	t.Helper()
+	srv.Listener = wrap(srv.Listener)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	client, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.CloseNow() })
+	return client, ctx
+}
+
 // countingListener counts the write system calls made on its connections.
 type countingListener struct {
 	net.Listener
@@ -132,16 +149,7 @@ func TestWritePacing(t *testing.T) {
 				c.sock.start(c)
 				conns <- c
 			}))
-			srv.Listener = countingListener{srv.Listener, &writes}
-			srv.Start()
-			defer srv.Close()
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			client, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer client.CloseNow()
+			client, ctx := dialTestServer(t, srv, func(l net.Listener) net.Listener { return countingListener{l, &writes} })
 			c := <-conns
 			defer func() { c.sock.kill(); h.wg.Wait() }()
 
