@@ -30,6 +30,17 @@ def cpu_per_post(s):
     return 1000 * s["server"]["cpu_seconds"] / max(s["counts"]["posts"], 1)
 
 
+def cpu_per_frame(s):
+    """Server CPU microseconds per posted event a listener received, of a post run."""
+    return 1e6 * s["server"]["cpu_seconds"] / max(s["counts"]["deliveries"], 1)
+
+
+def resumed(s):
+    """Share of a post run's reconnects that resumed the connection; None without any."""
+    c = s["counts"]
+    return c["resumes"] / c["reconnects"] if c.get("reconnects") else None
+
+
 def lat(s, key, q):
     return s.get("latency", {}).get(key, {}).get(q)
 
@@ -46,6 +57,10 @@ figures = [
      lambda st: median([s["rates"]["posts"] for s in runs(st + "-post-max")])),
     ("post p99, 10 posters, 500 listeners", "ms", None, "lower",
      lambda st: median([lat(s, "post", "p99_ms") for s in runs(st + "-post-max")])),
+    ("server CPU per post, 500 listeners", "ms", 1.2, "lower",
+     lambda st: median([cpu_per_post(s) for s in runs(st + "-post-max")])),
+    ("server CPU per delivered WebSocket frame, 500 listeners", "µs", 1, "lower",
+     lambda st: median([cpu_per_frame(s) for s in runs(st + "-post-max")])),
     ("delivery p99 at 500 posts/s, 500 listeners", "ms", 50, "lower",
      lambda st: median([lat(s, "delivery", "p99_ms") for s in runs(st + "-post-500")])),
     ("posts/s reached when asking 500/s", "posts/s", None, "higher",
@@ -68,8 +83,10 @@ figures = [
      lambda st: median([s.get("values", {}).get("rss_kb_per_connection") for s in runs(st + "-idle-ws")])),
     ("delivery p99, 10,000 listeners at 50 posts/s", "ms", 100, "lower",
      lambda st: median([lat(s, "delivery", "p99_ms") for s in runs(st + "-post-big")])),
-    ("deliveries received / expected, 10,000 listeners", "ratio", None, "info",
+    ("deliveries received / expected, 10,000 listeners", "ratio", 1, "higher",
      lambda st: median([s["counts"]["deliveries"] / max(s["counts"]["deliveries_expected"], 1) for s in runs(st + "-post-big")])),
+    ("dropped listeners that resumed (no fresh hello), 10,000 listeners", "of reconnects", None, "info",
+     lambda st: median([resumed(s) for s in runs(st + "-post-big")])),
     ("delivery p99, 10,000 listeners over 20 channels (each user in 2) at 50 posts/s", "ms", 100, "lower",
      lambda st: median([lat(s, "delivery", "p99_ms") for s in runs(st + "-post-spread")])),
     ("deliveries received / expected, spread", "ratio", None, "info",

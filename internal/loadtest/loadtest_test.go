@@ -260,3 +260,102 @@ func TestSummaryTableAndJSON(t *testing.T) {
 		t.Fatalf("json: %s", b)
 	}
 }
+
+// A socket whose connection breaks reconnects with its connection_id and the
+// seq it expects next, and gets what was posted meanwhile; when the server
+// cannot resume it (here: a connection id it does not know), the fresh hello
+// is counted as a reset and the numbering starts again.
+func TestSocketResumesAfterDrop(t *testing.T) {
+	t.Parallel()
+	s, ctx := start(t)
+	env := setup(t, ctx, s, SetupConfig{Users: 1, Channels: 1})
+	u := env.Users[0]
+	sock, err := u.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sock.CloseNow()
+	sock.ReconnectDelay = 10 * time.Millisecond
+	type counts struct{ posted, reconnects, resumes, resets int }
+	got := make(chan counts, 100)
+	go func() {
+		var buf []byte
+		var c counts
+		for {
+			var err error
+			if buf, err = sock.ReadRaw(buf); err != nil {
+				return
+			}
+			if bytes.Contains(buf, []byte(`"event":"posted"`)) {
+				c.posted++
+				c.reconnects, c.resumes, c.resets = sock.Reconnects, sock.Resumes, sock.Resets
+				got <- c
+			}
+		}
+	}()
+	post := func(n int) {
+		for range n {
+			if _, err := u.Do(ctx, "POST", "/posts", map[string]string{"channel_id": env.Channels[0], "message": "x"}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	wait := func(want counts) {
+		t.Helper()
+		for {
+			select {
+			case c := <-got:
+				if c.posted < want.posted {
+					continue
+				}
+				if c != want {
+					t.Fatalf("counts %+v, want %+v", c, want)
+				}
+				return
+			case <-ctx.Done():
+				t.Fatalf("waiting for %+v: %v", want, ctx.Err())
+			}
+		}
+	}
+	post(2)
+	wait(counts{posted: 2})
+	sock.current().CloseNow() // the socket drops; the driver did not close it
+	post(3)
+	wait(counts{posted: 5, reconnects: 1, resumes: 1})
+
+	sock.connID = strings.Repeat("a", 26) // a connection the server never had
+	sock.current().CloseNow()
+	// What is posted before the fresh connection exists is lost to it, so
+	// post until one arrives.
+	for {
+		post(1)
+		select {
+		case c := <-got:
+			if c.reconnects != 2 || c.resumes != 1 || c.resets != 1 {
+				t.Fatalf("after a reset: %+v", c)
+			}
+			return
+		case <-time.After(100 * time.Millisecond):
+		case <-ctx.Done():
+			t.Fatal(ctx.Err())
+		}
+	}
+}
+
+func TestEventSeq(t *testing.T) {
+	for _, tc := range []struct {
+		msg  string
+		want int64
+		ok   bool
+	}{
+		{`{"event":"posted","data":{},"broadcast":{},"seq":0}`, 0, true},
+		{`{"event":"posted","data":{"seq":3},"broadcast":{},"seq":1234}`, 1234, true},
+		{`{"status":"OK","seq_reply":7}`, 0, false},
+		{`{"seq":}`, 0, false},
+		{``, 0, false},
+	} {
+		if got, ok := eventSeq([]byte(tc.msg)); got != tc.want || ok != tc.ok {
+			t.Errorf("eventSeq(%s) = %d, %v; want %d, %v", tc.msg, got, ok, tc.want, tc.ok)
+		}
+	}
+}

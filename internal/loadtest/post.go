@@ -146,22 +146,32 @@ func Post(ctx context.Context, env *Env, cfg PostConfig) (*Summary, error) {
 	}
 	posters.Wait()
 	elapsed := time.Since(start)
-	// Let the last events arrive.
-	for wait := time.Now().Add(3 * time.Second); delivered.Load() < want.Load() && time.Now().Before(wait); {
+	// Let the last events arrive, also those a dropped listener gets once it
+	// has resumed: while deliveries go on, and a reconnect's delay past them.
+	settle := 3*time.Second + maxReconnectDelay
+	for last, n := time.Now(), delivered.Load(); n < want.Load() && time.Since(last) < settle; n = delivered.Load() {
 		time.Sleep(20 * time.Millisecond)
+		if m := delivered.Load(); m != n {
+			last = time.Now()
+		}
 	}
 	for _, s := range sockets {
 		s.CloseNow() // ends the listener's read
 	}
 	listeners.Wait()
+	var resumes, resets, reconnects int64
+	for _, s := range sockets {
+		resumes, resets, reconnects = resumes+int64(s.Resumes), resets+int64(s.Resets), reconnects+int64(s.Reconnects)
+	}
 	after, _ := readProcMaybe(cfg.PID)
 	driverAfter, _ := ReadProc(os.Getpid())
 
 	sum := &Summary{Scenario: "post", Duration: elapsed.Seconds(),
 		Rates:   map[string]float64{"posts": float64(posted.Load()) / elapsed.Seconds()},
 		Latency: map[string]Dist{"post": postLat.Dist()},
-		Counts:  map[string]int64{"posts": posted.Load(), "posters": int64(cfg.Posters), "listeners": int64(len(sockets)), "deliveries": delivered.Load(), "deliveries_expected": want.Load()},
-		Server:  after.Diff(before)}
+		Counts: map[string]int64{"posts": posted.Load(), "posters": int64(cfg.Posters), "listeners": int64(len(sockets)), "deliveries": delivered.Load(), "deliveries_expected": want.Load(),
+			"reconnects": reconnects, "resumes": resumes, "resume_resets": resets},
+		Server: after.Diff(before)}
 	if len(sockets) > 0 {
 		sum.Latency["delivery"] = deliverLat.Dist()
 	}

@@ -1,13 +1,10 @@
 package ws
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/model"
@@ -179,13 +176,13 @@ func (s *socket) fail(seq int64, e *model.AppError) error {
 }
 
 // reply writes a response directly: replies take no event number and need no
-// queue (coder/websocket serialises concurrent writers).
+// queue (batchConn serialises the writers of a socket).
 func (s *socket) reply(r reply) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(s.hub.ctx, s.hub.opts.WriteTimeout)
-	defer cancel()
-	return s.ws.Write(ctx, websocket.MessageText, b)
+	return s.out.writeFrames(func(buf []byte) []byte {
+		return append(appendTextHeader(buf, len(b)), b...)
+	})
 }

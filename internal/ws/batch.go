@@ -3,6 +3,7 @@ package ws
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"net"
 	"net/http"
@@ -10,11 +11,14 @@ import (
 	"time"
 )
 
-// batchConn sits under the WebSocket library. The library flushes every
-// frame; while a socket's writer drains its queue (batch … flush), those
-// flushes land in a pooled buffer and leave in one write system call, so a
-// socket that fell behind catches up with one write, not one per event.
-// Outside a batch (pings, pongs, close frames) writes go straight through.
+// batchConn sits under the WebSocket library. Data frames do not go through
+// the library: an event's JSON is encoded once for all its receivers
+// (encoded), and a socket's drain writes the frames of its queue, framed here,
+// into one buffer that leaves in one write system call (writeFrames). Server
+// frames are unmasked, so the only per-socket bytes are the header and the
+// seq digits. The library writes only control frames (ping, pong, close);
+// with a write buffer larger than any control frame (socketWriteBuffer) each
+// of those arrives as one Write, so frames of the two never interleave.
 type batchConn struct {
 	net.Conn
 	pool    *sync.Pool
@@ -23,9 +27,8 @@ type batchConn struct {
 	rmu     sync.Mutex
 	pending []byte // read by the HTTP server past the upgrade request, returned first
 
-	mu       sync.Mutex // serialises writes to Conn, so batched and direct bytes never interleave
-	buf      *[]byte    // non-nil during a batch
-	through  bool       // closing: writes leave at once, batch or not (see writeThrough)
+	mu       sync.Mutex // serialises writes to Conn, so that frames never interleave
+	closed   bool       // a close frame went out: no data frame may follow it
 	deadline time.Time  // the write deadline set on Conn
 }
 
@@ -36,6 +39,8 @@ const (
 	// that a busy socket moves it (a runtime timer update) once in that
 	// span instead of twice per write.
 	deadlineSlack = 15 * time.Second
+	// finClose is the first byte of a final close frame (RFC 6455 §5.2).
+	finClose = 0x88
 )
 
 func (b *batchConn) Read(p []byte) (int, error) {
@@ -53,33 +58,34 @@ func (b *batchConn) Read(p []byte) (int, error) {
 	return b.Conn.Read(p)
 }
 
+// Write is the library's: one whole control frame per call (see batchConn).
 func (b *batchConn) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.buf == nil {
-		return b.writeLocked(p, time.Now())
+	if len(p) > 0 && p[0] == finClose {
+		b.closed = true
 	}
-	*b.buf = append(*b.buf, p...)
-	if !b.through {
-		return len(p), nil
-	}
-	// What the batch holds was written before p, so it leaves first.
-	_, err := b.writeLocked(*b.buf, time.Now())
-	*b.buf = (*b.buf)[:0]
-	if err != nil {
-		return 0, err
-	}
-	return len(p), nil
+	return b.writeLocked(p, time.Now())
 }
 
-// writeThrough makes every later write leave at once, also during a batch.
-// A close frame is written from another goroutine than the drain: without
-// this it could land in a batch whose drain then fails (the library refuses
-// frames after a close) and never reach the client.
-func (b *batchConn) writeThrough() {
+// writeFrames writes the text frames that appendFrames appends to a buffer,
+// in one system call. It fails with net.ErrClosed once a close frame went out.
+func (b *batchConn) writeFrames(appendFrames func([]byte) []byte) error {
+	bp := b.pool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledBatch {
+			*bp = (*bp)[:0]
+			b.pool.Put(bp)
+		}
+	}()
+	*bp = appendFrames((*bp)[:0])
 	b.mu.Lock()
-	b.through = true
-	b.mu.Unlock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return net.ErrClosed
+	}
+	_, err := b.writeLocked(*bp, time.Now())
+	return err
 }
 
 // writeLocked writes p to Conn with at least timeout to do it.
@@ -94,43 +100,23 @@ func (b *batchConn) writeLocked(p []byte, now time.Time) (int, error) {
 	return b.Conn.Write(p)
 }
 
-// batch starts collecting writes.
-func (b *batchConn) batch() {
-	b.mu.Lock()
-	if b.buf == nil {
-		b.buf = b.pool.Get().(*[]byte)
-		*b.buf = (*b.buf)[:0]
+// appendTextHeader appends the header of an unmasked, final text frame of n
+// payload bytes (RFC 6455 §5.2), as the library writes it for a server.
+func appendTextHeader(buf []byte, n int) []byte {
+	switch {
+	case n <= 125:
+		return append(buf, 0x81, byte(n))
+	case n <= 0xffff:
+		return append(buf, 0x81, 126, byte(n>>8), byte(n))
+	default:
+		return binary.BigEndian.AppendUint64(append(buf, 0x81, 127), uint64(n))
 	}
-	b.mu.Unlock()
-}
-
-// flush ends the batch and writes what it collected. Writes that other
-// goroutines made meanwhile (a pong, a close frame) are in it too, so it is
-// written even when the batch's own frames failed.
-func (b *batchConn) flush(now time.Time) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	buf := b.buf
-	if buf == nil {
-		return nil
-	}
-	b.buf = nil
-	defer func() {
-		if cap(*buf) <= maxPooledBatch {
-			b.pool.Put(buf)
-		}
-	}()
-	if len(*buf) == 0 {
-		return nil
-	}
-	_, err := b.writeLocked(*buf, now)
-	return err
 }
 
 // batchWriter hands the WebSocket library a batchConn when it hijacks the
 // request's connection, with small bufio buffers of our own instead of the
 // HTTP server's 4 KiB pair: an idle socket then holds a few hundred bytes of
-// buffers, and the library's write buffer only fronts the batch.
+// buffers.
 type batchWriter struct {
 	http.ResponseWriter
 	pool    *sync.Pool
@@ -139,10 +125,12 @@ type batchWriter struct {
 }
 
 // Buffer sizes for a hijacked socket. Client frames are small (actions of at
-// most MaxMessageSize); writes are collected by batchConn whatever their size.
+// most MaxMessageSize). The library writes only control frames, of at most
+// 2 + 125 bytes from a server: its buffer holds a whole one, which it then
+// writes to batchConn in one call.
 const (
 	socketReadBuffer  = 512
-	socketWriteBuffer = 64
+	socketWriteBuffer = 128
 )
 
 func (w *batchWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {

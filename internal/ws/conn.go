@@ -17,7 +17,8 @@ import (
 
 // encoded is an event serialised once for all receivers: the JSON object
 // without its closing brace, ending in `"seq":`. Each connection appends its
-// own number and the brace when it writes the frame.
+// own number and the brace when it writes the frame, after a frame header
+// that only the number's length changes.
 // In a cluster it also knows its place in the event stream, for the replay
 // records.
 type encoded struct {
@@ -34,11 +35,21 @@ func encodeEvent(ev *model.Event) (*encoded, error) {
 	return &encoded{prefix: append(b[:len(b)-1], `,"seq":`...), sseq: ev.StreamSeq}, nil
 }
 
-// frame appends the event with its seq to buf.
-func (e *encoded) frame(buf []byte, seq int64) []byte {
+// appendFrame appends the WebSocket text frame of the event with its seq.
+func (e *encoded) appendFrame(buf []byte, seq int64) []byte {
+	buf = appendTextHeader(buf, len(e.prefix)+decimalDigits(seq)+1)
 	buf = append(buf, e.prefix...)
 	buf = strconv.AppendInt(buf, seq, 10)
 	return append(buf, '}')
+}
+
+// decimalDigits is the length of strconv.FormatInt(n, 10) for n ≥ 0.
+func decimalDigits(n int64) int {
+	d := 1
+	for ; n >= 10; n /= 10 {
+		d++
+	}
+	return d
 }
 
 type sent struct {
@@ -49,16 +60,21 @@ type sent struct {
 // conn is a logical connection: its id, event numbering and replay buffer
 // outlive the socket that carries it, so a client can resume after a drop.
 type conn struct {
-	hub       *Hub
-	id        string
-	userID    string
-	sess      *model.Session // acts for the client's actions
-	expiresAt int64          // session expiry (ms), 0 = never
+	hub *Hub
+	id  string
+	// rateWindow is the hub's frame-rate window this connection was last
+	// counted in (dispatch goroutine only; see frameRate.counted).
+	rateWindow uint64
+	userID     string
+	sess       *model.Session // acts for the client's actions
+	expiresAt  int64          // session expiry (ms), 0 = never
 
-	mu       sync.Mutex
-	sock     *socket // nil while detached
-	nextSeq  int64
-	ring     []sent // the last ReplayBuffer events, oldest at ringHead once full
+	mu      sync.Mutex
+	sock    *socket // nil while detached
+	nextSeq int64
+	// ring holds the last ReplayBuffer events, oldest at ringHead once full;
+	// their seqs run up to nextSeq-1 without a gap, so only the events are kept.
+	ring     []*encoded
 	ringHead int
 	queue    []sent // waiting for the writer
 	detached time.Time
@@ -138,18 +154,18 @@ func (c *conn) enqueue(ev *encoded, droppable bool, now int64) {
 // record gives ev the next seq and keeps it in the replay ring, and in a
 // cluster notes the delivery for the other nodes.
 func (c *conn) record(ev *encoded) {
-	e := sent{ev, c.nextSeq}
+	seq := c.nextSeq
 	c.nextSeq++
 	if r := c.hub.replay; r != nil && ev.sseq != 0 {
 		c.noted = time.Now()
-		r.Record(bus.ReplayRecord{Conn: c.id, User: c.userID, Node: c.hub.node, Seq: e.seq, StreamSeq: ev.sseq,
+		r.Record(bus.ReplayRecord{Conn: c.id, User: c.userID, Node: c.hub.node, Seq: seq, StreamSeq: ev.sseq,
 			Redacted: ev.redacted})
 	}
 	if len(c.ring) < c.hub.opts.ReplayBuffer {
-		c.ring = append(c.ring, e)
+		c.ring = append(c.ring, ev)
 		return
 	}
-	c.ring[c.ringHead] = e
+	c.ring[c.ringHead] = ev
 	c.ringHead = (c.ringHead + 1) % len(c.ring)
 }
 
@@ -162,11 +178,8 @@ func (c *conn) replayFrom(seq int64) bool {
 	if seq < oldest || seq > c.nextSeq {
 		return false
 	}
-	for i := range len(c.ring) {
-		e := c.ring[(c.ringHead+i)%len(c.ring)]
-		if e.seq >= seq {
-			c.queue = append(c.queue, e)
-		}
+	for i := seq - oldest; i < int64(len(c.ring)); i++ {
+		c.queue = append(c.queue, sent{c.ring[(c.ringHead+int(i))%len(c.ring)], oldest + i})
 	}
 	return true
 }
@@ -270,9 +283,8 @@ func (s *socket) kill() {
 }
 
 // close sends a close frame with code and waits for the client's, at most
-// a few seconds. The frame leaves at once even if a drain is mid-batch.
+// a few seconds. A drain's batch goes out whole before it or not at all.
 func (s *socket) close(code websocket.StatusCode, reason string) {
-	s.out.writeThrough()
 	_ = s.ws.Close(code, reason)
 }
 
@@ -300,7 +312,7 @@ func (s *socket) ping() {
 }
 
 // drain writes c's queued events to s until the queue is empty. While the
-// hub is busy it writes at most once per WriteInterval, so that the events
+// hub is busy it writes at most once per interval, so that the events
 // of that span leave in one write system call (see Hub.pace).
 func (s *socket) drain(c *conn) {
 	bp := s.hub.pending.Get().(*[]sent)
@@ -351,18 +363,12 @@ func (s *socket) drain(c *conn) {
 	}
 }
 
-// writeEvents writes a batch of frames with one system call. Frames go to
-// memory, so the library needs no per-frame deadline; the flush has one.
+// writeEvents writes a batch of frames with one system call.
 func (s *socket) writeEvents(batch []sent) error {
-	bp := s.hub.bufs.Get().(*[]byte)
-	defer s.hub.bufs.Put(bp)
-	s.out.batch()
-	for _, e := range batch {
-		*bp = e.ev.frame((*bp)[:0], e.seq)
-		if err := s.ws.Write(context.Background(), websocket.MessageText, *bp); err != nil {
-			_ = s.out.flush(time.Now())
-			return err
+	return s.out.writeFrames(func(buf []byte) []byte {
+		for _, e := range batch {
+			buf = e.ev.appendFrame(buf, e.seq)
 		}
-	}
-	return s.out.flush(time.Now())
+		return buf
+	})
 }

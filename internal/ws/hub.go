@@ -30,12 +30,16 @@ type Options struct {
 	AwayTimeout    time.Duration // inactivity before an online user is away
 	CacheTTL       time.Duration // membership caches, beside event invalidation
 	// While the hub hands its sockets at least BusyWrites frames a second,
-	// each socket writes at most once per WriteInterval (0: never waits), so
-	// that several events share a write system call. A socket's queue must
-	// hold what arrives in one interval (SendQueue).
-	WriteInterval time.Duration
-	BusyWrites    int
-	Metrics       Metrics // nil: not reported
+	// each socket writes at most once per interval (WriteInterval 0: never
+	// waits), so that several events share a write system call: the time a
+	// socket takes to get FramesPerWrite events at the current rate, at
+	// least WriteInterval and at most MaxWriteInterval. A socket's queue
+	// must hold what arrives in one interval (SendQueue).
+	WriteInterval    time.Duration
+	MaxWriteInterval time.Duration
+	FramesPerWrite   int
+	BusyWrites       int
+	Metrics          Metrics // nil: not reported
 }
 
 // Metrics is what the hub reports; *metrics.Metrics implements it.
@@ -46,25 +50,36 @@ type Metrics interface {
 	EventBroadcast(event string)
 }
 
-// DefaultOptions are Mattermost's figures.
+// DefaultOptions are Mattermost's figures, but for ReplayBuffer.
 func DefaultOptions() Options {
 	return Options{
 		MaxMessageSize: 8 * 1024,
 		SendQueue:      256,
-		ReplayBuffer:   128,
-		ResumeGrace:    5 * time.Minute,
-		AuthTimeout:    5 * time.Second,
-		PingInterval:   60 * time.Second,
-		WriteTimeout:   30 * time.Second,
-		OfflineGrace:   10 * time.Second,
-		AwayTimeout:    5 * time.Minute,
-		CacheTTL:       time.Minute,
+		// Mattermost keeps 128, fewer than a socket dropped for a full
+		// queue (256) misses, so such a socket could never resume. A dropped
+		// socket misses its queue, what the kernel's buffers held and what
+		// arrives while its client waits to reconnect (3 to 5 s for the
+		// webapp); 1,024 is 20 s of events at 50 a second. The ring holds
+		// pointers to events shared by all receivers: 8 KiB once full.
+		ReplayBuffer: 1024,
+		ResumeGrace:  5 * time.Minute,
+		AuthTimeout:  5 * time.Second,
+		PingInterval: 60 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		OfflineGrace: 10 * time.Second,
+		AwayTimeout:  5 * time.Minute,
+		CacheTTL:     time.Minute,
 		// 10 ms keeps a delivery well inside a 50 ms budget. Below 20,000
 		// frames/s (40 posts/s to 500 listeners) one write per frame costs
 		// under a tenth of a core (about 3 µs each), so events leave at once.
 		// How much pacing saves is measured in docs/performance.md.
 		WriteInterval: 10 * time.Millisecond,
-		BusyWrites:    20000,
+		// Four events a write bring the write system call's share of a
+		// frame under a microsecond (docs/performance.md); 40 ms keeps a
+		// delivery inside a 50 ms budget.
+		MaxWriteInterval: 40 * time.Millisecond,
+		FramesPerWrite:   4,
+		BusyWrites:       20000,
 	}
 }
 
@@ -89,8 +104,7 @@ type Hub struct {
 	wg      sync.WaitGroup
 	unsub   func()
 	events  eventQueue
-	bufs    sync.Pool // frame buffers, so that an idle socket keeps none of its own
-	batches sync.Pool // batchConn write buffers, likewise
+	batches sync.Pool // batchConn write buffers, so that an idle socket keeps none of its own
 	pending sync.Pool // drains' lists of events taken from a queue, likewise
 	rate    frameRate
 
@@ -146,7 +160,6 @@ func newHub(log *slog.Logger, opts Options) *Hub {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{log: log, opts: opts, hostname: hostnameOrEmpty(), ctx: ctx, cancel: cancel,
 		conns: map[string]*conn{}, users: map[string]*userState{}}
-	h.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
 	h.batches.New = func() any { b := make([]byte, 0, 4096); return &b }
 	h.pending.New = func() any { l := make([]sent, 0, 16); return &l }
 	h.cache.init(opts.CacheTTL)
@@ -324,7 +337,13 @@ func (h *Hub) deliver(ev *model.Event) {
 		}
 	}
 	h.mu.Unlock()
-	h.rate.add(len(h.receiver), time.Now(), h.opts.BusyWrites)
+	fresh := 0
+	for _, c := range h.receiver {
+		if !h.rate.counted(&c.rateWindow) {
+			fresh++
+		}
+	}
+	h.rate.add(len(h.receiver), fresh, time.Now(), &h.opts)
 	for _, c := range h.receiver {
 		if redacted != nil && !admins.has(c.userID) {
 			c.enqueue(redacted, aud.Droppable, now)

@@ -37,13 +37,68 @@ func TestFrameRate(t *testing.T) {
 			t0 := time.Now()
 			r := frameRate{start: t0}
 			for _, c := range tc.counts {
-				r.add(c.n, t0.Add(c.at), 20000)
+				r.add(c.n, 0, t0.Add(c.at), &Options{BusyWrites: 20000})
 			}
 			if got := r.busy.Load(); got != tc.want {
 				t.Fatalf("busy %v, want %v", got, tc.want)
 			}
 		})
 	}
+}
+
+// A busy socket waits for FramesPerWrite events at the rate sockets get
+// them, within WriteInterval and MaxWriteInterval.
+func TestWriteIntervalFollowsTheRate(t *testing.T) {
+	o := &Options{BusyWrites: 20000, WriteInterval: 10 * time.Millisecond, MaxWriteInterval: 40 * time.Millisecond,
+		FramesPerWrite: 4}
+	for _, tc := range []struct {
+		name      string
+		perSocket int // events each of 500 sockets gets in the window
+		want      time.Duration
+	}{
+		{"200 events/s a socket", 20, 20 * time.Millisecond},
+		{"50 events/s a socket: capped", 5, 40 * time.Millisecond},
+		{"1,000 events/s a socket: floor", 100, 10 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t0 := time.Now()
+			r := frameRate{start: t0}
+			conns := make([]uint64, 500)
+			for range tc.perSocket {
+				fresh := 0
+				for i := range conns {
+					if !r.counted(&conns[i]) {
+						fresh++
+					}
+				}
+				r.add(len(conns), fresh, t0.Add(time.Millisecond), o)
+			}
+			r.add(0, 0, t0.Add(rateWindow), o)
+			if !r.busy.Load() {
+				t.Fatal("not busy")
+			}
+			if got := time.Duration(r.wait.Load()); got != tc.want {
+				t.Fatalf("interval %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// dialTestServer starts srv on its listener wrapped by wrap and dials a
+// WebSocket to it; both end with the test.
+func dialTestServer(t *testing.T, srv *httptest.Server, wrap func(net.Listener) net.Listener) (*websocket.Conn, context.Context) {
+	t.Helper()
+	srv.Listener = wrap(srv.Listener)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	client, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.CloseNow() })
+	return client, ctx
 }
 
 // countingListener counts the write system calls made on its connections.
@@ -94,16 +149,7 @@ func TestWritePacing(t *testing.T) {
 				c.sock.start(c)
 				conns <- c
 			}))
-			srv.Listener = countingListener{srv.Listener, &writes}
-			srv.Start()
-			defer srv.Close()
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			client, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer client.CloseNow()
+			client, ctx := dialTestServer(t, srv, func(l net.Listener) net.Listener { return countingListener{l, &writes} })
 			c := <-conns
 			defer func() { c.sock.kill(); h.wg.Wait() }()
 

@@ -150,7 +150,7 @@ func (h *Hub) freshLocked(s *socket, sess *model.Session) (*conn, error) {
 		return nil, err
 	}
 	c.record(hello)
-	c.queue = append(c.queue, c.ring[0])
+	c.queue = append(c.queue, sent{c.ring[0], 0})
 	if h.replay != nil {
 		c.noted = time.Now()
 		// Known to the cluster from hello on, so that it can be resumed on

@@ -2,7 +2,6 @@ package ws_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/parley-chat/parley/internal/app"
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/ws"
 )
 
 // world is a team with alice (admin), bob and carol, and a public channel
@@ -374,7 +374,7 @@ func TestResume(t *testing.T) {
 		// A resume from further back than the buffer keeps is a fresh start.
 		query = r.resumeQuery()
 		_ = r.c.CloseNow()
-		for i := range 130 {
+		for i := range ws.DefaultOptions().ReplayBuffer + 2 {
 			w.alice.CreatePost(w.pub.ID, "flood "+string(rune('a'+i%26)), "")
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -463,33 +463,22 @@ func TestPresence(t *testing.T) {
 }
 
 // A stopping server closes sockets with 1001 going away, so clients reconnect
-// to the next node (or the restarted one) instead of seeing an abrupt drop;
-// also when a socket's drain is in the middle of a batch, whose bytes another
-// goroutine's close frame must not be left behind in.
+// to the next node (or the restarted one) instead of seeing an abrupt drop.
 func TestShutdownSaysGoingAway(t *testing.T) {
-	for _, midBatch := range []bool{false, true} {
-		t.Run(fmt.Sprintf("midBatch=%v", midBatch), func(t *testing.T) {
-			apitest.Each(t, func(t *testing.T, s *apitest.Server) {
-				alice := s.SignUp("alice")
-				w := dial(t, s, alice.Token, "")
-				w.expect(model.EventHello)
-				if midBatch {
-					if n := s.Srv.Hub.HoldBatches(); n != 1 {
-						t.Fatalf("%d sockets, want 1", n)
-					}
-				}
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				if err := s.Srv.Shutdown(ctx); err != nil {
-					t.Fatal(err)
-				}
-				w.expectClosed()
-				if code := websocket.CloseStatus(<-w.closed); code != websocket.StatusGoingAway {
-					t.Fatalf("close status %d, want 1001 going away", code)
-				}
-			})
-		})
-	}
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		alice := s.SignUp("alice")
+		w := dial(t, s, alice.Token, "")
+		w.expect(model.EventHello)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.Srv.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
+		w.expectClosed()
+		if code := websocket.CloseStatus(<-w.closed); code != websocket.StatusGoingAway {
+			t.Fatalf("close status %d, want 1001 going away", code)
+		}
+	})
 }
 
 // TestTypingIsThrottledPerConnection: a connection gets the API's rate limit
