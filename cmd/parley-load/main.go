@@ -268,6 +268,8 @@ the tool's; see docs/performance.md for what is left out.`,
 	f.IntVar(&cfg.PID, "pid", 0, "server process id, for the CPU query and the report")
 	f.StringVar(&jsonOut, "json-out", "", "also write the JSON summary to this file")
 	f.IntVar(&cfg.MaxUsers, "max-users", cfg.MaxUsers, "bound on active users (MaxActiveUsers)")
+	f.StringVar(&cfg.Admin, "admin", "", "username:password of a system admin for the init (default: create ltngadmin, admin on a fresh server)")
+	f.IntVar(&cfg.Presign, "presign", 0, "sign up this many users before the run, untimed (as the tool's later runs find them)")
 	f.DurationVar(&cfg.Duration, "duration", cfg.Duration, "bound on the whole run")
 	f.IntVar(&cfg.Teams, "teams", cfg.Teams, "teams to create (ltagent init)")
 	f.IntVar(&cfg.Channels, "channels", cfg.Channels, "public channels per team")

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // LTNGConfig reproduces mattermost-load-test-ng's simulated users
@@ -47,6 +49,14 @@ type LTNGConfig struct {
 	StopThreshold    float64
 	// QueryWindow is the queries' [1m]; MinInterval their MinIntervalSec.
 	QueryWindow, MinInterval time.Duration
+
+	// Admin is "username:password" of a system admin for the init; empty
+	// creates ltngadmin, which becomes admin on a fresh server.
+	Admin string
+	// Presign signs up this many users (ltnguser0…) before the run, untimed:
+	// what the tool's later runs find. Without it each user signs up on its
+	// first login, as on the tool's first run.
+	Presign int
 
 	PID      int
 	Progress io.Writer
@@ -262,7 +272,12 @@ func (r *ltngRun) count(name string) {
 func ltngInit(ctx context.Context, r *ltngRun) error {
 	admin := &Client{Base: r.base, HTTP: &http.Client{Timeout: 30 * time.Second}}
 	user, pass := "ltngadmin", "ltng-admin-password"
-	if _, err := admin.Do(ctx, "POST", "/users", map[string]string{"username": user,
+	if r.cfg.Admin != "" {
+		var ok bool
+		if user, pass, ok = strings.Cut(r.cfg.Admin, ":"); !ok {
+			return fmt.Errorf("--admin wants username:password")
+		}
+	} else if _, err := admin.Do(ctx, "POST", "/users", map[string]string{"username": user,
 		"email": user + "@loadtest.example.com", "password": pass}, nil); err != nil && !isAPIError(err, http.StatusBadRequest) {
 		return fmt.Errorf("create admin: %w", err)
 	}
@@ -281,6 +296,9 @@ func ltngInit(ctx context.Context, r *ltngRun) error {
 			}
 		}
 		for c := range r.cfg.Channels {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			ch := fmt.Sprintf("ltng-channel-%d", c)
 			if _, err := admin.Do(ctx, "GET", "/teams/"+team.ID+"/channels/name/"+ch, nil, nil); err == nil {
 				continue
@@ -291,5 +309,17 @@ func ltngInit(ctx context.Context, r *ltngRun) error {
 			}
 		}
 	}
-	return nil
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i := range r.cfg.Presign {
+		g.Go(func() error {
+			u := newSimUser(r, i, nil)
+			_, err := admin.Do(gctx, "POST", "/users", map[string]string{"username": u.username, "email": u.email, "password": u.password}, nil)
+			if err != nil && !isAPIError(err, http.StatusBadRequest) {
+				return fmt.Errorf("sign up %s: %w", u.username, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
 }
