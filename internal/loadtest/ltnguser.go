@@ -192,13 +192,7 @@ func (u *simUser) do(ctx context.Context, method, path string, hdr map[string]st
 		return resp.Header, nil
 	}
 	if resp.StatusCode >= 300 {
-		e := &APIError{Status: resp.StatusCode, Body: string(data)}
-		var ae struct {
-			ID string `json:"id"`
-		}
-		if json.Unmarshal(data, &ae) == nil {
-			e.ID = ae.ID
-		}
+		e := newAPIError(resp.StatusCode, data)
 		if slices.Contains(expect, resp.StatusCode) {
 			return resp.Header, errExpected{e}
 		}
@@ -212,16 +206,6 @@ func (u *simUser) do(ctx context.Context, method, path string, hdr map[string]st
 		}
 	}
 	return resp.Header, nil
-}
-
-func (e *Errors) addKind(kind string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.kinds == nil {
-		e.kinds = map[string]int64{}
-	}
-	e.kinds[kind]++
-	e.n++
 }
 
 func (u *simUser) get(ctx context.Context, path string, out any) error {
