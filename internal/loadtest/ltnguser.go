@@ -1098,6 +1098,17 @@ func (u *simUser) channelPosts(ch string) []ltPost {
 	return out
 }
 
+// currentChannelPost is the current channel and a random stored post of it
+// (by byUser, when set): what most post actions start from.
+func (u *simUser) currentChannelPost(byUser string) (*ltChannel, ltPost, bool) {
+	_, ch := u.current()
+	if ch == nil {
+		return nil, ltPost{}, false
+	}
+	p, ok := u.randomPost(ch.ID, byUser, false)
+	return ch, p, ok
+}
+
 func (u *simUser) randomPost(ch, byUser string, replyOnly bool) (ltPost, bool) {
 	var ps []ltPost
 	for _, p := range u.channelPosts(ch) {
@@ -1528,11 +1539,7 @@ func (u *simUser) uploadFiles(ctx context.Context, ch string) ([]string, error) 
 }
 
 func (u *simUser) addReaction(ctx context.Context) error {
-	_, ch := u.current()
-	if ch == nil {
-		return nil
-	}
-	p, ok := u.randomPost(ch.ID, "", false)
+	_, p, ok := u.currentChannelPost("")
 	if !ok {
 		return nil
 	}
@@ -1567,11 +1574,7 @@ face_with_one_eyebrow_raised neutral_face expressionless no_mouth smirk unamused
 grimacing lying_face relieved pensive sleepy drooling_face sleeping mask`)
 
 func (u *simUser) editPost(ctx context.Context) error {
-	_, ch := u.current()
-	if ch == nil {
-		return nil
-	}
-	p, ok := u.randomPost(ch.ID, u.id, false)
+	ch, p, ok := u.currentChannelPost(u.id)
 	if !ok {
 		return nil
 	}
@@ -1583,11 +1586,7 @@ func (u *simUser) editPost(ctx context.Context) error {
 }
 
 func (u *simUser) deletePost(ctx context.Context) error {
-	_, ch := u.current()
-	if ch == nil {
-		return nil
-	}
-	p, ok := u.randomPost(ch.ID, u.id, false)
+	_, p, ok := u.currentChannelPost(u.id)
 	if !ok {
 		return nil
 	}
@@ -1605,11 +1604,7 @@ func (u *simUser) dropPost(id string) {
 }
 
 func (u *simUser) createPostReminder(ctx context.Context) error {
-	_, ch := u.current()
-	if ch == nil {
-		return nil
-	}
-	p, ok := u.randomPost(ch.ID, "", false)
+	_, p, ok := u.currentChannelPost("")
 	if !ok {
 		return nil
 	}
@@ -2162,11 +2157,8 @@ func (u *simUser) updateThreadRead(ctx context.Context) error {
 // --- profile, permalink, reconnect, report -----------------------------------
 
 func (u *simUser) openUserProfile(ctx context.Context) error {
-	team, ch := u.current()
-	if ch == nil {
-		return nil
-	}
-	p, ok := u.randomPost(ch.ID, "", false)
+	team, _ := u.current()
+	ch, p, ok := u.currentChannelPost("")
 	if !ok {
 		return nil
 	}
