@@ -286,6 +286,10 @@ func TestLTNGEveryActionSucceeds(t *testing.T) {
 	if w := r.metrics.window(time.Hour); w.count < 500 {
 		t.Fatalf("only %d requests", w.count)
 	}
+	// The routes made, for docs/performance.md (go test -v).
+	for _, route := range sortedKeys(r.metrics.routes) {
+		t.Logf("route %s", route)
+	}
 }
 
 func ltngActionNamed(t *testing.T, name string) *ltngAction {

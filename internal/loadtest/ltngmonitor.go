@@ -39,14 +39,20 @@ type httpMetrics struct {
 	t0   time.Time
 	secs []httpSecond
 	errs Errors // every unexpected non-2xx answer or transport error, by route
+	// routes counts requests by method and route (ids replaced by :id).
+	routes map[string]int64
 }
 
 func newHTTPMetrics() *httpMetrics { return &httpMetrics{t0: time.Now()} }
 
-func (m *httpMetrics) observe(d time.Duration, status int, timeout bool) {
+func (m *httpMetrics) observe(route string, d time.Duration, status int, timeout bool) {
 	s := d.Seconds()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.routes == nil {
+		m.routes = map[string]int64{}
+	}
+	m.routes[route]++
 	i := int(time.Since(m.t0) / time.Second)
 	for len(m.secs) <= i {
 		m.secs = append(m.secs, httpSecond{})
@@ -133,7 +139,7 @@ func (t *meteredTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if resp != nil {
 		status = resp.StatusCode
 	}
-	t.m.observe(time.Since(start), status, os.IsTimeout(err) || errors.Is(err, http.ErrHandlerTimeout))
+	t.m.observe(req.Method+" "+stripIDs(req.URL.Path), time.Since(start), status, os.IsTimeout(err) || errors.Is(err, http.ErrHandlerTimeout))
 	return resp, err
 }
 
