@@ -253,6 +253,24 @@ func TestLTNGEveryActionSucceeds(t *testing.T) {
 			ltngActionNamed(t, name).run(u, ctx)
 		}
 	}
+	// A post with attached images, then a channel view that fetches their
+	// thumbnails and previews (2% of the tool's posts carry files).
+	u0 := users[0]
+	_, ch := u0.current()
+	ids, err := u0.uploadFiles(ctx, ch.ID)
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("upload: %v %v", ids, err)
+	}
+	var withFiles ltPost
+	if err := u0.send(ctx, "POST", "/posts", map[string]any{"channel_id": ch.ID, "message": "images", "file_ids": ids}, &withFiles); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := u0.getPosts(ctx, "/channels/"+ch.ID+"/posts?page=0&per_page=30"); err != nil || u0.fetchPostsInfo(ctx, got) != nil {
+		t.Fatalf("posts with files: %v", err)
+	}
+	if p, _ := u0.post(withFiles.ID); len(p.Metadata.Files) != len(ids) {
+		t.Fatalf("post metadata files: %+v", p.Metadata)
+	}
 	// The reloads clear the user's store, as the tool's do, so they run last
 	// in a round, followed by the reconnection that fetches the channels again.
 	last := map[string]bool{"FullReload": true, "LogoutLogin": true}
