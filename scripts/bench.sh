@@ -5,12 +5,14 @@
 # bench/results/<date>-<commit>.json and .md. Optionally (BASE_REF=<git ref>)
 # it also builds that revision and alternates post runs between the two on
 # SQLite, so the ratio holds on a shared, noisy machine. Runs in about 12
-# minutes on a 2-core machine; docs/performance.md explains the figures.
+# minutes on a 2-core machine, plus 2 × LTNG_DURATION for the load-test-ng
+# figure; docs/performance.md explains the figures.
 #
 # Environment: RUNS (3), BASE_REF (none), STORES ("sqlite postgres"),
 # PG_ADMIN (postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable),
 # HISTORY_POSTS (posts per sampledata channel, 100000), MIXED_STEPS
-# (2000,5000,7500,10000,12500,15000,19000), BIG_CONNS (10000), GO_BENCH (1: also run the Go benchmarks).
+# (2000,5000,7500,10000,12500,15000,19000), BIG_CONNS (10000), GO_BENCH (1: also run the Go benchmarks),
+# LTNG (1: also scripts/ltng.sh per store) and LTNG_DURATION (9m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,10 @@ HISTORY_POSTS=${HISTORY_POSTS:-100000}
 MIXED_STEPS=${MIXED_STEPS:-2000,5000,7500,10000,12500,15000,19000}
 BIG_CONNS=${BIG_CONNS:-10000}
 GO_BENCH=${GO_BENCH:-1}
+# LTNG=1 also runs scripts/ltng.sh per store, LTNG_DURATION each (it adds
+# twice that to the run); LTNG_MAX_USERS, LTNG_INC, LTNG_SAMPLES go through.
+LTNG=${LTNG:-1}
+LTNG_DURATION=${LTNG_DURATION:-9m}
 ADMIN=sysadmin:Sys@dmin-sample1 # made by parley sampledata
 
 command -v python3 >/dev/null || { echo "bench: python3 is needed to summarise the results" >&2; exit 1; }
@@ -134,6 +140,10 @@ for store in $STORES; do
   log "$store: mixed, steps $MIXED_STEPS"
   load "$store-mixed" mixed --users 100 --channels 20 --member-of 2 --team ltmixed --steps "$MIXED_STEPS" --step-duration 10s
   stop_server
+  if [ "$LTNG" = 1 ]; then
+    log "$store: ltng (load-test-ng's simulated users and supported-users definition, $LTNG_DURATION, fresh server)"
+    LTNG_DURATION=$LTNG_DURATION PG_ADMIN=$PG_ADMIN scripts/ltng.sh "$store" "$OUT"
+  fi
 
   if [ -n "$BASE_REF" ] && [ "$store" = sqlite ]; then
     # The same post run, alternating the baseline binary and this one on

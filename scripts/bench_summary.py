@@ -45,6 +45,18 @@ def lat(s, key, q):
     return s.get("latency", {}).get(key, {}).get(q)
 
 
+def ltng_supported(found):
+    """supported_users of parley-load ltng: the settled average, or the bound
+    when it was reached with no alert (then "at least" that many)."""
+    vals = []
+    for s in found:
+        v = s["values"].get("supported_users") or 0
+        if not v and any("bound reached" in n for n in s.get("notes", [])):
+            v = s["values"].get("max_users_without_alert")
+        vals.append(v or None)
+    return median(vals)
+
+
 # (figure, unit, target, better, function of the runs of one store)
 figures = [
     ("posts/s, 10 posters, no listeners", "posts/s", None, "higher",
@@ -93,6 +105,11 @@ figures = [
      lambda st: median([s["counts"]["deliveries"] / max(s["counts"]["deliveries_expected"], 1) for s in runs(st + "-post-spread")])),
     ("mixed: simulated users held", "users", 20000, "higher",
      lambda st: median([s["values"]["users_held"] for s in runs(st + "-mixed")])),
+    # Mattermost publishes about 217 for one 2-vCPU/4 GiB node (issue 26).
+    ("supported users (load-test-ng definition)", "users", {"sqlite": 21700}, "higher",
+     lambda st: ltng_supported(runs(st + "-ltng"))),
+    ("load-test-ng: users active before the first alert", "users", None, "info",
+     lambda st: median([s["values"]["max_users_without_alert"] for s in runs(st + "-ltng")])),
 ]
 
 stores = [st for st in ("sqlite", "postgres") if runs(st + "-post-max")]
@@ -126,6 +143,8 @@ if base_ref:
 
 mixed_notes = {st: [n for s in runs(st + "-mixed") for n in s.get("notes", [])] for st in stores}
 results["mixed_steps"] = mixed_notes
+ltng_notes = {st: [n for s in runs(st + "-ltng") for n in s.get("notes", [])] for st in stores}
+results["ltng"] = ltng_notes
 
 with open(os.path.join(out, "results.json"), "w") as f:
     json.dump(results, f, indent=2)
@@ -170,6 +189,10 @@ if compare:
 for st in stores:
     if mixed_notes[st]:
         lines += ["", f"Mixed steps on {st}:", ""] + [f"- {n}" for n in mixed_notes[st]]
+for st in stores:
+    if ltng_notes[st]:
+        lines += ["", f"load-test-ng definition on {st} (Mattermost: about 217 for one 2-vCPU/4 GiB node):", ""] + \
+                 [f"- {n}" for n in ltng_notes[st]]
 bench = os.path.join(out, "go-bench.txt")
 if os.path.exists(bench):
     with open(bench) as f:

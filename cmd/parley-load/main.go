@@ -75,7 +75,7 @@ func newRoot(stdout io.Writer) *cobra.Command {
 		SilenceUsage: true,
 	}
 	root.SetOut(stdout)
-	root.AddCommand(setupCmd(), postCmd(), historyCmd(), searchCmd(), idleWSCmd(), startCmd(), mixedCmd())
+	root.AddCommand(setupCmd(), postCmd(), historyCmd(), searchCmd(), idleWSCmd(), startCmd(), mixedCmd(), ltngCmd())
 	return root
 }
 
@@ -257,5 +257,53 @@ func startCmd() *cobra.Command {
 	cmd.Flags().IntVar(&cfg.Runs, "runs", 5, "starts to time (the median is reported)")
 	cmd.Flags().DurationVar(&cfg.Settle, "settle", 2*time.Second, "wait before reading idle RSS")
 	cmd.Flags().StringVar(&jsonOut, "json-out", "", "also write the JSON summary to this file")
+	return cmd
+}
+
+func ltngCmd() *cobra.Command {
+	cfg := loadtest.DefaultLTNG()
+	var url, jsonOut string
+	cmd := &cobra.Command{
+		Use:   "ltng",
+		Short: "Mattermost's load-test-ng simulated users and its supported-users definition, reimplemented",
+		Long: `Reproduces mattermost-load-test-ng's simulative controller (the webapp's
+requests and WebSocket use, its action frequencies and idle times) and its
+coordinator: users are added NumUsersInc a second until one of the monitor's
+queries (client request average 0.1 s, p99 2 s, 5xx and timeouts 0.025%,
+server CPU and memory 85%, TCP retransmissions 0.5%, over 1-minute windows
+after the first minute) reaches its threshold, then removed and added again
+until the active users settle; supported_users is their average. Defaults are
+the tool's; see docs/performance.md for what is left out.`,
+		Example: `  parley-load ltng --url http://127.0.0.1:8065 --pid $(pidof parley)
+  parley-load ltng --max-users 20000 --inc 40 --duration 10m --samples-range 2m --pid $(pidof parley)`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.Progress = cmd.ErrOrStderr()
+			s, err := loadtest.LTNG(cmd.Context(), url, cfg)
+			if err != nil {
+				return err
+			}
+			return (&common{jsonOut: jsonOut}).report(cmd.OutOrStdout(), s)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&url, "url", "http://127.0.0.1:8065", "server URL")
+	f.IntVar(&cfg.PID, "pid", 0, "server process id, for the CPU query and the report")
+	f.StringVar(&jsonOut, "json-out", "", "also write the JSON summary to this file")
+	f.IntVar(&cfg.MaxUsers, "max-users", cfg.MaxUsers, "bound on active users (MaxActiveUsers)")
+	f.StringVar(&cfg.Admin, "admin", "", "username:password of a system admin for the init (default: create ltngadmin, admin on a fresh server)")
+	f.IntVar(&cfg.Presign, "presign", 0, "sign up this many users before the run, untimed (as the tool's later runs find them)")
+	f.DurationVar(&cfg.Duration, "duration", cfg.Duration, "bound on the whole run")
+	f.IntVar(&cfg.Teams, "teams", cfg.Teams, "teams to create (ltagent init)")
+	f.IntVar(&cfg.Channels, "channels", cfg.Channels, "public channels per team")
+	f.IntVar(&cfg.NumUsersInc, "inc", cfg.NumUsersInc, "users added a second while no query alerts (NumUsersInc)")
+	f.IntVar(&cfg.NumUsersDec, "dec", cfg.NumUsersDec, "users removed on an alert (NumUsersDec)")
+	f.DurationVar(&cfg.RestTime, "rest", cfg.RestTime, "wait after an alert before adding or removing again (RestTimeSec)")
+	f.DurationVar(&cfg.SamplesTimeRange, "samples-range", cfg.SamplesTimeRange, "span of active-user samples that must settle")
+	f.DurationVar(&cfg.QueryWindow, "query-window", cfg.QueryWindow, "the queries' rate window")
+	f.DurationVar(&cfg.MinInterval, "min-interval", cfg.MinInterval, "time before the queries count (MinIntervalSec)")
+	f.IntVar(&cfg.MinIdleTimeMs, "min-idle-ms", cfg.MinIdleTimeMs, "MinIdleTimeMs")
+	f.IntVar(&cfg.AvgIdleTimeMs, "avg-idle-ms", cfg.AvgIdleTimeMs, "AvgIdleTimeMs")
+	f.Float64Var(&cfg.TimeScale, "time-scale", cfg.TimeScale, "multiplies every wait of the simulation (1: the tool's)")
 	return cmd
 }

@@ -8,6 +8,7 @@ func (h *Handler) channelRoutes() {
 	h.post("/channels", h.createChannel)
 	h.post("/channels/direct", h.createDirect)
 	h.post("/channels/group", h.createGroup)
+	h.post("/channels/group/search", h.searchGroupChannels)
 	h.get("/channels/{channel_id}", h.getChannel)
 	h.put("/channels/{channel_id}", h.updateChannel)
 	h.delete("/channels/{channel_id}", h.archiveChannel)
@@ -664,4 +665,17 @@ func (h *Handler) channelUnread(c *Context) error {
 		return err
 	}
 	return c.ok(u)
+}
+
+// searchGroupChannels is POST /channels/group/search {"term"}.
+func (h *Handler) searchGroupChannels(c *Context) error {
+	var q model.ChannelSearch
+	if err := c.decode(&q, "channel_search"); err != nil {
+		return err
+	}
+	cs, err := c.app.SearchGroupChannels(c.ctx, c.Session, q.Term)
+	if err != nil {
+		return err
+	}
+	return c.ok(cs)
 }

@@ -32,11 +32,11 @@ func (h *Handler) featureRoutes() {
 		{"POST", "/posts/schedule"},
 		{"PUT", "/posts/schedule/{scheduled_post_id}"},
 		{"DELETE", "/posts/schedule/{scheduled_post_id}"},
-		{"GET", "/posts/scheduled/team/{team_id}"},
 	} {
 		h.add(r.method, r.path, refuse(http.StatusBadRequest, "api.scheduled_posts.license_error",
 			"Scheduled posts require a license."), nil)
 	}
+	h.get("/posts/scheduled/team/{team_id}", h.teamScheduledPosts)
 
 	// Mattermost answers these with model.NoTranslation and the reason in
 	// the detail; the message carries the reason here.
@@ -49,6 +49,30 @@ func (h *Handler) featureRoutes() {
 	h.get("/custom_profile_attributes/fields", refuse(http.StatusForbidden, "api.custom_profile_attributes.license_error",
 		"Your license does not support custom profile attributes."))
 	// The licence metric is served in system.go, the groups in groups.go.
+}
+
+// teamScheduledPosts is GET /posts/scheduled/team/{team_id}: none, since
+// none can be created, in Mattermost's shape ({team_id: [...], and
+// directChannels: [...] with includeDirectChannels=true}). The webapp's team
+// load (as load-test-ng simulates it) asks for it on every team switch
+// whatever the setting, so a refusal would fail the load.
+func (h *Handler) teamScheduledPosts(c *Context) error {
+	id, err := c.idParam("team_id")
+	if err != nil {
+		return err
+	}
+	if _, err := c.app.GetTeam(c.ctx, c.Session, id); err != nil {
+		return err
+	}
+	if !c.app.HasTeamPermission(c.ctx, c.Session, id, model.PermViewTeam) {
+		return model.ErrForbidden()
+	}
+	none := []struct{}{}
+	out := map[string][]struct{}{id: none}
+	if c.query("includeDirectChannels") == "true" {
+		out["directChannels"] = none
+	}
+	return c.ok(out)
 }
 
 // refuse is a handler that always answers one Mattermost error.

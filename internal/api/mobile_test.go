@@ -106,7 +106,7 @@ var mobileCalls = []mobileCall{
 	{"POST", "/posts/schedule", "400 api.scheduled_posts.license_error"},
 	{"PUT", "/posts/schedule/{scheduled_post_id}", "400 api.scheduled_posts.license_error"},
 	{"DELETE", "/posts/schedule/{scheduled_post_id}", "400 api.scheduled_posts.license_error"},
-	{"GET", "/posts/scheduled/team/{team_id}", "400 api.scheduled_posts.license_error"},
+	{"GET", "/posts/scheduled/team/{team_id}", ""},
 	// drafts
 	{"GET", "/users/me/teams/{team_id}/drafts", ""},
 	{"POST", "/drafts", ""},

@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/parley-chat/parley/internal/model"
+	"strconv"
 )
 
 func (h *Handler) searchRoutes() {
@@ -60,6 +61,22 @@ func (h *Handler) searchAllChannels(c *Context) error {
 	var q model.ChannelSearch
 	if err := c.decode(&q, "channel_search"); err != nil {
 		return err
+	}
+	// system_console=false is the webapp's search of the caller's own
+	// channels across teams, open to every user; otherwise it is the system
+	// console's search of all channels.
+	if v := c.query("system_console"); v != "" {
+		console, err := strconv.ParseBool(v)
+		if err != nil {
+			return model.ErrInvalidURLParam("system_console")
+		}
+		if !console {
+			cs, err := c.app.AutocompleteChannelsForUser(c.ctx, c.Session, q.Term)
+			if err != nil {
+				return err
+			}
+			return c.ok(cs)
+		}
 	}
 	cs, total, err := c.app.SearchAllChannels(c.ctx, c.Session, &q)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -36,6 +37,8 @@ type App struct {
 	perms     map[string]map[string]bool // role name → permission set
 	dummyOnce sync.Once
 	dummy     []byte
+	// hashes holds one slot per core for password hashing (passwordWork).
+	hashes chan struct{}
 	// out runs requests to integrations (webhooks, link previews) off the request path.
 	out outbound
 	// BuildNumber identifies this build in X-Version-Id and the client config.
@@ -82,7 +85,8 @@ func New(s store.Store, b bus.Bus, cfg config.Config, log *slog.Logger) *App {
 		files:   filestore.NewLocal(cfg.FilesPath()),
 		images:  imaging.NewDecoder(cfg.MaxImageDecodeMB<<20, cfg.ImageDecoderConcurrency()),
 		jobWake: make(chan struct{}, 1), mailWake: make(chan struct{}, 1),
-		pushWake: make(chan struct{}, 1), pushClient: &http.Client{Timeout: pushTimeout}}
+		pushWake: make(chan struct{}, 1), pushClient: &http.Client{Timeout: pushTimeout},
+		hashes: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	a.perms = make(map[string]map[string]bool, len(a.roles))
 	for name, r := range a.roles {
 		set := make(map[string]bool, len(r.Permissions))

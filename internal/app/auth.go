@@ -75,7 +75,9 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the time a real check would, so timing does not reveal accounts.
-		_ = bcrypt.CompareHashAndPassword(a.dummyHash(), []byte(req.Password))
+		if err := a.passwordWork(ctx, func() { _ = bcrypt.CompareHashAndPassword(a.dummyHash(), []byte(req.Password)) }); err != nil {
+			return nil, nil, model.ErrInternal(err)
+		}
 		return nil, nil, errInvalidCredentials()
 	}
 	if err != nil {
@@ -93,7 +95,11 @@ func (a *App) Login(ctx context.Context, req LoginRequest, userAgent string) (*m
 		return nil, nil, model.NewAppError(http.StatusUnauthorized, "api.user.check_user_login_attempts.too_many.app_error",
 			"Your account is locked because of too many failed password attempts. Please reset your password.")
 	}
-	if !checkPassword(u.Password, req.Password) {
+	var match bool
+	if err := a.passwordWork(ctx, func() { match = checkPassword(u.Password, req.Password) }); err != nil {
+		return nil, nil, model.ErrInternal(err)
+	}
+	if !match {
 		if err := a.loginFailed(ctx, u.ID, counted); err != nil {
 			return nil, nil, err
 		}

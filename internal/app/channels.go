@@ -402,6 +402,80 @@ func (a *App) AutocompleteChannels(ctx context.Context, s *model.Session, teamID
 	return out, nil
 }
 
+// SearchGroupChannels is POST /channels/group/search: the caller's group
+// messages with, for every word of term, a member whose username starts
+// with it (a group message's display name lists its members' usernames).
+func (a *App) SearchGroupChannels(ctx context.Context, s *model.Session, term string) ([]*model.Channel, error) {
+	words := strings.Fields(strings.ToLower(term))
+	out := []*model.Channel{}
+	if len(words) == 0 {
+		return out, nil
+	}
+	cs, err := a.store.ListAllChannelsForUser(ctx, s.UserID, false, 0)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	for _, c := range cs {
+		if c.Type != model.ChannelGroup {
+			continue
+		}
+		names := strings.Split(strings.ToLower(c.DisplayName), ", ")
+		if !allPrefixMatch(words, names) {
+			continue
+		}
+		out = append(out, c)
+		if len(out) == 50 {
+			break
+		}
+	}
+	return out, nil
+}
+
+// allPrefixMatch reports whether every word starts one of names.
+func allPrefixMatch(words, names []string) bool {
+	for _, w := range words {
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, w) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// AutocompleteChannelsForUser is POST /channels/search?system_console=false,
+// the webapp's channel switcher across teams: the public channels of the
+// caller's teams and their private channels whose name or display name
+// starts with prefix, at most 50, with their team's names (Mattermost's
+// App.AutocompleteChannels).
+func (a *App) AutocompleteChannelsForUser(ctx context.Context, s *model.Session, prefix string) ([]*model.ChannelWithTeamData, error) {
+	teams, err := a.store.ListTeamsForUser(ctx, s.UserID)
+	if err != nil {
+		return nil, model.ErrInternal(err)
+	}
+	out := []*model.ChannelWithTeamData{}
+	for _, t := range teams {
+		cs, err := a.AutocompleteChannels(ctx, s, t.ID, prefix, false)
+		if err != nil {
+			return nil, err
+		}
+		mine, err := a.AutocompleteChannels(ctx, s, t.ID, prefix, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range mine {
+			if c.Type == model.ChannelPrivate {
+				cs = append(cs, c)
+			}
+		}
+		for _, c := range cs {
+			if len(out) == 50 {
+				return out, nil
+			}
+			out = append(out, &model.ChannelWithTeamData{Channel: *c, TeamDisplayName: t.DisplayName, TeamName: t.Name, TeamUpdateAt: t.UpdateAt})
+		}
+	}
+	return out, nil
+}
+
 func (a *App) channelForUpdate(ctx context.Context, s *model.Session, id string) (*model.Channel, error) {
 	ch, err := a.store.GetChannel(ctx, id)
 	if err != nil {

@@ -36,6 +36,26 @@ func checkPassword(hash, pw string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
 }
 
+// passwordWork runs f, a bcrypt hash or comparison (tens of milliseconds of
+// CPU), once one of the per-core slots is free, unless ctx ends first. Under
+// a burst of logins the requests queue for a core rather than share it,
+// and one whose client gave up while queued (its context is then done)
+// costs no hash: otherwise a backlog of abandoned logins keeps the CPU from
+// the live ones, and every later login times out too.
+func (a *App) passwordWork(ctx context.Context, f func()) error {
+	select {
+	case a.hashes <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-a.hashes }()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f()
+	return nil
+}
+
 func hashPassword(pw string) (string, error) {
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	return string(h), err

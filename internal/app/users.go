@@ -130,7 +130,10 @@ func (a *App) createUser(ctx context.Context, s *model.Session, u *model.User, i
 		if appErr := model.IsValidPassword(u.Password, a.passwordPolicy()); appErr != nil {
 			return nil, appErr
 		}
-		h, err := hashPassword(u.Password)
+		var h string
+		if werr := a.passwordWork(ctx, func() { h, err = hashPassword(u.Password) }); werr != nil {
+			return nil, model.ErrInternal(werr)
+		}
 		if err != nil {
 			return nil, model.ErrInternal(err)
 		}

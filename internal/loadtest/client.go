@@ -37,6 +37,18 @@ type APIError struct {
 	Body   string
 }
 
+// newAPIError is a non-2xx answer with the error id of its body, if any.
+func newAPIError(status int, body []byte) *APIError {
+	e := &APIError{Status: status, Body: string(body)}
+	var ae struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(body, &ae) == nil {
+		e.ID = ae.ID
+	}
+	return e
+}
+
 func (e *APIError) Error() string { return fmt.Sprintf("status %d %s: %s", e.Status, e.ID, e.Body) }
 
 // Do sends a JSON request and decodes a JSON answer into out (when not nil).
@@ -68,14 +80,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) (ht
 		return nil, err
 	}
 	if resp.StatusCode >= 300 {
-		e := &APIError{Status: resp.StatusCode, Body: string(data)}
-		var ae struct {
-			ID string `json:"id"`
-		}
-		if json.Unmarshal(data, &ae) == nil {
-			e.ID = ae.ID
-		}
-		return resp.Header, e
+		return resp.Header, newAPIError(resp.StatusCode, data)
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {

@@ -359,3 +359,174 @@ func TestEventSeq(t *testing.T) {
 		}
 	}
 }
+
+// ltngTestConfig is the tool's simulation at a thousandth of its waits.
+func ltngTestConfig() LTNGConfig {
+	cfg := DefaultLTNG()
+	cfg.TimeScale, cfg.ClientTimeout = 0.001, 30*time.Second
+	return cfg
+}
+
+// TestLTNGEveryActionSucceeds makes every request of load-test-ng's
+// simulated users against a real server: three users sign up, join a team
+// and run each action of the list several times; no request may fail.
+func TestLTNGEveryActionSucceeds(t *testing.T) {
+	t.Parallel()
+	s, _ := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	r := newLTNGRun(s.URL, ltngTestConfig())
+	if err := ltngInit(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	users := make([]*simUser, 3)
+	for i := range users {
+		users[i] = newSimUser(r, i, cancel)
+		if err := users[i].init(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer users[i].disconnect()
+	}
+	// Posts, direct and group channels, drafts and threads first, so that the
+	// actions that need them find some.
+	for _, u := range users {
+		for _, name := range []string{"CreatePost", "CreatePost", "CreateDirectChannel", "CreateGroupChannel", "UpsertDraft"} {
+			ltngActionNamed(t, name).run(u, ctx)
+		}
+	}
+	// The admin's own requests: the full config on reload, the user report.
+	admin := newSimUser(r, 99, cancel)
+	admin.username, admin.email, admin.password = "ltngadmin", "ltngadmin@loadtest.example.com", "ltng-admin-password"
+	if err := admin.init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.disconnect()
+	for _, name := range []string{"GenerateUserReport", "FullReload", "ReconnectWebSocket", "SwitchChannel"} {
+		if err := ltngActionNamed(t, name).run(admin, ctx); err != nil {
+			t.Logf("admin, %s: %v", name, err)
+		}
+	}
+	// A post with attached images, then a channel view that fetches their
+	// thumbnails and previews (2% of the tool's posts carry files).
+	u0 := users[0]
+	_, ch := u0.current()
+	ids, err := u0.uploadFiles(ctx, ch.ID)
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("upload: %v %v", ids, err)
+	}
+	var withFiles ltPost
+	if err := u0.send(ctx, "POST", "/posts", map[string]any{"channel_id": ch.ID, "message": "images", "file_ids": ids}, &withFiles); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := u0.getPosts(ctx, "/channels/"+ch.ID+"/posts?page=0&per_page=30"); err != nil || u0.fetchPostsInfo(ctx, got) != nil {
+		t.Fatalf("posts with files: %v", err)
+	}
+	if p, _ := u0.post(withFiles.ID); len(p.Metadata.Files) != len(ids) {
+		t.Fatalf("post metadata files: %+v", p.Metadata)
+	}
+	// The reloads clear the user's store, as the tool's do, so they run last
+	// in a round, followed by the reconnection that fetches the channels again.
+	last := map[string]bool{"FullReload": true, "LogoutLogin": true}
+	for round := range 3 {
+		for _, u := range users {
+			var order []*ltngAction
+			for i := range ltngActions {
+				if !last[ltngActions[i].name] {
+					order = append(order, &ltngActions[i])
+				}
+			}
+			order = append(order, ltngActionNamed(t, "FullReload"), ltngActionNamed(t, "ReconnectWebSocket"),
+				ltngActionNamed(t, "LogoutLogin"), ltngActionNamed(t, "ReconnectWebSocket"), ltngActionNamed(t, "SwitchChannel"))
+			for _, a := range order {
+				if err := a.run(u, ctx); err != nil {
+					// A user error of the simulation (as in the tool), not a failed request.
+					t.Logf("round %d, %s, %s: %v", round, u.username, a.name, err)
+				}
+			}
+		}
+	}
+	r.metrics.errs.mu.Lock()
+	defer r.metrics.errs.mu.Unlock()
+	for kind, n := range r.metrics.errs.kinds {
+		// Parley keeps no custom sidebar categories and no post reminders,
+		// and has no system console user report (docs/performance.md).
+		if !strings.Contains(kind, "/channels/categories 404") && !strings.Contains(kind, "/reminder 404") &&
+			!strings.Contains(kind, "GET /reports/users 404") {
+			t.Errorf("%d failed requests %s", n, kind)
+		}
+	}
+	if w := r.metrics.window(time.Hour); w.count < 500 {
+		t.Fatalf("only %d requests", w.count)
+	}
+	// The routes made, for docs/performance.md (go test -v).
+	for _, route := range sortedKeys(r.metrics.routes) {
+		t.Logf("route %s", route)
+	}
+}
+
+func ltngActionNamed(t *testing.T, name string) *ltngAction {
+	for i := range ltngActions {
+		if ltngActions[i].name == name {
+			return &ltngActions[i]
+		}
+	}
+	t.Fatalf("no action %s", name)
+	return nil
+}
+
+// TestLTNGReportsSupportedUsers runs the coordinator's loop with tiny sizes:
+// users are added until the bound, no request fails, and the summary says
+// the bound was reached with no query over its threshold.
+func TestLTNGReportsSupportedUsers(t *testing.T) {
+	t.Parallel()
+	s, _ := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cfg := ltngTestConfig()
+	cfg.MaxUsers, cfg.NumUsersInc, cfg.Duration, cfg.PID = 6, 2, 20*time.Second, os.Getpid()
+	// The queries start counting after the run: the test checks the loop and
+	// the requests, never a speed, so the bound is reached without an alert.
+	cfg.QueryWindow, cfg.MinInterval = 2*time.Second, time.Hour
+	sum, err := LTNG(ctx, s.URL, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind, n := range sum.ErrorKinds {
+		if !strings.Contains(kind, "/channels/categories 404") && !strings.Contains(kind, "/reminder 404") {
+			t.Errorf("%d failed requests %s", n, kind)
+		}
+	}
+	if sum.Values["active_users_at_end"] != 6 || sum.Values["max_users_without_alert"] != 6 || sum.Counts["users_started"] == 0 ||
+		sum.Counts["requests"] == 0 || sum.Counts["ws_connects"] == 0 || sum.Counts["alerts"] != 0 {
+		t.Fatalf("ltng summary: %+v", sum)
+	}
+	// Twenty seconds leave a loaded machine time for six sign-ups and logins
+	// (three bcrypt hashes each).
+	if len(sum.Notes) != 1 || !strings.Contains(sum.Notes[0], "supported users ≥ 6") {
+		t.Fatalf("ltng notes: %v", sum.Notes)
+	}
+}
+
+func TestLTNGQuantileAndSlopeAreTheTools(t *testing.T) {
+	var w httpSecond
+	// 100 requests: 98 in the 5–10 ms bucket, 2 in the 1–2.5 s one.
+	w.count, w.buckets[1], w.buckets[8] = 100, 98, 2
+	if q := w.quantile(0.99); q < 1.74 || q > 1.76 { // 1 + 1.5 × (99−98)/2
+		t.Fatalf("p99 %v, want 1.75 as histogram_quantile", q)
+	}
+	if q := w.quantile(0.5); q < 0.0075 || q > 0.0077 { // 0.005 + 0.005 × 50/98
+		t.Fatalf("p50 %v", q)
+	}
+	t0 := time.Unix(1000, 0)
+	flat := []point{{t0, 100}, {t0.Add(time.Second), 102}, {t0.Add(2 * time.Second), 100}}
+	if s := slope(flat); s != 0 || avgPoints(flat) < 100.6 || avgPoints(flat) > 100.7 {
+		t.Fatalf("slope %v avg %v", s, avgPoints(flat))
+	}
+	rising := []point{{t0, 0}, {t0.Add(time.Second), 8}, {t0.Add(2 * time.Second), 16}}
+	if s := slope(rising); s != 8 {
+		t.Fatalf("slope %v, want 8", s)
+	}
+	if got := latestSamples(append(flat, point{t0.Add(40 * time.Minute), 90}), 30*time.Minute); len(got) != 2 {
+		t.Fatalf("latest samples %v", got)
+	}
+}

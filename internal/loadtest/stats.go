@@ -162,6 +162,11 @@ func (e *Errors) Add(err error) {
 			kind += " (rate limited: run the server with rate limiting off)"
 		}
 	}
+	e.addKind(kind)
+}
+
+// addKind records one error of the given kind.
+func (e *Errors) addKind(kind string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.kinds == nil {

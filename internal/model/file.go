@@ -113,7 +113,11 @@ var customEmojiNameRE = regexp.MustCompile(`^[a-z0-9_+\-]{1,64}$`)
 
 // IsSystemEmojiName reports whether name is a standard emoji's short name.
 func IsSystemEmojiName(name string) bool {
-	return name != "" && strings.Contains(systemEmojiNames, "\n"+name+"\n")
+	if name == "" {
+		return false
+	}
+	n := "\n" + name + "\n"
+	return strings.Contains(systemEmojiNames, n) || strings.Contains(mattermostEmojiAliases, n)
 }
 
 // ValidateEmojiName checks the name of a new custom emoji: 1–64 of a-z, 0-9,
