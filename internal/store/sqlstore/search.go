@@ -176,10 +176,13 @@ func byIndex(ts []termSQL) (groups [][]*sqlPart, ok bool) {
 // textConds turns the terms of a search into conditions on p, asking each
 // index once where the logic allows; the combined index parts of the
 // positive terms come back apart, for searchPosts to turn into conditions.
-func (s *SQLStore) textConds(q *store.PostSearch) (out []sqlPart, posIndex []*sqlPart) {
+func (s *SQLStore) textConds(q *store.PostSearch, narrow []*sqlPart) (out []sqlPart, posIndex []*sqlPart) {
 	pos := make([]termSQL, len(q.Terms))
 	for i, t := range q.Terms {
 		pos[i] = s.term(t)
+		if narrow[i] != nil {
+			pos[i].extras = append(pos[i].extras, *narrow[i])
+		}
 	}
 	neg := make([]termSQL, len(q.Excluded))
 	for i, t := range q.Excluded {
@@ -287,7 +290,14 @@ func (s *SQLStore) searchPostsPlanned(ctx context.Context, q *store.PostSearch, 
 	// resolved by the app, so a name shared by several teams or by a channel the
 	// user is not in cannot widen the results.
 	channels, chanArgs := searchChannels(q)
-	conds, posIndex := s.textConds(q)
+	narrow := make([]*sqlPart, len(q.Terms))
+	for i, t := range q.Terms {
+		var err error
+		if narrow[i], err = s.phrasePairs(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	conds, posIndex := s.textConds(q, narrow)
 	scoped, err := plan(ctx, posIndex, channels, chanArgs)
 	if err != nil {
 		return nil, err
@@ -383,6 +393,46 @@ func (s *SQLStore) searchScoped(ctx context.Context, posIndex []*sqlPart, channe
 // PostgreSQL searches them one by one (about 1 µs each, rows in cache).
 const searchScopedMax = 50_000
 
+// phrasePairs narrows a phrase on PostgreSQL through idx_posts_search_pairs
+// (migration 00029): a post holding the phrase holds each pair of its
+// neighbouring lexemes, in the stemmed or the unstemmed half of its vector as
+// the phrase's tsquery has it. nil when the term is no phrase, or when a half
+// of the query would match without a pair of neighbours (a single lexeme
+// left once stop words are dropped, or words apart), so the pairs cannot
+// tell.
+func (s *SQLStore) phrasePairs(ctx context.Context, t search.Term) (*sqlPart, error) {
+	if s.driver != DriverPostgres || (t.Kind != search.Phrase && t.Kind != search.Word) ||
+		search.HasCJK(t.Text) || len(search.Words(t.Text)) < 2 {
+		return nil, nil
+	}
+	var stemmedLen, plainLen int
+	var stemmed, plain string
+	err := s.queryRow(ctx, `SELECT length(e), CAST(post_word_pairs(e) AS text), length(w), CAST(post_word_pairs(w) AS text)
+		FROM (SELECT to_tsvector(`+pgLanguage+`, unaccent(?)) AS e, to_tsvector('simple', unaccent(?)) AS w) v`,
+		t.Text, t.Text).Scan(&stemmedLen, &stemmed, &plainLen, &plain)
+	if err != nil {
+		return nil, fmt.Errorf("phrase pairs: %w", err)
+	}
+	var ors []string
+	var a []any
+	for _, half := range []struct {
+		lexemes int
+		pairs   string
+	}{{stemmedLen, stemmed}, {plainLen, plain}} {
+		switch {
+		case half.lexemes == 0: // matches nothing: stop words only
+		case half.pairs == "{}":
+			return nil, nil
+		default:
+			ors, a = append(ors, `p.search_pairs @> CAST(? AS integer[])`), append(a, half.pairs)
+		}
+	}
+	if len(ors) == 0 {
+		return nil, nil
+	}
+	return &sqlPart{sql: "(" + strings.Join(ors, " OR ") + ")", args: a}, nil
+}
+
 // searchChannels is the subquery of the channels a search looks in.
 func searchChannels(q *store.PostSearch) (string, []any) {
 	chans := []string{`cm.user_id = ?`}
@@ -460,8 +510,12 @@ func (s *SQLStore) configurePostgresSearch(ctx context.Context, language string)
 		if _, err := t.exec(ctx, `UPDATE search_settings SET language = CAST(? AS regconfig) WHERE id = 1`, language); err != nil {
 			return err
 		}
+		// As the trigger posts_search_vector builds them.
 		_, err := t.exec(ctx, `UPDATE posts SET search_vector = to_tsvector(CAST(? AS regconfig), unaccent(message))
-			WHERE delete_at = 0`, language)
+			|| to_tsvector('simple', unaccent(message)) WHERE delete_at = 0`, language)
+		if err == nil {
+			_, err = t.exec(ctx, `UPDATE posts SET search_pairs = post_word_pairs(search_vector) WHERE delete_at = 0`)
+		}
 		if err != nil {
 			return fmt.Errorf("search_language: rebuild index: %w", err)
 		}
