@@ -357,7 +357,7 @@ func (s *SQLStore) searchPostsPlanned(ctx context.Context, q *store.PostSearch, 
 // searchScoped tells whether a search should be driven from the posts of the
 // channels searched rather than from the text index: when the first index
 // part matches more than a quarter as many posts (in every channel) as those
-// channels hold. Matching the index and then reading each match's row to find
+// channels hold (by their counters, checked). Matching the index and then reading each match's row to find
 // its channel costs a row per match, so a pair of common words in channels the
 // searcher is not in (41,000 matches for 2,000 posts of theirs) took half a
 // second; counting the matches, up to the bound, costs no rows. On
@@ -386,7 +386,18 @@ func (s *SQLStore) searchScoped(ctx context.Context, posIndex []*sqlPart, channe
 	if err := s.queryRow(ctx, q, a...).Scan(&matches); err != nil {
 		return false, fmt.Errorf("search scope: %w", err)
 	}
-	return matches >= bound, nil
+	if matches < bound {
+		return false, nil
+	}
+	// The counters may be behind the posts (a database filled around the
+	// store): the channels must hold no more posts than they say, which
+	// costs no more to learn than the channel-driven search itself.
+	var held int64
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE channel_id IN (`+channels+`)
+		AND delete_at = 0 LIMIT ?) h`, append(append([]any{}, chanArgs...), inScope+1)...).Scan(&held); err != nil {
+		return false, fmt.Errorf("search scope: %w", err)
+	}
+	return held <= inScope, nil
 }
 
 // searchScopedMax bounds the posts of the searched channels for which

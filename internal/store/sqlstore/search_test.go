@@ -26,20 +26,28 @@ func TestMigrationsUseCJKClass(t *testing.T) {
 	}
 }
 
+// searchMember makes a user ann and a channel she is a member of.
+func searchMember(t *testing.T, s *SQLStore) (*model.User, *model.Channel) {
+	t.Helper()
+	ctx := context.Background()
+	u := &model.User{ID: model.NewID(), Username: "ann", Email: "ann@example.com", CreateAt: 1, UpdateAt: 1}
+	if err := s.SaveUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	ch := &model.Channel{ID: model.NewID(), CreateAt: 1, UpdateAt: 1, Type: model.ChannelOpen, Name: "c", TeamID: model.NewID()}
+	if err := s.SaveChannel(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, NotifyProps: model.StringMap{}}); err != nil {
+		t.Fatal(err)
+	}
+	return u, ch
+}
+
 func TestConfigureSearchLanguage(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *SQLStore) {
 		ctx := context.Background()
-		u := &model.User{ID: model.NewID(), Username: "ann", Email: "ann@example.com", CreateAt: 1, UpdateAt: 1}
-		if err := s.SaveUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		ch := &model.Channel{ID: model.NewID(), CreateAt: 1, UpdateAt: 1, Type: model.ChannelOpen, Name: "c", TeamID: model.NewID()}
-		if err := s.SaveChannel(ctx, ch); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, NotifyProps: model.StringMap{}}); err != nil {
-			t.Fatal(err)
-		}
+		u, ch := searchMember(t, s)
 		p := &model.Post{ID: model.NewID(), CreateAt: 1, UpdateAt: 1, UserID: u.ID, ChannelID: ch.ID, Message: "the runners were running"}
 		if err := s.SavePost(ctx, p); err != nil {
 			t.Fatal(err)
@@ -135,6 +143,13 @@ func TestSearchPlansAgree(t *testing.T) {
 			t.Fatal(err)
 		}
 		w := func(kind search.Kind, text string) search.Term { return search.Term{Kind: kind, Text: text} }
+		// These sizes are the case the channel-driven plan is for.
+		common := &store.PostSearch{UserID: users["ann"], TeamID: team, Terms: []search.Term{w(search.Word, "review")}}
+		_, idx := s.textConds(common, make([]*sqlPart, 1))
+		chs, chArgs := searchChannels(common)
+		if scoped, err := s.searchScoped(ctx, idx, chs, chArgs); err != nil || !scoped {
+			t.Fatalf("a common word in a small channel: scoped %v, %v", scoped, err)
+		}
 		for _, tc := range []struct {
 			name string
 			q    store.PostSearch
@@ -197,17 +212,7 @@ func TestSearchPlansAgree(t *testing.T) {
 func TestSearchPhrases(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *SQLStore) {
 		ctx := context.Background()
-		u := &model.User{ID: model.NewID(), Username: "ann", Email: "ann@example.com", CreateAt: 1, UpdateAt: 1}
-		if err := s.SaveUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		ch := &model.Channel{ID: model.NewID(), CreateAt: 1, UpdateAt: 1, Type: model.ChannelOpen, Name: "c", TeamID: model.NewID()}
-		if err := s.SaveChannel(ctx, ch); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, NotifyProps: model.StringMap{}}); err != nil {
-			t.Fatal(err)
-		}
+		u, ch := searchMember(t, s)
 		posts := map[string]*model.Post{}
 		for i, msg := range []string{"the review meeting moved today", "meeting review at noon", "reviewing meetings all day",
 			"the meeting about the review", "review of the meeting room", "a review, a meeting"} {
