@@ -300,9 +300,14 @@ func (s *SQLStore) searchPostsPlanned(ctx context.Context, q *store.PostSearch, 
 		byPairs = byPairs || narrow[i] != nil
 	}
 	conds, posIndex := s.textConds(q, narrow)
-	scoped, err := plan(ctx, posIndex, channels, chanArgs)
-	if err != nil {
-		return nil, err
+	// A phrase's pairs already bound the rows read; counting the matches
+	// through the words' index would cost what the pairs saved.
+	scoped := false
+	if !byPairs {
+		var err error
+		if scoped, err = plan(ctx, posIndex, channels, chanArgs); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case s.driver == DriverPostgres && len(q.Terms) > 0 && !scoped:
