@@ -126,7 +126,7 @@ for store in $STORES; do
     log "$store: post run $i (500 listeners at 500 posts/s)"
     load "$store-post-500-$i" post --users 50 --channels 2 --posters 10 --listeners 500 --rate 500 --duration 5s
     log "$store: history run $i ($channel)"
-    load "$store-history-$i" history --users 50 --channels 2 --existing "$team:$channel" --concurrency 1 --duration 5s
+    load "$store-history-$i" history --users 50 --channels 2 --existing "$team:$channel" --readers 16 --duration 5s
     log "$store: search run $i"
     load "$store-search-$i" search --users 50 --channels 2 --posts 2000 --concurrency 2 --duration 4s
   done

@@ -152,15 +152,15 @@ func historyCmd() *cobra.Command {
 	var cfg loadtest.HistoryConfig
 	cmd := scenario(&cobra.Command{
 		Use:     "history",
-		Short:   "Fill a channel, then fetch history pages (page/per_page and before) concurrently",
-		Example: "  parley-load history --posts 100000 --concurrency 8 --duration 20s",
+		Short:   "Fill a channel, then fetch history pages (page 0, before a cursor, deep page=N) with concurrent readers",
+		Example: "  parley-load history --posts 100000 --readers 16 --duration 20s",
 	}, func(ctx context.Context, cmd *cobra.Command, env *loadtest.Env, pid int) (*loadtest.Summary, error) {
 		cfg.PID = pid
 		return loadtest.History(ctx, env, cfg)
 	})
 	cmd.Flags().IntVar(&cfg.Posts, "posts", 2000, "posts the channel should hold")
 	cmd.Flags().IntVar(&cfg.PerPage, "per-page", 60, "posts a page")
-	cmd.Flags().IntVar(&cfg.Concurrency, "concurrency", 8, "concurrent readers")
+	cmd.Flags().IntVar(&cfg.Readers, "readers", 16, "concurrent readers")
 	cmd.Flags().DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to read")
 	cmd.Flags().IntVar(&cfg.Channel, "channel", 1, "which lt-channel to use")
 	cmd.Flags().StringVar(&cfg.Existing, "existing", "", "read this filled channel (team:channel, e.g. from parley sampledata) as the admin instead of filling one")

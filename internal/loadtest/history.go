@@ -13,15 +13,16 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// HistoryConfig fills a channel to Posts posts, then fetches pages of PerPage at
-// Concurrency for Duration: half by page number (deep offsets), half by the
-// `before` cursor clients use when scrolling up.
+// HistoryConfig fills a channel to Posts posts, then Readers fetch pages of
+// PerPage for Duration, in turn: the newest page (page=0, what a client
+// asks when it opens a channel), a page before a cursor (scrolling up), and a
+// random deep page=N (an offset).
 type HistoryConfig struct {
-	Posts       int
-	PerPage     int
-	Concurrency int
-	Duration    time.Duration
-	Channel     int // index into the env's channels
+	Posts    int
+	PerPage  int
+	Readers  int
+	Duration time.Duration
+	Channel  int // index into the env's channels
 	// Existing names a filled channel as team:channel (for instance one made
 	// by `parley sampledata`, far faster than filling through the API); the
 	// admin reads it and Posts is ignored.
@@ -117,25 +118,31 @@ func History(ctx context.Context, env *Env, cfg HistoryConfig) (*Summary, error)
 		}
 		cursors = append(cursors, l.Order...)
 	}
-	var byPage, byCursor Latencies
+	var newest, byCursor, deep Latencies
 	var errs Errors
 	var requests atomic.Int64
 	before, _ := readProcMaybe(cfg.PID)
 	start := time.Now()
 	deadline := start.Add(cfg.Duration)
 	var wg sync.WaitGroup
-	for w := range max(cfg.Concurrency, 1) {
+	for w := range max(cfg.Readers, 1) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			c := readers[w%len(readers)]
 			r := rand.New(rand.NewPCG(uint64(w), 11))
-			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
-				path := fmt.Sprintf("/channels/%s/posts?page=%d&per_page=%d", channel, r.IntN(pages), cfg.PerPage)
-				lat := &byPage
-				if i%2 == 1 && len(cursors) > 0 {
+			// Readers start at different kinds of page, so that at any moment
+			// all three are asked.
+			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+				path := fmt.Sprintf("/channels/%s/posts?page=0&per_page=%d", channel, cfg.PerPage)
+				lat := &newest
+				switch {
+				case i%3 == 1 && len(cursors) > 0:
 					path = fmt.Sprintf("/channels/%s/posts?before=%s&page=0&per_page=%d", channel, cursors[r.IntN(len(cursors))], cfg.PerPage)
 					lat = &byCursor
+				case i%3 == 2 && pages > 1:
+					path = fmt.Sprintf("/channels/%s/posts?page=%d&per_page=%d", channel, 1+r.IntN(pages-1), cfg.PerPage)
+					lat = &deep
 				}
 				t0 := time.Now()
 				if _, err := c.Do(ctx, "GET", path, nil, nil); err != nil {
@@ -152,8 +159,8 @@ func History(ctx context.Context, env *Env, cfg HistoryConfig) (*Summary, error)
 	after, _ := readProcMaybe(cfg.PID)
 	sum := &Summary{Scenario: "history", Duration: elapsed.Seconds(),
 		Rates:   map[string]float64{"requests": float64(requests.Load()) / elapsed.Seconds()},
-		Latency: map[string]Dist{"page": byPage.Dist(), "before_cursor": byCursor.Dist()},
-		Counts:  map[string]int64{"channel_posts": int64(cfg.Posts), "per_page": int64(cfg.PerPage), "concurrency": int64(cfg.Concurrency)},
+		Latency: map[string]Dist{"page0": newest.Dist(), "before_cursor": byCursor.Dist(), "deep_page": deep.Dist()},
+		Counts:  map[string]int64{"channel_posts": int64(cfg.Posts), "per_page": int64(cfg.PerPage), "readers": int64(cfg.Readers)},
 		Server:  after.Diff(before), Notes: []string{"channel " + channel + ", " + strconv.Itoa(pages) + " pages"}}
 	errs.Fill(sum)
 	return sum, nil

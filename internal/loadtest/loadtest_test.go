@@ -105,15 +105,15 @@ func TestHistoryFillsAndReads(t *testing.T) {
 	t.Parallel()
 	s, ctx := start(t)
 	env := setup(t, ctx, s, SetupConfig{Users: 2, Channels: 2})
-	sum, err := History(ctx, env, HistoryConfig{Posts: 25, PerPage: 10, Concurrency: 2, Duration: 200 * time.Millisecond, Channel: 1})
+	sum, err := History(ctx, env, HistoryConfig{Posts: 25, PerPage: 10, Readers: 3, Duration: 200 * time.Millisecond, Channel: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Errors != 0 || sum.Latency["page"].Count == 0 || sum.Latency["before_cursor"].Count == 0 {
+	if sum.Errors != 0 || sum.Latency["page0"].Count == 0 || sum.Latency["before_cursor"].Count == 0 || sum.Latency["deep_page"].Count == 0 {
 		t.Fatalf("history summary: %+v", sum)
 	}
 	// The same channel named as an existing one is read as it is.
-	sum, err = History(ctx, env, HistoryConfig{PerPage: 10, Concurrency: 1, Duration: 100 * time.Millisecond, Existing: "loadtest:lt-channel-1"})
+	sum, err = History(ctx, env, HistoryConfig{PerPage: 10, Readers: 1, Duration: 100 * time.Millisecond, Existing: "loadtest:lt-channel-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
