@@ -100,9 +100,12 @@ func TestClusterPresence(t *testing.T) {
 			t.Fatalf("status %q after both sockets idled, want away", st)
 		}
 		active.act(t)
+		actedAt := time.Now()
 		s1.waitStatus(t, model.StatusOnline)
 		s2.waitStatus(t, model.StatusOnline)
-		if st := status(n1); st != model.StatusOnline {
+		// On a loaded machine the away timeout (2 s) may already have
+		// passed again by the time the status is read; away is then right.
+		if st := status(n1); st != model.StatusOnline && time.Since(actedAt) < 2*time.Second {
 			t.Fatalf("status %q after activity, want online", st)
 		}
 	}
