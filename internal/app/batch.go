@@ -84,13 +84,59 @@ type Batch struct {
 
 	mu      sync.Mutex
 	written []string // storage prefixes to remove on rollback
+
+	members *memberCounts
+}
+
+// memberCounts counts the members of the teams one transaction joins users
+// to: a team once, then one more per join, so that an import of thousands of
+// users does not count a team's members per user. A batch fails whole, so
+// only joins that stay change it; what concurrent batches commit meanwhile
+// is not seen, as the per-join count did not see another's uncommitted joins.
+// nil counts at every join (the API's single joins).
+type memberCounts struct {
+	mu sync.Mutex
+	n  map[string]int64
+}
+
+func (c *memberCounts) get(ctx context.Context, tx store.Store, teamID string) (int64, error) {
+	if c == nil {
+		st, err := tx.GetTeamStats(ctx, teamID)
+		if err != nil {
+			return 0, err
+		}
+		return st.TotalMemberCount, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n, ok := c.n[teamID]; ok {
+		return n, nil
+	}
+	st, err := tx.GetTeamStats(ctx, teamID)
+	if err != nil {
+		return 0, err
+	}
+	c.n[teamID] = st.TotalMemberCount
+	return st.TotalMemberCount, nil
+}
+
+// joined counts a new member of a team counted before.
+func (c *memberCounts) joined(teamID string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.n[teamID]; ok {
+		c.n[teamID]++
+	}
 }
 
 // InBatch runs fn in one transaction.
 func (a *App) InBatch(ctx context.Context, fn func(b *Batch) error) error {
 	var b *Batch
 	err := a.store.Tx(ctx, func(tx store.Store) error {
-		b = &Batch{BulkStore: tx, a: a, tx: tx}
+		b = &Batch{BulkStore: tx, a: a, tx: tx, members: &memberCounts{n: map[string]int64{}}}
 		return fn(b)
 	})
 	if err != nil && b != nil {
@@ -137,7 +183,7 @@ func (b *Batch) OpenConversation(ctx context.Context, users []*model.User) (*mod
 
 // JoinTeam makes u a member of t (again), reporting whether the membership is new.
 func (b *Batch) JoinTeam(ctx context.Context, t *model.Team, u *model.User) (*model.TeamMember, bool, error) {
-	return b.a.joinTeam(ctx, b.tx, t, u, joining{fromImport: true})
+	return b.a.joinTeam(ctx, b.tx, t, u, joining{fromImport: true, members: b.members})
 }
 
 // SaveTeamMemberRoles stores a team member's changed roles.
@@ -145,8 +191,9 @@ func (b *Batch) SaveTeamMemberRoles(ctx context.Context, m *model.TeamMember) er
 	return b.a.saveTeamMemberRoles(ctx, b.tx, m)
 }
 
-// AddChannelMember makes u a member of ch; nil when u was one already.
-func (b *Batch) AddChannelMember(ctx context.Context, ch *model.Channel, u *model.User) (*model.ChannelMember, error) {
+// AddChannelMember makes u a member of ch, reporting whether the membership
+// is new; it returns the membership that was there if not.
+func (b *Batch) AddChannelMember(ctx context.Context, ch *model.Channel, u *model.User) (*model.ChannelMember, bool, error) {
 	return b.a.addChannelMember(ctx, b.tx, ch, u, joining{fromImport: true})
 }
 

@@ -821,7 +821,7 @@ func (a *App) AddChannelMember(ctx context.Context, s *model.Session, channelID,
 		postType = model.PostTypeAddToChannel
 	}
 	err = a.store.Tx(ctx, func(tx store.Store) error {
-		_, err := a.addChannelMember(ctx, tx, ch, u, joining{actorID: s.UserID, postType: postType})
+		_, _, err := a.addChannelMember(ctx, tx, ch, u, joining{actorID: s.UserID, postType: postType})
 		return err
 	})
 	if err != nil {
@@ -834,17 +834,18 @@ func (a *App) AddChannelMember(ctx context.Context, s *model.Session, channelID,
 }
 
 // addChannelMember stores the membership of a user, posts the join message
-// (j.postType, if any) and tells clients. It returns the new membership, or
-// nil when u was a member already.
-func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Channel, u *model.User, j joining) (*model.ChannelMember, error) {
+// (j.postType, if any) and tells clients. It returns the membership and
+// whether it is new; one that was there is returned as it was (the importer
+// compares it with the file, without reading it again).
+func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Channel, u *model.User, j joining) (*model.ChannelMember, bool, error) {
 	now := model.Now()
-	if _, err := tx.GetChannelMember(ctx, ch.ID, u.ID); err == nil {
-		return nil, nil
+	if m, err := tx.GetChannelMember(ctx, ch.ID, u.ID); err == nil {
+		return m, false, nil
 	}
 	m := &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: !u.IsGuest(), SchemeGuest: u.IsGuest(), NotifyProps: model.DefaultChannelNotifyProps(),
 		LastUpdateAt: now}
 	if err := tx.SaveChannelMember(ctx, m); err != nil {
-		return nil, model.ErrInternal(err)
+		return nil, false, model.ErrInternal(err)
 	}
 	if postType := j.postType; postType != "" && !j.fromImport {
 		props := map[string]any{"username": u.Username}
@@ -859,24 +860,24 @@ func (a *App) addChannelMember(ctx context.Context, tx store.Store, ch *model.Ch
 		if postType == model.PostTypeAddToChannel || postType == model.PostTypeAddToTeam {
 			actor, err := tx.GetUser(ctx, j.actorID)
 			if err != nil {
-				return nil, storeErr(err, errUserNotFound())
+				return nil, false, storeErr(err, errUserNotFound())
 			}
 			props = map[string]any{"userId": actor.ID, "username": actor.Username, "addedUserId": u.ID, "addedUsername": u.Username}
 			poster = j.actorID
 		}
 		if _, err := a.systemPost(ctx, tx, ch, poster, postType, props); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	if !j.fromImport {
 		// The new member has read everything before joining.
 		if _, err := tx.ViewChannel(ctx, ch.ID, u.ID, now); err != nil {
-			return nil, model.ErrInternal(err)
+			return nil, false, model.ErrInternal(err)
 		}
 	}
 	a.publishTx(ctx, tx, model.NewEvent(model.EventUserAdded, model.Broadcast{ChannelID: ch.ID},
 		map[string]any{"user_id": u.ID, "team_id": ch.TeamID}))
-	return m, nil
+	return m, true, nil
 }
 
 // RemoveChannelMember makes a user leave a channel, or removes them.

@@ -120,6 +120,8 @@ type joining struct {
 	// channels, nothing marked read; it restores a server's state, so the
 	// team's allowed domains do not apply.
 	fromImport bool
+	// members counts team members for a batch (nil: count at each join).
+	members *memberCounts
 }
 
 // joinTeam adds (or reactivates) a member and, through the API, joins them to
@@ -139,11 +141,11 @@ func (a *App) joinTeam(ctx context.Context, tx store.Store, t *model.Team, u *mo
 		return nil, false, model.NewAppError(http.StatusBadRequest, "api.team.join_user_to_team.allowed_domains.app_error",
 			"The user cannot be added as the domain associated with the account is not permitted.")
 	}
-	stats, err := tx.GetTeamStats(ctx, t.ID)
+	count, err := j.members.get(ctx, tx, t.ID)
 	if err != nil {
 		return nil, false, model.ErrInternal(err)
 	}
-	if stats.TotalMemberCount >= int64(a.Config().MaxUsersPerTeam) {
+	if count >= int64(a.Config().MaxUsersPerTeam) {
 		return nil, false, model.NewAppError(http.StatusBadRequest, "app.team.join_user_to_team.max_accounts.app_error",
 			"This team has reached the maximum number of allowed accounts.")
 	}
@@ -154,6 +156,7 @@ func (a *App) joinTeam(ctx context.Context, tx store.Store, t *model.Team, u *mo
 	if err := tx.SaveTeamMember(ctx, m); err != nil {
 		return nil, false, model.ErrInternal(err)
 	}
+	j.members.joined(t.ID)
 	m.Roles = m.RolesString()
 	if !j.fromImport {
 		postType := model.PostTypeJoinTeam
@@ -172,7 +175,7 @@ func (a *App) joinTeam(ctx context.Context, tx store.Store, t *model.Team, u *mo
 			if name == model.DefaultChannel {
 				cj.postType = postType
 			}
-			if _, err := a.addChannelMember(ctx, tx, ch, u, cj); err != nil {
+			if _, _, err := a.addChannelMember(ctx, tx, ch, u, cj); err != nil {
 				return nil, false, err
 			}
 		}

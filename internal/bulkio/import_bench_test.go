@@ -18,7 +18,7 @@ import (
 // thread replies, some with reactions). It runs only when that variable is
 // set, so the normal test run stays small:
 //
-//	PARLEY_IMPORT_BENCH_POSTS=1000000 go test ./internal/app -run TestImportRate -v -timeout 1h
+//	PARLEY_IMPORT_BENCH_POSTS=1000000 go test ./internal/bulkio -run TestImportRate -v -timeout 1h
 func TestImportRate(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("PARLEY_IMPORT_BENCH_POSTS"))
 	if n <= 0 {

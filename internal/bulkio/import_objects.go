@@ -368,15 +368,9 @@ func channelNotifyFields(n *bulk.ChannelNotifyProps) []*string {
 
 func (im *importer) saveChannelMember(ctx context.Context, tx *app.Batch, bl *bulkLine, field string, ch *model.Channel, u *model.User,
 	roles *string, notify *bulk.ChannelNotifyProps) *bulk.Error {
-	m, err := tx.GetChannelMember(ctx, ch.ID, u.ID)
-	isNew := errors.Is(err, store.ErrNotFound)
-	if err != nil && !isNew {
-		return internalErr(bl, field, err)
-	}
-	if isNew {
-		if m, err = tx.AddChannelMember(ctx, ch, u); err != nil {
-			return opErr(bl, field, err)
-		}
+	m, isNew, err := tx.AddChannelMember(ctx, ch, u)
+	if err != nil {
+		return opErr(bl, field, err)
 	}
 	changed := false
 	if roles != nil {

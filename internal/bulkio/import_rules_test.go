@@ -98,3 +98,26 @@ func TestImportFollowsTheRules(t *testing.T) {
 		}
 	})
 }
+
+// TestImportTeamLimit: MaxUsersPerTeam holds within one batch too, where the
+// team's members are counted once and then per join: of three users joining
+// a team with room for two (one of them there before), the third fails.
+func TestImportTeamLimit(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		a := newApp(t, b)
+		cfg := *a.Config()
+		cfg.MaxUsersPerTeam = 2
+		a.SetConfig(cfg)
+		head := []string{`{"type":"version","version":1}`, `{"type":"team","team":{"name":"crew","display_name":"Crew","type":"O"}}`}
+		user := func(name string) string {
+			return `{"type":"user","user":{"username":"` + name + `","email":"` + name + `@example.com","teams":[{"name":"crew"}]}}`
+		}
+		if rep := importFile(t, a, writeFile(t, append(head, user("ann"))), true); rep.ErrorCount != 0 {
+			t.Fatal(errs(rep))
+		}
+		rep := importFile(t, a, writeFile(t, append(head, user("ann"), user("bob"), user("cy"))), true)
+		if rep.ErrorCount != 1 || rep.Errors[0].Line != 5 || rep.Errors[0].ID != "app.team.join_user_to_team.max_accounts.app_error" {
+			t.Errorf("a third member: %v", errs(rep))
+		}
+	})
+}

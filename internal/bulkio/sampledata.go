@@ -167,7 +167,7 @@ func GenerateSampleData(ctx context.Context, a *app.App, s *model.Session, sp Sa
 					joined = append(joined, tc[ci+2])
 				}
 				for _, ch := range joined {
-					if _, err := tx.AddChannelMember(ctx, ch, u); err != nil {
+					if _, _, err := tx.AddChannelMember(ctx, ch, u); err != nil {
 						return err
 					}
 					members[ch.ID] = append(members[ch.ID], u.ID)
