@@ -281,6 +281,7 @@ func importBulk(ctx context.Context, a *app.App, src *bulk.Source, opt ImportOpt
 	}
 	var batch []*bulkLine
 	var batchSize int64
+	var blockType string
 	flush := func() {
 		if len(batch) == 0 {
 			return
@@ -355,13 +356,17 @@ func importBulk(ctx context.Context, a *app.App, src *bulk.Source, opt ImportOpt
 			im.note(l)
 			continue
 		}
-		if len(batch) > 0 && batch[0].l.Type != l.Type {
+		// The barrier between blocks: a block's lines may need every line of
+		// the block before committed (posts their users), also when that
+		// block's last batch was flushed full and the pending batch is empty.
+		if blockType != "" && blockType != l.Type {
 			flush()
-			wg.Wait() // the barrier between blocks
+			wg.Wait()
 			if failed() {
 				break
 			}
 		}
+		blockType = l.Type
 		batch = append(batch, &bulkLine{l: l, n: n, size: int64(len(raw))})
 		batchSize += int64(len(raw))
 		size := importOtherBatch
