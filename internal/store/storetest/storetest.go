@@ -37,6 +37,7 @@ func Run(t *testing.T, s store.Store) {
 		{"Jobs", testJobs},
 		{"Mail", testMail},
 		{"Push", testPush},
+		{"WebPush", testWebPush},
 		{"Admin", testAdmin},
 		{"Retention", testRetention},
 		{"Search", testSearch},
