@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -27,10 +29,26 @@ type batchConn struct {
 	rmu     sync.Mutex
 	pending []byte // read by the HTTP server past the upgrade request, returned first
 
+	// raw writes to Conn's descriptor without waiting (tryWriteFrames);
+	// nil when Conn has none (a TLS connection), and every write may wait.
+	raw syscall.RawConn
+
 	mu       sync.Mutex // serialises writes to Conn, so that frames never interleave
 	closed   bool       // a close frame went out: no data frame may follow it
 	deadline time.Time  // the write deadline set on Conn
+	// rest is what a write that would have waited left unwritten; it goes
+	// out, waiting, before anything else (finish).
+	rest []byte
 }
+
+// errWouldBlock tells that the socket's kernel buffer is full: what was not
+// written is kept in rest, for a write that may wait. errBusy tells that
+// another write to the socket (a control frame or a reply, which wait) is
+// under way: nothing was written or kept.
+var (
+	errWouldBlock = errors.New("socket write would block")
+	errBusy       = errors.New("socket write under way")
+)
 
 const (
 	// maxPooledBatch keeps one burst's large buffer from staying in the pool.
@@ -65,12 +83,28 @@ func (b *batchConn) Write(p []byte) (int, error) {
 	if len(p) > 0 && p[0] == finClose {
 		b.closed = true
 	}
+	if err := b.finishLocked(); err != nil {
+		return 0, err
+	}
 	return b.writeLocked(p, time.Now())
 }
 
 // writeFrames writes the text frames that appendFrames appends to a buffer,
-// in one system call. It fails with net.ErrClosed once a close frame went out.
+// in one system call, waiting for the socket if need be. It fails with
+// net.ErrClosed once a close frame went out.
 func (b *batchConn) writeFrames(appendFrames func([]byte) []byte) error {
+	return b.frames(appendFrames, false)
+}
+
+// tryWriteFrames is writeFrames without waiting: when the socket's kernel
+// buffer fills it keeps the rest and returns errWouldBlock, and when another
+// write holds the socket it returns errBusy, so that one slow client does
+// not hold up a hub writer that serves many sockets.
+func (b *batchConn) tryWriteFrames(appendFrames func([]byte) []byte) error {
+	return b.frames(appendFrames, true)
+}
+
+func (b *batchConn) frames(appendFrames func([]byte) []byte, noWait bool) error {
 	bp := b.pool.Get().(*[]byte)
 	defer func() {
 		if cap(*bp) <= maxPooledBatch {
@@ -79,25 +113,83 @@ func (b *batchConn) writeFrames(appendFrames func([]byte) []byte) error {
 		}
 	}()
 	*bp = appendFrames((*bp)[:0])
-	b.mu.Lock()
+	if noWait {
+		if !b.mu.TryLock() {
+			return errBusy
+		}
+	} else {
+		b.mu.Lock()
+	}
 	defer b.mu.Unlock()
 	if b.closed {
 		return net.ErrClosed
+	}
+	if noWait {
+		return b.tryWriteLocked(*bp)
+	}
+	if err := b.finishLocked(); err != nil {
+		return err
 	}
 	_, err := b.writeLocked(*bp, time.Now())
 	return err
 }
 
+// tryWriteLocked writes p with as many system calls as the kernel takes
+// without waiting (one, unless it is interrupted or the buffer fills).
+func (b *batchConn) tryWriteLocked(p []byte) error {
+	if len(b.rest) > 0 || b.raw == nil {
+		b.rest = append(b.rest, p...)
+		return errWouldBlock
+	}
+	if err := b.moveDeadline(time.Now()); err != nil {
+		return err
+	}
+	n, err := writeNoWait(b.raw, p)
+	if err != nil {
+		return fmt.Errorf("write websocket frames: %w", err)
+	}
+	if n < len(p) {
+		b.rest = append(b.rest[:0], p[n:]...)
+		return errWouldBlock
+	}
+	return nil
+}
+
+// finish writes what a write without waiting left, waiting for the socket.
+func (b *batchConn) finish() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.finishLocked()
+}
+
+func (b *batchConn) finishLocked() error {
+	if len(b.rest) == 0 {
+		return nil
+	}
+	_, err := b.writeLocked(b.rest, time.Now())
+	b.rest = nil
+	return err
+}
+
 // writeLocked writes p to Conn with at least timeout to do it.
 func (b *batchConn) writeLocked(p []byte, now time.Time) (int, error) {
-	if b.deadline.Sub(now) < b.timeout {
-		d := now.Add(b.timeout + deadlineSlack)
-		if err := b.Conn.SetWriteDeadline(d); err != nil {
-			return 0, err
-		}
-		b.deadline = d
+	if err := b.moveDeadline(now); err != nil {
+		return 0, err
 	}
 	return b.Conn.Write(p)
+}
+
+// moveDeadline keeps the write deadline at least timeout ahead of now.
+func (b *batchConn) moveDeadline(now time.Time) error {
+	if b.deadline.Sub(now) >= b.timeout {
+		return nil
+	}
+	d := now.Add(b.timeout + deadlineSlack)
+	if err := b.Conn.SetWriteDeadline(d); err != nil {
+		return fmt.Errorf("set websocket write deadline: %w", err)
+	}
+	b.deadline = d
+	return nil
 }
 
 // appendTextHeader appends the header of an unmasked, final text frame of n
@@ -143,6 +235,11 @@ func (w *batchWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, errors.New("hijack returned no buffers")
 	}
 	bc := &batchConn{Conn: c, pool: w.pool, timeout: w.timeout}
+	if sc, ok := c.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			bc.raw = raw
+		}
+	}
 	if n := brw.Reader.Buffered(); n > 0 {
 		ahead, _ := brw.Reader.Peek(n)
 		bc.pending = bytes.Clone(ahead)

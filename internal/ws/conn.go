@@ -3,9 +3,12 @@ package ws
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -217,53 +220,87 @@ func (c *conn) detachLocked(s *socket) bool {
 }
 
 // socket is one WebSocket carrying a conn. It has no writer goroutine of
-// its own: enqueuing starts a drain when none runs, and the drain ends when
-// the queue is empty, so an idle socket costs only its reader goroutine.
+// its own: enqueuing hands it to its hub writer (writer.go), which writes
+// the queues of all its ready sockets in turn; only a socket whose kernel
+// buffer is full gets a goroutine (drain), until its queue is empty.
 type socket struct {
 	hub  *Hub
 	ws   *websocket.Conn
 	out  *batchConn
+	w    *writer // the hub writer serving this socket
 	done chan struct{}
 	once sync.Once
 
-	mu       sync.Mutex
-	ready    bool // attached and announced online: events may go out
-	draining bool // a drain goroutine runs
-	pinger   *time.Timer
+	ready atomic.Bool // attached and announced online: events may go out
+	// owned: the socket waits in its writer's list or a drain runs for it;
+	// one owner at a time takes its queue, so events stay in order.
+	owned atomic.Bool
 
-	// lastWrite is when a drain last wrote; drains run one at a time
-	// (draining), so only the running one touches it.
-	lastWrite time.Time
+	mu     sync.Mutex
+	pinger *time.Timer
 }
 
 func newSocket(h *Hub, c *websocket.Conn, out *batchConn) *socket {
 	if h.opts.Metrics != nil {
 		h.opts.Metrics.WebSocketOpened()
 	}
-	return &socket{hub: h, ws: c, out: out, done: make(chan struct{})}
+	return &socket{hub: h, ws: c, out: out, w: h.nextWriter(), done: make(chan struct{})}
 }
 
 // start lets c's events flow to s and starts its pings.
 func (s *socket) start(c *conn) {
 	s.mu.Lock()
-	s.ready = true
 	s.pinger = time.AfterFunc(s.hub.opts.PingInterval, func() { s.ping() })
 	s.mu.Unlock()
+	s.ready.Store(true)
 	s.signal(c)
 }
 
-// signal makes sure a drain of c's queue runs.
+// signal hands s to its writer unless it has an owner already.
 func (s *socket) signal(c *conn) {
-	s.mu.Lock()
-	if !s.ready || s.draining {
-		s.mu.Unlock()
-		return
+	if s.ready.Load() && s.owned.CompareAndSwap(false, true) {
+		s.w.add(s, c)
 	}
-	s.draining = true
-	s.mu.Unlock()
-	if !s.hub.spawn(func() { s.drain(c) }) {
-		s.kill()
+}
+
+// release gives up the ownership of s, and takes it again for the writer
+// when events were queued meanwhile: their signal saw s owned.
+func (s *socket) release(c *conn) {
+	s.owned.Store(false)
+	if c.hasQueued(s) {
+		s.signal(c)
 	}
+}
+
+// flush is the writer's turn at s: it writes c's queue without waiting.
+// When the socket cannot take it all, a drain takes over s (and its
+// ownership) and writes the rest, waiting.
+func (s *socket) flush(c *conn, batch []sent) []sent {
+	batch, ok := c.take(s, batch)
+	if !ok {
+		return batch
+	}
+	if len(batch) > 0 {
+		switch err := s.writeEvents(batch, true); {
+		case errors.Is(err, errWouldBlock):
+			if !s.hub.spawn(func() { s.drain(c, nil) }) {
+				s.kill()
+			}
+			return batch
+		case errors.Is(err, errBusy):
+			// The writer reuses batch; the drain writes these first.
+			first := slices.Clone(batch)
+			if !s.hub.spawn(func() { s.drain(c, first) }) {
+				s.kill()
+			}
+			return batch
+		case err != nil:
+			s.kill()
+			return batch
+		}
+	}
+	s.release(c)
+	return batch
 }
 
 // kill closes the socket at once; its reader and any drain then end.
@@ -311,10 +348,24 @@ func (s *socket) ping() {
 	s.mu.Unlock()
 }
 
-// drain writes c's queued events to s until the queue is empty. While the
-// hub is busy it writes at most once per interval, so that the events
-// of that span leave in one write system call (see Hub.pace).
-func (s *socket) drain(c *conn) {
+// drain owns s while its client is slow or another write holds it: it
+// finishes what a write without waiting left, writes first (events the
+// writer took but could not write), then c's queued events, waiting for the
+// socket, until
+// the queue is empty, and hands s back to its writer. While the hub is busy
+// it writes at most once per interval (see Hub.pace), so that a slow
+// socket's events also leave together.
+func (s *socket) drain(c *conn, first []sent) {
+	if err := s.out.finish(); err != nil {
+		s.kill()
+		return
+	}
+	if len(first) > 0 {
+		if err := s.writeEvents(first, false); err != nil {
+			s.kill()
+			return
+		}
+	}
 	bp := s.hub.pending.Get().(*[]sent)
 	batch := *bp
 	defer func() {
@@ -324,51 +375,43 @@ func (s *socket) drain(c *conn) {
 			s.hub.pending.Put(bp)
 		}
 	}()
+	last := time.Now()
 	for {
 		var ok bool
 		if batch, ok = c.take(s, batch[:0]); !ok {
 			return
 		}
 		if len(batch) == 0 {
-			// Stop, unless an event arrived after take and its signal saw
-			// this drain still running.
-			s.mu.Lock()
-			s.draining = false
-			s.mu.Unlock()
-			if !c.hasQueued(s) {
-				return
-			}
-			s.mu.Lock()
-			if s.draining {
-				s.mu.Unlock()
-				return
-			}
-			s.draining = true
-			s.mu.Unlock()
-			continue
+			s.release(c)
+			return
 		}
-		if wait := s.hub.pace(s.lastWrite); wait > 0 {
+		if wait := s.hub.pace(last); wait > 0 {
 			time.Sleep(wait)
 			// What arrived meanwhile follows in the same write, in order.
 			if batch, ok = c.take(s, batch); !ok {
 				return
 			}
 		}
-		if err := s.writeEvents(batch); err != nil {
+		if err := s.writeEvents(batch, false); err != nil {
 			s.kill()
 			return
 		}
-		s.lastWrite = time.Now()
+		last = time.Now()
 		clear(batch)
 	}
 }
 
-// writeEvents writes a batch of frames with one system call.
-func (s *socket) writeEvents(batch []sent) error {
-	return s.out.writeFrames(func(buf []byte) []byte {
+// writeEvents writes a batch of frames with one system call; noWait as
+// batchConn.tryWriteFrames.
+func (s *socket) writeEvents(batch []sent, noWait bool) error {
+	appendFrames := func(buf []byte) []byte {
 		for _, e := range batch {
 			buf = e.ev.appendFrame(buf, e.seq)
 		}
 		return buf
-	})
+	}
+	if noWait {
+		return s.out.tryWriteFrames(appendFrames)
+	}
+	return s.out.writeFrames(appendFrames)
 }

@@ -107,6 +107,10 @@ type Hub struct {
 	batches sync.Pool // batchConn write buffers, so that an idle socket keeps none of its own
 	pending sync.Pool // drains' lists of events taken from a queue, likewise
 	rate    frameRate
+	// writers write the sockets' queues (writer.go); writerTurn picks the
+	// next socket's.
+	writers    []*writer
+	writerTurn atomic.Uint64
 
 	// life guards closed apart from mu, because sockets start drains while
 	// holding their connection's lock, which mu may be waiting for.
@@ -155,7 +159,7 @@ func NewHub(a *app.App, log *slog.Logger, opts Options) *Hub {
 	return h
 }
 
-// newHub is a hub that serves no app yet and runs no goroutine.
+// newHub is a hub that serves no app yet and runs only its writers.
 func newHub(log *slog.Logger, opts Options) *Hub {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{log: log, opts: opts, hostname: hostnameOrEmpty(), ctx: ctx, cancel: cancel,
@@ -164,6 +168,7 @@ func newHub(log *slog.Logger, opts Options) *Hub {
 	h.pending.New = func() any { l := make([]sent, 0, 16); return &l }
 	h.cache.init(opts.CacheTTL)
 	h.events.init()
+	h.startWriters()
 	return h
 }
 

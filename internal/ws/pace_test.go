@@ -151,7 +151,7 @@ func TestWritePacing(t *testing.T) {
 			}))
 			client, ctx := dialTestServer(t, srv, func(l net.Listener) net.Listener { return countingListener{l, &writes} })
 			c := <-conns
-			defer func() { c.sock.kill(); h.wg.Wait() }()
+			defer func() { c.sock.kill(); h.cancel(); h.wg.Wait() }()
 
 			enqueue := func(i int) {
 				ev, err := encodeEvent(model.NewEvent(model.EventPosted, model.Broadcast{ChannelID: "ch"}, map[string]any{"i": i}))
