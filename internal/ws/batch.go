@@ -15,8 +15,9 @@ import (
 
 // batchConn sits under the WebSocket library. Data frames do not go through
 // the library: an event's JSON is encoded once for all its receivers
-// (encoded), and a socket's drain writes the frames of its queue, framed here,
-// into one buffer that leaves in one write system call (writeFrames). Server
+// (encoded), and the socket's hub writer (or its drain) writes the frames of
+// its queue, framed here, into one buffer that leaves in one write system
+// call (tryWriteFrames, writeFrames). Server
 // frames are unmasked, so the only per-socket bytes are the header and the
 // seq digits. The library writes only control frames (ping, pong, close);
 // with a write buffer larger than any control frame (socketWriteBuffer) each

@@ -18,7 +18,7 @@ const rateWindow = 100 * time.Millisecond
 
 // frameRate tells whether the hub hands its sockets at least busy frames a
 // second, and how long a socket waits between writes. The dispatch
-// goroutine counts; drains read the verdict.
+// goroutine counts; writers and drains read the verdict.
 type frameRate struct {
 	start   time.Time // of the current window; dispatch goroutine only
 	frames  int       // counted in the current window; dispatch goroutine only
@@ -60,8 +60,9 @@ func (r *frameRate) counted(w *uint64) bool {
 	return false
 }
 
-// pace is how long a socket that last wrote at last waits before its next
-// write: nothing when the hub is not busy or that write is old enough.
+// pace is how long a writer that last swept at last (or a drain that last
+// wrote then) waits before its next write: nothing when the hub is not busy
+// or that write is old enough.
 func (h *Hub) pace(last time.Time) time.Duration {
 	if h.opts.WriteInterval <= 0 || !h.rate.busy.Load() {
 		return 0
