@@ -101,6 +101,23 @@ func dialTestServer(t *testing.T, srv *httptest.Server, wrap func(net.Listener) 
 	return client, ctx
 }
 
+// acceptTestSocket upgrades r to a socket of h carrying a new connection
+// id of user u; prepare sees the socket before events may flow to it.
+func acceptTestSocket(t *testing.T, h *Hub, w http.ResponseWriter, r *http.Request, id string, prepare func(*socket)) *conn {
+	t.Helper()
+	bw := &batchWriter{ResponseWriter: w, pool: &h.batches, timeout: h.opts.WriteTimeout}
+	wc, err := websocket.Accept(bw, r, nil)
+	if err != nil {
+		t.Error(err)
+		return nil
+	}
+	c := &conn{hub: h, id: id, userID: "u"}
+	c.sock = newSocket(h, wc, bw.conn)
+	prepare(c.sock)
+	c.sock.start(c)
+	return c
+}
+
 // countingListener counts the write system calls made on its connections.
 type countingListener struct {
 	net.Listener
@@ -138,16 +155,9 @@ func TestWritePacing(t *testing.T) {
 			var writes atomic.Int64
 			conns := make(chan *conn, 1)
 			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				bw := &batchWriter{ResponseWriter: w, pool: &h.batches, timeout: opts.WriteTimeout}
-				wc, err := websocket.Accept(bw, r, nil)
-				if err != nil {
-					t.Error(err)
-					return
+				if c := acceptTestSocket(t, h, w, r, "c", func(*socket) {}); c != nil {
+					conns <- c
 				}
-				c := &conn{hub: h, id: "c", userID: "u"}
-				c.sock = newSocket(h, wc, bw.conn)
-				c.sock.start(c)
-				conns <- c
 			}))
 			client, ctx := dialTestServer(t, srv, func(l net.Listener) net.Listener { return countingListener{l, &writes} })
 			c := <-conns

@@ -27,20 +27,16 @@ func TestSlowSocketDoesNotHoldUpItsWriter(t *testing.T) {
 	h := newHub(slog.New(slog.DiscardHandler), opts)
 	conns := make(chan *conn, 2)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		bw := &batchWriter{ResponseWriter: w, pool: &h.batches, timeout: opts.WriteTimeout}
-		wc, err := websocket.Accept(bw, r, nil)
-		if err != nil {
-			t.Error(err)
+		c := acceptTestSocket(t, h, w, r, r.URL.Query().Get("id"), func(s *socket) {
+			// A small send buffer: the kernel takes little before writes would wait.
+			if err := s.out.Conn.(*net.TCPConn).SetWriteBuffer(4096); err != nil {
+				t.Error(err)
+			}
+			s.w = h.writers[0]
+		})
+		if c == nil {
 			return
 		}
-		// A small send buffer: the kernel takes little before writes would wait.
-		if err := bw.conn.Conn.(*net.TCPConn).SetWriteBuffer(4096); err != nil {
-			t.Error(err)
-		}
-		c := &conn{hub: h, id: r.URL.Query().Get("id"), userID: "u"}
-		c.sock = newSocket(h, wc, bw.conn)
-		c.sock.w = h.writers[0]
-		c.sock.start(c)
 		conns <- c
 	}))
 	srv.Start()
