@@ -400,15 +400,26 @@ func (s *SQLStore) searchScoped(ctx context.Context, posIndex []*sqlPart, channe
 		return false, nil
 	}
 	// The counters may be behind the posts (a database filled around the
-	// store): the channels must hold no more posts than they say, which
-	// costs no more to learn than the channel-driven search itself.
+	// store has them at 0): the channels must hold no more posts than
+	// searchScopedSlack allows beyond what they say, which costs no more to
+	// learn than the channel-driven search itself.
+	limit := 2*inScope + searchScopedSlack
 	var held int64
 	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE channel_id IN (`+channels+`)
-		AND delete_at = 0 LIMIT ?) h`, append(append([]any{}, chanArgs...), inScope+1)...).Scan(&held); err != nil {
+		AND delete_at = 0 LIMIT ?) h`, append(append([]any{}, chanArgs...), limit+1)...).Scan(&held); err != nil {
 		return false, fmt.Errorf("search scope: %w", err)
 	}
-	return held <= inScope, nil
+	return held <= limit, nil
 }
+
+// searchScopedSlack is what the channels of a search may hold beyond their
+// counters for the channel-driven plan (twice as many, and this many more).
+// The counters leave out join and leave messages, as Mattermost's do, so a
+// channel holds a message per member more than it says: demanding no more
+// than the counters sent the load test's two-word searches (5,546 posts
+// counted, 5,697 held) through the index, reading each of 45,000 matches'
+// rows, 0.7–2 s. A counter of 0 for a million posts still fails the check.
+const searchScopedSlack = 1000
 
 // searchScopedMax bounds the posts of the searched channels for which
 // PostgreSQL searches them one by one (about 1 µs each, rows in cache).
