@@ -20,52 +20,92 @@ CREATE TABLE channel_post_versions (
 );
 
 -- +goose StatementBegin
--- bump_channel_posts records a change of channel ch's listing: bump adds
--- to its version, and (at, id), when given, is a post it now lists.
-CREATE FUNCTION bump_channel_posts(ch text, bump bigint, at bigint, pid text) RETURNS void LANGUAGE sql AS $$
+-- bump_channel_posts records a change of channel ch's listing: bump adds to
+-- its version, as does a post now listed (lo) below its top; hi, when given,
+-- is the newest post it now lists.
+CREATE FUNCTION bump_channel_posts(ch text, bump boolean, lo_at bigint, lo_id text, hi_at bigint, hi_id text)
+RETURNS void LANGUAGE sql AS $$
     INSERT INTO channel_post_versions AS v (channel_id, version, top_create_at, top_id)
     SELECT ch, 1, COALESCE(t.create_at, 0), COALESCE(t.id, '')
     FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT create_at, id FROM posts
         WHERE channel_id = ch AND delete_at = 0 ORDER BY create_at DESC, id DESC LIMIT 1) t ON TRUE
     ON CONFLICT (channel_id) DO UPDATE SET
-        version = v.version + CASE WHEN bump > 0 OR (at, pid) < (v.top_create_at, v.top_id) THEN 1 ELSE 0 END,
-        top_create_at = CASE WHEN pid IS NOT NULL AND (at, pid) > (v.top_create_at, v.top_id) THEN at ELSE v.top_create_at END,
-        top_id = CASE WHEN pid IS NOT NULL AND (at, pid) > (v.top_create_at, v.top_id) THEN pid ELSE v.top_id END
+        version = v.version + CASE WHEN bump OR (lo_at, lo_id) < (v.top_create_at, v.top_id) THEN 1 ELSE 0 END,
+        top_create_at = CASE WHEN (hi_at, hi_id) > (v.top_create_at, v.top_id) THEN hi_at ELSE v.top_create_at END,
+        top_id = CASE WHEN (hi_at, hi_id) > (v.top_create_at, v.top_id) THEN hi_id ELSE v.top_id END
 $$;
 -- +goose StatementEnd
 
+-- The triggers run once a statement, over its rows in transition tables: a
+-- row trigger updated the channel's row once a post, and an import's
+-- thousands of updates of one row in one transaction each walked the chain
+-- of its earlier versions.
+
 -- +goose StatementBegin
-CREATE FUNCTION posts_channel_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION posts_version_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE r record;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        IF NEW.delete_at = 0 THEN
-            PERFORM bump_channel_posts(NEW.channel_id, 0, NEW.create_at, NEW.id);
-        END IF;
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        IF OLD.delete_at = 0 THEN
-            PERFORM bump_channel_posts(OLD.channel_id, 1, NULL, NULL);
-        END IF;
-        RETURN NULL;
-    END IF;
-    IF (OLD.delete_at = 0) <> (NEW.delete_at = 0)
-        OR (NEW.delete_at = 0 AND (OLD.create_at <> NEW.create_at OR OLD.channel_id <> NEW.channel_id)) THEN
-        PERFORM bump_channel_posts(OLD.channel_id, 1, NULL, NULL);
-        IF NEW.delete_at = 0 THEN
-            PERFORM bump_channel_posts(NEW.channel_id, 1, NEW.create_at, NEW.id);
-        END IF;
-    END IF;
+    FOR r IN SELECT lo.channel_id, lo.create_at AS lo_at, lo.id AS lo_id, hi.create_at AS hi_at, hi.id AS hi_id
+        FROM (SELECT DISTINCT ON (channel_id) channel_id, create_at, id FROM new_posts WHERE delete_at = 0
+            ORDER BY channel_id, create_at, id) lo
+        JOIN (SELECT DISTINCT ON (channel_id) channel_id, create_at, id FROM new_posts WHERE delete_at = 0
+            ORDER BY channel_id, create_at DESC, id DESC) hi USING (channel_id)
+        ORDER BY lo.channel_id -- one order of row locks for every writer
+    LOOP
+        PERFORM bump_channel_posts(r.channel_id, FALSE, r.lo_at, r.lo_id, r.hi_at, r.hi_id);
+    END LOOP;
     RETURN NULL;
 END
 $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER posts_channel_version AFTER INSERT OR DELETE OR UPDATE OF delete_at, create_at, channel_id ON posts
-    FOR EACH ROW EXECUTE FUNCTION posts_channel_version();
+-- +goose StatementBegin
+CREATE FUNCTION posts_version_update() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+    FOR r IN WITH changed AS (SELECT o.channel_id AS old_channel, n.channel_id, n.create_at, n.id, n.delete_at
+            FROM old_posts o JOIN new_posts n ON n.id = o.id
+            WHERE (o.delete_at = 0) <> (n.delete_at = 0)
+                OR (n.delete_at = 0 AND (o.create_at <> n.create_at OR o.channel_id <> n.channel_id)))
+        SELECT DISTINCT ON (ch) ch, hi_at, hi_id FROM (
+            SELECT old_channel AS ch, NULL::bigint AS hi_at, NULL::text AS hi_id FROM changed
+            UNION ALL SELECT channel_id, create_at, id FROM changed WHERE delete_at = 0) c
+        ORDER BY ch, hi_at DESC NULLS LAST, hi_id DESC NULLS LAST
+    LOOP
+        PERFORM bump_channel_posts(r.ch, TRUE, NULL, NULL, r.hi_at, r.hi_id);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION posts_version_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT DISTINCT channel_id FROM old_posts WHERE delete_at = 0 ORDER BY channel_id LOOP
+        PERFORM bump_channel_posts(r.channel_id, TRUE, NULL, NULL, NULL, NULL);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER posts_version_insert AFTER INSERT ON posts REFERENCING NEW TABLE AS new_posts
+    FOR EACH STATEMENT EXECUTE FUNCTION posts_version_insert();
+-- Transition tables admit no column list: every update runs it, and finds
+-- no changed row unless one was deleted, restored or moved.
+CREATE TRIGGER posts_version_update AFTER UPDATE ON posts REFERENCING OLD TABLE AS old_posts NEW TABLE AS new_posts
+    FOR EACH STATEMENT EXECUTE FUNCTION posts_version_update();
+CREATE TRIGGER posts_version_delete AFTER DELETE ON posts REFERENCING OLD TABLE AS old_posts
+    FOR EACH STATEMENT EXECUTE FUNCTION posts_version_delete();
 
 -- +goose Down
-DROP TRIGGER posts_channel_version ON posts;
-DROP FUNCTION posts_channel_version();
-DROP FUNCTION bump_channel_posts(text, bigint, bigint, text);
+DROP TRIGGER posts_version_delete ON posts;
+DROP TRIGGER posts_version_update ON posts;
+DROP TRIGGER posts_version_insert ON posts;
+DROP FUNCTION posts_version_delete();
+DROP FUNCTION posts_version_update();
+DROP FUNCTION posts_version_insert();
+DROP FUNCTION bump_channel_posts(text, boolean, bigint, text, bigint, text);
 DROP TABLE channel_post_versions;
