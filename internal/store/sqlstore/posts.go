@@ -79,11 +79,20 @@ func (s *SQLStore) GetPostByPendingID(ctx context.Context, userID, pendingID str
 }
 
 // ChannelPosts skips the offset in the index (idx_posts_channel_page) and
-// reads only the page's rows, so a deep page costs little more than the first.
+// reads only the page's rows; a deep offset starts from a boundary post of
+// pageIndex instead, so it steps over fewer than pageStride entries.
+// Transactions take the plain offset: their own uncommitted changes are
+// not what the boundaries' versions describe.
 func (s *SQLStore) ChannelPosts(ctx context.Context, channelID string, p store.Page) ([]*model.Post, error) {
 	if p.Limit <= 0 {
 		return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE channel_id = ? AND delete_at = 0
 			ORDER BY create_at DESC, id DESC`, channelID)
+	}
+	if s.pages != nil && !s.inTx && p.Offset >= s.pages.stride {
+		posts, ok, err := s.deepChannelPosts(ctx, channelID, p)
+		if err != nil || ok {
+			return posts, err
+		}
 	}
 	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE id IN (SELECT id FROM posts
 		WHERE channel_id = ? AND delete_at = 0 ORDER BY create_at DESC, id DESC`+limitOffset(p)+`)

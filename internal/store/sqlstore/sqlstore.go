@@ -96,6 +96,9 @@ type SQLStore struct {
 	replicas *replicaSet
 	// primary is the store a replica-bound one (LagTolerant) was made from.
 	primary *SQLStore
+	// pages holds the boundaries that turn deep history offsets into
+	// cursors (pageindex.go); nil in transactions' stores.
+	pages *pageIndex
 }
 
 var _ store.Store = (*SQLStore)(nil)
@@ -198,7 +201,8 @@ func openSQLite(dsn, dataDir string) (*SQLStore, error) {
 	// preparing the cached statements again) was an eighth of a post's CPU.
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &SQLStore{db: db, q: db, driver: DriverSQLite, path: path, stmts: &stmtCache{m: map[string]*sql.Stmt{}}}
+	s := &SQLStore{db: db, q: db, driver: DriverSQLite, path: path, stmts: &stmtCache{m: map[string]*sql.Stmt{}},
+		pages: newPageIndex()}
 	s.group = newGroupCommit(s)
 	return s, nil
 }
@@ -256,7 +260,7 @@ func openPostgres(dsn string) (*SQLStore, error) {
 	}
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(16)
-	s := &SQLStore{db: db, q: db, driver: DriverPostgres}
+	s := &SQLStore{db: db, q: db, driver: DriverPostgres, pages: newPageIndex()}
 	s.postGroups = make([]*groupCommit, postGroups)
 	for i := range s.postGroups {
 		s.postGroups[i] = newGroupCommit(s)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -78,6 +79,58 @@ func testPosts(t *testing.T, s store.Store) {
 		if len(at) != 3 {
 			t.Errorf("PostsAt 20, 35, 99: create times %v, want the two at 20 and the deleted one at 35", at)
 		}
+	})
+
+	// Deep offsets are answered from boundary posts a few hundred apart
+	// (sqlstore's pageIndex): every page must be the plain offset's, also
+	// after the changes that move the boundaries' ranks.
+	t.Run("DeepPages", func(t *testing.T) {
+		c := f.channel(tm.ID, "O")
+		var batch []*model.Post
+		for i := range 1300 {
+			// Pairs share a create_at, so the order also goes by id.
+			p := &model.Post{ID: model.NewID(), CreateAt: int64(1000 + i/2*10), UserID: u.ID, ChannelID: c.ID, Message: "deep"}
+			p.UpdateAt = p.CreateAt
+			p.PreCommit()
+			batch = append(batch, p)
+		}
+		must(t, s.BulkInsertPosts(ctx, batch))
+		samePages := func(what string) {
+			t.Helper()
+			all := postIDs(get(s.ChannelPosts(ctx, c.ID, store.Page{}))(t))
+			for _, limit := range []int{60, 1} {
+				for off := 0; off <= len(all)+limit; off += 37 {
+					want := all[min(off, len(all)):min(off+limit, len(all))]
+					got := postIDs(get(s.ChannelPosts(ctx, c.ID, store.Page{Offset: off, Limit: limit}))(t))
+					if !slices.Equal(got, want) {
+						t.Fatalf("%s: page at offset %d of %d, limit %d: got %d posts %v…, want %d %v…",
+							what, off, len(all), limit, len(got), head(got), len(want), head(want))
+					}
+				}
+			}
+		}
+		samePages("filled")
+		samePages("read again")
+		f.post(c.ID, u.ID, 99_999)
+		samePages("after an appended post")
+		must(t, s.DeletePost(ctx, batch[10].ID, 50_000, u.ID))
+		must(t, s.DeletePost(ctx, batch[700].ID, 50_000, u.ID))
+		samePages("after deletes")
+		undone := *batch[10]
+		undone.DeleteAt, undone.UpdateAt = 0, 60_000
+		must(t, s.UpdatePost(ctx, &undone))
+		samePages("after an undelete")
+		f.post(c.ID, u.ID, 1005)
+		f.post(c.ID, u.ID, 1)
+		samePages("after out-of-order inserts")
+		f.post(c.ID, u.ID, 2000, func(p *model.Post) { p.DeleteAt = 2001 })
+		samePages("after a deleted post's insert")
+		must(t, s.DeletePostsPermanently(ctx, []string{batch[300].ID, batch[1200].ID}))
+		samePages("after permanent deletes")
+		for i := range 3 {
+			f.post(c.ID, u.ID, int64(100_000+i))
+		}
+		samePages("after more appended posts")
 	})
 
 	t.Run("ThreadsAndDeletes", func(t *testing.T) {
@@ -209,3 +262,6 @@ func testReactions(t *testing.T, s store.Store) {
 	sameSet(t, "UserReactions", ids(get(s.UserReactions(ctx, a.ID))(t), func(r *model.Reaction) string { return r.PostID + r.EmojiName }),
 		[]string{p.ID + "tada", q.ID + "smile"})
 }
+
+// head is the start of a long list of ids, for a failure's message.
+func head(ids []string) []string { return ids[:min(len(ids), 3)] }
