@@ -45,8 +45,12 @@ func (h *Handler) channelRoutes() {
 	h.get("/users/{user_id}/teams/{team_id}/channels/members", h.userChannelMembers)
 	h.get("/users/{user_id}/teams/{team_id}/channels/categories", h.sidebarCategories)
 	h.put("/users/{user_id}/teams/{team_id}/channels/categories", h.updateSidebarCategories)
+	h.post("/users/{user_id}/teams/{team_id}/channels/categories", h.createSidebarCategory)
 	h.get("/users/{user_id}/teams/{team_id}/channels/categories/order", h.sidebarOrder)
+	h.put("/users/{user_id}/teams/{team_id}/channels/categories/order", h.updateSidebarOrder)
 	h.get("/users/{user_id}/teams/{team_id}/channels/categories/{category_id:name}", h.sidebarCategory)
+	h.put("/users/{user_id}/teams/{team_id}/channels/categories/{category_id:name}", h.updateSidebarCategory)
+	h.delete("/users/{user_id}/teams/{team_id}/channels/categories/{category_id:name}", h.deleteSidebarCategory)
 	h.get("/users/{user_id}/channels/{channel_id}/unread", h.channelUnread)
 	h.get("/users/{user_id}/channels", h.allUserChannels)
 	h.get("/users/{user_id}/channel_members", h.allUserChannelMembers)
@@ -649,6 +653,65 @@ func (h *Handler) updateSidebarCategories(c *Context) error {
 		return err
 	}
 	return c.ok(out)
+}
+
+func (h *Handler) createSidebarCategory(c *Context) error {
+	userID, teamID, err := c.userTeamParams()
+	if err != nil {
+		return err
+	}
+	var cat model.SidebarCategory
+	if err := c.decode(&cat, "category"); err != nil {
+		return err
+	}
+	out, err := c.app.CreateSidebarCategory(c.ctx, c.Session, userID, teamID, &cat)
+	if err != nil {
+		return err
+	}
+	return c.created(out)
+}
+
+func (h *Handler) updateSidebarOrder(c *Context) error {
+	userID, teamID, err := c.userTeamParams()
+	if err != nil {
+		return err
+	}
+	var order []string
+	if err := c.decode(&order, "order"); err != nil {
+		return err
+	}
+	out, err := c.app.UpdateSidebarCategoryOrder(c.ctx, c.Session, userID, teamID, order)
+	if err != nil {
+		return err
+	}
+	return c.ok(out)
+}
+
+func (h *Handler) updateSidebarCategory(c *Context) error {
+	userID, teamID, err := c.userTeamParams()
+	if err != nil {
+		return err
+	}
+	var cat model.SidebarCategory
+	if err := c.decode(&cat, "category"); err != nil {
+		return err
+	}
+	out, err := c.app.UpdateSidebarCategory(c.ctx, c.Session, userID, teamID, c.param("category_id"), &cat)
+	if err != nil {
+		return err
+	}
+	return c.ok(out)
+}
+
+func (h *Handler) deleteSidebarCategory(c *Context) error {
+	userID, teamID, err := c.userTeamParams()
+	if err != nil {
+		return err
+	}
+	if err := c.app.DeleteSidebarCategory(c.ctx, c.Session, userID, teamID, c.param("category_id")); err != nil {
+		return err
+	}
+	return c.statusOK()
 }
 
 func (h *Handler) channelUnread(c *Context) error {

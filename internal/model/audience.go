@@ -91,7 +91,8 @@ func AudienceOf(event string) (a Audience, ok bool) {
 		return Audience{Scopes: ScopeUser, Droppable: true}, true
 	case EventChannelCreated, EventChannelMemberUpdated, EventAddedToTeam, EventMemberRoleUpdated,
 		EventUserRoleUpdated, EventPreferencesChanged, EventPreferencesDeleted,
-		EventDraftCreated, EventDraftUpdated, EventDraftDeleted:
+		EventDraftCreated, EventDraftUpdated, EventDraftDeleted, EventSidebarCategoryCreated, EventSidebarCategoryUpdated,
+		EventSidebarCategoryDeleted, EventSidebarCategoryOrderUpdated:
 		return Audience{Scopes: ScopeUser}, true
 	case EventThreadUpdated, EventThreadReadChanged, EventThreadFollowChanged:
 		// To the one follower the counts are about; the broadcast also names

@@ -273,3 +273,11 @@ type GroupMessageConversion struct {
 	Name        string `json:"name"`
 	DisplayName string `json:"display_name"`
 }
+
+// Sidebar category types, as in Mattermost.
+const (
+	SidebarCategoryFavorites      = "favorites"
+	SidebarCategoryChannels       = "channels"
+	SidebarCategoryDirectMessages = "direct_messages"
+	SidebarCategoryCustom         = "custom"
+)

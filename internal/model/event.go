@@ -46,6 +46,11 @@ const (
 	EventGroupMemberAdd       = "group_member_add"
 	EventGroupMemberDeleted   = "group_member_deleted"
 
+	EventSidebarCategoryCreated      = "sidebar_category_created"
+	EventSidebarCategoryUpdated      = "sidebar_category_updated"
+	EventSidebarCategoryDeleted      = "sidebar_category_deleted"
+	EventSidebarCategoryOrderUpdated = "sidebar_category_order_updated"
+
 	// EventSessionRevoked is internal: it tells every node's hub to close the
 	// sockets of ended sessions and is never sent to a client. Data: user_id
 	// ("" for everyone), and optionally session_id, except_session_id or

@@ -204,3 +204,14 @@ func (p *Preference) IsValid() *AppError {
 	}
 	return nil
 }
+
+// PostReminder is a user's "remind me" on a post; TargetTime is in unix
+// seconds, as the API takes it.
+type PostReminder struct {
+	PostID     string `json:"post_id"`
+	UserID     string `json:"user_id"`
+	TargetTime int64  `json:"target_time"`
+}
+
+// PostTypeReminder is the system bot's reminder message.
+const PostTypeReminder = "reminder"

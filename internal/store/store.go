@@ -44,6 +44,7 @@ type Store interface {
 	RetentionStore
 	GroupStore
 	TermsOfServiceStore
+	SidebarStore
 
 	// Tx runs fn in one transaction: all of its writes land, or none.
 	Tx(ctx context.Context, fn func(tx Store) error) error

@@ -42,6 +42,8 @@ func Run(t *testing.T, s store.Store) {
 		{"Retention", testRetention},
 		{"Search", testSearch},
 		{"Drafts", testDrafts},
+		{"SidebarCategories", testSidebarCategories},
+		{"PostReminders", testPostReminders},
 		{"Uploads", testUploads},
 		{"Terms", testTerms},
 		{"Groups", testGroups},

@@ -1,0 +1,128 @@
+package api_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/parley-chat/parley/internal/apitest"
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// Custom sidebar categories: created after favorites, holding channels that
+// leave their category, updated, reordered and deleted (their channels going
+// back to their default category), as in Mattermost.
+func TestCustomSidebarCategories(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		c := s.SignUp("sorter")
+		team := c.CreateTeam("sorting", true)
+		a := c.CreateChannel(team.ID, "room-a", "O")
+		b := c.CreateChannel(team.ID, "room-b", "O")
+		base := "/users/" + c.UserID + "/teams/" + team.ID + "/channels/categories"
+		all := func() model.SidebarCategories {
+			t.Helper()
+			var cats model.SidebarCategories
+			c.Get(base).Expect(http.StatusOK).JSON(&cats)
+			return cats
+		}
+		byType := func(cats model.SidebarCategories, typ string) *model.SidebarCategory {
+			for _, x := range cats.Categories {
+				if x.Type == typ {
+					return x
+				}
+			}
+			t.Fatalf("no %s category in %+v", typ, cats)
+			return nil
+		}
+		// A favorite moved into a custom category stops being a favorite.
+		c.Put("/users/me/preferences", []model.Preference{{UserID: c.UserID, Category: "favorite_channel", Name: b.ID, Value: "true"}}).
+			Expect(http.StatusOK)
+
+		var work model.SidebarCategory
+		c.Post(base, map[string]any{"user_id": c.UserID, "team_id": team.ID, "display_name": "Work",
+			"channel_ids": []string{a.ID, b.ID, model.NewID()}}).Expect(http.StatusCreated).JSON(&work)
+		if work.Type != "custom" || work.DisplayName != "Work" || work.UserID != c.UserID || work.TeamID != team.ID ||
+			!slices.Equal(work.ChannelIDs, []string{a.ID, b.ID}) {
+			t.Fatalf("created %+v", work)
+		}
+		cats := all()
+		if len(cats.Order) != 4 || cats.Order[0] != "favorites_"+c.UserID+"_"+team.ID || cats.Order[1] != work.ID {
+			t.Fatalf("order after create: %v", cats.Order)
+		}
+		if ch := byType(cats, "channels"); slices.Contains(ch.ChannelIDs, a.ID) {
+			t.Fatalf("a still in channels: %+v", ch)
+		}
+		if fav := byType(cats, "favorites"); len(fav.ChannelIDs) != 0 {
+			t.Fatalf("b still a favorite: %+v", fav)
+		}
+		var order []string
+		c.Get(base + "/order").Expect(http.StatusOK).JSON(&order)
+		if !slices.Equal(order, cats.Order) {
+			t.Fatalf("order %v, categories say %v", order, cats.Order)
+		}
+
+		// Update one: renamed, b moved out (back to channels).
+		var upd model.SidebarCategory
+		c.Put(base+"/"+work.ID, map[string]any{"id": work.ID, "user_id": c.UserID, "team_id": team.ID, "type": "custom",
+			"display_name": "Projects", "collapsed": true, "channel_ids": []string{a.ID}}).Expect(http.StatusOK).JSON(&upd)
+		if upd.DisplayName != "Projects" || !upd.Collapsed || !slices.Equal(upd.ChannelIDs, []string{a.ID}) {
+			t.Fatalf("updated %+v", upd)
+		}
+		if ch := byType(all(), "channels"); !slices.Contains(ch.ChannelIDs, b.ID) {
+			t.Fatalf("b not back in channels: %+v", ch)
+		}
+		// A default category keeps its name and type.
+		chs := byType(all(), "channels")
+		c.Put(base+"/"+chs.ID, map[string]any{"id": chs.ID, "display_name": "Renamed", "type": "custom",
+			"channel_ids": append(chs.ChannelIDs, a.ID)}).Expect(http.StatusOK).JSON(&upd)
+		if upd.DisplayName != "Channels" || upd.Type != "channels" || !slices.Contains(upd.ChannelIDs, a.ID) {
+			t.Fatalf("default category updated to %+v", upd)
+		}
+		// The bulk update moves a between two categories at once.
+		var many []model.SidebarCategory
+		c.Put(base, []map[string]any{{"id": work.ID, "display_name": "Projects", "channel_ids": []string{a.ID}},
+			{"id": chs.ID, "channel_ids": []string{b.ID}}}).Expect(http.StatusOK).JSON(&many)
+		if len(many) != 2 || !slices.Equal(many[0].ChannelIDs, []string{a.ID}) || slices.Contains(many[1].ChannelIDs, a.ID) {
+			t.Fatalf("bulk update %+v", many)
+		}
+
+		// Reorder: every category once.
+		rev := slices.Clone(all().Order)
+		slices.Reverse(rev)
+		c.Put(base+"/order", rev).Expect(http.StatusOK).JSON(&order)
+		if got := all().Order; !slices.Equal(got, rev) || !slices.Equal(order, rev) {
+			t.Fatalf("order %v after setting %v (answer %v)", got, rev, order)
+		}
+		c.Put(base+"/order", rev[1:]).ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		c.Put(base+"/order", append(rev[1:], rev[1])).ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		c.Put(base+"/order", append(rev[1:], model.NewID())).ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		c.Put(base+"/order", "nope").ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+
+		// Bad input.
+		c.Post(base, "nope").ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		c.Post(base, map[string]any{"display_name": ""}).ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		c.Post(base, map[string]any{"display_name": "X", "user_id": model.NewID()}).
+			ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		c.Put(base+"/"+work.ID, map[string]any{"id": chs.ID}).ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
+		c.Put(base+"/"+model.NewID(), map[string]any{}).ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
+		missing := model.NewID()
+		c.Put(base+"/"+missing, map[string]any{"id": missing}).ExpectError(http.StatusNotFound, "app.channel.sidebar_categories.app_error")
+		c.Delete(base+"/"+missing).ExpectError(http.StatusNotFound, "app.channel.sidebar_categories.app_error")
+		c.Delete(base+"/"+chs.ID).ExpectError(http.StatusBadRequest, "app.channel.sidebar_categories.app_error")
+
+		// Another user can change none of them.
+		other := s.SignUp("nosy")
+		other.Post(base, map[string]any{"display_name": "Mine"}).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		other.Put(base+"/order", rev).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		other.Put(base+"/"+work.ID, map[string]any{"id": work.ID}).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		other.Delete(base+"/"+work.ID).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+
+		// Deleting sends a back to channels.
+		c.Delete(base + "/" + work.ID).Expect(http.StatusOK)
+		cats = all()
+		if len(cats.Order) != 3 || !slices.Contains(byType(cats, "channels").ChannelIDs, a.ID) {
+			t.Fatalf("after delete: %+v", cats)
+		}
+		c.Get(base+"/"+work.ID).ExpectError(http.StatusNotFound, "app.channel.sidebar_categories.app_error")
+	})
+}

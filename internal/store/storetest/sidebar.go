@@ -1,0 +1,76 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
+)
+
+func categoryIDs(cs []*model.SidebarCategory) []string {
+	return ids(cs, func(c *model.SidebarCategory) string { return c.ID })
+}
+
+// Custom categories hold the channels moved into them, one category per
+// channel in a team; a default category takes its channels back.
+func testSidebarCategories(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	ctx := f.ctx
+	u, tm := f.user(), f.team()
+	a, b, c := model.NewID(), model.NewID(), model.NewID()
+	chs := &model.SidebarCategory{ID: "channels_" + u.ID + "_" + tm.ID, Type: model.SidebarCategoryChannels, SortOrder: 20}
+	one := &model.SidebarCategory{ID: model.NewID(), Type: model.SidebarCategoryCustom, DisplayName: "One", SortOrder: 10,
+		ChannelIDs: []string{b, a}}
+	must(t, s.SaveSidebarCategories(ctx, u.ID, tm.ID, []*model.SidebarCategory{chs, one}))
+	got := get(s.SidebarCategoryRows(ctx, u.ID, tm.ID))(t)
+	sameIDs(t, "SidebarCategoryRows by sort order", categoryIDs(got), []string{one.ID, chs.ID})
+	sameIDs(t, "custom channels in their order", got[0].ChannelIDs, []string{b, a})
+	if got[0].DisplayName != "One" || got[0].Type != model.SidebarCategoryCustom || got[0].UserID != u.ID || got[0].TeamID != tm.ID {
+		t.Fatalf("row %+v", got[0])
+	}
+	sameIDs(t, "other team", categoryIDs(get(s.SidebarCategoryRows(ctx, u.ID, f.team().ID))(t)), nil)
+
+	// A second custom category takes a; the channels category takes b back;
+	// a nil ChannelIDs keeps the channels of the first while it moves.
+	two := &model.SidebarCategory{ID: model.NewID(), Type: model.SidebarCategoryCustom, DisplayName: "Two", SortOrder: 0,
+		ChannelIDs: []string{a, c}}
+	chs.ChannelIDs = []string{b}
+	one.ChannelIDs, one.DisplayName, one.Collapsed, one.SortOrder = nil, "Renamed", true, 30
+	must(t, s.SaveSidebarCategories(ctx, u.ID, tm.ID, []*model.SidebarCategory{two, chs, one}))
+	got = get(s.SidebarCategoryRows(ctx, u.ID, tm.ID))(t)
+	sameIDs(t, "after the moves", categoryIDs(got), []string{two.ID, chs.ID, one.ID})
+	sameIDs(t, "two", got[0].ChannelIDs, []string{a, c})
+	sameIDs(t, "channels holds none", got[1].ChannelIDs, nil)
+	sameIDs(t, "one lost both", got[2].ChannelIDs, nil)
+	if got[2].DisplayName != "Renamed" || !got[2].Collapsed {
+		t.Fatalf("updated row %+v", got[2])
+	}
+
+	must(t, s.DeleteSidebarCategory(ctx, u.ID, tm.ID, two.ID))
+	must(t, s.DeleteSidebarCategory(ctx, u.ID, tm.ID, two.ID))
+	sameIDs(t, "after delete", categoryIDs(get(s.SidebarCategoryRows(ctx, u.ID, tm.ID))(t)), []string{chs.ID, one.ID})
+	// Its channels are free: another category can take them.
+	one.ChannelIDs = []string{a}
+	must(t, s.SaveSidebarCategories(ctx, u.ID, tm.ID, []*model.SidebarCategory{one}))
+	sameIDs(t, "a in one", get(s.SidebarCategoryRows(ctx, u.ID, tm.ID))(t)[1].ChannelIDs, []string{a})
+}
+
+// A reminder is replaced by a later one and taken once when due.
+func testPostReminders(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	ctx := f.ctx
+	u, v := f.user(), f.user()
+	ch := f.channel(f.team().ID, "O")
+	p, q := f.post(ch.ID, u.ID, 1), f.post(ch.ID, u.ID, 2)
+	must(t, s.SetPostReminder(ctx, &model.PostReminder{PostID: p.ID, UserID: u.ID, TargetTime: 100}))
+	must(t, s.SetPostReminder(ctx, &model.PostReminder{PostID: p.ID, UserID: u.ID, TargetTime: 300}))
+	must(t, s.SetPostReminder(ctx, &model.PostReminder{PostID: q.ID, UserID: u.ID, TargetTime: 200}))
+	must(t, s.SetPostReminder(ctx, &model.PostReminder{PostID: p.ID, UserID: v.ID, TargetTime: 250}))
+
+	key := func(r *model.PostReminder) string { return r.PostID + "/" + r.UserID }
+	sameIDs(t, "none due", ids(get(s.TakeDuePostReminders(ctx, 199, 10))(t), key), nil)
+	sameIDs(t, "due by target time, at most limit", ids(get(s.TakeDuePostReminders(ctx, 300, 1))(t), key), []string{q.ID + "/" + u.ID})
+	sameJSON(t, "the rest", get(s.TakeDuePostReminders(ctx, 300, 10))(t), []*model.PostReminder{
+		{PostID: p.ID, UserID: v.ID, TargetTime: 250}, {PostID: p.ID, UserID: u.ID, TargetTime: 300}})
+	sameIDs(t, "taken once", ids(get(s.TakeDuePostReminders(ctx, 1000, 10))(t), key), nil)
+}
