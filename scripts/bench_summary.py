@@ -76,10 +76,16 @@ def go_metric(name, benchmark, unit):
 
 def phrase(st):
     """Median phrase-search latency of the PostgreSQL Go benchmark; st is a
-    store name with the binary's prefix (base-postgres)."""
-    if not st.endswith("postgres"):
+    store name with the binary's prefix (base-postgres). Without a run of its
+    own (no BASE_REF, PHRASE_POSTS the Go benchmarks' size) it is the one of
+    the Go benchmarks."""
+    if not st.endswith("postgres") or not phrase_posts:
         return None
-    return go_metric(st[:-len("postgres")] + "go-phrase", "BenchmarkSearchPosts/postgres/phrase", "ms-median")
+    prefix = st[:-len("postgres")]
+    name = prefix + "go-phrase"
+    if not prefix and not os.path.exists(os.path.join(out, name + ".txt")):
+        name = "go-bench"
+    return go_metric(name, "BenchmarkSearchPosts/postgres/phrase", "ms-median")
 
 
 # (figure, unit, target, better, function of the runs of one store; the store
@@ -226,6 +232,9 @@ if base_ref:
     for st in stores:
         lines += ["", f"## {st}", "", "| figure | unit | target | head | base | head/base |", "|---|---|---|---|---|---|"]
         for name, unit, target, better, _ in figures:
+            if isinstance(target, dict) and st not in target and \
+                    results["stores"][st][name] is None and base[st][name] is None:
+                continue  # a figure of the other store only (the phrase search)
             lines.append(f"| {name} | {unit} | {target_cell(target, better, st)} | "
                          f"{cell(results['stores'], st, name, target, better)} | {cell(base, st, name, target, better)} | "
                          f"{fmt(results['ratio_head_over_base'][st][name])} |")

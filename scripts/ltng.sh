@@ -48,7 +48,7 @@ if [ "$STORE" = postgres ]; then
 fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
-PARLEY_RATE_LIMIT_ENABLED=false PARLEY_METRICS_LISTEN= PARLEY_LOG_LEVEL=warn PARLEY_SITE_URL=$URL \
+PARLEY_RATE_LIMIT_ENABLED=false PARLEY_METRICS_LISTEN='' PARLEY_LOG_LEVEL=warn PARLEY_SITE_URL=$URL \
   "$LTNG_BINARY" --listen "127.0.0.1:$PORT" --data "$DATA" ${dsn:+--database "$dsn"} >>"$OUT/$LTNG_NAME-ltng-server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 300); do
