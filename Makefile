@@ -65,7 +65,8 @@ test-race: services
 
 # Load runs on SQLite and PostgreSQL plus the Go benchmarks; writes
 # bench/results/<date>-<commit>.md (see docs/performance.md). BASE_REF=<git ref>
-# also measures that revision in the same run, for a ratio.
+# also measures every figure for that revision in the same run, alternating
+# the binaries, for head/base ratios; knobs in scripts/bench.sh's header.
 bench: services
 	scripts/bench.sh
 

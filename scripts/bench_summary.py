@@ -10,6 +10,7 @@ import statistics
 import sys
 
 out, elapsed, base_ref, cores, loadavg = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+phrase_posts = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 
 
 def runs(name):
@@ -57,9 +58,40 @@ def ltng_supported(found):
     return median(vals)
 
 
-# (figure, unit, target, better, function of the runs of one store)
+def go_metric(name, benchmark, unit):
+    """The value reported in UNIT by BENCHMARK (its name without the -GOMAXPROCS
+    suffix) in the `go test -bench` output DIR/NAME.txt; None if absent."""
+    path = os.path.join(out, name + ".txt")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            if fields and fields[0].rsplit("-", 1)[0] == benchmark:
+                for value, u in zip(fields[2::2], fields[3::2]):
+                    if u == unit:
+                        return float(value)
+    return None
+
+
+def phrase(st):
+    """Median phrase-search latency of the PostgreSQL Go benchmark; st is a
+    store name with the binary's prefix (base-postgres). Without a run of its
+    own (no BASE_REF, PHRASE_POSTS the Go benchmarks' size) it is the one of
+    the Go benchmarks."""
+    if not st.endswith("postgres") or not phrase_posts:
+        return None
+    prefix = st[:-len("postgres")]
+    name = prefix + "go-phrase"
+    if not prefix and not os.path.exists(os.path.join(out, name + ".txt")):
+        name = "go-bench"
+    return go_metric(name, "BenchmarkSearchPosts/postgres/phrase", "ms-median")
+
+
+# (figure, unit, target, better, function of the runs of one store; the store
+# name carries the binary's prefix, e.g. base-sqlite)
 figures = [
-    ("posts/s, 10 posters, no listeners", "posts/s", None, "higher",
+    ("posts/s, 10 posters, no listeners", "posts/s", {"sqlite": 2000, "postgres": 1000}, "higher",
      lambda st: median([s["rates"]["posts"] for s in runs(st + "-post-0")])),
     ("post p99, 10 posters, no listeners", "ms", None, "lower",
      lambda st: median([lat(s, "post", "p99_ms") for s in runs(st + "-post-0")])),
@@ -73,6 +105,8 @@ figures = [
      lambda st: median([cpu_per_post(s) for s in runs(st + "-post-max")])),
     ("server CPU per delivered WebSocket frame, 500 listeners", "µs", 1, "lower",
      lambda st: median([cpu_per_frame(s) for s in runs(st + "-post-max")])),
+    ("delivery p99, 10 posters, 500 listeners", "ms", None, "lower",
+     lambda st: median([lat(s, "delivery", "p99_ms") for s in runs(st + "-post-max")])),
     ("delivery p99 at 500 posts/s, 500 listeners", "ms", 50, "lower",
      lambda st: median([lat(s, "delivery", "p99_ms") for s in runs(st + "-post-500")])),
     ("posts/s reached when asking 500/s", "posts/s", None, "higher",
@@ -87,9 +121,12 @@ figures = [
      lambda st: median([s["counts"]["channel_posts"] for s in runs(st + "-history")])),
     ("two-word search p50", "ms", None, "lower",
      lambda st: median([lat(s, "search", "p50_ms") for s in runs(st + "-search")])),
-    ("two-word search p99", "ms", None, "lower",
+    ("two-word search p99", "ms", 50, "lower",
      lambda st: median([lat(s, "search", "p99_ms") for s in runs(st + "-search")])),
-    ("start to first ping (median of 3)", "ms", 300, "lower",
+    # The issue's target is for 1,000,000 posts; PHRASE_POSTS says how many
+    # this run seeded (results.md names it under the table).
+    ("phrase of two common words, PostgreSQL (Go benchmark, median of 50)", "ms", {"postgres": 20}, "lower", phrase),
+    ("start to first ping", "ms", 300, "lower",
      lambda st: median([lat(s, "start_to_first_ping", "p50_ms") for s in runs(st + "-start")])),
     ("idle RSS after start", "MB", 40, "lower",
      lambda st: median([s["values"]["idle_rss_mb"] for s in runs(st + "-start")])),
@@ -105,7 +142,7 @@ figures = [
      lambda st: median([lat(s, "delivery", "p99_ms") for s in runs(st + "-post-spread")])),
     ("deliveries received / expected, spread", "ratio", None, "info",
      lambda st: median([s["counts"]["deliveries"] / max(s["counts"]["deliveries_expected"], 1) for s in runs(st + "-post-spread")])),
-    ("mixed: simulated users held", "users", 20000, "higher",
+    ("mixed: simulated users held", "users", {"sqlite": 20000, "postgres": 15000}, "higher",
      lambda st: median([s["values"]["users_held"] for s in runs(st + "-mixed")])),
     # Mattermost publishes about 217 for one 2-vCPU/4 GiB node (issue 26).
     ("supported users (load-test-ng definition)", "users", {"sqlite": 21700}, "higher",
@@ -114,39 +151,43 @@ figures = [
      lambda st: median([s["values"]["max_users_without_alert"] for s in runs(st + "-ltng")])),
 ]
 
+def evaluate(prefix):
+    """The figures of every store for the binary whose files carry prefix."""
+    values = {}
+    for name, _, _, _, fn in figures:
+        for st in stores:
+            try:
+                v = fn(prefix + st)
+            except (KeyError, TypeError, ZeroDivisionError):
+                v = None
+            values.setdefault(st, {})[name] = v
+    return values
+
+
+def ratio(head, base):
+    return round(head / base, 2) if head is not None and base else None
+
+
 stores = [st for st in ("sqlite", "postgres") if runs(st + "-post-max")]
 results = {"elapsed_s": elapsed, "cores": cores, "loadavg_at_end": loadavg, "machine": platform.machine(),
-           "stores": {}, "targets": {}}
-for name, unit, target, better, fn in figures:
-    for st in stores:
-        try:
-            v = fn(st)
-        except (KeyError, TypeError, ZeroDivisionError):
-            v = None
-        results["stores"].setdefault(st, {})[name] = v
+           "phrase_posts": phrase_posts, "stores": evaluate(""), "targets": {}}
+for name, unit, target, better, _ in figures:
     results["targets"][name] = {"unit": unit, "target": target, "better": better}
-
-compare = {}
 if base_ref:
-    base = median([s["rates"]["posts"] for s in runs("compare-base")])
-    head = median([s["rates"]["posts"] for s in runs("compare-head")])
-    base_p99 = median([lat(s, "post", "p99_ms") for s in runs("compare-base")])
-    head_p99 = median([lat(s, "post", "p99_ms") for s in runs("compare-head")])
-    # Server CPU per post barely moves with the machine's other load, while
-    # posts/s does: on a shared machine the CPU ratio is the one to trust.
-    base_cpu = median([cpu_per_post(s) for s in runs("compare-base")])
-    head_cpu = median([cpu_per_post(s) for s in runs("compare-head")])
-    compare = {"base_ref": base_ref, "base_posts_per_s": base, "head_posts_per_s": head,
-               "ratio": round(head / base, 2) if base and head else None,
-               "base_post_p99_ms": base_p99, "head_post_p99_ms": head_p99,
-               "base_cpu_ms_per_post": base_cpu, "head_cpu_ms_per_post": head_cpu,
-               "cpu_ratio": round(head_cpu / base_cpu, 2) if base_cpu and head_cpu else None}
-    results["compare"] = compare
+    base = evaluate("base-")
+    results["base"] = {"ref": base_ref, "stores": base}
+    results["ratio_head_over_base"] = {
+        st: {name: ratio(results["stores"][st][name], base[st][name]) for name, *_ in figures} for st in stores}
 
-mixed_notes = {st: [n for s in runs(st + "-mixed") for n in s.get("notes", [])] for st in stores}
-results["mixed_steps"] = mixed_notes
-ltng_notes = {st: [n for s in runs(st + "-ltng") for n in s.get("notes", [])] for st in stores}
-results["ltng"] = ltng_notes
+
+def notes(prefix, scenario):
+    return {st: [n for s in runs(prefix + st + "-" + scenario) for n in s.get("notes", [])] for st in stores}
+
+
+mixed_notes, ltng_notes = notes("", "mixed"), notes("", "ltng")
+results["mixed_steps"], results["ltng"] = mixed_notes, ltng_notes
+if base_ref:
+    results["base"]["mixed_steps"], results["base"]["ltng"] = notes("base-", "mixed"), notes("base-", "ltng")
 
 with open(os.path.join(out, "results.json"), "w") as f:
     json.dump(results, f, indent=2)
@@ -167,39 +208,58 @@ def fmt(v):
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
 
 
+def target_cell(target, better, st=None):
+    """The target as a table cell: one store's, or every store's when st is None."""
+    sign = "≥ " if better == "higher" else "≤ "
+    if isinstance(target, dict):
+        if st is not None:
+            return sign + f"{target[st]:,}" if st in target else ""
+        return sign + " / ".join(f"{v:,} ({k})" for k, v in target.items())
+    return "" if target is None else sign + f"{target:,}"
+
+
+def cell(values, st, name, target, better):
+    return fmt(values[st][name]) + verdict(values[st][name], target, better, st)
+
+
 lines = [f"# Parley bench {os.path.basename(os.path.normpath(out))}", "",
          f"{cores} cores, load average at the end {loadavg}; `make bench` took {elapsed // 60} min {elapsed % 60} s. "
-         "Medians of the runs; ✓/✗ against the targets of docs/performance.md.", "",
-         "| figure | unit | target | " + " | ".join(stores) + " |",
-         "|---|---|---|" + "---|" * len(stores)]
-for name, unit, target, better, _ in figures:
-    sign = "≥ " if better == "higher" else "≤ "
-    if target is None:
-        t = ""
-    elif isinstance(target, dict):
-        t = sign + " / ".join(f"{v:,} ({k})" for k, v in target.items())
-    else:
-        t = sign + f"{target:,}"
-    cells = [fmt(results["stores"][st][name]) + verdict(results["stores"][st][name], target, better, st) for st in stores]
-    lines.append(f"| {name} | {unit} | {t} | " + " | ".join(cells) + " |")
-if compare:
-    lines += ["", f"Same run, SQLite, 10 posters, 50 listeners, alternating binaries: baseline `{base_ref}` "
-              f"{fmt(compare['base_posts_per_s'])} posts/s (p99 {fmt(compare['base_post_p99_ms'])} ms), this revision "
-              f"{fmt(compare['head_posts_per_s'])} posts/s (p99 {fmt(compare['head_post_p99_ms'])} ms): "
-              f"ratio {compare['ratio']}; server CPU per post {fmt(compare['base_cpu_ms_per_post'])} → "
-              f"{fmt(compare['head_cpu_ms_per_post'])} ms, ratio {compare['cpu_ratio']}."]
-for st in stores:
-    if mixed_notes[st]:
-        lines += ["", f"Mixed steps on {st}:", ""] + [f"- {n}" for n in mixed_notes[st]]
-for st in stores:
-    if ltng_notes[st]:
-        lines += ["", f"load-test-ng definition on {st} (Mattermost: about 217 for one 2-vCPU/4 GiB node):", ""] + \
-                 [f"- {n}" for n in ltng_notes[st]]
+         "Medians of the runs; ✓/✗ against the targets of docs/performance.md."]
+if base_ref:
+    lines += ["", f"Every figure was measured for this revision (head) and for `{base_ref}` (base) in the same run, "
+              "the two binaries alternating run by run on copies of one data set; the driver is this revision's. "
+              "head/base below 1 is better for a figure where lower is better, above 1 where higher is."]
+    for st in stores:
+        lines += ["", f"## {st}", "", "| figure | unit | target | head | base | head/base |", "|---|---|---|---|---|---|"]
+        for name, unit, target, better, _ in figures:
+            if isinstance(target, dict) and st not in target and \
+                    results["stores"][st][name] is None and base[st][name] is None:
+                continue  # a figure of the other store only (the phrase search)
+            lines.append(f"| {name} | {unit} | {target_cell(target, better, st)} | "
+                         f"{cell(results['stores'], st, name, target, better)} | {cell(base, st, name, target, better)} | "
+                         f"{fmt(results['ratio_head_over_base'][st][name])} |")
+else:
+    lines += ["", "| figure | unit | target | " + " | ".join(stores) + " |", "|---|---|---|" + "---|" * len(stores)]
+    for name, unit, target, better, _ in figures:
+        lines.append(f"| {name} | {unit} | {target_cell(target, better)} | " +
+                     " | ".join(cell(results["stores"], st, name, target, better) for st in stores) + " |")
+if phrase_posts:
+    lines += ["", f"The phrase search ran on {phrase_posts:,} seeded posts (`PHRASE_POSTS`); "
+              "the target is for 1,000,000 (`PHRASE_POSTS=1000000`, about 7 minutes of seeding per binary)."]
+for label, prefix in [("", "")] + ([(" (base)", "base-")] if base_ref else []):
+    for st in stores:
+        for n_label, scenario, intro in (("mixed", "mixed", "Mixed steps on"),
+                                         ("ltng", "ltng", "load-test-ng definition on")):
+            found = notes(prefix, scenario)[st]
+            if not found:
+                continue
+            extra = " (Mattermost: about 217 for one 2-vCPU/4 GiB node)" if n_label == "ltng" else ""
+            lines += ["", f"{intro} {st}{label}{extra}:", ""] + [f"- {n}" for n in found]
 bench = os.path.join(out, "go-bench.txt")
 if os.path.exists(bench):
     with open(bench) as f:
         rows = [l.rstrip() for l in f if l.startswith("Benchmark")]
-    lines += ["", "Go benchmarks (`go test -bench . -benchtime 200ms`):", "", "```"] + rows + ["```"]
+    lines += ["", "Go benchmarks of this revision (`go test -bench . -benchtime 200ms`):", "", "```"] + rows + ["```"]
 with open(os.path.join(out, "results.md"), "w") as f:
     f.write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -3,12 +3,15 @@
 # postgres, a new database dropped afterwards) with rate limiting off and runs
 # `parley-load ltng`, mattermost-load-test-ng's simulated users and its
 # supported-users definition (docs/performance.md), writing
-# OUTDIR/STORE-ltng.json and .txt. make bench runs it for each store; run it
-# alone for that figure only (it builds bin/ if needed).
+# OUTDIR/NAME-ltng.json and .txt. make bench runs it for each store (and, with
+# BASE_REF, for each binary); run it alone for that figure only (it builds bin/
+# if needed).
 #
 # Environment: LTNG_DURATION (9m), LTNG_MAX_USERS (20000), LTNG_INC (8, the
 # tool's NumUsersInc), LTNG_SAMPLES (2m: the tool's 30 minutes of settled
-# samples do not fit a bounded run), PG_ADMIN as for make bench.
+# samples do not fit a bounded run), LTNG_BINARY (the server, bin/parley; the
+# driver is always bin/parley-load), LTNG_NAME (NAME above, STORE),
+# PG_ADMIN as for make bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +21,8 @@ LTNG_DURATION=${LTNG_DURATION:-9m}
 LTNG_MAX_USERS=${LTNG_MAX_USERS:-20000}
 LTNG_INC=${LTNG_INC:-8}
 LTNG_SAMPLES=${LTNG_SAMPLES:-2m}
+LTNG_BINARY=${LTNG_BINARY:-bin/parley}
+LTNG_NAME=${LTNG_NAME:-$STORE}
 PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 
 mkdir -p "$OUT" bin
@@ -43,14 +48,14 @@ if [ "$STORE" = postgres ]; then
 fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
-PARLEY_RATE_LIMIT_ENABLED=false PARLEY_METRICS_LISTEN= PARLEY_LOG_LEVEL=warn PARLEY_SITE_URL=$URL \
-  bin/parley --listen "127.0.0.1:$PORT" --data "$DATA" ${dsn:+--database "$dsn"} >>"$OUT/$STORE-ltng-server.log" 2>&1 &
+PARLEY_RATE_LIMIT_ENABLED=false PARLEY_METRICS_LISTEN='' PARLEY_LOG_LEVEL=warn PARLEY_SITE_URL=$URL \
+  "$LTNG_BINARY" --listen "127.0.0.1:$PORT" --data "$DATA" ${dsn:+--database "$dsn"} >>"$OUT/$LTNG_NAME-ltng-server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 300); do
   curl -sf "$URL/api/v4/system/ping" >/dev/null 2>&1 && break
   sleep 0.1
 done
 bin/parley-load ltng --url "$URL" --pid "$PID" --duration "$LTNG_DURATION" --max-users "$LTNG_MAX_USERS" \
-  --inc "$LTNG_INC" --samples-range "$LTNG_SAMPLES" --json-out "$OUT/$STORE-ltng.json" >"$OUT/$STORE-ltng.txt" 2>&1 ||
-  { echo "ltng: $STORE run failed:" >&2; tail -5 "$OUT/$STORE-ltng.txt" >&2; exit 1; }
-grep -E '^(supported_users|max_users_without_alert|note)' "$OUT/$STORE-ltng.txt" >&2 || true
+  --inc "$LTNG_INC" --samples-range "$LTNG_SAMPLES" --json-out "$OUT/$LTNG_NAME-ltng.json" >"$OUT/$LTNG_NAME-ltng.txt" 2>&1 ||
+  { echo "ltng: $LTNG_NAME run failed:" >&2; tail -5 "$OUT/$LTNG_NAME-ltng.txt" >&2; exit 1; }
+grep -E '^(supported_users|max_users_without_alert|note)' "$OUT/$LTNG_NAME-ltng.txt" >&2 || true
