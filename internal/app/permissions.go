@@ -68,7 +68,16 @@ func (a *App) HasChannelPermission(ctx context.Context, s *model.Session, ch *mo
 		return true
 	}
 	m, err := a.store.GetChannelMember(ctx, ch.ID, s.UserID)
-	if err == nil && a.rolesGrant(m.Roles, perm) {
+	if err != nil {
+		m = nil
+	}
+	return a.memberHasChannelPermission(ctx, s, ch, m, perm)
+}
+
+// memberHasChannelPermission is HasChannelPermission past the system roles,
+// for a caller whose membership m was already read (nil: not a member).
+func (a *App) memberHasChannelPermission(ctx context.Context, s *model.Session, ch *model.Channel, m *model.ChannelMember, perm string) bool {
+	if m != nil && a.rolesGrant(m.Roles, perm) {
 		return true
 	}
 	if ch.TeamID == "" {

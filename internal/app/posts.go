@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -69,12 +70,24 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 	if !model.IsValidID(in.ChannelID) {
 		return nil, model.ErrForbidden()
 	}
-	ch, err := a.store.GetChannel(ctx, in.ChannelID)
-	if err != nil {
-		return nil, storeErr(err, model.ErrForbidden())
-	}
-	if !a.canPost(ctx, s, ch) {
-		return nil, model.ErrForbidden()
+	// The channel, the poster's membership and user come in one query; only
+	// a poster who is no member (or a channel that is missing) takes the
+	// longer way, through the team's permissions.
+	ch, member, sender, err := a.store.GetChannelPoster(ctx, in.ChannelID, s.UserID)
+	switch {
+	case err == nil:
+		if !a.HasPermission(s, model.PermCreatePost) && !a.memberCanPost(ctx, s, ch, member) {
+			return nil, model.ErrForbidden()
+		}
+	case errors.Is(err, store.ErrNotFound):
+		if ch, err = a.store.GetChannel(ctx, in.ChannelID); err != nil {
+			return nil, storeErr(err, model.ErrForbidden())
+		}
+		if !a.canPost(ctx, s, ch) {
+			return nil, model.ErrForbidden()
+		}
+	default:
+		return nil, model.ErrInternal(err)
 	}
 	if ch.DeleteAt > 0 {
 		return nil, model.NewAppError(http.StatusBadRequest, "api.post.create_post.can_not_post_to_deleted.error",
@@ -114,16 +127,30 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 				"Invalid RootId parameter.")
 		}
 	}
-	sender, err := a.store.GetUser(ctx, s.UserID)
-	if err != nil {
-		return nil, storeErr(err, errUserNotFound())
+	if sender == nil {
+		if sender, err = a.store.GetUser(ctx, s.UserID); err != nil {
+			return nil, storeErr(err, errUserNotFound())
+		}
 	}
 	return a.savePost(ctx, p, ch, root, sender, true)
 }
 
 // canPost: channel members with create_post; team members in public channels.
 func (a *App) canPost(ctx context.Context, s *model.Session, ch *model.Channel) bool {
-	if a.HasChannelPermission(ctx, s, ch, model.PermCreatePost) {
+	if a.HasPermission(s, model.PermCreatePost) {
+		return true
+	}
+	m, err := a.store.GetChannelMember(ctx, ch.ID, s.UserID)
+	if err != nil {
+		m = nil
+	}
+	return a.memberCanPost(ctx, s, ch, m)
+}
+
+// memberCanPost is canPost past the system roles, for a caller whose
+// membership m was already read (nil: not a member).
+func (a *App) memberCanPost(ctx context.Context, s *model.Session, ch *model.Channel, m *model.ChannelMember) bool {
+	if a.memberHasChannelPermission(ctx, s, ch, m, model.PermCreatePost) {
 		return true
 	}
 	return ch.Type == model.ChannelOpen && a.HasTeamPermission(ctx, s, ch.TeamID, model.PermCreatePostPublic)

@@ -24,6 +24,10 @@ type ChannelStore interface {
 
 	SaveChannelMember(ctx context.Context, m *model.ChannelMember) error // upsert
 	GetChannelMember(ctx context.Context, channelID, userID string) (*model.ChannelMember, error)
+	// GetChannelPoster is GetChannel, GetChannelMember and GetUser in one
+	// query, what creating a post reads about where and by whom: ErrNotFound
+	// when the channel or the user is missing or the user is no member.
+	GetChannelPoster(ctx context.Context, channelID, userID string) (*model.Channel, *model.ChannelMember, *model.User, error)
 	ListChannelMembers(ctx context.Context, channelID string, p Page) ([]*model.ChannelMember, error)
 	GetChannelMembersByIDs(ctx context.Context, channelID string, userIDs []string) ([]*model.ChannelMember, error)
 	// ListChannelMembersForUser lists the user's memberships in a team, plus DMs and GMs.

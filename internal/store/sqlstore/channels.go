@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 
@@ -12,12 +13,16 @@ import (
 const channelCols = `id, create_at, update_at, delete_at, team_id, type, display_name, name, header, purpose,
 	last_post_at, total_msg_count, total_msg_count_root, last_root_post_at, creator_id, props`
 
+// channelDests are where channelCols scan into.
+func channelDests(c *model.Channel) []any {
+	return []any{&c.ID, &c.CreateAt, &c.UpdateAt, &c.DeleteAt, &c.TeamID, &c.Type, &c.DisplayName, &c.Name,
+		&c.Header, &c.Purpose, &c.LastPostAt, &c.TotalMsgCount, &c.TotalMsgCountRoot, &c.LastRootPostAt,
+		&c.CreatorID, asJSON(&c.Props)}
+}
+
 func scanChannel(r scanner) (*model.Channel, error) {
 	var c model.Channel
-	err := r.Scan(&c.ID, &c.CreateAt, &c.UpdateAt, &c.DeleteAt, &c.TeamID, &c.Type, &c.DisplayName, &c.Name,
-		&c.Header, &c.Purpose, &c.LastPostAt, &c.TotalMsgCount, &c.TotalMsgCountRoot, &c.LastRootPostAt,
-		&c.CreatorID, asJSON(&c.Props))
-	if err != nil {
+	if err := r.Scan(channelDests(&c)...); err != nil {
 		return nil, mapErr(err)
 	}
 	return &c, nil
@@ -120,18 +125,27 @@ func (s *SQLStore) DeleteChannelPermanently(ctx context.Context, id string) erro
 const channelMemberCols = `channel_id, user_id, last_viewed_at, msg_count, mention_count, mention_count_root,
 	urgent_mention_count, msg_count_root, notify_props, last_update_at, scheme_guest, scheme_user, scheme_admin, explicit_roles`
 
-func scanChannelMember(r scanner) (*model.ChannelMember, error) {
-	var m model.ChannelMember
-	err := r.Scan(&m.ChannelID, &m.UserID, &m.LastViewedAt, &m.MsgCount, &m.MentionCount, &m.MentionCountRoot,
+// channelMemberDests are where channelMemberCols scan into; finishChannelMember
+// completes the member once scanned.
+func channelMemberDests(m *model.ChannelMember) []any {
+	return []any{&m.ChannelID, &m.UserID, &m.LastViewedAt, &m.MsgCount, &m.MentionCount, &m.MentionCountRoot,
 		&m.UrgentMentionCount, &m.MsgCountRoot, asJSON(&m.NotifyProps), &m.LastUpdateAt, &m.SchemeGuest,
-		&m.SchemeUser, &m.SchemeAdmin, &m.ExplicitRoles)
-	if err != nil {
-		return nil, mapErr(err)
-	}
+		&m.SchemeUser, &m.SchemeAdmin, &m.ExplicitRoles}
+}
+
+func finishChannelMember(m *model.ChannelMember) {
 	if m.NotifyProps == nil {
 		m.NotifyProps = model.DefaultChannelNotifyProps()
 	}
 	m.Roles = m.RolesString()
+}
+
+func scanChannelMember(r scanner) (*model.ChannelMember, error) {
+	var m model.ChannelMember
+	if err := r.Scan(channelMemberDests(&m)...); err != nil {
+		return nil, mapErr(err)
+	}
+	finishChannelMember(&m)
 	return &m, nil
 }
 
@@ -181,6 +195,35 @@ func (s *SQLStore) GetChannelMember(ctx context.Context, channelID, userID strin
 		channelID, userID))
 }
 
+// prefixCols qualifies each column of a column list with a table alias.
+func prefixCols(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// posterQuery reads the channel, the member and the user in one round trip:
+// each is a table's primary key, so the join costs no more than one of them.
+var posterQuery = `SELECT ` + prefixCols("c", channelCols) + `, ` + prefixCols("m", channelMemberCols) + `, ` +
+	prefixCols("u", userCols) + ` FROM channels c JOIN channel_members m ON m.channel_id = c.id AND m.user_id = ?
+	JOIN users u ON u.id = m.user_id WHERE c.id = ?`
+
+func (s *SQLStore) GetChannelPoster(ctx context.Context, channelID, userID string) (*model.Channel, *model.ChannelMember, *model.User, error) {
+	var c model.Channel
+	var m model.ChannelMember
+	var u model.User
+	var authData sql.NullString
+	dests := append(append(channelDests(&c), channelMemberDests(&m)...), userDests(&u, &authData)...)
+	if err := s.queryRow(ctx, posterQuery, userID, channelID).Scan(dests...); err != nil {
+		return nil, nil, nil, mapErr(err)
+	}
+	finishChannelMember(&m)
+	finishUser(&u, authData)
+	return &c, &m, &u, nil
+}
+
 func (s *SQLStore) ListChannelMembers(ctx context.Context, channelID string, p store.Page) ([]*model.ChannelMember, error) {
 	return s.channelMembers(ctx, `SELECT `+channelMemberCols+` FROM channel_members WHERE channel_id = ? ORDER BY user_id`+limitOffset(p), channelID)
 }
@@ -199,11 +242,7 @@ func (s *SQLStore) ListChannelMembersForUser(ctx context.Context, userID, teamID
 }
 
 func (s *SQLStore) ListChannelMembersWithTeamData(ctx context.Context, userID string, p store.Page) ([]*model.ChannelMemberWithTeamData, error) {
-	cols := strings.Split(channelMemberCols, ",")
-	for i, c := range cols {
-		cols[i] = "cm." + strings.TrimSpace(c)
-	}
-	rows, err := s.query(ctx, `SELECT `+strings.Join(cols, ", ")+`, COALESCE(t.display_name, ''), COALESCE(t.name, ''),
+	rows, err := s.query(ctx, `SELECT `+prefixCols("cm", channelMemberCols)+`, COALESCE(t.display_name, ''), COALESCE(t.name, ''),
 		COALESCE(t.update_at, 0) FROM channel_members cm JOIN channels c ON c.id = cm.channel_id
 		LEFT JOIN teams t ON t.id = c.team_id WHERE cm.user_id = ? ORDER BY cm.channel_id`+limitOffset(p), userID)
 	if err != nil {

@@ -27,19 +27,28 @@ func userArgs(u *model.User) []any {
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanUser(r scanner) (*model.User, error) {
-	var u model.User
-	var authData sql.NullString
-	err := r.Scan(&u.ID, &u.CreateAt, &u.UpdateAt, &u.DeleteAt, &u.Username, &u.Password, &authData, &u.AuthService,
+// userDests are where userCols scan into (auth_data into authData, which
+// finishUser moves into the user).
+func userDests(u *model.User, authData *sql.NullString) []any {
+	return []any{&u.ID, &u.CreateAt, &u.UpdateAt, &u.DeleteAt, &u.Username, &u.Password, authData, &u.AuthService,
 		&u.Email, &u.EmailVerified, &u.Nickname, &u.FirstName, &u.LastName, &u.Position, &u.Roles, &u.AllowMarketing,
 		asJSON(&u.Props), asJSON(&u.NotifyProps), &u.LastPasswordUpdate, &u.LastPictureUpdate, &u.FailedAttempts,
-		&u.Locale, asJSON(&u.Timezone), &u.MfaActive, &u.MfaSecret, &u.LastActivityAt, &u.IsBot, &u.BotDescription)
-	if err != nil {
-		return nil, mapErr(err)
-	}
+		&u.Locale, asJSON(&u.Timezone), &u.MfaActive, &u.MfaSecret, &u.LastActivityAt, &u.IsBot, &u.BotDescription}
+}
+
+func finishUser(u *model.User, authData sql.NullString) {
 	if authData.Valid {
 		u.AuthData = &authData.String
 	}
+}
+
+func scanUser(r scanner) (*model.User, error) {
+	var u model.User
+	var authData sql.NullString
+	if err := r.Scan(userDests(&u, &authData)...); err != nil {
+		return nil, mapErr(err)
+	}
+	finishUser(&u, authData)
 	return &u, nil
 }
 

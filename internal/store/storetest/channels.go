@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -111,6 +112,29 @@ func testChannels(t *testing.T, s store.Store) {
 		}
 		wantErr(t, "the preference naming it", second(s.GetPreference(ctx, u.ID, "favorite_channel", c.ID)), store.ErrNotFound)
 		wantErr(t, "DeleteChannelPermanently again", s.DeleteChannelPermanently(ctx, c.ID), store.ErrNotFound)
+	})
+
+	t.Run("GetChannelPoster", func(t *testing.T) {
+		c := f.channel(f.team().ID, "O")
+		poster, outsider := f.user(), f.user()
+		f.channelMember(c.ID, poster.ID)
+		ch, m, u, err := s.GetChannelPoster(ctx, c.ID, poster.ID)
+		must(t, err)
+		wantCh := get(s.GetChannel(ctx, c.ID))(t)
+		wantM := get(s.GetChannelMember(ctx, c.ID, poster.ID))(t)
+		wantU := get(s.GetUser(ctx, poster.ID))(t)
+		if !reflect.DeepEqual(ch, wantCh) || !reflect.DeepEqual(m, wantM) || !reflect.DeepEqual(u, wantU) {
+			t.Errorf("GetChannelPoster = %+v, %+v, %+v; want what GetChannel, GetChannelMember and GetUser return: %+v, %+v, %+v",
+				ch, m, u, wantCh, wantM, wantU)
+		}
+		notFound := func(what string, channelID, userID string) {
+			t.Helper()
+			_, _, _, err := s.GetChannelPoster(ctx, channelID, userID)
+			wantErr(t, what, err, store.ErrNotFound)
+		}
+		notFound("GetChannelPoster of a non-member", c.ID, outsider.ID)
+		notFound("GetChannelPoster in no channel", model.NewID(), poster.ID)
+		notFound("GetChannelPoster of no user", c.ID, model.NewID())
 	})
 
 	t.Run("Counters", func(t *testing.T) {
