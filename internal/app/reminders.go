@@ -49,7 +49,7 @@ func (a *App) SetPostReminder(ctx context.Context, s *model.Session, userID, pos
 	return nil
 }
 
-// reminderNames are the post's team name ('' in a DM or GM) and its author's
+// reminderNames are the post's team name (” in a DM or GM) and its author's
 // username, which the reminder names.
 func (a *App) reminderNames(ctx context.Context, p *model.Post, ch *model.Channel) (teamName, author string) {
 	if ch.TeamID != "" {
