@@ -448,10 +448,7 @@ func TestLTNGEveryActionSucceeds(t *testing.T) {
 	r.metrics.errs.mu.Lock()
 	defer r.metrics.errs.mu.Unlock()
 	for kind, n := range r.metrics.errs.kinds {
-		// Parley has no system console user report (docs/performance.md).
-		if !strings.Contains(kind, "GET /reports/users 404") {
-			t.Errorf("%d failed requests %s", n, kind)
-		}
+		t.Errorf("%d failed requests %s", n, kind)
 	}
 	if w := r.metrics.window(time.Hour); w.count < 500 {
 		t.Fatalf("only %d requests", w.count)

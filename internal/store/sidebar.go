@@ -32,7 +32,8 @@ type SidebarStore interface {
 	TakeDuePostReminders(ctx context.Context, now int64, limit int) ([]*model.PostReminder, error)
 
 	// UserReport is a page of the system console's user report; the sort
-	// column is one of username, email and create_at.
+	// column is a users column (username, email, create_at, first_name,
+	// last_name, nickname); system messages are not counted as posts.
 	UserReport(ctx context.Context, q *model.UserReportQuery) ([]*model.UserReport, error)
 	// CountUserReport counts the users the query's filters select.
 	CountUserReport(ctx context.Context, q *model.UserReportQuery) (int64, error)

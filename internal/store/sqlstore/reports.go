@@ -73,7 +73,7 @@ func (s *SQLStore) UserReport(ctx context.Context, q *model.UserReportQuery) ([]
 		FROM users u
 		LEFT JOIN statuses st ON st.user_id = u.id
 		LEFT JOIN (SELECT user_id, MAX(create_at) AS last_post, COUNT(DISTINCT create_at / 86400000) AS days, COUNT(*) AS total
-			FROM posts WHERE delete_at = 0 AND create_at >= ? AND create_at < ? GROUP BY user_id) ps ON ps.user_id = u.id
+			FROM posts WHERE delete_at = 0 AND type NOT LIKE 'system\_%' ESCAPE '\' AND create_at >= ? AND create_at < ? GROUP BY user_id) ps ON ps.user_id = u.id
 		WHERE `+where+` ORDER BY `+col+` `+dir+`, u.id `+dir+` LIMIT ?`, append(append(postArgs, args...), q.PageSize)...)
 	if err != nil {
 		return nil, err

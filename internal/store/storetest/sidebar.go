@@ -92,6 +92,7 @@ func testUserReport(t *testing.T, s store.Store) {
 	f.post(ch.ID, a.ID, 86400000*10+1)
 	f.post(ch.ID, a.ID, 86400000*10+2)
 	f.post(ch.ID, a.ID, 86400000*12)
+	f.post(ch.ID, a.ID, 86400000*12, func(p *model.Post) { p.Type = model.PostTypeJoinChannel })
 	q := func(mod func(*model.UserReportQuery)) *model.UserReportQuery {
 		r := &model.UserReportQuery{SortColumn: "username", PageSize: 2, Search: tag}
 		if mod != nil {
@@ -99,7 +100,9 @@ func testUserReport(t *testing.T, s store.Store) {
 		}
 		return r
 	}
-	names := func(rs []*model.UserReport) []string { return ids(rs, func(r *model.UserReport) string { return r.Username }) }
+	names := func(rs []*model.UserReport) []string {
+		return ids(rs, func(r *model.UserReport) string { return r.Username })
+	}
 	page := get(s.UserReport(ctx, q(nil)))(t)
 	sameIDs(t, "first page", names(page), []string{a.Username, b.Username})
 	if page[0].TotalPosts != 3 || page[0].DaysActive != 2 || page[0].LastPostDate != 86400000*12 {
