@@ -73,6 +73,40 @@ func testPostReminders(t *testing.T, s store.Store) {
 	sameJSON(t, "the rest", get(s.TakeDuePostReminders(ctx, 300, 10))(t), []*model.PostReminder{
 		{PostID: p.ID, UserID: v.ID, TargetTime: 250}, {PostID: p.ID, UserID: u.ID, TargetTime: 300}})
 	sameIDs(t, "taken once", ids(get(s.TakeDuePostReminders(ctx, 1000, 10))(t), key), nil)
+
+	// Nodes taking at once share the due reminders: none is taken twice.
+	for range 20 {
+		must(t, s.SetPostReminder(ctx, &model.PostReminder{PostID: f.post(ch.ID, u.ID, 3).ID, UserID: v.ID, TargetTime: 50}))
+	}
+	taken := make(chan []*model.PostReminder, 4)
+	for range 4 {
+		go func() {
+			var all []*model.PostReminder
+			for {
+				rs, err := s.TakeDuePostReminders(ctx, 100, 3)
+				if err != nil {
+					t.Errorf("TakeDuePostReminders at once: %v", err)
+				}
+				if err != nil || len(rs) == 0 {
+					taken <- all
+					return
+				}
+				all = append(all, rs...)
+			}
+		}()
+	}
+	seen := map[string]bool{}
+	for range 4 {
+		for _, r := range <-taken {
+			if seen[key(r)] {
+				t.Fatalf("reminder %s taken twice", key(r))
+			}
+			seen[key(r)] = true
+		}
+	}
+	if len(seen) != 20 {
+		t.Fatalf("%d of 20 reminders taken", len(seen))
+	}
 }
 
 // The user report pages by a cursor either way, filters, and counts posts
