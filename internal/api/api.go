@@ -76,6 +76,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 	h.channelRoutes()
 	h.postRoutes()
 	h.gdprRoutes()
+	h.reportRoutes()
 	h.retentionRoutes()
 	h.searchRoutes()
 	h.fileRoutes()

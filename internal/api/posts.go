@@ -21,6 +21,7 @@ func (h *Handler) postRoutes() {
 	h.get("/users/{user_id}/channels/{channel_id}/posts/unread", h.postsAroundUnread)
 	h.get("/users/{user_id}/posts/flagged", h.flaggedPosts)
 	h.post("/users/{user_id}/posts/{post_id}/set_unread", h.setUnread)
+	h.post("/users/{user_id}/posts/{post_id}/reminder", h.setPostReminder)
 	h.get("/posts/{post_id}/info", h.postInfo)
 
 	h.post("/posts/{post_id}/actions/{action_id:name}", h.doPostAction)
@@ -319,6 +320,25 @@ func (h *Handler) flaggedPosts(c *Context) error {
 		return err
 	}
 	return c.ok(l)
+}
+
+func (h *Handler) setPostReminder(c *Context) error {
+	userID, err := c.userParam()
+	if err != nil {
+		return err
+	}
+	postID, err := c.idParam("post_id")
+	if err != nil {
+		return err
+	}
+	var in model.PostReminder
+	if err := c.decode(&in, "target_time"); err != nil {
+		return err
+	}
+	if err := c.app.SetPostReminder(c.ctx, c.Session, userID, postID, in.TargetTime); err != nil {
+		return err
+	}
+	return c.statusOK()
 }
 
 func (h *Handler) setUnread(c *Context) error {

@@ -448,12 +448,7 @@ func TestLTNGEveryActionSucceeds(t *testing.T) {
 	r.metrics.errs.mu.Lock()
 	defer r.metrics.errs.mu.Unlock()
 	for kind, n := range r.metrics.errs.kinds {
-		// Parley keeps no custom sidebar categories and no post reminders,
-		// and has no system console user report (docs/performance.md).
-		if !strings.Contains(kind, "/channels/categories 404") && !strings.Contains(kind, "/reminder 404") &&
-			!strings.Contains(kind, "GET /reports/users 404") {
-			t.Errorf("%d failed requests %s", n, kind)
-		}
+		t.Errorf("%d failed requests %s", n, kind)
 	}
 	if w := r.metrics.window(time.Hour); w.count < 500 {
 		t.Fatalf("only %d requests", w.count)
@@ -492,9 +487,7 @@ func TestLTNGReportsSupportedUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	for kind, n := range sum.ErrorKinds {
-		if !strings.Contains(kind, "/channels/categories 404") && !strings.Contains(kind, "/reminder 404") {
-			t.Errorf("%d failed requests %s", n, kind)
-		}
+		t.Errorf("%d failed requests %s", n, kind)
 	}
 	if sum.Values["active_users_at_end"] != 6 || sum.Values["max_users_without_alert"] != 6 || sum.Counts["users_started"] == 0 ||
 		sum.Counts["requests"] == 0 || sum.Counts["ws_connects"] == 0 || sum.Counts["alerts"] != 0 {

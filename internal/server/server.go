@@ -228,17 +228,18 @@ func (s *Server) Start(addr string) error {
 	return nil
 }
 
-// runJobs runs the background jobs (retention, queued jobs, mail) until ctx
+// runJobs runs the background jobs (retention, queued jobs, mail, reminders) until ctx
 // ends: on every single node, and on the leader of a cluster.
 func (s *Server) runJobs(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(6)
+	wg.Add(7)
 	go func() { defer wg.Done(); s.App.RetentionLoop(ctx, time.Hour) }()
 	go func() { defer wg.Done(); s.App.JobsLoop(ctx) }()
 	go func() { defer wg.Done(); s.App.MessageExportLoop(ctx, time.Minute) }()
 	go func() { defer wg.Done(); s.App.MailLoop(ctx) }()
 	go func() { defer wg.Done(); s.App.PushLoop(ctx) }()
 	go func() { defer wg.Done(); s.App.LdapSyncLoop(ctx) }()
+	go func() { defer wg.Done(); s.App.ReminderLoop(ctx) }()
 	wg.Wait()
 }
 

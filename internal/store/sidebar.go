@@ -7,7 +7,7 @@ import (
 )
 
 // SidebarStore keeps the sidebar categories users changed and their post
-// reminders.
+// reminders, and reads the system console's user report.
 type SidebarStore interface {
 	// SidebarCategoryRows are the user's stored categories in a team, by
 	// sort order, each with the channels moved into it (custom ones only) in
@@ -30,4 +30,11 @@ type SidebarStore interface {
 	// or before now (unix seconds), by target time. Taking deletes, so a
 	// reminder is returned once, whichever node asks.
 	TakeDuePostReminders(ctx context.Context, now int64, limit int) ([]*model.PostReminder, error)
+
+	// UserReport is a page of the system console's user report; the sort
+	// column is a users column (username, email, create_at, first_name,
+	// last_name, nickname); system messages are not counted as posts.
+	UserReport(ctx context.Context, q *model.UserReportQuery) ([]*model.UserReport, error)
+	// CountUserReport counts the users the query's filters select.
+	CountUserReport(ctx context.Context, q *model.UserReportQuery) (int64, error)
 }

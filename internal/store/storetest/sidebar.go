@@ -73,4 +73,96 @@ func testPostReminders(t *testing.T, s store.Store) {
 	sameJSON(t, "the rest", get(s.TakeDuePostReminders(ctx, 300, 10))(t), []*model.PostReminder{
 		{PostID: p.ID, UserID: v.ID, TargetTime: 250}, {PostID: p.ID, UserID: u.ID, TargetTime: 300}})
 	sameIDs(t, "taken once", ids(get(s.TakeDuePostReminders(ctx, 1000, 10))(t), key), nil)
+
+	// Nodes taking at once share the due reminders: none is taken twice.
+	for range 20 {
+		must(t, s.SetPostReminder(ctx, &model.PostReminder{PostID: f.post(ch.ID, u.ID, 3).ID, UserID: v.ID, TargetTime: 50}))
+	}
+	taken := make(chan []*model.PostReminder, 4)
+	for range 4 {
+		go func() {
+			var all []*model.PostReminder
+			for {
+				rs, err := s.TakeDuePostReminders(ctx, 100, 3)
+				if err != nil {
+					t.Errorf("TakeDuePostReminders at once: %v", err)
+				}
+				if err != nil || len(rs) == 0 {
+					taken <- all
+					return
+				}
+				all = append(all, rs...)
+			}
+		}()
+	}
+	seen := map[string]bool{}
+	for range 4 {
+		for _, r := range <-taken {
+			if seen[key(r)] {
+				t.Fatalf("reminder %s taken twice", key(r))
+			}
+			seen[key(r)] = true
+		}
+	}
+	if len(seen) != 20 {
+		t.Fatalf("%d of 20 reminders taken", len(seen))
+	}
+}
+
+// The user report pages by a cursor either way, filters, and counts posts
+// within the date range.
+func testUserReport(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	ctx := f.ctx
+	tag := name("rep")
+	mk := func(n string, mods ...func(*model.User)) *model.User {
+		return f.user(append(mods, func(u *model.User) { u.Username, u.Email = tag+n, tag+n+"@example.com" })...)
+	}
+	a, b := mk("a"), mk("b", func(u *model.User) { u.Roles = "system_user system_admin" })
+	c := mk("c", func(u *model.User) { u.DeleteAt = 5 })
+	tm := f.team()
+	f.teamMember(tm.ID, a.ID)
+	ch := f.channel(tm.ID, "O")
+	f.post(ch.ID, a.ID, 86400000*10+1)
+	f.post(ch.ID, a.ID, 86400000*10+2)
+	f.post(ch.ID, a.ID, 86400000*12)
+	f.post(ch.ID, a.ID, 86400000*12, func(p *model.Post) { p.Type = model.PostTypeJoinChannel })
+	q := func(mod func(*model.UserReportQuery)) *model.UserReportQuery {
+		r := &model.UserReportQuery{SortColumn: "username", PageSize: 2, Search: tag}
+		if mod != nil {
+			mod(r)
+		}
+		return r
+	}
+	names := func(rs []*model.UserReport) []string {
+		return ids(rs, func(r *model.UserReport) string { return r.Username })
+	}
+	page := get(s.UserReport(ctx, q(nil)))(t)
+	sameIDs(t, "first page", names(page), []string{a.Username, b.Username})
+	if page[0].TotalPosts != 3 || page[0].DaysActive != 2 || page[0].LastPostDate != 86400000*12 {
+		t.Fatalf("a's figures %+v", page[0])
+	}
+	sameIDs(t, "next page", names(get(s.UserReport(ctx, q(func(r *model.UserReportQuery) {
+		r.FromColumnValue, r.FromID = b.Username, b.ID
+	})))(t)), []string{c.Username})
+	sameIDs(t, "previous page", names(get(s.UserReport(ctx, q(func(r *model.UserReportQuery) {
+		r.FromColumnValue, r.FromID, r.Prev, r.PageSize = c.Username, c.ID, true, 1
+	})))(t)), []string{b.Username})
+	sameIDs(t, "descending", names(get(s.UserReport(ctx, q(func(r *model.UserReportQuery) { r.Desc = true })))(t)),
+		[]string{c.Username, b.Username})
+	sameIDs(t, "role", names(get(s.UserReport(ctx, q(func(r *model.UserReportQuery) { r.Role = "system_admin" })))(t)), []string{b.Username})
+	sameIDs(t, "team", names(get(s.UserReport(ctx, q(func(r *model.UserReportQuery) { r.TeamID = tm.ID })))(t)), []string{a.Username})
+	sameIDs(t, "no team, active", names(get(s.UserReport(ctx, q(func(r *model.UserReportQuery) { r.HasNoTeam, r.HideInactive = true, true })))(t)),
+		[]string{b.Username})
+	sameIDs(t, "inactive", names(get(s.UserReport(ctx, q(func(r *model.UserReportQuery) { r.HideActive = true })))(t)), []string{c.Username})
+	in := get(s.UserReport(ctx, q(func(r *model.UserReportQuery) { r.PostsFrom, r.PostsTo = 86400000*11, 86400000*13 })))(t)
+	if in[0].TotalPosts != 1 || in[0].DaysActive != 1 {
+		t.Fatalf("a's figures in range %+v", in[0])
+	}
+	if n := get(s.CountUserReport(ctx, q(nil)))(t); n != 3 {
+		t.Fatalf("CountUserReport = %d", n)
+	}
+	if n := get(s.CountUserReport(ctx, q(func(r *model.UserReportQuery) { r.HideInactive = true })))(t); n != 2 {
+		t.Fatalf("CountUserReport of the active = %d", n)
+	}
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, s store.Store) {
 		{"Drafts", testDrafts},
 		{"SidebarCategories", testSidebarCategories},
 		{"PostReminders", testPostReminders},
+		{"UserReport", testUserReport},
 		{"Uploads", testUploads},
 		{"Terms", testTerms},
 		{"Groups", testGroups},

@@ -1,0 +1,72 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/internal/apitest"
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// A post reminder is refused for an unknown or unreadable post and a past
+// time, and once due arrives once, as the system bot's reminder post in the
+// user's DM with it.
+func TestPostReminders(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		alice, bob := s.SignUp("alice"), s.SignUp("bob")
+		team := alice.CreateTeam("remind", true)
+		ch := alice.CreateChannel(team.ID, "remind-room", "O")
+		secret := alice.CreateChannel(team.ID, "secret-room", "P")
+		p := alice.CreatePost(ch.ID, "do the thing", "")
+		hidden := alice.CreatePost(secret.ID, "hidden", "")
+		soon := time.Now().Add(time.Hour).Unix()
+		path := func(user, post string) string { return "/users/" + user + "/posts/" + post + "/reminder" }
+
+		alice.Post(path(alice.UserID, model.NewID()), map[string]any{"target_time": soon}).
+			ExpectError(http.StatusNotFound, "app.post.get.app_error")
+		alice.AddToTeam(team.ID, bob.UserID)
+		bob.Post(path(bob.UserID, hidden.ID), map[string]any{"target_time": soon}).
+			ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		bob.Post(path(alice.UserID, p.ID), map[string]any{"target_time": soon}).
+			ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		alice.Post(path(alice.UserID, p.ID), map[string]any{"target_time": time.Now().Add(-time.Minute).Unix()}).
+			ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		alice.Post(path(alice.UserID, p.ID), "soon").ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
+		alice.Post(path(alice.UserID, "nope"), map[string]any{"target_time": soon}).
+			ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
+
+		alice.Post(path("me", p.ID), map[string]any{"target_time": soon}).Expect(http.StatusOK)
+		app, ctx := s.Srv.App, context.Background()
+		if n, err := app.SendDueReminders(ctx, time.Now()); err != nil || n != 0 {
+			t.Fatalf("before the time: %d sent, %v", n, err)
+		}
+		later := time.Now().Add(2 * time.Hour)
+		if n, err := app.SendDueReminders(ctx, later); err != nil || n != 1 {
+			t.Fatalf("at the time: %d sent, %v", n, err)
+		}
+		if n, _ := app.SendDueReminders(ctx, later); n != 0 {
+			t.Fatalf("sent again: %d", n)
+		}
+
+		var bot model.User
+		alice.Get("/users/username/system-bot").Expect(http.StatusOK).JSON(&bot)
+		if !bot.IsBot {
+			t.Fatalf("system bot %+v", bot)
+		}
+		var dm model.Channel
+		alice.Post("/channels/direct", []string{alice.UserID, bot.ID}).Expect(http.StatusCreated).JSON(&dm)
+		var list model.PostList
+		alice.Get("/channels/" + dm.ID + "/posts").Expect(http.StatusOK).JSON(&list)
+		if len(list.Order) != 1 {
+			t.Fatalf("DM posts: %+v", list)
+		}
+		got := list.Posts[list.Order[0]]
+		if got.Type != "reminder" || got.UserID != bot.ID || got.Props["post_id"] != p.ID || got.Props["username"] != "alice" ||
+			got.Props["team_name"] != team.Name || !strings.Contains(got.Message, "/"+team.Name+"/pl/"+p.ID) {
+			t.Fatalf("reminder post %+v", got)
+		}
+	})
+}

@@ -1,0 +1,78 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/parley-chat/parley/internal/apitest"
+	"github.com/parley-chat/parley/internal/model"
+)
+
+// The system console's user report: admins only, paged by a cursor, with
+// Mattermost's filters and post figures, and its count.
+func TestUserReport(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		ann, bob := s.SignUp("ann"), s.SignUp("bob")
+		team := ann.CreateTeam("reporting", true)
+		ch := ann.CreateChannel(team.ID, "report-room", "O")
+		ann.CreatePost(ch.ID, "one", "")
+		ann.CreatePost(ch.ID, "two", "")
+		report := func(q url.Values) []model.UserReport {
+			t.Helper()
+			var rows []model.UserReport
+			admin.Get("/reports/users?" + q.Encode()).Expect(http.StatusOK).JSON(&rows)
+			return rows
+		}
+		names := func(rows []model.UserReport) []string {
+			out := []string{}
+			for _, r := range rows {
+				out = append(out, r.Username)
+			}
+			return out
+		}
+		rows := report(url.Values{"sort_column": {"Username"}, "page_size": {"2"}})
+		if got := names(rows); len(got) != 2 || got[0] != "admin" || got[1] != "ann" {
+			t.Fatalf("first page %v", got)
+		}
+		if rows[1].TotalPosts != 2 || rows[1].DaysActive != 1 || rows[1].LastPostDate == 0 || rows[1].DisplayName == "" ||
+			rows[1].LastLoginAt == 0 || rows[1].Email == "" || rows[1].CreateAt == 0 {
+			t.Fatalf("ann's row %+v", rows[1])
+		}
+		next := report(url.Values{"sort_column": {"Username"}, "page_size": {"2"}, "from_column_value": {"ann"}, "from_id": {ann.UserID}})
+		if got := names(next); len(got) != 1 || got[0] != "bob" {
+			t.Fatalf("next page %v", got)
+		}
+		prev := report(url.Values{"sort_column": {"Username"}, "page_size": {"2"}, "direction": {"prev"},
+			"from_column_value": {"bob"}, "from_id": {bob.UserID}})
+		if got := names(prev); len(got) != 2 || got[0] != "admin" || got[1] != "ann" {
+			t.Fatalf("previous page %v", got)
+		}
+		if got := names(report(url.Values{"team_filter": {team.ID}})); len(got) != 1 || got[0] != "ann" {
+			t.Fatalf("team filter %v", got)
+		}
+		if got := names(report(url.Values{"role_filter": {"system_admin"}, "sort_direction": {"desc"}})); len(got) != 1 || got[0] != "admin" {
+			t.Fatalf("role filter %v", got)
+		}
+		if got := names(report(url.Values{"search_term": {"bo"}, "date_range": {"last_30_days"}})); len(got) != 1 || got[0] != "bob" {
+			t.Fatalf("search %v", got)
+		}
+		if got := report(url.Values{"date_range": {"previous_month"}, "search_term": {"ann"}}); len(got) != 1 || got[0].TotalPosts != 0 {
+			t.Fatalf("previous month %+v", got)
+		}
+		var n int64
+		admin.Get("/reports/users/count?has_no_team=true").Expect(http.StatusOK).JSON(&n)
+		if n != 2 {
+			t.Fatalf("count without a team = %d", n)
+		}
+
+		for _, bad := range []string{"page_size=101", "page_size=0", "sort_column=Password", "sort_direction=up",
+			"direction=back", "date_range=forever", "team_filter=nope", "from_id=nope",
+			"sort_column=CreateAt&from_id=" + ann.UserID + "&from_column_value=yesterday", "hide_active=true&hide_inactive=true"} {
+			admin.Get("/reports/users?"+bad).ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
+		}
+		ann.Get("/reports/users").ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		ann.Get("/reports/users/count").ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+	})
+}
