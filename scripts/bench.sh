@@ -187,7 +187,11 @@ for store in $STORES; do
   fi
 
   for i in $(seq 1 "$RUNS"); do
-    for which in $BINS; do
+    # base, head, then head, base: whatever the binary before leaves behind
+    # (its data being written back, its sockets closing) falls on both.
+    order=$BINS
+    [ $((i % 2)) = 0 ] && order=$(echo "$BINS" | tr ' ' '\n' | tac | tr '\n' ' ')
+    for which in $order; do
       use "$which" "$store"
       log "$store $which: run $i: start, post (no listeners, 500 as fast as possible, 500 at 500/s), history ($channel), search"
       bin/parley-load start --binary "$BIN" --data "$DATA" ${DSN:+--arg=--database="$DSN"} --runs 1 --settle 2s \
