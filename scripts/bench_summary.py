@@ -88,6 +88,8 @@ def phrase(st):
     return go_metric(name, "BenchmarkSearchPosts/postgres/phrase", "ms-median")
 
 
+PHRASE = "phrase of two common words, PostgreSQL (Go benchmark, median search)"
+
 # (figure, unit, target, better, function of the runs of one store; the store
 # name carries the binary's prefix, e.g. base-sqlite)
 figures = [
@@ -125,7 +127,7 @@ figures = [
      lambda st: median([lat(s, "search", "p99_ms") for s in runs(st + "-search")])),
     # The issue's target is for 1,000,000 posts; PHRASE_POSTS says how many
     # this run seeded (results.md names it under the table).
-    ("phrase of two common words, PostgreSQL (Go benchmark, median of 50)", "ms", {"postgres": 20}, "lower", phrase),
+    (PHRASE, "ms", {"postgres": 20}, "lower", phrase),
     ("start to first ping", "ms", 300, "lower",
      lambda st: median([lat(s, "start_to_first_ping", "p50_ms") for s in runs(st + "-start")])),
     ("idle RSS after start", "MB", 40, "lower",
@@ -222,9 +224,24 @@ def cell(values, st, name, target, better):
     return fmt(values[st][name]) + verdict(values[st][name], target, better, st)
 
 
+def store_notes(st):
+    """The mixed steps and load-test-ng notes of one store, each binary's."""
+    found = []
+    for label, prefix in [("", "")] + ([(" (base)", "base-")] if base_ref else []):
+        for scenario, intro in (("mixed", "Mixed steps on"),
+                                ("ltng", "load-test-ng definition (Mattermost: about 217 for one 2-vCPU/4 GiB node) on")):
+            ns = notes(prefix, scenario)[st]
+            if ns:
+                found += ["", f"{intro} {st}{label}:", ""] + [f"- {n}" for n in ns]
+    return found
+
+
 lines = [f"# Parley bench {os.path.basename(os.path.normpath(out))}", "",
          f"{cores} cores, load average at the end {loadavg}; `make bench` took {elapsed // 60} min {elapsed % 60} s. "
          "Medians of the runs; ✓/✗ against the targets of docs/performance.md."]
+if phrase_posts:
+    lines += ["", f"The phrase search ran on {phrase_posts:,} seeded posts (`PHRASE_POSTS`); "
+              "the target is for 1,000,000 (`PHRASE_POSTS=1000000`, about 7 minutes of seeding per binary)."]
 if base_ref:
     lines += ["", f"Every figure was measured for this revision (head) and for `{base_ref}` (base) in the same run, "
               "the two binaries alternating run by run on copies of one data set; the driver is this revision's. "
@@ -232,29 +249,20 @@ if base_ref:
     for st in stores:
         lines += ["", f"## {st}", "", "| figure | unit | target | head | base | head/base |", "|---|---|---|---|---|---|"]
         for name, unit, target, better, _ in figures:
-            if isinstance(target, dict) and st not in target and \
-                    results["stores"][st][name] is None and base[st][name] is None:
-                continue  # a figure of the other store only (the phrase search)
+            if name == PHRASE and st != "postgres":
+                continue
             lines.append(f"| {name} | {unit} | {target_cell(target, better, st)} | "
                          f"{cell(results['stores'], st, name, target, better)} | {cell(base, st, name, target, better)} | "
                          f"{fmt(results['ratio_head_over_base'][st][name])} |")
+        lines += store_notes(st)
 else:
     lines += ["", "| figure | unit | target | " + " | ".join(stores) + " |", "|---|---|---|" + "---|" * len(stores)]
     for name, unit, target, better, _ in figures:
         lines.append(f"| {name} | {unit} | {target_cell(target, better)} | " +
                      " | ".join(cell(results["stores"], st, name, target, better) for st in stores) + " |")
-if phrase_posts:
-    lines += ["", f"The phrase search ran on {phrase_posts:,} seeded posts (`PHRASE_POSTS`); "
-              "the target is for 1,000,000 (`PHRASE_POSTS=1000000`, about 7 minutes of seeding per binary)."]
-for label, prefix in [("", "")] + ([(" (base)", "base-")] if base_ref else []):
     for st in stores:
-        for n_label, scenario, intro in (("mixed", "mixed", "Mixed steps on"),
-                                         ("ltng", "ltng", "load-test-ng definition on")):
-            found = notes(prefix, scenario)[st]
-            if not found:
-                continue
-            extra = " (Mattermost: about 217 for one 2-vCPU/4 GiB node)" if n_label == "ltng" else ""
-            lines += ["", f"{intro} {st}{label}{extra}:", ""] + [f"- {n}" for n in found]
+        lines += store_notes(st)
+
 bench = os.path.join(out, "go-bench.txt")
 if os.path.exists(bench):
     with open(bench) as f:
