@@ -668,7 +668,8 @@ func (h *Handler) createSidebarCategory(c *Context) error {
 	if err != nil {
 		return err
 	}
-	return c.created(out)
+	// 200, not 201: Mattermost's createCategoryForTeamForUser writes no status.
+	return c.ok(out)
 }
 
 func (h *Handler) updateSidebarOrder(c *Context) error {
