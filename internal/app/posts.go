@@ -137,22 +137,17 @@ func (a *App) CreatePost(ctx context.Context, s *model.Session, in *model.Post) 
 
 // canPost: channel members with create_post; team members in public channels.
 func (a *App) canPost(ctx context.Context, s *model.Session, ch *model.Channel) bool {
-	if a.HasPermission(s, model.PermCreatePost) {
-		return true
-	}
-	m, err := a.store.GetChannelMember(ctx, ch.ID, s.UserID)
-	if err != nil {
-		m = nil
-	}
-	return a.memberCanPost(ctx, s, ch, m)
+	return a.HasChannelPermission(ctx, s, ch, model.PermCreatePost) || a.canPostPublic(ctx, s, ch)
 }
 
 // memberCanPost is canPost past the system roles, for a caller whose
 // membership m was already read (nil: not a member).
 func (a *App) memberCanPost(ctx context.Context, s *model.Session, ch *model.Channel, m *model.ChannelMember) bool {
-	if a.memberHasChannelPermission(ctx, s, ch, m, model.PermCreatePost) {
-		return true
-	}
+	return a.memberHasChannelPermission(ctx, s, ch, m, model.PermCreatePost) || a.canPostPublic(ctx, s, ch)
+}
+
+// canPostPublic: a team member may post in the team's public channels.
+func (a *App) canPostPublic(ctx context.Context, s *model.Session, ch *model.Channel) bool {
 	return ch.Type == model.ChannelOpen && a.HasTeamPermission(ctx, s, ch.TeamID, model.PermCreatePostPublic)
 }
 
