@@ -126,3 +126,75 @@ func TestCustomSidebarCategories(t *testing.T) {
 		c.Get(base+"/"+work.ID).ExpectError(http.StatusNotFound, "app.channel.sidebar_categories.app_error")
 	})
 }
+
+// Muting a category mutes its channels for the user (mark_unread "mention")
+// and unmuting unmutes them; a channel moved into a muted category is muted,
+// one moved out unmuted, as Mattermost's muteChannelsForUpdatedCategories.
+// The direct messages category keeps its flag.
+func TestSidebarCategoryMuting(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		c := s.SignUp("hush")
+		team := c.CreateTeam("hushing", true)
+		a := c.CreateChannel(team.ID, "loud-a", "O")
+		b := c.CreateChannel(team.ID, "loud-b", "O")
+		base := "/users/" + c.UserID + "/teams/" + team.ID + "/channels/categories"
+		mark := func(chID string) string {
+			t.Helper()
+			var m model.ChannelMember
+			c.Get("/channels/" + chID + "/members/" + c.UserID).Expect(http.StatusOK).JSON(&m)
+			return m.NotifyProps["mark_unread"]
+		}
+		expectMarks := func(step, wantA, wantB string) {
+			t.Helper()
+			if ga, gb := mark(a.ID), mark(b.ID); ga != wantA || gb != wantB {
+				t.Fatalf("%s: mark_unread a=%q b=%q, want %q %q", step, ga, gb, wantA, wantB)
+			}
+		}
+		var quiet model.SidebarCategory
+		c.Post(base, map[string]any{"display_name": "Quiet", "channel_ids": []string{a.ID}}).Expect(http.StatusOK).JSON(&quiet)
+		expectMarks("created", "all", "all")
+
+		var upd model.SidebarCategory
+		c.Put(base+"/"+quiet.ID, map[string]any{"id": quiet.ID, "muted": true, "channel_ids": []string{a.ID}}).
+			Expect(http.StatusOK).JSON(&upd)
+		if !upd.Muted {
+			t.Fatalf("not muted: %+v", upd)
+		}
+		expectMarks("category muted", "mention", "all")
+
+		// b moves in through the batch update, both ends sent as the web app does.
+		var cats model.SidebarCategories
+		c.Get(base).Expect(http.StatusOK).JSON(&cats)
+		chs := "channels_" + c.UserID + "_" + team.ID
+		var rest []string
+		for _, x := range cats.Categories {
+			if x.ID == chs {
+				rest = slices.DeleteFunc(slices.Clone(x.ChannelIDs), func(id string) bool { return id == b.ID })
+			}
+		}
+		c.Put(base, []map[string]any{{"id": quiet.ID, "muted": true, "channel_ids": []string{a.ID, b.ID}},
+			{"id": chs, "channel_ids": rest}}).Expect(http.StatusOK)
+		expectMarks("b moved in", "mention", "mention")
+
+		// a leaves it (back to channels, not muted).
+		c.Put(base+"/"+quiet.ID, map[string]any{"id": quiet.ID, "muted": true, "channel_ids": []string{b.ID}}).Expect(http.StatusOK)
+		expectMarks("a moved out", "all", "mention")
+
+		c.Put(base, []map[string]any{{"id": quiet.ID, "muted": false, "channel_ids": []string{b.ID}}}).Expect(http.StatusOK)
+		expectMarks("category unmuted", "all", "all")
+
+		// Muting the default channels category mutes what it holds.
+		c.Put(base+"/"+chs, map[string]any{"id": chs, "muted": true}).Expect(http.StatusOK).JSON(&upd)
+		if !upd.Muted {
+			t.Fatalf("channels category not muted: %+v", upd)
+		}
+		expectMarks("channels muted", "mention", "all")
+
+		// Mattermost keeps the direct messages category unmuted.
+		dms := "direct_messages_" + c.UserID + "_" + team.ID
+		c.Put(base+"/"+dms, map[string]any{"id": dms, "muted": true}).Expect(http.StatusOK).JSON(&upd)
+		if upd.Muted {
+			t.Fatalf("direct messages muted: %+v", upd)
+		}
+	})
+}

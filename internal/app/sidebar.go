@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 
 	"github.com/parley-chat/parley/internal/model"
@@ -227,7 +228,11 @@ func (a *App) UpdateSidebarCategories(ctx context.Context, s *model.Session, use
 			return nil, errNoCategory()
 		}
 		row := *old
-		row.Sorting, row.Muted, row.Collapsed, row.ChannelIDs = c.Sorting, c.Muted, c.Collapsed, nil
+		row.Sorting, row.Collapsed, row.ChannelIDs = c.Sorting, c.Collapsed, nil
+		if old.Type != model.SidebarCategoryDirectMessages {
+			// Mattermost's store keeps the direct messages category's flag.
+			row.Muted = c.Muted
+		}
 		if old.Type == model.SidebarCategoryCustom && c.DisplayName != "" {
 			row.DisplayName = c.DisplayName
 		}
@@ -272,7 +277,75 @@ func (a *App) UpdateSidebarCategories(ctx context.Context, s *model.Session, use
 		a.publish(ctx, model.NewEvent(model.EventSidebarCategoryUpdated, model.Broadcast{UserID: userID},
 			map[string]any{"updatedCategories": string(js)}))
 	}
+	mute, unmute := categoryMuting(cur.Categories, after.Categories)
+	if err := a.setChannelsMuted(ctx, userID, mute, true); err != nil {
+		// The categories are saved; as in Mattermost, a channel left as it
+		// was is logged, not answered.
+		a.log.ErrorContext(ctx, "mute channels to match their category", "user_id", userID, "err", err)
+	}
+	if err := a.setChannelsMuted(ctx, userID, unmute, false); err != nil {
+		a.log.ErrorContext(ctx, "unmute channels to match their category", "user_id", userID, "err", err)
+	}
 	return out, nil
+}
+
+// categoryMuting lists the channels to mute and to unmute after a sidebar
+// change, as Mattermost's muteChannelsForUpdatedCategories: those of a
+// category muted or unmuted, and those moved between a muted and an unmuted
+// category. Mattermost compares only the categories of the request; the whole
+// sidebar is compared here, which is the same for its clients (they send both
+// ends of a move) and also covers a channel sent back to its default category.
+func categoryMuting(before, after []*model.SidebarCategory) (mute, unmute []string) {
+	was := map[string]*model.SidebarCategory{}
+	for _, c := range before {
+		for _, id := range c.ChannelIDs {
+			was[id] = c
+		}
+	}
+	for _, c := range after {
+		old := findCategory(before, c.ID)
+		for _, id := range c.ChannelIDs {
+			from := old
+			if prev := was[id]; prev != nil && prev.ID != c.ID {
+				from = prev
+			}
+			switch {
+			case from == nil:
+			case c.Muted && !from.Muted:
+				mute = append(mute, id)
+			case !c.Muted && from.Muted:
+				unmute = append(unmute, id)
+			}
+		}
+	}
+	return mute, unmute
+}
+
+// setChannelsMuted mutes or unmutes the user's channels (their mark_unread
+// notify prop: "mention" is muted, "all" not), telling the user's clients of
+// each membership changed.
+func (a *App) setChannelsMuted(ctx context.Context, userID string, ids []string, muted bool) error {
+	mark := "all"
+	if muted {
+		mark = "mention"
+	}
+	for _, id := range ids {
+		m, err := a.store.GetChannelMember(ctx, id, userID)
+		if err != nil {
+			return fmt.Errorf("channel %s: %w", id, err)
+		}
+		if m.NotifyProps["mark_unread"] == mark {
+			continue
+		}
+		if m.NotifyProps == nil {
+			m.NotifyProps = model.StringMap{}
+		}
+		m.NotifyProps["mark_unread"] = mark
+		if err := a.saveChannelMember(ctx, a.store, m); err != nil {
+			return fmt.Errorf("channel %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // UpdateSidebarCategory is UpdateSidebarCategories of one category, whose id

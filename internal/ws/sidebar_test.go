@@ -49,3 +49,27 @@ func TestSidebarCategoryEvents(t *testing.T) {
 		}
 	})
 }
+
+// Muting a category tells the user's connections of each channel membership
+// it muted, with Mattermost's channel_member_updated (the member as a JSON
+// string), after the sidebar_category_updated.
+func TestSidebarCategoryMuteEvents(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := newWorld(t, s)
+		a := dial(t, s, w.alice.Token, "")
+		a.hello()
+		base := "/users/me/teams/" + w.team.ID + "/channels/categories"
+		var cat model.SidebarCategory
+		w.alice.Post(base, map[string]any{"display_name": "Quiet", "channel_ids": []string{w.pub.ID}}).
+			Expect(http.StatusOK).JSON(&cat)
+		a.expect(model.EventSidebarCategoryCreated)
+		w.alice.Put(base+"/"+cat.ID, map[string]any{"id": cat.ID, "muted": true, "channel_ids": []string{w.pub.ID}}).
+			Expect(http.StatusOK)
+		a.expect(model.EventSidebarCategoryUpdated)
+		var m model.ChannelMember
+		decodeString(t, a.expect(model.EventChannelMemberUpdated), "channelMember", &m)
+		if m.ChannelID != w.pub.ID || m.UserID != w.alice.UserID || m.NotifyProps["mark_unread"] != "mention" {
+			t.Fatalf("member updated: %+v", m)
+		}
+	})
+}
