@@ -22,8 +22,9 @@ const reminderPoll = time.Minute
 const reminderBatch = 100
 
 // SetPostReminder reminds the user of a post at target (unix seconds): the
-// post must be readable by the caller and the time in the future. The user
-// sees an ephemeral confirmation in the post's channel, as in Mattermost.
+// post must be readable by the caller. A time already past is taken, as
+// Mattermost does: the next check sends it. The user sees an ephemeral
+// confirmation in the post's channel, as in Mattermost.
 func (a *App) SetPostReminder(ctx context.Context, s *model.Session, userID, postID string, target int64) error {
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return model.ErrForbidden()
@@ -31,9 +32,6 @@ func (a *App) SetPostReminder(ctx context.Context, s *model.Session, userID, pos
 	p, ch, err := a.postForRead(ctx, s, postID)
 	if err != nil {
 		return err
-	}
-	if target <= time.Now().Unix() {
-		return model.ErrInvalidBody("target_time")
 	}
 	if err := a.store.SetPostReminder(ctx, &model.PostReminder{PostID: p.ID, UserID: userID, TargetTime: target}); err != nil {
 		return model.ErrInternal(err)
