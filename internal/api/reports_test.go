@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/parley-chat/parley/internal/apitest"
 	"github.com/parley-chat/parley/internal/model"
@@ -74,5 +75,48 @@ func TestUserReport(t *testing.T) {
 		}
 		ann.Get("/reports/users").ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
 		ann.Get("/reports/users/count").ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+	})
+}
+
+// The report's last_login_at is the user's last login, Mattermost's
+// Users.LastLogin: a logout keeps it, a personal access token's use is no
+// login.
+func TestUserReportLastLogin(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		cat := s.SignUp("cat")
+		lastLogin := func() int64 {
+			t.Helper()
+			var rows []model.UserReport
+			admin.Get("/reports/users?search_term=cat").Expect(http.StatusOK).JSON(&rows)
+			if len(rows) != 1 {
+				t.Fatalf("rows %+v", rows)
+			}
+			return rows[0].LastLoginAt
+		}
+		first := lastLogin()
+		if first == 0 {
+			t.Fatal("no last login after a login")
+		}
+		cat.Post("/users/logout", nil).Expect(http.StatusOK)
+		if got := lastLogin(); got != first {
+			t.Fatalf("after logout %d, want %d", got, first)
+		}
+		var tok struct {
+			Token string `json:"token"`
+		}
+		admin.Post("/users/"+cat.UserID+"/tokens", map[string]string{"description": "bot"}).Expect(http.StatusOK).JSON(&tok)
+		pat := s.Anon()
+		pat.Token = tok.Token
+		time.Sleep(2 * time.Millisecond)
+		pat.Get("/users/me").Expect(http.StatusOK)
+		if got := lastLogin(); got != first {
+			t.Fatalf("after a token's use %d, want %d", got, first)
+		}
+		time.Sleep(2 * time.Millisecond)
+		s.Login("cat", "password-cat")
+		if got := lastLogin(); got <= first {
+			t.Fatalf("after a new login %d, want > %d", got, first)
+		}
 	})
 }

@@ -162,7 +162,7 @@ func (a *App) finishLogin(ctx context.Context, u *model.User, req LoginRequest, 
 	if err := a.store.SaveSession(ctx, s); err != nil {
 		return nil, nil, model.ErrInternal(err)
 	}
-	if err := a.store.UpdateLastActivity(ctx, u.ID, now); err != nil {
+	if err := a.store.RecordLogin(ctx, u.ID, now); err != nil {
 		return nil, nil, model.ErrInternal(err)
 	}
 	a.sanitize(s, u)

@@ -44,7 +44,9 @@ type UserStore interface {
 	// to another and sets update_at; ErrNotFound (and no change) if the user
 	// is gone or no longer at from.
 	SetLastPictureUpdate(ctx context.Context, userID string, from, to, at int64) error
-	UpdateLastActivity(ctx context.Context, userID string, at int64) error
+	// RecordLogin sets the user's last login (Mattermost's Users.LastLogin)
+	// and last activity to at.
+	RecordLogin(ctx context.Context, userID string, at int64) error
 	// KnownUserIDs returns the ids of users sharing a team or channel with userID.
 	KnownUserIDs(ctx context.Context, userID string) ([]string, error)
 }

@@ -68,7 +68,7 @@ func (s *SQLStore) UserReport(ctx context.Context, q *model.UserReportQuery) ([]
 	}
 	postArgs := []any{q.PostsFrom, to}
 	rows, err := s.query(ctx, `SELECT u.id, u.create_at, u.username, u.email, u.first_name, u.last_name, u.roles, u.delete_at,
-			COALESCE((SELECT MAX(se.create_at) FROM sessions se WHERE se.user_id = u.id), 0),
+			u.last_login,
 			COALESCE(st.last_activity_at, 0), COALESCE(ps.last_post, 0), COALESCE(ps.days, 0), COALESCE(ps.total, 0)
 		FROM users u
 		LEFT JOIN statuses st ON st.user_id = u.id

@@ -222,8 +222,8 @@ func (s *SQLStore) UpdateFailedAttempts(ctx context.Context, userID string, n in
 	return s.execOne(ctx, `UPDATE users SET failed_attempts = ? WHERE id = ?`, n, userID)
 }
 
-func (s *SQLStore) UpdateLastActivity(ctx context.Context, userID string, at int64) error {
-	return s.execOne(ctx, `UPDATE users SET last_activity_at = ? WHERE id = ?`, at, userID)
+func (s *SQLStore) RecordLogin(ctx context.Context, userID string, at int64) error {
+	return s.execOne(ctx, `UPDATE users SET last_login = ?, last_activity_at = ? WHERE id = ?`, at, at, userID)
 }
 
 func (s *SQLStore) KnownUserIDs(ctx context.Context, userID string) ([]string, error) {

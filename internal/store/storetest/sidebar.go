@@ -127,6 +127,7 @@ func testUserReport(t *testing.T, s store.Store) {
 	f.post(ch.ID, a.ID, 86400000*10+2)
 	f.post(ch.ID, a.ID, 86400000*12)
 	f.post(ch.ID, a.ID, 86400000*12, func(p *model.Post) { p.Type = model.PostTypeJoinChannel })
+	must(t, s.RecordLogin(ctx, a.ID, 4000))
 	q := func(mod func(*model.UserReportQuery)) *model.UserReportQuery {
 		r := &model.UserReportQuery{SortColumn: "username", PageSize: 2, Search: tag}
 		if mod != nil {
@@ -139,7 +140,8 @@ func testUserReport(t *testing.T, s store.Store) {
 	}
 	page := get(s.UserReport(ctx, q(nil)))(t)
 	sameIDs(t, "first page", names(page), []string{a.Username, b.Username})
-	if page[0].TotalPosts != 3 || page[0].DaysActive != 2 || page[0].LastPostDate != 86400000*12 {
+	if page[0].TotalPosts != 3 || page[0].DaysActive != 2 || page[0].LastPostDate != 86400000*12 || page[0].LastLoginAt != 4000 ||
+		page[1].LastLoginAt != 0 {
 		t.Fatalf("a's figures %+v", page[0])
 	}
 	sameIDs(t, "next page", names(get(s.UserReport(ctx, q(func(r *model.UserReportQuery) {

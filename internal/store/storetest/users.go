@@ -74,7 +74,7 @@ func testUsers(t *testing.T, s store.Store) {
 		}
 		wantErr(t, "UpdatePassword of nobody", s.UpdatePassword(ctx, model.NewID(), "h", 1), store.ErrNotFound)
 
-		must(t, s.UpdateLastActivity(ctx, u.ID, 7000))
+		must(t, s.RecordLogin(ctx, u.ID, 7000))
 		if got := get(s.GetUser(ctx, u.ID))(t); got.LastActivityAt != 7000 {
 			t.Errorf("last activity = %d, want 7000", got.LastActivityAt)
 		}
@@ -126,9 +126,9 @@ func testUsers(t *testing.T, s store.Store) {
 		f.teamMember(tm.ID, anna.ID)
 		f.teamMember(tm.ID, gone.ID)
 		f.channelMember(ch.ID, bert.ID)
-		must(t, s.UpdateLastActivity(ctx, anna.ID, 200))
-		must(t, s.UpdateLastActivity(ctx, bert.ID, 100))
-		must(t, s.UpdateLastActivity(ctx, gone.ID, 300))
+		must(t, s.RecordLogin(ctx, anna.ID, 200))
+		must(t, s.RecordLogin(ctx, bert.ID, 100))
+		must(t, s.RecordLogin(ctx, gone.ID, 300))
 		must(t, s.SetLastPictureUpdate(ctx, anna.ID, 0, 1, 200)) // update_at 200
 		admins := f.channel(tm.ID, "O")
 		for _, u := range []*model.User{anna, bert, gone} {
