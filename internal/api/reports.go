@@ -13,6 +13,7 @@ import (
 func (h *Handler) reportRoutes() {
 	h.get("/reports/users", h.userReport)
 	h.get("/reports/users/count", h.userReportCount)
+	h.post("/reports/users/export", h.exportUserReport)
 }
 
 // reportSortColumns maps Mattermost's sort_column values to users columns.
@@ -96,4 +97,15 @@ func (h *Handler) userReportCount(c *Context) error {
 		return err
 	}
 	return c.ok(n)
+}
+
+func (h *Handler) exportUserReport(c *Context) error {
+	q, err := c.userReportQuery(false)
+	if err != nil {
+		return err
+	}
+	if err := c.app.ExportUserReport(c.ctx, c.Session, q, c.query("date_range")); err != nil {
+		return err
+	}
+	return c.statusOK()
 }

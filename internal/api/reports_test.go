@@ -1,8 +1,11 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +120,48 @@ func TestUserReportLastLogin(t *testing.T) {
 		s.Login("cat", "password-cat")
 		if got := lastLogin(); got <= first {
 			t.Fatalf("after a new login %d, want > %d", got, first)
+		}
+	})
+}
+
+// The export of the user report: the system bot tells the admin it started,
+// then sends the CSV (Mattermost's columns, the filters applied) in their DM.
+func TestUserReportExport(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin := s.SignUp("admin")
+		dee := s.SignUp("dee")
+		s.SignUp("dex")
+		dee.Post("/reports/users/export", nil).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		admin.Post("/reports/users/export?date_range=forever", nil).ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
+		var ok map[string]string
+		admin.Post("/reports/users/export?search_term=de&date_range=last_30_days", nil).Expect(http.StatusOK).JSON(&ok)
+		if ok["status"] != "OK" {
+			t.Fatalf("answer %v", ok)
+		}
+		var bot model.User
+		admin.Get("/users/username/system-bot").Expect(http.StatusOK).JSON(&bot)
+		var dm model.Channel
+		admin.Post("/channels/direct", []string{admin.UserID, bot.ID}).Expect(http.StatusCreated).JSON(&dm)
+		var list model.PostList
+		admin.Get("/channels/" + dm.ID + "/posts").Expect(http.StatusOK).JSON(&list)
+		if len(list.Order) != 2 {
+			t.Fatalf("DM posts: %+v", list)
+		}
+		started, done := list.Posts[list.Order[1]], list.Posts[list.Order[0]]
+		if started.UserID != bot.ID || !strings.Contains(started.Message, "started") || len(started.FileIDs) != 0 {
+			t.Fatalf("first post %+v", started)
+		}
+		if done.UserID != bot.ID || len(done.FileIDs) != 1 {
+			t.Fatalf("second post %+v", done)
+		}
+		body := admin.Get("/files/" + done.FileIDs[0]).Expect(http.StatusOK).Body
+		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatalf("CSV %q: %v", body, err)
+		}
+		if len(recs) != 3 || strings.Join(recs[0], ",") != "Id,Username,Email,CreateAt,Name,Roles,LastLogin,LastStatusAt,LastPostDate,DaysActive,TotalPosts" ||
+			recs[1][1] != "dee" || recs[2][1] != "dex" || recs[1][0] != dee.UserID || recs[1][6] == "" || recs[1][10] != "0" {
+			t.Fatalf("CSV %q", recs)
 		}
 	})
 }

@@ -137,16 +137,9 @@ func (a *App) sendReminder(ctx context.Context, bot *model.User, r *model.PostRe
 	if err != nil {
 		return false, fmt.Errorf("load channel: %w", err)
 	}
-	var dm *model.Channel
-	err = a.store.Tx(ctx, func(tx store.Store) (err error) {
-		dm, _, err = a.openConversation(ctx, tx, []*model.User{u, bot}, bot.ID)
-		return err
-	})
-	if errors.Is(err, store.ErrConflict) {
-		dm, err = a.store.GetChannelByName(ctx, "", model.DirectChannelName(u.ID, bot.ID), true)
-	}
+	dm, err := a.botDM(ctx, u, bot)
 	if err != nil {
-		return false, fmt.Errorf("open the DM with the system bot: %w", err)
+		return false, err
 	}
 	teamName, author := a.reminderNames(ctx, p, ch)
 	now := model.Now()

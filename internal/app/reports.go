@@ -19,12 +19,17 @@ func (a *App) UserReport(ctx context.Context, s *model.Session, q *model.UserRep
 		return nil, model.ErrInternal(err)
 	}
 	for _, r := range rows {
-		r.DisplayName = strings.TrimSpace(r.FirstName + " " + r.LastName)
-		if r.DisplayName == "" {
-			r.DisplayName = r.Username
-		}
+		setReportDisplayName(r)
 	}
 	return rows, nil
+}
+
+// setReportDisplayName names a row by the user's full name, else username.
+func setReportDisplayName(r *model.UserReport) {
+	r.DisplayName = strings.TrimSpace(r.FirstName + " " + r.LastName)
+	if r.DisplayName == "" {
+		r.DisplayName = r.Username
+	}
 }
 
 // CountUserReport counts the users the report's filters select.
