@@ -48,15 +48,7 @@ func TestPostReminders(t *testing.T) {
 			t.Fatalf("sent again: %d", n)
 		}
 
-		var bot model.User
-		alice.Get("/users/username/system-bot").Expect(http.StatusOK).JSON(&bot)
-		if !bot.IsBot {
-			t.Fatalf("system bot %+v", bot)
-		}
-		var dm model.Channel
-		alice.Post("/channels/direct", []string{alice.UserID, bot.ID}).Expect(http.StatusCreated).JSON(&dm)
-		var list model.PostList
-		alice.Get("/channels/" + dm.ID + "/posts").Expect(http.StatusOK).JSON(&list)
+		bot, list := systemBotDM(t, alice)
 		if len(list.Order) != 1 {
 			t.Fatalf("DM posts: %+v", list)
 		}
@@ -82,4 +74,19 @@ func TestPostRemindersPastTime(t *testing.T) {
 			t.Fatalf("past reminder: %d sent, %v", n, err)
 		}
 	})
+}
+
+// systemBotDM is the system bot and the posts of c's DM with it.
+func systemBotDM(t *testing.T, c *apitest.Client) (model.User, model.PostList) {
+	t.Helper()
+	var bot model.User
+	c.Get("/users/username/system-bot").Expect(http.StatusOK).JSON(&bot)
+	if !bot.IsBot {
+		t.Fatalf("system bot %+v", bot)
+	}
+	var dm model.Channel
+	c.Post("/channels/direct", []string{c.UserID, bot.ID}).Expect(http.StatusCreated).JSON(&dm)
+	var list model.PostList
+	c.Get("/channels/" + dm.ID + "/posts").Expect(http.StatusOK).JSON(&list)
+	return bot, list
 }

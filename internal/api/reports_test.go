@@ -138,12 +138,7 @@ func TestUserReportExport(t *testing.T) {
 		if ok["status"] != "OK" {
 			t.Fatalf("answer %v", ok)
 		}
-		var bot model.User
-		admin.Get("/users/username/system-bot").Expect(http.StatusOK).JSON(&bot)
-		var dm model.Channel
-		admin.Post("/channels/direct", []string{admin.UserID, bot.ID}).Expect(http.StatusCreated).JSON(&dm)
-		var list model.PostList
-		admin.Get("/channels/" + dm.ID + "/posts").Expect(http.StatusOK).JSON(&list)
+		bot, list := systemBotDM(t, admin)
 		if len(list.Order) != 2 {
 			t.Fatalf("DM posts: %+v", list)
 		}
