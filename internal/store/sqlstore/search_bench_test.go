@@ -48,15 +48,17 @@ func BenchmarkSearchPosts(b *testing.B) {
 				name   string
 				terms  []search.Term
 				search func(*SQLStore, context.Context, *store.PostSearch) ([]*model.Post, error)
+				in     []string
 			}{
-				{"two-words", []search.Term{{Kind: search.Word, Text: vocab[60]}, {Kind: search.Word, Text: vocab[150]}}, byPlan},
-				{"two-common-words-scoped", []search.Term{{Kind: search.Word, Text: vocab[0]}, {Kind: search.Word, Text: vocab[1]}}, scoped},
-				{"rare-word", []search.Term{{Kind: search.Word, Text: vocab[3000]}}, byPlan},
-				{"prefix", []search.Term{{Kind: search.Prefix, Text: vocab[200][:4]}}, byPlan},
-				{"phrase", []search.Term{{Kind: search.Phrase, Text: vocab[10] + " " + vocab[11]}}, byPlan},
+				{"two-words", []search.Term{{Kind: search.Word, Text: vocab[60]}, {Kind: search.Word, Text: vocab[150]}}, byPlan, nil},
+				{"two-common-words-scoped", []search.Term{{Kind: search.Word, Text: vocab[0]}, {Kind: search.Word, Text: vocab[1]}}, scoped, nil},
+				{"two-common-words-one-channel", []search.Term{{Kind: search.Word, Text: vocab[0]}, {Kind: search.Word, Text: vocab[1]}}, scoped, []string{"c0"}},
+				{"rare-word", []search.Term{{Kind: search.Word, Text: vocab[3000]}}, byPlan, nil},
+				{"prefix", []search.Term{{Kind: search.Prefix, Text: vocab[200][:4]}}, byPlan, nil},
+				{"phrase", []search.Term{{Kind: search.Phrase, Text: vocab[10] + " " + vocab[11]}}, byPlan, nil},
 			} {
 				b.Run(q.name, func(b *testing.B) {
-					ps := &store.PostSearch{UserID: benchSearcher, Terms: q.terms, Page: store.Page{Limit: 61}}
+					ps := &store.PostSearch{UserID: benchSearcher, Terms: q.terms, InChannels: q.in, Page: store.Page{Limit: 61}}
 					ctx := context.Background()
 					times := make([]time.Duration, 0, b.N)
 					found := 0
