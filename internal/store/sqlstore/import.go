@@ -274,8 +274,8 @@ func (s *SQLStore) IndexDeferredPosts(ctx context.Context) (int, error) {
 			}
 			// A deferred post may have been deleted since; one indexed already
 			// (which only a bug could cause) keeps its entry.
-			res, err := t.exec(ctx, `INSERT INTO post_search (post_id)
-				SELECT d.post_id FROM search_deferred d JOIN posts p ON p.id = d.post_id
+			res, err := t.exec(ctx, `INSERT INTO post_search (post_id, channel_id)
+				SELECT d.post_id, p.channel_id FROM search_deferred d JOIN posts p ON p.id = d.post_id
 				WHERE d.post_id <= ? AND NOT EXISTS (SELECT 1 FROM post_search s WHERE s.post_id = d.post_id)
 				ORDER BY d.post_id`, last)
 			if err != nil {

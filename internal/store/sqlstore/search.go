@@ -360,12 +360,13 @@ func (s *SQLStore) searchPostsPlanned(ctx context.Context, q *store.PostSearch, 
 			add(`(p.search_vector || '') @@ `+pgOnce(idx.sql), idx.args...)
 		default:
 			// FTS5 walks its matches, and each is looked up in the set of
-			// the channels' post keys (+rowid: not as a rowid constraint,
-			// which FTS5 would answer by a query per key).
+			// the channels' post keys, one range of idx_post_search_channel
+			// (migration 00033; deleted posts have left the text indexes).
+			// +rowid: not as a rowid constraint, which FTS5 would answer by
+			// a query per key.
 			add(`p.id IN (SELECT post_id FROM post_search WHERE id IN
 				(SELECT rowid FROM `+idx.table+` WHERE `+idx.table+` MATCH ? AND +rowid IN
-					(SELECT ps.id FROM posts sp JOIN post_search ps ON ps.post_id = sp.id
-					WHERE sp.channel_id IN (`+channels+`) AND sp.delete_at = 0)))`, append([]any{idx.sql}, chanArgs...)...)
+					(SELECT id FROM post_search WHERE channel_id IN (`+channels+`))))`, append([]any{idx.sql}, chanArgs...)...)
 		}
 	}
 	return s.posts(ctx, `SELECT `+postColsP+` FROM posts p
