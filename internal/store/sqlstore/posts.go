@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -45,11 +46,19 @@ func (s *SQLStore) posts(ctx context.Context, q string, a ...any) ([]*model.Post
 	return out, rows.Err()
 }
 
+// SavePost in a grouped PostgreSQL transaction is held back, to go with the
+// transaction's next statement in one round trip (pipeline.go).
 func (s *SQLStore) SavePost(ctx context.Context, p *model.Post) error {
-	_, err := s.exec(ctx, `INSERT INTO posts (`+postCols+`) VALUES (`+in(19)+`)`,
-		p.ID, p.CreateAt, p.UpdateAt, p.EditAt, p.DeleteAt, p.IsPinned, p.UserID, p.ChannelID, p.RootID, p.OriginalID,
+	q := `INSERT INTO posts (` + postCols + `) VALUES (` + in(19) + `)`
+	a := []any{p.ID, p.CreateAt, p.UpdateAt, p.EditAt, p.DeleteAt, p.IsPinned, p.UserID, p.ChannelID, p.RootID, p.OriginalID,
 		p.Message, p.Type, asJSON(p.Props), p.Hashtags, asJSON(p.FileIDs), p.PendingPostID, p.HasReactions,
-		p.ReplyCount, p.LastReplyAt)
+		p.ReplyCount, p.LastReplyAt}
+	if s.pipe != nil {
+		s.observed(time.Now(), nil)
+		s.pipe.hold(s.rebind(q), a, false)
+		return nil
+	}
+	_, err := s.exec(ctx, q, a...)
 	return err
 }
 
