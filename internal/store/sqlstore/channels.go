@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -384,11 +383,8 @@ func (s *SQLStore) CountPost(ctx context.Context, channelID, posterID string, cr
 	if s.pipe != nil {
 		// With what the transaction held back (its savepoint, the post's
 		// insert): one round trip.
-		start := time.Now()
-		err := s.pipe.send(context.WithoutCancel(ctx), s.rebind(q), a, func(r pgx.Row) error { return r.Scan(&n) })
-		s.observed(start, err)
-		if err != nil {
-			return mapErr(err)
+		if err := s.send(ctx, q, a, func(r pgx.Row) error { return r.Scan(&n) }); err != nil {
+			return err
 		}
 	} else if err := s.queryRow(ctx, q, a...).Scan(&n); err != nil {
 		return mapErr(err)

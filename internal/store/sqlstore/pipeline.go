@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -82,6 +83,20 @@ func (p *pipeline) send(ctx context.Context, q string, args []any, scan func(pgx
 		}
 		return first
 	})
+}
+
+// hold and send are the store's timed calls of the pipeline: like exec and
+// queryRow they tell observe of the store method that called them.
+func (s *SQLStore) hold(q string, args []any) {
+	s.observed(time.Now(), nil)
+	s.pipe.hold(s.rebind(q), args, false)
+}
+
+func (s *SQLStore) send(ctx context.Context, q string, args []any, scan func(pgx.Row) error) error {
+	start := time.Now()
+	err := s.pipe.send(s.stmtCtx(ctx), s.rebind(q), args, scan)
+	s.observed(start, err)
+	return mapErr(err)
 }
 
 // flush sends what is held, before a statement that runs on its own.

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"slices"
-	"time"
 
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
@@ -54,8 +53,7 @@ func (s *SQLStore) SavePost(ctx context.Context, p *model.Post) error {
 		p.Message, p.Type, asJSON(p.Props), p.Hashtags, asJSON(p.FileIDs), p.PendingPostID, p.HasReactions,
 		p.ReplyCount, p.LastReplyAt}
 	if s.pipe != nil {
-		s.observed(time.Now(), nil)
-		s.pipe.hold(s.rebind(q), a, false)
+		s.hold(q, a)
 		return nil
 	}
 	_, err := s.exec(ctx, q, a...)
