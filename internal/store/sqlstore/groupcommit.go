@@ -172,7 +172,6 @@ func (s *SQLStore) commitGroup(batch []*txReq) {
 			if err := pipe.send(ctx, "", nil, nil); err != nil && r.err == nil && r.panicked == nil {
 				r.err = mapErr(err)
 			}
-			pipe.pending = nil
 			if pipe.broken != nil {
 				_ = tx.Rollback()
 				fail(pipe.broken)
