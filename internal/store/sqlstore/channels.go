@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/store"
 )
@@ -378,7 +380,13 @@ func (s *SQLStore) CountPost(ctx context.Context, channelID, posterID string, cr
 	}
 	a = append(a, channelID, at, channelID, posterID)
 	var n int
-	if err := s.queryRow(ctx, q, a...).Scan(&n); err != nil {
+	if s.pipe != nil {
+		// With what the transaction held back (its savepoint, the post's
+		// insert): one round trip.
+		if err := s.send(ctx, q, a, func(r pgx.Row) error { return r.Scan(&n) }); err != nil {
+			return err
+		}
+	} else if err := s.queryRow(ctx, q, a...).Scan(&n); err != nil {
 		return mapErr(err)
 	}
 	if n == 0 {

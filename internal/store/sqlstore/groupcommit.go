@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -121,13 +122,30 @@ func (s *SQLStore) commitGroup(batch []*txReq) {
 			}
 		}
 	}
-	tx, err := s.db.BeginTx(context.Background(), nil)
+	ctx := context.Background()
+	// On PostgreSQL the transaction's connection is held as a sql.Conn too,
+	// for the pipeline's batches to go on it.
+	var pipe *pipeline
+	var tx *sql.Tx
+	var err error
+	if s.driver == DriverPostgres {
+		var conn *sql.Conn
+		if conn, err = s.db.Conn(ctx); err != nil {
+			fail(fmt.Errorf("connect: %w", err))
+			return
+		}
+		defer conn.Close()
+		pipe = &pipeline{conn: conn}
+		tx, err = conn.BeginTx(ctx, nil)
+	} else {
+		tx, err = s.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		fail(fmt.Errorf("begin transaction: %w", err))
 		return
 	}
 	txs := &SQLStore{db: s.db, q: tx, tx: tx, driver: s.driver, inTx: true, grouped: true,
-		observe: s.observe, names: s.names, stmts: s.stmts}
+		observe: s.observe, names: s.names, stmts: s.stmts, pipe: pipe}
 	// A savepoint only serves to undo one request without the others; alone
 	// in its transaction, a request that fails undoes it whole, and the
 	// savepoint's statements are saved (they cost as much as a small write).
@@ -138,7 +156,9 @@ func (s *SQLStore) commitGroup(batch []*txReq) {
 			r.err = err
 			continue
 		}
-		if !single {
+		if !single && pipe != nil {
+			pipe.hold(`SAVEPOINT grp`, nil, true)
+		} else if !single {
 			if _, err := tx.Exec(`SAVEPOINT grp`); err != nil {
 				_ = tx.Rollback()
 				fail(fmt.Errorf("savepoint: %w", err))
@@ -147,6 +167,17 @@ func (s *SQLStore) commitGroup(batch []*txReq) {
 		}
 		txs.after = &r.after
 		r.err, r.panicked = callTx(txs, r.fn)
+		if pipe != nil {
+			// What the request left held back is part of its outcome.
+			if err := pipe.send(ctx, "", nil, nil); err != nil && r.err == nil && r.panicked == nil {
+				r.err = mapErr(err)
+			}
+			if pipe.broken != nil {
+				_ = tx.Rollback()
+				fail(pipe.broken)
+				return
+			}
+		}
 		if r.err == nil && r.panicked == nil {
 			ok++
 		}

@@ -148,3 +148,89 @@ func TestPostTxIsolatesFailures(t *testing.T) {
 		}
 	})
 }
+
+// TestPostTxPipelinedFailure: concurrent posts of one channel as the app
+// writes them (insert, then CountPost, which on PostgreSQL go out together
+// with the savepoint in one batch). A post whose insert fails answers the
+// insert's conflict and leaves neither its row nor its count, one that fails
+// after its counters leaves nothing either, and the others all land.
+func TestPostTxPipelinedFailure(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *SQLStore) {
+		ctx := context.Background()
+		poster := newUser("pipeposter")
+		must(t, s.SaveUser(ctx, poster))
+		team := &model.Team{ID: model.NewID(), Name: "pipe", DisplayName: "Pipe", Type: "O", InviteID: model.NewID()}
+		must(t, s.SaveTeam(ctx, team))
+		ch := &model.Channel{ID: model.NewID(), TeamID: team.ID, Type: "O", Name: "pipe", DisplayName: "Pipe"}
+		must(t, s.SaveChannel(ctx, ch))
+		must(t, s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: poster.ID, SchemeUser: true,
+			NotifyProps: model.DefaultChannelNotifyProps()}))
+		newPost := func(id string, at int64) *model.Post {
+			p := &model.Post{ID: id, CreateAt: at, UpdateAt: at, UserID: poster.ID, ChannelID: ch.ID, Message: "pipelined"}
+			p.PreCommit()
+			return p
+		}
+		taken := newPost(model.NewID(), 1)
+		must(t, s.SavePost(ctx, taken))
+		const n = 40
+		boom := errors.New("boom")
+		posts := make([]*model.Post, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			id := model.NewID()
+			if i%5 == 2 {
+				id = taken.ID
+			}
+			posts[i] = newPost(id, int64(100+i))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.PostTx(ctx, ch.ID, func(tx store.Store) error {
+					if err := tx.SavePost(ctx, posts[i]); err != nil {
+						return err
+					}
+					if err := tx.CountPost(ctx, ch.ID, poster.ID, posts[i].CreateAt, posts[i].CreateAt, true); err != nil {
+						return err
+					}
+					if i%5 == 4 {
+						return boom
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		landed := 0
+		for i, p := range posts {
+			switch i % 5 {
+			case 2:
+				if !errors.Is(errs[i], store.ErrConflict) {
+					t.Errorf("conflicting post %d: err %v, want a conflict", i, errs[i])
+				}
+			case 4:
+				_, getErr := s.GetPost(ctx, p.ID)
+				if !errors.Is(errs[i], boom) || !errors.Is(getErr, store.ErrNotFound) {
+					t.Errorf("failed post %d: err %v, post lookup %v", i, errs[i], getErr)
+				}
+			default:
+				_, getErr := s.GetPost(ctx, p.ID)
+				if errs[i] != nil || getErr != nil {
+					t.Errorf("post %d: err %v, post lookup %v", i, errs[i], getErr)
+				}
+				landed++
+			}
+		}
+		got, err := s.GetChannel(ctx, ch.ID)
+		must(t, err)
+		if got.TotalMsgCount != int64(landed) || got.TotalMsgCountRoot != int64(landed) {
+			t.Errorf("channel counts %d roots %d, want %d each: a failed post was counted", got.TotalMsgCount,
+				got.TotalMsgCountRoot, landed)
+		}
+		m, err := s.GetChannelMember(ctx, ch.ID, poster.ID)
+		must(t, err)
+		if m.MsgCount != int64(landed) {
+			t.Errorf("poster's msg count %d, want %d", m.MsgCount, landed)
+		}
+	})
+}

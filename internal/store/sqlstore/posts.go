@@ -45,11 +45,18 @@ func (s *SQLStore) posts(ctx context.Context, q string, a ...any) ([]*model.Post
 	return out, rows.Err()
 }
 
+// SavePost in a grouped PostgreSQL transaction is held back, to go with the
+// transaction's next statement in one round trip (pipeline.go).
 func (s *SQLStore) SavePost(ctx context.Context, p *model.Post) error {
-	_, err := s.exec(ctx, `INSERT INTO posts (`+postCols+`) VALUES (`+in(19)+`)`,
-		p.ID, p.CreateAt, p.UpdateAt, p.EditAt, p.DeleteAt, p.IsPinned, p.UserID, p.ChannelID, p.RootID, p.OriginalID,
+	q := `INSERT INTO posts (` + postCols + `) VALUES (` + in(19) + `)`
+	a := []any{p.ID, p.CreateAt, p.UpdateAt, p.EditAt, p.DeleteAt, p.IsPinned, p.UserID, p.ChannelID, p.RootID, p.OriginalID,
 		p.Message, p.Type, asJSON(p.Props), p.Hashtags, asJSON(p.FileIDs), p.PendingPostID, p.HasReactions,
-		p.ReplyCount, p.LastReplyAt)
+		p.ReplyCount, p.LastReplyAt}
+	if s.pipe != nil {
+		s.hold(q, a)
+		return nil
+	}
+	_, err := s.exec(ctx, q, a...)
 	return err
 }
 

@@ -84,6 +84,9 @@ type SQLStore struct {
 	postGroups []*groupCommit
 	path       string // SQLite file, for the migration lock
 	tx         *sql.Tx
+	// pipe batches statements of a grouped PostgreSQL transaction
+	// (pipeline.go); nil elsewhere.
+	pipe *pipeline
 	// after collects the AfterCommit hooks of the transaction this store is
 	// bound to (nil outside a transaction).
 	after *[]func()
@@ -680,6 +683,9 @@ func (s *SQLStore) exec(ctx context.Context, q string, args ...any) (sql.Result,
 
 // execStmt runs one statement, untimed.
 func (s *SQLStore) execStmt(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := s.flush(ctx); err != nil {
+		return nil, err
+	}
 	ctx = s.stmtCtx(ctx)
 	q = s.rebind(q)
 	return s.runner(ctx, q).ExecContext(ctx, q, args...)
@@ -687,6 +693,10 @@ func (s *SQLStore) execStmt(ctx context.Context, q string, args ...any) (sql.Res
 
 func (s *SQLStore) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	start := time.Now()
+	if err := s.flush(ctx); err != nil {
+		s.observed(start, err)
+		return nil, mapErr(err)
+	}
 	ctx = s.stmtCtx(ctx)
 	q = s.rebind(q)
 	r, err := s.runner(ctx, q).QueryContext(ctx, q, args...)
@@ -694,8 +704,12 @@ func (s *SQLStore) query(ctx context.Context, q string, args ...any) (*sql.Rows,
 	return r, mapErr(err)
 }
 
-func (s *SQLStore) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+func (s *SQLStore) queryRow(ctx context.Context, q string, args ...any) row {
 	start := time.Now()
+	if err := s.flush(ctx); err != nil {
+		s.observed(start, err)
+		return errRow{err}
+	}
 	ctx = s.stmtCtx(ctx)
 	q = s.rebind(q)
 	r := s.runner(ctx, q).QueryRowContext(ctx, q, args...)

@@ -454,7 +454,24 @@ func TestObserverNamesStoreMethods(t *testing.T) {
 		if _, err := s.GetUser(ctx, u.ID); err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range []string{"SaveUser", "UpdateFailedAttempts", "GetUser"} {
+		// A post transaction's statements, which PostgreSQL's group commit
+		// holds back and batches (pipeline.go), are named too.
+		p := &model.Post{ID: model.NewID(), CreateAt: 1, UpdateAt: 1, UserID: u.ID, ChannelID: model.NewID()}
+		p.PreCommit()
+		err := s.PostTx(ctx, p.ChannelID, func(tx store.Store) error {
+			if err := tx.SavePost(ctx, p); err != nil {
+				return err
+			}
+			return tx.CountPost(ctx, p.ChannelID, u.ID, 1, 1, true)
+		})
+		if err == nil {
+			t.Error("a post in no channel committed")
+		}
+		want := []string{"SaveUser", "UpdateFailedAttempts", "GetUser", "SavePost"}
+		if s.driver == DriverPostgres {
+			want = append(want, "CountPost") // SQLite's is IncrementChannelCounts and ViewChannel
+		}
+		for _, m := range want {
 			if !seen[m] {
 				t.Errorf("observer did not see %s; saw %v", m, seen)
 			}
