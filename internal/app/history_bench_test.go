@@ -93,4 +93,3 @@ func BenchmarkHistoryPage(b *testing.B) {
 		})
 	})
 }
-
