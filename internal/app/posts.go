@@ -448,7 +448,7 @@ func (a *App) addThreads(ctx context.Context, l *model.PostList, posts []*model.
 		}
 		return nil
 	}
-	threads, err := a.store.Threads(ctx, roots)
+	threads, err := a.store.Threads(ctx, roots, posts)
 	if err != nil {
 		return model.ErrInternal(err)
 	}
