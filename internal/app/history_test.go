@@ -7,12 +7,15 @@ import (
 	"testing"
 
 	"github.com/parley-chat/parley/internal/app"
+	"github.com/parley-chat/parley/internal/model"
 	"github.com/parley-chat/parley/internal/testdb"
 )
 
 // TestChannelPostsNeighbours checks every page, before and after every post
 // (deleted ones included), against the neighbours read from the whole
-// channel: the page's statement reads them with the page (pageWindow).
+// channel (the page's statement reads them with the page: pageWindow), and
+// its posts against the threads and single posts read alone (Threads leaves
+// out the page's own rows).
 func TestChannelPostsNeighbours(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, be testdb.Backend) {
 		w := newBenchWorld(t, be, 1, 23)
@@ -28,6 +31,9 @@ func TestChannelPostsNeighbours(t *testing.T) {
 			}
 		}
 		deleted := slices.Clone(all.Order)
+		if _, err := w.a.SaveReaction(ctx, w.sess, &model.Reaction{UserID: w.sess.UserID, PostID: all.Order[3], EmojiName: "tada"}); err != nil {
+			t.Fatal(err)
+		}
 		live, err := w.a.ChannelPosts(ctx, w.sess, ch, app.ChannelPostsQuery{SkipThreads: true})
 		if err != nil {
 			t.Fatal(err)
@@ -60,6 +66,36 @@ func TestChannelPostsNeighbours(t *testing.T) {
 			}
 			if !slices.Equal(l.Order, page) || l.NextPostID != next || l.PrevPostID != prev {
 				t.Errorf("%s: order %v next %q prev %q, want %v next %q prev %q", name, l.Order, l.NextPostID, l.PrevPostID, page, next, prev)
+			}
+			// The posts are the page's and its replies' whole threads, each
+			// encoded as GET /posts/{id} encodes it (first pages only, for time).
+			if q.Page > 0 {
+				return
+			}
+			held := map[string]bool{}
+			for _, id := range page {
+				held[id] = true
+				if root := l.Posts[id].RootID; root != "" {
+					th, err := w.a.Thread(ctx, w.sess, root)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, x := range th.Order {
+						held[x] = true
+					}
+				}
+			}
+			if len(held) != len(l.Posts) {
+				t.Errorf("%s: %d posts, want %d", name, len(l.Posts), len(held))
+			}
+			for id := range held {
+				one, err := w.a.GetPost(ctx, w.sess, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := model.JSONString(l.Posts[id]), model.JSONString(one); got != want {
+					t.Errorf("%s: post %s is\n%s\nwant\n%s", name, id, got, want)
+				}
 			}
 		}
 		for _, per := range []int{1, 3, 7, 30} {
