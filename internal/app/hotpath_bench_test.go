@@ -21,7 +21,7 @@ type benchWorld struct {
 	chs  []*model.Channel
 }
 
-func newBenchWorld(b *testing.B, be testdb.Backend, channels, posts int) *benchWorld {
+func newBenchWorld(b testing.TB, be testdb.Backend, channels, posts int) *benchWorld {
 	b.Helper()
 	a := newApp(b, be)
 	ctx := context.Background()

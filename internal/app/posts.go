@@ -289,9 +289,19 @@ func (a *App) ChannelPosts(ctx context.Context, s *model.Session, channelID stri
 		if err != nil {
 			return nil, err
 		}
-		posts, err = a.store.PostsAfter(ctx, channelID, anchor.CreateAt, anchor.ID, pg)
+		posts, err = a.store.PostsAfter(ctx, channelID, anchor.CreateAt, anchor.ID, pageWindow(pg))
 		if err != nil {
 			return nil, model.ErrInternal(err)
+		}
+		// Listed newest first: the walk away from the anchor is backwards.
+		slices.Reverse(posts)
+		var known bool
+		posts, l.PrevPostID, l.NextPostID, known = cutWindow(pg, posts, anchor)
+		slices.Reverse(posts)
+		if !known {
+			if l.PrevPostID, err = a.neighbour(ctx, channelID, posts[len(posts)-1], false); err != nil {
+				return nil, err
+			}
 		}
 	case q.Before != "":
 		anchor, err := a.anchor(ctx, channelID, q.Before)
@@ -300,21 +310,25 @@ func (a *App) ChannelPosts(ctx context.Context, s *model.Session, channelID stri
 		}
 		// Older history is settled: a read replica serves it (the anchor
 		// came from the primary).
-		posts, err = a.store.LagTolerant().PostsBefore(ctx, channelID, anchor.CreateAt, anchor.ID, pg)
+		posts, err = a.store.LagTolerant().PostsBefore(ctx, channelID, anchor.CreateAt, anchor.ID, pageWindow(pg))
 		if err != nil {
 			return nil, model.ErrInternal(err)
+		}
+		var known bool
+		if posts, l.NextPostID, l.PrevPostID, known = cutWindow(pg, posts, anchor); !known {
+			if l.NextPostID, err = a.neighbour(ctx, channelID, posts[0], true); err != nil {
+				return nil, err
+			}
 		}
 	default:
-		posts, err = a.store.ChannelPosts(ctx, channelID, pg)
+		posts, err = a.store.ChannelPosts(ctx, channelID, pageWindow(pg))
 		if err != nil {
 			return nil, model.ErrInternal(err)
 		}
+		posts, l.NextPostID, l.PrevPostID, _ = cutWindow(pg, posts, nil)
 	}
 	for _, p := range posts {
 		l.Add(p)
-	}
-	if err := a.setNeighbours(ctx, l, channelID, posts); err != nil {
-		return nil, err
 	}
 	// The first page next to an anchor points back at it even when empty.
 	if len(posts) == 0 && q.Page == 0 {
@@ -330,6 +344,66 @@ func (a *App) ChannelPosts(ctx context.Context, s *model.Session, channelID stri
 	return l, a.fillMetadata(ctx, l)
 }
 
+// pageWindow widens pg by the neighbour on each side that the page's own
+// statement can read: the post before the offset, toward the anchor (or the
+// channel's newest post), and the one past the page's end. This spares the
+// two statements setNeighbours would run.
+func pageWindow(pg store.Page) store.Page {
+	if pg.Limit <= 0 {
+		return pg // everything past the offset: no post lies beyond it
+	}
+	w := store.Page{Offset: pg.Offset, Limit: pg.Limit + 1}
+	if w.Offset > 0 {
+		w.Offset--
+		w.Limit++
+	}
+	return w
+}
+
+// cutWindow splits rows read with pageWindow(pg), in the order the query
+// walked (away from anchor; anchor nil: from the channel's newest post), into
+// the page and the ids of its neighbours: back toward the anchor, forward
+// past the page's end. An empty page has none, as setNeighbours gives. With no
+// offset, the neighbour back is the anchor itself, the first listed post
+// beyond the page's first; known is false when the anchor is deleted and so
+// that neighbour is still to be read.
+func cutWindow(pg store.Page, rows []*model.Post, anchor *model.Post) (page []*model.Post, back, forward string, known bool) {
+	known = true
+	switch {
+	case pg.Offset > 0 && len(rows) > 0:
+		back, rows = rows[0].ID, rows[1:]
+	case pg.Offset == 0 && anchor != nil && anchor.DeleteAt == 0:
+		back = anchor.ID
+	case pg.Offset == 0 && anchor != nil:
+		known = false
+	}
+	if pg.Limit > 0 && len(rows) > pg.Limit {
+		forward, rows = rows[pg.Limit].ID, rows[:pg.Limit]
+	}
+	if len(rows) == 0 {
+		return rows, "", "", true
+	}
+	return rows, back, forward, known
+}
+
+// neighbour is the id of the listed post next to p: newer or older.
+func (a *App) neighbour(ctx context.Context, channelID string, p *model.Post, newer bool) (string, error) {
+	var next []*model.Post
+	var err error
+	if newer {
+		next, err = a.store.PostsAfter(ctx, channelID, p.CreateAt, p.ID, store.Page{Limit: 1})
+	} else {
+		next, err = a.store.PostsBefore(ctx, channelID, p.CreateAt, p.ID, store.Page{Limit: 1})
+	}
+	if err != nil {
+		return "", model.ErrInternal(err)
+	}
+	if len(next) == 0 {
+		return "", nil
+	}
+	return next[0].ID, nil
+}
+
 func (a *App) anchor(ctx context.Context, channelID, id string) (*model.Post, error) {
 	p, err := a.store.GetPost(ctx, id)
 	if err != nil || p.ChannelID != channelID {
@@ -343,22 +417,12 @@ func (a *App) setNeighbours(ctx context.Context, l *model.PostList, channelID st
 	if len(posts) == 0 {
 		return nil
 	}
-	newest, oldest := posts[0], posts[len(posts)-1]
-	next, err := a.store.PostsAfter(ctx, channelID, newest.CreateAt, newest.ID, store.Page{Limit: 1})
-	if err != nil {
-		return model.ErrInternal(err)
+	var err error
+	if l.NextPostID, err = a.neighbour(ctx, channelID, posts[0], true); err != nil {
+		return err
 	}
-	if len(next) > 0 {
-		l.NextPostID = next[0].ID
-	}
-	prev, err := a.store.PostsBefore(ctx, channelID, oldest.CreateAt, oldest.ID, store.Page{Limit: 1})
-	if err != nil {
-		return model.ErrInternal(err)
-	}
-	if len(prev) > 0 {
-		l.PrevPostID = prev[0].ID
-	}
-	return nil
+	l.PrevPostID, err = a.neighbour(ctx, channelID, posts[len(posts)-1], false)
+	return err
 }
 
 // addThreads puts into l.Posts the roots (or whole threads) of replies on the page.
@@ -384,7 +448,7 @@ func (a *App) addThreads(ctx context.Context, l *model.PostList, posts []*model.
 		}
 		return nil
 	}
-	threads, err := a.store.Threads(ctx, roots)
+	threads, err := a.store.Threads(ctx, roots, posts)
 	if err != nil {
 		return model.ErrInternal(err)
 	}

@@ -26,8 +26,10 @@ type PostStore interface {
 	PostsSince(ctx context.Context, channelID string, since int64, limit int) ([]*model.Post, error)
 	// Thread returns the root and its live replies.
 	Thread(ctx context.Context, rootID string) ([]*model.Post, error)
-	// Threads returns the live roots and replies of several threads at once.
-	Threads(ctx context.Context, rootIDs []string) ([]*model.Post, error)
+	// Threads returns the live roots and replies of several threads at once,
+	// less the posts of held: a run of one channel's listed posts, newest
+	// first (a page the caller has read already; nil for none).
+	Threads(ctx context.Context, rootIDs []string, held []*model.Post) ([]*model.Post, error)
 	PinnedPosts(ctx context.Context, channelID string) ([]*model.Post, error)
 	// PostsFrom returns a channel's live posts created at or after createAt.
 	PostsFrom(ctx context.Context, channelID string, createAt int64) ([]*model.Post, error)

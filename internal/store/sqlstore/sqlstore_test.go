@@ -318,7 +318,7 @@ func TestChannelsPostsAndCounts(t *testing.T) {
 			replies = append(replies, r.ID)
 		}
 		must(t, s.DeletePost(ctx, replies[2], 1200, u.ID))
-		threads, err := s.Threads(ctx, []string{ids[0], ids[1]})
+		threads, err := s.Threads(ctx, []string{ids[0], ids[1]}, nil)
 		var got []string
 		for _, p := range threads {
 			got = append(got, p.ID)
@@ -326,7 +326,7 @@ func TestChannelsPostsAndCounts(t *testing.T) {
 		if want := []string{replies[1], replies[0], ids[1], ids[0]}; err != nil || !slices.Equal(got, want) {
 			t.Fatalf("threads = %v, %v; want %v", got, err, want)
 		}
-		if none, err := s.Threads(ctx, nil); err != nil || len(none) != 0 {
+		if none, err := s.Threads(ctx, nil, nil); err != nil || len(none) != 0 {
 			t.Fatalf("threads of no roots: %v %v", none, err)
 		}
 		c, _ := s.GetChannel(ctx, ch.ID)

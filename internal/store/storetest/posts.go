@@ -145,8 +145,12 @@ func testPosts(t *testing.T, s store.Store) {
 			t.Errorf("after UpdateThreadStats: replies %d last %d update_at %d, want 2 30 40", got.ReplyCount, got.LastReplyAt, got.UpdateAt)
 		}
 		sameIDs(t, "Thread, newest first", postIDs(get(s.Thread(ctx, root.ID))(t)), []string{r2.ID, r1.ID, root.ID})
-		sameIDs(t, "Threads", postIDs(get(s.Threads(ctx, []string{root.ID, other.ID}))(t)), []string{r2.ID, r1.ID, other.ID, root.ID})
-		sameIDs(t, "Threads of none", postIDs(get(s.Threads(ctx, nil))(t)), nil)
+		sameIDs(t, "Threads", postIDs(get(s.Threads(ctx, []string{root.ID, other.ID}, nil))(t)), []string{r2.ID, r1.ID, other.ID, root.ID})
+		sameIDs(t, "Threads of none", postIDs(get(s.Threads(ctx, nil, nil))(t)), nil)
+		// A page of other and r1 (newest first) leaves out both ends and what lies between.
+		page := []*model.Post{r1, other}
+		sameIDs(t, "Threads less a page", postIDs(get(s.Threads(ctx, []string{root.ID, other.ID}, page))(t)), []string{r2.ID, root.ID})
+		sameIDs(t, "Threads less a one-post page", postIDs(get(s.Threads(ctx, []string{root.ID}, []*model.Post{r2}))(t)), []string{r1.ID, root.ID})
 
 		must(t, s.DeletePost(ctx, r2.ID, 50, u.ID))
 		must(t, s.UpdateThreadStats(ctx, root.ID, 50))
