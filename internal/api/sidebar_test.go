@@ -103,8 +103,17 @@ func TestCustomSidebarCategories(t *testing.T) {
 		c.Post(base, map[string]any{"display_name": ""}).ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
 		c.Post(base, map[string]any{"display_name": "X", "user_id": model.NewID()}).
 			ExpectError(http.StatusBadRequest, "api.context.invalid_body_param.app_error")
-		c.Put(base+"/"+work.ID, map[string]any{"id": chs.ID}).ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
-		c.Put(base+"/"+model.NewID(), map[string]any{}).ExpectError(http.StatusBadRequest, "api.context.invalid_url_param.app_error")
+		var renamed model.SidebarCategory
+		c.Put(base+"/"+work.ID, map[string]any{"id": chs.ID, "display_name": "Work 2"}).Expect(http.StatusOK).JSON(&renamed)
+		if renamed.ID != work.ID || renamed.DisplayName != "Work 2" {
+			t.Fatalf("PUT with another id in the body updated %s %q, want %s renamed", renamed.ID, renamed.DisplayName, work.ID)
+		}
+		var chsNow model.SidebarCategory
+		c.Get(base + "/" + chs.ID).Expect(http.StatusOK).JSON(&chsNow)
+		if chsNow.DisplayName != chs.DisplayName {
+			t.Fatalf("the body's id %s was renamed to %q", chs.ID, chsNow.DisplayName)
+		}
+		c.Put(base+"/"+model.NewID(), map[string]any{}).ExpectError(http.StatusNotFound, "app.channel.sidebar_categories.app_error")
 		missing := model.NewID()
 		c.Put(base+"/"+missing, map[string]any{"id": missing}).ExpectError(http.StatusNotFound, "app.channel.sidebar_categories.app_error")
 		c.Delete(base+"/"+missing).ExpectError(http.StatusNotFound, "app.channel.sidebar_categories.app_error")

@@ -354,9 +354,9 @@ func (a *App) UpdateSidebarCategory(ctx context.Context, s *model.Session, userI
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return nil, model.ErrForbidden()
 	}
-	if in.ID != categoryID {
-		return nil, model.ErrInvalidURLParam("category_id")
-	}
+	// Mattermost's updateCategoryForTeamForUser updates the category the URL
+	// names whatever id the body carries.
+	in.ID = categoryID
 	out, err := a.UpdateSidebarCategories(ctx, s, userID, teamID, []*model.SidebarCategory{in})
 	if err != nil {
 		return nil, err
