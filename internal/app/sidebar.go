@@ -348,8 +348,8 @@ func (a *App) setChannelsMuted(ctx context.Context, userID string, ids []string,
 	return nil
 }
 
-// UpdateSidebarCategory is UpdateSidebarCategories of one category, whose id
-// the body must repeat.
+// UpdateSidebarCategory is UpdateSidebarCategories of the one category
+// categoryID names.
 func (a *App) UpdateSidebarCategory(ctx context.Context, s *model.Session, userID, teamID, categoryID string, in *model.SidebarCategory) (*model.SidebarCategory, error) {
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return nil, model.ErrForbidden()
