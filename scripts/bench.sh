@@ -53,7 +53,7 @@ else
   PHRASE_POSTS=${PHRASE_POSTS:-$SEARCH_POSTS}
 fi
 # LTNG=1 also runs scripts/ltng.sh per store and binary, LTNG_DURATION each;
-# LTNG_MAX_USERS, LTNG_INC, LTNG_SAMPLES go through. With BASE_REF it runs
+# LTNG_MAX_USERS, LTNG_INC, LTNG_PRESIGN, LTNG_SAMPLES go through. With BASE_REF it runs
 # four times, so a shorter default keeps the whole run near 40 minutes.
 LTNG=${LTNG:-1}
 if [ -n "$BASE_REF" ]; then

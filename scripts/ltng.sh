@@ -8,7 +8,9 @@
 # if needed).
 #
 # Environment: LTNG_DURATION (9m), LTNG_MAX_USERS (20000), LTNG_INC (8, the
-# tool's NumUsersInc), LTNG_SAMPLES (2m: the tool's 30 minutes of settled
+# tool's NumUsersInc), LTNG_PRESIGN (0: users sign up on their first login, as
+# on the tool's first run; N: N users exist before the run, as the tool's later
+# runs find them, signed up untimed), LTNG_SAMPLES (2m: the tool's 30 minutes of settled
 # samples do not fit a bounded run), LTNG_BINARY (the server, bin/parley; the
 # driver is always bin/parley-load), LTNG_NAME (NAME above, STORE),
 # PG_ADMIN as for make bench.
@@ -21,6 +23,7 @@ LTNG_DURATION=${LTNG_DURATION:-9m}
 LTNG_MAX_USERS=${LTNG_MAX_USERS:-20000}
 LTNG_INC=${LTNG_INC:-8}
 LTNG_SAMPLES=${LTNG_SAMPLES:-2m}
+LTNG_PRESIGN=${LTNG_PRESIGN:-0}
 LTNG_BINARY=${LTNG_BINARY:-bin/parley}
 LTNG_NAME=${LTNG_NAME:-$STORE}
 PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
@@ -56,6 +59,6 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 bin/parley-load ltng --url "$URL" --pid "$PID" --duration "$LTNG_DURATION" --max-users "$LTNG_MAX_USERS" \
-  --inc "$LTNG_INC" --samples-range "$LTNG_SAMPLES" --json-out "$OUT/$LTNG_NAME-ltng.json" >"$OUT/$LTNG_NAME-ltng.txt" 2>&1 ||
+  --inc "$LTNG_INC" --presign "$LTNG_PRESIGN" --samples-range "$LTNG_SAMPLES" --json-out "$OUT/$LTNG_NAME-ltng.json" >"$OUT/$LTNG_NAME-ltng.txt" 2>&1 ||
   { echo "ltng: $LTNG_NAME run failed:" >&2; tail -5 "$OUT/$LTNG_NAME-ltng.txt" >&2; exit 1; }
 grep -E '^(supported_users|max_users_without_alert|note)' "$OUT/$LTNG_NAME-ltng.txt" >&2 || true
