@@ -115,10 +115,8 @@ func (s *SQLStore) deepChannelPosts(ctx context.Context, channelID string, p sto
 		return nil, false, nil // among the posts above the top boundary: a short offset
 	}
 	b := c.bounds[i]
-	posts, err = s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE id IN (SELECT id FROM posts
-		WHERE channel_id = ? AND delete_at = 0 AND (create_at, id) <= (?, ?) ORDER BY create_at DESC, id DESC`+
-		limitOffset(store.Page{Limit: p.Limit, Offset: (i+1)*x.stride - 1 - first})+`)
-		ORDER BY create_at DESC, id DESC`, channelID, b.createAt, b.id)
+	posts, err = s.posts(ctx, s.channelPage(`channel_id = ? AND delete_at = 0 AND (create_at, id) <= (?, ?)`,
+		store.Page{Limit: p.Limit, Offset: (i+1)*x.stride - 1 - first}), channelID, b.createAt, b.id)
 	if err != nil {
 		return nil, false, err
 	}

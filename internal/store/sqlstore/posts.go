@@ -101,9 +101,23 @@ func (s *SQLStore) ChannelPosts(ctx context.Context, channelID string, p store.P
 			return posts, err
 		}
 	}
-	return s.posts(ctx, `SELECT `+postCols+` FROM posts WHERE id IN (SELECT id FROM posts
-		WHERE channel_id = ? AND delete_at = 0 ORDER BY create_at DESC, id DESC`+limitOffset(p)+`)
-		ORDER BY create_at DESC, id DESC`, channelID)
+	return s.posts(ctx, s.channelPage(`channel_id = ? AND delete_at = 0`, p), channelID)
+}
+
+// channelPage is the statement for a page of posts, newest first, that where
+// selects along idx_posts_channel_page, with the offset skipped in the index.
+// PostgreSQL skips it in an index-only subquery and reads the page's rows by
+// id. SQLite seeks a row only when a column of it is read, after the offset
+// test (a deferred seek by the rowid the index entry holds), so its plain
+// statement skips the offset in the index alone too, and reads each row at
+// once instead of through the id index and a sort.
+func (s *SQLStore) channelPage(where string, p store.Page) string {
+	const order = ` ORDER BY create_at DESC, id DESC`
+	if s.driver == DriverSQLite {
+		return `SELECT ` + postCols + ` FROM posts WHERE ` + where + order + limitOffset(p)
+	}
+	return `SELECT ` + postCols + ` FROM posts WHERE id IN (SELECT id FROM posts WHERE ` + where + order +
+		limitOffset(p) + `)` + order
 }
 
 // PostsBefore and PostsAfter compare (create_at, id) as a row value, which
