@@ -24,7 +24,7 @@ import (
 
 // Server is a running Parley on a random local port.
 type Server struct {
-	t       *testing.T
+	t       testing.TB
 	URL     string // base URL, without /api/v4
 	Backend testdb.Backend
 	Srv     *server.Server
@@ -42,7 +42,7 @@ func Each(t *testing.T, fn func(t *testing.T, s *Server), opts ...func(*config.C
 }
 
 // Start runs a server on b until the test ends.
-func Start(t *testing.T, b testdb.Backend, opts ...func(*config.Config)) *Server {
+func Start(t testing.TB, b testdb.Backend, opts ...func(*config.Config)) *Server {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
@@ -87,7 +87,7 @@ func Start(t *testing.T, b testdb.Backend, opts ...func(*config.Config)) *Server
 	return &Server{t: t, URL: "http://" + srv.Addr(), Backend: b, Srv: srv, Store: srv.Store()}
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w *testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
@@ -97,7 +97,7 @@ func (w *testWriter) Write(p []byte) (int, error) {
 // Client calls the API as one user (or anonymously while Token is empty).
 type Client struct {
 	s      *Server
-	t      *testing.T
+	t      testing.TB
 	Token  string
 	UserID string
 	User   *model.User
@@ -109,7 +109,7 @@ func (s *Server) Anon() *Client { return &Client{s: s, t: s.t, Header: http.Head
 
 // Response is what came back.
 type Response struct {
-	t      *testing.T
+	t      testing.TB
 	Status int
 	Header http.Header
 	Body   []byte
