@@ -279,18 +279,36 @@ func (c *Context) writeJSON(status int, v any) error {
 	}
 	c.status = status
 	c.w.WriteHeader(status)
+	if _, ok := v.(*model.PostList); ok {
+		body, err := encodeJSON(v)
+		if err == nil {
+			_, err = c.w.Write(body)
+		}
+		return err
+	}
 	return json.NewEncoder(c.w).Encode(v)
+}
+
+// encodeJSON is json.NewEncoder(w).Encode(v)'s bytes; a post list, the
+// history pages' answer, skips encoding/json's reflection (see AppendJSON).
+func encodeJSON(v any) ([]byte, error) {
+	if l, ok := v.(*model.PostList); ok && l != nil {
+		return l.AppendJSON(make([]byte, 0, 1024*(len(l.Posts)+1)))
+	}
+	var body bytes.Buffer
+	err := json.NewEncoder(&body).Encode(v)
+	return body.Bytes(), err
 }
 
 // writeTagged sends v with an ETag made from its encoding, so it changes with
 // anything the caller would see change (including what is sanitized for this
 // caller), or answers 304 without a body when If-None-Match names that tag.
 func (c *Context) writeTagged(v any) error {
-	var body bytes.Buffer
-	if err := json.NewEncoder(&body).Encode(v); err != nil {
+	body, err := encodeJSON(v)
+	if err != nil {
 		return model.ErrInternal(err)
 	}
-	sum := sha256.Sum256(body.Bytes())
+	sum := sha256.Sum256(body)
 	tag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	c.w.Header().Set("ETag", tag)
 	if etagMatches(c.r.Header.Get("If-None-Match"), tag) {
@@ -301,7 +319,7 @@ func (c *Context) writeTagged(v any) error {
 	}
 	c.status = http.StatusOK
 	c.w.WriteHeader(http.StatusOK)
-	_, err := c.w.Write(body.Bytes())
+	_, err = c.w.Write(body)
 	return err
 }
 
