@@ -61,6 +61,7 @@ func BenchmarkHistoryHTTP(b *testing.B) {
 		base := s.URL + "/api/v4/channels/" + ch + "/posts?per_page=60"
 		read := func(b *testing.B, query func(r *rand.Rand) string) {
 			r := rand.New(rand.NewPCG(1, 2))
+			defer testdb.ReportCPU(b)()
 			for b.Loop() {
 				req, err := http.NewRequest(http.MethodGet, base+query(r), nil)
 				if err != nil {

@@ -61,6 +61,7 @@ func BenchmarkHistoryPage(b *testing.B) {
 		var body []byte
 		read := func(b *testing.B, q func(r *rand.Rand) app.ChannelPostsQuery) {
 			r := rand.New(rand.NewPCG(1, 2))
+			defer testdb.ReportCPU(b)()
 			for b.Loop() {
 				l, err := a.ChannelPosts(ctx, sys, ch, q(r))
 				if err != nil {

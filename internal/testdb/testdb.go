@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,6 +41,28 @@ func EachB(b *testing.B, fn func(b *testing.B, be Backend)) {
 	b.Run("postgres", func(b *testing.B) {
 		fn(b, Postgres(b))
 	})
+}
+
+// ReportCPU starts counting the process's CPU time (user and system, every
+// goroutine: the server's and the benchmark's own); the function it returns
+// reports it per op as cpu-µs/op. On a shared machine it moves less than
+// ns/op, which counts the time spent waiting for other processes too. A
+// PostgreSQL server's own CPU is not in it.
+func ReportCPU(b *testing.B) func() {
+	start := processCPU()
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64(processCPU()-start)/float64(b.N)/1e3, "cpu-µs/op")
+		}
+	}
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // Each runs fn once per backend as a subtest, each with its own fresh database.
