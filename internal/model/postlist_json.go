@@ -143,6 +143,15 @@ func appendStrings(dst []byte, ss []string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// jsonSafe are the ASCII bytes a JSON string holds as they are, HTML escaping
+// on.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for b := range t {
+		t[b] = b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
+	}
+	return t
+}()
+
 // appendJSONString quotes s as encoding/json does with HTML escaping (its
 // default): <, > and & as \u00XX, U+2028 and U+2029 escaped, invalid UTF-8
 // as \ufffd.
@@ -151,7 +160,7 @@ func appendJSONString(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+			if jsonSafe[b] {
 				i++
 				continue
 			}

@@ -165,3 +165,37 @@ func randomPostList(r *rand.Rand) *PostList {
 	}
 	return l
 }
+
+// BenchmarkPostListJSON encodes a history-like page (60 posts and 40 thread
+// posts, empty props and metadata as most posts have) both ways.
+func BenchmarkPostListJSON(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	l := NewPostList()
+	for i := range 100 {
+		p := &Post{ID: NewID(), CreateAt: r.Int64N(1 << 42), UpdateAt: r.Int64N(1 << 42), UserID: NewID(),
+			ChannelID: NewID(), Message: strings.Repeat("lorem ipsum & dolor ", 1+r.IntN(8)),
+			Props: map[string]any{}, FileIDs: []string{}, Metadata: &PostMetadata{}}
+		if i%3 == 0 {
+			p.Props = map[string]any{"from_bot": "true"}
+		}
+		l.Add(p)
+	}
+	b.Run("encoding-json", func(b *testing.B) {
+		var buf bytes.Buffer
+		for b.Loop() {
+			buf.Reset()
+			if err := json.NewEncoder(&buf).Encode(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("AppendJSON", func(b *testing.B) {
+		var buf []byte
+		for b.Loop() {
+			var err error
+			if buf, err = l.AppendJSON(buf[:0]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
