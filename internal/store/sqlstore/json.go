@@ -20,23 +20,28 @@ func (j jsonCol) Value() (driver.Value, error) {
 }
 
 func (j jsonCol) Scan(src any) error {
-	var b []byte
 	switch s := src.(type) {
 	case nil:
 		return nil
 	case string:
-		b = []byte(s)
+		return unmarshalCol(s, j.v)
 	case []byte:
-		b = s
+		return unmarshalCol(s, j.v)
 	default:
 		return fmt.Errorf("scan json: unexpected %T", src)
 	}
+}
+
+// unmarshalCol is json.Unmarshal of a column's text into v, empty text
+// leaving v as it is.
+func unmarshalCol[T string | []byte](b T, v any) error {
 	if len(b) == 0 {
 		return nil
 	}
 	// Most posts have no props and no files: what Unmarshal would make of
-	// those, without its reflection (a tenth of a history page's scan).
-	switch v := j.v.(type) {
+	// those, without its reflection (a tenth of a history page's scan) or a
+	// copy of the text.
+	switch v := v.(type) {
 	case *map[string]any:
 		if len(b) == 2 && b[0] == '{' && b[1] == '}' {
 			if *v == nil {
@@ -52,5 +57,5 @@ func (j jsonCol) Scan(src any) error {
 			return nil
 		}
 	}
-	return json.Unmarshal(b, j.v)
+	return json.Unmarshal([]byte(b), v)
 }

@@ -11,13 +11,25 @@ import (
 const postCols = `id, create_at, update_at, edit_at, delete_at, is_pinned, user_id, channel_id, root_id, original_id,
 	message, type, props, hashtags, file_ids, pending_post_id, has_reactions, reply_count, last_reply_at`
 
-func scanPost(r scanner) (*model.Post, error) {
+func scanPost(r scanner) (*model.Post, error) { return scanPostText(r, new(postText)) }
+
+// postText holds a post row's JSON columns as text, before they are decoded:
+// one per query, not two boxed jsonCol and their copies a row.
+type postText struct{ props, fileIDs string }
+
+func scanPostText(r scanner, t *postText) (*model.Post, error) {
 	var p model.Post
 	err := r.Scan(&p.ID, &p.CreateAt, &p.UpdateAt, &p.EditAt, &p.DeleteAt, &p.IsPinned, &p.UserID, &p.ChannelID,
-		&p.RootID, &p.OriginalID, &p.Message, &p.Type, asJSON(&p.Props), &p.Hashtags, asJSON(&p.FileIDs),
+		&p.RootID, &p.OriginalID, &p.Message, &p.Type, &t.props, &p.Hashtags, &t.fileIDs,
 		&p.PendingPostID, &p.HasReactions, &p.ReplyCount, &p.LastReplyAt)
 	if err != nil {
 		return nil, mapErr(err)
+	}
+	if err := unmarshalCol(t.props, &p.Props); err != nil {
+		return nil, err
+	}
+	if err := unmarshalCol(t.fileIDs, &p.FileIDs); err != nil {
+		return nil, err
 	}
 	if p.Props == nil {
 		p.Props = map[string]any{}
@@ -35,8 +47,9 @@ func (s *SQLStore) posts(ctx context.Context, q string, a ...any) ([]*model.Post
 	}
 	defer rows.Close()
 	out := []*model.Post{}
+	var t postText
 	for rows.Next() {
-		p, err := scanPost(rows)
+		p, err := scanPostText(rows, &t)
 		if err != nil {
 			return nil, err
 		}
