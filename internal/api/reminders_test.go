@@ -61,9 +61,10 @@ func TestPostReminders(t *testing.T) {
 }
 
 // The endpoints Mattermost guards with SessionHasPermissionToChannelByPost
-// answer an unknown post 403 (that check falls back to the system roles), but a
-// system admin, whom those roles let read every channel, 404; a deleted post
-// the caller could read stays 404.
+// (reminder, mark unread, a post's files, reactions) answer an unknown post
+// 403 (that check falls back to the system roles), but a system admin, whom
+// those roles let read every channel, 404; a deleted post the caller could
+// read stays 404.
 func TestUnknownPostByChannelPermission(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		admin, bob := s.SignUp("admin"), s.SignUp("bob")
@@ -82,6 +83,8 @@ func TestUnknownPostByChannelPermission(t *testing.T) {
 			{"reminder", "POST", "/users/me/posts/%s/reminder", soon},
 			{"set_unread", "POST", "/users/me/posts/%s/set_unread", map[string]bool{"collapsed_threads_supported": true}},
 			{"files/info", "GET", "/posts/%s/files/info", nil},
+			{"reactions", "GET", "/posts/%s/reactions", nil},
+			{"delete reaction", "DELETE", "/users/me/posts/%s/reactions/smile", nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				path := func(id string) string { return strings.Replace(tc.path, "%s", id, 1) }
@@ -90,6 +93,12 @@ func TestUnknownPostByChannelPermission(t *testing.T) {
 				bob.Do(tc.method, path(gone.ID), tc.body).ExpectError(http.StatusNotFound, "app.post.get.app_error")
 			})
 		}
+		react := func(c *apitest.Client, post string) *apitest.Response {
+			return c.Post("/reactions", map[string]string{"user_id": c.UserID, "post_id": post, "emoji_name": "smile"})
+		}
+		react(bob, unknown).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		react(admin, unknown).ExpectError(http.StatusNotFound, "app.post.get.app_error")
+		react(bob, gone.ID).ExpectError(http.StatusNotFound, "app.post.get.app_error")
 	})
 }
 
