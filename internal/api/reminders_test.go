@@ -64,7 +64,7 @@ func TestPostReminders(t *testing.T) {
 // (reminder, mark unread, a post's files, reactions) answer an unknown post
 // 403 (that check falls back to the system roles), but a system admin, whom
 // those roles let read every channel, 404; a deleted post the caller could
-// read stays 404.
+// read stays 404. Pinning refuses both with 403, admins too.
 func TestUnknownPostByChannelPermission(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		admin, bob := s.SignUp("admin"), s.SignUp("bob")
@@ -99,6 +99,14 @@ func TestUnknownPostByChannelPermission(t *testing.T) {
 		react(bob, unknown).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
 		react(admin, unknown).ExpectError(http.StatusNotFound, "app.post.get.app_error")
 		react(bob, gone.ID).ExpectError(http.StatusNotFound, "app.post.get.app_error")
+		// Pinning answers a post it cannot load 403 for everyone, a deleted
+		// one included (Mattermost's saveIsPinnedPost).
+		for _, c := range []*apitest.Client{bob, admin} {
+			for _, id := range []string{unknown, gone.ID} {
+				c.Post("/posts/"+id+"/pin", nil).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+				c.Post("/posts/"+id+"/unpin", nil).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+			}
+		}
 	})
 }
 

@@ -665,6 +665,12 @@ func (a *App) DeletePost(ctx context.Context, s *model.Session, id string) error
 // SetPinned pins or unpins a post.
 func (a *App) SetPinned(ctx context.Context, s *model.Session, id string, pinned bool) error {
 	p, ch, err := a.postForRead(ctx, s, id)
+	var ae *model.AppError
+	if errors.As(err, &ae) && ae.ID == "app.post.get.app_error" {
+		// Mattermost's saveIsPinnedPost answers a post it cannot load
+		// (unknown or deleted) with a permission error, admins included.
+		return model.ErrForbidden()
+	}
 	if err != nil {
 		return err
 	}
