@@ -2,8 +2,9 @@
 -- parley:expand
 -- The words' GIN index also holds each post's channel, as one more lexeme
 -- (a space and the channel id: the parser never makes a lexeme with a
--- space), so a search ANDs the searcher's channels into its tsquery and
--- the index intersects them with the words. Without it a pair of words
+-- space), so a search ANDs the searcher's channels (up to sqlstore's
+-- pgKeyedChannelsMax) into its tsquery and the index intersects them with
+-- the words. Without it a pair of words
 -- common in channels the searcher is not in (make bench's `review
 -- meeting`: 41,014 matches, 58 theirs) had every match intersected, and
 -- counted by searchScoped, before the channels filtered them. A btree_gin
