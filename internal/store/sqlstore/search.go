@@ -466,7 +466,7 @@ const searchScopedSlack = 1000
 // pgKeyedChannelsMax bounds the channels of a search whose keys PostgreSQL
 // ANDs into the tsquery: each is a posting list the index opens, in the
 // count and in the search. In the benchmark (2,500 posts a channel) 20 cost
-// 0.3 ms a query, and 200 (250 posts each) 13–30 ms, more than reading the
+// 0.3 ms a query, and 200 (250 posts each) 12–41 ms, more than reading the
 // matches of other channels did; above the bound the channels filter the
 // rows, as before migration 00036.
 var pgKeyedChannelsMax = 20
