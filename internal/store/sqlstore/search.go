@@ -290,7 +290,7 @@ func (s *SQLStore) SearchPosts(ctx context.Context, q *store.PostSearch) ([]*mod
 }
 
 func (s *SQLStore) searchPosts(ctx context.Context, q *store.PostSearch) ([]*model.Post, error) {
-	return s.searchPostsPlanned(ctx, q, s.searchScoped)
+	return s.searchPostsPlanned(ctx, q, s.searchScoped, pgKeyedChannelsMax)
 }
 
 // searchPlan tells whether a search is driven from the posts of the searched
@@ -298,7 +298,8 @@ func (s *SQLStore) searchPosts(ctx context.Context, q *store.PostSearch) ([]*mod
 // the channels (pgMatchIn).
 type searchPlan func(ctx context.Context, posIndex []*sqlPart, channels string, chanArgs []any, keyed bool) (bool, error)
 
-func (s *SQLStore) searchPostsPlanned(ctx context.Context, q *store.PostSearch, plan searchPlan) ([]*model.Post, error) {
+// keyedMax is pgKeyedChannelsMax but in tests.
+func (s *SQLStore) searchPostsPlanned(ctx context.Context, q *store.PostSearch, plan searchPlan, keyedMax int) ([]*model.Post, error) {
 	var where []string
 	var a []any
 	add := func(sql string, args ...any) {
@@ -331,7 +332,7 @@ func (s *SQLStore) searchPostsPlanned(ctx context.Context, q *store.PostSearch, 
 			if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (`+channels+`) ch`, chanArgs...).Scan(&n); err != nil {
 				return nil, fmt.Errorf("search channels: %w", err)
 			}
-			keyed = n <= pgKeyedChannelsMax
+			keyed = n <= keyedMax
 		}
 		if scoped, err = plan(ctx, posIndex, channels, chanArgs, keyed); err != nil {
 			return nil, err
@@ -469,7 +470,7 @@ const searchScopedSlack = 1000
 // 0.3 ms a query, and 200 (250 posts each) 12–41 ms, more than reading the
 // matches of other channels did; above the bound the channels filter the
 // rows, as before migration 00036.
-var pgKeyedChannelsMax = 20
+const pgKeyedChannelsMax = 20
 
 // searchScopedMax bounds the posts of the searched channels for which
 // PostgreSQL searches them one by one (about 1 µs each, rows in cache).

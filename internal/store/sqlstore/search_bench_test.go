@@ -42,7 +42,7 @@ func BenchmarkSearchPosts(b *testing.B) {
 			// The channel-driven plan, which the seeded counters (0) never
 			// choose: the load test's tail, two words common in all channels.
 			scoped := func(s *SQLStore, ctx context.Context, q *store.PostSearch) ([]*model.Post, error) {
-				return s.searchPostsPlanned(ctx, q, func(context.Context, []*sqlPart, string, []any, bool) (bool, error) { return true, nil })
+				return s.searchPostsPlanned(ctx, q, func(context.Context, []*sqlPart, string, []any, bool) (bool, error) { return true, nil }, pgKeyedChannelsMax)
 			}
 			for _, q := range []struct {
 				name   string

@@ -189,8 +189,6 @@ func TestSearchPlansAgree(t *testing.T) {
 		if scoped, err := scopedBoth(); err != nil || scoped {
 			t.Fatalf("posts far beyond the counters: scoped %v, %v", scoped, err)
 		}
-		keyedMax := pgKeyedChannelsMax
-		t.Cleanup(func() { pgKeyedChannelsMax = keyedMax })
 		for _, tc := range []struct {
 			name string
 			q    store.PostSearch
@@ -216,9 +214,9 @@ func TestSearchPlansAgree(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				q := tc.q
 				q.UserID, q.TeamID = users["ann"], team
-				run := func(plan searchPlan) []string {
+				run := func(plan searchPlan, keyedMax int) []string {
 					t.Helper()
-					ps, err := s.searchPostsPlanned(ctx, &q, plan)
+					ps, err := s.searchPostsPlanned(ctx, &q, plan, keyedMax)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -235,14 +233,14 @@ func TestSearchPlansAgree(t *testing.T) {
 					return func(context.Context, []*sqlPart, string, []any, bool) (bool, error) { return scoped, nil }
 				}
 				// 0: PostgreSQL's channels filter the rows, as for many channels.
-				for _, pgKeyedChannelsMax = range []int{keyedMax, 0} {
-					byIndex, byChannel, auto := run(fixed(false)), run(fixed(true)), run(s.searchScoped)
+				for _, keyedMax := range []int{pgKeyedChannelsMax, 0} {
+					byIndex, byChannel, auto := run(fixed(false), keyedMax), run(fixed(true), keyedMax), run(s.searchScoped, keyedMax)
 					if len(byIndex) == 0 {
 						t.Fatal("found nothing")
 					}
 					if !slices.Equal(byIndex, byChannel) || !slices.Equal(byIndex, auto) {
 						t.Fatalf("keyed up to %d channels: index plan %v, channel plan %v, automatic %v",
-							pgKeyedChannelsMax, byIndex, byChannel, auto)
+							keyedMax, byIndex, byChannel, auto)
 					}
 				}
 			})
