@@ -13,7 +13,8 @@ import (
 // DM, a group message or a message with a channel-wide mention loads the whole
 // membership; otherwise the store narrows it to the usernames the message
 // names, the members of the groups it names and the members with mention
-// keys or first-name mentions on.
+// keys or first-name mentions on. The poster is a target only where the
+// whole membership is (a group message's push names its members).
 func (a *App) mentionTargets(ctx context.Context, ch *model.Channel, p *model.Post) ([]mentionTarget, error) {
 	var ids []string
 	var err error
@@ -31,6 +32,11 @@ func (a *App) mentionTargets(ctx context.Context, ch *model.Channel, p *model.Po
 				ids = append(ids, id)
 			}
 		}
+		// Outside DMs and group messages the targets only name who is
+		// mentioned, and a post never mentions its poster: loading them is
+		// three reads for nothing (a self-mention, or mention keys that match
+		// the poster's own words).
+		ids = slices.DeleteFunc(ids, func(id string) bool { return id == p.UserID })
 	}
 	if err != nil {
 		return nil, model.ErrInternal(err)
@@ -86,7 +92,8 @@ func (a *App) userMentionGroups(ctx context.Context, userID string) ([]string, e
 }
 
 // recipients is what deciding who hears of a post needs about some of a
-// channel's members: the users, their memberships and their statuses.
+// channel's members: the users (members only, by username), their
+// memberships and their statuses.
 type recipients struct {
 	users    []*model.User
 	memberOf map[string]*model.ChannelMember
@@ -94,25 +101,18 @@ type recipients struct {
 }
 
 func (a *App) loadRecipients(ctx context.Context, channelID string, ids []string) (*recipients, error) {
-	users, err := a.store.GetUsersByIDs(ctx, ids, 0)
+	rs, err := a.store.ChannelRecipients(ctx, channelID, ids)
 	if err != nil {
 		return nil, model.ErrInternal(err)
 	}
-	members, err := a.store.GetChannelMembersByIDs(ctx, channelID, ids)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	statuses, err := a.store.GetStatuses(ctx, ids)
-	if err != nil {
-		return nil, model.ErrInternal(err)
-	}
-	r := &recipients{users: users, memberOf: make(map[string]*model.ChannelMember, len(members)),
-		statusOf: make(map[string]*model.Status, len(statuses))}
-	for _, m := range members {
-		r.memberOf[m.UserID] = m
-	}
-	for _, st := range statuses {
-		r.statusOf[st.UserID] = st
+	r := &recipients{users: make([]*model.User, 0, len(rs)), memberOf: make(map[string]*model.ChannelMember, len(rs)),
+		statusOf: make(map[string]*model.Status, len(rs))}
+	for _, x := range rs {
+		r.users = append(r.users, x.User)
+		r.memberOf[x.User.ID] = x.Member
+		if x.Status != nil {
+			r.statusOf[x.User.ID] = x.Status
+		}
 	}
 	return r, nil
 }

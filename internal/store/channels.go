@@ -30,6 +30,11 @@ type ChannelStore interface {
 	GetChannelPoster(ctx context.Context, channelID, userID string) (*model.Channel, *model.ChannelMember, *model.User, error)
 	ListChannelMembers(ctx context.Context, channelID string, p Page) ([]*model.ChannelMember, error)
 	GetChannelMembersByIDs(ctx context.Context, channelID string, userIDs []string) ([]*model.ChannelMember, error)
+	// ChannelRecipients is GetUsersByIDs, GetChannelMembersByIDs and
+	// GetStatuses in one query, what deciding who hears of a post reads:
+	// the users of userIDs who are members of the channel, by username,
+	// each with its membership and its status (nil when none is stored).
+	ChannelRecipients(ctx context.Context, channelID string, userIDs []string) ([]*ChannelRecipient, error)
 	// ListChannelMembersForUser lists the user's memberships in a team, plus DMs and GMs.
 	ListChannelMembersForUser(ctx context.Context, userID, teamID string) ([]*model.ChannelMember, error)
 	// ListChannelMembersWithTeamData pages through all the user's memberships, by channel id.
@@ -63,4 +68,11 @@ type ChannelStore interface {
 	IncrementMentions(ctx context.Context, channelID string, userIDs []string, isRoot bool) error
 	// UpdateMemberNotifyProps replaces the member's notify props.
 	UpdateMemberNotifyProps(ctx context.Context, channelID, userID string, props model.StringMap, at int64) error
+}
+
+// ChannelRecipient is a channel member whom a post may notify.
+type ChannelRecipient struct {
+	User   *model.User
+	Member *model.ChannelMember
+	Status *model.Status // nil: none stored
 }

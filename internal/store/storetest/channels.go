@@ -137,6 +137,39 @@ func testChannels(t *testing.T, s store.Store) {
 		notFound("GetChannelPoster of no user", c.ID, model.NewID())
 	})
 
+	t.Run("ChannelRecipients", func(t *testing.T) {
+		c := f.channel(f.team().ID, "O")
+		withStatus, without, outsider := f.user(), f.user(), f.user()
+		f.channelMember(c.ID, withStatus.ID)
+		f.channelMember(c.ID, without.ID)
+		must(t, s.SaveStatus(ctx, &model.Status{UserID: withStatus.ID, Status: model.StatusAway, Manual: true, LastActivityAt: 5, DNDEndTime: 7}))
+		must(t, s.SaveStatus(ctx, &model.Status{UserID: outsider.ID, Status: model.StatusOnline, LastActivityAt: 6}))
+		got := get(s.ChannelRecipients(ctx, c.ID, []string{outsider.ID, without.ID, model.NewID(), withStatus.ID}))(t)
+		// The members only, in GetUsersByIDs' order (by username).
+		want := get(s.GetUsersByIDs(ctx, []string{withStatus.ID, without.ID}, 0))(t)
+		if len(got) != len(want) {
+			t.Fatalf("ChannelRecipients: %d recipients, want %d", len(got), len(want))
+		}
+		for i, r := range got {
+			if !reflect.DeepEqual(r.User, want[i]) {
+				t.Errorf("ChannelRecipients user %d = %+v, want %+v", i, r.User, want[i])
+			}
+			if m := get(s.GetChannelMember(ctx, c.ID, r.User.ID))(t); !reflect.DeepEqual(r.Member, m) {
+				t.Errorf("ChannelRecipients member of %s = %+v, want %+v", r.User.ID, r.Member, m)
+			}
+			var wantSt *model.Status
+			if r.User.ID == withStatus.ID {
+				wantSt = get(s.GetStatus(ctx, withStatus.ID))(t)
+			}
+			if !reflect.DeepEqual(r.Status, wantSt) {
+				t.Errorf("ChannelRecipients status of %s = %+v, want %+v", r.User.ID, r.Status, wantSt)
+			}
+		}
+		if n := len(get(s.ChannelRecipients(ctx, c.ID, nil))(t)); n != 0 {
+			t.Errorf("ChannelRecipients of none: %d", n)
+		}
+	})
+
 	t.Run("Counters", func(t *testing.T) {
 		c := f.channel(f.team().ID, "O")
 		reader, poster, outsider := f.user(), f.user(), f.user()
