@@ -48,10 +48,9 @@ type ChannelStore interface {
 	CountChannelMembers(ctx context.Context, channelID string) (int64, error)
 	// ChannelMemberIDs lists the user ids of a channel's members.
 	ChannelMemberIDs(ctx context.Context, channelID string) ([]string, error)
-	// MentionCandidateIDs lists the active members a message can mention
-	// without a channel-wide mention: those named by usernames, and those with
-	// mention keys or first-name mentions on. It may list more; never fewer.
-	MentionCandidateIDs(ctx context.Context, channelID string, usernames []string) ([]string, error)
+	// ChannelAudience lists, in one query, the members of a channel a new
+	// post may notify, as AudienceQuery asks (an empty query reads nothing).
+	ChannelAudience(ctx context.Context, q AudienceQuery) (*Audience, error)
 
 	// IncrementChannelCounts records a new post: last_post_at, total counts.
 	IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error
@@ -75,4 +74,27 @@ type ChannelRecipient struct {
 	User   *model.User
 	Member *model.ChannelMember
 	Status *model.Status // nil: none stored
+}
+
+// AudienceQuery says which of a channel's member lists ChannelAudience reads.
+type AudienceQuery struct {
+	ChannelID string
+	// Mention lists the active members a message can mention without a
+	// channel-wide mention: those named by Usernames, and those with mention
+	// keys or first-name mentions on. It may list more; never fewer.
+	Mention   bool
+	Usernames []string
+	// Devices lists the members with a device session unexpired at Now: the
+	// only ones a push about the channel can reach.
+	Devices bool
+	// WebPush lists the members with a Web Push subscription of a session
+	// unexpired at Now.
+	WebPush bool
+	Now     int64
+}
+
+// Audience is what ChannelAudience found, each list sorted by user id (nil
+// when not asked for).
+type Audience struct {
+	Mention, Devices, WebPush []string
 }

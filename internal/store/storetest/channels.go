@@ -338,7 +338,7 @@ func testChannelMembers(t *testing.T, s store.Store) {
 		sameSet(t, "another channel's", get(s.ChannelMemberIDs(ctx, dm.ID))(t), []string{u.ID, other.ID})
 	})
 
-	t.Run("MentionCandidateIDs", func(t *testing.T) {
+	t.Run("ChannelAudience", func(t *testing.T) {
 		ch := f.channel(tm.ID, "O")
 		named := f.user()
 		keys := f.user(func(u *model.User) { u.NotifyProps = model.StringMap{"mention_keys": "tea"} })
@@ -349,7 +349,8 @@ func testChannelMembers(t *testing.T, s store.Store) {
 		for _, u := range []*model.User{named, keys, first, plain, gone} {
 			f.channelMember(ch.ID, u.ID)
 		}
-		got := get(s.MentionCandidateIDs(ctx, ch.ID, []string{named.Username, gone.Username, outside.Username}))(t)
+		got := get(s.ChannelAudience(ctx, store.AudienceQuery{ChannelID: ch.ID, Mention: true,
+			Usernames: []string{named.Username, gone.Username, outside.Username}}))(t).Mention
 		for _, must := range []string{named.ID, keys.ID, first.ID} {
 			if !slices.Contains(got, must) {
 				t.Errorf("MentionCandidateIDs left out %s", must)
@@ -359,6 +360,32 @@ func testChannelMembers(t *testing.T, s store.Store) {
 			if slices.Contains(got, never) {
 				t.Errorf("MentionCandidateIDs has %s, deactivated or not a member", never)
 			}
+		}
+
+		// Asked together, each list is what it is alone.
+		now := model.Now()
+		f.session(named.ID, func(ses *model.Session) { ses.DeviceID = "apple:1" })
+		f.session(outside.ID, func(ses *model.Session) { ses.DeviceID = "apple:2" })
+		browser := f.session(plain.ID)
+		must(t, s.SaveWebPushSubscription(ctx, &model.WebPushSubscription{ID: model.NewID(), UserID: plain.ID, SessionID: browser.ID,
+			Endpoint: "https://push.example/" + model.NewID(), P256dh: "k", Auth: "a", CreateAt: now}))
+		q := store.AudienceQuery{ChannelID: ch.ID, Usernames: []string{named.Username}, Now: now}
+		one := func(mod func(*store.AudienceQuery)) *store.Audience {
+			q := q
+			mod(&q)
+			return get(s.ChannelAudience(ctx, q))(t)
+		}
+		all := one(func(q *store.AudienceQuery) { q.Mention, q.Devices, q.WebPush = true, true, true })
+		want := &store.Audience{
+			Mention: one(func(q *store.AudienceQuery) { q.Mention = true }).Mention,
+			Devices: one(func(q *store.AudienceQuery) { q.Devices = true }).Devices,
+			WebPush: one(func(q *store.AudienceQuery) { q.WebPush = true }).WebPush,
+		}
+		if !reflect.DeepEqual(all, want) || !slices.Equal(want.Devices, []string{named.ID}) || !slices.Equal(want.WebPush, []string{plain.ID}) {
+			t.Errorf("ChannelAudience of all three = %+v, want %+v (devices: named, web push: plain)", all, want)
+		}
+		if none := one(func(*store.AudienceQuery) {}); none.Mention != nil || none.Devices != nil || none.WebPush != nil {
+			t.Errorf("ChannelAudience of nothing = %+v", none)
 		}
 	})
 }
