@@ -18,7 +18,7 @@ func mentionCandidates(s *SQLStore, channelID string, usernames []string) ([]str
 	return a.Mention, nil
 }
 
-func TestMentionCandidateIDs(t *testing.T) {
+func TestChannelAudienceMentions(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *SQLStore) {
 		ctx := context.Background()
 		plain, named, keys, first, noKeys, gone, outsider := newUser("plain"), newUser("named"), newUser("keys"),

@@ -353,12 +353,12 @@ func testChannelMembers(t *testing.T, s store.Store) {
 			Usernames: []string{named.Username, gone.Username, outside.Username}}))(t).Mention
 		for _, must := range []string{named.ID, keys.ID, first.ID} {
 			if !slices.Contains(got, must) {
-				t.Errorf("MentionCandidateIDs left out %s", must)
+				t.Errorf("ChannelAudience's mention candidates left out %s", must)
 			}
 		}
 		for _, never := range []string{gone.ID, outside.ID} {
 			if slices.Contains(got, never) {
-				t.Errorf("MentionCandidateIDs has %s, deactivated or not a member", never)
+				t.Errorf("ChannelAudience's mention candidates have %s, deactivated or not a member", never)
 			}
 		}
 
