@@ -28,6 +28,7 @@ type Handler struct {
 	websocket http.Handler
 	metrics   Metrics
 	limiter   *limiter
+	avatars   *avatars
 }
 
 // Metrics is what the API reports about requests; *metrics.Metrics implements it.
@@ -68,7 +69,7 @@ var etagged = map[string]bool{
 
 // New builds the API handler and its route table.
 func New(a *app.App, log *slog.Logger) *Handler {
-	h := &Handler{app: a, log: log, router: newRouter(), limiter: newLimiter()}
+	h := &Handler{app: a, log: log, router: newRouter(), limiter: newLimiter(), avatars: mustAvatars()}
 	h.systemRoutes()
 	h.groupRoutes()
 	h.userRoutes()

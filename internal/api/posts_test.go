@@ -294,8 +294,9 @@ func TestReactions(t *testing.T) {
 			{"long emoji", w.carol, "POST", "/reactions", reaction(w.carol, strings.Repeat("a", 65)), 400, "api.reaction.save_reaction.invalid.app_error"},
 			{"invalid post id", w.carol, "POST", "/reactions", map[string]string{"user_id": w.carol.UserID, "post_id": "x", "emoji_name": "a"}, 400,
 				"api.reaction.save_reaction.invalid.app_error"},
-			{"unknown post", w.carol, "POST", "/reactions", map[string]string{"user_id": w.carol.UserID, "post_id": model.NewID(), "emoji_name": "a"}, 404,
-				"app.post.get.app_error"},
+			// Mattermost's SessionHasPermissionToChannelByPost: an unknown post is 403.
+			{"unknown post", w.carol, "POST", "/reactions", map[string]string{"user_id": w.carol.UserID, "post_id": model.NewID(), "emoji_name": "a"}, 403,
+				forbidden},
 			{"malformed", w.carol, "POST", "/reactions", `{"user_id": `, 400, badBody},
 			{"wrong type", w.carol, "POST", "/reactions", `{"user_id": "` + w.carol.UserID + `", "post_id": "` + p.ID + `", "emoji_name": 1}`, 400, badBody},
 			{"oversized", w.carol, "POST", "/reactions", oversized("emoji_name"), 413, tooLarge},
@@ -303,8 +304,8 @@ func TestReactions(t *testing.T) {
 				"api.reaction.save_reaction.invalid.app_error"},
 			{"delete other's reaction", w.carol, "DELETE", "/users/" + w.bob.UserID + "/posts/" + p.ID + "/reactions/smile", nil, 403, forbidden},
 			{"delete invalid emoji", w.carol, "DELETE", "/users/me/posts/" + p.ID + "/reactions/a+b+c+" + strings.Repeat("x", 64), nil, 400, badURL},
-			{"delete on unknown post", w.carol, "DELETE", "/users/me/posts/" + model.NewID() + "/reactions/smile", nil, 404, "app.post.get.app_error"},
-			{"list unknown post", w.carol, "GET", "/posts/" + model.NewID() + "/reactions", nil, 404, "app.post.get.app_error"},
+			{"delete on unknown post", w.carol, "DELETE", "/users/me/posts/" + model.NewID() + "/reactions/smile", nil, 403, forbidden},
+			{"list unknown post", w.carol, "GET", "/posts/" + model.NewID() + "/reactions", nil, 403, forbidden},
 			{"ids malformed", w.carol, "POST", "/posts/ids/reactions", `[`, 400, badBody},
 		})
 

@@ -3,8 +3,9 @@ package api_test
 import (
 	"bytes"
 	"image"
-	_ "image/png"
+	"image/png"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -152,4 +153,51 @@ func TestProfileImage(t *testing.T) {
 			t.Fatalf("upload chunks left after erasure: %v", chunks)
 		}
 	}, func(c *config.Config) { c.MaxFileSize = 1 << 20; c.EnableAPIDeletion = true })
+}
+
+// The picture's tag is Mattermost's: last_picture_update, unquoted (the
+// load-test tool parses it as an integer), and If-None-Match with it is a 304
+// with no body, for the generated picture, an upload and a reset alike.
+func TestProfileImageETag(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		bob := s.SignUp("bob")
+		carol := s.SignUp("carol")
+		img := "/users/" + bob.UserID + "/image"
+		jpg := jpegBytes(t, 300, 200)
+		check := func(stage string, wantTag string) {
+			t.Helper()
+			first := carol.Get(img).Expect(http.StatusOK)
+			if tag := first.Header.Get("ETag"); tag != wantTag {
+				t.Fatalf("%s: ETag %q, want %q", stage, tag, wantTag)
+			}
+			if _, err := png.Decode(bytes.NewReader(first.Body)); err != nil {
+				t.Fatalf("%s: body is no PNG: %v", stage, err)
+			}
+			carol.Header.Set("If-None-Match", wantTag)
+			again := carol.Get(img)
+			carol.Header.Del("If-None-Match")
+			if again.Status != http.StatusNotModified || len(again.Body) != 0 || again.Header.Get("ETag") != wantTag {
+				t.Fatalf("%s: If-None-Match %s: %d, %d bytes, ETag %q", stage, wantTag, again.Status, len(again.Body), again.Header.Get("ETag"))
+			}
+			carol.Header.Set("If-None-Match", wantTag+"1")
+			stale := carol.Get(img)
+			carol.Header.Del("If-None-Match")
+			if stale.Status != http.StatusOK || len(stale.Body) == 0 {
+				t.Fatalf("%s: stale If-None-Match: %d, %d bytes", stage, stale.Status, len(stale.Body))
+			}
+		}
+		check("generated", "0")
+		bob.Multipart("/users/me/image", nil, "image", apitest.FilePart{Name: "me.jpg", Data: jpg}).Expect(http.StatusOK)
+		check("uploaded", strconv.FormatInt(lastPictureUpdate(t, bob, bob.UserID), 10))
+		bob.Delete("/users/me/image").Expect(http.StatusOK)
+		lpu := lastPictureUpdate(t, bob, bob.UserID)
+		if lpu >= 0 {
+			t.Fatalf("last_picture_update after reset: %d", lpu)
+		}
+		check("reset", strconv.FormatInt(lpu, 10))
+		// An unknown user is still 404, whatever tag is sent.
+		carol.Header.Set("If-None-Match", "0")
+		carol.Get("/users/" + model.NewID() + "/image").Expect(http.StatusNotFound)
+		carol.Header.Del("If-None-Match")
+	})
 }

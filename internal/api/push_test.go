@@ -273,3 +273,32 @@ func TestPushOff(t *testing.T) {
 		c.SendPushNotifications, c.PushNotificationServer = false, "http://127.0.0.1:1"
 	})
 }
+
+// A group message's push names its other members, the poster among them
+// (the poster is no mention target elsewhere, but is here); a self-mention
+// in a channel pushes nothing and counts no mention.
+func TestPushGroupMessageNamesPoster(t *testing.T) {
+	eachWithPush(t, func(t *testing.T, s *apitest.Server, pp *pushtest.Server) {
+		ann, bob, carol := s.SignUp("ann"), s.SignUp("bob"), s.SignUp("carol")
+		team := ann.CreateTeam("crew", true)
+		ch := ann.CreateChannel(team.ID, "ops", model.ChannelOpen)
+		ann.AddToTeam(team.ID, bob.UserID)
+		bob.Post("/channels/"+ch.ID+"/members", map[string]string{"user_id": bob.UserID}).Expect(http.StatusCreated)
+		attachDevice(bob, "android_rn-v2:bob-phone")
+
+		bob.CreatePost(ch.ID, "@bob note to self", "")
+		var m model.ChannelMember
+		bob.Get("/channels/" + ch.ID + "/members/" + bob.UserID).Expect(http.StatusOK).JSON(&m)
+		if m.MentionCount != 0 {
+			t.Errorf("self-mention counted: %d mentions", m.MentionCount)
+		}
+
+		var gm model.Channel
+		ann.Post("/channels/group", []string{ann.UserID, bob.UserID, carol.UserID}).Expect(http.StatusCreated).JSON(&gm)
+		ann.CreatePost(gm.ID, "lunch, all?", "")
+		got := pp.WaitFor(t, "bob-phone", 1)
+		if len(got) != 1 || got[0].ChannelID != gm.ID || got[0].ChannelName != "ann, carol" {
+			t.Errorf("pushes to bob: %+v, want one for the group message named \"ann, carol\"", got)
+		}
+	})
+}

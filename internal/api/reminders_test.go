@@ -60,6 +60,56 @@ func TestPostReminders(t *testing.T) {
 	})
 }
 
+// The endpoints Mattermost guards with SessionHasPermissionToChannelByPost
+// (reminder, mark unread, a post's files, reactions) answer an unknown post
+// 403 (that check falls back to the system roles), but a system admin, whom
+// those roles let read every channel, 404; a deleted post the caller could
+// read stays 404. Pinning refuses both with 403, admins too.
+func TestUnknownPostByChannelPermission(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		admin, bob := s.SignUp("admin"), s.SignUp("bob")
+		team := admin.CreateTeam("byperm", true)
+		admin.AddToTeam(team.ID, bob.UserID)
+		ch := admin.CreateChannel(team.ID, "byperm-room", "O")
+		admin.Post("/channels/"+ch.ID+"/members", map[string]string{"user_id": bob.UserID}).Expect(http.StatusCreated)
+		gone := bob.CreatePost(ch.ID, "soon gone", "")
+		bob.Delete("/posts/" + gone.ID).Expect(http.StatusOK)
+		unknown := model.NewID()
+		soon := map[string]any{"target_time": time.Now().Add(time.Hour).Unix()}
+		for _, tc := range []struct {
+			name, method, path string
+			body               any
+		}{
+			{"reminder", "POST", "/users/me/posts/%s/reminder", soon},
+			{"set_unread", "POST", "/users/me/posts/%s/set_unread", map[string]bool{"collapsed_threads_supported": true}},
+			{"files/info", "GET", "/posts/%s/files/info", nil},
+			{"reactions", "GET", "/posts/%s/reactions", nil},
+			{"delete reaction", "DELETE", "/users/me/posts/%s/reactions/smile", nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				path := func(id string) string { return strings.Replace(tc.path, "%s", id, 1) }
+				bob.Do(tc.method, path(unknown), tc.body).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+				admin.Do(tc.method, path(unknown), tc.body).ExpectError(http.StatusNotFound, "app.post.get.app_error")
+				bob.Do(tc.method, path(gone.ID), tc.body).ExpectError(http.StatusNotFound, "app.post.get.app_error")
+			})
+		}
+		react := func(c *apitest.Client, post string) *apitest.Response {
+			return c.Post("/reactions", map[string]string{"user_id": c.UserID, "post_id": post, "emoji_name": "smile"})
+		}
+		react(bob, unknown).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+		react(admin, unknown).ExpectError(http.StatusNotFound, "app.post.get.app_error")
+		react(bob, gone.ID).ExpectError(http.StatusNotFound, "app.post.get.app_error")
+		// Pinning answers a post it cannot load 403 for everyone, a deleted
+		// one included (Mattermost's saveIsPinnedPost).
+		for _, c := range []*apitest.Client{bob, admin} {
+			for _, id := range []string{unknown, gone.ID} {
+				c.Post("/posts/"+id+"/pin", nil).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+				c.Post("/posts/"+id+"/unpin", nil).ExpectError(http.StatusForbidden, "api.context.permissions.app_error")
+			}
+		}
+	})
+}
+
 // A reminder time already past is taken, as Mattermost does (it validates
 // nothing but the JSON), and the next check sends it.
 func TestPostRemindersPastTime(t *testing.T) {

@@ -158,5 +158,20 @@ func TestUserReportExport(t *testing.T) {
 			recs[1][1] != "dee" || recs[2][1] != "dex" || recs[1][0] != dee.UserID || recs[1][6] == "" || recs[1][10] != "0" {
 			t.Fatalf("CSV %q", recs)
 		}
+		// Times are Go's time.Time String in the server's local zone, as
+		// Mattermost's UserReport.ToReport writes them.
+		var u model.User
+		admin.Get("/users/" + dee.UserID).Expect(http.StatusOK).JSON(&u)
+		if want := time.UnixMilli(u.CreateAt).String(); recs[1][3] != want {
+			t.Fatalf("CreateAt %q, want %q", recs[1][3], want)
+		}
+		at, err := time.Parse("2006-01-02 15:04:05.999999999 -0700 MST", recs[1][6])
+		if err != nil {
+			t.Fatalf("LastLogin %q: %v", recs[1][6], err)
+		}
+		_, off := at.Zone()
+		if _, local := at.In(time.Local).Zone(); off != local {
+			t.Fatalf("LastLogin %q is not in the local zone", recs[1][6])
+		}
 	})
 }

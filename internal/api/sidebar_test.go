@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -204,6 +205,78 @@ func TestSidebarCategoryMuting(t *testing.T) {
 		c.Put(base+"/"+dms, map[string]any{"id": dms, "muted": true}).Expect(http.StatusOK).JSON(&upd)
 		if upd.Muted {
 			t.Fatalf("direct messages muted: %+v", upd)
+		}
+	})
+}
+
+// A PUT of a category whose body has no channel_ids (or an empty list) lists
+// none, as in Mattermost, whose store replaces the category's channels with
+// the list: a custom category or favorites is emptied, its channels going
+// back to channels (a DM to direct messages) and favorites stopping being
+// ones, while channels and direct messages still hold every channel no other
+// category does.
+func TestSidebarCategoryWithoutChannelIDs(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		peer := s.SignUp("peer")
+		for i, tc := range []struct {
+			name, category string // category: the type of the one updated
+			body           map[string]any
+			// where the custom channel, the favorite and the DM end up
+			custom, fav, dm string
+		}{
+			{"custom without channel_ids", "custom", map[string]any{"display_name": "Work"}, "channels", "favorites", "direct_messages"},
+			{"custom with none", "custom", map[string]any{"display_name": "Work", "channel_ids": []string{}}, "channels", "favorites", "direct_messages"},
+			{"favorites without channel_ids", "favorites", map[string]any{}, "custom", "channels", "direct_messages"},
+			{"favorites with none", "favorites", map[string]any{"channel_ids": []string{}}, "custom", "channels", "direct_messages"},
+			{"channels without channel_ids", "channels", map[string]any{}, "custom", "favorites", "custom"},
+			{"direct messages without channel_ids", "direct_messages", map[string]any{}, "custom", "favorites", "custom"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				c := s.SignUp(fmt.Sprintf("emptier%d", i))
+				team := c.CreateTeam(fmt.Sprintf("emptying%d", i), true)
+				mine, fav, plain := c.CreateChannel(team.ID, "mine", "O"), c.CreateChannel(team.ID, "fav", "O"), c.CreateChannel(team.ID, "plain", "O")
+				var dm model.Channel
+				c.Post("/channels/direct", []string{c.UserID, peer.UserID}).Expect(http.StatusCreated).JSON(&dm)
+				c.Put("/users/me/preferences", []model.Preference{{UserID: c.UserID, Category: "favorite_channel", Name: fav.ID, Value: "true"}}).
+					Expect(http.StatusOK)
+				base := "/users/me/teams/" + team.ID + "/channels/categories"
+				var work model.SidebarCategory
+				c.Post(base, map[string]any{"display_name": "Work", "channel_ids": []string{mine.ID}}).Expect(http.StatusOK).JSON(&work)
+				if tc.dm == "custom" {
+					// The DM joins the custom category too, to show the
+					// default categories leave other categories alone.
+					c.Put(base+"/"+work.ID, map[string]any{"display_name": "Work", "channel_ids": []string{mine.ID, dm.ID}}).Expect(http.StatusOK)
+				}
+				id := work.ID
+				if tc.category != "custom" {
+					id = tc.category + "_" + c.UserID + "_" + team.ID
+				}
+				var upd model.SidebarCategory
+				c.Put(base+"/"+id, tc.body).Expect(http.StatusOK).JSON(&upd)
+
+				var cats model.SidebarCategories
+				c.Get(base).Expect(http.StatusOK).JSON(&cats)
+				where := map[string]string{}
+				for _, x := range cats.Categories {
+					for _, ch := range x.ChannelIDs {
+						where[ch] = x.Type
+					}
+					if x.ID == id && !slices.Equal(x.ChannelIDs, upd.ChannelIDs) {
+						t.Errorf("answered %v, then listed %v", upd.ChannelIDs, x.ChannelIDs)
+					}
+				}
+				if where[mine.ID] != tc.custom || where[fav.ID] != tc.fav || where[dm.ID] != tc.dm || where[plain.ID] != "channels" {
+					t.Fatalf("custom channel in %q, favorite in %q, DM in %q, plain in %q; want %q %q %q channels",
+						where[mine.ID], where[fav.ID], where[dm.ID], where[plain.ID], tc.custom, tc.fav, tc.dm)
+				}
+				var prefs []model.Preference
+				c.Get("/users/me/preferences/favorite_channel").Expect(http.StatusOK).JSON(&prefs)
+				for _, p := range prefs {
+					if p.Name == fav.ID && (p.Value == "true") != (tc.fav == "favorites") {
+						t.Fatalf("favorite_channel preference %+v with the channel in %s", p, tc.fav)
+					}
+				}
+			})
 		}
 	})
 }

@@ -415,7 +415,7 @@ func (a *App) OpenFile(ctx context.Context, s *model.Session, id, variant string
 
 // PostFileInfos lists the files of a post the caller may read.
 func (a *App) PostFileInfos(ctx context.Context, s *model.Session, postID string) ([]*model.FileInfo, error) {
-	p, _, err := a.postForRead(ctx, s, postID)
+	p, _, err := a.postForReadByPost(ctx, s, postID)
 	if err != nil {
 		return nil, err
 	}

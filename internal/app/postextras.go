@@ -38,7 +38,7 @@ func (a *App) MarkUnreadFromPost(ctx context.Context, s *model.Session, userID, 
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return nil, model.ErrForbidden()
 	}
-	post, ch, err := a.postForRead(ctx, s, postID)
+	post, ch, err := a.postForReadByPost(ctx, s, postID)
 	if err != nil {
 		return nil, err
 	}

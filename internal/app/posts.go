@@ -209,6 +209,22 @@ func (a *App) postForRead(ctx context.Context, s *model.Session, id string) (*mo
 	return p, ch, nil
 }
 
+// postForReadByPost is postForRead for the endpoints Mattermost guards with
+// SessionHasPermissionToChannelByPost. With no such post that check falls back
+// to the system roles, so an unknown post is 403, not 404, unless they grant
+// reading every channel (a system admin gets the 404).
+func (a *App) postForReadByPost(ctx context.Context, s *model.Session, id string) (*model.Post, *model.Channel, error) {
+	p, ch, err := a.postForRead(ctx, s, id)
+	var ae *model.AppError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && !a.HasPermission(s, model.PermReadChannel) {
+		// A deleted post the caller can read stays 404: only a missing row is 403.
+		if _, gerr := a.store.GetPost(ctx, id); errors.Is(gerr, store.ErrNotFound) {
+			return nil, nil, model.ErrForbidden()
+		}
+	}
+	return p, ch, err
+}
+
 // GetPost returns one live post.
 func (a *App) GetPost(ctx context.Context, s *model.Session, id string) (*model.Post, error) {
 	p, _, err := a.postForRead(ctx, s, id)
@@ -649,6 +665,12 @@ func (a *App) DeletePost(ctx context.Context, s *model.Session, id string) error
 // SetPinned pins or unpins a post.
 func (a *App) SetPinned(ctx context.Context, s *model.Session, id string, pinned bool) error {
 	p, ch, err := a.postForRead(ctx, s, id)
+	var ae *model.AppError
+	if errors.As(err, &ae) && ae.ID == "app.post.get.app_error" {
+		// Mattermost's saveIsPinnedPost answers a post it cannot load
+		// (unknown or deleted) with a permission error, admins included.
+		return model.ErrForbidden()
+	}
 	if err != nil {
 		return err
 	}

@@ -17,13 +17,17 @@ func (a *App) savePost(ctx context.Context, p *model.Post, ch *model.Channel, ro
 	if sender.IsBot {
 		p.Props[model.PropFromBot] = "true"
 	}
-	targets, err := a.mentionTargets(ctx, ch, p)
+	var push store.AudienceQuery
+	if cfg := a.Config(); !p.IsSystemMessage() {
+		push = store.AudienceQuery{Devices: cfg.PushEnabled(), WebPush: cfg.WebPushEnabled(), Now: now}
+	}
+	targets, pushTo, err := a.postAudience(ctx, ch, p, push)
 	if err != nil {
 		return nil, err
 	}
 	mentions := mentionedUsers(p, ch, targets)
 	mails := a.notificationMails(ctx, p, ch, sender, targets, mentions)
-	pushes, err := a.notificationPushes(ctx, p, ch, sender, targets, mentions)
+	pushes, err := a.notificationPushes(ctx, p, ch, sender, targets, mentions, pushTo)
 	if err != nil {
 		return nil, err
 	}

@@ -153,21 +153,17 @@ func (a *App) movePicture(ctx context.Context, u *model.User, at int64, newKey s
 	return nil
 }
 
-// ProfileImage opens the user's uploaded picture; nil (and no error) when
-// the user has none, or its bytes cannot be read, so the caller serves the
-// generated one.
-func (a *App) ProfileImage(ctx context.Context, s *model.Session, userID string) (filestore.Object, *model.User, error) {
-	u, err := a.GetUser(ctx, s, userID)
-	if err != nil {
-		return nil, nil, err
-	}
+// OpenProfileImage opens u's uploaded picture (u as GetUser gave it to the
+// caller); nil (and no error) when u has none, or its bytes cannot be read,
+// so the caller serves the generated one.
+func (a *App) OpenProfileImage(ctx context.Context, u *model.User) filestore.Object {
 	if u.LastPictureUpdate <= 0 {
-		return nil, u, nil
+		return nil
 	}
 	obj, err := a.files.Open(ctx, profileImageKey(u.ID, u.LastPictureUpdate))
 	if err != nil {
 		a.log.WarnContext(ctx, "profile image unreadable; serving the default", "user_id", u.ID, "err", err)
-		return nil, u, nil
+		return nil
 	}
-	return obj, u, nil
+	return obj
 }

@@ -79,41 +79,18 @@ type pushRecipient struct {
 // notificationPushes builds, before the post's transaction, the pushes a post
 // sends: one per device session of each member the user's and the channel's
 // push settings, the member's status and mute let through. Only members with
-// a device are looked at, so a server without mobile users pays one query.
+// a device or a Web Push subscription are looked at (to, which postAudience
+// read with the mention targets), so a server without mobile users pays no
+// query of its own.
 func (a *App) notificationPushes(ctx context.Context, p *model.Post, ch *model.Channel, sender *model.User,
-	targets []mentionTarget, mentions []string) ([]*model.QueuedPush, error) {
+	targets []mentionTarget, mentions []string, to *recipients) ([]*model.QueuedPush, error) {
 	cfg := a.Config()
 	proxy, web := cfg.PushEnabled(), cfg.WebPushEnabled()
-	if !(proxy || web) || p.IsSystemMessage() {
+	if !(proxy || web) || p.IsSystemMessage() || to == nil {
 		return nil, nil
 	}
 	now := model.Now()
-	var ids []string
-	if proxy {
-		devices, err := a.store.ChannelDeviceUserIDs(ctx, ch.ID, now)
-		if err != nil {
-			return nil, model.ErrInternal(err)
-		}
-		ids = devices
-	}
-	if web {
-		browsers, err := a.store.ChannelWebPushUserIDs(ctx, ch.ID, now)
-		if err != nil {
-			return nil, model.ErrInternal(err)
-		}
-		ids = append(ids, browsers...)
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-	}
-	ids = slices.DeleteFunc(ids, func(id string) bool { return id == p.UserID })
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	r, err := a.loadRecipients(ctx, ch.ID, ids)
-	if err != nil {
-		return nil, err
-	}
-	users, memberOf, statusOf := r.users, r.memberOf, r.statusOf
+	users, memberOf, statusOf := to.users, to.memberOf, to.statusOf
 	mentioned := make(map[string]bool, len(mentions))
 	for _, id := range mentions {
 		mentioned[id] = true

@@ -21,7 +21,7 @@ func (a *App) SaveReaction(ctx context.Context, s *model.Session, r *model.React
 		return nil, model.NewAppError(http.StatusForbidden, "api.reaction.save_reaction.user_id.app_error",
 			"You cannot save reaction for the other user.")
 	}
-	p, ch, err := a.postForRead(ctx, s, r.PostID)
+	p, ch, err := a.postForReadByPost(ctx, s, r.PostID)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (a *App) DeleteReaction(ctx context.Context, s *model.Session, userID, post
 	if !model.IsValidEmojiName(emoji) {
 		return model.ErrInvalidURLParam("emoji_name")
 	}
-	p, ch, err := a.postForRead(ctx, s, postID)
+	p, ch, err := a.postForReadByPost(ctx, s, postID)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (a *App) DeleteReaction(ctx context.Context, s *model.Session, userID, post
 
 // Reactions lists a post's reactions.
 func (a *App) Reactions(ctx context.Context, s *model.Session, postID string) ([]*model.Reaction, error) {
-	if _, _, err := a.postForRead(ctx, s, postID); err != nil {
+	if _, _, err := a.postForReadByPost(ctx, s, postID); err != nil {
 		return nil, err
 	}
 	rs, err := a.store.ListReactions(ctx, postID)

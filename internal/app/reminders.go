@@ -29,7 +29,7 @@ func (a *App) SetPostReminder(ctx context.Context, s *model.Session, userID, pos
 	if !a.IsSelfOr(s, userID, model.PermEditOtherUsers) {
 		return model.ErrForbidden()
 	}
-	p, ch, err := a.postForRead(ctx, s, postID)
+	p, ch, err := a.postForReadByPost(ctx, s, postID)
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,9 @@ func (a *App) ExportUserReport(ctx context.Context, s *model.Session, q *model.U
 }
 
 // userReportCSV writes every row of the report, by username, in Mattermost's
-// CSV form (times as Go's time.Time String, empty when never).
+// CSV form: times as Go's time.Time String in the server's local zone, as
+// Mattermost's UserReport.ToReport writes them (time.UnixMilli(ms).String()),
+// empty when never.
 func (a *App) userReportCSV(ctx context.Context, q *model.UserReportQuery) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -74,7 +76,7 @@ func (a *App) userReportCSV(ctx context.Context, q *model.UserReportQuery) ([]by
 		if ms <= 0 {
 			return ""
 		}
-		return time.UnixMilli(ms).UTC().String()
+		return time.UnixMilli(ms).String()
 	}
 	for {
 		rows, err := a.store.UserReport(ctx, &page)
@@ -83,7 +85,7 @@ func (a *App) userReportCSV(ctx context.Context, q *model.UserReportQuery) ([]by
 		}
 		for _, r := range rows {
 			setReportDisplayName(r)
-			rec := []string{r.ID, r.Username, r.Email, time.UnixMilli(r.CreateAt).UTC().String(), r.DisplayName, r.Roles,
+			rec := []string{r.ID, r.Username, r.Email, time.UnixMilli(r.CreateAt).String(), r.DisplayName, r.Roles,
 				when(r.LastLoginAt), when(r.LastStatusAt), when(r.LastPostDate),
 				strconv.FormatInt(r.DaysActive, 10), strconv.FormatInt(r.TotalPosts, 10)}
 			if err := w.Write(rec); err != nil {

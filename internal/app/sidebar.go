@@ -228,7 +228,7 @@ func (a *App) UpdateSidebarCategories(ctx context.Context, s *model.Session, use
 			return nil, errNoCategory()
 		}
 		row := *old
-		row.Sorting, row.Collapsed, row.ChannelIDs = c.Sorting, c.Collapsed, nil
+		row.Sorting, row.Collapsed = c.Sorting, c.Collapsed
 		if old.Type != model.SidebarCategoryDirectMessages {
 			// Mattermost's store keeps the direct messages category's flag.
 			row.Muted = c.Muted
@@ -236,20 +236,22 @@ func (a *App) UpdateSidebarCategories(ctx context.Context, s *model.Session, use
 		if old.Type == model.SidebarCategoryCustom && c.DisplayName != "" {
 			row.DisplayName = c.DisplayName
 		}
-		if c.ChannelIDs != nil {
-			row.ChannelIDs = sidebarChannels(c.ChannelIDs, member)
-			if old.Type == model.SidebarCategoryFavorites {
-				for _, id := range old.ChannelIDs {
-					if !slices.Contains(row.ChannelIDs, id) {
-						prefs = append(prefs, model.Preference{UserID: userID, Category: "favorite_channel", Name: id, Value: "false"})
-					}
+		// A body without channel_ids lists none, as in Mattermost, whose store
+		// replaces a category's channels with the list whatever it holds: a
+		// custom category or favorites is emptied, while channels and direct
+		// messages still hold every channel no other category does.
+		row.ChannelIDs = sidebarChannels(c.ChannelIDs, member)
+		if old.Type == model.SidebarCategoryFavorites {
+			for _, id := range old.ChannelIDs {
+				if !slices.Contains(row.ChannelIDs, id) {
+					prefs = append(prefs, model.Preference{UserID: userID, Category: "favorite_channel", Name: id, Value: "false"})
 				}
-				for _, id := range row.ChannelIDs {
-					prefs = append(prefs, model.Preference{UserID: userID, Category: "favorite_channel", Name: id, Value: "true"})
-				}
-			} else {
-				leaving = append(leaving, row.ChannelIDs...)
 			}
+			for _, id := range row.ChannelIDs {
+				prefs = append(prefs, model.Preference{UserID: userID, Category: "favorite_channel", Name: id, Value: "true"})
+			}
+		} else {
+			leaving = append(leaving, row.ChannelIDs...)
 		}
 		save = append(save, &row)
 	}

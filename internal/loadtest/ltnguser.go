@@ -963,6 +963,9 @@ func (u *simUser) current() (team string, ch *ltChannel) {
 func (u *simUser) switchChannel(ctx context.Context) error {
 	ch := u.randomChannel(true, false, "OP")
 	if ch == nil {
+		// A new user's first switch lands here: the team load fetches no
+		// channels. The tool errs the same way (memstore's "channel store is
+		// empty") and its init retry's reload fetches them, as here.
 		return errors.New("switchChannel: no channel to switch to")
 	}
 	if err := u.viewChannel(ctx, ch); err != nil {

@@ -30,6 +30,11 @@ type ChannelStore interface {
 	GetChannelPoster(ctx context.Context, channelID, userID string) (*model.Channel, *model.ChannelMember, *model.User, error)
 	ListChannelMembers(ctx context.Context, channelID string, p Page) ([]*model.ChannelMember, error)
 	GetChannelMembersByIDs(ctx context.Context, channelID string, userIDs []string) ([]*model.ChannelMember, error)
+	// ChannelRecipients is GetUsersByIDs, GetChannelMembersByIDs and
+	// GetStatuses in one query, what deciding who hears of a post reads:
+	// the users of userIDs who are members of the channel, by username,
+	// each with its membership and its status (nil when none is stored).
+	ChannelRecipients(ctx context.Context, channelID string, userIDs []string) ([]*ChannelRecipient, error)
 	// ListChannelMembersForUser lists the user's memberships in a team, plus DMs and GMs.
 	ListChannelMembersForUser(ctx context.Context, userID, teamID string) ([]*model.ChannelMember, error)
 	// ListChannelMembersWithTeamData pages through all the user's memberships, by channel id.
@@ -43,10 +48,9 @@ type ChannelStore interface {
 	CountChannelMembers(ctx context.Context, channelID string) (int64, error)
 	// ChannelMemberIDs lists the user ids of a channel's members.
 	ChannelMemberIDs(ctx context.Context, channelID string) ([]string, error)
-	// MentionCandidateIDs lists the active members a message can mention
-	// without a channel-wide mention: those named by usernames, and those with
-	// mention keys or first-name mentions on. It may list more; never fewer.
-	MentionCandidateIDs(ctx context.Context, channelID string, usernames []string) ([]string, error)
+	// ChannelAudience lists, in one query, the members of a channel a new
+	// post may notify, as AudienceQuery asks (an empty query reads nothing).
+	ChannelAudience(ctx context.Context, q AudienceQuery) (*Audience, error)
 
 	// IncrementChannelCounts records a new post: last_post_at, total counts.
 	IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error
@@ -63,4 +67,34 @@ type ChannelStore interface {
 	IncrementMentions(ctx context.Context, channelID string, userIDs []string, isRoot bool) error
 	// UpdateMemberNotifyProps replaces the member's notify props.
 	UpdateMemberNotifyProps(ctx context.Context, channelID, userID string, props model.StringMap, at int64) error
+}
+
+// ChannelRecipient is a channel member whom a post may notify.
+type ChannelRecipient struct {
+	User   *model.User
+	Member *model.ChannelMember
+	Status *model.Status // nil: none stored
+}
+
+// AudienceQuery says which of a channel's member lists ChannelAudience reads.
+type AudienceQuery struct {
+	ChannelID string
+	// Mention lists the active members a message can mention without a
+	// channel-wide mention: those named by Usernames, and those with mention
+	// keys or first-name mentions on. It may list more; never fewer.
+	Mention   bool
+	Usernames []string
+	// Devices lists the members with a device session unexpired at Now: the
+	// only ones a push about the channel can reach.
+	Devices bool
+	// WebPush lists the members with a Web Push subscription of a session
+	// unexpired at Now.
+	WebPush bool
+	Now     int64
+}
+
+// Audience is what ChannelAudience found, each list sorted by user id (nil
+// when not asked for).
+type Audience struct {
+	Mention, Devices, WebPush []string
 }

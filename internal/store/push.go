@@ -23,9 +23,6 @@ type PushStore interface {
 
 	// DeviceSessions lists the unexpired sessions of the users that have a device id.
 	DeviceSessions(ctx context.Context, userIDs []string, now int64) ([]*model.Session, error)
-	// ChannelDeviceUserIDs lists the members of a channel with an unexpired
-	// device session: the only ones a push about the channel can reach.
-	ChannelDeviceUserIDs(ctx context.Context, channelID string, now int64) ([]string, error)
 	// ClearDeviceElsewhere removes deviceID from the user's sessions other
 	// than keep: a phone that logs in again is pushed to once.
 	ClearDeviceElsewhere(ctx context.Context, userID, deviceID, keep string) error
@@ -42,9 +39,6 @@ type PushStore interface {
 	// WebPushSubscriptions lists the subscriptions of the users whose
 	// session is unexpired at now.
 	WebPushSubscriptions(ctx context.Context, userIDs []string, now int64) ([]*model.WebPushSubscription, error)
-	// ChannelWebPushUserIDs lists the members of a channel with a Web Push
-	// subscription of an unexpired session.
-	ChannelWebPushUserIDs(ctx context.Context, channelID string, now int64) ([]string, error)
 	// GetWebPushSubscription returns one subscription, ErrNotFound when gone.
 	GetWebPushSubscription(ctx context.Context, id string) (*model.WebPushSubscription, error)
 	// DeleteWebPushSubscription removes one subscription of the user

@@ -24,7 +24,8 @@ func TestSidebarCategoryEvents(t *testing.T) {
 		if f := a.expect(model.EventSidebarCategoryCreated); f.Data["category_id"] != cat.ID {
 			t.Fatalf("created: %s", f.raw)
 		}
-		w.alice.Put(base+"/"+cat.ID, map[string]any{"id": cat.ID, "display_name": "Play"}).Expect(http.StatusOK)
+		w.alice.Put(base+"/"+cat.ID, map[string]any{"id": cat.ID, "display_name": "Play", "channel_ids": []string{w.pub.ID}}).
+			Expect(http.StatusOK)
 		var upd []model.SidebarCategory
 		decodeString(t, a.expect(model.EventSidebarCategoryUpdated), "updatedCategories", &upd)
 		if len(upd) != 1 || upd[0].DisplayName != "Play" || upd[0].ChannelIDs[0] != w.pub.ID {

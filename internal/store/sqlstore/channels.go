@@ -238,6 +238,46 @@ func (s *SQLStore) GetChannelMembersByIDs(ctx context.Context, channelID string,
 		args([]any{channelID}, userIDs)...)
 }
 
+// recipientsQuery joins by primary keys (users, channel_members) and the
+// statuses key: one round trip where the three reads were three.
+var recipientsQuery = `SELECT ` + prefixCols("u", userCols) + `, ` + prefixCols("m", channelMemberCols) + `,
+	st.user_id, st.status, st.manual, st.last_activity_at, st.dnd_end_time
+	FROM users u JOIN channel_members m ON m.channel_id = ? AND m.user_id = u.id
+	LEFT JOIN statuses st ON st.user_id = u.id WHERE u.id IN (`
+
+func (s *SQLStore) ChannelRecipients(ctx context.Context, channelID string, userIDs []string) ([]*store.ChannelRecipient, error) {
+	out := []*store.ChannelRecipient{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.query(ctx, recipientsQuery+in(len(userIDs))+`) ORDER BY u.username`, args([]any{channelID}, userIDs)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u model.User
+		var m model.ChannelMember
+		var authData sql.NullString
+		var stUser, stStatus sql.NullString
+		var stManual sql.NullBool
+		var stActivity, stDND sql.NullInt64
+		dests := append(append(userDests(&u, &authData), channelMemberDests(&m)...), &stUser, &stStatus, &stManual, &stActivity, &stDND)
+		if err := rows.Scan(dests...); err != nil {
+			return nil, err
+		}
+		finishUser(&u, authData)
+		finishChannelMember(&m)
+		r := &store.ChannelRecipient{User: &u, Member: &m}
+		if stUser.Valid {
+			r.Status = &model.Status{UserID: stUser.String, Status: stStatus.String, Manual: stManual.Bool,
+				LastActivityAt: stActivity.Int64, DNDEndTime: stDND.Int64}
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 func (s *SQLStore) ListChannelMembersForUser(ctx context.Context, userID, teamID string) ([]*model.ChannelMember, error) {
 	return s.channelMembers(ctx, `SELECT `+channelMemberCols+` FROM channel_members WHERE user_id = ? AND channel_id IN
 		(SELECT id FROM channels WHERE team_id = ? OR team_id = '') ORDER BY channel_id`, userID, teamID)
@@ -321,20 +361,75 @@ func (s *SQLStore) ChannelMemberIDs(ctx context.Context, channelID string) ([]st
 	return s.strings(ctx, `SELECT user_id FROM channel_members WHERE channel_id = ? ORDER BY user_id`, channelID)
 }
 
-// MentionCandidateIDs filters in SQL so that a post does not read and decode
-// every member's user row: the members the message names, and the members
-// flagged (users.extra_mentions) for first-name mentions or mention keys,
-// found through that flag's partial index rather than by scanning members.
-func (s *SQLStore) MentionCandidateIDs(ctx context.Context, channelID string, usernames []string) ([]string, error) {
-	q := `SELECT u.id FROM users u WHERE u.extra_mentions AND u.delete_at = 0
-		AND EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = ? AND cm.user_id = u.id)`
-	a := []any{channelID}
-	if len(usernames) > 0 {
-		q += ` UNION SELECT u.id FROM users u JOIN channel_members cm ON cm.user_id = u.id AND cm.channel_id = ?
-			WHERE u.username IN (` + in(len(usernames)) + `) AND u.delete_at = 0`
-		a = args(append(a, channelID), usernames)
+// ChannelAudience sends its lists as one UNION ALL, each tagged, so a new
+// post's reads of who may hear of it are one round trip.
+//
+// The mention candidates are filtered in SQL so that a post does not read
+// and decode every member's user row: the members the message names, and the
+// members flagged (users.extra_mentions) for first-name mentions or mention
+// keys, found through that flag's partial index rather than by scanning
+// members. The Web Push users are driven from the subscriptions, which are
+// few next to the members of a large channel, and none at all on most
+// servers.
+func (s *SQLStore) ChannelAudience(ctx context.Context, q store.AudienceQuery) (*store.Audience, error) {
+	var parts []string
+	var a []any
+	if q.Mention {
+		m := `SELECT u.id FROM users u WHERE u.extra_mentions AND u.delete_at = 0
+			AND EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = ? AND cm.user_id = u.id)`
+		a = append(a, q.ChannelID)
+		if len(q.Usernames) > 0 {
+			m += ` UNION SELECT u.id FROM users u JOIN channel_members cm ON cm.user_id = u.id AND cm.channel_id = ?
+				WHERE u.username IN (` + in(len(q.Usernames)) + `) AND u.delete_at = 0`
+			a = args(append(a, q.ChannelID), q.Usernames)
+		}
+		parts = append(parts, `SELECT 'm', id FROM (`+m+`) mc`)
 	}
-	return s.strings(ctx, q+` ORDER BY 1`, a...)
+	if q.Devices {
+		parts = append(parts, `SELECT DISTINCT 'd', cm.user_id FROM channel_members cm
+			JOIN sessions ss ON ss.user_id = cm.user_id AND ss.device_id <> '' AND (ss.expires_at = 0 OR ss.expires_at > ?)
+			WHERE cm.channel_id = ?`)
+		a = append(a, q.Now, q.ChannelID)
+	}
+	if q.WebPush {
+		parts = append(parts, `SELECT DISTINCT 'w', w.user_id FROM web_push_subscriptions w
+			JOIN sessions ss ON ss.id = w.session_id AND (ss.expires_at = 0 OR ss.expires_at > ?)
+			WHERE EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = ? AND cm.user_id = w.user_id)`)
+		a = append(a, q.Now, q.ChannelID)
+	}
+	out := &store.Audience{}
+	if len(parts) == 0 {
+		return out, nil
+	}
+	if q.Mention {
+		out.Mention = []string{}
+	}
+	if q.Devices {
+		out.Devices = []string{}
+	}
+	if q.WebPush {
+		out.WebPush = []string{}
+	}
+	rows, err := s.query(ctx, strings.Join(parts, ` UNION ALL `)+` ORDER BY 1, 2`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var list, id string
+		if err := rows.Scan(&list, &id); err != nil {
+			return nil, err
+		}
+		switch list {
+		case "m":
+			out.Mention = append(out.Mention, id)
+		case "d":
+			out.Devices = append(out.Devices, id)
+		case "w":
+			out.WebPush = append(out.WebPush, id)
+		}
+	}
+	return out, rows.Err()
 }
 
 func (s *SQLStore) IncrementChannelCounts(ctx context.Context, channelID string, at int64, isRoot bool) error {

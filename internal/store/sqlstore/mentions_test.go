@@ -6,9 +6,19 @@ import (
 	"testing"
 
 	"github.com/parley-chat/parley/internal/model"
+	"github.com/parley-chat/parley/internal/store"
 )
 
-func TestMentionCandidateIDs(t *testing.T) {
+// mentionCandidates is ChannelAudience's mention list alone.
+func mentionCandidates(s *SQLStore, channelID string, usernames []string) ([]string, error) {
+	a, err := s.ChannelAudience(context.Background(), store.AudienceQuery{ChannelID: channelID, Mention: true, Usernames: usernames})
+	if err != nil {
+		return nil, err
+	}
+	return a.Mention, nil
+}
+
+func TestChannelAudienceMentions(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *SQLStore) {
 		ctx := context.Background()
 		plain, named, keys, first, noKeys, gone, outsider := newUser("plain"), newUser("named"), newUser("keys"),
@@ -29,7 +39,7 @@ func TestMentionCandidateIDs(t *testing.T) {
 					NotifyProps: model.DefaultChannelNotifyProps()}))
 			}
 		}
-		got, err := s.MentionCandidateIDs(ctx, ch.ID, []string{"named", "outsider", "nobody"})
+		got, err := mentionCandidates(s, ch.ID, []string{"named", "outsider", "nobody"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +48,7 @@ func TestMentionCandidateIDs(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("candidates = %v, want %v (named, keys, first)", got, want)
 		}
-		got, _ = s.MentionCandidateIDs(ctx, ch.ID, nil)
+		got, _ = mentionCandidates(s, ch.ID, nil)
 		if len(got) != 2 || slices.Contains(got, named.ID) {
 			t.Fatalf("candidates without names = %v, want keys and first", got)
 		}
@@ -47,7 +57,7 @@ func TestMentionCandidateIDs(t *testing.T) {
 		keys.NotifyProps["mention_keys"] = " , "
 		must(t, s.UpdateUser(ctx, plain))
 		must(t, s.UpdateUser(ctx, keys))
-		got, _ = s.MentionCandidateIDs(ctx, ch.ID, nil)
+		got, _ = mentionCandidates(s, ch.ID, nil)
 		want = []string{plain.ID, first.ID}
 		slices.Sort(want)
 		if !slices.Equal(got, want) {

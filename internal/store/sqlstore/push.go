@@ -87,12 +87,6 @@ func (s *SQLStore) DeviceSessions(ctx context.Context, userIDs []string, now int
 	return out, rows.Err()
 }
 
-func (s *SQLStore) ChannelDeviceUserIDs(ctx context.Context, channelID string, now int64) ([]string, error) {
-	return s.strings(ctx, `SELECT DISTINCT cm.user_id FROM channel_members cm
-		JOIN sessions ss ON ss.user_id = cm.user_id AND ss.device_id <> '' AND (ss.expires_at = 0 OR ss.expires_at > ?)
-		WHERE cm.channel_id = ? ORDER BY 1`, now, channelID)
-}
-
 func (s *SQLStore) ClearDeviceElsewhere(ctx context.Context, userID, deviceID, keep string) error {
 	_, err := s.exec(ctx, `UPDATE sessions SET device_id = '' WHERE user_id = ? AND device_id = ? AND id <> ?`,
 		userID, deviceID, keep)
@@ -149,15 +143,6 @@ func (s *SQLStore) WebPushSubscriptions(ctx context.Context, userIDs []string, n
 	return s.webPushSubscriptions(ctx, `SELECT `+webPushCols+` FROM web_push_subscriptions w
 		JOIN sessions ss ON ss.id = w.session_id AND (ss.expires_at = 0 OR ss.expires_at > ?)
 		WHERE w.user_id IN (`+in(len(userIDs))+`) ORDER BY w.user_id, w.id`, args([]any{now}, userIDs)...)
-}
-
-func (s *SQLStore) ChannelWebPushUserIDs(ctx context.Context, channelID string, now int64) ([]string, error) {
-	// Driven from the subscriptions, which are few next to the members of a
-	// large channel, and none at all on most servers: every post asks.
-	return s.strings(ctx, `SELECT DISTINCT w.user_id FROM web_push_subscriptions w
-		JOIN sessions ss ON ss.id = w.session_id AND (ss.expires_at = 0 OR ss.expires_at > ?)
-		WHERE EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = ? AND cm.user_id = w.user_id) ORDER BY 1`,
-		now, channelID)
 }
 
 func (s *SQLStore) GetWebPushSubscription(ctx context.Context, id string) (*model.WebPushSubscription, error) {

@@ -83,9 +83,9 @@ func TestPushDevicesAndBadge(t *testing.T) {
 		sess(ben, "apple_rn-v2:pad", 1000) // expired at 2000
 		bens := sess(ben, "apple_rn-v2:pad2", 0)
 
-		ids, err := s.ChannelDeviceUserIDs(ctx, town.ID, 2000)
-		if err != nil || len(ids) != 2 {
-			t.Fatalf("channel device users: %v, %v", ids, err)
+		a, err := s.ChannelAudience(ctx, store.AudienceQuery{ChannelID: town.ID, Devices: true, Now: 2000})
+		if err != nil || len(a.Devices) != 2 {
+			t.Fatalf("channel device users: %+v, %v", a, err)
 		}
 		must(t, s.ClearDeviceElsewhere(ctx, ann.ID, "android_rn-v2:phone", newer.ID))
 		got, err := s.DeviceSessions(ctx, []string{ann.ID, ben.ID, cat.ID}, 2000)
@@ -149,8 +149,8 @@ func TestWebPushSubscriptions(t *testing.T) {
 		annSes, benOld, benNew := sess(ann, 0), sess(ben, 1000), sess(ben, 0)
 		first := sub(annSes, "https://push.example/1")
 		sub(benOld, "https://push.example/2")
-		if ids, err := s.ChannelWebPushUserIDs(ctx, town.ID, 2000); err != nil || len(ids) != 1 || ids[0] != ann.ID {
-			t.Fatalf("at 2000, ben's session has expired: %v, %v", ids, err)
+		if a, err := s.ChannelAudience(ctx, store.AudienceQuery{ChannelID: town.ID, WebPush: true, Now: 2000}); err != nil || len(a.WebPush) != 1 || a.WebPush[0] != ann.ID {
+			t.Fatalf("at 2000, ben's session has expired: %+v, %v", a, err)
 		}
 		if got, err := s.WebPushSubscriptions(ctx, []string{ann.ID, ben.ID}, 500); err != nil || len(got) != 2 {
 			t.Fatalf("at 500: %v, %v", got, err)

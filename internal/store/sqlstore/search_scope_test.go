@@ -48,7 +48,7 @@ func TestSearchScopeAfterWrites(t *testing.T) {
 			q := &store.PostSearch{UserID: me.ID, Page: store.Page{Limit: 100},
 				Terms: []search.Term{{Kind: search.Word, Text: "review"}, {Kind: search.Word, Text: "meeting"}}}
 			for _, scoped := range []bool{true, false} {
-				got, err := s.searchPostsPlanned(ctx, q, func(context.Context, []*sqlPart, string, []any) (bool, error) { return scoped, nil })
+				got, err := s.searchPostsPlanned(ctx, q, func(context.Context, []*sqlPart, string, []any, bool) (bool, error) { return scoped, nil }, pgKeyedChannelsMax)
 				must(t, err)
 				wantIDs := postIDs(want)
 				if gotIDs := postIDs(got); !slices.Equal(gotIDs, wantIDs) {

@@ -525,7 +525,7 @@ func TestMigrateFromFirstVersionKeepsData(t *testing.T) {
 		// 00012 flags the users whose notify props add mentions.
 		must(t, s.SaveChannelMember(ctx, &model.ChannelMember{ChannelID: ch.ID, UserID: u.ID, SchemeUser: true,
 			NotifyProps: model.DefaultChannelNotifyProps()}))
-		if ids, err := s.MentionCandidateIDs(ctx, ch.ID, nil); err != nil || !slices.Equal(ids, []string{u.ID}) {
+		if ids, err := mentionCandidates(s, ch.ID, nil); err != nil || !slices.Equal(ids, []string{u.ID}) {
 			t.Fatalf("mention candidates after migration: %v %v", ids, err)
 		}
 	})

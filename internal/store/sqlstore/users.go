@@ -15,7 +15,7 @@ const userCols = `id, create_at, update_at, delete_at, username, password, auth_
 	mfa_active, mfa_secret, last_activity_at, is_bot, bot_description`
 
 // userArgs ends with extra_mentions, which is written but never read back:
-// it is derived from notify_props for MentionCandidateIDs.
+// it is derived from notify_props for ChannelAudience's mention candidates.
 
 func userArgs(u *model.User) []any {
 	return []any{u.ID, u.CreateAt, u.UpdateAt, u.DeleteAt, u.Username, u.Password, u.AuthData, u.AuthService,

@@ -137,6 +137,39 @@ func testChannels(t *testing.T, s store.Store) {
 		notFound("GetChannelPoster of no user", c.ID, model.NewID())
 	})
 
+	t.Run("ChannelRecipients", func(t *testing.T) {
+		c := f.channel(f.team().ID, "O")
+		withStatus, without, outsider := f.user(), f.user(), f.user()
+		f.channelMember(c.ID, withStatus.ID)
+		f.channelMember(c.ID, without.ID)
+		must(t, s.SaveStatus(ctx, &model.Status{UserID: withStatus.ID, Status: model.StatusAway, Manual: true, LastActivityAt: 5, DNDEndTime: 7}))
+		must(t, s.SaveStatus(ctx, &model.Status{UserID: outsider.ID, Status: model.StatusOnline, LastActivityAt: 6}))
+		got := get(s.ChannelRecipients(ctx, c.ID, []string{outsider.ID, without.ID, model.NewID(), withStatus.ID}))(t)
+		// The members only, in GetUsersByIDs' order (by username).
+		want := get(s.GetUsersByIDs(ctx, []string{withStatus.ID, without.ID}, 0))(t)
+		if len(got) != len(want) {
+			t.Fatalf("ChannelRecipients: %d recipients, want %d", len(got), len(want))
+		}
+		for i, r := range got {
+			if !reflect.DeepEqual(r.User, want[i]) {
+				t.Errorf("ChannelRecipients user %d = %+v, want %+v", i, r.User, want[i])
+			}
+			if m := get(s.GetChannelMember(ctx, c.ID, r.User.ID))(t); !reflect.DeepEqual(r.Member, m) {
+				t.Errorf("ChannelRecipients member of %s = %+v, want %+v", r.User.ID, r.Member, m)
+			}
+			var wantSt *model.Status
+			if r.User.ID == withStatus.ID {
+				wantSt = get(s.GetStatus(ctx, withStatus.ID))(t)
+			}
+			if !reflect.DeepEqual(r.Status, wantSt) {
+				t.Errorf("ChannelRecipients status of %s = %+v, want %+v", r.User.ID, r.Status, wantSt)
+			}
+		}
+		if n := len(get(s.ChannelRecipients(ctx, c.ID, nil))(t)); n != 0 {
+			t.Errorf("ChannelRecipients of none: %d", n)
+		}
+	})
+
 	t.Run("Counters", func(t *testing.T) {
 		c := f.channel(f.team().ID, "O")
 		reader, poster, outsider := f.user(), f.user(), f.user()
@@ -305,7 +338,7 @@ func testChannelMembers(t *testing.T, s store.Store) {
 		sameSet(t, "another channel's", get(s.ChannelMemberIDs(ctx, dm.ID))(t), []string{u.ID, other.ID})
 	})
 
-	t.Run("MentionCandidateIDs", func(t *testing.T) {
+	t.Run("ChannelAudience", func(t *testing.T) {
 		ch := f.channel(tm.ID, "O")
 		named := f.user()
 		keys := f.user(func(u *model.User) { u.NotifyProps = model.StringMap{"mention_keys": "tea"} })
@@ -316,16 +349,43 @@ func testChannelMembers(t *testing.T, s store.Store) {
 		for _, u := range []*model.User{named, keys, first, plain, gone} {
 			f.channelMember(ch.ID, u.ID)
 		}
-		got := get(s.MentionCandidateIDs(ctx, ch.ID, []string{named.Username, gone.Username, outside.Username}))(t)
+		got := get(s.ChannelAudience(ctx, store.AudienceQuery{ChannelID: ch.ID, Mention: true,
+			Usernames: []string{named.Username, gone.Username, outside.Username}}))(t).Mention
 		for _, must := range []string{named.ID, keys.ID, first.ID} {
 			if !slices.Contains(got, must) {
-				t.Errorf("MentionCandidateIDs left out %s", must)
+				t.Errorf("ChannelAudience's mention candidates left out %s", must)
 			}
 		}
 		for _, never := range []string{gone.ID, outside.ID} {
 			if slices.Contains(got, never) {
-				t.Errorf("MentionCandidateIDs has %s, deactivated or not a member", never)
+				t.Errorf("ChannelAudience's mention candidates have %s, deactivated or not a member", never)
 			}
+		}
+
+		// Asked together, each list is what it is alone.
+		now := model.Now()
+		f.session(named.ID, func(ses *model.Session) { ses.DeviceID = "apple:1" })
+		f.session(outside.ID, func(ses *model.Session) { ses.DeviceID = "apple:2" })
+		browser := f.session(plain.ID)
+		must(t, s.SaveWebPushSubscription(ctx, &model.WebPushSubscription{ID: model.NewID(), UserID: plain.ID, SessionID: browser.ID,
+			Endpoint: "https://push.example/" + model.NewID(), P256dh: "k", Auth: "a", CreateAt: now}))
+		q := store.AudienceQuery{ChannelID: ch.ID, Usernames: []string{named.Username}, Now: now}
+		one := func(mod func(*store.AudienceQuery)) *store.Audience {
+			q := q
+			mod(&q)
+			return get(s.ChannelAudience(ctx, q))(t)
+		}
+		all := one(func(q *store.AudienceQuery) { q.Mention, q.Devices, q.WebPush = true, true, true })
+		want := &store.Audience{
+			Mention: one(func(q *store.AudienceQuery) { q.Mention = true }).Mention,
+			Devices: one(func(q *store.AudienceQuery) { q.Devices = true }).Devices,
+			WebPush: one(func(q *store.AudienceQuery) { q.WebPush = true }).WebPush,
+		}
+		if !reflect.DeepEqual(all, want) || !slices.Equal(want.Devices, []string{named.ID}) || !slices.Equal(want.WebPush, []string{plain.ID}) {
+			t.Errorf("ChannelAudience of all three = %+v, want %+v (devices: named, web push: plain)", all, want)
+		}
+		if none := one(func(*store.AudienceQuery) {}); none.Mention != nil || none.Devices != nil || none.WebPush != nil {
+			t.Errorf("ChannelAudience of nothing = %+v", none)
 		}
 	})
 }

@@ -69,7 +69,7 @@ func testPush(t *testing.T, s store.Store) {
 		if n := len(get(s.DeviceSessions(ctx, nil, now))(t)); n != 0 {
 			t.Errorf("DeviceSessions of nobody: %d", n)
 		}
-		sameIDs(t, "ChannelDeviceUserIDs", get(s.ChannelDeviceUserIDs(ctx, c.ID, now))(t), []string{phone.ID})
+		sameIDs(t, "ChannelAudience devices", get(s.ChannelAudience(ctx, store.AudienceQuery{ChannelID: c.ID, Devices: true, Now: now}))(t).Devices, []string{phone.ID})
 
 		// The phone logged in again: only its newest session keeps the device.
 		must(t, s.ClearDeviceElsewhere(ctx, phone.ID, "apple:1", keep.ID))

@@ -51,8 +51,8 @@ func testWebPush(t *testing.T, s store.Store) {
 	annSes, benOld, benNew := sess(ann, 0), sess(ben, 1000), sess(ben, 0)
 	first := sub(annSes, "1")
 	sub(benOld, "2")
-	if ids, err := s.ChannelWebPushUserIDs(ctx, town.ID, 2000); err != nil || len(ids) != 1 || ids[0] != ann.ID {
-		t.Fatalf("at 2000, ben's session has expired: %v, %v", ids, err)
+	if a, err := s.ChannelAudience(ctx, store.AudienceQuery{ChannelID: town.ID, WebPush: true, Now: 2000}); err != nil || len(a.WebPush) != 1 || a.WebPush[0] != ann.ID {
+		t.Fatalf("at 2000, ben's session has expired: %+v, %v", a, err)
 	}
 	if got, err := s.WebPushSubscriptions(ctx, []string{ann.ID, ben.ID}, 500); err != nil || len(got) != 2 {
 		t.Fatalf("at 500: %v, %v", got, err)
