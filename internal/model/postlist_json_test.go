@@ -4,9 +4,25 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 )
+
+// AppendJSON and randomPost name Post's and PostList's fields one by one: a
+// field added to either must be added to both, or the API would leave it
+// out of post lists while encoding/json sent it everywhere else.
+func TestPostListAppendJSONKnowsEveryField(t *testing.T) {
+	for _, c := range []struct {
+		typ    reflect.Type
+		fields int
+	}{{reflect.TypeOf(Post{}), 22}, {reflect.TypeOf(PostList{}), 6}} {
+		if n := c.typ.NumField(); n != c.fields {
+			t.Errorf("%s has %d fields, AppendJSON and randomPost know %d: update postlist_json.go and its test",
+				c.typ.Name(), n, c.fields)
+		}
+	}
+}
 
 // TestPostListAppendJSON checks AppendJSON against encoding/json, byte for
 // byte, over many random lists: strings that need escaping (HTML, controls,
